@@ -1,0 +1,108 @@
+# tcpl — build, test, install.  See README.md.
+# Library packages, found with pkg-config.  Variables are recursively expanded
+# on purpose: `make deps` may install them in the same make run.
+PKGS      = libxml-2.0 libzip libpcre2-8 libutf8proc yaml-0.1 jansson
+TEST_PKGS = cmocka
+PREFIX   ?= /usr/local
+DATADIR  ?= $(PREFIX)/share/tcpl
+VERSION   = 0.1.0
+
+CC       ?= cc
+OPT      ?= -O2 -g
+WARN      = -std=c11 -Wall -Wextra -Wshadow -Werror -Wno-unused-parameter
+DEFS      = -D_POSIX_C_SOURCE=200809L -DTCPL_VERSION='"$(VERSION)"'
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lpthread
+TEST_LIBS  = $(shell pkg-config --libs $(TEST_PKGS))
+SAN       ?=
+ALL_CFLAGS = $(OPT) $(WARN) $(DEFS) $(SAN) -fPIC -fvisibility=hidden \
+             -Ilib/include -Ilib/src -Ibuild/gen $(PKG_CFLAGS) $(CFLAGS)
+
+B        ?= build
+LIB_SRC   = $(sort $(wildcard lib/src/*.c))
+LIB_OBJ   = $(LIB_SRC:lib/src/%.c=$(B)/lib/%.o) $(B)/lib/embedded.o
+CMD_SRC   = $(sort $(wildcard cmd/tcpl/*.c))
+CMD_OBJ   = $(CMD_SRC:cmd/tcpl/%.c=$(B)/cmd/%.o)
+TEST_SRC  = $(sort $(wildcard tests/test_*.c))
+TEST_BIN  = $(TEST_SRC:tests/%.c=$(B)/tests/%)
+TEST_HELP = $(sort $(wildcard tests/helpers/*.c))
+# Data compiled into the binary as defaults; a data dir given at run time wins.
+EMBED     = $(sort $(wildcard checks/*.yaml checks/*/*.yaml checks/*/*.tsv))
+
+.PHONY: all deps demo check test asan fuzz bench install format clean
+all: $(B)/tcpl $(B)/libtcpl.a $(B)/libtcpl.so
+
+deps:
+	@sh tools/deps.sh
+
+$(B)/tools/embed: tools/embed.c
+	@mkdir -p $(@D)
+	$(CC) -O2 -std=c11 -Wall -o $@ $<
+
+$(B)/gen/embedded.c: $(B)/tools/embed $(EMBED)
+	@mkdir -p $(@D)
+	$(B)/tools/embed $(EMBED) > $@.tmp && mv $@.tmp $@
+
+$(B)/lib/embedded.o: $(B)/gen/embedded.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/lib/%.o: lib/src/%.c $(wildcard lib/src/*.h lib/include/tcpl/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/cmd/%.o: cmd/tcpl/%.c $(wildcard cmd/tcpl/*.h lib/include/tcpl/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/libtcpl.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/libtcpl.so: $(LIB_OBJ)
+	$(CC) $(SAN) -shared -o $@ $^ $(PKG_LIBS)
+
+$(B)/tcpl: $(CMD_OBJ) $(B)/libtcpl.a
+	$(CC) $(SAN) -o $@ $(CMD_OBJ) $(B)/libtcpl.a $(PKG_LIBS)
+
+$(B)/tests/%: tests/%.c $(TEST_HELP) $(B)/libtcpl.a $(wildcard tests/helpers/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests $(shell pkg-config --cflags $(TEST_PKGS)) -o $@ $< $(TEST_HELP) \
+	    $(B)/libtcpl.a $(PKG_LIBS) $(TEST_LIBS)
+
+# Every test binary runs from the top of the tree; any failure fails the run.
+test: $(B)/tcpl $(TEST_BIN)
+	@fail=0; for t in $(TEST_BIN); do \
+	  echo "== $$t"; TCPL_BIN=$(B)/tcpl $$t || fail=1; done; \
+	  if [ $$fail -ne 0 ]; then echo "TESTS FAILED"; exit 1; fi; echo "all tests passed"
+
+check: deps
+	@$(MAKE) --no-print-directory test
+
+asan: deps
+	@$(MAKE) --no-print-directory test B=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
+	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@sh tools/demo.sh $(B)/tcpl
+
+fuzz: deps
+	@sh tools/fuzz.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@sh bench/run.sh $(B)/tcpl
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/tcpl $(DESTDIR)$(DATADIR)
+	install -m 755 $(B)/tcpl $(DESTDIR)$(PREFIX)/bin/tcpl
+	install -m 644 $(B)/libtcpl.a $(B)/libtcpl.so $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 lib/include/tcpl/*.h $(DESTDIR)$(PREFIX)/include/tcpl/
+	cp -R checks/. $(DESTDIR)$(DATADIR)/
+
+format:
+	clang-format -i lib/src/*.c lib/src/*.h lib/include/tcpl/*.h cmd/tcpl/*.c tests/*.c tools/*.c
+
+clean:
+	rm -rf build build-asan build-fuzz

@@ -1,0 +1,89 @@
+/* tcpl dump FILE [--json] — the document model, for people and programs. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char *kind_name(tcpl_block_kind k)
+{
+    static const char *names[] = {"p", "table", "row", "cell", "textbox", "note"};
+    return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "?";
+}
+
+/* One line per block, indented by depth: index, kind, style, label, text. */
+static int outline(cli *c, const tcpl_doc *doc, const char *out)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    FILE *mem = open_memstream(&line, &cap);
+    if (!mem)
+        return EXIT_INTERNAL;
+    for (size_t i = 0; i < tcpl_doc_block_count(doc); i++) {
+        const tcpl_block *b = tcpl_doc_block(doc, i);
+        fprintf(mem, "%5zu %*s%s", i, b->depth * 2, "", kind_name(b->kind));
+        if (b->part != TCPL_PART_BODY)
+            fprintf(mem, " [%s]", b->part_name);
+        if (b->kind == TCPL_BLOCK_PARAGRAPH) {
+            if (b->style_id[0])
+                fprintf(mem, " {%s}", b->style_id);
+            fprintf(mem, " %s%s%.*s\n", b->label, b->label[0] ? " " : "",
+                    (int)(b->text_len > 100 ? 100 : b->text_len), b->text);
+        } else if (b->kind == TCPL_BLOCK_TABLE) {
+            fprintf(mem, " %dx%d\n", b->rows, b->cols);
+        } else {
+            fprintf(mem, "\n");
+        }
+    }
+    fclose(mem);
+    int rc = cli_output(c, out, line, strlen(line));
+    free(line);
+    return rc;
+}
+
+int cmd_dump(cli *c, int argc, char **argv)
+{
+    int json = 0, pretty = 0;
+    const char *out = NULL, *file = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (cli_is_help(a)) {
+            cli_help(c, "help.dump");
+            return EXIT_OK;
+        } else if (!strcmp(a, "--json")) {
+            json = 1;
+        } else if (!strcmp(a, "--pretty")) {
+            json = pretty = 1;
+        } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+            if (++i >= argc)
+                return cli_usage(c, "cli.usage_error", a);
+            out = argv[i];
+        } else if (a[0] == '-' && a[1]) {
+            return cli_usage(c, "cli.usage_error", a);
+        } else if (file) {
+            return cli_usage(c, "cli.usage_error", a);
+        } else {
+            file = a;
+        }
+    }
+    if (!file)
+        return cli_usage(c, "cli.no_files", NULL);
+    tcpl_error err;
+    tcpl_error_clear(&err);
+    tcpl_doc *doc = NULL;
+    int rc;
+    if (tcpl_docx_read(&doc, c->ctx, file, &err) < 0)
+        return cli_report(c, &err);
+    if (json) {
+        char *s = NULL;
+        size_t len = 0;
+        if (tcpl_doc_json(doc, pretty, &s, &len, &err) < 0)
+            rc = cli_report(c, &err);
+        else
+            rc = cli_output(c, out, s, len);
+        free(s);
+    } else {
+        rc = outline(c, doc, out);
+    }
+    tcpl_doc_free(doc);
+    return rc;
+}

@@ -1,0 +1,9 @@
+#ifndef TCPL_H
+#define TCPL_H
+/* Umbrella header: the whole public API. */
+#include "tcpl/error.h"
+#include "tcpl/context.h"
+#include "tcpl/model.h"
+#include "tcpl/docx.h"
+#include "tcpl/io.h"
+#endif

@@ -1,0 +1,34 @@
+#ifndef TCPL_NUMBERING_H
+#define TCPL_NUMBERING_H
+#include <stddef.h>
+
+#include "tcpl/error.h"
+
+/* numbering.xml: abstractNum definitions and num instances, and the
+ * counters that render a paragraph's label as Word shows it. */
+typedef struct tcpl_numbering tcpl_numbering;
+typedef struct tcpl_numstate tcpl_numstate;
+
+#define TCPL_MAX_LABEL 64
+
+/* xml may be NULL (no numbering part). */
+int tcpl_numbering_parse(tcpl_numbering **out, const char *xml, size_t len, const char *file,
+                         const char *part, tcpl_error *err);
+void tcpl_numbering_free(tcpl_numbering *num);
+
+/* The numId/ilvl that a numbering-linked paragraph style (w:lvl/w:pStyle)
+ * gives, when the style itself carries no numPr. 0 when none. */
+int tcpl_numbering_style_link(const tcpl_numbering *num, const char *style_id, int *num_id,
+                              int *ilvl);
+
+/* Counters for one pass over a document part. */
+int tcpl_numstate_new(tcpl_numstate **out, const tcpl_numbering *num);
+void tcpl_numstate_free(tcpl_numstate *st);
+
+/* Counts a paragraph numbered (num_id, ilvl) and writes its rendered label
+ * ("II.", "1.2.", "a)", "-", "•") into label (TCPL_MAX_LABEL bytes, NUL-
+ * terminated) and the suffix Word puts after it ('\t', ' ' or 0) into
+ * *suffix.  Unknown or zero num_id: empty label, counters untouched. */
+void tcpl_numstate_next(tcpl_numstate *st, int num_id, int ilvl, char *label, char *suffix);
+
+#endif

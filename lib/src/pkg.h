@@ -1,0 +1,60 @@
+#ifndef TCPL_PKG_H
+#define TCPL_PKG_H
+#include <stddef.h>
+
+#include "tcpl/error.h"
+
+/* An OPC package (the zip inside a .docx) opened with libzip, with every
+ * safety limit enforced while inflating.  Limits (docs/limits.md): */
+#define TCPL_MAX_ZIP_ENTRIES 10000             /* Word files have ~20-200 entries */
+#define TCPL_MAX_ENTRY_BYTES (256u << 20)      /* one inflated part */
+#define TCPL_MAX_TOTAL_BYTES (1024u << 20)     /* all parts read from one file */
+#define TCPL_MAX_RATIO 200                     /* inflated/compressed, above 1 MB inflated */
+#define TCPL_MAX_INPUT_BYTES (2048u << 20)     /* the .docx file itself */
+
+typedef struct tcpl_pkg tcpl_pkg;
+
+typedef struct tcpl_rel {
+    const char *id;     /* "rId5" */
+    const char *type;   /* full relationship type URI */
+    const char *target; /* resolved part name without leading '/', e.g. "word/styles.xml";
+                           the raw target when external */
+    int external;       /* TargetMode="External" */
+} tcpl_rel;
+
+/* Opens a package.  Errors: not a zip (with a hint when it is an OLE .doc),
+ * truncated, encrypted entries, entry names escaping the package (../ or
+ * absolute), too many entries, no main document part. */
+int tcpl_pkg_open_file(tcpl_pkg **out, const char *path, tcpl_error *err);
+int tcpl_pkg_open_memory(tcpl_pkg **out, const void *data, size_t len, const char *name,
+                         tcpl_error *err);
+void tcpl_pkg_free(tcpl_pkg *pkg);
+
+/* The file name given at open (for messages). */
+const char *tcpl_pkg_name(const tcpl_pkg *pkg);
+
+/* The main document part ("word/document.xml"), found through _rels/.rels
+ * (officeDocument relationship) and checked against [Content_Types].xml. */
+const char *tcpl_pkg_main_part(const tcpl_pkg *pkg);
+
+/* Whether the package has a part of that name. */
+int tcpl_pkg_has(const tcpl_pkg *pkg, const char *part);
+
+/* Relationships of a part (from its _rels/NAME.rels), targets resolved
+ * against the part's folder.  No .rels part: 0 relationships.  The array
+ * is owned by pkg. */
+int tcpl_pkg_rels(tcpl_pkg *pkg, const char *part, const tcpl_rel **rels, size_t *count,
+                  tcpl_error *err);
+
+/* The first relationship of part whose type ends with type_suffix
+ * ("/styles", "/numbering", "/footnotes"), or NULL. */
+const tcpl_rel *tcpl_pkg_rel_by_type(const tcpl_rel *rels, size_t count, const char *type_suffix);
+
+/* Inflates a part, enforcing the limits; *data is NUL-terminated and the
+ * caller's (free()). */
+int tcpl_pkg_read(tcpl_pkg *pkg, const char *part, char **data, size_t *len, tcpl_error *err);
+
+/* Bytes inflated so far (all parts). */
+size_t tcpl_pkg_inflated(const tcpl_pkg *pkg);
+
+#endif

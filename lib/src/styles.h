@@ -1,0 +1,64 @@
+#ifndef TCPL_STYLES_H
+#define TCPL_STYLES_H
+#include <stddef.h>
+
+#include "arena.h"
+#include "tcpl/error.h"
+#include "xml.h"
+
+/* Run properties with "not set" kept apart from "off", so a chain
+ * docDefaults -> paragraph style -> character style -> direct formatting
+ * can be merged.  -1 = not set. */
+typedef struct tcpl_rpr {
+    signed char bold, italic, underline, caps, strike, vert; /* vert: 0 base, 1 super, 2 sub */
+    const char *font;                                         /* NULL = not set */
+    int size;                                                 /* half-points, 0 = not set */
+    const char *style;                                        /* w:rStyle id, NULL if none */
+} tcpl_rpr;
+
+/* Paragraph properties (from a style or a w:pPr). -1 / NULL = not set. */
+typedef struct tcpl_ppr {
+    const char *style;  /* w:pStyle id */
+    int num_id, ilvl;   /* w:numPr; num_id 0 means "numbering removed" */
+    int outline_level;  /* w:outlineLvl 0-9 (9 = body text) */
+    int align;          /* tcpl_align, -1 = not set */
+    tcpl_rpr rpr;       /* w:pPr/w:rPr: the paragraph mark's run properties */
+} tcpl_ppr;
+
+/* A style with its whole basedOn chain and docDefaults folded in. */
+typedef struct tcpl_style {
+    const char *id;
+    const char *name;
+    int type; /* 'p' paragraph, 'c' character, 't' table, 'n' numbering */
+    tcpl_ppr ppr; /* resolved paragraph properties (paragraph styles) */
+    tcpl_rpr rpr; /* resolved run properties: defaults + chain */
+} tcpl_style;
+
+typedef struct tcpl_styles tcpl_styles;
+
+void tcpl_rpr_init(tcpl_rpr *r);
+void tcpl_ppr_init(tcpl_ppr *p);
+/* Copies every property set in over onto dst. */
+void tcpl_rpr_merge(tcpl_rpr *dst, const tcpl_rpr *over);
+
+/* Parses a w:rPr (current node, element start) into out, consuming its
+ * subtree; strings go to arena.  Used for styles and for direct formatting. */
+int tcpl_rpr_parse(tcpl_xml *x, tcpl_arena *arena, tcpl_rpr *out, tcpl_error *err);
+/* The same for w:pPr (w:pStyle, w:numPr, w:outlineLvl, w:jc, w:rPr); elements
+ * it does not know are skipped. */
+int tcpl_ppr_parse(tcpl_xml *x, tcpl_arena *arena, tcpl_ppr *out, tcpl_error *err);
+
+/* Parses styles.xml; xml may be NULL (no styles part): empty styles with
+ * Word's built-in defaults. */
+int tcpl_styles_parse(tcpl_styles **out, const char *xml, size_t len, const char *file,
+                      const char *part, tcpl_error *err);
+void tcpl_styles_free(tcpl_styles *st);
+
+/* A resolved style by id, NULL if unknown. */
+const tcpl_style *tcpl_styles_get(const tcpl_styles *st, const char *id);
+/* The default paragraph style (w:default="1", type paragraph), NULL if none. */
+const tcpl_style *tcpl_styles_default_para(const tcpl_styles *st);
+/* docDefaults run properties. */
+const tcpl_rpr *tcpl_styles_defaults(const tcpl_styles *st);
+
+#endif
