@@ -1,0 +1,90 @@
+#include "re.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "err.h"
+
+int tcpl_re_compile(tcpl_re *re, const char *pattern, unsigned flags, const char *file, int line,
+                    tcpl_error *err)
+{
+    int code;
+    PCRE2_SIZE off;
+    re->code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+                             PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF | flags, &code, &off,
+                             NULL);
+    if (!re->code) {
+        PCRE2_UCHAR msg[160];
+        pcre2_get_error_message(code, msg, sizeof msg);
+        char where[64];
+        snprintf(where, sizeof where, "line %d", line);
+        return tcpl_err(err, TCPL_ERR_DATA, "err.data_invalid", file, where,
+                        "pattern: %s at offset %zu", (const char *)msg, (size_t)off);
+    }
+    /* JIT is an optimisation: a platform without it still matches. */
+    pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE);
+    return 0;
+}
+
+void tcpl_re_free(tcpl_re *re)
+{
+    if (re && re->code)
+        pcre2_code_free(re->code);
+    if (re)
+        re->code = NULL;
+}
+
+int tcpl_match_init(tcpl_match *m, size_t pairs)
+{
+    m->md = pcre2_match_data_create((uint32_t)(pairs ? pairs : 16), NULL);
+    m->mc = pcre2_match_context_create(NULL);
+    if (!m->md || !m->mc) {
+        tcpl_match_free(m);
+        return TCPL_ERR_NOMEM;
+    }
+    pcre2_set_match_limit(m->mc, TCPL_RE_MATCH_LIMIT);
+    pcre2_set_depth_limit(m->mc, TCPL_RE_DEPTH_LIMIT);
+    return 0;
+}
+
+void tcpl_match_free(tcpl_match *m)
+{
+    if (m->md)
+        pcre2_match_data_free(m->md);
+    if (m->mc)
+        pcre2_match_context_free(m->mc);
+    m->md = NULL;
+    m->mc = NULL;
+}
+
+int tcpl_re_find(const tcpl_re *re, tcpl_match *m, const char *subject, size_t len, size_t start)
+{
+    if (start > len)
+        return 0;
+    int rc = pcre2_match(re->code, (PCRE2_SPTR)subject, len, start, 0, m->md, m->mc);
+    if (rc >= 0)
+        return 1;
+    if (rc == PCRE2_ERROR_NOMATCH)
+        return 0;
+    return -1;
+}
+
+int tcpl_match_group(const tcpl_match *m, int g, size_t *s, size_t *e)
+{
+    if (g < 0 || (uint32_t)g >= pcre2_get_ovector_count(m->md))
+        return -1;
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
+    if (ov[2 * g] == PCRE2_UNSET) {
+        *s = *e = (size_t)-1;
+        return -1;
+    }
+    *s = ov[2 * g];
+    *e = ov[2 * g + 1];
+    return 0;
+}
+
+int tcpl_re_group_number(const tcpl_re *re, const char *name)
+{
+    int n = pcre2_substring_number_from_name(re->code, (PCRE2_SPTR)name);
+    return n < 0 ? -1 : n;
+}
