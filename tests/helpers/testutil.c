@@ -1,0 +1,70 @@
+#include "helpers/testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+const char *tu_corpus(void)
+{
+    const char *c = getenv("TCPL_CORPUS");
+    if (!c || !*c)
+        c = "../shared/corpus";
+    struct stat st;
+    return stat(c, &st) == 0 && S_ISDIR(st.st_mode) ? c : NULL;
+}
+
+char *tu_corpus_file(const char *name)
+{
+    const char *c = tu_corpus();
+    if (!c)
+        return NULL;
+    size_t n = strlen(c) + strlen(name) + 2;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s/%s", c, name);
+    return p;
+}
+
+char *tu_read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 4096, n = 0;
+    char *p = malloc(cap);
+    size_t r;
+    while (p && (r = fread(p + n, 1, cap - n - 1, f)) > 0) {
+        n += r;
+        if (cap - n - 1 == 0) {
+            char *q = realloc(p, cap * 2);
+            if (!q) {
+                free(p);
+                p = NULL;
+                break;
+            }
+            p = q;
+            cap *= 2;
+        }
+    }
+    fclose(f);
+    if (!p)
+        return NULL;
+    p[n] = 0;
+    if (len)
+        *len = n;
+    return p;
+}
+
+tcpl_ctx *tu_ctx(void)
+{
+    tcpl_ctx *ctx = NULL;
+    tcpl_error err;
+    tcpl_error_clear(&err);
+    tcpl_ctx_options o = {"vi", NULL};
+    if (tcpl_ctx_new(&ctx, &o, &err) < 0) {
+        fprintf(stderr, "tu_ctx: %s %s\n", err.id ? err.id : "", err.detail);
+        abort();
+    }
+    return ctx;
+}
