@@ -29,8 +29,22 @@ TEST_HELP = $(sort $(wildcard tests/helpers/*.c))
 # Data compiled into the binary as defaults; a data dir given at run time wins.
 EMBED     = $(sort $(wildcard checks/*.yaml checks/*/*.yaml checks/*/*.tsv))
 
-.PHONY: all deps demo check test asan fuzz bench install format clean
-all: $(B)/tcpl $(B)/libtcpl.a $(B)/libtcpl.so
+.PHONY: all deps demo check test asan fuzz bench install format clean samples
+all: $(B)/tcpl $(B)/libtcpl.a $(B)/libtcpl.so samples
+
+# Sample documents and templates are kept as unpacked XML sources and zipped
+# here (tools/pack.c, libzip) into build/samples/NAME.docx.
+SAMPLE_SRC = $(sort $(wildcard samples/src/*))
+SAMPLES    = $(SAMPLE_SRC:samples/src/%=$(B)/samples/%.docx)
+samples: $(SAMPLES)
+$(B)/samples/%.docx: $(B)/tools/pack $(shell find samples/src -type f 2>/dev/null)
+	@mkdir -p $(@D)
+	$(B)/tools/pack samples/src/$* $@
+
+$(B)/tools/pack: tools/pack.c
+	@mkdir -p $(@D)
+	$(CC) -O2 -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L $(shell pkg-config --cflags libzip) \
+	    -o $@ $< $(shell pkg-config --libs libzip)
 
 deps:
 	@sh tools/deps.sh
@@ -71,7 +85,7 @@ $(B)/tests/%: tests/%.c $(TEST_HELP) $(B)/libtcpl.a $(wildcard tests/helpers/*.h
 	    $(B)/libtcpl.a $(PKG_LIBS) $(TEST_LIBS)
 
 # Every test binary runs from the top of the tree; any failure fails the run.
-test: $(B)/tcpl $(TEST_BIN)
+test: $(B)/tcpl $(TEST_BIN) samples
 	@fail=0; for t in $(TEST_BIN); do \
 	  echo "== $$t"; TCPL_BIN=$(B)/tcpl $$t || fail=1; done; \
 	  if [ $$fail -ne 0 ]; then echo "TESTS FAILED"; exit 1; fi; echo "all tests passed"

@@ -3,7 +3,7 @@
 set -e
 bin=${1:-build/tcpl}
 mkdir -p build/demo
-for f in samples/*.docx; do
+for f in build/samples/*.docx; do
   [ -e "$f" ] || continue
   out=build/demo/$(basename "$f" .docx).txt
   "$bin" text "$f" -o "$out"
