@@ -1,20 +1,1121 @@
-/* Placeholder: the reader lands in the next commit. */
+/* The DOCX reader: package -> parts -> document model.
+ *
+ * One recursive-descent pass per part over libxml2's streaming reader.  The
+ * recursion follows the XML nesting, which tcpl_xml_next() bounds
+ * (TCPL_MAX_XML_DEPTH), so a hostile document cannot exhaust the stack.
+ * Text rules are in docs/model.md. */
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "buf.h"
+#include "ctx.h"
+#include "doc.h"
 #include "err.h"
+#include "legacy.h"
+#include "numbering.h"
+#include "pkg.h"
+#include "styles.h"
 #include "tcpl/docx.h"
+#include "xml.h"
+
+/* A paragraph longer than this is refused: real paragraphs are a few KB;
+ * a hostile one could be the whole 256 MB part repeated in one w:t. */
+#define TCPL_MAX_PARA_BYTES (4u << 20)
+/* Blocks per document: a 500-page plan has ~20,000; more is an attack. */
+#define TCPL_MAX_BLOCKS 2000000
+/* Open containers (table/row/cell/textbox/note) at once; nested tables
+ * deeper than this are refused (the XML depth limit bounds it anyway). */
+#define TCPL_MAX_NEST 64
+/* Nested fields (a field inside a field's instruction or result). */
+#define TCPL_MAX_FIELDS 32
+
+typedef struct pending_run {
+    size_t offset, length;
+    unsigned flags;
+    const char *font;
+    int size;
+} pending_run;
+
+typedef struct para {
+    tcpl_buf text;
+    pending_run *runs;
+    size_t nruns, cap;
+} para;
+
+typedef struct field {
+    int in_result; /* after fldChar separate: text shows */
+} field;
+
+typedef struct reader {
+    const tcpl_ctx *ctx;
+    const tcpl_legacy *legacy;
+    tcpl_pkg *pkg;
+    tcpl_styles *styles;
+    tcpl_numbering *num;
+    tcpl_numstate *numstate;
+    tcpl_doc *doc;
+    tcpl_error *err;
+    const char *file;
+
+    tcpl_xml x;
+    const char *part_name; /* arena copy */
+    tcpl_part_kind part;
+    int para_count;
+
+    int stack[TCPL_MAX_NEST]; /* open container blocks */
+    int sp;
+    int cur_table, cur_row, cur_col; /* innermost cell coordinates */
+
+    field fields[TCPL_MAX_FIELDS];
+    int nfields;
+    int fields_overflow; /* nesting beyond the limit: treated as instruction */
+
+    int inserted; /* inside w:ins / w:moveTo */
+    para carry;   /* content of a paragraph whose mark was deleted */
+    tcpl_buf tmp; /* scratch for run text */
+} reader;
+
+static int fail_nomem(reader *rd) { return TCPL_NOMEM(rd->err, rd->file); }
+
+/* ---- blocks ---------------------------------------------------------- */
+
+static tcpl_block *new_block(reader *rd, tcpl_block_kind kind, int *index)
+{
+    if (rd->doc->nblocks >= TCPL_MAX_BLOCKS) {
+        tcpl_err(rd->err, TCPL_ERR_LIMIT, "err.too_many_blocks", rd->file, rd->part_name, "%d",
+                 TCPL_MAX_BLOCKS);
+        return NULL;
+    }
+    tcpl_block *b = tcpl_doc_add_block(rd->doc, kind);
+    if (!b) {
+        fail_nomem(rd);
+        return NULL;
+    }
+    b->part = rd->part;
+    b->part_name = rd->part_name;
+    b->depth = rd->sp;
+    if (rd->sp > 0) {
+        b->parent = rd->stack[rd->sp - 1];
+        rd->doc->blocks[b->parent].child_count++;
+    }
+    b->table = rd->cur_table;
+    b->row = rd->cur_row;
+    b->col = rd->cur_col;
+    *index = b->index;
+    return b;
+}
+
+static int push(reader *rd, int index)
+{
+    if (rd->sp >= TCPL_MAX_NEST)
+        return tcpl_err(rd->err, TCPL_ERR_LIMIT, "err.xml_depth", rd->file, rd->part_name, "%d",
+                        TCPL_MAX_NEST);
+    rd->stack[rd->sp++] = index;
+    return 0;
+}
+
+/* ---- paragraphs ------------------------------------------------------ */
+
+static void para_reset(para *p)
+{
+    tcpl_buf_reset(&p->text);
+    p->nruns = 0;
+}
+
+static void para_free(para *p)
+{
+    tcpl_buf_free(&p->text);
+    free(p->runs);
+    memset(p, 0, sizeof *p);
+}
+
+static int same_format(const pending_run *a, unsigned flags, const char *font, int size)
+{
+    return a->flags == flags && a->size == size &&
+           (a->font == font || (a->font && font && !strcmp(a->font, font)));
+}
+
+/* Appends text with one formatting, merging with the previous run when the
+ * formatting is equal. */
+static int para_add(reader *rd, para *p, const char *s, size_t n, unsigned flags, const char *font,
+                    int size)
+{
+    if (n == 0)
+        return 0;
+    if (p->text.len + n > TCPL_MAX_PARA_BYTES)
+        return tcpl_err(rd->err, TCPL_ERR_LIMIT, "err.para_too_long", rd->file, rd->part_name,
+                        "%u", TCPL_MAX_PARA_BYTES);
+    size_t off = p->text.len;
+    if (tcpl_buf_put(&p->text, s, n) < 0)
+        return fail_nomem(rd);
+    if (p->nruns > 0 && same_format(&p->runs[p->nruns - 1], flags, font, size)) {
+        p->runs[p->nruns - 1].length += n;
+        return 0;
+    }
+    if (p->nruns == p->cap) {
+        size_t cap = p->cap ? p->cap * 2 : 16;
+        pending_run *r = realloc(p->runs, cap * sizeof *r);
+        if (!r)
+            return fail_nomem(rd);
+        p->runs = r;
+        p->cap = cap;
+    }
+    p->runs[p->nruns++] = (pending_run){off, n, flags, font, size};
+    return 0;
+}
+
+/* NFC of s into out; invalid UTF-8 becomes U+FFFD rather than an error, so
+ * one bad byte does not lose the document. */
+static int nfc_into(reader *rd, const char *s, size_t n, tcpl_buf *out)
+{
+    int ascii = 1;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] >= 0x80) {
+            ascii = 0;
+            break;
+        }
+    if (ascii)
+        return tcpl_buf_put(out, s, n) < 0 ? fail_nomem(rd) : 0;
+    utf8proc_uint8_t *r = NULL;
+    utf8proc_ssize_t len = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &r,
+                                        UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+    if (len < 0) {
+        /* Repair: replace invalid sequences, then normalize. */
+        tcpl_buf fixed;
+        tcpl_buf_init(&fixed);
+        utf8proc_ssize_t i = 0;
+        while (i < (utf8proc_ssize_t)n) {
+            utf8proc_int32_t cp;
+            utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+                                                  (utf8proc_ssize_t)n - i, &cp);
+            if (k <= 0) {
+                tcpl_buf_put_utf8(&fixed, 0xFFFD);
+                i++;
+            } else {
+                tcpl_buf_put(&fixed, s + i, (size_t)k);
+                i += k;
+            }
+        }
+        if (!tcpl_buf_ok(&fixed))
+            return fail_nomem(rd);
+        len = utf8proc_map((const utf8proc_uint8_t *)fixed.data, (utf8proc_ssize_t)fixed.len, &r,
+                           UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+        tcpl_buf_free(&fixed);
+        if (len < 0)
+            return fail_nomem(rd);
+    }
+    int rc = tcpl_buf_put(out, r, (size_t)len) < 0 ? fail_nomem(rd) : 0;
+    free(r);
+    return rc;
+}
+
+typedef struct runfmt {
+    unsigned flags;
+    const char *font;
+    int size;
+    tcpl_legacy_kind legacy;
+} runfmt;
+
+/* Adds a piece of run text: legacy conversion, then NFC. */
+static int add_text(reader *rd, para *p, const runfmt *f, const char *s, size_t n)
+{
+    tcpl_buf_reset(&rd->tmp);
+    int rc;
+    unsigned flags = f->flags;
+    if (f->legacy != TCPL_LEGACY_NONE) {
+        if (tcpl_legacy_convert(rd->legacy, f->legacy, s, n, &rd->tmp) < 0 || !tcpl_buf_ok(&rd->tmp))
+            return fail_nomem(rd);
+        flags |= TCPL_RUN_LEGACY;
+    } else if ((rc = nfc_into(rd, s, n, &rd->tmp)) < 0) {
+        return rc;
+    }
+    if (rd->inserted)
+        flags |= TCPL_RUN_INSERTED;
+    if (rd->nfields > 0)
+        flags |= TCPL_RUN_FIELD;
+    return para_add(rd, p, rd->tmp.data ? rd->tmp.data : "", rd->tmp.len, flags, f->font, f->size);
+}
+
+/* Text is shown unless we are inside a field's instruction part. */
+static int showing(const reader *rd)
+{
+    if (rd->fields_overflow)
+        return 0;
+    for (int i = 0; i < rd->nfields; i++)
+        if (!rd->fields[i].in_result)
+            return 0;
+    return 1;
+}
+
+static unsigned rpr_flags(const tcpl_rpr *r)
+{
+    unsigned f = 0;
+    if (r->bold > 0)
+        f |= TCPL_RUN_BOLD;
+    if (r->italic > 0)
+        f |= TCPL_RUN_ITALIC;
+    if (r->underline > 0)
+        f |= TCPL_RUN_UNDERLINE;
+    if (r->caps > 0)
+        f |= TCPL_RUN_CAPS;
+    if (r->strike > 0)
+        f |= TCPL_RUN_STRIKE;
+    if (r->vert == 1)
+        f |= TCPL_RUN_SUPERSCRIPT;
+    if (r->vert == 2)
+        f |= TCPL_RUN_SUBSCRIPT;
+    return f;
+}
+
+typedef struct pctx {
+    para *p;
+    const tcpl_rpr *base; /* paragraph style's run properties */
+    int mark_deleted;
+} pctx;
+
+static int parse_block_content(reader *rd, const char *end_local);
+static int parse_inline(reader *rd, pctx *pc, const char *end_ns, const char *end_local);
+
+static int element_end(const tcpl_xml *x, int depth)
+{
+    return tcpl_xml_type(x) == XML_READER_TYPE_END_ELEMENT && tcpl_xml_depth(x) == depth;
+}
+
+/* Reads the next node; end of input inside an element is malformed XML. */
+static int next(reader *rd)
+{
+    int r = tcpl_xml_next(&rd->x, rd->err);
+    if (r == 0)
+        return tcpl_err(rd->err, TCPL_ERR_FORMAT, "err.xml_malformed", rd->file, rd->part_name,
+                        "unexpected end of part");
+    return r < 0 ? r : 0;
+}
+
+/* A text box inside a run: its paragraphs become a TEXTBOX block after the
+ * anchoring paragraph. */
+static int parse_textbox(reader *rd)
+{
+    int idx;
+    tcpl_block *b = new_block(rd, TCPL_BLOCK_TEXTBOX, &idx);
+    if (!b)
+        return rd->err->code;
+    int rc = push(rd, idx);
+    if (rc < 0)
+        return rc;
+    rc = parse_block_content(rd, "txbxContent");
+    rd->sp--;
+    return rc;
+}
+
+/* Walks a drawing/pict/AlternateContent subtree looking for text boxes;
+ * of mc:AlternateContent only the first mc:Choice is read, so a shape is
+ * never read twice. */
+static int parse_graphic(reader *rd)
+{
+    tcpl_xml *x = &rd->x;
+    if (tcpl_xml_empty(x))
+        return 0;
+    int d = tcpl_xml_depth(x);
+    int took_choice = 0;
+    for (;;) {
+        int rc = next(rd);
+        if (rc < 0)
+            return rc;
+        if (element_end(x, d))
+            return 0;
+        if (tcpl_xml_type(x) != XML_READER_TYPE_ELEMENT)
+            continue;
+        if (tcpl_xml_is(x, TCPL_NS_MC, "Choice") || tcpl_xml_is(x, TCPL_NS_MC, "Fallback")) {
+            if (took_choice) {
+                if ((rc = tcpl_xml_skip(x, rd->err)) < 0)
+                    return rc;
+            } else {
+                took_choice = 1;
+            }
+        } else if (tcpl_xml_is_w(x, "txbxContent")) {
+            if (tcpl_xml_empty(x))
+                continue;
+            if ((rc = parse_textbox(rd)) < 0)
+                return rc;
+        }
+    }
+}
+
+static int parse_fldchar(reader *rd)
+{
+    char type[16];
+    tcpl_xml_attr_copy(&rd->x, TCPL_NS_W, "fldCharType", type, sizeof type);
+    if (!strcmp(type, "begin")) {
+        if (rd->nfields < TCPL_MAX_FIELDS)
+            rd->fields[rd->nfields++].in_result = 0;
+        else
+            rd->fields_overflow++;
+    } else if (!strcmp(type, "separate")) {
+        if (rd->fields_overflow == 0 && rd->nfields > 0)
+            rd->fields[rd->nfields - 1].in_result = 1;
+    } else if (!strcmp(type, "end")) {
+        if (rd->fields_overflow > 0)
+            rd->fields_overflow--;
+        else if (rd->nfields > 0)
+            rd->nfields--;
+    }
+    return tcpl_xml_skip(&rd->x, rd->err);
+}
+
+static int parse_run(reader *rd, pctx *pc)
+{
+    tcpl_xml *x = &rd->x;
+    if (tcpl_xml_empty(x))
+        return 0;
+    int d = tcpl_xml_depth(x);
+    tcpl_rpr eff = *pc->base;
+    runfmt f = {0, NULL, 0, TCPL_LEGACY_NONE};
+    int have_fmt = 0;
+    int rc;
+    for (;;) {
+        if ((rc = next(rd)) < 0)
+            return rc;
+        if (element_end(x, d))
+            return 0;
+        int type = tcpl_xml_type(x);
+        if (type != XML_READER_TYPE_ELEMENT)
+            continue;
+        if (!have_fmt && !tcpl_xml_is_w(x, "rPr")) {
+            /* No w:rPr: the paragraph's formatting applies. */
+            f.flags = rpr_flags(&eff);
+            f.font = eff.font;
+            f.size = eff.size;
+            f.legacy = tcpl_legacy_font_kind(rd->legacy, eff.font);
+            have_fmt = 1;
+        }
+        const char *ln = tcpl_xml_local(x);
+        int is_w = !strcmp(tcpl_xml_ns(x), TCPL_NS_W);
+        if (!is_w) {
+            if (tcpl_xml_is(x, TCPL_NS_MC, "AlternateContent")) {
+                if ((rc = parse_graphic(rd)) < 0)
+                    return rc;
+            } else if ((rc = tcpl_xml_skip(x, rd->err)) < 0) {
+                return rc;
+            }
+            continue;
+        }
+        if (!strcmp(ln, "rPr")) {
+            tcpl_rpr direct;
+            tcpl_rpr_init(&direct);
+            if ((rc = tcpl_rpr_parse(x, &rd->doc->arena, &direct, rd->err)) < 0)
+                return rc;
+            if (direct.style) {
+                const tcpl_style *cs = tcpl_styles_get(rd->styles, direct.style);
+                if (cs && cs->type == 'c')
+                    tcpl_rpr_merge(&eff, &cs->rpr);
+            }
+            tcpl_rpr_merge(&eff, &direct);
+            f.flags = rpr_flags(&eff);
+            f.font = eff.font;
+            f.size = eff.size;
+            f.legacy = tcpl_legacy_font_kind(rd->legacy, eff.font);
+            have_fmt = 1;
+        } else if (!strcmp(ln, "t")) {
+            if (tcpl_xml_empty(x))
+                continue;
+            int td = tcpl_xml_depth(x);
+            for (;;) {
+                if ((rc = next(rd)) < 0)
+                    return rc;
+                if (element_end(x, td))
+                    break;
+                int tt = tcpl_xml_type(x);
+                if ((tt == XML_READER_TYPE_TEXT || tt == XML_READER_TYPE_SIGNIFICANT_WHITESPACE ||
+                     tt == XML_READER_TYPE_WHITESPACE || tt == XML_READER_TYPE_CDATA) &&
+                    showing(rd)) {
+                    const char *v = (const char *)xmlTextReaderConstValue(x->r);
+                    if (v && (rc = add_text(rd, pc->p, &f, v, strlen(v))) < 0)
+                        return rc;
+                }
+            }
+        } else if (!strcmp(ln, "tab") || !strcmp(ln, "ptab")) {
+            if (showing(rd) && (rc = para_add(rd, pc->p, "\t", 1, f.flags, f.font, f.size)) < 0)
+                return rc;
+            if ((rc = tcpl_xml_skip(x, rd->err)) < 0)
+                return rc;
+        } else if (!strcmp(ln, "br") || !strcmp(ln, "cr")) {
+            char bt[16];
+            tcpl_xml_attr_copy(x, TCPL_NS_W, "type", bt, sizeof bt);
+            /* Page and column breaks are layout, not text. */
+            if (showing(rd) && strcmp(bt, "page") && strcmp(bt, "column") &&
+                (rc = para_add(rd, pc->p, "\n", 1, f.flags, f.font, f.size)) < 0)
+                return rc;
+            if ((rc = tcpl_xml_skip(x, rd->err)) < 0)
+                return rc;
+        } else if (!strcmp(ln, "noBreakHyphen")) {
+            if (showing(rd) && (rc = para_add(rd, pc->p, "-", 1, f.flags, f.font, f.size)) < 0)
+                return rc;
+            if ((rc = tcpl_xml_skip(x, rd->err)) < 0)
+                return rc;
+        } else if (!strcmp(ln, "sym")) {
+            char hex[16];
+            tcpl_xml_attr_copy(x, TCPL_NS_W, "char", hex, sizeof hex);
+            unsigned long cp = strtoul(hex, NULL, 16);
+            /* Symbol-font code points live in U+F000-F0FF; their low byte is
+             * the character in that font. Map the usual bullets. */
+            if (cp >= 0xF000 && cp <= 0xF0FF)
+                cp -= 0xF000;
+            if (cp == 0xB7 || cp == 0xA7 || cp == 0xD8 || cp == 0x6C || cp == 0x6E)
+                cp = 0x2022;
+            if (cp && showing(rd)) {
+                tcpl_buf_reset(&rd->tmp);
+                tcpl_buf_put_utf8(&rd->tmp, (unsigned)cp);
+                if (!tcpl_buf_ok(&rd->tmp))
+                    return fail_nomem(rd);
+                if ((rc = para_add(rd, pc->p, rd->tmp.data, rd->tmp.len, f.flags, f.font,
+                                   f.size)) < 0)
+                    return rc;
+            }
+            if ((rc = tcpl_xml_skip(x, rd->err)) < 0)
+                return rc;
+        } else if (!strcmp(ln, "fldChar")) {
+            if ((rc = parse_fldchar(rd)) < 0)
+                return rc;
+        } else if (!strcmp(ln, "drawing") || !strcmp(ln, "pict") || !strcmp(ln, "object")) {
+            if ((rc = parse_graphic(rd)) < 0)
+                return rc;
+        } else {
+            /* instrText, delText, footnoteReference, softHyphen, lastRenderedPageBreak,
+             * annotation marks...: no visible text. */
+            if ((rc = tcpl_xml_skip(x, rd->err)) < 0)
+                return rc;
+        }
+    }
+}
+
+/* Content of a paragraph and of the inline containers inside it (hyperlink,
+ * smartTag, sdt, customXml, ins, fldSimple ...), up to the end of the
+ * element at the current depth. */
+static int parse_inline_children(reader *rd, pctx *pc)
+{
+    tcpl_xml *x = &rd->x;
+    if (tcpl_xml_empty(x))
+        return 0;
+    int d = tcpl_xml_depth(x);
+    int rc;
+    for (;;) {
+        if ((rc = next(rd)) < 0)
+            return rc;
+        if (element_end(x, d))
+            return 0;
+        if (tcpl_xml_type(x) != XML_READER_TYPE_ELEMENT)
+            continue;
+        if ((rc = parse_inline(rd, pc, NULL, NULL)) < 0)
+            return rc;
+    }
+}
+
+/* One inline element at the current node. */
+static int parse_inline(reader *rd, pctx *pc, const char *end_ns, const char *end_local)
+{
+    (void)end_ns;
+    (void)end_local;
+    tcpl_xml *x = &rd->x;
+    int rc;
+    if (strcmp(tcpl_xml_ns(x), TCPL_NS_W) != 0) {
+        if (tcpl_xml_is(x, TCPL_NS_MC, "AlternateContent"))
+            return parse_graphic(rd);
+        return tcpl_xml_skip(x, rd->err);
+    }
+    const char *ln = tcpl_xml_local(x);
+    if (!strcmp(ln, "r"))
+        return parse_run(rd, pc);
+    if (!strcmp(ln, "ins") || !strcmp(ln, "moveTo")) {
+        rd->inserted++;
+        rc = parse_inline_children(rd, pc);
+        rd->inserted--;
+        return rc;
+    }
+    if (!strcmp(ln, "del") || !strcmp(ln, "moveFrom"))
+        return tcpl_xml_skip(x, rd->err);
+    if (!strcmp(ln, "hyperlink") || !strcmp(ln, "smartTag") || !strcmp(ln, "customXml") ||
+        !strcmp(ln, "fldSimple") || !strcmp(ln, "sdtContent") || !strcmp(ln, "dir") ||
+        !strcmp(ln, "bdo"))
+        return parse_inline_children(rd, pc);
+    if (!strcmp(ln, "sdt"))
+        return parse_inline_children(rd, pc); /* sdtPr/sdtEndPr are skipped below */
+    /* pPr handled by the caller; sdtPr, smartTagPr, bookmarks, proofErr,
+     * permStart, comment ranges, oMath (no plain text): skipped. */
+    return tcpl_xml_skip(x, rd->err);
+}
+
+static tcpl_align align_of(int a) { return a < 0 ? TCPL_ALIGN_START : (tcpl_align)a; }
+
+static int finish_paragraph(reader *rd, int idx, const tcpl_ppr *ppr, const tcpl_style *st,
+                            para *p, int mark_deleted)
+{
+    tcpl_block *b = &rd->doc->blocks[idx];
+    /* A deleted paragraph mark joins this paragraph to the next one. */
+    if (mark_deleted) {
+        if (idx == (int)rd->doc->nblocks - 1) {
+            for (size_t i = 0; i < p->nruns; i++) {
+                pending_run *r = &p->runs[i];
+                int rc = para_add(rd, &rd->carry, p->text.data + r->offset, r->length, r->flags,
+                                  r->font, r->size);
+                if (rc < 0)
+                    return rc;
+            }
+            if (b->parent >= 0)
+                rd->doc->blocks[b->parent].child_count--;
+            rd->doc->nblocks--;
+            return 0;
+        }
+    }
+    /* Numbering: direct numPr, else the style's, else a style linked from
+     * a numbering level. numId 0 removes numbering. */
+    int num_id = ppr->num_id, ilvl = ppr->ilvl;
+    if (num_id < 0 && st) {
+        num_id = st->ppr.num_id;
+        if (ilvl < 0)
+            ilvl = st->ppr.ilvl;
+    }
+    if (num_id < 0 && st) {
+        int n2 = 0, l2 = 0;
+        if (tcpl_numbering_style_link(rd->num, st->id, &n2, &l2) && n2 > 0) {
+            num_id = n2;
+            if (ilvl < 0)
+                ilvl = l2;
+        }
+    }
+    if (ilvl < 0)
+        ilvl = 0;
+    char label[TCPL_MAX_LABEL] = "";
+    char suffix = 0;
+    if (num_id > 0) {
+        tcpl_numstate_next(rd->numstate, num_id, ilvl, label, &suffix);
+        b->num_id = num_id;
+        b->ilvl = ilvl;
+    }
+    tcpl_arena *a = &rd->doc->arena;
+    b->label = label[0] ? tcpl_arena_strdup(a, label) : "";
+    b->label_suffix = label[0] ? suffix : 0;
+    b->text = tcpl_arena_strndup(a, p->text.data ? p->text.data : "", p->text.len);
+    b->text_len = p->text.len;
+    if (!b->label || !b->text)
+        return fail_nomem(rd);
+    if (st) {
+        b->style_id = st->id ? st->id : "";
+        b->style_name = st->name ? st->name : "";
+    } else if (ppr->style) {
+        b->style_id = ppr->style;
+    }
+    int ol = ppr->outline_level >= 0 ? ppr->outline_level : st ? st->ppr.outline_level : -1;
+    b->outline_level = ol >= 0 && ol <= 8 ? ol : -1;
+    b->align = align_of(ppr->align >= 0 ? ppr->align : st ? st->ppr.align : -1);
+    if (p->nruns) {
+        tcpl_run *runs = tcpl_arena_alloc(a, p->nruns * sizeof *runs);
+        if (!runs)
+            return fail_nomem(rd);
+        for (size_t i = 0; i < p->nruns; i++) {
+            runs[i].offset = p->runs[i].offset;
+            runs[i].length = p->runs[i].length;
+            runs[i].flags = p->runs[i].flags;
+            runs[i].font = p->runs[i].font ? p->runs[i].font : "";
+            runs[i].size = p->runs[i].size;
+        }
+        b->runs = runs;
+        b->run_count = p->nruns;
+    }
+    return 0;
+}
+
+static int parse_paragraph(reader *rd)
+{
+    tcpl_xml *x = &rd->x;
+    int idx, rc = 0;
+    tcpl_block *b = new_block(rd, TCPL_BLOCK_PARAGRAPH, &idx);
+    if (!b)
+        return rd->err->code;
+    b->para_index = rd->para_count++;
+    para p;
+    memset(&p, 0, sizeof p);
+    tcpl_ppr ppr;
+    tcpl_ppr_init(&ppr);
+    /* Content carried from a previous paragraph whose mark was deleted. */
+    if (rd->carry.nruns) {
+        for (size_t i = 0; i < rd->carry.nruns; i++) {
+            pending_run *r = &rd->carry.runs[i];
+            TCPL_CHECK(para_add(rd, &p, rd->carry.text.data + r->offset, r->length, r->flags,
+                                r->font, r->size));
+        }
+        para_reset(&rd->carry);
+    }
+    const tcpl_style *st = tcpl_styles_default_para(rd->styles);
+    tcpl_rpr base = *tcpl_styles_defaults(rd->styles);
+    if (st)
+        base = st->rpr;
+    pctx pc = {&p, &base, 0};
+    int mark_deleted = 0;
+    if (!tcpl_xml_empty(x)) {
+        int d = tcpl_xml_depth(x);
+        for (;;) {
+            TCPL_CHECK(next(rd));
+            if (element_end(x, d))
+                break;
+            if (tcpl_xml_type(x) != XML_READER_TYPE_ELEMENT)
+                continue;
+            if (tcpl_xml_is_w(x, "pPr")) {
+                TCPL_CHECK(tcpl_ppr_parse(x, &rd->doc->arena, &ppr, rd->err));
+                if (ppr.style) {
+                    const tcpl_style *s2 = tcpl_styles_get(rd->styles, ppr.style);
+                    if (s2 && s2->type == 'p') {
+                        st = s2;
+                        base = s2->rpr;
+                    }
+                }
+                mark_deleted = ppr.mark_deleted;
+                continue;
+            }
+            TCPL_CHECK(parse_inline(rd, &pc, NULL, NULL));
+        }
+    }
+    rc = finish_paragraph(rd, idx, &ppr, st, &p, mark_deleted);
+out:
+    para_free(&p);
+    return rc;
+}
+
+static int parse_cell(reader *rd, int row_idx, int *col)
+{
+    tcpl_xml *x = &rd->x;
+    int idx, rc = 0;
+    int save_t = rd->cur_table, save_r = rd->cur_row, save_c = rd->cur_col;
+    int table = rd->doc->blocks[rd->doc->blocks[row_idx].parent].index;
+    int row = rd->doc->blocks[row_idx].row;
+    tcpl_block *b = new_block(rd, TCPL_BLOCK_CELL, &idx);
+    if (!b)
+        return rd->err->code;
+    b->table = table;
+    b->row = row;
+    b->col = *col;
+    rd->cur_table = table;
+    rd->cur_row = row;
+    rd->cur_col = *col;
+    TCPL_CHECK(push(rd, idx));
+    if (!tcpl_xml_empty(x)) {
+        int d = tcpl_xml_depth(x);
+        for (;;) {
+            TCPL_CHECK(next(rd));
+            if (element_end(x, d))
+                break;
+            if (tcpl_xml_type(x) != XML_READER_TYPE_ELEMENT)
+                continue;
+            if (tcpl_xml_is_w(x, "tcPr")) {
+                int pd = tcpl_xml_depth(x);
+                if (tcpl_xml_empty(x))
+                    continue;
+                for (;;) {
+                    TCPL_CHECK(next(rd));
+                    if (element_end(x, pd))
+                        break;
+                    if (tcpl_xml_is_w(x, "gridSpan")) {
+                        long span = tcpl_xml_attr_int(x, "val", 1);
+                        rd->doc->blocks[idx].grid_span = span > 0 && span < 1000 ? (int)span : 1;
+                    } else if (tcpl_xml_is_w(x, "vMerge")) {
+                        char v[16];
+                        tcpl_xml_attr_copy(x, TCPL_NS_W, "val", v, sizeof v);
+                        rd->doc->blocks[idx].vmerge =
+                            !strcmp(v, "restart") ? TCPL_VMERGE_RESTART : TCPL_VMERGE_CONTINUE;
+                    }
+                    if (tcpl_xml_type(x) == XML_READER_TYPE_ELEMENT)
+                        TCPL_CHECK(tcpl_xml_skip(x, rd->err));
+                }
+                continue;
+            }
+            TCPL_CHECK(parse_block_content(rd, NULL));
+        }
+    }
+    *col += rd->doc->blocks[idx].grid_span;
+    rd->sp--;
+out:
+    rd->cur_table = save_t;
+    rd->cur_row = save_r;
+    rd->cur_col = save_c;
+    return rc;
+}
+
+static int parse_row(reader *rd, int table_idx, int row)
+{
+    tcpl_xml *x = &rd->x;
+    int idx, rc = 0;
+    tcpl_block *b = new_block(rd, TCPL_BLOCK_ROW, &idx);
+    if (!b)
+        return rd->err->code;
+    b->table = table_idx;
+    b->row = row;
+    TCPL_CHECK(push(rd, idx));
+    int col = 0;
+    if (!tcpl_xml_empty(x)) {
+        int d = tcpl_xml_depth(x);
+        for (;;) {
+            TCPL_CHECK(next(rd));
+            if (element_end(x, d))
+                break;
+            if (tcpl_xml_type(x) != XML_READER_TYPE_ELEMENT)
+                continue;
+            if (tcpl_xml_is_w(x, "tc")) {
+                TCPL_CHECK(parse_cell(rd, idx, &col));
+            } else if (tcpl_xml_is_w(x, "sdt") || tcpl_xml_is_w(x, "customXml") ||
+                       tcpl_xml_is_w(x, "sdtContent") || tcpl_xml_is_w(x, "ins")) {
+                continue; /* transparent wrappers around cells: descend */
+            } else if (tcpl_xml_is_w(x, "del")) {
+                TCPL_CHECK(tcpl_xml_skip(x, rd->err));
+            } else {
+                TCPL_CHECK(tcpl_xml_skip(x, rd->err));
+            }
+        }
+    }
+    rd->sp--;
+    if (col > rd->doc->blocks[table_idx].cols)
+        rd->doc->blocks[table_idx].cols = col;
+out:
+    return rc;
+}
+
+static int parse_table(reader *rd)
+{
+    tcpl_xml *x = &rd->x;
+    int idx, rc = 0;
+    tcpl_block *b = new_block(rd, TCPL_BLOCK_TABLE, &idx);
+    if (!b)
+        return rd->err->code;
+    TCPL_CHECK(push(rd, idx));
+    int rows = 0, grid = 0;
+    if (!tcpl_xml_empty(x)) {
+        int d = tcpl_xml_depth(x);
+        for (;;) {
+            TCPL_CHECK(next(rd));
+            if (element_end(x, d))
+                break;
+            if (tcpl_xml_type(x) != XML_READER_TYPE_ELEMENT)
+                continue;
+            if (tcpl_xml_is_w(x, "tr")) {
+                TCPL_CHECK(parse_row(rd, idx, rows++));
+            } else if (tcpl_xml_is_w(x, "gridCol")) {
+                grid++;
+            } else if (tcpl_xml_is_w(x, "tblGrid") || tcpl_xml_is_w(x, "sdt") ||
+                       tcpl_xml_is_w(x, "sdtContent") || tcpl_xml_is_w(x, "customXml")) {
+                continue;
+            } else {
+                TCPL_CHECK(tcpl_xml_skip(x, rd->err));
+            }
+        }
+    }
+    rd->sp--;
+    rd->doc->blocks[idx].rows = rows;
+    if (grid > rd->doc->blocks[idx].cols)
+        rd->doc->blocks[idx].cols = grid;
+out:
+    return rc;
+}
+
+static int parse_sectpr(reader *rd)
+{
+    tcpl_xml *x = &rd->x;
+    tcpl_section *s = tcpl_doc_add_section(rd->doc);
+    if (!s)
+        return fail_nomem(rd);
+    s->last_block = (int)rd->doc->nblocks - 1;
+    if (tcpl_xml_empty(x))
+        return 0;
+    int d = tcpl_xml_depth(x), rc;
+    for (;;) {
+        if ((rc = next(rd)) < 0)
+            return rc;
+        if (element_end(x, d))
+            return 0;
+        if (tcpl_xml_is_w(x, "pgSz")) {
+            s->page_width = (int)tcpl_xml_attr_int(x, "w", 0);
+            s->page_height = (int)tcpl_xml_attr_int(x, "h", 0);
+            char o[16];
+            tcpl_xml_attr_copy(x, TCPL_NS_W, "orient", o, sizeof o);
+            s->landscape = !strcmp(o, "landscape");
+        } else if (tcpl_xml_is_w(x, "pgMar")) {
+            s->margin_top = (int)tcpl_xml_attr_int(x, "top", 0);
+            s->margin_bottom = (int)tcpl_xml_attr_int(x, "bottom", 0);
+            s->margin_left = (int)tcpl_xml_attr_int(x, "left", 0);
+            s->margin_right = (int)tcpl_xml_attr_int(x, "right", 0);
+            s->header = (int)tcpl_xml_attr_int(x, "header", 0);
+            s->footer = (int)tcpl_xml_attr_int(x, "footer", 0);
+        }
+        if (tcpl_xml_type(x) == XML_READER_TYPE_ELEMENT && (rc = tcpl_xml_skip(x, rd->err)) < 0)
+            return rc;
+    }
+}
+
+/* Block-level content (body, cell, text box, note, header) up to the end
+ * of the element at the current depth. */
+static int parse_block_content(reader *rd, const char *unused)
+{
+    (void)unused;
+    tcpl_xml *x = &rd->x;
+    if (tcpl_xml_empty(x))
+        return 0;
+    int d = tcpl_xml_depth(x), rc;
+    for (;;) {
+        if ((rc = next(rd)) < 0)
+            return rc;
+        if (element_end(x, d))
+            return 0;
+        if (tcpl_xml_type(x) != XML_READER_TYPE_ELEMENT)
+            continue;
+        if (strcmp(tcpl_xml_ns(x), TCPL_NS_W) != 0) {
+            if (tcpl_xml_is(x, TCPL_NS_MC, "AlternateContent")) {
+                if ((rc = parse_graphic(rd)) < 0)
+                    return rc;
+            } else if ((rc = tcpl_xml_skip(x, rd->err)) < 0) {
+                return rc;
+            }
+            continue;
+        }
+        const char *ln = tcpl_xml_local(x);
+        if (!strcmp(ln, "p"))
+            rc = parse_paragraph(rd);
+        else if (!strcmp(ln, "tbl"))
+            rc = parse_table(rd);
+        else if (!strcmp(ln, "sectPr"))
+            rc = rd->part == TCPL_PART_BODY ? parse_sectpr(rd) : tcpl_xml_skip(x, rd->err);
+        else if (!strcmp(ln, "sdt") || !strcmp(ln, "sdtContent") || !strcmp(ln, "customXml") ||
+                 !strcmp(ln, "ins") || !strcmp(ln, "moveTo"))
+            continue; /* transparent: their children are read in this loop */
+        else
+            rc = tcpl_xml_skip(x, rd->err); /* sdtPr, del, moveFrom, bookmarks ... */
+        if (rc < 0)
+            return rc;
+    }
+}
+
+/* Notes part: each w:footnote/w:endnote with a real id is a NOTE block. */
+static int parse_notes(reader *rd, const char *note_local)
+{
+    tcpl_xml *x = &rd->x;
+    int rc;
+    for (;;) {
+        int r = tcpl_xml_next(x, rd->err);
+        if (r < 0)
+            return r;
+        if (r == 0)
+            return 0;
+        if (!tcpl_xml_is_w(x, note_local))
+            continue;
+        char type[32];
+        tcpl_xml_attr_copy(x, TCPL_NS_W, "type", type, sizeof type);
+        if (type[0] && strcmp(type, "normal") != 0) {
+            if ((rc = tcpl_xml_skip(x, rd->err)) < 0)
+                return rc;
+            continue;
+        }
+        int idx;
+        tcpl_block *b = new_block(rd, TCPL_BLOCK_NOTE, &idx);
+        if (!b)
+            return rd->err->code;
+        b->note_id = (int)tcpl_xml_attr_int(x, "id", 0);
+        if ((rc = push(rd, idx)) < 0)
+            return rc;
+        rc = parse_block_content(rd, NULL);
+        rd->sp--;
+        if (rc < 0)
+            return rc;
+    }
+}
+
+/* Reads one part into blocks. */
+static int read_part(reader *rd, const char *name, tcpl_part_kind kind)
+{
+    char *data = NULL;
+    size_t len = 0;
+    int rc = tcpl_pkg_read(rd->pkg, name, &data, &len, rd->err);
+    if (rc < 0)
+        return rc;
+    rd->doc->xml_bytes += len;
+    rd->part_name = tcpl_arena_strdup(&rd->doc->arena, name);
+    if (!rd->part_name) {
+        free(data);
+        return fail_nomem(rd);
+    }
+    rd->part = kind;
+    rd->para_count = 0;
+    rd->sp = 0;
+    rd->nfields = rd->fields_overflow = 0;
+    rd->inserted = 0;
+    rd->cur_table = rd->cur_row = rd->cur_col = -1;
+    para_reset(&rd->carry);
+    tcpl_numstate_free(rd->numstate);
+    rd->numstate = NULL;
+    if (tcpl_numstate_new(&rd->numstate, rd->num) < 0) {
+        free(data);
+        return fail_nomem(rd);
+    }
+    rc = tcpl_xml_open(&rd->x, data, len, rd->file, rd->part_name, rd->err);
+    if (rc < 0) {
+        free(data);
+        return rc;
+    }
+    if (kind == TCPL_PART_FOOTNOTES || kind == TCPL_PART_ENDNOTES) {
+        rc = parse_notes(rd, kind == TCPL_PART_FOOTNOTES ? "footnote" : "endnote");
+    } else {
+        const char *root = kind == TCPL_PART_BODY ? "body" : kind == TCPL_PART_HEADER ? "hdr" : "ftr";
+        for (;;) {
+            int r = tcpl_xml_next(&rd->x, rd->err);
+            if (r <= 0) {
+                rc = r;
+                break;
+            }
+            if (tcpl_xml_is_w(&rd->x, root)) {
+                rc = parse_block_content(rd, NULL);
+                break;
+            }
+        }
+        /* Drain so that malformed XML after the body is still reported. */
+        while (rc == 0) {
+            int r = tcpl_xml_next(&rd->x, rd->err);
+            if (r <= 0) {
+                rc = r;
+                break;
+            }
+        }
+    }
+    /* A last paragraph with a deleted mark keeps its text. */
+    tcpl_xml_close(&rd->x);
+    free(data);
+    return rc;
+}
+
+static int read_optional(reader *rd, const tcpl_rel *rels, size_t n, const char *suffix,
+                         char **data, size_t *len, const char **name)
+{
+    *data = NULL;
+    *len = 0;
+    *name = NULL;
+    const tcpl_rel *r = tcpl_pkg_rel_by_type(rels, n, suffix);
+    if (!r || r->external || !tcpl_pkg_has(rd->pkg, r->target))
+        return 0;
+    *name = r->target;
+    int rc = tcpl_pkg_read(rd->pkg, r->target, data, len, rd->err);
+    if (rc == 0)
+        rd->doc->xml_bytes += *len;
+    return rc;
+}
+
+static int read_package(reader *rd)
+{
+    int rc;
+    const char *main_part = tcpl_pkg_main_part(rd->pkg);
+    const tcpl_rel *rels = NULL;
+    size_t nrels = 0;
+    char *data = NULL;
+    size_t len;
+    const char *name;
+    TCPL_CHECK(tcpl_pkg_rels(rd->pkg, main_part, &rels, &nrels, rd->err));
+
+    TCPL_CHECK(read_optional(rd, rels, nrels, "/styles", &data, &len, &name));
+    rc = tcpl_styles_parse(&rd->styles, data, len, rd->file, name, rd->err);
+    free(data);
+    data = NULL;
+    if (rc < 0)
+        goto out;
+    TCPL_CHECK(read_optional(rd, rels, nrels, "/numbering", &data, &len, &name));
+    rc = tcpl_numbering_parse(&rd->num, data, len, rd->file, name, rd->err);
+    free(data);
+    data = NULL;
+    if (rc < 0)
+        goto out;
+
+    TCPL_CHECK(read_part(rd, main_part, TCPL_PART_BODY));
+    static const struct {
+        const char *suffix;
+        tcpl_part_kind kind;
+    } extra[] = {{"/footnotes", TCPL_PART_FOOTNOTES},
+                 {"/endnotes", TCPL_PART_ENDNOTES},
+                 {"/header", TCPL_PART_HEADER},
+                 {"/footer", TCPL_PART_FOOTER}};
+    for (size_t k = 0; k < sizeof extra / sizeof extra[0]; k++) {
+        size_t slen = strlen(extra[k].suffix);
+        for (size_t i = 0; i < nrels; i++) {
+            const tcpl_rel *r = &rels[i];
+            size_t tl = strlen(r->type);
+            if (r->external || tl < slen || strcmp(r->type + tl - slen, extra[k].suffix) != 0)
+                continue;
+            /* The same part may be referenced twice (first-page and default
+             * header): read it once. */
+            int seen = 0;
+            for (size_t j = 0; j < i; j++)
+                if (!rels[j].external && !strcmp(rels[j].target, r->target))
+                    seen = 1;
+            if (seen || !tcpl_pkg_has(rd->pkg, r->target))
+                continue;
+            TCPL_CHECK(read_part(rd, r->target, extra[k].kind));
+        }
+    }
+out:
+    return rc;
+}
+
+static int read_common(tcpl_doc **out, const tcpl_ctx *ctx, tcpl_pkg *pkg, const char *name,
+                       tcpl_error *err)
+{
+    reader rd;
+    memset(&rd, 0, sizeof rd);
+    rd.ctx = ctx;
+    rd.legacy = tcpl_ctx_legacy(ctx);
+    rd.pkg = pkg;
+    rd.err = err;
+    rd.file = name;
+    int rc = tcpl_doc_new(&rd.doc, name);
+    if (rc < 0) {
+        rc = TCPL_NOMEM(err, name);
+        goto out;
+    }
+    rc = read_package(&rd);
+out:
+    tcpl_styles_free(rd.styles);
+    tcpl_numstate_free(rd.numstate);
+    tcpl_numbering_free(rd.num);
+    para_free(&rd.carry);
+    tcpl_buf_free(&rd.tmp);
+    if (rc < 0) {
+        tcpl_doc_free(rd.doc);
+        return rc;
+    }
+    *out = rd.doc;
+    return 0;
+}
 
 int tcpl_docx_read(tcpl_doc **out, const tcpl_ctx *ctx, const char *path, tcpl_error *err)
 {
-    (void)ctx;
+    tcpl_error local;
+    if (!err)
+        err = &local;
+    tcpl_error_clear(err);
     *out = NULL;
-    return tcpl_err(err, TCPL_ERR_INTERNAL, "err.internal", path, NULL, "not implemented");
+    tcpl_pkg *pkg = NULL;
+    int rc = tcpl_pkg_open_file(&pkg, path, err);
+    if (rc < 0)
+        return rc;
+    rc = read_common(out, ctx, pkg, path, err);
+    tcpl_pkg_free(pkg);
+    return rc;
 }
 
 int tcpl_docx_read_memory(tcpl_doc **out, const tcpl_ctx *ctx, const void *data, size_t len,
                           const char *name, tcpl_error *err)
 {
-    (void)ctx;
-    (void)data;
-    (void)len;
+    tcpl_error local;
+    if (!err)
+        err = &local;
+    tcpl_error_clear(err);
     *out = NULL;
-    return tcpl_err(err, TCPL_ERR_INTERNAL, "err.internal", name, NULL, "not implemented");
+    tcpl_pkg *pkg = NULL;
+    int rc = tcpl_pkg_open_memory(&pkg, data, len, name, err);
+    if (rc < 0)
+        return rc;
+    rc = read_common(out, ctx, pkg, name, err);
+    tcpl_pkg_free(pkg);
+    return rc;
 }

@@ -1,15 +1,319 @@
-/* Placeholder: text and JSON renderers land with the reader. */
+/* Renderers over the public model only: plain text and JSON. */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
 #include "err.h"
 #include "tcpl/model.h"
 
+/* End (exclusive) of block i's subtree in the pre-order array. */
+static size_t subtree_end(const tcpl_doc *doc, size_t i)
+{
+    size_t n = tcpl_doc_block_count(doc);
+    int d = tcpl_doc_block(doc, i)->depth;
+    size_t j = i + 1;
+    while (j < n && tcpl_doc_block(doc, j)->depth > d &&
+           tcpl_doc_block(doc, j)->part == tcpl_doc_block(doc, i)->part)
+        j++;
+    return j;
+}
+
+/* A paragraph's label and text; in_cell flattens tabs and line breaks so a
+ * table row stays one line with tab-separated cells. */
+static void put_para(tcpl_buf *b, const tcpl_block *p, int in_cell)
+{
+    if (p->label[0]) {
+        tcpl_buf_puts(b, p->label);
+        if (p->text_len)
+            tcpl_buf_putc(b, ' ');
+    }
+    if (!in_cell) {
+        tcpl_buf_put(b, p->text, p->text_len);
+        return;
+    }
+    for (size_t i = 0; i < p->text_len; i++) {
+        char c = p->text[i];
+        tcpl_buf_putc(b, c == '\t' || c == '\n' ? ' ' : c);
+    }
+}
+
+static void put_cell(tcpl_buf *b, const tcpl_doc *doc, size_t cell)
+{
+    size_t end = subtree_end(doc, cell);
+    int first = 1;
+    for (size_t j = cell + 1; j < end; j++) {
+        const tcpl_block *p = tcpl_doc_block(doc, j);
+        if (p->kind != TCPL_BLOCK_PARAGRAPH || (!p->text_len && !p->label[0]))
+            continue;
+        if (!first)
+            tcpl_buf_putc(b, ' ');
+        put_para(b, p, 1);
+        first = 0;
+    }
+}
+
+static void put_table(tcpl_buf *b, const tcpl_doc *doc, size_t t)
+{
+    size_t end = subtree_end(doc, t);
+    int d = tcpl_doc_block(doc, t)->depth;
+    for (size_t r = t + 1; r < end; r++) {
+        const tcpl_block *row = tcpl_doc_block(doc, r);
+        if (row->kind != TCPL_BLOCK_ROW || row->depth != d + 1)
+            continue;
+        size_t rend = subtree_end(doc, r);
+        int first = 1;
+        for (size_t c = r + 1; c < rend; c++) {
+            const tcpl_block *cell = tcpl_doc_block(doc, c);
+            if (cell->kind != TCPL_BLOCK_CELL || cell->depth != d + 2)
+                continue;
+            if (!first)
+                tcpl_buf_putc(b, '\t');
+            put_cell(b, doc, c);
+            first = 0;
+        }
+        tcpl_buf_putc(b, '\n');
+    }
+}
+
+/* Top-level blocks of one part kind, in order. */
+static void put_part(tcpl_buf *b, const tcpl_doc *doc, tcpl_part_kind part)
+{
+    size_t n = tcpl_doc_block_count(doc);
+    const char *last_part = NULL;
+    int note_no = 0;
+    for (size_t i = 0; i < n; i++) {
+        const tcpl_block *blk = tcpl_doc_block(doc, i);
+        if (blk->part != part || blk->depth != 0)
+            continue;
+        if ((part == TCPL_PART_HEADER || part == TCPL_PART_FOOTER) &&
+            (!last_part || strcmp(last_part, blk->part_name))) {
+            tcpl_buf_printf(b, "== %s ==\n", blk->part_name);
+            last_part = blk->part_name;
+        }
+        switch (blk->kind) {
+        case TCPL_BLOCK_PARAGRAPH:
+            put_para(b, blk, 0);
+            tcpl_buf_putc(b, '\n');
+            break;
+        case TCPL_BLOCK_TABLE:
+            put_table(b, doc, i);
+            break;
+        case TCPL_BLOCK_TEXTBOX:
+        case TCPL_BLOCK_NOTE: {
+            size_t end = subtree_end(doc, i);
+            int first = 1;
+            if (blk->kind == TCPL_BLOCK_NOTE)
+                tcpl_buf_printf(b, "[%d] ", ++note_no);
+            for (size_t j = i + 1; j < end; j++) {
+                const tcpl_block *p = tcpl_doc_block(doc, j);
+                if (p->kind == TCPL_BLOCK_PARAGRAPH && p->depth == blk->depth + 1) {
+                    if (blk->kind == TCPL_BLOCK_NOTE && !first)
+                        tcpl_buf_puts(b, "    ");
+                    put_para(b, p, 0);
+                    tcpl_buf_putc(b, '\n');
+                    first = 0;
+                } else if (p->kind == TCPL_BLOCK_TABLE && p->depth == blk->depth + 1) {
+                    put_table(b, doc, j);
+                }
+            }
+            break;
+        }
+        default:
+            break;
+        }
+    }
+}
+
 int tcpl_doc_text(const tcpl_doc *doc, unsigned flags, char **out, size_t *len, tcpl_error *err)
 {
-    (void)doc; (void)flags; *out = NULL; *len = 0;
-    return tcpl_err(err, TCPL_ERR_INTERNAL, "err.internal", NULL, NULL, "not implemented");
+    tcpl_buf b;
+    tcpl_buf_init(&b);
+    *out = NULL;
+    if (len)
+        *len = 0;
+    if (!flags)
+        flags = TCPL_TEXT_BODY;
+    if (flags & TCPL_TEXT_BODY)
+        put_part(&b, doc, TCPL_PART_BODY);
+    if (flags & TCPL_TEXT_NOTES) {
+        size_t before = b.len;
+        tcpl_buf b2;
+        tcpl_buf_init(&b2);
+        put_part(&b2, doc, TCPL_PART_FOOTNOTES);
+        put_part(&b2, doc, TCPL_PART_ENDNOTES);
+        if (b2.len) {
+            if (before)
+                tcpl_buf_putc(&b, '\n');
+            tcpl_buf_put(&b, b2.data, b2.len);
+        }
+        if (!tcpl_buf_ok(&b2))
+            b.failed = 1;
+        tcpl_buf_free(&b2);
+    }
+    if (flags & TCPL_TEXT_HEADERS) {
+        put_part(&b, doc, TCPL_PART_HEADER);
+        put_part(&b, doc, TCPL_PART_FOOTER);
+    }
+    *out = tcpl_buf_detach(&b, len);
+    if (!*out)
+        return TCPL_NOMEM(err, tcpl_doc_path(doc));
+    return 0;
+}
+
+/* ---- JSON ------------------------------------------------------------ */
+
+static const char *kind_names[] = {"paragraph", "table", "row", "cell", "textbox", "note"};
+static const char *part_names[] = {"body", "footnotes", "endnotes", "header", "footer"};
+static const char *align_names[] = {"start", "center", "end", "justify", "distribute"};
+static const char *vmerge_names[] = {"none", "restart", "continue"};
+
+static int set(json_t *o, const char *k, json_t *v)
+{
+    return v ? json_object_set_new(o, k, v) : -1;
+}
+
+static json_t *run_json(const tcpl_block *p, const tcpl_run *r)
+{
+    json_t *o = json_object();
+    if (!o)
+        return NULL;
+    int bad = 0;
+    bad |= set(o, "offset", json_integer((json_int_t)r->offset));
+    bad |= set(o, "length", json_integer((json_int_t)r->length));
+    bad |= set(o, "text", json_stringn(p->text + r->offset, r->length));
+    bad |= set(o, "bold", json_boolean(r->flags & TCPL_RUN_BOLD));
+    bad |= set(o, "italic", json_boolean(r->flags & TCPL_RUN_ITALIC));
+    bad |= set(o, "underline", json_boolean(r->flags & TCPL_RUN_UNDERLINE));
+    bad |= set(o, "font", json_string(r->font));
+    bad |= set(o, "size", r->size ? json_real(r->size / 2.0) : json_null());
+    static const struct {
+        unsigned flag;
+        const char *name;
+    } extra[] = {{TCPL_RUN_CAPS, "caps"},         {TCPL_RUN_STRIKE, "strike"},
+                 {TCPL_RUN_INSERTED, "inserted"}, {TCPL_RUN_LEGACY, "legacy"},
+                 {TCPL_RUN_FIELD, "field"},       {TCPL_RUN_SUPERSCRIPT, "superscript"},
+                 {TCPL_RUN_SUBSCRIPT, "subscript"}};
+    for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++)
+        if (r->flags & extra[i].flag)
+            bad |= set(o, extra[i].name, json_true());
+    if (bad) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+static json_t *block_json(const tcpl_block *b)
+{
+    json_t *o = json_object();
+    if (!o)
+        return NULL;
+    int bad = 0;
+    bad |= set(o, "index", json_integer(b->index));
+    bad |= set(o, "kind", json_string(kind_names[b->kind]));
+    bad |= set(o, "parent", b->parent >= 0 ? json_integer(b->parent) : json_null());
+    bad |= set(o, "depth", json_integer(b->depth));
+    bad |= set(o, "part", json_string(part_names[b->part]));
+    bad |= set(o, "part_name", json_string(b->part_name));
+    if (b->table >= 0) {
+        bad |= set(o, "table", json_integer(b->table));
+        bad |= set(o, "row", json_integer(b->row));
+        bad |= set(o, "col", json_integer(b->col));
+    }
+    switch (b->kind) {
+    case TCPL_BLOCK_PARAGRAPH: {
+        char suf[2] = {b->label_suffix, 0};
+        bad |= set(o, "para_index", json_integer(b->para_index));
+        bad |= set(o, "label", json_string(b->label));
+        bad |= set(o, "label_suffix", json_string(suf));
+        bad |= set(o, "text", json_stringn(b->text, b->text_len));
+        bad |= set(o, "style", json_string(b->style_id));
+        bad |= set(o, "style_name", json_string(b->style_name));
+        bad |= set(o, "outline_level", b->outline_level >= 0 ? json_integer(b->outline_level)
+                                                             : json_null());
+        bad |= set(o, "num_id", b->num_id >= 0 ? json_integer(b->num_id) : json_null());
+        bad |= set(o, "ilvl", b->num_id >= 0 ? json_integer(b->ilvl) : json_null());
+        bad |= set(o, "align", json_string(align_names[b->align]));
+        json_t *runs = json_array();
+        for (size_t i = 0; runs && i < b->run_count; i++) {
+            json_t *r = run_json(b, &b->runs[i]);
+            if (!r || json_array_append_new(runs, r) < 0) {
+                bad = 1;
+                break;
+            }
+        }
+        bad |= set(o, "runs", runs);
+        break;
+    }
+    case TCPL_BLOCK_TABLE:
+        bad |= set(o, "rows", json_integer(b->rows));
+        bad |= set(o, "cols", json_integer(b->cols));
+        break;
+    case TCPL_BLOCK_CELL:
+        bad |= set(o, "grid_span", json_integer(b->grid_span));
+        bad |= set(o, "vmerge", json_string(vmerge_names[b->vmerge]));
+        break;
+    case TCPL_BLOCK_NOTE:
+        bad |= set(o, "note_id", json_integer(b->note_id));
+        break;
+    default:
+        break;
+    }
+    if (b->kind != TCPL_BLOCK_PARAGRAPH)
+        bad |= set(o, "children", json_integer(b->child_count));
+    if (bad) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
 }
 
 int tcpl_doc_json(const tcpl_doc *doc, int pretty, char **out, size_t *len, tcpl_error *err)
 {
-    (void)doc; (void)pretty; *out = NULL; *len = 0;
-    return tcpl_err(err, TCPL_ERR_INTERNAL, "err.internal", NULL, NULL, "not implemented");
+    *out = NULL;
+    if (len)
+        *len = 0;
+    json_t *root = json_object();
+    json_t *blocks = json_array();
+    json_t *sections = json_array();
+    int bad = !root || !blocks || !sections;
+    if (!bad) {
+        bad |= set(root, "file", json_string(tcpl_doc_path(doc)));
+        bad |= json_object_set(root, "blocks", blocks);
+        bad |= json_object_set(root, "sections", sections);
+    }
+    for (size_t i = 0; !bad && i < tcpl_doc_block_count(doc); i++) {
+        json_t *b = block_json(tcpl_doc_block(doc, i));
+        bad |= !b || json_array_append_new(blocks, b) < 0;
+    }
+    for (size_t i = 0; !bad && i < tcpl_doc_section_count(doc); i++) {
+        const tcpl_section *s = tcpl_doc_section(doc, i);
+        json_t *o = json_pack("{s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:b,s:i}", "page_width",
+                              s->page_width, "page_height", s->page_height, "margin_top",
+                              s->margin_top, "margin_bottom", s->margin_bottom, "margin_left",
+                              s->margin_left, "margin_right", s->margin_right, "header", s->header,
+                              "footer", s->footer, "landscape", s->landscape, "last_block",
+                              s->last_block);
+        bad |= !o || json_array_append_new(sections, o) < 0;
+    }
+    char *s = NULL;
+    if (!bad) {
+        size_t flags = JSON_PRESERVE_ORDER;
+        flags |= pretty ? JSON_INDENT(2) : JSON_COMPACT;
+        s = json_dumps(root, flags);
+    }
+    json_decref(blocks);
+    json_decref(sections);
+    json_decref(root);
+    if (!s)
+        return TCPL_NOMEM(err, tcpl_doc_path(doc));
+    /* Hand back memory the caller frees with free(), with a final newline. */
+    tcpl_buf b;
+    tcpl_buf_init(&b);
+    tcpl_buf_puts(&b, s);
+    tcpl_buf_putc(&b, '\n');
+    free(s);
+    *out = tcpl_buf_detach(&b, len);
+    return *out ? 0 : TCPL_NOMEM(err, tcpl_doc_path(doc));
 }

@@ -23,6 +23,7 @@ typedef struct tcpl_ppr {
     int outline_level;  /* w:outlineLvl 0-9 (9 = body text) */
     int align;          /* tcpl_align, -1 = not set */
     tcpl_rpr rpr;       /* w:pPr/w:rPr: the paragraph mark's run properties */
+    int mark_deleted;   /* w:pPr/w:rPr/w:del or w:moveFrom: the mark is a tracked deletion */
 } tcpl_ppr;
 
 /* A style with its whole basedOn chain and docDefaults folded in. */
