@@ -187,8 +187,9 @@ static int parse_line(legacy_table *t, const char *file, int lineno, const char 
         while (q < end && *q != ' ')
             q++;
         uint32_t cp;
-        if (q - p < 3 || p[0] != 'U' || p[1] != '+' || parse_hex(p + 2, (size_t)(q - p - 2), &cp) < 0 ||
-            cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0)
+        if (q - p < 3 || p[0] != 'U' || p[1] != '+' ||
+            parse_hex(p + 2, (size_t)(q - p - 2), &cp) < 0 || cp == 0 || cp > 0x10FFFF ||
+            (cp >= 0xD800 && cp <= 0xDFFF))
             return tsv_bad(err, file, lineno, "code points must be written U+XXXX");
         if (e.n == TCPL_LEGACY_MAX_CPS)
             return tsv_bad(err, file, lineno, "too many code points for one byte");
@@ -255,7 +256,8 @@ static int parse_rule(tcpl_legacy *lg, tcpl_yaml *y, yaml_node_t *item, font_rul
     if (!prefix == !name)
         return rule_bad(err, item, "a font rule needs exactly one of prefix or name");
     const char *head = prefix ? prefix : name;
-    if (!*head || strlen(head) >= TCPL_LEGACY_MAX_NAME || (suffix && strlen(suffix) >= TCPL_LEGACY_MAX_NAME))
+    if (!*head || strlen(head) >= TCPL_LEGACY_MAX_NAME ||
+        (suffix && strlen(suffix) >= TCPL_LEGACY_MAX_NAME))
         return rule_bad(err, item, "font name part empty or too long");
     int e = -1;
     for (int i = 0; enc && i < ENC_COUNT; i++)
