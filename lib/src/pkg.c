@@ -1,0 +1,743 @@
+#include "pkg.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <zip.h>
+
+#include "arena.h"
+#include "buf.h"
+#include "err.h"
+#include "xml.h"
+
+/* Small parts compress extremely well (runs of spaces, repeated markup), so
+ * the ratio check only starts once a part is this big. */
+#define PKG_RATIO_FLOOR (1u << 20)
+/* Inflate in slices this size so every limit is checked while reading. */
+#define PKG_CHUNK (64u * 1024)
+/* The central directory is only scanned by hand (names with NUL, encryption
+ * bit) up to this size; 10,000 entries with long names stay far below. */
+#define PKG_MAX_CD_BYTES (64u << 20)
+
+static const unsigned char OLE_MAGIC[8] = {0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1};
+
+/* The content types a WordprocessingML main part may have: document,
+ * macro-enabled document and both template variants. */
+static const char *const WORDML_TYPES[] = {
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+    "application/vnd.ms-word.document.macroEnabled.main+xml",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
+    "application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
+};
+
+typedef struct pkg_entry {
+    const char *name;
+    zip_uint64_t index;
+} pkg_entry;
+
+typedef struct pkg_rels {
+    struct pkg_rels *next;
+    const char *part;
+    tcpl_rel *rels;
+    size_t n;
+} pkg_rels;
+
+struct tcpl_pkg {
+    zip_t *za;
+    const char *name;
+    const char *main;
+    size_t inflated;
+    zip_uint64_t archive_size;
+    pkg_entry *entries; /* sorted case-insensitively, for lookups */
+    size_t n_entries;
+    pkg_rels *rels;
+    tcpl_arena arena;
+};
+
+/* ASCII case folding only: OPC part names compare case-insensitively, and
+ * the locale must not change the answer. */
+static int lower(int c) { return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c; }
+
+static int name_cmp(const char *a, const char *b)
+{
+    for (;; a++, b++) {
+        int x = lower((unsigned char)*a), y = lower((unsigned char)*b);
+        if (x != y || !x)
+            return x - y;
+    }
+}
+
+static int ends_with_ci(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && name_cmp(s + n - m, suffix) == 0;
+}
+
+static int entry_cmp(const void *a, const void *b)
+{
+    return name_cmp(((const pkg_entry *)a)->name, ((const pkg_entry *)b)->name);
+}
+
+static const char *strip_slash(const char *part) { return part[0] == '/' ? part + 1 : part; }
+
+static const pkg_entry *find_entry(const tcpl_pkg *pkg, const char *part)
+{
+    pkg_entry key = {strip_slash(part), 0};
+    return bsearch(&key, pkg->entries, pkg->n_entries, sizeof key, entry_cmp);
+}
+
+/* Names that could escape an extraction folder or mean two things: absolute,
+ * drive letters, backslashes, ".." segments. */
+static int unsafe_name(const char *s)
+{
+    if (!s[0] || s[0] == '/' || strchr(s, '\\'))
+        return 1;
+    if (((s[0] | 0x20) >= 'a' && (s[0] | 0x20) <= 'z') && s[1] == ':')
+        return 1;
+    for (const char *seg = s; seg;) {
+        const char *end = strchr(seg, '/');
+        size_t n = end ? (size_t)(end - seg) : strlen(seg);
+        if (n == 2 && seg[0] == '.' && seg[1] == '.')
+            return 1;
+        seg = end ? end + 1 : NULL;
+    }
+    return 0;
+}
+
+/* ---- raw central directory scan --------------------------------------- */
+
+typedef struct cd_findings {
+    char nul_name[128]; /* first entry name holding a NUL, "\0" shown literally */
+    int encrypted;      /* some entry has general-purpose bit 0 */
+    zip_uint64_t size;  /* the archive's size */
+} cd_findings;
+
+static unsigned u16(const unsigned char *p) { return p[0] | (unsigned)p[1] << 8; }
+static uint32_t u32(const unsigned char *p) { return u16(p) | (uint32_t)u16(p + 2) << 16; }
+static uint64_t u64(const unsigned char *p) { return u32(p) | (uint64_t)u32(p + 4) << 32; }
+
+static int src_read_at(zip_source_t *src, zip_uint64_t off, void *buf, size_t n)
+{
+    if (zip_source_seek(src, (zip_int64_t)off, SEEK_SET) < 0)
+        return -1;
+    return zip_source_read(src, buf, n) == (zip_int64_t)n ? 0 : -1;
+}
+
+/* libzip hands names out as C strings, so a NUL inside a name would be
+ * invisible; walk the central directory ourselves to see the raw bytes.
+ * Anything unparsable is left for libzip to report. */
+static void scan_cd(zip_source_t *src, cd_findings *f)
+{
+    unsigned char *tail = NULL, *cd = NULL;
+    memset(f, 0, sizeof *f);
+    if (zip_source_open(src) < 0)
+        return;
+    if (zip_source_seek(src, 0, SEEK_END) < 0)
+        goto out;
+    zip_int64_t size = zip_source_tell(src);
+    if (size < 22)
+        goto out;
+    f->size = (zip_uint64_t)size;
+    size_t tn = size < 22 + 65535 ? (size_t)size : 22 + 65535;
+    tail = malloc(tn);
+    if (!tail || src_read_at(src, (zip_uint64_t)size - tn, tail, tn) < 0)
+        goto out;
+    size_t p = tn - 22;
+    for (;; p--) {
+        if (!memcmp(tail + p, "PK\5\6", 4))
+            break;
+        if (p == 0)
+            goto out;
+    }
+    uint64_t cd_size = u32(tail + p + 12), cd_off = u32(tail + p + 16);
+    if ((cd_size == 0xFFFFFFFFu || cd_off == 0xFFFFFFFFu || u16(tail + p + 10) == 0xFFFF) &&
+        p >= 20 && !memcmp(tail + p - 20, "PK\6\7", 4)) {
+        unsigned char z64[56];
+        if (src_read_at(src, u64(tail + p - 20 + 8), z64, sizeof z64) < 0 ||
+            memcmp(z64, "PK\6\6", 4))
+            goto out;
+        cd_size = u64(z64 + 40);
+        cd_off = u64(z64 + 48);
+    }
+    if (cd_size > PKG_MAX_CD_BYTES || cd_off > (uint64_t)size || cd_size > (uint64_t)size - cd_off)
+        goto out;
+    cd = malloc(cd_size ? (size_t)cd_size : 1);
+    if (!cd || src_read_at(src, cd_off, cd, (size_t)cd_size) < 0)
+        goto out;
+    for (size_t o = 0; o + 46 <= cd_size && !memcmp(cd + o, "PK\1\2", 4);) {
+        size_t nlen = u16(cd + o + 28), next = o + 46 + nlen + u16(cd + o + 30) + u16(cd + o + 32);
+        if (o + 46 + nlen > cd_size)
+            break;
+        if (u16(cd + o + 8) & 1)
+            f->encrypted = 1;
+        const unsigned char *name = cd + o + 46;
+        if (!f->nul_name[0] && memchr(name, 0, nlen)) {
+            tcpl_buf b;
+            tcpl_buf_init(&b);
+            for (size_t i = 0; i < nlen && i < 100; i++)
+                name[i] ? tcpl_buf_putc(&b, name[i]) : tcpl_buf_puts(&b, "\\0");
+            snprintf(f->nul_name, sizeof f->nul_name, "%s", b.data ? b.data : "\\0");
+            tcpl_buf_free(&b);
+        }
+        o = next;
+    }
+out:
+    free(tail);
+    free(cd);
+    zip_source_close(src);
+}
+
+/* ---- opening ------------------------------------------------------------ */
+
+static int find_main(tcpl_pkg *pkg, tcpl_error *err);
+
+static int zip_open_error(const zip_error_t *ze, int starts_pk, const char *name, tcpl_error *err)
+{
+    int code = zip_error_code_zip(ze);
+    const char *msg = zip_error_strerror((zip_error_t *)ze);
+    switch (code) {
+    case ZIP_ER_MEMORY:
+        return TCPL_NOMEM(err, name);
+    case ZIP_ER_NOZIP:
+        /* "PK" at the start but no central directory: cut short. */
+        if (starts_pk)
+            return tcpl_err(err, TCPL_ERR_FORMAT, "err.zip_corrupt", name, NULL, "%s", msg);
+        return tcpl_err(err, TCPL_ERR_FORMAT, "err.not_zip", name, NULL, NULL);
+    case ZIP_ER_OPEN:
+        return tcpl_err(err, TCPL_ERR_IO, "err.io_open", name, NULL, "%s", msg);
+    case ZIP_ER_READ:
+    case ZIP_ER_SEEK:
+        if (zip_error_code_system(ze) != 0)
+            return tcpl_err(err, TCPL_ERR_IO, "err.io_read", name, NULL, "%s", msg);
+        return tcpl_err(err, TCPL_ERR_FORMAT, "err.zip_corrupt", name, NULL, "%s", msg);
+    default:
+        return tcpl_err(err, TCPL_ERR_FORMAT, "err.zip_corrupt", name, NULL, "%s", msg);
+    }
+}
+
+/* Takes src (freed on failure). head: the first bytes of the input. */
+static int pkg_open(tcpl_pkg **out, zip_source_t *src, const unsigned char *head, size_t hn,
+                    const char *name, tcpl_error *err)
+{
+    int rc = 0;
+    tcpl_pkg *pkg = NULL;
+    zip_error_t ze;
+    zip_error_init(&ze);
+    *out = NULL;
+    if (hn >= sizeof OLE_MAGIC && !memcmp(head, OLE_MAGIC, sizeof OLE_MAGIC)) {
+        rc = tcpl_err(err, TCPL_ERR_FORMAT, "err.ole_doc", name, NULL, NULL);
+        goto out;
+    }
+    int starts_pk = hn >= 2 && head[0] == 'P' && head[1] == 'K';
+    pkg = calloc(1, sizeof *pkg);
+    if (!pkg) {
+        rc = TCPL_NOMEM(err, name);
+        goto out;
+    }
+    tcpl_arena_init(&pkg->arena);
+    pkg->name = tcpl_arena_strdup(&pkg->arena, name ? name : "");
+    if (!pkg->name) {
+        rc = TCPL_NOMEM(err, name);
+        goto out;
+    }
+    cd_findings cdf;
+    scan_cd(src, &cdf);
+    pkg->archive_size = cdf.size;
+    /* CHECKCONS: local headers must agree with the central directory, so
+     * no entry reads differently from what was checked here. */
+    pkg->za = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze);
+    if (!pkg->za) {
+        rc = zip_open_error(&ze, starts_pk, pkg->name, err);
+        goto out;
+    }
+    src = NULL; /* owned by za now */
+
+    zip_int64_t n = zip_get_num_entries(pkg->za, 0);
+    if (n < 0) {
+        rc = tcpl_err(err, TCPL_ERR_FORMAT, "err.zip_corrupt", pkg->name, NULL, "entries");
+        goto out;
+    }
+    if (n > TCPL_MAX_ZIP_ENTRIES) {
+        rc = tcpl_err(err, TCPL_ERR_LIMIT, "err.zip_entries", pkg->name, NULL, "%lld > %d",
+                      (long long)n, TCPL_MAX_ZIP_ENTRIES);
+        goto out;
+    }
+    if (cdf.nul_name[0]) {
+        rc = tcpl_err(err, TCPL_ERR_FORMAT, "err.zip_path", pkg->name, NULL, "%s", cdf.nul_name);
+        goto out;
+    }
+    pkg->entries = calloc(n ? (size_t)n : 1, sizeof *pkg->entries);
+    if (!pkg->entries) {
+        rc = TCPL_NOMEM(err, pkg->name);
+        goto out;
+    }
+    for (zip_int64_t i = 0; i < n; i++) {
+        zip_stat_t st;
+        if (zip_stat_index(pkg->za, (zip_uint64_t)i, 0, &st) < 0 || !(st.valid & ZIP_STAT_NAME)) {
+            rc = tcpl_err(err, TCPL_ERR_FORMAT, "err.zip_corrupt", pkg->name, NULL, "entry %lld",
+                          (long long)i);
+            goto out;
+        }
+        if (unsafe_name(st.name)) {
+            rc = tcpl_err(err, TCPL_ERR_FORMAT, "err.zip_path", pkg->name, NULL, "%s", st.name);
+            goto out;
+        }
+        if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE) {
+            rc = tcpl_err(err, TCPL_ERR_FORMAT, "err.zip_encrypted", pkg->name, st.name, NULL);
+            goto out;
+        }
+        pkg->entries[pkg->n_entries].name = st.name; /* valid while za is open */
+        pkg->entries[pkg->n_entries++].index = (zip_uint64_t)i;
+    }
+    if (cdf.encrypted) { /* the raw general-purpose bit, whatever libzip made of it */
+        rc = tcpl_err(err, TCPL_ERR_FORMAT, "err.zip_encrypted", pkg->name, NULL, NULL);
+        goto out;
+    }
+    qsort(pkg->entries, pkg->n_entries, sizeof *pkg->entries, entry_cmp);
+    /* Two entries differing only in case: which one a reader sees would
+     * depend on the reader, a classic smuggling trick. */
+    for (size_t i = 1; i < pkg->n_entries; i++)
+        if (!name_cmp(pkg->entries[i - 1].name, pkg->entries[i].name)) {
+            rc = tcpl_err(err, TCPL_ERR_FORMAT, "err.zip_path", pkg->name, NULL, "%s",
+                          pkg->entries[i].name);
+            goto out;
+        }
+    TCPL_CHECK(find_main(pkg, err));
+    *out = pkg;
+    pkg = NULL;
+out:
+    if (src)
+        zip_source_free(src);
+    zip_error_fini(&ze);
+    tcpl_pkg_free(pkg);
+    return rc;
+}
+
+int tcpl_pkg_open_memory(tcpl_pkg **out, const void *data, size_t len, const char *name,
+                         tcpl_error *err)
+{
+    zip_error_t ze;
+    *out = NULL;
+    if (!name)
+        name = "";
+    if (len == 0)
+        return tcpl_err(err, TCPL_ERR_FORMAT, "err.empty_file", name, NULL, NULL);
+    if (!data)
+        return tcpl_err(err, TCPL_ERR_USAGE, "err.internal", name, NULL, "data is NULL");
+    if (len > TCPL_MAX_INPUT_BYTES)
+        return tcpl_err(err, TCPL_ERR_LIMIT, "err.too_big", name, NULL, "%zu MB > %u MB",
+                        len >> 20, TCPL_MAX_INPUT_BYTES >> 20);
+    /* A private copy: the caller may free data right after this call. */
+    void *copy = malloc(len);
+    if (!copy)
+        return TCPL_NOMEM(err, name);
+    memcpy(copy, data, len);
+    zip_error_init(&ze);
+    zip_source_t *src = zip_source_buffer_create(copy, len, 1, &ze);
+    zip_error_fini(&ze);
+    if (!src) {
+        free(copy);
+        return TCPL_NOMEM(err, name);
+    }
+    return pkg_open(out, src, data, len, name, err);
+}
+
+int tcpl_pkg_open_file(tcpl_pkg **out, const char *path, tcpl_error *err)
+{
+    struct stat st;
+    unsigned char head[8];
+    zip_error_t ze;
+    *out = NULL;
+    if (!path)
+        return tcpl_err(err, TCPL_ERR_USAGE, "err.internal", NULL, NULL, "path is NULL");
+    if (stat(path, &st) < 0)
+        return tcpl_err(err, TCPL_ERR_IO, "err.io_open", path, NULL, "%s", strerror(errno));
+    if (S_ISDIR(st.st_mode))
+        return tcpl_err(err, TCPL_ERR_IO, "err.is_directory", path, NULL, NULL);
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return tcpl_err(err, TCPL_ERR_IO, "err.io_open", path, NULL, "%s", strerror(errno));
+    /* Measure what was opened, not what stat saw a moment earlier. */
+    if (fstat(fileno(fp), &st) < 0 || !S_ISREG(st.st_mode)) {
+        fclose(fp);
+        return tcpl_err(err, TCPL_ERR_IO, "err.io_open", path, NULL, "%s",
+                        S_ISDIR(st.st_mode) ? strerror(EISDIR) : "not a regular file");
+    }
+    if (st.st_size == 0) {
+        fclose(fp);
+        return tcpl_err(err, TCPL_ERR_FORMAT, "err.empty_file", path, NULL, NULL);
+    }
+    if ((unsigned long long)st.st_size > TCPL_MAX_INPUT_BYTES) {
+        fclose(fp);
+        return tcpl_err(err, TCPL_ERR_LIMIT, "err.too_big", path, NULL, "%lld MB > %u MB",
+                        (long long)(st.st_size >> 20), TCPL_MAX_INPUT_BYTES >> 20);
+    }
+    size_t hn = fread(head, 1, sizeof head, fp);
+    if (ferror(fp) || fseek(fp, 0, SEEK_SET) != 0) {
+        int e = errno;
+        fclose(fp);
+        return tcpl_err(err, TCPL_ERR_IO, "err.io_read", path, NULL, "%s", strerror(e));
+    }
+    zip_error_init(&ze);
+    zip_source_t *src = zip_source_filep_create(fp, 0, st.st_size, &ze);
+    zip_error_fini(&ze);
+    if (!src) {
+        fclose(fp);
+        return TCPL_NOMEM(err, path);
+    }
+    return pkg_open(out, src, head, hn, path, err);
+}
+
+void tcpl_pkg_free(tcpl_pkg *pkg)
+{
+    if (!pkg)
+        return;
+    if (pkg->za)
+        zip_discard(pkg->za);
+    free(pkg->entries);
+    for (pkg_rels *r = pkg->rels, *n; r; r = n) {
+        n = r->next;
+        free(r->rels);
+        free(r);
+    }
+    tcpl_arena_free(&pkg->arena);
+    free(pkg);
+}
+
+const char *tcpl_pkg_name(const tcpl_pkg *pkg) { return pkg->name; }
+const char *tcpl_pkg_main_part(const tcpl_pkg *pkg) { return pkg->main; }
+size_t tcpl_pkg_inflated(const tcpl_pkg *pkg) { return pkg->inflated; }
+
+int tcpl_pkg_has(const tcpl_pkg *pkg, const char *part)
+{
+    return part && find_entry(pkg, part) != NULL;
+}
+
+/* ---- reading ------------------------------------------------------------ */
+
+static int zip_read_error(zip_error_t *ze, const char *file, const char *part, tcpl_error *err)
+{
+    switch (zip_error_code_zip(ze)) {
+    case ZIP_ER_MEMORY:
+        return tcpl_err(err, TCPL_ERR_NOMEM, "err.nomem", file, part, NULL);
+    case ZIP_ER_ENCRNOTSUPP:
+    case ZIP_ER_NOPASSWD:
+    case ZIP_ER_WRONGPASSWD:
+        return tcpl_err(err, TCPL_ERR_FORMAT, "err.zip_encrypted", file, part, NULL);
+    default:
+        return tcpl_err(err, TCPL_ERR_FORMAT, "err.zip_corrupt", file, part, "%s",
+                        zip_error_strerror(ze));
+    }
+}
+
+int tcpl_pkg_read(tcpl_pkg *pkg, const char *part, char **data, size_t *len, tcpl_error *err)
+{
+    int rc = 0;
+    char *buf = NULL;
+    size_t n = 0, cap = 0;
+    zip_file_t *zf = NULL;
+    *data = NULL;
+    if (len)
+        *len = 0;
+    const pkg_entry *e = part ? find_entry(pkg, part) : NULL;
+    if (!e)
+        return tcpl_err(err, TCPL_ERR_FORMAT, "err.zip_corrupt", pkg->name, part, "missing part");
+    zip_stat_t st;
+    if (zip_stat_index(pkg->za, e->index, 0, &st) < 0)
+        return zip_read_error(zip_get_error(pkg->za), pkg->name, e->name, err);
+    /* The declared size is only an early, cheap refusal; the loop below
+     * enforces the limits on the bytes actually inflated. */
+    if ((st.valid & ZIP_STAT_SIZE) && st.size > TCPL_MAX_ENTRY_BYTES)
+        return tcpl_err(err, TCPL_ERR_LIMIT, "err.zip_entry_size", pkg->name, e->name,
+                        "%llu MB > %u MB", (unsigned long long)(st.size >> 20),
+                        TCPL_MAX_ENTRY_BYTES >> 20);
+    /* A lying compressed size cannot exceed the archive itself. */
+    zip_uint64_t comp = (st.valid & ZIP_STAT_COMP_SIZE) ? st.comp_size : 0;
+    if (pkg->archive_size && comp > pkg->archive_size)
+        comp = pkg->archive_size;
+    zf = zip_fopen_index(pkg->za, e->index, 0);
+    if (!zf)
+        return zip_read_error(zip_get_error(pkg->za), pkg->name, e->name, err);
+    for (;;) {
+        if (cap - n < PKG_CHUNK + 1) {
+            /* Grow geometrically but never far past the entry limit. */
+            size_t ncap = cap ? cap * 2 : PKG_CHUNK * 2;
+            if (ncap > (size_t)TCPL_MAX_ENTRY_BYTES + 2 * PKG_CHUNK)
+                ncap = (size_t)TCPL_MAX_ENTRY_BYTES + 2 * PKG_CHUNK;
+            char *nb = realloc(buf, ncap);
+            if (!nb) {
+                rc = TCPL_NOMEM(err, pkg->name);
+                goto out;
+            }
+            buf = nb;
+            cap = ncap;
+        }
+        zip_int64_t r = zip_fread(zf, buf + n, PKG_CHUNK);
+        if (r < 0) {
+            rc = zip_read_error(zip_file_get_error(zf), pkg->name, e->name, err);
+            goto out;
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+        if (n > TCPL_MAX_ENTRY_BYTES) {
+            rc = tcpl_err(err, TCPL_ERR_LIMIT, "err.zip_entry_size", pkg->name, e->name,
+                          "> %u MB", TCPL_MAX_ENTRY_BYTES >> 20);
+            goto out;
+        }
+        if (n > TCPL_MAX_TOTAL_BYTES - pkg->inflated ||
+            pkg->inflated > TCPL_MAX_TOTAL_BYTES) {
+            rc = tcpl_err(err, TCPL_ERR_LIMIT, "err.zip_total", pkg->name, e->name, "> %u MB",
+                          TCPL_MAX_TOTAL_BYTES >> 20);
+            goto out;
+        }
+        if (n > PKG_RATIO_FLOOR && (comp == 0 || n / comp > TCPL_MAX_RATIO)) {
+            rc = tcpl_err(err, TCPL_ERR_LIMIT, "err.zip_ratio", pkg->name, e->name,
+                          "> %d:1", TCPL_MAX_RATIO);
+            goto out;
+        }
+    }
+    buf[n] = 0;
+    *data = buf;
+    buf = NULL;
+    if (len)
+        *len = n;
+out:
+    pkg->inflated += n;
+    if (zf)
+        zip_fclose(zf);
+    free(buf);
+    return rc;
+}
+
+/* ---- relationships ------------------------------------------------------ */
+
+/* Resolves target against the folder of source part base (OPC: relative
+ * references resolve against the source part; "/x" is from the root), with
+ * "." and ".." segments removed.  ".." above the root stays at the root:
+ * lookups only ever happen inside the package. */
+static char *resolve(tcpl_arena *a, const char *base, const char *target)
+{
+    tcpl_buf in, o;
+    tcpl_buf_init(&in);
+    tcpl_buf_init(&o);
+    if (target[0] == '/') {
+        tcpl_buf_puts(&in, target + 1);
+    } else {
+        const char *slash = strrchr(base, '/');
+        if (slash)
+            tcpl_buf_put(&in, base, (size_t)(slash - base) + 1);
+        tcpl_buf_puts(&in, target);
+    }
+    tcpl_buf_puts(&o, "");
+    char *res = NULL;
+    if (!tcpl_buf_ok(&in) || !tcpl_buf_ok(&o))
+        goto out;
+    for (const char *seg = in.data; seg;) {
+        const char *end = strchr(seg, '/');
+        size_t n = end ? (size_t)(end - seg) : strlen(seg);
+        if (n == 2 && seg[0] == '.' && seg[1] == '.') {
+            char *last = strrchr(o.data, '/');
+            o.len = last ? (size_t)(last - o.data) : 0;
+            o.data[o.len] = 0;
+        } else if (n > 0 && !(n == 1 && seg[0] == '.')) {
+            if (o.len)
+                tcpl_buf_putc(&o, '/');
+            tcpl_buf_put(&o, seg, n);
+        }
+        seg = end ? end + 1 : NULL;
+    }
+    if (tcpl_buf_ok(&o))
+        res = tcpl_arena_strdup(a, o.data);
+out:
+    tcpl_buf_free(&in);
+    tcpl_buf_free(&o);
+    return res;
+}
+
+/* The .rels part of a source part: "word/document.xml" ->
+ * "word/_rels/document.xml.rels"; the package itself ("") -> "_rels/.rels". */
+static int rels_name(tcpl_buf *b, const char *part)
+{
+    const char *slash = strrchr(part, '/');
+    const char *file = slash ? slash + 1 : part;
+    tcpl_buf_put(b, part, (size_t)(file - part));
+    tcpl_buf_printf(b, "_rels/%s.rels", file);
+    return tcpl_buf_ok(b) ? 0 : -1;
+}
+
+static char *attr_dup(tcpl_arena *a, const tcpl_xml *x, const char *name)
+{
+    xmlChar *v = xmlTextReaderGetAttribute(x->r, (const xmlChar *)name);
+    if (!v)
+        return NULL;
+    char *s = tcpl_arena_strdup(a, (const char *)v);
+    xmlFree(v);
+    return s;
+}
+
+static int parse_rels(tcpl_pkg *pkg, const char *part, const char *rpart, const char *xml,
+                      size_t len, pkg_rels *out, tcpl_error *err)
+{
+    int rc = 0, r;
+    tcpl_xml x;
+    size_t cap = 0;
+    TCPL_CHECK(tcpl_xml_open(&x, xml, len, pkg->name, rpart, err));
+    while ((r = tcpl_xml_next(&x, err)) > 0) {
+        if (tcpl_xml_type(&x) != XML_READER_TYPE_ELEMENT ||
+            strcmp(tcpl_xml_local(&x), "Relationship") != 0)
+            continue;
+        char *id = attr_dup(&pkg->arena, &x, "Id");
+        char *type = attr_dup(&pkg->arena, &x, "Type");
+        char *target = attr_dup(&pkg->arena, &x, "Target");
+        char *mode = attr_dup(&pkg->arena, &x, "TargetMode");
+        if (!type || !target)
+            continue; /* unusable, as Word treats it */
+        if (out->n == cap) {
+            size_t ncap = cap ? cap * 2 : 16;
+            tcpl_rel *nr = realloc(out->rels, ncap * sizeof *nr);
+            if (!nr) {
+                rc = TCPL_NOMEM(err, pkg->name);
+                goto out;
+            }
+            out->rels = nr;
+            cap = ncap;
+        }
+        tcpl_rel *rel = &out->rels[out->n];
+        rel->id = id ? id : "";
+        rel->type = type;
+        rel->external = mode && name_cmp(mode, "External") == 0;
+        rel->target = rel->external ? target : resolve(&pkg->arena, part, target);
+        if (!rel->target) {
+            rc = TCPL_NOMEM(err, pkg->name);
+            goto out;
+        }
+        out->n++;
+    }
+    if (r < 0)
+        rc = r;
+out:
+    tcpl_xml_close(&x);
+    return rc;
+}
+
+int tcpl_pkg_rels(tcpl_pkg *pkg, const char *part, const tcpl_rel **rels, size_t *count,
+                  tcpl_error *err)
+{
+    int rc = 0;
+    tcpl_buf rn;
+    char *xml = NULL;
+    size_t len = 0;
+    pkg_rels *pr = NULL;
+    tcpl_buf_init(&rn);
+    *rels = NULL;
+    *count = 0;
+    part = strip_slash(part ? part : "");
+    for (pkg_rels *c = pkg->rels; c; c = c->next)
+        if (!name_cmp(c->part, part)) {
+            *rels = c->rels;
+            *count = c->n;
+            return 0;
+        }
+    pr = calloc(1, sizeof *pr);
+    if (!pr || rels_name(&rn, part) < 0 || !(pr->part = tcpl_arena_strdup(&pkg->arena, part))) {
+        rc = TCPL_NOMEM(err, pkg->name);
+        goto out;
+    }
+    if (tcpl_pkg_has(pkg, rn.data)) {
+        TCPL_CHECK(tcpl_pkg_read(pkg, rn.data, &xml, &len, err));
+        TCPL_CHECK(parse_rels(pkg, part, rn.data, xml, len, pr, err));
+    }
+    pr->next = pkg->rels;
+    pkg->rels = pr;
+    *rels = pr->rels;
+    *count = pr->n;
+    pr = NULL;
+out:
+    if (pr) {
+        free(pr->rels);
+        free(pr);
+    }
+    free(xml);
+    tcpl_buf_free(&rn);
+    return rc;
+}
+
+const tcpl_rel *tcpl_pkg_rel_by_type(const tcpl_rel *rels, size_t count, const char *type_suffix)
+{
+    for (size_t i = 0; i < count; i++)
+        if (ends_with_ci(rels[i].type, type_suffix))
+            return &rels[i];
+    return NULL;
+}
+
+/* ---- the main part ------------------------------------------------------ */
+
+/* The content type [Content_Types].xml gives part: its Override, else the
+ * Default for its extension. "" when none. */
+static int content_type(tcpl_pkg *pkg, const char *part, char *type, size_t size,
+                        tcpl_error *err)
+{
+    int rc = 0, r;
+    char *xml = NULL;
+    size_t len;
+    tcpl_xml x = {0};
+    char def[256] = "", v[512];
+    const char *slash = strrchr(part, '/'), *dot = strrchr(slash ? slash : part, '.');
+    const char *ext = dot ? dot + 1 : NULL;
+    type[0] = 0;
+    TCPL_CHECK(tcpl_pkg_read(pkg, "[Content_Types].xml", &xml, &len, err));
+    TCPL_CHECK(tcpl_xml_open(&x, xml, len, pkg->name, "[Content_Types].xml", err));
+    while ((r = tcpl_xml_next(&x, err)) > 0) {
+        if (tcpl_xml_type(&x) != XML_READER_TYPE_ELEMENT)
+            continue;
+        if (!strcmp(tcpl_xml_local(&x), "Override") &&
+            tcpl_xml_attr_copy(&x, NULL, "PartName", v, sizeof v) &&
+            !name_cmp(strip_slash(v), part)) {
+            tcpl_xml_attr_copy(&x, NULL, "ContentType", type, size);
+        } else if (ext && !strcmp(tcpl_xml_local(&x), "Default") &&
+                   tcpl_xml_attr_copy(&x, NULL, "Extension", v, sizeof v) && !name_cmp(v, ext)) {
+            tcpl_xml_attr_copy(&x, NULL, "ContentType", def, sizeof def);
+        }
+    }
+    if (r < 0)
+        rc = r;
+    else if (!type[0])
+        snprintf(type, size, "%s", def);
+out:
+    tcpl_xml_close(&x);
+    free(xml);
+    return rc;
+}
+
+static int find_main(tcpl_pkg *pkg, tcpl_error *err)
+{
+    int rc = 0;
+    const tcpl_rel *rels, *main = NULL;
+    size_t n;
+    char type[256];
+    TCPL_CHECK(tcpl_pkg_rels(pkg, "", &rels, &n, err));
+    for (size_t i = 0; i < n && !main; i++)
+        if (!rels[i].external && ends_with_ci(rels[i].type, "/officeDocument"))
+            main = &rels[i];
+    const pkg_entry *e = main ? find_entry(pkg, main->target) : NULL;
+    if (!e)
+        return tcpl_err(err, TCPL_ERR_FORMAT, "err.no_main_part", pkg->name, "_rels/.rels",
+                        "%s", main ? main->target : "");
+    if (!tcpl_pkg_has(pkg, "[Content_Types].xml"))
+        return tcpl_err(err, TCPL_ERR_FORMAT, "err.not_wordml", pkg->name, e->name,
+                        "no [Content_Types].xml");
+    TCPL_CHECK(content_type(pkg, e->name, type, sizeof type, err));
+    int ok = 0;
+    for (size_t i = 0; i < sizeof WORDML_TYPES / sizeof *WORDML_TYPES; i++)
+        ok |= !name_cmp(type, WORDML_TYPES[i]);
+    if (!ok)
+        return tcpl_err(err, TCPL_ERR_FORMAT, "err.not_wordml", pkg->name, e->name, "%s",
+                        type[0] ? type : "no content type");
+    pkg->main = e->name;
+out:
+    return rc;
+}
