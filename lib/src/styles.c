@@ -1,0 +1,502 @@
+#include "styles.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "tcpl/model.h"
+
+/* A basedOn chain longer than this is cut off.  Word's own documents stay
+ * below 10; the limit only bounds hostile chains (cycles are caught apart). */
+#define TCPL_MAX_STYLE_CHAIN 32
+/* Styles beyond this are ignored.  Real documents carry a few hundred
+ * (Word's latent built-ins are not w:style elements); the limit bounds
+ * memory and the resolution pass on hostile files. */
+#define TCPL_MAX_STYLES 20000
+/* Bounded copies of attribute values: ids and names are short. */
+#define TCPL_STYLE_ATTR 256
+/* w:sz is in half-points; Word accepts 1..1638 pt. */
+#define TCPL_MAX_FONT_HALF_POINTS 3276
+
+/* One w:style as written, before its chain is folded in. */
+typedef struct raw_style {
+    tcpl_style st;       /* own properties first, resolved in place later */
+    const char *based_on;
+    int is_default;
+    size_t order;        /* position in the file: the first of equal ids wins */
+} raw_style;
+
+struct tcpl_styles {
+    tcpl_arena arena;
+    raw_style *v; /* sorted by id */
+    size_t n;
+    tcpl_rpr defaults;
+    tcpl_ppr pdefaults;
+    const tcpl_style *default_para;
+};
+
+void tcpl_rpr_init(tcpl_rpr *r)
+{
+    memset(r, 0, sizeof *r);
+    r->bold = r->italic = r->underline = r->caps = r->strike = r->vert = -1;
+}
+
+void tcpl_ppr_init(tcpl_ppr *p)
+{
+    memset(p, 0, sizeof *p);
+    p->num_id = p->ilvl = p->outline_level = p->align = -1;
+    tcpl_rpr_init(&p->rpr);
+}
+
+void tcpl_rpr_merge(tcpl_rpr *dst, const tcpl_rpr *over)
+{
+    if (over->bold >= 0)
+        dst->bold = over->bold;
+    if (over->italic >= 0)
+        dst->italic = over->italic;
+    if (over->underline >= 0)
+        dst->underline = over->underline;
+    if (over->caps >= 0)
+        dst->caps = over->caps;
+    if (over->strike >= 0)
+        dst->strike = over->strike;
+    if (over->vert >= 0)
+        dst->vert = over->vert;
+    if (over->font)
+        dst->font = over->font;
+    if (over->size > 0)
+        dst->size = over->size;
+    if (over->style)
+        dst->style = over->style;
+}
+
+/* Copies every property set in over onto dst (w:pStyle included). */
+static void ppr_merge(tcpl_ppr *dst, const tcpl_ppr *over)
+{
+    if (over->style)
+        dst->style = over->style;
+    if (over->num_id >= 0)
+        dst->num_id = over->num_id;
+    if (over->ilvl >= 0)
+        dst->ilvl = over->ilvl;
+    if (over->outline_level >= 0)
+        dst->outline_level = over->outline_level;
+    if (over->align >= 0)
+        dst->align = over->align;
+    tcpl_rpr_merge(&dst->rpr, &over->rpr);
+}
+
+/* Moves to the next direct child element of the element at depth d.
+ * 1: on a child's start, 0: at the parent's end, <0: error.  Deeper nodes
+ * (a child's own subtree) are passed over, so unknown children and
+ * tracked-change subtrees (w:rPrChange, w:pPrChange) never leak in. */
+static int next_child(tcpl_xml *x, int d, tcpl_error *err)
+{
+    for (;;) {
+        int r = tcpl_xml_next(x, err);
+        if (r < 0)
+            return r;
+        if (r == 0)
+            return tcpl_err(err, TCPL_ERR_FORMAT, "err.xml_malformed", x->file, x->part,
+                            "unexpected end");
+        int t = tcpl_xml_type(x);
+        int dd = tcpl_xml_depth(x);
+        if (t == XML_READER_TYPE_END_ELEMENT && dd == d)
+            return 0;
+        if (t == XML_READER_TYPE_ELEMENT && dd == d + 1 && strcmp(tcpl_xml_ns(x), TCPL_NS_W) == 0)
+            return 1;
+    }
+}
+
+/* w:val into the arena; NULL when absent or empty. */
+static int val_str(tcpl_xml *x, tcpl_arena *arena, const char *name, const char **out,
+                   tcpl_error *err)
+{
+    char v[TCPL_STYLE_ATTR];
+    *out = NULL;
+    if (!tcpl_xml_attr_copy(x, TCPL_NS_W, name, v, sizeof v) || !v[0])
+        return 0;
+    *out = tcpl_arena_strdup(arena, v);
+    return *out ? 0 : TCPL_NOMEM(err, x->file);
+}
+
+static int rfonts(tcpl_xml *x, tcpl_arena *arena, tcpl_rpr *out, tcpl_error *err)
+{
+    /* Explicit names only: theme fonts (w:asciiTheme) need theme1.xml, so
+     * a theme-only w:rFonts leaves the font unset. */
+    static const char *const attrs[] = {"ascii", "hAnsi", "cs"};
+    for (size_t i = 0; i < sizeof attrs / sizeof attrs[0]; i++) {
+        const char *f;
+        int rc = val_str(x, arena, attrs[i], &f, err);
+        if (rc < 0)
+            return rc;
+        if (f) {
+            out->font = f;
+            return 0;
+        }
+    }
+    return 0;
+}
+
+int tcpl_rpr_parse(tcpl_xml *x, tcpl_arena *arena, tcpl_rpr *out, tcpl_error *err)
+{
+    if (tcpl_xml_empty(x))
+        return 0;
+    int d = tcpl_xml_depth(x), r, rc = 0;
+    int dstrike = -1;
+    char v[32];
+    while ((r = next_child(x, d, err)) > 0) {
+        if (tcpl_xml_is_w(x, "b"))
+            out->bold = (signed char)tcpl_xml_toggle(x);
+        else if (tcpl_xml_is_w(x, "i"))
+            out->italic = (signed char)tcpl_xml_toggle(x);
+        else if (tcpl_xml_is_w(x, "u"))
+            out->underline = (signed char)tcpl_xml_toggle(x); /* "none" counts as off */
+        else if (tcpl_xml_is_w(x, "caps"))
+            out->caps = (signed char)tcpl_xml_toggle(x);
+        else if (tcpl_xml_is_w(x, "strike"))
+            out->strike = (signed char)tcpl_xml_toggle(x);
+        else if (tcpl_xml_is_w(x, "dstrike"))
+            dstrike = tcpl_xml_toggle(x);
+        else if (tcpl_xml_is_w(x, "vertAlign")) {
+            tcpl_xml_attr_copy(x, TCPL_NS_W, "val", v, sizeof v);
+            out->vert = strcmp(v, "superscript") == 0 ? 1 : strcmp(v, "subscript") == 0 ? 2 : 0;
+        } else if (tcpl_xml_is_w(x, "rFonts"))
+            TCPL_CHECK(rfonts(x, arena, out, err));
+        else if (tcpl_xml_is_w(x, "sz")) {
+            long s = tcpl_xml_attr_int(x, "val", 0);
+            if (s > 0 && s <= TCPL_MAX_FONT_HALF_POINTS)
+                out->size = (int)s;
+        } else if (tcpl_xml_is_w(x, "rStyle"))
+            TCPL_CHECK(val_str(x, arena, "val", &out->style, err));
+    }
+    if (r < 0)
+        return r;
+    /* Double strike shows struck text too; it only adds "on". */
+    if (dstrike == 1)
+        out->strike = 1;
+    else if (dstrike == 0 && out->strike < 0)
+        out->strike = 0;
+out:
+    return rc;
+}
+
+static int jc_align(const char *v)
+{
+    if (!strcmp(v, "left") || !strcmp(v, "start"))
+        return TCPL_ALIGN_START;
+    if (!strcmp(v, "center"))
+        return TCPL_ALIGN_CENTER;
+    if (!strcmp(v, "right") || !strcmp(v, "end"))
+        return TCPL_ALIGN_END;
+    if (!strcmp(v, "both") || !strcmp(v, "justify") || strstr(v, "Kashida"))
+        return TCPL_ALIGN_JUSTIFY;
+    if (!strcmp(v, "distribute") || !strcmp(v, "thaiDistribute"))
+        return TCPL_ALIGN_DISTRIBUTE;
+    return -1;
+}
+
+static int numpr_parse(tcpl_xml *x, tcpl_ppr *out, tcpl_error *err)
+{
+    if (tcpl_xml_empty(x))
+        return 0;
+    int d = tcpl_xml_depth(x), r;
+    while ((r = next_child(x, d, err)) > 0) {
+        if (tcpl_xml_is_w(x, "ilvl")) {
+            long l = tcpl_xml_attr_int(x, "val", -1);
+            if (l >= 0)
+                out->ilvl = l > 8 ? 8 : (int)l; /* Word has 9 levels, 0-8 */
+        } else if (tcpl_xml_is_w(x, "numId")) {
+            long n = tcpl_xml_attr_int(x, "val", -1);
+            if (n >= 0 && n <= 2147483646L)
+                out->num_id = (int)n;
+        }
+    }
+    return r;
+}
+
+int tcpl_ppr_parse(tcpl_xml *x, tcpl_arena *arena, tcpl_ppr *out, tcpl_error *err)
+{
+    if (tcpl_xml_empty(x))
+        return 0;
+    int d = tcpl_xml_depth(x), r, rc = 0;
+    char v[32];
+    while ((r = next_child(x, d, err)) > 0) {
+        if (tcpl_xml_is_w(x, "pStyle"))
+            TCPL_CHECK(val_str(x, arena, "val", &out->style, err));
+        else if (tcpl_xml_is_w(x, "numPr"))
+            TCPL_CHECK(numpr_parse(x, out, err));
+        else if (tcpl_xml_is_w(x, "outlineLvl")) {
+            long l = tcpl_xml_attr_int(x, "val", -1);
+            if (l >= 0 && l <= 9)
+                out->outline_level = (int)l;
+        } else if (tcpl_xml_is_w(x, "jc")) {
+            tcpl_xml_attr_copy(x, TCPL_NS_W, "val", v, sizeof v);
+            int a = jc_align(v);
+            if (a >= 0)
+                out->align = a;
+        } else if (tcpl_xml_is_w(x, "rPr"))
+            TCPL_CHECK(tcpl_rpr_parse(x, arena, &out->rpr, err));
+        /* Anything else, w:pPrChange included, is passed over by next_child. */
+    }
+    rc = r;
+out:
+    return rc;
+}
+
+/* ------------------------------------------------------------------ */
+
+static int cmp_raw(const void *a, const void *b)
+{
+    const raw_style *p = a, *q = b;
+    int c = strcmp(p->st.id, q->st.id);
+    if (c)
+        return c;
+    return p->order < q->order ? -1 : p->order > q->order;
+}
+
+static raw_style *find_raw(const tcpl_styles *st, const char *id)
+{
+    if (!st || !id || !st->n)
+        return NULL;
+    size_t lo = 0, hi = st->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(st->v[mid].st.id, id);
+        if (c == 0)
+            return &st->v[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+/* "heading 1".."heading 9" (any case): Word's built-in heading styles carry
+ * outline levels 0-8 even when styles.xml does not write w:outlineLvl. */
+static int heading_level(const char *name)
+{
+    static const char pre[] = "heading ";
+    if (!name)
+        return -1;
+    for (size_t i = 0; i < sizeof pre - 1; i++) {
+        char c = name[i];
+        if (c >= 'A' && c <= 'Z')
+            c = (char)(c - 'A' + 'a');
+        if (c != pre[i])
+            return -1;
+    }
+    const char *n = name + sizeof pre - 1;
+    if (n[0] >= '1' && n[0] <= '9' && n[1] == 0)
+        return n[0] - '1';
+    return -1;
+}
+
+static int style_type(const char *v)
+{
+    if (!strcmp(v, "character"))
+        return 'c';
+    if (!strcmp(v, "table"))
+        return 't';
+    if (!strcmp(v, "numbering"))
+        return 'n';
+    return 'p'; /* the schema default */
+}
+
+static int style_parse(tcpl_xml *x, tcpl_styles *st, raw_style *out, tcpl_error *err)
+{
+    char v[TCPL_STYLE_ATTR];
+    int rc = 0, r;
+    tcpl_ppr_init(&out->st.ppr);
+    tcpl_rpr_init(&out->st.rpr);
+    tcpl_xml_attr_copy(x, TCPL_NS_W, "type", v, sizeof v);
+    out->st.type = style_type(v);
+    TCPL_CHECK(val_str(x, &st->arena, "styleId", &out->st.id, err));
+    out->is_default = tcpl_xml_attr_copy(x, TCPL_NS_W, "default", v, sizeof v) &&
+                      (!strcmp(v, "1") || !strcmp(v, "true") || !strcmp(v, "on"));
+    if (tcpl_xml_empty(x))
+        goto out;
+    int d = tcpl_xml_depth(x);
+    while ((r = next_child(x, d, err)) > 0) {
+        if (tcpl_xml_is_w(x, "name"))
+            TCPL_CHECK(val_str(x, &st->arena, "val", &out->st.name, err));
+        else if (tcpl_xml_is_w(x, "basedOn"))
+            TCPL_CHECK(val_str(x, &st->arena, "val", &out->based_on, err));
+        else if (tcpl_xml_is_w(x, "pPr"))
+            TCPL_CHECK(tcpl_ppr_parse(x, &st->arena, &out->st.ppr, err));
+        else if (tcpl_xml_is_w(x, "rPr"))
+            TCPL_CHECK(tcpl_rpr_parse(x, &st->arena, &out->st.rpr, err));
+    }
+    rc = r;
+out:
+    return rc;
+}
+
+static int defaults_parse(tcpl_xml *x, tcpl_styles *st, tcpl_error *err)
+{
+    if (tcpl_xml_empty(x))
+        return 0;
+    int d = tcpl_xml_depth(x), r, rc = 0;
+    while ((r = next_child(x, d, err)) > 0) {
+        int is_r = tcpl_xml_is_w(x, "rPrDefault"), is_p = tcpl_xml_is_w(x, "pPrDefault");
+        if ((!is_r && !is_p) || tcpl_xml_empty(x))
+            continue;
+        int dd = tcpl_xml_depth(x), rr;
+        while ((rr = next_child(x, dd, err)) > 0) {
+            if (is_r && tcpl_xml_is_w(x, "rPr"))
+                TCPL_CHECK(tcpl_rpr_parse(x, &st->arena, &st->defaults, err));
+            else if (is_p && tcpl_xml_is_w(x, "pPr"))
+                TCPL_CHECK(tcpl_ppr_parse(x, &st->arena, &st->pdefaults, err));
+        }
+        TCPL_CHECK(rr);
+    }
+    rc = r;
+out:
+    return rc;
+}
+
+/* Folds docDefaults and the basedOn chain (root first) into every style.
+ * Own properties are kept apart first, as parents are resolved in any order. */
+static int resolve(tcpl_styles *st, tcpl_error *err)
+{
+    tcpl_style *own = st->n ? malloc(st->n * sizeof *own) : NULL;
+    if (st->n && !own)
+        return TCPL_NOMEM(err, NULL);
+    for (size_t i = 0; i < st->n; i++) {
+        own[i] = st->v[i].st;
+        /* The built-in heading level is part of the style's own pPr, so a
+         * style based on "heading 2" inherits it as Word shows it. */
+        if (own[i].ppr.outline_level < 0)
+            own[i].ppr.outline_level = heading_level(own[i].name);
+    }
+    size_t chain[TCPL_MAX_STYLE_CHAIN];
+    for (size_t i = 0; i < st->n; i++) {
+        size_t len = 0, cur = i;
+        for (;;) {
+            chain[len++] = cur;
+            if (len == TCPL_MAX_STYLE_CHAIN)
+                break;
+            raw_style *p = find_raw(st, st->v[cur].based_on);
+            if (!p || p->st.type != st->v[i].st.type)
+                break; /* unknown parent, or basedOn across types (Word ignores it) */
+            size_t pi = (size_t)(p - st->v);
+            int seen = 0;
+            for (size_t k = 0; k < len; k++)
+                seen |= chain[k] == pi;
+            if (seen)
+                break; /* a cycle: stop at the first repeat */
+            cur = pi;
+        }
+        tcpl_style *s = &st->v[i].st;
+        tcpl_rpr_init(&s->rpr);
+        tcpl_rpr_merge(&s->rpr, &st->defaults);
+        tcpl_ppr_init(&s->ppr);
+        if (s->type == 'p')
+            ppr_merge(&s->ppr, &st->pdefaults);
+        while (len > 0) {
+            const tcpl_style *o = &own[chain[--len]];
+            ppr_merge(&s->ppr, &o->ppr);
+            tcpl_rpr_merge(&s->rpr, &o->rpr);
+        }
+        s->ppr.style = NULL; /* a style has no w:pStyle of its own */
+    }
+    free(own);
+    return 0;
+}
+
+int tcpl_styles_parse(tcpl_styles **out, const char *xml, size_t len, const char *file,
+                      const char *part, tcpl_error *err)
+{
+    int rc = 0, r;
+    size_t cap = 0;
+    tcpl_xml x = {0};
+    tcpl_styles *st = calloc(1, sizeof *st);
+    *out = NULL;
+    if (!st)
+        return TCPL_NOMEM(err, file);
+    tcpl_arena_init(&st->arena);
+    tcpl_rpr_init(&st->defaults);
+    tcpl_ppr_init(&st->pdefaults);
+    /* Word's own default when docDefaults say nothing: 10 pt. */
+    st->defaults.size = 20;
+    if (!xml)
+        goto done;
+    TCPL_CHECK(tcpl_xml_open(&x, xml, len, file, part, err));
+    while ((r = tcpl_xml_next(&x, err)) > 0) {
+        if (tcpl_xml_type(&x) != XML_READER_TYPE_ELEMENT || tcpl_xml_depth(&x) != 1)
+            continue;
+        if (tcpl_xml_is_w(&x, "docDefaults")) {
+            TCPL_CHECK(defaults_parse(&x, st, err));
+        } else if (tcpl_xml_is_w(&x, "style")) {
+            if (st->n == TCPL_MAX_STYLES) {
+                TCPL_CHECK(tcpl_xml_skip(&x, err));
+                continue;
+            }
+            if (st->n == cap) {
+                size_t nc = cap ? cap * 2 : 64;
+                raw_style *nv = realloc(st->v, nc * sizeof *nv);
+                if (!nv) {
+                    rc = TCPL_NOMEM(err, file);
+                    goto out;
+                }
+                st->v = nv;
+                cap = nc;
+            }
+            raw_style *s = &st->v[st->n];
+            memset(s, 0, sizeof *s);
+            s->order = st->n;
+            TCPL_CHECK(style_parse(&x, st, s, err));
+            if (s->st.id)
+                st->n++; /* a style without an id cannot be referenced */
+        } else {
+            TCPL_CHECK(tcpl_xml_skip(&x, err));
+        }
+    }
+    TCPL_CHECK(r);
+    if (st->n)
+        qsort(st->v, st->n, sizeof *st->v, cmp_raw);
+    /* Keep the first of equal ids (Word does the same). */
+    size_t w = 0;
+    for (size_t i = 0; i < st->n; i++)
+        if (w == 0 || strcmp(st->v[w - 1].st.id, st->v[i].st.id) != 0)
+            st->v[w++] = st->v[i];
+    st->n = w;
+    TCPL_CHECK(resolve(st, err));
+    size_t best = (size_t)-1;
+    for (size_t i = 0; i < st->n; i++)
+        if (st->v[i].is_default && st->v[i].st.type == 'p' &&
+            (best == (size_t)-1 || st->v[i].order < st->v[best].order))
+            best = i;
+    if (best != (size_t)-1)
+        st->default_para = &st->v[best].st;
+done:
+    *out = st;
+    st = NULL;
+out:
+    tcpl_xml_close(&x);
+    tcpl_styles_free(st);
+    return rc;
+}
+
+void tcpl_styles_free(tcpl_styles *st)
+{
+    if (!st)
+        return;
+    tcpl_arena_free(&st->arena);
+    free(st->v);
+    free(st);
+}
+
+const tcpl_style *tcpl_styles_get(const tcpl_styles *st, const char *id)
+{
+    raw_style *r = find_raw(st, id);
+    return r ? &r->st : NULL;
+}
+
+const tcpl_style *tcpl_styles_default_para(const tcpl_styles *st)
+{
+    return st ? st->default_para : NULL;
+}
+
+const tcpl_rpr *tcpl_styles_defaults(const tcpl_styles *st) { return st ? &st->defaults : NULL; }

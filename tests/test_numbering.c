@@ -1,0 +1,588 @@
+/* Numbering: label rendering and counters, on small numbering.xml strings
+ * and on the corpus documents checked against their seed texts. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+#include <zip.h>
+
+#include "helpers/testutil.h"
+#include "numbering.h"
+#include "styles.h"
+#include "xml.h"
+
+#define NS "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\""
+
+static tcpl_numbering *parse(const char *xml)
+{
+    tcpl_numbering *n = NULL;
+    tcpl_error err = {0};
+    int rc = tcpl_numbering_parse(&n, xml, xml ? strlen(xml) : 0, "t.docx", "word/numbering.xml",
+                                  &err);
+    assert_int_equal(rc, 0);
+    assert_non_null(n);
+    return n;
+}
+
+/* Renders the labels of a sequence of (numId, ilvl) pairs, joined by '|'. */
+static void labels(const tcpl_numbering *n, const int *seq, size_t count, char *out, size_t size)
+{
+    tcpl_numstate *st = NULL;
+    assert_int_equal(tcpl_numstate_new(&st, n), 0);
+    out[0] = 0;
+    for (size_t i = 0; i < count; i++) {
+        char label[TCPL_MAX_LABEL], suff;
+        tcpl_numstate_next(st, seq[2 * i], seq[2 * i + 1], label, &suff);
+        if (i)
+            strncat(out, "|", size - strlen(out) - 1);
+        strncat(out, label, size - strlen(out) - 1);
+    }
+    tcpl_numstate_free(st);
+}
+
+#define LVL(i, start, fmt, text) \
+    "<w:lvl w:ilvl=\"" #i "\"><w:start w:val=\"" #start "\"/><w:numFmt w:val=\"" fmt \
+    "\"/><w:lvlText w:val=\"" text "\"/></w:lvl>"
+
+/* The outline Vietnamese plans use: I. / 1. / 1.1. / a) */
+static const char outline[] =
+    "<w:numbering " NS "><w:abstractNum w:abstractNumId=\"5\">" LVL(0, 1, "upperRoman", "%1.")
+        LVL(1, 1, "decimal", "%2.") LVL(2, 1, "decimal", "%2.%3.") LVL(3, 1, "lowerLetter", "%4)")
+            "</w:abstractNum><w:num w:numId=\"1\"><w:abstractNumId w:val=\"5\"/></w:num>"
+            "</w:numbering>";
+
+static void test_multilevel(void **state)
+{
+    (void)state;
+    tcpl_numbering *n = parse(outline);
+    int seq[] = {1, 0, 1, 1, 1, 2, 1, 2, 1, 1, 1, 2, 1, 3, 1, 3, 1, 0, 1, 1, 1, 0, 1, 0};
+    char out[512];
+    labels(n, seq, sizeof seq / sizeof seq[0] / 2, out, sizeof out);
+    assert_string_equal(out, "I.|1.|1.1.|1.2.|2.|2.1.|a)|b)|II.|1.|III.|IV.");
+    tcpl_numbering_free(n);
+}
+
+static void test_roman_and_letters(void **state)
+{
+    (void)state;
+    tcpl_numbering *n = parse(outline);
+    tcpl_numstate *st = NULL;
+    assert_int_equal(tcpl_numstate_new(&st, n), 0);
+    char label[TCPL_MAX_LABEL], suff;
+    const char *roman[] = {"I.", "II.", "III.", "IV.", "V.", "VI.", "VII.", "VIII.", "IX.", "X."};
+    for (int i = 0; i < 10; i++) {
+        tcpl_numstate_next(st, 1, 0, label, &suff);
+        assert_string_equal(label, roman[i]);
+        assert_int_equal(suff, '\t'); /* the default w:suff */
+    }
+    for (int i = 0; i < 14; i++)
+        tcpl_numstate_next(st, 1, 0, label, &suff);
+    assert_string_equal(label, "XXIV.");
+    /* lowerLetter: a..z, then aa, bb (Word repeats the letter). */
+    char want[8];
+    for (int i = 1; i <= 54; i++) {
+        tcpl_numstate_next(st, 1, 3, label, &suff);
+        if (i <= 26)
+            snprintf(want, sizeof want, "%c)", 'a' + i - 1);
+        else if (i <= 52)
+            snprintf(want, sizeof want, "%c%c)", 'a' + i - 27, 'a' + i - 27);
+        else
+            snprintf(want, sizeof want, "%c%c%c)", 'a' + i - 53, 'a' + i - 53, 'a' + i - 53);
+        assert_string_equal(label, want);
+    }
+    tcpl_numstate_free(st);
+    tcpl_numbering_free(n);
+}
+
+static void test_unknown_and_zero(void **state)
+{
+    (void)state;
+    tcpl_numbering *n = parse(outline);
+    tcpl_numstate *st = NULL;
+    assert_int_equal(tcpl_numstate_new(&st, n), 0);
+    char label[TCPL_MAX_LABEL] = "x", suff = 'x';
+    tcpl_numstate_next(st, 0, 0, label, &suff); /* numId 0: numbering removed */
+    assert_string_equal(label, "");
+    assert_int_equal(suff, 0);
+    tcpl_numstate_next(st, 77, 0, label, &suff);
+    assert_string_equal(label, "");
+    tcpl_numstate_next(st, 1, 0, label, &suff); /* counters untouched */
+    assert_string_equal(label, "I.");
+    tcpl_numstate_free(st);
+    tcpl_numbering_free(n);
+
+    n = parse(NULL); /* no numbering part */
+    assert_int_equal(tcpl_numstate_new(&st, n), 0);
+    tcpl_numstate_next(st, 1, 0, label, &suff);
+    assert_string_equal(label, "");
+    tcpl_numstate_free(st);
+    tcpl_numbering_free(n);
+}
+
+static void test_start_override(void **state)
+{
+    (void)state;
+    /* numIds 1 and 2 share abstractNum 3; numId 2 restarts at 1 once,
+     * numId 3 at 8; the shared counter then carries on (Word). */
+    const char *xml =
+        "<w:numbering " NS "><w:abstractNum w:abstractNumId=\"3\">" LVL(0, 1, "decimal", "%1.")
+            LVL(1, 1, "lowerLetter", "%2)") "</w:abstractNum>"
+            "<w:num w:numId=\"1\"><w:abstractNumId w:val=\"3\"/></w:num>"
+            "<w:num w:numId=\"2\"><w:abstractNumId w:val=\"3\"/><w:lvlOverride w:ilvl=\"0\">"
+            "<w:startOverride w:val=\"1\"/></w:lvlOverride></w:num>"
+            "<w:num w:numId=\"3\"><w:abstractNumId w:val=\"3\"/><w:lvlOverride w:ilvl=\"0\">"
+            "<w:startOverride w:val=\"8\"/></w:lvlOverride></w:num></w:numbering>";
+    tcpl_numbering *n = parse(xml);
+    int seq[] = {1, 0, 1, 0, 1, 1, 2, 0, 2, 0, 2, 1, 1, 0, 3, 0, 1, 0, 3, 0};
+    char out[256];
+    labels(n, seq, sizeof seq / sizeof seq[0] / 2, out, sizeof out);
+    assert_string_equal(out, "1.|2.|a)|1.|2.|a)|3.|8.|9.|10.");
+    tcpl_numbering_free(n);
+}
+
+static void test_lvl_override(void **state)
+{
+    (void)state;
+    const char *xml =
+        "<w:numbering " NS "><w:abstractNum w:abstractNumId=\"4\">" LVL(0, 1, "decimal", "%1.")
+            "</w:abstractNum><w:num w:numId=\"5\"><w:abstractNumId w:val=\"4\"/></w:num>"
+            "<w:num w:numId=\"6\"><w:abstractNumId w:val=\"4\"/><w:lvlOverride w:ilvl=\"0\">" LVL(
+                0, 4, "upperLetter", "%1)") "</w:lvlOverride></w:num></w:numbering>";
+    tcpl_numbering *n = parse(xml);
+    int seq[] = {5, 0, 6, 0, 6, 0, 5, 0};
+    char out[256];
+    labels(n, seq, 4, out, sizeof out);
+    assert_string_equal(out, "1.|D)|E)|6.");
+    tcpl_numbering_free(n);
+}
+
+static void test_is_lgl_and_restart(void **state)
+{
+    (void)state;
+    /* Level 1 isLgl: "%1.%2." shows level 0 (upperRoman) in digits.
+     * Level 2 never restarts (lvlRestart 0); level 3 restarts only after
+     * level 0 (lvlRestart 1). */
+    const char *xml =
+        "<w:numbering " NS "><w:abstractNum w:abstractNumId=\"1\">" LVL(0, 1, "upperRoman", "%1.")
+            "<w:lvl w:ilvl=\"1\"><w:start w:val=\"1\"/><w:numFmt w:val=\"decimal\"/><w:isLgl/>"
+            "<w:lvlText w:val=\"%1.%2.\"/></w:lvl>"
+            "<w:lvl w:ilvl=\"2\"><w:start w:val=\"1\"/><w:numFmt w:val=\"decimal\"/>"
+            "<w:lvlRestart w:val=\"0\"/><w:lvlText w:val=\"(%3)\"/></w:lvl>"
+            "<w:lvl w:ilvl=\"3\"><w:start w:val=\"1\"/><w:numFmt w:val=\"lowerRoman\"/>"
+            "<w:lvlRestart w:val=\"1\"/><w:lvlText w:val=\"%4.\"/></w:lvl>"
+            "</w:abstractNum><w:num w:numId=\"1\"><w:abstractNumId w:val=\"1\"/></w:num>"
+            "</w:numbering>";
+    tcpl_numbering *n = parse(xml);
+    int seq[] = {1, 0, 1, 1, 1, 2, 1, 3, 1, 1, 1, 2, 1, 3, 1, 0, 1, 1, 1, 2, 1, 3};
+    char out[256];
+    labels(n, seq, sizeof seq / sizeof seq[0] / 2, out, sizeof out);
+    assert_string_equal(out, "I.|1.1.|(1)|i.|1.2.|(2)|ii.|II.|2.1.|(3)|i.");
+    tcpl_numbering_free(n);
+}
+
+static void test_bullets_and_suffix(void **state)
+{
+    (void)state;
+    const char *xml =
+        "<w:numbering " NS "><w:abstractNum w:abstractNumId=\"1\">"
+        "<w:lvl w:ilvl=\"0\"><w:numFmt w:val=\"bullet\"/><w:lvlText w:val=\"-\"/>"
+        "<w:suff w:val=\"space\"/></w:lvl>"
+        "<w:lvl w:ilvl=\"1\"><w:numFmt w:val=\"bullet\"/><w:lvlText w:val=\"\xEF\x82\xB7\"/></w:lvl>"
+        "<w:lvl w:ilvl=\"2\"><w:numFmt w:val=\"bullet\"/><w:lvlText w:val=\"o\"/>"
+        "<w:suff w:val=\"nothing\"/></w:lvl>"
+        "<w:lvl w:ilvl=\"3\"><w:numFmt w:val=\"bullet\"/><w:lvlText w:val=\"\xEF\x82\xA7\"/></w:lvl>"
+        "<w:lvl w:ilvl=\"4\"><w:numFmt w:val=\"bullet\"/><w:lvlText w:val=\"\xE2\x80\x93\"/></w:lvl>"
+        "<w:lvl w:ilvl=\"5\"><w:numFmt w:val=\"bullet\"/><w:lvlText w:val=\"\xC2\xA7\"/></w:lvl>"
+        "<w:lvl w:ilvl=\"6\"><w:numFmt w:val=\"bullet\"/><w:lvlText w:val=\"\xE2\x9C\x93\"/></w:lvl>"
+        "<w:lvl w:ilvl=\"7\"><w:numFmt w:val=\"none\"/><w:lvlText w:val=\"%8\"/></w:lvl>"
+        "<w:lvl w:ilvl=\"8\"><w:start w:val=\"1\"/><w:numFmt w:val=\"decimalZero\"/>"
+        "<w:lvlText w:val=\"%9.\"/></w:lvl>"
+        "</w:abstractNum><w:num w:numId=\"2\"><w:abstractNumId w:val=\"1\"/></w:num></w:numbering>";
+    tcpl_numbering *n = parse(xml);
+    tcpl_numstate *st = NULL;
+    assert_int_equal(tcpl_numstate_new(&st, n), 0);
+    char label[TCPL_MAX_LABEL], suff;
+    const char *want[] = {"-", "\xE2\x80\xA2", "\xE2\x80\xA2", "\xE2\x80\xA2", "\xE2\x80\x93",
+                          "\xE2\x80\xA2", "\xE2\x9C\x93", "", "01."};
+    const char suffs[] = {' ', '\t', 0, '\t', '\t', '\t', '\t', '\t', '\t'};
+    for (int l = 0; l < 9; l++) {
+        tcpl_numstate_next(st, 2, l, label, &suff);
+        assert_string_equal(label, want[l]);
+        assert_int_equal(suff, suffs[l]);
+    }
+    for (int i = 0; i < 9; i++)
+        tcpl_numstate_next(st, 2, 8, label, &suff);
+    assert_string_equal(label, "10.");
+    tcpl_numstate_free(st);
+    tcpl_numbering_free(n);
+}
+
+static void test_style_links(void **state)
+{
+    (void)state;
+    /* numStyleLink: abstractNum 2 takes its levels from abstractNum 1, which
+     * carries styleLink "Outline"; level pStyle links Heading2 to ilvl 1. */
+    const char *xml =
+        "<w:numbering " NS "><w:abstractNum w:abstractNumId=\"1\"><w:styleLink w:val=\"Outline\"/>"
+        "<w:lvl w:ilvl=\"0\"><w:start w:val=\"1\"/><w:numFmt w:val=\"upperRoman\"/>"
+        "<w:pStyle w:val=\"Heading1\"/><w:lvlText w:val=\"%1.\"/></w:lvl>"
+        "<w:lvl w:ilvl=\"1\"><w:start w:val=\"1\"/><w:numFmt w:val=\"decimal\"/>"
+        "<w:pStyle w:val=\"Heading2\"/><w:lvlText w:val=\"%1.%2\"/></w:lvl></w:abstractNum>"
+        "<w:abstractNum w:abstractNumId=\"2\"><w:numStyleLink w:val=\"Outline\"/></w:abstractNum>"
+        "<w:num w:numId=\"7\"><w:abstractNumId w:val=\"2\"/></w:num>"
+        "<w:num w:numId=\"3\"><w:abstractNumId w:val=\"1\"/></w:num></w:numbering>";
+    tcpl_numbering *n = parse(xml);
+    int id = -1, l = -1;
+    assert_int_equal(tcpl_numbering_style_link(n, "Heading2", &id, &l), 1);
+    assert_int_equal(l, 1);
+    assert_int_equal(id, 7); /* the first num in the file using it */
+    assert_int_equal(tcpl_numbering_style_link(n, "Heading1", &id, &l), 1);
+    assert_int_equal(l, 0);
+    assert_int_equal(tcpl_numbering_style_link(n, "Normal", &id, &l), 0);
+    /* numId 7 (via numStyleLink) and 3 share one list. */
+    int seq[] = {7, 0, 7, 1, 3, 1, 3, 0, 7, 1};
+    char out[128];
+    labels(n, seq, 5, out, sizeof out);
+    assert_string_equal(out, "I.|I.1|I.2|II.|II.1");
+    tcpl_numbering_free(n);
+}
+
+static void test_hostile(void **state)
+{
+    (void)state;
+    const char *xml =
+        "<w:numbering " NS "><w:abstractNum w:abstractNumId=\"1\">"
+        LVL(0, 2147483647, "decimal", "%1.") LVL(1, 2147483647, "lowerLetter", "%2%2%2%2%2")
+            LVL(2, -5, "upperRoman", "%3.") LVL(3, 99999999999999, "upperRoman", "%1%9%4")
+                "<w:lvl w:ilvl=\"4\"><w:start w:val=\"1\"/><w:lvlText w:val=\"%0%%5%\"/></w:lvl>"
+                "<w:lvl w:ilvl=\"99\"><w:start w:val=\"1\"/></w:lvl>"
+                "<w:lvl w:ilvl=\"-1\"><w:start w:val=\"1\"/></w:lvl>"
+                "</w:abstractNum>"
+                "<w:abstractNum w:abstractNumId=\"2\"><w:numStyleLink w:val=\"L\"/>"
+                "<w:styleLink w:val=\"L\"/></w:abstractNum>"
+                "<w:num w:numId=\"1\"><w:abstractNumId w:val=\"1\"/>"
+                "<w:lvlOverride w:ilvl=\"42\"><w:startOverride w:val=\"3\"/></w:lvlOverride></w:num>"
+                "<w:num w:numId=\"2\"><w:abstractNumId w:val=\"2\"/></w:num>"
+                "<w:num w:numId=\"-4\"><w:abstractNumId w:val=\"1\"/></w:num>"
+                "<w:num w:numId=\"9\"><w:abstractNumId w:val=\"1234\"/></w:num></w:numbering>";
+    tcpl_numbering *n = parse(xml);
+    tcpl_numstate *st = NULL;
+    assert_int_equal(tcpl_numstate_new(&st, n), 0);
+    char label[TCPL_MAX_LABEL], suff;
+    tcpl_numstate_next(st, 1, 0, label, &suff);
+    assert_string_equal(label, "2147483646."); /* clamped, no overflow */
+    tcpl_numstate_next(st, 1, 0, label, &suff);
+    assert_string_equal(label, "2147483646."); /* saturates */
+    tcpl_numstate_next(st, 1, 1, label, &suff); /* millions of letters: bounded */
+    assert_int_equal(strlen(label), TCPL_MAX_LABEL - 1);
+    tcpl_numstate_next(st, 1, 2, label, &suff);
+    assert_string_equal(label, "0."); /* negative start -> 0, no Roman zero */
+    tcpl_numstate_next(st, 1, 3, label, &suff);
+    assert_true(strlen(label) < TCPL_MAX_LABEL);
+    tcpl_numstate_next(st, 1, 4, label, &suff);
+    assert_string_equal(label, "%0%1%");
+    tcpl_numstate_next(st, 1, 99, label, &suff); /* clamped to level 8: not defined */
+    assert_string_equal(label, "");
+    tcpl_numstate_next(st, 1, -3, label, &suff); /* level 0 */
+    assert_string_equal(label, "2147483646.");
+    tcpl_numstate_next(st, 2, 0, label, &suff); /* self link, no levels */
+    assert_string_equal(label, "");
+    tcpl_numstate_next(st, 9, 0, label, &suff); /* unknown abstractNum */
+    assert_string_equal(label, "");
+    tcpl_numstate_next(st, -4, 0, label, &suff);
+    assert_string_equal(label, "");
+    tcpl_numstate_free(st);
+    tcpl_numbering_free(n);
+
+    /* Malformed XML is an error, not a crash. */
+    tcpl_numbering *bad = NULL;
+    tcpl_error err = {0};
+    const char *broken = "<w:numbering " NS "><w:abstractNum w:abstractNumId=\"1\"><w:lvl>";
+    assert_true(tcpl_numbering_parse(&bad, broken, strlen(broken), "t", "p", &err) < 0);
+    assert_null(bad);
+    const char *dtd = "<!DOCTYPE x [<!ENTITY a \"b\">]><w:numbering " NS "/>";
+    assert_true(tcpl_numbering_parse(&bad, dtd, strlen(dtd), "t", "p", &err) < 0);
+    assert_null(bad);
+}
+
+/* ------------------------------------------------------------------ */
+/* Real documents: every numbered paragraph's label + suffix + text must be
+ * a line of the seed text the document was made from. */
+
+static char *zip_entry(const char *docx, const char *name, size_t *len)
+{
+    char *path = tu_corpus_file(docx);
+    assert_non_null(path);
+    int e = 0;
+    zip_t *z = zip_open(path, ZIP_RDONLY, &e);
+    free(path);
+    assert_non_null(z);
+    zip_stat_t zs;
+    char *buf = NULL;
+    if (zip_stat(z, name, 0, &zs) == 0) {
+        zip_file_t *f = zip_fopen(z, name, 0);
+        assert_non_null(f);
+        buf = malloc(zs.size + 1);
+        assert_non_null(buf);
+        assert_int_equal(zip_fread(f, buf, zs.size), (zip_int64_t)zs.size);
+        buf[zs.size] = 0;
+        zip_fclose(f);
+        *len = zs.size;
+    }
+    zip_close(z);
+    return buf;
+}
+
+typedef struct para {
+    char label[TCPL_MAX_LABEL];
+    char suff;
+    int num_id, ilvl;
+    char text[4096];
+} para;
+
+/* Walks document.xml's paragraphs in order, resolving numbering as the
+ * reader does: direct numPr, else the paragraph style's (basedOn chain),
+ * else a numbering level that names the style in w:pStyle. */
+static size_t walk(const char *docx, para *out, size_t max)
+{
+    size_t nlen = 0, slen = 0, dlen = 0;
+    char *nxml = zip_entry(docx, "word/numbering.xml", &nlen);
+    char *sxml = zip_entry(docx, "word/styles.xml", &slen);
+    char *dxml = zip_entry(docx, "word/document.xml", &dlen);
+    assert_non_null(dxml);
+    tcpl_error err = {0};
+    tcpl_numbering *nb = NULL;
+    tcpl_styles *sty = NULL;
+    tcpl_numstate *ns = NULL;
+    assert_int_equal(tcpl_numbering_parse(&nb, nxml, nlen, docx, "word/numbering.xml", &err), 0);
+    assert_int_equal(tcpl_styles_parse(&sty, sxml, slen, docx, "word/styles.xml", &err), 0);
+    assert_int_equal(tcpl_numstate_new(&ns, nb), 0);
+    tcpl_arena arena;
+    tcpl_arena_init(&arena);
+    tcpl_xml x;
+    assert_int_equal(tcpl_xml_open(&x, dxml, dlen, docx, "word/document.xml", &err), 0);
+    size_t n = 0;
+    int pdepth = -1, in_t = 0, r;
+    tcpl_ppr ppr;
+    para *p = NULL;
+    while ((r = tcpl_xml_next(&x, &err)) > 0) {
+        int t = tcpl_xml_type(&x);
+        if (tcpl_xml_is_w(&x, "p") && pdepth < 0 && !tcpl_xml_empty(&x)) {
+            assert_true(n < max);
+            p = &out[n++];
+            memset(p, 0, sizeof *p);
+            tcpl_ppr_init(&ppr);
+            pdepth = tcpl_xml_depth(&x);
+        } else if (pdepth >= 0 && tcpl_xml_is_w(&x, "pPr") && tcpl_xml_depth(&x) == pdepth + 1) {
+            assert_int_equal(tcpl_ppr_parse(&x, &arena, &ppr, &err), 0);
+        } else if (pdepth >= 0 && tcpl_xml_is_w(&x, "t")) {
+            in_t = !tcpl_xml_empty(&x);
+        } else if (tcpl_xml_is_end(&x, TCPL_NS_W, "t")) {
+            in_t = 0;
+        } else if (in_t && (t == XML_READER_TYPE_TEXT || t == XML_READER_TYPE_SIGNIFICANT_WHITESPACE)) {
+            const char *v = (const char *)xmlTextReaderConstValue(x.r);
+            strncat(p->text, v, sizeof p->text - strlen(p->text) - 1);
+        } else if (tcpl_xml_is_end(&x, TCPL_NS_W, "p") && tcpl_xml_depth(&x) == pdepth) {
+            const tcpl_style *s =
+                ppr.style ? tcpl_styles_get(sty, ppr.style) : tcpl_styles_default_para(sty);
+            int num = ppr.num_id, lvl = ppr.ilvl;
+            if (num < 0 && s && s->ppr.num_id >= 0) {
+                num = s->ppr.num_id;
+                if (lvl < 0)
+                    lvl = s->ppr.ilvl;
+            }
+            if (num < 0 && s)
+                tcpl_numbering_style_link(nb, s->id, &num, &lvl);
+            p->num_id = num;
+            p->ilvl = lvl < 0 ? 0 : lvl;
+            tcpl_numstate_next(ns, num, p->ilvl, p->label, &p->suff);
+            pdepth = -1;
+        }
+    }
+    assert_int_equal(r, 0);
+    tcpl_xml_close(&x);
+    tcpl_arena_free(&arena);
+    tcpl_numstate_free(ns);
+    tcpl_styles_free(sty);
+    tcpl_numbering_free(nb);
+    free(nxml);
+    free(sxml);
+    free(dxml);
+    return n;
+}
+
+/* The seed's lines without Markdown marks (*, leading #), '\n'-split in place. */
+static char **seed_lines(const char *name, size_t *count, char **store)
+{
+    char rel[64];
+    snprintf(rel, sizeof rel, "seeds/%s", name);
+    char *path = tu_corpus_file(rel);
+    char *s = tu_read_file(path, NULL);
+    free(path);
+    assert_non_null(s);
+    size_t cap = 16, n = 0;
+    char **v = malloc(cap * sizeof *v);
+    for (char *line = strtok(s, "\n"); line; line = strtok(NULL, "\n")) {
+        char *w = line;
+        for (char *q = line; *q; q++)
+            if (*q != '*')
+                *w++ = *q;
+        *w = 0;
+        while (line[0] == '#')
+            line++;
+        while (line[0] == ' ')
+            line++;
+        size_t l = strlen(line);
+        while (l > 0 && line[l - 1] == ' ')
+            line[--l] = 0;
+        if (n == cap)
+            v = realloc(v, (cap *= 2) * sizeof *v);
+        v[n++] = line;
+    }
+    *count = n;
+    *store = s;
+    return v;
+}
+
+/* pandoc's smart typography writes "..." as U+2026. */
+static void unsmart(char *s)
+{
+    char *w = s;
+    for (char *q = s; *q;) {
+        if (!strncmp(q, "\xE2\x80\xA6", 3)) {
+            memcpy(w, "...", 3);
+            w += 3;
+            q += 3;
+        } else
+            *w++ = *q++;
+    }
+    *w = 0;
+}
+
+static int has_alnum(const char *s)
+{
+    for (; *s; s++)
+        if ((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z'))
+            return 1;
+    return 0;
+}
+
+/* Checks every numbered paragraph, in order, against the seed; returns how
+ * many paragraphs carried a non-empty label. */
+static size_t check_doc(const char *docx, const char *seed, int bullet_as_dash)
+{
+    static para ps[1024];
+    size_t np = walk(docx, ps, 1024), nl, labelled = 0, at = 0;
+    char *store;
+    char **lines = seed_lines(seed, &nl, &store);
+    for (size_t i = 0; i < np; i++) {
+        if (ps[i].num_id <= 0)
+            continue;
+        char want[4200];
+        if (!ps[i].label[0])
+            snprintf(want, sizeof want, "%.4095s", ps[i].text);
+        else if (bullet_as_dash && !has_alnum(ps[i].label))
+            snprintf(want, sizeof want, "- %.4095s", ps[i].text); /* Markdown list item */
+        else
+            snprintf(want, sizeof want, "%.63s %.4095s", ps[i].label, ps[i].text); /* the seed writes a space for the tab */
+        unsmart(want);
+        /* The seed is NFC (the nasty variant stores NFD). */
+        char *nfc = (char *)utf8proc_NFC((const utf8proc_uint8_t *)want);
+        assert_non_null(nfc);
+        labelled += ps[i].label[0] != 0;
+        size_t k = at;
+        while (k < nl && strcmp(lines[k], nfc) != 0 &&
+               !(bullet_as_dash && lines[k][0] == '+' && !strcmp(lines[k] + 1, nfc + 1)))
+            k++; /* Markdown writes nested items with "+"; pandoc flattens them */
+        free(nfc);
+        if (k == nl)
+            fail_msg("%s: paragraph %zu (numId %d ilvl %d) \"%s\" not in %s after line %zu", docx,
+                     i, ps[i].num_id, ps[i].ilvl, want, seed, at);
+        at = k + 1;
+    }
+    free(lines);
+    free(store);
+    return labelled;
+}
+
+static para *find_text(para *ps, size_t n, const char *prefix)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strncmp(ps[i].text, prefix, strlen(prefix)))
+            return &ps[i];
+    return NULL;
+}
+
+static void test_corpus_numbered(void **state)
+{
+    (void)state;
+    if (!tu_corpus())
+        skip();
+    /* every numId-90 paragraph of document.xml (32) has a label */
+    assert_int_equal(check_doc("000-numbered.docx", "000.txt", 0), 32);
+    /* 22 labels: seeds/003.txt lines 13-119 */
+    assert_int_equal(check_doc("003-numbered.docx", "003.txt", 0), 22);
+    assert_int_equal(check_doc("003-nasty.docx", "003.txt", 0), 22);
+
+    static para ps[1024];
+    size_t n = walk("003-numbered.docx", ps, 1024);
+    para *p = find_text(ps, n, "MỤC ĐÍCH, YÊU CẦU");
+    assert_non_null(p);
+    assert_string_equal(p->label, "I.");
+    assert_int_equal(p->suff, ' ');
+    p = find_text(ps, n, "Hợp đánh giá công nhận"); /* one-off list "2.%1." start 2 */
+    assert_non_null(p);
+    assert_int_equal(p->num_id, 91);
+    assert_string_equal(p->label, "2.2.");
+    p = find_text(ps, n, "TỔ CHỨC THỰC HIỆN");
+    assert_non_null(p);
+    assert_string_equal(p->label, "III.");
+    p = find_text(ps, n, "Trách nhiệm của các bộ phận.");
+    assert_non_null(p);
+    assert_string_equal(p->label, "a)");
+}
+
+static void test_corpus_converters(void **state)
+{
+    (void)state;
+    if (!tu_corpus())
+        skip();
+    /* pandoc: bullets as "•"/"–"; LibreOffice: headings numbered through the
+     * style (numFmt none, the number is typed) and Symbol bullets. */
+    /* 72 paragraphs carry a direct numPr in each */
+    assert_int_equal(check_doc("000-pandoc.docx", "000.txt", 1), 72);
+    assert_int_equal(check_doc("000-libreoffice.docx", "000.txt", 1), 72);
+    static para ps[1024];
+    size_t n = walk("000-libreoffice.docx", ps, 1024);
+    para *p = find_text(ps, n, "I. MỤC ĐÍCH, YÊU CẦU");
+    assert_non_null(p);
+    assert_int_equal(p->num_id, 1); /* from the Heading2 style */
+    assert_int_equal(p->ilvl, 1);
+    assert_string_equal(p->label, "");
+    p = find_text(ps, n, "Đơn vị chủ trì:");
+    assert_non_null(p);
+    assert_string_equal(p->label, "\xE2\x80\xA2"); /* U+F0B7 in Symbol */
+    n = walk("000-pandoc.docx", ps, 1024);
+    p = find_text(ps, n, "Đơn vị chủ trì:");
+    assert_non_null(p);
+    assert_string_equal(p->label, "\xE2\x80\xA2");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_multilevel),        cmocka_unit_test(test_roman_and_letters),
+        cmocka_unit_test(test_unknown_and_zero),  cmocka_unit_test(test_start_override),
+        cmocka_unit_test(test_lvl_override),      cmocka_unit_test(test_is_lgl_and_restart),
+        cmocka_unit_test(test_bullets_and_suffix), cmocka_unit_test(test_style_links),
+        cmocka_unit_test(test_hostile),           cmocka_unit_test(test_corpus_numbered),
+        cmocka_unit_test(test_corpus_converters),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
