@@ -275,6 +275,10 @@ typedef struct pctx {
 } pctx;
 
 static int parse_block_content(reader *rd, const char *end_local);
+static int parse_block_item(reader *rd);
+static int parse_paragraph(reader *rd);
+static int parse_table(reader *rd);
+static int parse_sectpr(reader *rd);
 static int parse_inline(reader *rd, pctx *pc, const char *end_ns, const char *end_local);
 
 static int element_end(const tcpl_xml *x, int depth)
@@ -728,7 +732,10 @@ static int parse_cell(reader *rd, int row_idx, int *col)
                 }
                 continue;
             }
-            TCPL_CHECK(parse_block_content(rd, NULL));
+            rc = parse_block_item(rd);
+            if (rc < 0)
+                goto out;
+            rc = 0;
         }
     }
     *col += rd->doc->blocks[idx].grid_span;
@@ -849,6 +856,30 @@ static int parse_sectpr(reader *rd)
     }
 }
 
+/* One block-level element at the current node.  Returns 1 for a
+ * transparent wrapper (sdt, customXml, ins ...): the caller's loop then
+ * reads its children as if they were its own. */
+static int parse_block_item(reader *rd)
+{
+    tcpl_xml *x = &rd->x;
+    if (strcmp(tcpl_xml_ns(x), TCPL_NS_W) != 0) {
+        if (tcpl_xml_is(x, TCPL_NS_MC, "AlternateContent"))
+            return parse_graphic(rd);
+        return tcpl_xml_skip(x, rd->err);
+    }
+    const char *ln = tcpl_xml_local(x);
+    if (!strcmp(ln, "p"))
+        return parse_paragraph(rd);
+    if (!strcmp(ln, "tbl"))
+        return parse_table(rd);
+    if (!strcmp(ln, "sectPr"))
+        return rd->part == TCPL_PART_BODY ? parse_sectpr(rd) : tcpl_xml_skip(x, rd->err);
+    if (!strcmp(ln, "sdt") || !strcmp(ln, "sdtContent") || !strcmp(ln, "customXml") ||
+        !strcmp(ln, "ins") || !strcmp(ln, "moveTo"))
+        return 1;
+    return tcpl_xml_skip(x, rd->err); /* sdtPr, del, moveFrom, bookmarks ... */
+}
+
 /* Block-level content (body, cell, text box, note, header) up to the end
  * of the element at the current depth. */
 static int parse_block_content(reader *rd, const char *unused)
@@ -865,28 +896,7 @@ static int parse_block_content(reader *rd, const char *unused)
             return 0;
         if (tcpl_xml_type(x) != XML_READER_TYPE_ELEMENT)
             continue;
-        if (strcmp(tcpl_xml_ns(x), TCPL_NS_W) != 0) {
-            if (tcpl_xml_is(x, TCPL_NS_MC, "AlternateContent")) {
-                if ((rc = parse_graphic(rd)) < 0)
-                    return rc;
-            } else if ((rc = tcpl_xml_skip(x, rd->err)) < 0) {
-                return rc;
-            }
-            continue;
-        }
-        const char *ln = tcpl_xml_local(x);
-        if (!strcmp(ln, "p"))
-            rc = parse_paragraph(rd);
-        else if (!strcmp(ln, "tbl"))
-            rc = parse_table(rd);
-        else if (!strcmp(ln, "sectPr"))
-            rc = rd->part == TCPL_PART_BODY ? parse_sectpr(rd) : tcpl_xml_skip(x, rd->err);
-        else if (!strcmp(ln, "sdt") || !strcmp(ln, "sdtContent") || !strcmp(ln, "customXml") ||
-                 !strcmp(ln, "ins") || !strcmp(ln, "moveTo"))
-            continue; /* transparent: their children are read in this loop */
-        else
-            rc = tcpl_xml_skip(x, rd->err); /* sdtPr, del, moveFrom, bookmarks ... */
-        if (rc < 0)
+        if ((rc = parse_block_item(rd)) < 0)
             return rc;
     }
 }
