@@ -470,6 +470,11 @@ int tcpl_styles_parse(tcpl_styles **out, const char *xml, size_t len, const char
             best = i;
     if (best != (size_t)-1)
         st->default_para = &st->v[best].st;
+    else {
+        /* LibreOffice omits w:default; Word then uses its built-in Normal. */
+        const tcpl_style *nm = tcpl_styles_get(st, "Normal");
+        st->default_para = nm && nm->type == 'p' ? nm : NULL;
+    }
 done:
     *out = st;
     st = NULL;
