@@ -665,7 +665,21 @@ static int parse_paragraph(reader *rd)
             if (tcpl_xml_type(x) != XML_READER_TYPE_ELEMENT)
                 continue;
             if (tcpl_xml_is_w(x, "pPr")) {
+                tcpl_section sect;
+                memset(&sect, 0, sizeof sect);
+                ppr.sect = rd->part == TCPL_PART_BODY ? &sect : NULL;
                 TCPL_CHECK(tcpl_ppr_parse(x, &rd->doc->arena, &ppr, rd->err));
+                ppr.sect = NULL;
+                if (ppr.has_sect) {
+                    /* A section break in a paragraph ends the section there. */
+                    tcpl_section *s = tcpl_doc_add_section(rd->doc);
+                    if (!s) {
+                        rc = fail_nomem(rd);
+                        goto out;
+                    }
+                    *s = sect;
+                    s->last_block = idx;
+                }
                 if (ppr.style) {
                     const tcpl_style *s2 = tcpl_styles_get(rd->styles, ppr.style);
                     if (s2 && s2->type == 'p') {
@@ -824,36 +838,11 @@ out:
 
 static int parse_sectpr(reader *rd)
 {
-    tcpl_xml *x = &rd->x;
     tcpl_section *s = tcpl_doc_add_section(rd->doc);
     if (!s)
         return fail_nomem(rd);
     s->last_block = (int)rd->doc->nblocks - 1;
-    if (tcpl_xml_empty(x))
-        return 0;
-    int d = tcpl_xml_depth(x), rc;
-    for (;;) {
-        if ((rc = next(rd)) < 0)
-            return rc;
-        if (element_end(x, d))
-            return 0;
-        if (tcpl_xml_is_w(x, "pgSz")) {
-            s->page_width = (int)tcpl_xml_attr_int(x, "w", 0);
-            s->page_height = (int)tcpl_xml_attr_int(x, "h", 0);
-            char o[16];
-            tcpl_xml_attr_copy(x, TCPL_NS_W, "orient", o, sizeof o);
-            s->landscape = !strcmp(o, "landscape");
-        } else if (tcpl_xml_is_w(x, "pgMar")) {
-            s->margin_top = (int)tcpl_xml_attr_int(x, "top", 0);
-            s->margin_bottom = (int)tcpl_xml_attr_int(x, "bottom", 0);
-            s->margin_left = (int)tcpl_xml_attr_int(x, "left", 0);
-            s->margin_right = (int)tcpl_xml_attr_int(x, "right", 0);
-            s->header = (int)tcpl_xml_attr_int(x, "header", 0);
-            s->footer = (int)tcpl_xml_attr_int(x, "footer", 0);
-        }
-        if (tcpl_xml_type(x) == XML_READER_TYPE_ELEMENT && (rc = tcpl_xml_skip(x, rd->err)) < 0)
-            return rc;
-    }
+    return tcpl_sectpr_parse(&rd->x, s, rd->err);
 }
 
 /* One block-level element at the current node.  Returns 1 for a

@@ -90,25 +90,6 @@ struct tcpl_numstate {
     unsigned short *seen;
 };
 
-/* Moves to the next direct WordprocessingML child of the element at depth
- * d: 1 on a child's start, 0 at the parent's end, <0 error. */
-static int next_child(tcpl_xml *x, int d, tcpl_error *err)
-{
-    for (;;) {
-        int r = tcpl_xml_next(x, err);
-        if (r < 0)
-            return r;
-        if (r == 0)
-            return tcpl_err(err, TCPL_ERR_FORMAT, "err.xml_malformed", x->file, x->part,
-                            "unexpected end");
-        int t = tcpl_xml_type(x);
-        int dd = tcpl_xml_depth(x);
-        if (t == XML_READER_TYPE_END_ELEMENT && dd == d)
-            return 0;
-        if (t == XML_READER_TYPE_ELEMENT && dd == d + 1 && strcmp(tcpl_xml_ns(x), TCPL_NS_W) == 0)
-            return 1;
-    }
-}
 
 static int clamp_value(long v)
 {
@@ -147,7 +128,7 @@ static int lvl_parse(tcpl_xml *x, tcpl_arena *a, num_lvl *l, tcpl_error *err)
     if (tcpl_xml_empty(x))
         return 0;
     int d = tcpl_xml_depth(x), r;
-    while ((r = next_child(x, d, err)) > 0) {
+    while ((r = tcpl_xml_next_child(x, d, err)) > 0) {
         if (tcpl_xml_is_w(x, "start"))
             l->start = clamp_value(tcpl_xml_attr_int(x, "val", 0));
         else if (tcpl_xml_is_w(x, "numFmt")) {
@@ -204,7 +185,7 @@ static int abstract_parse(tcpl_xml *x, tcpl_numbering *n, abs_num *an, tcpl_erro
     if (tcpl_xml_empty(x))
         return 0;
     int d = tcpl_xml_depth(x);
-    while ((r = next_child(x, d, err)) > 0) {
+    while ((r = tcpl_xml_next_child(x, d, err)) > 0) {
         int rc = 0;
         if (tcpl_xml_is_w(x, "lvl")) {
             int l = level_of(x);
@@ -233,13 +214,13 @@ static int num_parse(tcpl_xml *x, tcpl_numbering *n, num_inst *ni, tcpl_error *e
     if (tcpl_xml_empty(x))
         return 0;
     int d = tcpl_xml_depth(x);
-    while ((r = next_child(x, d, err)) > 0) {
+    while ((r = tcpl_xml_next_child(x, d, err)) > 0) {
         if (tcpl_xml_is_w(x, "abstractNumId")) {
             long a = tcpl_xml_attr_int(x, "val", -1);
             ni->abs_id = a < 0 || a > INT_MAX ? -1 : (int)a;
         } else if (tcpl_xml_is_w(x, "lvlOverride") && !tcpl_xml_empty(x)) {
             int l = level_of(x), dd = tcpl_xml_depth(x), rr;
-            while ((rr = next_child(x, dd, err)) > 0) {
+            while ((rr = tcpl_xml_next_child(x, dd, err)) > 0) {
                 if (l < 0)
                     continue;
                 if (tcpl_xml_is_w(x, "startOverride"))

@@ -86,27 +86,6 @@ static void ppr_merge(tcpl_ppr *dst, const tcpl_ppr *over)
     tcpl_rpr_merge(&dst->rpr, &over->rpr);
 }
 
-/* Moves to the next direct child element of the element at depth d.
- * 1: on a child's start, 0: at the parent's end, <0: error.  Deeper nodes
- * (a child's own subtree) are passed over, so unknown children and
- * tracked-change subtrees (w:rPrChange, w:pPrChange) never leak in. */
-static int next_child(tcpl_xml *x, int d, tcpl_error *err)
-{
-    for (;;) {
-        int r = tcpl_xml_next(x, err);
-        if (r < 0)
-            return r;
-        if (r == 0)
-            return tcpl_err(err, TCPL_ERR_FORMAT, "err.xml_malformed", x->file, x->part,
-                            "unexpected end");
-        int t = tcpl_xml_type(x);
-        int dd = tcpl_xml_depth(x);
-        if (t == XML_READER_TYPE_END_ELEMENT && dd == d)
-            return 0;
-        if (t == XML_READER_TYPE_ELEMENT && dd == d + 1 && strcmp(tcpl_xml_ns(x), TCPL_NS_W) == 0)
-            return 1;
-    }
-}
 
 /* w:val into the arena; NULL when absent or empty. */
 static int val_str(tcpl_xml *x, tcpl_arena *arena, const char *name, const char **out,
@@ -145,7 +124,7 @@ int tcpl_rpr_parse(tcpl_xml *x, tcpl_arena *arena, tcpl_rpr *out, tcpl_error *er
     int d = tcpl_xml_depth(x), r, rc = 0;
     int dstrike = -1;
     char v[32];
-    while ((r = next_child(x, d, err)) > 0) {
+    while ((r = tcpl_xml_next_child(x, d, err)) > 0) {
         if (tcpl_xml_is_w(x, "b"))
             out->bold = (signed char)tcpl_xml_toggle(x);
         else if (tcpl_xml_is_w(x, "i"))
@@ -169,6 +148,8 @@ int tcpl_rpr_parse(tcpl_xml *x, tcpl_arena *arena, tcpl_rpr *out, tcpl_error *er
                 out->size = (int)s;
         } else if (tcpl_xml_is_w(x, "rStyle"))
             TCPL_CHECK(val_str(x, arena, "val", &out->style, err));
+        else if (tcpl_xml_is_w(x, "del") || tcpl_xml_is_w(x, "moveFrom"))
+            out->deleted = 1;
     }
     if (r < 0)
         return r;
@@ -179,6 +160,30 @@ int tcpl_rpr_parse(tcpl_xml *x, tcpl_arena *arena, tcpl_rpr *out, tcpl_error *er
         out->strike = 0;
 out:
     return rc;
+}
+
+int tcpl_sectpr_parse(tcpl_xml *x, tcpl_section *s, tcpl_error *err)
+{
+    if (tcpl_xml_empty(x))
+        return 0;
+    int d = tcpl_xml_depth(x), r;
+    while ((r = tcpl_xml_next_child(x, d, err)) > 0) {
+        if (tcpl_xml_is_w(x, "pgSz")) {
+            char o[16];
+            s->page_width = (int)tcpl_xml_attr_int(x, "w", 0);
+            s->page_height = (int)tcpl_xml_attr_int(x, "h", 0);
+            tcpl_xml_attr_copy(x, TCPL_NS_W, "orient", o, sizeof o);
+            s->landscape = !strcmp(o, "landscape");
+        } else if (tcpl_xml_is_w(x, "pgMar")) {
+            s->margin_top = (int)tcpl_xml_attr_int(x, "top", 0);
+            s->margin_bottom = (int)tcpl_xml_attr_int(x, "bottom", 0);
+            s->margin_left = (int)tcpl_xml_attr_int(x, "left", 0);
+            s->margin_right = (int)tcpl_xml_attr_int(x, "right", 0);
+            s->header = (int)tcpl_xml_attr_int(x, "header", 0);
+            s->footer = (int)tcpl_xml_attr_int(x, "footer", 0);
+        }
+    }
+    return r;
 }
 
 static int jc_align(const char *v)
@@ -201,7 +206,7 @@ static int numpr_parse(tcpl_xml *x, tcpl_ppr *out, tcpl_error *err)
     if (tcpl_xml_empty(x))
         return 0;
     int d = tcpl_xml_depth(x), r;
-    while ((r = next_child(x, d, err)) > 0) {
+    while ((r = tcpl_xml_next_child(x, d, err)) > 0) {
         if (tcpl_xml_is_w(x, "ilvl")) {
             long l = tcpl_xml_attr_int(x, "val", -1);
             if (l >= 0)
@@ -221,7 +226,7 @@ int tcpl_ppr_parse(tcpl_xml *x, tcpl_arena *arena, tcpl_ppr *out, tcpl_error *er
         return 0;
     int d = tcpl_xml_depth(x), r, rc = 0;
     char v[32];
-    while ((r = next_child(x, d, err)) > 0) {
+    while ((r = tcpl_xml_next_child(x, d, err)) > 0) {
         if (tcpl_xml_is_w(x, "pStyle"))
             TCPL_CHECK(val_str(x, arena, "val", &out->style, err));
         else if (tcpl_xml_is_w(x, "numPr"))
@@ -235,9 +240,15 @@ int tcpl_ppr_parse(tcpl_xml *x, tcpl_arena *arena, tcpl_ppr *out, tcpl_error *er
             int a = jc_align(v);
             if (a >= 0)
                 out->align = a;
-        } else if (tcpl_xml_is_w(x, "rPr"))
+        } else if (tcpl_xml_is_w(x, "rPr")) {
             TCPL_CHECK(tcpl_rpr_parse(x, arena, &out->rpr, err));
-        /* Anything else, w:pPrChange included, is passed over by next_child. */
+            out->mark_deleted = out->rpr.deleted > 0;
+        } else if (tcpl_xml_is_w(x, "sectPr") && out->sect) {
+            TCPL_CHECK(tcpl_sectpr_parse(x, out->sect, err));
+            out->has_sect = 1;
+        }
+        /* Anything else, w:pPrChange included, is passed over by
+         * tcpl_xml_next_child. */
     }
     rc = r;
 out:
@@ -318,7 +329,7 @@ static int style_parse(tcpl_xml *x, tcpl_styles *st, raw_style *out, tcpl_error 
     if (tcpl_xml_empty(x))
         goto out;
     int d = tcpl_xml_depth(x);
-    while ((r = next_child(x, d, err)) > 0) {
+    while ((r = tcpl_xml_next_child(x, d, err)) > 0) {
         if (tcpl_xml_is_w(x, "name"))
             TCPL_CHECK(val_str(x, &st->arena, "val", &out->st.name, err));
         else if (tcpl_xml_is_w(x, "basedOn"))
@@ -338,12 +349,12 @@ static int defaults_parse(tcpl_xml *x, tcpl_styles *st, tcpl_error *err)
     if (tcpl_xml_empty(x))
         return 0;
     int d = tcpl_xml_depth(x), r, rc = 0;
-    while ((r = next_child(x, d, err)) > 0) {
+    while ((r = tcpl_xml_next_child(x, d, err)) > 0) {
         int is_r = tcpl_xml_is_w(x, "rPrDefault"), is_p = tcpl_xml_is_w(x, "pPrDefault");
         if ((!is_r && !is_p) || tcpl_xml_empty(x))
             continue;
         int dd = tcpl_xml_depth(x), rr;
-        while ((rr = next_child(x, dd, err)) > 0) {
+        while ((rr = tcpl_xml_next_child(x, dd, err)) > 0) {
             if (is_r && tcpl_xml_is_w(x, "rPr"))
                 TCPL_CHECK(tcpl_rpr_parse(x, &st->arena, &st->defaults, err));
             else if (is_p && tcpl_xml_is_w(x, "pPr"))
@@ -390,7 +401,10 @@ static int resolve(tcpl_styles *st, tcpl_error *err)
         }
         tcpl_style *s = &st->v[i].st;
         tcpl_rpr_init(&s->rpr);
-        tcpl_rpr_merge(&s->rpr, &st->defaults);
+        /* A character style layers over the paragraph's properties, so it
+         * must not carry the defaults that would undo them. */
+        if (s->type != 'c')
+            tcpl_rpr_merge(&s->rpr, &st->defaults);
         tcpl_ppr_init(&s->ppr);
         if (s->type == 'p')
             ppr_merge(&s->ppr, &st->pdefaults);

@@ -4,6 +4,7 @@
 
 #include "arena.h"
 #include "tcpl/error.h"
+#include "tcpl/model.h"
 #include "xml.h"
 
 /* Run properties with "not set" kept apart from "off", so a chain
@@ -14,6 +15,7 @@ typedef struct tcpl_rpr {
     const char *font;                                         /* NULL = not set */
     int size;                                                 /* half-points, 0 = not set */
     const char *style;                                        /* w:rStyle id, NULL if none */
+    signed char deleted; /* w:del / w:moveFrom inside: a deleted paragraph mark */
 } tcpl_rpr;
 
 /* Paragraph properties (from a style or a w:pPr). -1 / NULL = not set. */
@@ -24,6 +26,8 @@ typedef struct tcpl_ppr {
     int align;          /* tcpl_align, -1 = not set */
     tcpl_rpr rpr;       /* w:pPr/w:rPr: the paragraph mark's run properties */
     int mark_deleted;   /* w:pPr/w:rPr/w:del or w:moveFrom: the mark is a tracked deletion */
+    tcpl_section *sect; /* caller's: filled from a w:pPr/w:sectPr when non-NULL */
+    int has_sect;       /* a w:sectPr was read into *sect */
 } tcpl_ppr;
 
 /* A style with its whole basedOn chain and docDefaults folded in. */
@@ -32,7 +36,8 @@ typedef struct tcpl_style {
     const char *name;
     int type; /* 'p' paragraph, 'c' character, 't' table, 'n' numbering */
     tcpl_ppr ppr; /* resolved paragraph properties (paragraph styles) */
-    tcpl_rpr rpr; /* resolved run properties: defaults + chain */
+    tcpl_rpr rpr; /* resolved run properties: defaults + chain (character styles:
+                     the chain only, as they layer over the paragraph's) */
 } tcpl_style;
 
 typedef struct tcpl_styles tcpl_styles;
@@ -48,6 +53,9 @@ int tcpl_rpr_parse(tcpl_xml *x, tcpl_arena *arena, tcpl_rpr *out, tcpl_error *er
 /* The same for w:pPr (w:pStyle, w:numPr, w:outlineLvl, w:jc, w:rPr); elements
  * it does not know are skipped. */
 int tcpl_ppr_parse(tcpl_xml *x, tcpl_arena *arena, tcpl_ppr *out, tcpl_error *err);
+
+/* Page setup of a w:sectPr (current node) into out, consuming its subtree. */
+int tcpl_sectpr_parse(tcpl_xml *x, tcpl_section *out, tcpl_error *err);
 
 /* Parses styles.xml; xml may be NULL (no styles part): empty styles with
  * Word's built-in defaults. */

@@ -171,3 +171,21 @@ int tcpl_xml_skip(tcpl_xml *x, tcpl_error *err)
             return 0;
     }
 }
+
+int tcpl_xml_next_child(tcpl_xml *x, int d, tcpl_error *err)
+{
+    for (;;) {
+        int r = tcpl_xml_next(x, err);
+        if (r < 0)
+            return r;
+        if (r == 0)
+            return tcpl_err(err, TCPL_ERR_FORMAT, "err.xml_malformed", x->file, x->part,
+                            "unexpected end");
+        int t = tcpl_xml_type(x);
+        int dd = tcpl_xml_depth(x);
+        if (t == XML_READER_TYPE_END_ELEMENT && dd == d)
+            return 0;
+        if (t == XML_READER_TYPE_ELEMENT && dd == d + 1 && strcmp(tcpl_xml_ns(x), TCPL_NS_W) == 0)
+            return 1;
+    }
+}

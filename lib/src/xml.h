@@ -53,6 +53,11 @@ int tcpl_xml_toggle(const tcpl_xml *x);
 long tcpl_xml_attr_int(const tcpl_xml *x, const char *name, long def);
 /* Skips the current element's subtree (no-op for an empty element). */
 int tcpl_xml_skip(tcpl_xml *x, tcpl_error *err);
+/* Moves to the next direct child element (WordprocessingML namespace) of
+ * the element at depth d.  1: on a child's start, 0: at the parent's end,
+ * <0: error.  Deeper nodes (a child's own subtree) are passed over, so
+ * unknown children and tracked-change subtrees (w:rPrChange) never leak in. */
+int tcpl_xml_next_child(tcpl_xml *x, int d, tcpl_error *err);
 /* Current line, for messages. */
 int tcpl_xml_line(const tcpl_xml *x);
 
