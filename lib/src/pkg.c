@@ -204,7 +204,8 @@ static int zip_open_error(const zip_error_t *ze, int starts_pk, const char *name
     case ZIP_ER_NOZIP:
         /* "PK" at the start but no central directory: cut short. */
         if (starts_pk)
-            return tcpl_err(err, TCPL_ERR_FORMAT, "err.zip_corrupt", name, NULL, "%s", msg);
+            return tcpl_err(err, TCPL_ERR_FORMAT, "err.zip_corrupt", name, NULL,
+                            "end of archive missing");
         return tcpl_err(err, TCPL_ERR_FORMAT, "err.not_zip", name, NULL, NULL);
     case ZIP_ER_OPEN:
         return tcpl_err(err, TCPL_ERR_IO, "err.io_open", name, NULL, "%s", msg);
