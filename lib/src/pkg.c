@@ -489,8 +489,7 @@ int tcpl_pkg_read(tcpl_pkg *pkg, const char *part, char **data, size_t *len, tcp
                           "> %u MB", TCPL_MAX_ENTRY_BYTES >> 20);
             goto out;
         }
-        if (n > TCPL_MAX_TOTAL_BYTES - pkg->inflated ||
-            pkg->inflated > TCPL_MAX_TOTAL_BYTES) {
+        if (pkg->inflated > TCPL_MAX_TOTAL_BYTES || n > TCPL_MAX_TOTAL_BYTES - pkg->inflated) {
             rc = tcpl_err(err, TCPL_ERR_LIMIT, "err.zip_total", pkg->name, e->name, "> %u MB",
                           TCPL_MAX_TOTAL_BYTES >> 20);
             goto out;

@@ -54,12 +54,14 @@ static zip_int64_t zw_add_source(zw *w, const char *name, zip_source_t *s, int l
 
 static zip_int64_t zw_add(zw *w, const char *name, const void *data, size_t len)
 {
-    /* libzip reads the bytes only at zip_close: hand it a copy. */
-    void *copy = malloc(len ? len : 1);
-    if (!copy)
+    /* libzip reads the bytes only at zip_close: hand it a copy (it does
+     * not take ownership of an empty buffer, so none then). */
+    void *copy = len ? malloc(len) : NULL;
+    if (len && !copy)
         return -1;
-    memcpy(copy, data, len);
-    zip_source_t *s = zip_source_buffer(w->za, copy, len, 1);
+    if (len)
+        memcpy(copy, data, len);
+    zip_source_t *s = zip_source_buffer(w->za, copy, len, len > 0);
     if (!s) {
         free(copy);
         return -1;
@@ -641,17 +643,15 @@ int hostile_make(hostile_kind kind, unsigned char **data, size_t *len)
     case HOSTILE_TOO_MANY:
         return too_many(data, len);
     case HOSTILE_NO_RELS: {
-        /* An empty _rels/.rels stops the builder from adding one. */
-        tu_part p = {"_rels/.rels", "", 0};
+        /* build with a placeholder _rels/.rels (so none is generated), then drop it */
         zw w;
         char *doc = wrap(SIMPLE_BODY, "document", "body");
         if (!doc || zw_begin(&w) < 0) {
             free(doc);
             return -1;
         }
-        tu_part both[2] = {p, {"word/document.xml", doc, 0}};
-        /* add_docx with a _rels/.rels present, then drop it again */
-        rc = add_docx(&w, both, 2);
+        tu_part p[2] = {{"_rels/.rels", "", 0}, {"word/document.xml", doc, 0}};
+        rc = add_docx(&w, p, 2);
         free(doc);
         zip_int64_t i = rc == 0 ? zip_name_locate(w.za, "_rels/.rels", 0) : -1;
         if (i < 0 || zip_delete(w.za, (zip_uint64_t)i) < 0) {
