@@ -298,14 +298,16 @@ static void test_case_insensitive_lookup(void **state)
     tcpl_error err;
     tcpl_error_clear(&err);
     tu_part p[] = {{"word/document.xml", "<w:document " TU_W_NS "/>", 0},
-                   {"word/Media/Image1.PNG", "png", 3}};
-    tcpl_pkg *pkg = open_parts(p, 2, &err);
+                   {"word/Media/Image1.PNG", "png", 3},
+                   {"word/media/a..b.png", "", 0}}; /* ".." inside a name is harmless */
+    tcpl_pkg *pkg = open_parts(p, 3, &err);
     assert_non_null(pkg);
     assert_true(tcpl_pkg_has(pkg, "word/document.xml"));
     assert_true(tcpl_pkg_has(pkg, "/WORD/DOCUMENT.XML"));
     assert_true(tcpl_pkg_has(pkg, "word/media/image1.png"));
     assert_false(tcpl_pkg_has(pkg, "word/media/image2.png"));
     assert_false(tcpl_pkg_has(pkg, "word"));
+    assert_true(tcpl_pkg_has(pkg, "word/media/A..B.png"));
     char *data;
     size_t n;
     assert_int_equal(tcpl_pkg_read(pkg, "/Word/Media/IMAGE1.png", &data, &n, &err), 0);
@@ -613,6 +615,12 @@ static void test_file_errors(void **state)
     assert_int_equal(tcpl_pkg_open_file(&pkg, tmp, &err), 0);
     assert_string_equal(tcpl_pkg_main_part(pkg), "word/document.xml");
     tcpl_pkg_free(pkg);
+
+    /* over TCPL_MAX_INPUT_BYTES: a sparse file, refused before reading */
+    assert_int_equal(ftruncate(fd, (off_t)TCPL_MAX_INPUT_BYTES + 1), 0);
+    assert_int_equal(tcpl_pkg_open_file(&pkg, tmp, &err), TCPL_ERR_LIMIT);
+    assert_string_equal(err.id, "err.too_big");
+    assert_string_equal(err.file, tmp);
 
     /* unreadable: only meaningful when not root */
     if (geteuid() != 0) {
