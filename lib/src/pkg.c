@@ -204,7 +204,8 @@ static int zip_open_error(const zip_error_t *ze, int starts_pk, const char *name
     case ZIP_ER_NOZIP:
         /* "PK" at the start but no central directory: cut short. */
         if (starts_pk)
-            return tcpl_err(err, TCPL_ERR_FORMAT, "err.zip_corrupt", name, NULL, "%s", msg);
+            return tcpl_err(err, TCPL_ERR_FORMAT, "err.zip_corrupt", name, NULL,
+                            "end of archive missing");
         return tcpl_err(err, TCPL_ERR_FORMAT, "err.not_zip", name, NULL, NULL);
     case ZIP_ER_OPEN:
         return tcpl_err(err, TCPL_ERR_IO, "err.io_open", name, NULL, "%s", msg);
@@ -488,8 +489,7 @@ int tcpl_pkg_read(tcpl_pkg *pkg, const char *part, char **data, size_t *len, tcp
                           "> %u MB", TCPL_MAX_ENTRY_BYTES >> 20);
             goto out;
         }
-        if (n > TCPL_MAX_TOTAL_BYTES - pkg->inflated ||
-            pkg->inflated > TCPL_MAX_TOTAL_BYTES) {
+        if (pkg->inflated > TCPL_MAX_TOTAL_BYTES || n > TCPL_MAX_TOTAL_BYTES - pkg->inflated) {
             rc = tcpl_err(err, TCPL_ERR_LIMIT, "err.zip_total", pkg->name, e->name, "> %u MB",
                           TCPL_MAX_TOTAL_BYTES >> 20);
             goto out;

@@ -26,6 +26,7 @@ typedef struct tcpl_rel {
  * truncated, encrypted entries, entry names escaping the package (../ or
  * absolute), too many entries, no main document part. */
 int tcpl_pkg_open_file(tcpl_pkg **out, const char *path, tcpl_error *err);
+/* open_memory copies data: the caller may free it once this returns. */
 int tcpl_pkg_open_memory(tcpl_pkg **out, const void *data, size_t len, const char *name,
                          tcpl_error *err);
 void tcpl_pkg_free(tcpl_pkg *pkg);
