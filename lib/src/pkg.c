@@ -445,7 +445,7 @@ int tcpl_pkg_read(tcpl_pkg *pkg, const char *part, char **data, size_t *len, tcp
         *len = 0;
     const pkg_entry *e = part ? find_entry(pkg, part) : NULL;
     if (!e)
-        return tcpl_err(err, TCPL_ERR_FORMAT, "err.zip_corrupt", pkg->name, part, "missing part");
+        return tcpl_err(err, TCPL_ERR_FORMAT, "err.part_missing", pkg->name, part, "%s", part);
     zip_stat_t st;
     if (zip_stat_index(pkg->za, e->index, 0, &st) < 0)
         return zip_read_error(zip_get_error(pkg->za), pkg->name, e->name, err);

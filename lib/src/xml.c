@@ -56,6 +56,10 @@ int tcpl_xml_next(tcpl_xml *x, tcpl_error *err)
     char where[160];
     if (r < 0) {
         snprintf(where, sizeof where, "%s", x->part);
+        /* libxml2 fails inside some DOCTYPEs (entity loops, external
+         * entities) before the reader reaches the DOCTYPE node. */
+        if (strstr(x->problem, "ntity") || strstr(x->problem, "DOCTYPE"))
+            return tcpl_err(err, TCPL_ERR_FORMAT, "err.xml_dtd", x->file, where, NULL);
         if (strstr(x->problem, "depth") || strstr(x->problem, "Excessive"))
             return tcpl_err(err, TCPL_ERR_LIMIT, "err.xml_depth", x->file, where, "%d",
                             x->depth_limit);
