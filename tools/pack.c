@@ -29,7 +29,8 @@ static int add(list *l, const char *s)
 static int walk(const char *root, const char *rel, list *out)
 {
     char path[4096];
-    snprintf(path, sizeof path, "%s%s%s", root, *rel ? "/" : "", rel);
+    if (snprintf(path, sizeof path, "%s%s%s", root, *rel ? "/" : "", rel) >= (int)sizeof path)
+        return -1;
     DIR *d = opendir(path);
     if (!d)
         return -1;
@@ -39,8 +40,12 @@ static int walk(const char *root, const char *rel, list *out)
         if (e->d_name[0] == '.' && (!e->d_name[1] || (e->d_name[1] == '.' && !e->d_name[2])))
             continue;
         char r[4096], full[4096];
-        snprintf(r, sizeof r, "%s%s%s", rel, *rel ? "/" : "", e->d_name);
-        snprintf(full, sizeof full, "%s/%s", root, r);
+        /* a truncated path would name the wrong file: fail instead */
+        if (snprintf(r, sizeof r, "%s%s%s", rel, *rel ? "/" : "", e->d_name) >= (int)sizeof r ||
+            snprintf(full, sizeof full, "%s/%s", root, r) >= (int)sizeof full) {
+            rc = -1;
+            break;
+        }
         struct stat st;
         if (stat(full, &st) < 0)
             rc = -1;
@@ -75,7 +80,10 @@ int main(int argc, char **argv)
     }
     qsort(files.v, files.n, sizeof *files.v, cmp);
     char tmp[4096];
-    snprintf(tmp, sizeof tmp, "%s.tmp", argv[2]);
+    if (snprintf(tmp, sizeof tmp, "%s.tmp", argv[2]) >= (int)sizeof tmp) {
+        fprintf(stderr, "pack: output path too long\n");
+        return 1;
+    }
     remove(tmp);
     int ze;
     zip_t *z = zip_open(tmp, ZIP_CREATE | ZIP_TRUNCATE, &ze);
@@ -85,7 +93,11 @@ int main(int argc, char **argv)
     }
     for (size_t i = 0; i < files.n; i++) {
         char full[4096];
-        snprintf(full, sizeof full, "%s/%s", argv[1], files.v[i]);
+        if (snprintf(full, sizeof full, "%s/%s", argv[1], files.v[i]) >= (int)sizeof full) {
+            fprintf(stderr, "pack: path too long: %s\n", files.v[i]);
+            zip_discard(z);
+            return 1;
+        }
         zip_source_t *s = zip_source_file(z, full, 0, -1);
         zip_int64_t idx = s ? zip_file_add(z, files.v[i], s, ZIP_FL_ENC_UTF_8) : -1;
         if (idx < 0) {
