@@ -498,6 +498,34 @@ static void test_deadlines_many(void **state)
     assert_int_equal(n, 1);
 }
 
+/* Long hostile paragraphs: every call ends quickly and without error. */
+static void test_hostile(void **state)
+{
+    (void)state;
+    static const char *const units[] = {"1/", "trước ngày 1/1/", "Quý I, ", "tháng 1 và ",
+                                        "ngày  tháng ", "năm 2022 - "};
+    enum { SIZE = 200000 };
+    char *s = malloc(SIZE + 1);
+    assert_non_null(s);
+    for (size_t u = 0; u < sizeof units / sizeof units[0]; u++) {
+        size_t n = 0, ul = strlen(units[u]);
+        while (n + ul <= SIZE) {
+            memcpy(s + n, units[u], ul);
+            n += ul;
+        }
+        s[n] = 0;
+        tcpl_time t;
+        tcpl_date d;
+        tcpl_deadline dl[8];
+        size_t cnt;
+        assert_true(tcpl_time_parse(g_tp, s, n, &t) >= 0);
+        assert_true(tcpl_date_parse(g_tp, s, n, &d) >= 0);
+        assert_true(tcpl_date_from_text(g_tp, s, n, &d) >= 0);
+        assert_true(tcpl_deadlines_find(g_tp, s, n, dl, 8, &cnt) >= 0);
+    }
+    free(s);
+}
+
 /* ---------- data file and threads ---------- */
 
 static void test_bad_data(void **state)
@@ -577,6 +605,7 @@ int main(void)
         cmocka_unit_test(test_date_from_text),   cmocka_unit_test(test_deadlines_basic),
         cmocka_unit_test(test_deadlines_citation), cmocka_unit_test(test_deadlines_many),
         cmocka_unit_test(test_bad_data),         cmocka_unit_test(test_threads),
+        cmocka_unit_test(test_hostile),
     };
     enum { NFIXED = sizeof fixed / sizeof fixed[0] };
     struct CMUnitTest tests[NCASES + NFIXED];
