@@ -164,6 +164,9 @@ static const tcase time_cases[] = {
     {"06 tháng cuối năm 2024", K_MON, "2024-07-01", "2024-12-31", 0, 0, NULL},
     /* recurring and deferred words */
     {"Hằng quý", K_REC, "", "", 1, 0, NULL},
+    {"Năm 2024 và hằng năm", K_REC, "2024-01-01", "", 1, 0, NULL},
+    {"Sau khi có hướng dẫn của Sở Tư pháp", K_DEF, "", "", 0, 0, NULL},
+    {"2022–2025", K_RANGE, "2022-01-01", "2025-12-31", 0, 0, NULL},
     {"Đột xuất", K_DEF, "", "", 0, 0, NULL},
     {"Theo yêu cầu của cấp trên", K_DEF, "", "", 0, 0, NULL},
     {"Năm 2024 (hoàn thành trước 15/12/2024)", K_YEAR, "2024-01-01", "2024-12-31", 0, 0, NULL},
