@@ -179,7 +179,7 @@ static int index_groups(tp_pat *p, yaml_node_t *at, tcpl_error *err)
     return 0;
 }
 
-/* wrap: "%s" style with one %s for the expanded pattern. */
+/* Expands src and compiles pre + src + post (pre and post add the anchors). */
 static int compile_pat(tcpl_timeparser *tp, tp_pat *p, tcpl_yaml *y, yaml_node_t *defs,
                        yaml_node_t *at, const char *src, const char *pre, const char *post,
                        tcpl_error *err)
@@ -564,9 +564,8 @@ static void fill_time(tcpl_time *t, const tp_rule *r, const tcpl_match *m, const
     }
     t->kind = r->kind;
     t->recurring = r->recurring;
-    for (int q = SL_Q1; q <= SL_Q2; q += SL_Q2 - SL_Q1)
-        if (v[q] > 4)
-            t->invalid = 1;
+    if (v[SL_Q1] > 4 || v[SL_Q2] > 4)
+        t->invalid = 1;
 
     int ys = v[SL_Y1] ? v[SL_Y1] : v[SL_Y2];
     int ye = v[SL_Y2] ? v[SL_Y2] : v[SL_Y1];
@@ -667,9 +666,7 @@ int tcpl_time_parse(const tcpl_timeparser *tp, const char *s, size_t len, tcpl_t
     }
     tcpl_match_free(&m);
     if (rc <= 0) {
-        tcpl_time_kind k = TCPL_TIME_UNKNOWN;
-        memset(out, 0, sizeof *out);
-        out->kind = k;
+        memset(out, 0, sizeof *out); /* kind TCPL_TIME_UNKNOWN */
         out->start_off = a;
         out->end_off = b;
     }
