@@ -77,9 +77,24 @@ int tcpl_date_valid(int year, int month, int day)
     return day >= 1 && day <= tcpl_days_in_month(year, month);
 }
 
+/* Digits written by hand: the values are checked first, and snprintf would
+ * make GCC warn about truncation it cannot rule out. */
+static void put2(char *p, int v)
+{
+    p[0] = (char)('0' + v / 10 % 10);
+    p[1] = (char)('0' + v % 10);
+}
+
+/* y, m, d must be valid (tcpl_date_valid). */
 static void iso_day(char out[TCPL_ISO_SIZE], int y, int m, int d)
 {
-    snprintf(out, TCPL_ISO_SIZE, "%04d-%02d-%02d", y, m, d);
+    put2(out, y / 100);
+    put2(out + 2, y % 100);
+    out[4] = '-';
+    put2(out + 5, m);
+    out[7] = '-';
+    put2(out + 8, d);
+    out[10] = 0;
 }
 
 /* ---------- building ---------- */
@@ -412,9 +427,11 @@ static void fill_date(tcpl_date *d, const tp_pat *p, const tcpl_match *m, const 
         iso_day(d->iso, d->year, d->month, d->day);
         d->complete = 1;
     } else if (d->month) {
-        snprintf(d->iso, sizeof d->iso, "%04d-%02d", d->year, d->month);
+        iso_day(d->iso, d->year, d->month, 1);
+        d->iso[7] = 0; /* "YYYY-MM" */
     } else {
-        snprintf(d->iso, sizeof d->iso, "%04d", d->year);
+        iso_day(d->iso, d->year, 1, 1);
+        d->iso[4] = 0; /* "YYYY" */
     }
 }
 
@@ -594,8 +611,13 @@ static void fill_time(tcpl_time *t, const tp_rule *r, const tcpl_match *m, const
     if (!ys) {
         /* No year: only a day of the year can be said ("--12-15"). */
         int md = ed ? em : sm, dd = ed ? ed : sd;
-        if (dd && md >= 1 && md <= 12 && dd <= tcpl_days_in_month(2000, md))
-            snprintf(t->monthday, sizeof t->monthday, "--%02d-%02d", md, dd);
+        if (dd && md >= 1 && md <= 12 && dd <= tcpl_days_in_month(2000, md)) {
+            memcpy(t->monthday, "--", 2);
+            put2(t->monthday + 2, md);
+            t->monthday[4] = '-';
+            put2(t->monthday + 5, dd);
+            t->monthday[7] = 0;
+        }
         else if (dd)
             t->invalid = 1;
         return;
