@@ -1,0 +1,67 @@
+#ifndef TCPL_CITATIONS_H
+#define TCPL_CITATIONS_H
+#include <stddef.h>
+
+#include "tcpl/context.h"
+#include "tcpl/error.h"
+
+/* Legal citations ("Quyết định số 25/2021/QĐ-TTg ngày 22/7/2021 của Thủ
+ * tướng Chính phủ", "Luật Phổ biến, giáo dục pháp luật năm 2012") found in
+ * a block's text through checks/patterns/citations.yaml.  Forms and limits:
+ * docs/units-and-citations.md. */
+
+/* Longest number/symbol kept; real ones are under 40 bytes
+ * ("01/2014/NQLT/CP-UBTƯMTTQVN"), a longer match is not a number. */
+#define TCPL_CITE_NUMBER_MAX 64
+/* An issuer of more words than this ran into the sentence: it is cut. */
+#define TCPL_CITE_ISSUER_WORDS 16
+/* Mentions merged at once; a plan cites tens of documents, and merging is
+ * quadratic. */
+#define TCPL_CITATIONS_MERGE_MAX 4096
+
+typedef struct tcpl_citer tcpl_citer;
+
+typedef struct tcpl_citation {
+    const char *kind;             /* canonical kind ("Quyết định"), borrowed from the citer */
+    const char *src;              /* the text searched, borrowed from the caller; every span
+                                     below is a byte range of it */
+    size_t start, end;            /* the whole mention as printed */
+    size_t number_start, number_end; /* number as printed; empty for a law cited by name */
+    size_t name_start, name_end;  /* a law's name ("Phổ biến, giáo dục pháp luật"); else empty */
+    size_t date_start, date_end;  /* date text ("ngày 22/7/2021"); empty if none */
+    size_t issuer_start, issuer_end; /* text after "của"; empty if none */
+    char number[TCPL_CITE_NUMBER_MAX]; /* number without whitespace; "" for a law by name */
+    char date[11];                /* ISO yyyy-mm-dd, "" if none or invalid */
+    int date_invalid;             /* a date was printed but is not a real day */
+    int year;                     /* a law by name: its year; else 0 */
+    int block;                    /* block index: set by the caller (find sets 0) */
+    /* Set by tcpl_citations_merge (find sets 1, 0, 0): */
+    unsigned mentions;            /* mentions merged into this one */
+    int first_block;              /* block of the first mention (array order) */
+    int date_conflict;            /* mentions gave two different valid dates */
+} tcpl_citation;
+
+/* Compiles checks/patterns/citations.yaml.  Read-only afterwards: one citer
+ * serves any number of threads. */
+int tcpl_citer_new(tcpl_citer **out, const tcpl_ctx *ctx, tcpl_error *err);
+void tcpl_citer_free(tcpl_citer *c);
+
+/* Finds the citations in s[0..len), in text order.  Writes at most max to
+ * out, their number to *count.  0; TCPL_ERR_LIMIT if there were more than
+ * max (or a pattern hit its match limit); TCPL_ERR_NOMEM; TCPL_ERR_USAGE. */
+int tcpl_citations_find(const tcpl_citer *c, const char *s, size_t len, tcpl_citation *out,
+                        size_t max, size_t *count);
+
+/* Merges mentions of the same document (same kind and number, compared
+ * without case, whitespace or the '-'/'/' difference; for a law by name,
+ * same name and year).  Each document keeps the fields of its fullest
+ * mention (valid date, then issuer), in order of first mention; mentions,
+ * first_block and date_conflict are filled.  In place: *out_n <= n.
+ * 0, TCPL_ERR_NOMEM, or TCPL_ERR_LIMIT past TCPL_CITATIONS_MERGE_MAX. */
+int tcpl_citations_merge(tcpl_citation *v, size_t n, size_t *out_n);
+
+/* Date text ("ngày 22/7/2021", "ngày 18 tháng 8 năm 2021", "31/01/2024") to
+ * ISO "yyyy-mm-dd" in out.  0, or -1 when it is not a real day. */
+int tcpl_cite_date_iso(const char *s, size_t len, char out[11]);
+
+#endif

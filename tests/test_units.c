@@ -1,0 +1,361 @@
+/* Responsible units: field values copied from the seed plans (each one is
+ * checked to occur in its seed) plus a few built cases for the rules. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "helpers/testutil.h"
+#include "units.h"
+
+#define MAXU 12
+/* a unit without and with a note */
+#define U(p, c) {p, c, NULL}
+#define N(p, c, n) {p, c, n}
+
+typedef struct want {
+    const char *printed, *canonical, *note; /* note NULL: none */
+} want;
+
+typedef struct ucase {
+    const char *seed; /* seed file the value is copied from, NULL if built */
+    const char *in;
+    want out[MAXU];
+} ucase;
+
+static const ucase cases[] = {
+    /* seeds/000.txt */
+    {"000.txt", "Sở Tư pháp, Phòng Tư pháp cấp huyện.",
+     {U("Sở Tư pháp", "Sở Tư pháp"), U("Phòng Tư pháp cấp huyện", "Phòng Tư pháp cấp huyện")}},
+    {"000.txt",
+     "Sở Tư pháp, UBND cấp huyện và các cơ quan, đơn vị có liên quan đến việc triển khai thực "
+     "hiện các chỉ tiêu, tiêu chí thuộc phạm vi quản lý.",
+     {U("Sở Tư pháp", "Sở Tư pháp"),
+      U("UBND cấp huyện", "Ủy ban nhân dân cấp huyện"),
+      N("các cơ quan, đơn vị có liên quan", "Các cơ quan, đơn vị có liên quan", "đến việc triển khai thực hiện các chỉ tiêu, tiêu chí thuộc phạm vi quản lý")}},
+    {"000.txt", "Sở Tư pháp.", {U("Sở Tư pháp", "Sở Tư pháp")}},
+    {"000.txt",
+     "Sở Thông tin và Truyền thông; Báo Lai Châu; Đài Phát thanh - Truyền hình tỉnh; Cổng Thông "
+     "tin điện tử tỉnh; các cơ quan, đơn vị liên quan.",
+     {U("Sở Thông tin và Truyền thông", "Sở Thông tin và Truyền thông"),
+      U("Báo Lai Châu", "Báo Lai Châu"),
+      U("Đài Phát thanh - Truyền hình tỉnh", "Đài Phát thanh - Truyền hình tỉnh"),
+      U("Cổng Thông tin điện tử tỉnh", "Cổng Thông tin điện tử tỉnh"),
+      U("các cơ quan, đơn vị liên quan", "Các cơ quan, đơn vị có liên quan")}},
+    {"000.txt", "Sở Tư pháp, UBND cấp huyện.",
+     {U("Sở Tư pháp", "Sở Tư pháp"), U("UBND cấp huyện", "Ủy ban nhân dân cấp huyện")}},
+    {"000.txt",
+     "Sở Thông tin - Truyền thông; Báo Lai Châu; Đài Phát thanh - Truyền hình tỉnh; Cổng Thông "
+     "tin điện tử tỉnh; các cơ quan, đơn vị có liên quan.",
+     {U("Sở Thông tin - Truyền thông", "Sở Thông tin và Truyền thông"),
+      U("Báo Lai Châu", "Báo Lai Châu"),
+      U("Đài Phát thanh - Truyền hình tỉnh", "Đài Phát thanh - Truyền hình tỉnh"),
+      U("Cổng Thông tin điện tử tỉnh", "Cổng Thông tin điện tử tỉnh"),
+      U("các cơ quan, đơn vị có liên quan", "Các cơ quan, đơn vị có liên quan")}},
+    {"000.txt", "Các sở, ban, ngành, đoàn thể cấp tỉnh có liên quan; UBND cấp huyện; UBND cấp xã.",
+     {U("Các sở, ban, ngành, đoàn thể cấp tỉnh có liên quan", "Các sở, ban, ngành, đoàn thể cấp tỉnh có liên quan"),
+      U("UBND cấp huyện", "Ủy ban nhân dân cấp huyện"),
+      U("UBND cấp xã", "Ủy ban nhân dân cấp xã")}},
+    {"000.txt", "Các cơ quan, đơn vị có liên quan.",
+     {U("Các cơ quan, đơn vị có liên quan", "Các cơ quan, đơn vị có liên quan")}},
+    {"000.txt", "Sở Tư pháp; Phòng Tư pháp cấp huyện.",
+     {U("Sở Tư pháp", "Sở Tư pháp"), U("Phòng Tư pháp cấp huyện", "Phòng Tư pháp cấp huyện")}},
+    {"000.txt", "Sở Tư pháp; UBND cấp huyện.",
+     {U("Sở Tư pháp", "Sở Tư pháp"), U("UBND cấp huyện", "Ủy ban nhân dân cấp huyện")}},
+    {"000.txt", "Sở Tư pháp; Phòng Tư pháp cấp huyện tham mưu.",
+     {U("Sở Tư pháp", "Sở Tư pháp"),
+      N("Phòng Tư pháp cấp huyện", "Phòng Tư pháp cấp huyện", "tham mưu")}},
+    {"000.txt", "Các sở, ban, ngành, đoàn thể cấp tỉnh; UBND cấp xã.",
+     {U("Các sở, ban, ngành, đoàn thể cấp tỉnh", "Các sở, ban, ngành, đoàn thể cấp tỉnh"),
+      U("UBND cấp xã", "Ủy ban nhân dân cấp xã")}},
+    {"000.txt", "Sở Tư pháp tham mưu.", {N("Sở Tư pháp", "Sở Tư pháp", "tham mưu")}},
+    {"000.txt", "Các sở, ban, ngành, đoàn thể tỉnh; UBND cấp huyện.",
+     {U("Các sở, ban, ngành, đoàn thể tỉnh", "Các sở, ban, ngành, đoàn thể cấp tỉnh"),
+      U("UBND cấp huyện", "Ủy ban nhân dân cấp huyện")}},
+    {"000.txt", "UBND cấp huyện.", {U("UBND cấp huyện", "Ủy ban nhân dân cấp huyện")}},
+    /* recipient lines ("Nơi nhận") of 000 */
+    {"000.txt", "- Báo Lai Châu; Đài PTTH tỉnh;",
+     {U("Báo Lai Châu", "Báo Lai Châu"), U("Đài PTTH tỉnh", "Đài Phát thanh - Truyền hình tỉnh")}},
+    {"000.txt", "- Công Thông tin điện tử tỉnh;",
+     {U("Công Thông tin điện tử tỉnh", "Cổng Thông tin điện tử tỉnh")}},
+    {"000.txt", "- UBND các huyện, thành phố;",
+     {U("UBND các huyện, thành phố", "Ủy ban nhân dân các huyện, thành phố")}},
+    {"000.txt", "VT, Th3.", {U("VT", "Văn thư"), U("Th3", "Th3")}},
+    {"000.txt", "Hội đồng PHPBGDPL cấp tỉnh, cấp huyện",
+     {U("Hội đồng PHPBGDPL cấp tỉnh", "Hội đồng phối hợp phổ biến, giáo dục pháp luật cấp tỉnh"),
+      U("cấp huyện", "Hội đồng phối hợp phổ biến, giáo dục pháp luật cấp huyện")}},
+    {"000.txt", "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh",
+     {U("Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh", "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh")}},
+    /* seeds/001.txt */
+    {"001.txt", "Các sở, ban, ngành có liên quan, UBND cấp huyện.",
+     {U("Các sở, ban, ngành có liên quan", "Các sở, ban, ngành có liên quan"),
+      U("UBND cấp huyện", "Ủy ban nhân dân cấp huyện")}},
+    {"001.txt",
+     "Sở Thông tin và Truyền thông, Báo Lạng Sơn, Đài Phát thanh-Truyền hình tỉnh, UBND cấp huyện.",
+     {U("Sở Thông tin và Truyền thông", "Sở Thông tin và Truyền thông"),
+      U("Báo Lạng Sơn", "Báo Lạng Sơn"),
+      U("Đài Phát thanh-Truyền hình tỉnh", "Đài Phát thanh - Truyền hình tỉnh"),
+      U("UBND cấp huyện", "Ủy ban nhân dân cấp huyện")}},
+    {"001.txt", "Các sở, ban, ngành có liên quan, UBND cấp huyện, cấp xã.",
+     {U("Các sở, ban, ngành có liên quan", "Các sở, ban, ngành có liên quan"),
+      U("UBND cấp huyện", "Ủy ban nhân dân cấp huyện"),
+      U("cấp xã", "Ủy ban nhân dân cấp xã")}},
+    {"001.txt",
+     "Sở Tư pháp, Phòng Tư pháp tham mưu giúp UBND cùng cấp chỉ đạo, hướng dẫn thực hiện.",
+     {U("Sở Tư pháp", "Sở Tư pháp"),
+      N("Phòng Tư pháp", "Phòng Tư pháp", "tham mưu giúp UBND cùng cấp chỉ đạo, hướng dẫn thực hiện")}},
+    {"001.txt",
+     "UBND cấp xã tự đánh giá. Hội đồng đánh giá tiếp cận pháp luật của UBND cấp huyện tổ chức "
+     "đánh giá. Chủ tịch UBND cấp huyện công nhận xã đạt chuẩn tiếp cận pháp luật.",
+     {N("UBND cấp xã", "Ủy ban nhân dân cấp xã", "tự đánh giá"),
+      N("Hội đồng đánh giá tiếp cận pháp luật của UBND cấp huyện", "Hội đồng đánh giá tiếp cận pháp luật của Ủy ban nhân dân cấp huyện", "tổ chức đánh giá"),
+      N("Chủ tịch UBND cấp huyện", "Chủ tịch Ủy ban nhân dân cấp huyện", "công nhận xã đạt chuẩn tiếp cận pháp luật")}},
+    {"001.txt",
+     "Sở Tư pháp, phòng Tư pháp tham mưu, đề xuất UBND cùng cấp; UBND cấp xã tổ chức thực hiện "
+     "theo sự chỉ đạo của UBND cấp trên.",
+     {U("Sở Tư pháp", "Sở Tư pháp"),
+      N("phòng Tư pháp", "Phòng Tư pháp", "tham mưu, đề xuất UBND cùng cấp"),
+      N("UBND cấp xã", "Ủy ban nhân dân cấp xã", "tổ chức thực hiện theo sự chỉ đạo của UBND cấp trên")}},
+    {"001.txt", "Các cơ quan, đơn vị có liên quan, UBND cấp huyện, cấp xã.",
+     {U("Các cơ quan, đơn vị có liên quan", "Các cơ quan, đơn vị có liên quan"),
+      U("UBND cấp huyện", "Ủy ban nhân dân cấp huyện"),
+      U("cấp xã", "Ủy ban nhân dân cấp xã")}},
+    {"001.txt", "Sở Tư pháp, UBND cấp huyện",
+     {U("Sở Tư pháp", "Sở Tư pháp"), U("UBND cấp huyện", "Ủy ban nhân dân cấp huyện")}},
+    {"001.txt", "Sở Tài chính.", {U("Sở Tài chính", "Sở Tài chính")}},
+    {"001.txt", "- Thường trực HĐND tỉnh;",
+     {U("Thường trực HĐND tỉnh", "Thường trực Hội đồng nhân dân tỉnh")}},
+    {"001.txt", "các sở, ban, ngành, tổ chức đoàn thể tỉnh",
+     {U("các sở, ban, ngành, tổ chức đoàn thể tỉnh", "Các sở, ban, ngành, tổ chức đoàn thể tỉnh")}},
+    /* seeds/003.txt */
+    {"003.txt", "Công chức Tư pháp - Hộ tịch",
+     {U("Công chức Tư pháp - Hộ tịch", "Công chức Tư pháp - Hộ tịch")}},
+    {"003.txt",
+     "Công chức Văn phòng - Thống kê, Tài chính - Kế toán, Trưởng Công an xã, Văn hóa – Xã hội, "
+     "Địa chính – Xây dựng, Chính sách – Xã hội, UBMTTQ xã và các tổ chức đoàn thể cấp xã có "
+     "liên quan.",
+     {U("Công chức Văn phòng - Thống kê", "Công chức Văn phòng - Thống kê"),
+      U("Tài chính - Kế toán", "Công chức Tài chính - Kế toán"),
+      U("Trưởng Công an xã", "Trưởng Công an xã"),
+      U("Văn hóa – Xã hội", "Công chức Văn hóa - Xã hội"),
+      U("Địa chính – Xây dựng", "Công chức Địa chính - Xây dựng"),
+      U("Chính sách – Xã hội", "Chính sách - Xã hội"),
+      U("UBMTTQ xã", "Ủy ban Mặt trận Tổ quốc Việt Nam xã"),
+      U("các tổ chức đoàn thể cấp xã có liên quan", "Các tổ chức đoàn thể cấp xã có liên quan")}},
+    {"003.txt", "Văn hóa – Xã hội, Đài phát thanh của xã",
+     {U("Văn hóa – Xã hội", "Công chức Văn hóa - Xã hội"),
+      U("Đài phát thanh của xã", "Đài phát thanh của xã")}},
+    {"003.txt", "Công chức Tư pháp – Hộ tịch",
+     {U("Công chức Tư pháp – Hộ tịch", "Công chức Tư pháp - Hộ tịch")}},
+    {"003.txt", "Công chức Văn phòng", {U("Công chức Văn phòng", "Công chức Văn phòng")}},
+    {"003.txt", "MTTQ xã", {U("MTTQ xã", "Ủy ban Mặt trận Tổ quốc Việt Nam xã")}},
+    {"003.txt", "UBNDTTQ xã và các tổ chức đoàn thể cấp xã",
+     {U("UBNDTTQ xã", "Ủy ban Mặt trận Tổ quốc Việt Nam xã"),
+      U("các tổ chức đoàn thể cấp xã", "Các tổ chức đoàn thể cấp xã")}},
+    {"003.txt", "- Phòng Tư pháp huyện;", {U("Phòng Tư pháp huyện", "Phòng Tư pháp huyện")}},
+    /* built: the rules one by one */
+    {NULL, "Uỷ ban nhân dân tỉnh, Phòng Văn hoá và Thông tin, Công ty Thuỷ lợi, Quỹ hỗ trợ",
+     {U("Uỷ ban nhân dân tỉnh", "Ủy ban nhân dân tỉnh"),
+      U("Phòng Văn hoá và Thông tin", "Phòng Văn hóa và Thông tin"),
+      U("Công ty Thuỷ lợi", "Công ty Thủy lợi"),
+      U("Quỹ hỗ trợ", "Quỹ hỗ trợ")}},
+    {NULL, "Sở Văn hóa, Thể thao và Du lịch, Sở Tư pháp",
+     {U("Sở Văn hóa, Thể thao và Du lịch", "Sở Văn hóa, Thể thao và Du lịch"),
+      U("Sở Tư pháp", "Sở Tư pháp")}},
+    {NULL, "Văn phòng HĐND và UBND xã",
+     {U("Văn phòng HĐND và UBND xã", "Văn phòng Hội đồng nhân dân và Ủy ban nhân dân xã")}},
+    {NULL, "Các cơ quan, đơn vị, tổ chức, cá nhân",
+     {U("Các cơ quan, đơn vị, tổ chức, cá nhân", "Các cơ quan, đơn vị, tổ chức, cá nhân")}},
+    {NULL, "các phòng, ban, đơn vị thuộc UBND huyện",
+     {U("các phòng, ban, đơn vị thuộc UBND huyện", "Các phòng, ban, đơn vị thuộc Ủy ban nhân dân huyện")}},
+    {NULL, "Bộ Tư pháp (B/c); UBND tỉnh (qua Sở Tư pháp, Sở Tài chính), Sở Tài chính",
+     {N("Bộ Tư pháp", "Bộ Tư pháp", "(B/c)"),
+      N("UBND tỉnh", "Ủy ban nhân dân tỉnh", "(qua Sở Tư pháp, Sở Tài chính)"),
+      U("Sở Tài chính", "Sở Tài chính")}},
+    {NULL, "TP. Hồ Chí Minh, Sở  Tư   pháp",
+     {U("TP. Hồ Chí Minh", "TP. Hồ Chí Minh"), U("Sở  Tư   pháp", "Sở Tư pháp")}},
+    {NULL, "Sở Thông tin — Truyền thông và Sở Tư pháp",
+     {U("Sở Thông tin — Truyền thông", "Sở Thông tin và Truyền thông"), U("Sở Tư pháp", "Sở Tư pháp")}},
+    {NULL, "Đài Phát thanh – Truyền hình tỉnh",
+     {U("Đài Phát thanh – Truyền hình tỉnh", "Đài Phát thanh - Truyền hình tỉnh")}},
+    {NULL, "Sở Lao động - Thương binh và Xã hội, Sở Tư pháp",
+     {U("Sở Lao động - Thương binh và Xã hội", "Sở Lao động - Thương binh và Xã hội"),
+      U("Sở Tư pháp", "Sở Tư pháp")}},
+};
+
+static tcpl_ctx *g_ctx;
+static tcpl_units *g_units;
+
+static int setup(void **state)
+{
+    tcpl_error err;
+    g_ctx = tu_ctx();
+    if (tcpl_units_new(&g_units, g_ctx, &err) < 0)
+        return -1;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    tcpl_units_free(g_units);
+    tcpl_ctx_free(g_ctx);
+    return 0;
+}
+
+static void check_case(const ucase *c, size_t idx)
+{
+    tcpl_unit out[MAXU];
+    size_t n = 0, len = strlen(c->in);
+    int rc = tcpl_units_split(g_units, c->in, len, out, MAXU, &n);
+    size_t want_n = 0;
+    while (want_n < MAXU && c->out[want_n].printed)
+        want_n++;
+    if (rc != 0 || n != want_n)
+        print_error("case %zu: \"%s\": rc %d, %zu units, want %zu\n", idx, c->in, rc, n, want_n);
+    assert_int_equal(rc, 0);
+    assert_int_equal(n, want_n);
+    for (size_t i = 0; i < n; i++) {
+        const want *w = &c->out[i];
+        char printed[512], note[512];
+        snprintf(printed, sizeof printed, "%.*s", (int)(out[i].end - out[i].start),
+                 c->in + out[i].start);
+        snprintf(note, sizeof note, "%.*s", (int)(out[i].note_end - out[i].note_start),
+                 c->in + out[i].note_start);
+        if (strcmp(printed, w->printed) || strcmp(tcpl_unit_canonical(&out[i]), w->canonical) ||
+            strcmp(note, w->note ? w->note : ""))
+            print_error("case %zu unit %zu: [%s] -> [%s] note [%s]\n", idx, i, printed,
+                        tcpl_unit_canonical(&out[i]), note);
+        assert_string_equal(printed, w->printed);
+        assert_string_equal(tcpl_unit_canonical(&out[i]), w->canonical);
+        assert_string_equal(note, w->note ? w->note : "");
+        assert_true(out[i].end <= len && out[i].note_end <= len);
+        assert_false(out[i].truncated);
+    }
+}
+
+/* Every case marked with a seed is really in that seed (a hyphen-bullet
+ * recipient line counts without its "- "). */
+static void test_cases_are_from_seeds(void **state)
+{
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        if (!cases[i].seed)
+            continue;
+        char name[64];
+        snprintf(name, sizeof name, "seeds/%s", cases[i].seed);
+        char *path = tu_corpus_file(name);
+        if (!path) {
+            skip();
+            return;
+        }
+        char *text = tu_read_file(path, NULL);
+        free(path);
+        assert_non_null(text);
+        const char *in = cases[i].in;
+        if (!strncmp(in, "- ", 2))
+            in += 2;
+        if (!strstr(text, in))
+            print_error("case %zu not found in %s: %s\n", i, cases[i].seed, in);
+        assert_non_null(strstr(text, in));
+        free(text);
+    }
+}
+
+static void test_seed_cases(void **state)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        if (cases[i].seed) {
+            check_case(&cases[i], i);
+            n++;
+        }
+    assert_true(n >= 30);
+}
+
+static void test_built_cases(void **state)
+{
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        if (!cases[i].seed)
+            check_case(&cases[i], i);
+}
+
+static void test_alias_pointer_and_norm(void **state)
+{
+    tcpl_unit out[4];
+    size_t n;
+    const char *s = "UBND tỉnh; sở tư pháp";
+    assert_int_equal(tcpl_units_split(g_units, s, strlen(s), out, 4, &n), 0);
+    assert_int_equal(n, 2);
+    assert_null(out[0].alias); /* not in the table: a normalized copy */
+    assert_string_equal(out[0].norm, "Ủy ban nhân dân tỉnh");
+    assert_non_null(out[1].alias); /* the table's own spelling */
+    assert_string_equal(out[1].alias, "Sở Tư pháp");
+    /* a copied unit still names itself: no pointer into its own buffer */
+    tcpl_unit copy = out[0];
+    assert_string_equal(tcpl_unit_canonical(&copy), "Ủy ban nhân dân tỉnh");
+}
+
+static void test_empty_and_limits(void **state)
+{
+    tcpl_unit out[2];
+    size_t n = 99;
+    assert_int_equal(tcpl_units_split(g_units, "", 0, out, 2, &n), 0);
+    assert_int_equal(n, 0);
+    assert_int_equal(tcpl_units_split(g_units, " ; , .", 6, out, 2, &n), 0);
+    assert_int_equal(n, 0);
+    const char *s = "Sở A; Sở B; Sở C";
+    assert_int_equal(tcpl_units_split(g_units, s, strlen(s), out, 2, &n), TCPL_ERR_LIMIT);
+    assert_int_equal(n, 2);
+    assert_string_equal(tcpl_unit_canonical(&out[1]), "Sở B");
+    assert_int_equal(tcpl_units_split(NULL, s, strlen(s), out, 2, &n), TCPL_ERR_USAGE);
+    char *big = malloc(TCPL_UNITS_FIELD_MAX + 2);
+    assert_non_null(big);
+    memset(big, 'a', TCPL_UNITS_FIELD_MAX + 1);
+    big[TCPL_UNITS_FIELD_MAX + 1] = 0;
+    assert_int_equal(tcpl_units_split(g_units, big, TCPL_UNITS_FIELD_MAX + 1, out, 2, &n),
+                     TCPL_ERR_LIMIT);
+    free(big);
+}
+
+/* Bad UTF-8 and a name longer than the buffer: no crash, cut at a
+ * character boundary and flagged. */
+static void test_hostile(void **state)
+{
+    tcpl_unit out[4];
+    size_t n;
+    const char bad[] = "S\xE1\xBB Tư pháp, \xFF\xFE; UBND";
+    assert_int_equal(tcpl_units_split(g_units, bad, sizeof bad - 1, out, 4, &n), 0);
+    assert_int_equal(n, 3);
+    assert_string_equal(tcpl_unit_canonical(&out[2]), "Ủy ban nhân dân");
+    char longname[2 * TCPL_UNIT_NAME_MAX];
+    size_t k = 0;
+    while (k + 3 < sizeof longname) {
+        memcpy(longname + k, "Ủ", 2); /* two bytes: the cut must not split it */
+        k += 2;
+        longname[k++] = 'x';
+    }
+    longname[k] = 0;
+    assert_int_equal(tcpl_units_split(g_units, longname, k, out, 4, &n), 0);
+    assert_int_equal(n, 1);
+    assert_true(out[0].truncated);
+    assert_true(strlen(out[0].norm) < TCPL_UNIT_NAME_MAX);
+    size_t l = strlen(out[0].norm);
+    assert_true(((unsigned char)out[0].norm[l - 1] & 0xC0) != 0xC0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_cases_are_from_seeds),
+        cmocka_unit_test(test_seed_cases),
+        cmocka_unit_test(test_built_cases),
+        cmocka_unit_test(test_alias_pointer_and_norm),
+        cmocka_unit_test(test_empty_and_limits),
+        cmocka_unit_test(test_hostile),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
