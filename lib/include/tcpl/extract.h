@@ -1,0 +1,164 @@
+#ifndef TCPL_EXTRACT_H
+#define TCPL_EXTRACT_H
+
+#include <stddef.h>
+#include "tcpl/context.h"
+#include "tcpl/model.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Extraction: a plan, remediation plan or inspection conclusion as
+ * structured data — metadata, citations, sections, activities, deadlines,
+ * recipients, signer — each item carrying the block index it came from.
+ * Schema and recognised forms: docs/extract.md. */
+
+/* Everything compiled once from the data files (patterns, unit aliases,
+ * field labels): build one per process, share it read-only between threads. */
+typedef struct tcpl_extractor tcpl_extractor;
+
+TCPL_API int tcpl_extractor_new(tcpl_extractor **out, const tcpl_ctx *ctx, tcpl_error *err);
+TCPL_API void tcpl_extractor_free(tcpl_extractor *ex);
+
+/* The result for one document.  Strings and arrays are owned by it; it
+ * borrows nothing from the document, which may be freed first. */
+typedef struct tcpl_extract tcpl_extract;
+
+TCPL_API int tcpl_extract_doc(tcpl_extract **out, const tcpl_extractor *ex, const tcpl_doc *doc,
+                              tcpl_error *err);
+TCPL_API void tcpl_extract_free(tcpl_extract *x);
+
+/* JSON (one object, schema in docs/extract.md); *out is the caller's (free()). */
+TCPL_API int tcpl_extract_json(const tcpl_extract *x, int pretty, char **out, size_t *len,
+                               tcpl_error *err);
+/* A readable outline in the context's language; *out is the caller's. */
+TCPL_API int tcpl_extract_outline(const tcpl_extract *x, const tcpl_ctx *ctx, char **out,
+                                  size_t *len, tcpl_error *err);
+
+/* ---- read-only views for later stages (checks, templates) ---------- */
+
+typedef struct tcpl_xdate {
+    const char *text; /* as printed, "" if none */
+    const char *iso;  /* "2024-02-02", "2024-02", "2024", or NULL */
+    int complete;     /* day, month and year given and valid */
+    int invalid;      /* numbers printed that make no date (31/2) */
+    int day_digits, month_digits; /* digits printed (2 = "05"), 0 if blank */
+    int block;        /* -1 if none */
+} tcpl_xdate;
+
+typedef struct tcpl_xmeta {
+    const char *file;
+    const char *kind;      /* "KẾ HOẠCH", "KẾT LUẬN", ... as printed, upper case; "" */
+    const char *number;    /* "546/KH-UBND"; "" when blank */
+    int number_blank;      /* "Số: /KH-UBND" */
+    const char *symbol;    /* "KH-UBND" or "" */
+    const char *authority; /* issuing body, lines joined by a space; "" */
+    int national_header;   /* quốc hiệu and tiêu ngữ present */
+    const char *place;     /* "" if none */
+    tcpl_xdate date;
+    const char *title;     /* trích yếu, lines joined by a space */
+    int kind_block, number_block, authority_block, title_block; /* -1 if absent */
+} tcpl_xmeta;
+
+typedef struct tcpl_xcitation {
+    const char *kind;   /* "Quyết định" */
+    const char *number; /* "25/2021/QĐ-TTg"; "" for a law cited by name */
+    const char *date;   /* ISO or NULL */
+    int date_invalid;   /* a printed date that is not a real day */
+    int date_conflict;  /* mentions give two different dates */
+    const char *issuer; /* "" if none */
+    const char *text;   /* the fullest mention as printed */
+    int block;          /* first mention */
+    int mentions;
+} tcpl_xcitation;
+
+typedef struct tcpl_xsection {
+    const char *label; /* "II.", "1.1.", "a)", "Hoạt động 2" */
+    const char *title;
+    const char *path;  /* "II.1.1" */
+    int level;         /* 1 = top */
+    int block;
+    int parent;        /* index into the sections array, -1 at top */
+    int auto_label;    /* the label came from Word numbering, not typed text */
+} tcpl_xsection;
+
+typedef struct tcpl_xunit {
+    const char *printed;
+    const char *canonical;
+} tcpl_xunit;
+
+typedef struct tcpl_xtime {
+    const char *text;  /* "" when the field is absent */
+    const char *kind;  /* "date", "range", "quarter", "month", "year", "recurring", "deferred", "unknown" */
+    const char *start; /* ISO or NULL */
+    const char *end;   /* ISO or NULL */
+    int recurring;
+    int invalid;       /* a date in it does not exist */
+} tcpl_xtime;
+
+/* Field bits for tcpl_xactivity.missing / .present. */
+enum {
+    TCPL_FIELD_LEAD = 1 << 0,
+    TCPL_FIELD_SUPPORT = 1 << 1,
+    TCPL_FIELD_TIME = 1 << 2,
+    TCPL_FIELD_PRODUCT = 1 << 3,
+    TCPL_FIELD_CAUSE = 1 << 4,
+    TCPL_FIELD_SOLUTION = 1 << 5
+};
+
+typedef struct tcpl_xactivity {
+    const char *path;
+    const char *title;
+    const tcpl_xunit *lead;
+    size_t nlead;
+    const tcpl_xunit *support;
+    size_t nsupport;
+    tcpl_xtime time;
+    const char *product;  /* "" if none */
+    const char *cause;    /* remediation plans; "" if none */
+    const char *solution; /* remediation plans; "" if none */
+    unsigned present;     /* TCPL_FIELD_* seen with their label */
+    unsigned missing;     /* TCPL_FIELD_* expected but absent */
+    int unlabelled;       /* lines under the activity that carry no field label */
+    int block;            /* the activity's heading */
+    int section;          /* index into the sections array */
+    int time_block;       /* -1 if none */
+    int lead_block;       /* -1 if none */
+} tcpl_xactivity;
+
+typedef struct tcpl_xdeadline {
+    const char *text;
+    const char *date; /* ISO or NULL when the printed date is invalid */
+    int invalid;
+    int block;
+} tcpl_xdeadline;
+
+typedef struct tcpl_xsigner {
+    const char *capacity; /* "TM. ỦY BAN NHÂN DÂN" or "" */
+    const char *deputy;   /* "KT. CHỦ TỊCH" or "" */
+    const char *title;    /* "PHÓ CHỦ TỊCH" or "" */
+    const char *name;     /* "" if none */
+    int block;            /* -1 if no signature block */
+} tcpl_xsigner;
+
+TCPL_API const tcpl_xmeta *tcpl_extract_meta(const tcpl_extract *x);
+TCPL_API size_t tcpl_extract_citation_count(const tcpl_extract *x);
+TCPL_API const tcpl_xcitation *tcpl_extract_citation(const tcpl_extract *x, size_t i);
+TCPL_API size_t tcpl_extract_section_count(const tcpl_extract *x);
+TCPL_API const tcpl_xsection *tcpl_extract_section(const tcpl_extract *x, size_t i);
+TCPL_API size_t tcpl_extract_activity_count(const tcpl_extract *x);
+TCPL_API const tcpl_xactivity *tcpl_extract_activity(const tcpl_extract *x, size_t i);
+TCPL_API size_t tcpl_extract_deadline_count(const tcpl_extract *x);
+TCPL_API const tcpl_xdeadline *tcpl_extract_deadline(const tcpl_extract *x, size_t i);
+TCPL_API size_t tcpl_extract_recipient_count(const tcpl_extract *x);
+TCPL_API const char *tcpl_extract_recipient(const tcpl_extract *x, size_t i);
+TCPL_API const tcpl_xsigner *tcpl_extract_signer(const tcpl_extract *x);
+/* The JSON name of a field bit ("lead", "support", "time", "product",
+ * "cause", "solution"). */
+TCPL_API const char *tcpl_field_name(unsigned field_bit);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
