@@ -473,9 +473,14 @@ static void find_issuer(const tcpl_citer *c, const char *s, size_t len, size_t i
 static void copy_number(tcpl_citation *ct, const char *s)
 {
     size_t n = 0;
-    for (size_t i = ct->number_start; i < ct->number_end && n + 1 < sizeof ct->number; i++)
+    for (size_t i = ct->number_start; i < ct->number_end && n + 1 < sizeof ct->number; i++) {
+        if (s[i] == '\xC2' && i + 1 < ct->number_end && s[i + 1] == '\xA0') { /* NBSP */
+            i++;
+            continue;
+        }
         if (!(s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
             ct->number[n++] = s[i];
+    }
     ct->number[n] = 0;
 }
 

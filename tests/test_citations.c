@@ -1,0 +1,370 @@
+/* Legal citations: every citation of the three seed plans (found by grep
+ * and read one by one), then the forms and edge cases one at a time. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "citations.h"
+#include "helpers/testutil.h"
+
+#define MAXC 64
+
+typedef struct want {
+    const char *kind, *number, *date, *issuer;
+} want;
+
+static tcpl_ctx *g_ctx;
+static tcpl_citer *g_cit;
+
+static int setup(void **state)
+{
+    tcpl_error err;
+    g_ctx = tu_ctx();
+    return tcpl_citer_new(&g_cit, g_ctx, &err) < 0 ? -1 : 0;
+}
+
+static int teardown(void **state)
+{
+    tcpl_citer_free(g_cit);
+    tcpl_ctx_free(g_ctx);
+    return 0;
+}
+
+static void span(char *buf, size_t size, const char *s, size_t a, size_t b)
+{
+    snprintf(buf, size, "%.*s", (int)(b - a), s + a);
+}
+
+static void check(const tcpl_citation *c, const want *w, size_t i)
+{
+    char issuer[256];
+    span(issuer, sizeof issuer, c->src, c->issuer_start, c->issuer_end);
+    if (strcmp(c->kind, w->kind) || strcmp(c->number, w->number) || strcmp(c->date, w->date) ||
+        strcmp(issuer, w->issuer))
+        print_error("citation %zu: %s | %s | %s | %s\n", i, c->kind, c->number, c->date, issuer);
+    assert_string_equal(c->kind, w->kind);
+    assert_string_equal(c->number, w->number);
+    assert_string_equal(c->date, w->date);
+    assert_string_equal(issuer, w->issuer);
+}
+
+/* Reads a seed and finds citations paragraph by paragraph (blank-line
+ * separated, as the seeds are written), block = paragraph index. */
+static size_t seed_mentions(const char *name, char **text, tcpl_citation *out, size_t max)
+{
+    char path[64];
+    snprintf(path, sizeof path, "seeds/%s", name);
+    char *p = tu_corpus_file(path);
+    if (!p)
+        return (size_t)-1;
+    *text = tu_read_file(p, NULL);
+    free(p);
+    assert_non_null(*text);
+    size_t n = 0;
+    int block = 0;
+    for (char *s = *text; *s; block++) {
+        char *e = strstr(s, "\n\n");
+        size_t len = e ? (size_t)(e - s) : strlen(s);
+        size_t k;
+        assert_int_equal(tcpl_citations_find(g_cit, s, len, out + n, max - n, &k), 0);
+        for (size_t i = 0; i < k; i++)
+            out[n + i].block = block;
+        n += k;
+        s += len;
+        while (*s == '\n')
+            s++;
+    }
+    return n;
+}
+
+static void run_seed(const char *name, const want *w, size_t nw, const want *merged, size_t nm,
+                     const unsigned *mentions)
+{
+    tcpl_citation c[MAXC];
+    char *text = NULL;
+    size_t n = seed_mentions(name, &text, c, MAXC);
+    if (n == (size_t)-1) {
+        skip();
+        return;
+    }
+    if (n != nw)
+        print_error("%s: %zu citations, want %zu\n", name, n, nw);
+    assert_int_equal(n, nw);
+    for (size_t i = 0; i < n; i++)
+        check(&c[i], &w[i], i);
+    size_t m;
+    assert_int_equal(tcpl_citations_merge(c, n, &m), 0);
+    assert_int_equal(m, nm);
+    for (size_t i = 0; i < m; i++) {
+        check(&c[i], &merged[i], i);
+        assert_int_equal(c[i].mentions, mentions[i]);
+        assert_false(c[i].date_conflict);
+    }
+    free(text);
+}
+
+#define TTCP "Thủ tướng Chính phủ"
+#define BTP "Bộ Tư pháp"
+#define QD "Quyết định"
+#define TT "Thông tư"
+
+static void test_seed_000(void **state)
+{
+    static const want w[] = {
+        {QD, "25/2021/QĐ-TTg", "2021-07-22", TTCP}, /* the title */
+        {QD, "25/2021/QĐ-TTg", "2021-07-22", TTCP}, /* "Thực hiện ..." */
+        {QD, "1320/QĐ-BTP", "2021-08-18", BTP},     /* "ngày 18 tháng 8 năm 2021" */
+        {QD, "25/2021/QĐ-TTg", "2021-07-22", TTCP},
+        {QD, "25/2021/QĐ-TTg", "", ""},
+        {QD, "25/2021/QĐ-TTg", "", ""},
+        {QD, "25/2021/QĐ-TTg", "", ""},
+        {QD, "25/2021/QĐ-TTg", "", ""},
+        {QD, "25/2021/QĐ-TTg", "", ""},
+        {QD, "25/2021/QĐ-TTg", "", ""},
+        {QD, "25/2021/QĐ-TTg", "", ""}, /* without "số" */
+        {"Thông tư liên tịch", "14/2014/TTLT-BTC-BTP", "2014-01-27", "Bộ Tài chính, Bộ Tư pháp"},
+        {QD, "25/2021/QĐ-TTg", "2021-07-22", TTCP}, /* "Trên đây là ..." */
+    };
+    static const want m[] = {
+        {QD, "25/2021/QĐ-TTg", "2021-07-22", TTCP},
+        {QD, "1320/QĐ-BTP", "2021-08-18", BTP},
+        {"Thông tư liên tịch", "14/2014/TTLT-BTC-BTP", "2014-01-27", "Bộ Tài chính, Bộ Tư pháp"},
+    };
+    static const unsigned mentions[] = {11, 1, 1};
+    run_seed("000.txt", w, sizeof w / sizeof *w, m, 3, mentions);
+}
+
+static void test_seed_001(void **state)
+{
+    static const want w[] = {
+        {QD, "619/QĐ-TTg", "2017-05-08", TTCP},
+        {QD, "1600/QĐ-TTg", "2016-08-16", TTCP}, /* NBSP after "số" */
+        {QD, "619/QĐ-TTg", "2017-05-08", TTCP},
+        {QD, "619/QĐ-TTg", "2017-05-08", TTCP}, /* printed "619/Q Đ-TTg" */
+        {QD, "2288/QĐ-BTP", "2016-10-31", "Bộ trưởng Bộ Tư pháp"},
+        {QD, "1600/QĐ-TTg", "2016-08-16", TTCP},
+        {QD, "619/QĐ-TTg", "2017-05-08", TTCP},
+    };
+    static const want m[] = {
+        {QD, "619/QĐ-TTg", "2017-05-08", TTCP},
+        {QD, "1600/QĐ-TTg", "2016-08-16", TTCP},
+        {QD, "2288/QĐ-BTP", "2016-10-31", "Bộ trưởng Bộ Tư pháp"},
+    };
+    static const unsigned mentions[] = {4, 2, 1};
+    run_seed("001.txt", w, sizeof w / sizeof *w, m, 3, mentions);
+}
+
+static void test_seed_003(void **state)
+{
+    static const want w[] = {
+        {"Công văn", "1870/UBND-TP", "2024-06-14", "UBND huyện Như Thanh"},
+        {"Kết luận", "422/KL-STP", "2024-06-12", "Sở Tư pháp"}, /* "Kết luận kiểm tra số" */
+        {QD, "25/2021/QĐ-TTg", "", TTCP},                       /* lower-case "quyết định" */
+        {TT, "09/2021/TT-BTP", "", BTP},
+        {QD, "25/2021/QĐ-TTg", "", ""},
+        {TT, "09/2021/TT-BTP", "", ""},
+        {"Kế hoạch", "230/KH-UBND", "2021-10-29", "UBND tỉnh"},
+        {QD, "25/2021/QĐ-TTg", "", ""},
+        {QD, "25/2021/QĐ-TTg", "", ""},
+        {TT, "09/2021/TT-BTP", "", ""},
+        {QD, "25/QĐ-TTG", "", ""},     /* year missing: a different number */
+        {TT, "09/2021-TT-BTP", "", ""}, /* '-' for '/' */
+        {QD, "25/2021/QĐ-TTg", "", TTCP},
+        {TT, "09/2021/TT-BTP", "", BTP},
+        {QD, "25/2021/QĐ-TTG", "", ""},
+        {TT, "09/2021/TT-BTP", "", ""},
+    };
+    static const want m[] = {
+        {"Công văn", "1870/UBND-TP", "2024-06-14", "UBND huyện Như Thanh"},
+        {"Kết luận", "422/KL-STP", "2024-06-12", "Sở Tư pháp"},
+        {QD, "25/2021/QĐ-TTg", "", TTCP},
+        {TT, "09/2021/TT-BTP", "", BTP},
+        {"Kế hoạch", "230/KH-UBND", "2021-10-29", "UBND tỉnh"},
+        {QD, "25/QĐ-TTG", "", ""},
+    };
+    static const unsigned mentions[] = {1, 1, 6, 6, 1, 1};
+    run_seed("003.txt", w, sizeof w / sizeof *w, m, 6, mentions);
+}
+
+static size_t find(const char *s, tcpl_citation *c, size_t max)
+{
+    size_t n;
+    assert_int_equal(tcpl_citations_find(g_cit, s, strlen(s), c, max, &n), 0);
+    return n;
+}
+
+/* The number forms of the brief and of the legal frame, each with its
+ * issuer and date form. */
+static void test_number_forms(void **state)
+{
+    const char *s =
+        "Căn cứ Kết luận số 80-KL/TW ngày 20/6/2020 của Ban Chấp hành Trung ương; Nghị quyết số "
+        "27-NQ/TW ngày 09/11/2022 của Ban Chấp hành Trung ương về tiếp tục xây dựng; Nghị quyết "
+        "liên tịch số 01/2014/NQLT/CP-UBTƯMTTQVN ngày 18/12/2014 của Chính phủ và UBTƯMTTQVN; "
+        "Văn bản 573/HĐPH-PBGDPL 31/01/2024 của Hội đồng phối hợp; Nghị định số 30/2020/NĐ-CP "
+        "ngày 05 tháng 3 năm 2020 của Chính phủ quy định; Chỉ thị số 12/CT-UBND ngày 5-4-2023 "
+        "của Chủ tịch UBND tỉnh; Hướng dẫn số: 7/HD-STP ngày 01.02.2024 của Sở Tư pháp.";
+    tcpl_citation c[8];
+    static const want w[] = {
+        {"Kết luận", "80-KL/TW", "2020-06-20", "Ban Chấp hành Trung ương"},
+        {"Nghị quyết", "27-NQ/TW", "2022-11-09", "Ban Chấp hành Trung ương"},
+        {"Nghị quyết liên tịch", "01/2014/NQLT/CP-UBTƯMTTQVN", "2014-12-18",
+         "Chính phủ và UBTƯMTTQVN"},
+        {"Văn bản", "573/HĐPH-PBGDPL", "2024-01-31", "Hội đồng phối hợp"},
+        {"Nghị định", "30/2020/NĐ-CP", "2020-03-05", "Chính phủ"},
+        {"Chỉ thị", "12/CT-UBND", "2023-04-05", "Chủ tịch UBND tỉnh"},
+        {"Hướng dẫn", "7/HD-STP", "2024-02-01", "Sở Tư pháp"},
+    };
+    size_t n = find(s, c, 8);
+    assert_int_equal(n, 7);
+    for (size_t i = 0; i < n; i++)
+        check(&c[i], &w[i], i);
+    /* the printed text runs from the kind to the end of the issuer */
+    char text[128];
+    span(text, sizeof text, s, c[3].start, c[3].end);
+    assert_string_equal(text, "Văn bản 573/HĐPH-PBGDPL 31/01/2024 của Hội đồng phối hợp");
+    span(text, sizeof text, s, c[4].date_start, c[4].date_end);
+    assert_string_equal(text, "ngày 05 tháng 3 năm 2020");
+}
+
+static void test_line_breaks(void **state)
+{
+    const char *s = "Thực hiện Quyết định số\n25/2021/QĐ-TTg ngày\n22/7/2021 của Thủ tướng\n"
+                    "Chính phủ quy định về xã, phường, thị trấn";
+    tcpl_citation c[2];
+    assert_int_equal(find(s, c, 2), 1);
+    assert_string_equal(c[0].number, "25/2021/QĐ-TTg");
+    assert_string_equal(c[0].date, "2021-07-22");
+    char issuer[64];
+    span(issuer, sizeof issuer, s, c[0].issuer_start, c[0].issuer_end);
+    assert_string_equal(issuer, "Thủ tướng\nChính phủ");
+}
+
+static void test_law_by_name(void **state)
+{
+    const char *s = "Căn cứ Luật Phổ biến, giáo dục pháp luật năm 2012; Luật số 77/2015/QH13 của "
+                    "Quốc hội; công tác phổ biến pháp luật năm 2024.";
+    tcpl_citation c[4];
+    assert_int_equal(find(s, c, 4), 2);
+    assert_string_equal(c[0].kind, "Luật");
+    assert_string_equal(c[0].number, "");
+    assert_string_equal(c[0].date, "");
+    assert_int_equal(c[0].year, 2012);
+    char name[96];
+    span(name, sizeof name, s, c[0].name_start, c[0].name_end);
+    assert_string_equal(name, "Phổ biến, giáo dục pháp luật");
+    span(name, sizeof name, s, c[0].start, c[0].end);
+    assert_string_equal(name, "Luật Phổ biến, giáo dục pháp luật năm 2012");
+    static const want w = {"Luật", "77/2015/QH13", "", "Quốc hội"};
+    check(&c[1], &w, 1);
+}
+
+static void test_not_citations(void **state)
+{
+    const char *s = "Số: /KH-UBND. Lai Châu, ngày tháng năm 2021. Thời gian: Quý III/2017. "
+                    "Theo Thông tư hướng dẫn của Bộ Tư pháp. Kế hoạch này, Quyết định công nhận, "
+                    "Báo cáo 6 tháng, Kết luận kiểm tra công tác năm 2024 của Sở Tư pháp.";
+    tcpl_citation c[4];
+    assert_int_equal(find(s, c, 4), 0);
+}
+
+static void test_dates(void **state)
+{
+    char iso[11];
+    assert_int_equal(tcpl_cite_date_iso("ngày 22/7/2021", 15, iso), 0);
+    assert_string_equal(iso, "2021-07-22");
+    const char *t = "ngày 18 tháng 8 năm 2021";
+    assert_int_equal(tcpl_cite_date_iso(t, strlen(t), iso), 0);
+    assert_string_equal(iso, "2021-08-18");
+    assert_int_equal(tcpl_cite_date_iso("29/2/2024", 9, iso), 0); /* leap year */
+    assert_string_equal(iso, "2024-02-29");
+    assert_int_equal(tcpl_cite_date_iso("29/2/2023", 9, iso), -1);
+    assert_string_equal(iso, "");
+    assert_int_equal(tcpl_cite_date_iso("29/2/2100", 9, iso), -1); /* not a leap year */
+    assert_int_equal(tcpl_cite_date_iso("31/4/2024", 9, iso), -1);
+    assert_int_equal(tcpl_cite_date_iso("1/13/2024", 9, iso), -1);
+    assert_int_equal(tcpl_cite_date_iso("0/1/2024", 8, iso), -1);
+    assert_int_equal(tcpl_cite_date_iso("1/1-2024", 8, iso), -1); /* mixed separators */
+    /* a citation whose printed date is not a real day keeps the text */
+    const char *s = "Quyết định số 12/QĐ-UBND ngày 31/02/2024 của UBND tỉnh";
+    tcpl_citation c[1];
+    assert_int_equal(find(s, c, 1), 1);
+    assert_true(c[0].date_invalid);
+    assert_string_equal(c[0].date, "");
+    char text[32];
+    span(text, sizeof text, s, c[0].date_start, c[0].date_end);
+    assert_string_equal(text, "ngày 31/02/2024");
+}
+
+static void test_merge(void **state)
+{
+    const char *b0 = "Quyết định 25/2021/QĐ-TTg; Thông tư số 09/2021/TT-BTP";
+    const char *b1 = "quyết định số 25/2021/qđ-ttg ngày 22/7/2021 của Thủ tướng Chính phủ";
+    const char *b2 = "Quyết định số 25/2021/QĐ-TTg ngày 23/7/2021; Quyết định số 25/QĐ-TTg";
+    tcpl_citation c[8];
+    size_t n = find(b0, c, 8);
+    n += find(b1, c + n, 8 - n);
+    size_t n1 = n;
+    n += find(b2, c + n, 8 - n);
+    assert_int_equal(n, 5);
+    for (size_t i = 0; i < n; i++)
+        c[i].block = i < 2 ? 0 : i < n1 ? 1 : 2;
+    size_t m;
+    assert_int_equal(tcpl_citations_merge(c, n, &m), 0);
+    assert_int_equal(m, 3);
+    /* the fullest mention (block 1) gives the fields, the first the order */
+    assert_string_equal(c[0].number, "25/2021/qđ-ttg");
+    assert_string_equal(c[0].date, "2021-07-22");
+    assert_ptr_equal(c[0].src, b1);
+    assert_int_equal(c[0].block, 1);
+    assert_int_equal(c[0].first_block, 0);
+    assert_int_equal(c[0].mentions, 3);
+    assert_true(c[0].date_conflict); /* 22/7 and 23/7 */
+    assert_string_equal(c[1].number, "09/2021/TT-BTP");
+    assert_int_equal(c[1].mentions, 1);
+    assert_false(c[1].date_conflict);
+    assert_string_equal(c[2].number, "25/QĐ-TTg");
+    /* merging again changes nothing */
+    assert_int_equal(tcpl_citations_merge(c, m, &n), 0);
+    assert_int_equal(n, 3);
+    assert_int_equal(c[0].mentions, 3);
+    assert_int_equal(c[0].first_block, 0);
+}
+
+static void test_limits(void **state)
+{
+    const char *s = "Quyết định số 1/QĐ-A; Quyết định số 2/QĐ-B; Quyết định số 3/QĐ-C";
+    tcpl_citation c[2];
+    size_t n;
+    assert_int_equal(tcpl_citations_find(g_cit, s, strlen(s), c, 2, &n), TCPL_ERR_LIMIT);
+    assert_int_equal(n, 2);
+    assert_string_equal(c[1].number, "2/QĐ-B");
+    assert_int_equal(tcpl_citations_find(NULL, s, strlen(s), c, 2, &n), TCPL_ERR_USAGE);
+    assert_int_equal(tcpl_citations_find(g_cit, "", 0, c, 2, &n), 0);
+    assert_int_equal(n, 0);
+    assert_int_equal(tcpl_citations_merge(c, 0, &n), 0);
+    assert_int_equal(n, 0);
+    /* bad UTF-8 around a citation */
+    const char bad[] = "\xFF\xFEQuyết định số 4/QĐ-D \xC3";
+    assert_int_equal(tcpl_citations_find(g_cit, bad, sizeof bad - 1, c, 2, &n), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(c[0].number, "4/QĐ-D");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_seed_000),   cmocka_unit_test(test_seed_001),
+        cmocka_unit_test(test_seed_003),   cmocka_unit_test(test_number_forms),
+        cmocka_unit_test(test_line_breaks), cmocka_unit_test(test_law_by_name),
+        cmocka_unit_test(test_not_citations), cmocka_unit_test(test_dates),
+        cmocka_unit_test(test_merge),      cmocka_unit_test(test_limits),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
