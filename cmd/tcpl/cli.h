@@ -39,5 +39,6 @@ int cli_is_help(const char *arg);
 
 int cmd_text(cli *c, int argc, char **argv);
 int cmd_dump(cli *c, int argc, char **argv);
+int cmd_extract(cli *c, int argc, char **argv);
 
 #endif

@@ -8,6 +8,7 @@
 static const command commands[] = {
     {"text", "help.text", cmd_text},
     {"dump", "help.dump", cmd_dump},
+    {"extract", "help.extract", cmd_extract},
 };
 
 int cli_is_help(const char *arg) { return !strcmp(arg, "--help") || !strcmp(arg, "-h"); }

@@ -6,4 +6,5 @@
 #include "tcpl/model.h"
 #include "tcpl/docx.h"
 #include "tcpl/io.h"
+#include "tcpl/extract.h"
 #endif

@@ -1,0 +1,78 @@
+/* tcpl extract FILE... [--json] — metadata, sections, activities, citations. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+int cmd_extract(cli *c, int argc, char **argv)
+{
+    int json = 0, pretty = 0, nfiles = 0;
+    const char *out = NULL;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (cli_is_help(a)) {
+            cli_help(c, "help.extract");
+            return EXIT_OK;
+        } else if (!strcmp(a, "--json")) {
+            json = 1;
+        } else if (!strcmp(a, "--pretty")) {
+            json = pretty = 1;
+        } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
+            if (++i >= argc)
+                return cli_usage(c, "cli.usage_error", a);
+            out = argv[i];
+        } else if (a[0] == '-' && a[1]) {
+            return cli_usage(c, "cli.usage_error", a);
+        } else {
+            argv[++nfiles] = argv[i];
+        }
+    }
+    if (nfiles == 0)
+        return cli_usage(c, "cli.no_files", NULL);
+    tcpl_error err;
+    tcpl_error_clear(&err);
+    tcpl_extractor *ex = NULL;
+    if (tcpl_extractor_new(&ex, c->ctx, &err) < 0)
+        return cli_report(c, &err);
+    /* All output is gathered, then written once (atomically with -o). */
+    char *all = NULL;
+    size_t all_len = 0;
+    FILE *mem = open_memstream(&all, &all_len);
+    if (!mem) {
+        tcpl_extractor_free(ex);
+        return EXIT_INTERNAL;
+    }
+    int rc = EXIT_OK;
+    for (int i = 1; i <= nfiles; i++) {
+        tcpl_doc *doc = NULL;
+        tcpl_extract *x = NULL;
+        char *s = NULL;
+        size_t len = 0;
+        tcpl_error_clear(&err);
+        int st = tcpl_docx_read(&doc, c->ctx, argv[i], &err);
+        if (st == 0)
+            st = tcpl_extract_doc(&x, ex, doc, &err);
+        if (st == 0)
+            st = json ? tcpl_extract_json(x, pretty && nfiles == 1, &s, &len, &err)
+                      : tcpl_extract_outline(x, c->ctx, &s, &len, &err);
+        if (st < 0) {
+            int e = cli_report(c, &err);
+            if (e > rc)
+                rc = e;
+        } else {
+            if (!json && i > 1)
+                fputc('\n', mem);
+            fwrite(s, 1, len, mem);
+        }
+        free(s);
+        tcpl_extract_free(x);
+        tcpl_doc_free(doc);
+    }
+    fclose(mem);
+    int w = cli_output(c, out, all, all_len);
+    if (w > rc)
+        rc = w;
+    free(all);
+    tcpl_extractor_free(ex);
+    return rc;
+}

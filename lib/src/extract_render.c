@@ -1,0 +1,248 @@
+/* Extraction results as JSON (docs/extract.md) and as a readable outline. */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "err.h"
+#include "extract_internal.h"
+#include "tcpl/context.h"
+
+static json_t *str_or_null(const char *s) { return s ? json_string(s) : json_null(); }
+
+static int put(json_t *o, const char *k, json_t *v) { return v ? json_object_set_new(o, k, v) : -1; }
+
+static json_t *units_json(const tcpl_xunit *u, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < n; i++)
+        if (json_array_append_new(a, json_string(u[i].canonical)) < 0) {
+            json_decref(a);
+            return NULL;
+        }
+    return a;
+}
+
+static json_t *missing_json(unsigned missing)
+{
+    json_t *a = json_array();
+    for (unsigned bit = 1; a && bit <= TCPL_FIELD_SOLUTION; bit <<= 1)
+        if ((missing & bit) && json_array_append_new(a, json_string(tcpl_field_name(bit))) < 0) {
+            json_decref(a);
+            return NULL;
+        }
+    return a;
+}
+
+static json_t *build(const tcpl_extract *x)
+{
+    const tcpl_xmeta *m = &x->meta;
+    json_t *o = json_object();
+    if (!o)
+        return NULL;
+    int bad = 0;
+    bad |= put(o, "file", json_string(m->file));
+    bad |= put(o, "kind", json_string(m->kind));
+    bad |= put(o, "number", json_string(m->number));
+    bad |= put(o, "number_blank", json_boolean(m->number_blank));
+    bad |= put(o, "symbol", json_string(m->symbol));
+    bad |= put(o, "authority", json_string(m->authority));
+    bad |= put(o, "national_header", json_boolean(m->national_header));
+    bad |= put(o, "place", json_string(m->place));
+    bad |= put(o, "date", json_pack("{s:s,s:o,s:b}", "text", m->date.text, "iso",
+                                    str_or_null(m->date.iso), "complete", m->date.complete));
+    bad |= put(o, "title", json_string(m->title));
+
+    json_t *cites = json_array();
+    for (size_t i = 0; cites && i < x->ncitations; i++) {
+        const tcpl_xcitation *c = &x->citations[i];
+        bad |= json_array_append_new(
+            cites, json_pack("{s:s,s:s,s:o,s:s,s:s,s:i}", "kind", c->kind, "number", c->number,
+                             "date", str_or_null(c->date), "issuer", c->issuer, "text", c->text,
+                             "block", c->block));
+    }
+    bad |= put(o, "citations", cites);
+
+    /* Sections: parents precede children in the flat array. */
+    json_t *roots = json_array();
+    json_t **nodes = calloc(x->nsections ? x->nsections : 1, sizeof *nodes);
+    if (!nodes)
+        bad = 1;
+    for (size_t i = 0; !bad && roots && i < x->nsections; i++) {
+        const tcpl_xsection *s = &x->sections[i];
+        nodes[i] = json_pack("{s:s,s:s,s:i,s:i,s:[]}", "label", s->label, "title", s->title,
+                             "level", s->level, "block", s->block, "children");
+        if (!nodes[i]) {
+            bad = 1;
+            break;
+        }
+        json_t *parent = s->parent >= 0 ? json_object_get(nodes[s->parent], "children") : roots;
+        bad |= json_array_append_new(parent, nodes[i]);
+    }
+    free(nodes);
+    bad |= put(o, "sections", roots);
+
+    json_t *acts = json_array();
+    for (size_t i = 0; acts && i < x->nactivities; i++) {
+        const tcpl_xactivity *a = &x->activities[i];
+        json_t *t = json_pack("{s:s,s:s,s:o,s:o,s:b}", "text", a->time.text, "kind", a->time.kind,
+                              "start", str_or_null(a->time.start), "end",
+                              str_or_null(a->time.end), "recurring", a->time.recurring);
+        json_t *ao = json_pack("{s:s,s:s,s:o,s:o,s:o,s:s,s:o,s:i}", "path", a->path, "title",
+                               a->title, "lead", units_json(a->lead, a->nlead), "support",
+                               units_json(a->support, a->nsupport), "time", t, "product",
+                               a->product, "missing", missing_json(a->missing), "block",
+                               a->block);
+        bad |= json_array_append_new(acts, ao);
+    }
+    bad |= put(o, "activities", acts);
+
+    json_t *dl = json_array();
+    for (size_t i = 0; dl && i < x->ndeadlines; i++) {
+        const tcpl_xdeadline *d = &x->deadlines[i];
+        bad |= json_array_append_new(dl, json_pack("{s:s,s:o,s:i}", "text", d->text, "date",
+                                                   str_or_null(d->date), "block", d->block));
+    }
+    bad |= put(o, "deadlines", dl);
+
+    json_t *rec = json_array();
+    for (size_t i = 0; rec && i < x->nrecipients; i++)
+        bad |= json_array_append_new(rec, json_string(x->recipients[i]));
+    bad |= put(o, "recipients", rec);
+    const tcpl_xsigner *s = &x->signer;
+    bad |= put(o, "signer", json_pack("{s:s,s:s,s:s,s:s}", "capacity", s->capacity, "deputy",
+                                      s->deputy, "title", s->title, "name", s->name));
+    if (bad) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+int tcpl_extract_json(const tcpl_extract *x, int pretty, char **out, size_t *len, tcpl_error *err)
+{
+    *out = NULL;
+    json_t *o = build(x);
+    char *s = o ? json_dumps(o, JSON_PRESERVE_ORDER | (pretty ? JSON_INDENT(2) : JSON_COMPACT))
+                : NULL;
+    json_decref(o);
+    if (!s)
+        return TCPL_NOMEM(err, x->meta.file);
+    tcpl_buf b;
+    tcpl_buf_init(&b);
+    tcpl_buf_puts(&b, s);
+    tcpl_buf_putc(&b, '\n');
+    free(s);
+    *out = tcpl_buf_detach(&b, len);
+    return *out ? 0 : TCPL_NOMEM(err, x->meta.file);
+}
+
+/* ---- outline -------------------------------------------------------- */
+
+static void field(tcpl_buf *b, const tcpl_ctx *ctx, const char *id, const char *value)
+{
+    tcpl_buf_printf(b, "%s: %s\n", tcpl_msg(ctx, id), value && *value ? value : tcpl_msg(ctx, "out.none"));
+}
+
+int tcpl_extract_outline(const tcpl_extract *x, const tcpl_ctx *ctx, char **out, size_t *len,
+                         tcpl_error *err)
+{
+    const tcpl_xmeta *m = &x->meta;
+    tcpl_buf b;
+    tcpl_buf_init(&b);
+    tcpl_buf_printf(&b, "== %s ==\n", m->file);
+    field(&b, ctx, "out.kind", m->kind);
+    if (m->number_blank)
+        tcpl_buf_printf(&b, "%s: %s /%s\n", tcpl_msg(ctx, "out.number"),
+                        tcpl_msg(ctx, "out.blank"), m->symbol);
+    else
+        field(&b, ctx, "out.number", m->number);
+    field(&b, ctx, "out.authority", m->authority);
+    tcpl_buf_printf(&b, "%s: %s%s%s", tcpl_msg(ctx, "out.date"), m->place,
+                    m->place[0] ? ", " : "", m->date.text[0] ? m->date.text : tcpl_msg(ctx, "out.none"));
+    if (m->date.iso)
+        tcpl_buf_printf(&b, " (%s%s%s)", m->date.iso, m->date.complete ? "" : "; ",
+                        m->date.complete ? "" : tcpl_msg(ctx, "out.incomplete"));
+    tcpl_buf_putc(&b, '\n');
+    field(&b, ctx, "out.title", m->title);
+    if (!m->national_header)
+        tcpl_buf_printf(&b, "%s\n", tcpl_msg(ctx, "out.no_national_header"));
+
+    tcpl_buf_printf(&b, "\n%s (%zu):\n", tcpl_msg(ctx, "out.citations"), x->ncitations);
+    for (size_t i = 0; i < x->ncitations; i++) {
+        const tcpl_xcitation *c = &x->citations[i];
+        tcpl_buf_printf(&b, "  - %s %s", c->kind, c->number);
+        if (c->date)
+            tcpl_buf_printf(&b, " (%s)", c->date);
+        if (c->issuer[0])
+            tcpl_buf_printf(&b, " — %s", c->issuer);
+        tcpl_buf_printf(&b, "  [%s %d]\n", tcpl_msg(ctx, "out.block"), c->block);
+    }
+
+    tcpl_buf_printf(&b, "\n%s (%zu):\n", tcpl_msg(ctx, "out.sections"), x->nsections);
+    for (size_t i = 0; i < x->nsections; i++) {
+        const tcpl_xsection *s = &x->sections[i];
+        int tl = (int)strlen(s->title);
+        tcpl_buf_printf(&b, "  %*s%s %.*s%s\n", (s->level - 1) * 2, "", s->label,
+                        tl > 90 ? 90 : tl, s->title, tl > 90 ? "…" : "");
+    }
+
+    tcpl_buf_printf(&b, "\n%s (%zu):\n", tcpl_msg(ctx, "out.activities"), x->nactivities);
+    for (size_t i = 0; i < x->nactivities; i++) {
+        const tcpl_xactivity *a = &x->activities[i];
+        int tl = (int)strlen(a->title);
+        tcpl_buf_printf(&b, "  %s  %.*s%s  [%s %d]\n", a->path, tl > 80 ? 80 : tl, a->title,
+                        tl > 80 ? "…" : "", tcpl_msg(ctx, "out.block"), a->block);
+        const struct {
+            const char *id;
+            const tcpl_xunit *u;
+            size_t n;
+        } lists[] = {{"out.lead", a->lead, a->nlead}, {"out.support", a->support, a->nsupport}};
+        for (size_t k = 0; k < 2; k++) {
+            if (!lists[k].n)
+                continue;
+            tcpl_buf_printf(&b, "      %s: ", tcpl_msg(ctx, lists[k].id));
+            for (size_t u = 0; u < lists[k].n; u++)
+                tcpl_buf_printf(&b, "%s%s", u ? "; " : "", lists[k].u[u].canonical);
+            tcpl_buf_putc(&b, '\n');
+        }
+        if (a->time.text[0]) {
+            tcpl_buf_printf(&b, "      %s: %s", tcpl_msg(ctx, "out.time"), a->time.text);
+            if (a->time.start || a->time.end)
+                tcpl_buf_printf(&b, " (%s → %s)", a->time.start ? a->time.start : "…",
+                                a->time.end ? a->time.end : "…");
+            tcpl_buf_putc(&b, '\n');
+        }
+        if (a->product[0])
+            tcpl_buf_printf(&b, "      %s: %s\n", tcpl_msg(ctx, "out.product"), a->product);
+        if (a->cause[0])
+            tcpl_buf_printf(&b, "      %s: %s\n", tcpl_msg(ctx, "out.cause"), a->cause);
+        if (a->solution[0])
+            tcpl_buf_printf(&b, "      %s: %s\n", tcpl_msg(ctx, "out.solution"), a->solution);
+        if (a->missing) {
+            tcpl_buf_printf(&b, "      %s:", tcpl_msg(ctx, "out.missing"));
+            for (unsigned bit = 1; bit <= TCPL_FIELD_SOLUTION; bit <<= 1)
+                if (a->missing & bit) {
+                    char id[32];
+                    snprintf(id, sizeof id, "field.%s", tcpl_field_name(bit));
+                    tcpl_buf_printf(&b, " %s;", tcpl_msg(ctx, id));
+                }
+            tcpl_buf_putc(&b, '\n');
+        }
+    }
+
+    tcpl_buf_printf(&b, "\n%s (%zu):\n", tcpl_msg(ctx, "out.deadlines"), x->ndeadlines);
+    for (size_t i = 0; i < x->ndeadlines; i++)
+        tcpl_buf_printf(&b, "  - %s (%s)  [%s %d]\n", x->deadlines[i].text,
+                        x->deadlines[i].date ? x->deadlines[i].date : tcpl_msg(ctx, "out.invalid"),
+                        tcpl_msg(ctx, "out.block"), x->deadlines[i].block);
+    tcpl_buf_printf(&b, "\n%s (%zu):\n", tcpl_msg(ctx, "out.recipients"), x->nrecipients);
+    for (size_t i = 0; i < x->nrecipients; i++)
+        tcpl_buf_printf(&b, "  - %s\n", x->recipients[i]);
+    const tcpl_xsigner *s = &x->signer;
+    tcpl_buf_printf(&b, "\n%s: %s%s%s%s%s%s%s\n", tcpl_msg(ctx, "out.signer"), s->capacity,
+                    s->capacity[0] ? " / " : "", s->deputy, s->deputy[0] ? " / " : "", s->title,
+                    s->title[0] ? " — " : "", s->name[0] ? s->name : "");
+    *out = tcpl_buf_detach(&b, len);
+    return *out ? 0 : TCPL_NOMEM(err, m->file);
+}
