@@ -139,6 +139,18 @@ int tcpl_extract_json(const tcpl_extract *x, int pretty, char **out, size_t *len
 
 /* ---- outline -------------------------------------------------------- */
 
+/* At most max bytes of s, cut on a character boundary. */
+static int cut_len(const char *s, size_t max, int *cut)
+{
+    size_t n = strlen(s);
+    *cut = n > max;
+    if (n <= max)
+        return (int)n;
+    while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
+        max--;
+    return (int)max;
+}
+
 static void field(tcpl_buf *b, const tcpl_ctx *ctx, const char *id, const char *value)
 {
     tcpl_buf_printf(b, "%s: %s\n", tcpl_msg(ctx, id), value && *value ? value : tcpl_msg(ctx, "out.none"));
@@ -182,17 +194,17 @@ int tcpl_extract_outline(const tcpl_extract *x, const tcpl_ctx *ctx, char **out,
     tcpl_buf_printf(&b, "\n%s (%zu):\n", tcpl_msg(ctx, "out.sections"), x->nsections);
     for (size_t i = 0; i < x->nsections; i++) {
         const tcpl_xsection *s = &x->sections[i];
-        int tl = (int)strlen(s->title);
-        tcpl_buf_printf(&b, "  %*s%s %.*s%s\n", (s->level - 1) * 2, "", s->label,
-                        tl > 90 ? 90 : tl, s->title, tl > 90 ? "…" : "");
+        int cut, tl = cut_len(s->title, 90, &cut);
+        tcpl_buf_printf(&b, "  %*s%s %.*s%s\n", (s->level - 1) * 2, "", s->label, tl, s->title,
+                        cut ? "…" : "");
     }
 
     tcpl_buf_printf(&b, "\n%s (%zu):\n", tcpl_msg(ctx, "out.activities"), x->nactivities);
     for (size_t i = 0; i < x->nactivities; i++) {
         const tcpl_xactivity *a = &x->activities[i];
-        int tl = (int)strlen(a->title);
-        tcpl_buf_printf(&b, "  %s  %.*s%s  [%s %d]\n", a->path, tl > 80 ? 80 : tl, a->title,
-                        tl > 80 ? "…" : "", tcpl_msg(ctx, "out.block"), a->block);
+        int cut, tl = cut_len(a->title, 80, &cut);
+        tcpl_buf_printf(&b, "  %s  %.*s%s  [%s %d]\n", a->path, tl, a->title, cut ? "…" : "",
+                        tcpl_msg(ctx, "out.block"), a->block);
         const struct {
             const char *id;
             const tcpl_xunit *u;

@@ -1,0 +1,624 @@
+/* Extraction: golden JSON for every corpus rendering (tests/golden/extract,
+ * written from the seed texts), block addresses, the samples' known
+ * defects, and one small built document per recognition rule. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "helpers/hostile.h"
+#include "helpers/testutil.h"
+
+static tcpl_ctx *ctx;
+static tcpl_extractor *ex;
+
+typedef struct {
+    tcpl_doc *doc;
+    tcpl_extract *x;
+    json_t *json;
+} result;
+
+static void run_doc(result *r, tcpl_doc *doc)
+{
+    tcpl_error err;
+    r->doc = doc;
+    assert_int_equal(tcpl_extract_doc(&r->x, ex, doc, &err), 0);
+    char *s = NULL;
+    size_t len;
+    assert_int_equal(tcpl_extract_json(r->x, 0, &s, &len, &err), 0);
+    json_error_t je;
+    r->json = json_loads(s, 0, &je);
+    assert_non_null(r->json);
+    free(s);
+}
+
+static void run_file(result *r, const char *path)
+{
+    tcpl_doc *doc = NULL;
+    tcpl_error err;
+    int rc = tcpl_docx_read(&doc, ctx, path, &err);
+    if (rc < 0)
+        print_error("%s: %s %s\n", path, err.id ? err.id : "", err.detail);
+    assert_int_equal(rc, 0);
+    run_doc(r, doc);
+}
+
+static void run_xml(result *r, const char *body)
+{
+    unsigned char *data;
+    size_t len;
+    assert_int_equal(hostile_docx(body, NULL, NULL, &data, &len), 0);
+    tcpl_doc *doc = NULL;
+    tcpl_error err;
+    assert_int_equal(tcpl_docx_read_memory(&doc, ctx, data, len, "t.docx", &err), 0);
+    free(data);
+    run_doc(r, doc);
+}
+
+static void done(result *r)
+{
+    json_decref(r->json);
+    tcpl_extract_free(r->x);
+    tcpl_doc_free(r->doc);
+}
+
+/* Drops "file" and "block" (renderings differ in block numbering) and
+ * undoes smart typography (pandoc and LibreOffice print … and curly
+ * quotes where the seed has ... and straight ones). */
+static json_t *normalize(json_t *v)
+{
+    if (json_is_object(v)) {
+        json_t *o = json_object();
+        const char *k;
+        json_t *x;
+        json_object_foreach(v, k, x)
+        {
+            if (strcmp(k, "file") && strcmp(k, "block"))
+                json_object_set_new(o, k, normalize(x));
+        }
+        return o;
+    }
+    if (json_is_array(v)) {
+        json_t *a = json_array();
+        size_t i;
+        json_t *x;
+        json_array_foreach(v, i, x) json_array_append_new(a, normalize(x));
+        return a;
+    }
+    if (json_is_string(v)) {
+        const char *s = json_string_value(v);
+        char *o = malloc(strlen(s) * 3 + 1);
+        size_t n = 0;
+        while (*s) {
+            if (!strncmp(s, "\xe2\x80\xa6", 3)) {
+                memcpy(o + n, "...", 3);
+                n += 3;
+                s += 3;
+            } else if (!strncmp(s, "\xe2\x80\x9c", 3) || !strncmp(s, "\xe2\x80\x9d", 3)) {
+                o[n++] = '"';
+                s += 3;
+            } else {
+                o[n++] = *s++;
+            }
+        }
+        o[n] = 0;
+        json_t *r = json_string(o);
+        free(o);
+        return r;
+    }
+    return json_incref(v);
+}
+
+static void assert_json_equal(const char *what, const char *key, json_t *a, json_t *b)
+{
+    if (json_equal(a, b))
+        return;
+    char *sa = json_dumps(a, JSON_COMPACT), *sb = json_dumps(b, JSON_COMPACT);
+    size_t i = 0;
+    while (sa[i] && sa[i] == sb[i])
+        i++;
+    size_t from = i > 100 ? i - 100 : 0;
+    print_error("%s: \"%s\" differs at %zu:\n  expected …%.200s\n  got      …%.200s\n", what, key,
+                i, sa + from, sb + from);
+    free(sa);
+    free(sb);
+    fail();
+}
+
+static const char *seeds[] = {"000", "001", "003"};
+static const char *styles[] = {"plain", "word", "numbered", "nasty", "table",
+                               "libreoffice", "pandoc", "tcvn3"};
+/* Keys whose values must match for every rendering.  The pandoc and
+ * LibreOffice renderings of seeds 001 and 003 join soft line breaks into
+ * run-on paragraphs ("I. MỤC ĐÍCH, YÊU CẦU 1. Mục đích - Triển khai ..."),
+ * so their section tree cannot match; everything else must. */
+static const char *keys_all[] = {"kind",   "number",    "number_blank", "symbol",
+                                 "authority", "national_header", "place", "date",
+                                 "title",  "citations", "deadlines",  "recipients",
+                                 "signer", "sections",  "activities"};
+enum { KEYS_RUNON = 13 };
+
+static void golden_every_rendering(void **state)
+{
+    (void)state;
+    int compared = 0;
+    for (size_t s = 0; s < sizeof seeds / sizeof seeds[0]; s++) {
+        char gpath[128];
+        snprintf(gpath, sizeof gpath, "tests/golden/extract/%s.json", seeds[s]);
+        json_error_t je;
+        json_t *golden = json_load_file(gpath, 0, &je);
+        if (!golden)
+            print_error("%s: %s\n", gpath, je.text);
+        assert_non_null(golden);
+        json_t *gn = normalize(golden);
+        for (size_t k = 0; k < sizeof styles / sizeof styles[0]; k++) {
+            char name[64];
+            snprintf(name, sizeof name, "%s-%s.docx", seeds[s], styles[k]);
+            char *path = tu_corpus_file(name);
+            FILE *f = fopen(path, "rb");
+            if (!f) {
+                free(path);
+                continue;
+            }
+            fclose(f);
+            result r;
+            run_file(&r, path);
+            free(path);
+            /* The plain rendering must match exactly, blocks included. */
+            if (!strcmp(styles[k], "plain")) {
+                json_t *g2 = json_deep_copy(golden);
+                json_object_set_new(g2, "file", json_string(json_string_value(
+                                                    json_object_get(r.json, "file"))));
+                assert_json_equal(name, "(all)", g2, r.json);
+                json_decref(g2);
+            }
+            json_t *rn = normalize(r.json);
+            int runon = strcmp(seeds[s], "000") != 0 &&
+                        (!strcmp(styles[k], "pandoc") || !strcmp(styles[k], "libreoffice"));
+            size_t nkeys = runon ? KEYS_RUNON : sizeof keys_all / sizeof keys_all[0];
+            for (size_t i = 0; i < nkeys; i++)
+                assert_json_equal(name, keys_all[i], json_object_get(gn, keys_all[i]),
+                                  json_object_get(rn, keys_all[i]));
+            json_decref(rn);
+            done(&r);
+            compared++;
+        }
+        json_decref(gn);
+        json_decref(golden);
+    }
+    assert_true(compared >= 22);
+}
+
+/* Every item's block holds the text it was taken from. */
+static int block_has(const tcpl_doc *doc, int block, const char *needle, size_t n)
+{
+    const tcpl_block *b = tcpl_doc_block(doc, (size_t)block);
+    if (!b || b->kind != TCPL_BLOCK_PARAGRAPH)
+        return 0;
+    for (size_t i = 0; i + n <= b->text_len; i++)
+        if (!memcmp(b->text + i, needle, n))
+            return 1;
+    return 0;
+}
+
+static void blocks_point_at_their_text(void **state)
+{
+    (void)state;
+    for (size_t s = 0; s < sizeof seeds / sizeof seeds[0]; s++)
+        for (size_t k = 0; k < sizeof styles / sizeof styles[0]; k++) {
+            char name[64];
+            snprintf(name, sizeof name, "%s-%s.docx", seeds[s], styles[k]);
+            char *path = tu_corpus_file(name);
+            FILE *f = fopen(path, "rb");
+            if (!f) {
+                free(path);
+                continue;
+            }
+            fclose(f);
+            result r;
+            run_file(&r, path);
+            free(path);
+            for (size_t i = 0; i < tcpl_extract_section_count(r.x); i++) {
+                const tcpl_xsection *sec = tcpl_extract_section(r.x, i);
+                size_t n = strlen(sec->title);
+                if (!block_has(r.doc, sec->block, sec->title, n > 20 ? 20 : n)) {
+                    print_error("%s: section %s at block %d\n", name, sec->label, sec->block);
+                    fail();
+                }
+            }
+            for (size_t i = 0; i < tcpl_extract_citation_count(r.x); i++) {
+                const tcpl_xcitation *c = tcpl_extract_citation(r.x, i);
+                const char *slash = strchr(c->number, '/');
+                size_t n = slash ? (size_t)(slash - c->number) : strlen(c->number);
+                assert_true(block_has(r.doc, c->block, c->number, n));
+            }
+            for (size_t i = 0; i < tcpl_extract_deadline_count(r.x); i++) {
+                const tcpl_xdeadline *d = tcpl_extract_deadline(r.x, i);
+                assert_true(block_has(r.doc, d->block, d->text, strlen(d->text)));
+            }
+            const tcpl_xmeta *m = tcpl_extract_meta(r.x);
+            if (m->kind_block >= 0)
+                assert_true(block_has(r.doc, m->kind_block, m->kind, strlen(m->kind)));
+            done(&r);
+        }
+}
+
+static const tcpl_xactivity *activity_titled(const tcpl_extract *x, const char *prefix, int nth)
+{
+    for (size_t i = 0; i < tcpl_extract_activity_count(x); i++) {
+        const tcpl_xactivity *a = tcpl_extract_activity(x, i);
+        if (!strncmp(a->title, prefix, strlen(prefix)) && nth-- == 0)
+            return a;
+    }
+    return NULL;
+}
+
+static const tcpl_xcitation *citation(const tcpl_extract *x, const char *number)
+{
+    for (size_t i = 0; i < tcpl_extract_citation_count(x); i++)
+        if (!strcmp(tcpl_extract_citation(x, i)->number, number))
+            return tcpl_extract_citation(x, i);
+    return NULL;
+}
+
+/* samples/README.md lists each sample's defects; extraction must expose
+ * every one of them for the checker. */
+static void sample_commune_plan(void **state)
+{
+    (void)state;
+    result r;
+    run_file(&r, "build/samples/kh-xa-2025.docx");
+    const tcpl_xmeta *m = tcpl_extract_meta(r.x);
+    assert_string_equal(m->kind, "KẾ HOẠCH");
+    assert_true(m->number_blank);                 /* defect 1 */
+    assert_string_equal(m->symbol, "KH-UBND");
+    assert_false(m->date.complete);               /* defect 2 */
+    assert_string_equal(m->date.iso, "2025");
+    assert_string_equal(m->place, "Phú Thịnh");
+    assert_true(m->national_header);
+    const tcpl_xcitation *c = citation(r.x, "25/2021/QĐ-TTg");
+    assert_non_null(c);
+    assert_string_equal(c->date, "2021-08-22");   /* defect 3: as printed */
+    assert_non_null(citation(r.x, "619/QĐ-TTg")); /* defect 4 */
+    /* defect 5: the first "2.2." item's lead line has no label */
+    const tcpl_xactivity *a = activity_titled(r.x, "Duy trì chuyên mục", 0);
+    assert_non_null(a);
+    assert_true(a->missing & TCPL_FIELD_LEAD);
+    assert_true(a->unlabelled >= 1);
+    /* defect 6: two sections labelled 2.2., both siblings under II.2 */
+    int twotwo = 0, parent = -2;
+    for (size_t i = 0; i < tcpl_extract_section_count(r.x); i++) {
+        const tcpl_xsection *s = tcpl_extract_section(r.x, i);
+        if (!strcmp(s->label, "2.2.")) {
+            twotwo++;
+            if (parent != -2)
+                assert_int_equal(s->parent, parent);
+            parent = s->parent;
+        }
+    }
+    assert_int_equal(twotwo, 2);
+    /* defect 7 and 9: the unit names as printed and normalised */
+    a = activity_titled(r.x, "Củng cố, kiện toàn tổ hòa giải", 0);
+    assert_non_null(a);
+    int saw_variant = 0;
+    for (size_t i = 0; i < a->nsupport; i++)
+        if (strstr(a->support[i].printed, "Sở Tư Pháp"))
+            saw_variant = 1;
+    assert_true(saw_variant);
+    assert_true(a->time.invalid || a->time.end == NULL); /* defect 8: 31/02/2026 */
+    a = activity_titled(r.x, "Hưởng ứng Ngày Pháp luật", 0);
+    assert_non_null(a);
+    assert_int_equal(a->nlead, 1);
+    assert_string_equal(a->lead[0].printed, "UBND xã");
+    assert_string_equal(a->lead[0].canonical, "Ủy ban nhân dân xã");
+    /* defect 10 */
+    a = activity_titled(r.x, "Công khai thông tin", 0);
+    assert_non_null(a);
+    assert_true(a->missing & TCPL_FIELD_TIME);
+    /* The table-built activity still has all its fields. */
+    a = activity_titled(r.x, "Tổ chức hội nghị quán triệt", 0);
+    assert_non_null(a);
+    assert_string_equal(a->time.start, "2026-02-01");
+    assert_int_equal(a->missing, 0);
+    assert_string_equal(tcpl_extract_signer(r.x)->capacity, "TM. ỦY BAN NHÂN DÂN");
+    done(&r);
+}
+
+static void sample_conclusion_and_remediation(void **state)
+{
+    (void)state;
+    result k, p;
+    run_file(&k, "build/samples/kl-kiem-tra-2025.docx");
+    run_file(&p, "build/samples/kh-khac-phuc-2026.docx");
+    const tcpl_xmeta *km = tcpl_extract_meta(k.x);
+    assert_string_equal(km->kind, "KẾT LUẬN");
+    assert_string_equal(km->number, "1126/KL-STP");
+    assert_string_equal(km->symbol, "KL-STP");
+    assert_string_equal(km->date.iso, "2025-12-19");
+    int saw_plan_deadline = 0;
+    for (size_t i = 0; i < tcpl_extract_deadline_count(k.x); i++)
+        if (!strcmp(tcpl_extract_deadline(k.x, i)->date, "2026-01-15"))
+            saw_plan_deadline = 1;
+    assert_true(saw_plan_deadline);
+    /* The remediation plan cites the conclusion by its number. */
+    assert_non_null(citation(p.x, "1126/KL-STP"));
+    const tcpl_xmeta *pm = tcpl_extract_meta(p.x);
+    assert_string_equal(pm->number, "07/KH-UBND");
+    assert_int_equal(tcpl_extract_activity_count(p.x), 4); /* 5 shortcomings, one unanswered */
+    const tcpl_xactivity *a = tcpl_extract_activity(p.x, 2);
+    assert_true(a->missing & TCPL_FIELD_TIME); /* item II.3 has no deadline */
+    assert_true(a->cause[0] && a->solution[0]);
+    a = tcpl_extract_activity(p.x, 0);
+    assert_string_equal(a->time.end, "2026-05-31"); /* later than the conclusion allows */
+    const tcpl_xsigner *s = tcpl_extract_signer(p.x);
+    assert_string_equal(s->capacity, "");
+    assert_string_equal(s->deputy, "KT. CHỦ TỊCH");
+    assert_string_equal(s->title, "PHÓ CHỦ TỊCH");
+    done(&k);
+    done(&p);
+}
+
+static void sample_old_provincial_plan(void **state)
+{
+    (void)state;
+    result r;
+    run_file(&r, "build/samples/kh-tinh-2022.docx");
+    /* Heading numbers come only from the heading styles' numbering. */
+    assert_true(tcpl_extract_section_count(r.x) >= 10);
+    assert_string_equal(tcpl_extract_section(r.x, 0)->label, "I.");
+    static const struct {
+        const char *title, *kind, *start, *end;
+        int recurring;
+    } want[] = {
+        {"Ban hành văn bản hướng dẫn", "quarter", "2022-10-01", "2022-12-31", 0},
+        {"Kiện toàn Hội đồng", "quarter", "2022-04-01", "2022-06-30", 0},
+        {"Thông tin, truyền thông", "recurring", NULL, NULL, 1},
+        {"Tập huấn nghiệp vụ", "deferred", NULL, NULL, 0},
+        {"Tổ chức đánh giá, công nhận", "range", "2022-01-01", "2025-12-31", 0},
+        {"Sơ kết một năm", "month", "2023-03-01", "2023-03-31", 0},
+        {"Kiểm tra, hướng dẫn", "recurring", NULL, NULL, 1},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const tcpl_xactivity *a = activity_titled(r.x, want[i].title, 0);
+        if (!a)
+            print_error("no activity %s\n", want[i].title);
+        assert_non_null(a);
+        assert_string_equal(a->time.kind, want[i].kind);
+        if (want[i].start)
+            assert_string_equal(a->time.start, want[i].start);
+        if (want[i].end)
+            assert_string_equal(a->time.end, want[i].end);
+        assert_int_equal(a->time.recurring, want[i].recurring);
+    }
+    done(&r);
+}
+
+/* ---- rules on small built documents ------------------------------- */
+
+#define P(t) "<w:p><w:r><w:t xml:space=\"preserve\">" t "</w:t></w:r></w:p>"
+#define PI(label, value)                                                                           \
+    "<w:p><w:r><w:t xml:space=\"preserve\">- </w:t></w:r><w:r><w:rPr><w:i/></w:rPr><w:t>" label   \
+    "</w:t></w:r><w:r><w:t xml:space=\"preserve\">" value "</w:t></w:r></w:p>"
+#define HEAD                                                                                       \
+    P("ỦY BAN NHÂN DÂN") P("XÃ AN BÌNH") P("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")                \
+    P("Độc lập - Tự do - Hạnh phúc") P("Số: 12/KH-UBND") P("An Bình, ngày 05 tháng 01 năm 2026")   \
+    "<w:p><w:pPr><w:jc w:val=\"center\"/></w:pPr><w:r><w:t>KẾ HOẠCH</w:t></w:r></w:p>"           \
+    "<w:p><w:pPr><w:jc w:val=\"center\"/></w:pPr><w:r><w:t>Triển khai thực hiện năm 2026</w:t>"  \
+    "</w:r></w:p>" P("Căn cứ Quyết định số 25/2021/QĐ-TTg ngày 22/7/2021 của Thủ tướng Chính phủ;")
+
+static void rule_header_in_paragraphs(void **state)
+{
+    (void)state;
+    result r;
+    run_xml(&r, HEAD P("I. MỤC ĐÍCH"));
+    const tcpl_xmeta *m = tcpl_extract_meta(r.x);
+    assert_string_equal(m->authority, "ỦY BAN NHÂN DÂN XÃ AN BÌNH");
+    assert_true(m->national_header);
+    assert_string_equal(m->number, "12/KH-UBND");
+    assert_false(m->number_blank);
+    assert_string_equal(m->date.iso, "2026-01-05");
+    assert_true(m->date.complete);
+    assert_int_equal(m->date.day_digits, 2);
+    /* A centred summary that begins like a basis sentence is the title. */
+    assert_string_equal(m->title, "Triển khai thực hiện năm 2026");
+    assert_string_equal(tcpl_extract_citation(r.x, 0)->date, "2021-07-22");
+    done(&r);
+}
+
+static void rule_kind_and_title_on_one_line(void **state)
+{
+    (void)state;
+    result r;
+    run_xml(&r, P("KẾ HOẠCH TRIỂN KHAI CÔNG TÁC NĂM 2026") P("Thực hiện Kế hoạch số 3/KH-UBND "
+                                                            "ngày 02/01/2026 của UBND huyện;"));
+    assert_string_equal(tcpl_extract_meta(r.x)->kind, "KẾ HOẠCH");
+    assert_string_equal(tcpl_extract_meta(r.x)->title, "TRIỂN KHAI CÔNG TÁC NĂM 2026");
+    done(&r);
+}
+
+static void rule_field_label_forms(void **state)
+{
+    (void)state;
+    result r;
+    run_xml(&r, HEAD P("II. NỘI DUNG") P("1. Việc thứ nhất")
+                /* colon inside the italics */
+                PI("Đơn vị chủ trì:", " Văn phòng HĐND và UBND xã.")
+                /* colon outside the italics */
+                PI("Thời gian thực hiện", ": Quý I năm 2026.")
+                /* colon missing */
+                PI("Kết quả, sản phẩm", " Báo cáo kết quả.")
+                P("2. Việc thứ hai")
+                /* two fields in one paragraph */
+                P("- Cơ quan chủ trì: Công an xã; thời gian hoàn thành trước ngày 31/3/2026.")
+                /* an unlabelled line, then a label printed alone */
+                P("- Trung tâm Dịch vụ sự nghiệp công xã.")
+                /* a strict label without a colon is text, not a field */
+                P("- Phối hợp chặt chẽ với các thôn.")
+                P("- Kết quả, sản phẩm") P("- Báo cáo tổng kết."));
+    assert_int_equal(tcpl_extract_activity_count(r.x), 2);
+    const tcpl_xactivity *a = tcpl_extract_activity(r.x, 0);
+    assert_string_equal(a->path, "II.1");
+    assert_int_equal(a->nlead, 1);
+    assert_string_equal(a->lead[0].canonical, "Văn phòng Hội đồng nhân dân và Ủy ban nhân dân xã");
+    assert_string_equal(a->time.text, "Quý I năm 2026");
+    assert_string_equal(a->time.start, "2026-01-01");
+    assert_string_equal(a->product, "Báo cáo kết quả");
+    assert_int_equal(a->missing, 0);
+    a = tcpl_extract_activity(r.x, 1);
+    assert_string_equal(a->lead[0].canonical, "Công an xã");
+    assert_string_equal(a->time.end, "2026-03-31");
+    assert_string_equal(a->product, "Báo cáo tổng kết");
+    assert_int_equal(a->unlabelled, 2);
+    assert_int_equal(a->nsupport, 0);
+    done(&r);
+}
+
+static void rule_fields_in_table(void **state)
+{
+    (void)state;
+    result r;
+#define CELL(t) "<w:tc>" P(t) "</w:tc>"
+    run_xml(&r, HEAD P("II. NỘI DUNG") P("1. Tập huấn")
+                "<w:tbl><w:tblGrid><w:gridCol/><w:gridCol/></w:tblGrid>"
+                "<w:tr>" CELL("Đơn vị chủ trì") CELL("Công an xã") "</w:tr>"
+                "<w:tr>" CELL("Thời gian") "<w:tc>" P("Tháng 3/2026;") P("Tháng 9/2026.") "</w:tc></w:tr>"
+                "</w:tbl>");
+    const tcpl_xactivity *a = tcpl_extract_activity(r.x, 0);
+    assert_non_null(a);
+    assert_string_equal(a->lead[0].canonical, "Công an xã");
+    /* A strict label fills a whole label cell; a value may take two paragraphs. */
+    assert_string_equal(a->time.text, "Tháng 3/2026; Tháng 9/2026");
+    done(&r);
+}
+
+static void rule_section_tree_despite_slips(void **state)
+{
+    (void)state;
+    result r;
+    run_xml(&r, HEAD P("I. MỤC ĐÍCH") P("II. NỘI DUNG") P("1. Một") P("2. Hai") P("2.1. Hai một")
+                P("2.4. Hai bốn") P("2.2.3. Lạc số") P("a) Điểm a") P("đ) Điểm đ")
+                P("Hoạt động1: Làm việc") P("III. TỔ CHỨC THỰC HIỆN"));
+    /* I., II., 1., 2., 2.1., 2.4., 2.2.3., a), đ), HĐ1, III. */
+    assert_int_equal(tcpl_extract_section_count(r.x), 11);
+    const tcpl_xsection *s = tcpl_extract_section(r.x, 6);
+    assert_string_equal(s->label, "2.2.3.");
+    assert_int_equal(s->level, 4);
+    /* the slip hangs under the item before it, whatever its number says */
+    assert_string_equal(tcpl_extract_section(r.x, (size_t)s->parent)->label, "2.4.");
+    assert_string_equal(s->path, "II.2.2.3");
+    assert_string_equal(tcpl_extract_section(r.x, 7)->path, "II.2.2.3.a");
+    assert_string_equal(tcpl_extract_section(r.x, 8)->path, "II.2.2.3.đ");
+    assert_int_equal(tcpl_extract_section(r.x, 8)->parent, 6);
+    assert_string_equal(tcpl_extract_section(r.x, 9)->label, "Hoạt động1");
+    assert_int_equal(tcpl_extract_section(r.x, 10)->level, 1);
+    done(&r);
+}
+
+static void rule_blank_number_and_date(void **state)
+{
+    (void)state;
+    result r;
+    run_xml(&r, P("Số:    /KH-UBND") P("Hà Nội, ngày    tháng    năm 2026") P("KẾ HOẠCH"));
+    const tcpl_xmeta *m = tcpl_extract_meta(r.x);
+    assert_true(m->number_blank);
+    assert_string_equal(m->number, "");
+    assert_string_equal(m->symbol, "KH-UBND");
+    assert_false(m->date.complete);
+    assert_string_equal(m->date.iso, "2026");
+    assert_string_equal(m->place, "Hà Nội");
+    done(&r);
+}
+
+static void rule_remediation_requires_cause(void **state)
+{
+    (void)state;
+    result r;
+    run_xml(&r, P("KẾ HOẠCH") P("Khắc phục hạn chế sau kiểm tra") P("II. NỘI DUNG")
+                P("1. Chưa niêm yết công khai") P("- Bộ phận chủ trì: Công chức Tư pháp - Hộ tịch")
+                P("- Thời gian khắc phục: Tháng 2/2026"));
+    const tcpl_xactivity *a = tcpl_extract_activity(r.x, 0);
+    assert_non_null(a);
+    assert_true(a->missing & TCPL_FIELD_CAUSE);
+    assert_true(a->missing & TCPL_FIELD_SOLUTION);
+    assert_false(a->missing & TCPL_FIELD_TIME);
+    done(&r);
+}
+
+static void rule_recipients_and_signer(void **state)
+{
+    (void)state;
+    result r;
+    run_xml(&r, P("KẾ HOẠCH") P("I. MỤC ĐÍCH") P("Nơi nhận:") P("- Sở Tư pháp (b/c);")
+                P("- Các phòng chuyên môn,") P("các thôn, tổ dân phố;") P("- Lưu: VT.")
+                "<w:p><w:r><w:t>TM. ỦY BAN NHÂN DÂN</w:t><w:br/><w:t>KT. CHỦ TỊCH</w:t></w:r></w:p>"
+                P("PHÓ CHỦ TỊCH") P("(Đã ký)") P("Lê Văn An"));
+    assert_int_equal(tcpl_extract_recipient_count(r.x), 3);
+    assert_string_equal(tcpl_extract_recipient(r.x, 1), "Các phòng chuyên môn, các thôn, tổ dân phố");
+    assert_string_equal(tcpl_extract_recipient(r.x, 2), "Lưu: VT");
+    const tcpl_xsigner *s = tcpl_extract_signer(r.x);
+    assert_string_equal(s->capacity, "TM. ỦY BAN NHÂN DÂN");
+    assert_string_equal(s->deputy, "KT. CHỦ TỊCH");
+    assert_string_equal(s->title, "PHÓ CHỦ TỊCH");
+    assert_string_equal(s->name, "Lê Văn An");
+    done(&r);
+}
+
+static void json_has_exactly_the_schema_keys(void **state)
+{
+    (void)state;
+    result r;
+    run_file(&r, "build/samples/kh-xa-2025.docx");
+    static const char *keys[] = {"file",     "kind",      "number",     "number_blank",
+                                 "symbol",   "authority", "national_header", "place",
+                                 "date",     "title",     "citations",  "sections",
+                                 "activities", "deadlines", "recipients", "signer"};
+    assert_int_equal(json_object_size(r.json), sizeof keys / sizeof keys[0]);
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        assert_non_null(json_object_get(r.json, keys[i]));
+    json_t *a = json_array_get(json_object_get(r.json, "activities"), 0);
+    assert_int_equal(json_object_size(a), 8);
+    assert_int_equal(json_object_size(json_object_get(a, "time")), 5);
+    done(&r);
+}
+
+int main(void)
+{
+    ctx = tu_ctx();
+    tcpl_error err;
+    if (tcpl_extractor_new(&ex, ctx, &err) < 0) {
+        fprintf(stderr, "extractor: %s %s %s\n", err.id, err.file, err.detail);
+        return 1;
+    }
+    const struct CMUnitTest corpus[] = {
+        cmocka_unit_test(golden_every_rendering),
+        cmocka_unit_test(blocks_point_at_their_text),
+    };
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(sample_commune_plan),
+        cmocka_unit_test(sample_conclusion_and_remediation),
+        cmocka_unit_test(sample_old_provincial_plan),
+        cmocka_unit_test(rule_header_in_paragraphs),
+        cmocka_unit_test(rule_kind_and_title_on_one_line),
+        cmocka_unit_test(rule_field_label_forms),
+        cmocka_unit_test(rule_fields_in_table),
+        cmocka_unit_test(rule_section_tree_despite_slips),
+        cmocka_unit_test(rule_blank_number_and_date),
+        cmocka_unit_test(rule_remediation_requires_cause),
+        cmocka_unit_test(rule_recipients_and_signer),
+        cmocka_unit_test(json_has_exactly_the_schema_keys),
+    };
+    int rc = cmocka_run_group_tests_name("samples and rules", tests, NULL, NULL);
+    if (tu_corpus())
+        rc |= cmocka_run_group_tests_name("corpus", corpus, NULL, NULL);
+    else
+        fprintf(stderr, "test_extract: no corpus (set TCPL_CORPUS); corpus tests skipped\n");
+    tcpl_extractor_free(ex);
+    tcpl_ctx_free(ctx);
+    return rc;
+}
