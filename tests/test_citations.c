@@ -274,23 +274,25 @@ static void test_not_citations(void **state)
     assert_int_equal(find(s, c, 4), 0);
 }
 
+static const char *date_of(const char *s, char *buf)
+{
+    tcpl_citation c[1];
+    if (find(s, c, 1) != 1)
+        return "(none)";
+    strcpy(buf, c[0].date_invalid ? "invalid" : c[0].date);
+    return buf;
+}
+
 static void test_dates(void **state)
 {
-    char iso[11];
-    assert_int_equal(tcpl_cite_date_iso("ngày 22/7/2021", 15, iso), 0);
-    assert_string_equal(iso, "2021-07-22");
-    const char *t = "ngày 18 tháng 8 năm 2021";
-    assert_int_equal(tcpl_cite_date_iso(t, strlen(t), iso), 0);
-    assert_string_equal(iso, "2021-08-18");
-    assert_int_equal(tcpl_cite_date_iso("29/2/2024", 9, iso), 0); /* leap year */
-    assert_string_equal(iso, "2024-02-29");
-    assert_int_equal(tcpl_cite_date_iso("29/2/2023", 9, iso), -1);
-    assert_string_equal(iso, "");
-    assert_int_equal(tcpl_cite_date_iso("29/2/2100", 9, iso), -1); /* not a leap year */
-    assert_int_equal(tcpl_cite_date_iso("31/4/2024", 9, iso), -1);
-    assert_int_equal(tcpl_cite_date_iso("1/13/2024", 9, iso), -1);
-    assert_int_equal(tcpl_cite_date_iso("0/1/2024", 8, iso), -1);
-    assert_int_equal(tcpl_cite_date_iso("1/1-2024", 8, iso), -1); /* mixed separators */
+    char b[16];
+    assert_string_equal(date_of("Quyết định số 1/QĐ-UBND ngày 22/7/2021", b), "2021-07-22");
+    assert_string_equal(date_of("Quyết định số 1/QĐ-UBND ngày 18 tháng 8 năm 2021", b),
+                        "2021-08-18");
+    assert_string_equal(date_of("Quyết định số 1/QĐ-UBND ngày 29/2/2024", b), "2024-02-29");
+    assert_string_equal(date_of("Quyết định số 1/QĐ-UBND ngày 29/2/2023", b), "invalid");
+    assert_string_equal(date_of("Quyết định số 1/QĐ-UBND ngày 31/4/2024", b), "invalid");
+    assert_string_equal(date_of("Quyết định số 1/QĐ-UBND ngày 1/13/2024", b), "invalid");
     /* a citation whose printed date is not a real day keeps the text */
     const char *s = "Quyết định số 12/QĐ-UBND ngày 31/02/2024 của UBND tỉnh";
     tcpl_citation c[1];

@@ -11,6 +11,7 @@
 #include "data.h"
 #include "err.h"
 #include "re.h"
+#include "timeexpr.h"
 
 #define CITE_FILE "patterns/citations.yaml"
 
@@ -26,6 +27,7 @@ typedef struct wordlist {
 
 struct tcpl_citer {
     tcpl_arena arena;
+    tcpl_timeparser *tp;
     tcpl_re main, date, law;
     int g_kind, g_num, g_date, g_lkind, g_lname, g_lyear;
     form *forms;
@@ -139,71 +141,8 @@ static size_t skip_ws(const char *s, size_t len, size_t i)
 
 /* ---- dates ---- */
 
-static int days_in_month(int y, int m)
-{
-    static const int d[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-        return 29;
-    return d[m - 1];
-}
 
-static int read_int(const char *s, size_t len, size_t *i, int maxdigits)
-{
-    int v = 0, n = 0;
-    while (*i < len && s[*i] >= '0' && s[*i] <= '9' && n < maxdigits) {
-        v = v * 10 + (s[*i] - '0');
-        (*i)++;
-        n++;
-    }
-    return n ? v : -1;
-}
 
-/* To be replaced by timeexpr: the full time-expression parser
- * (lib/src/timeexpr.c) will own date text.  Accepts "[ngày] d/m/yyyy" (also
- * '.' or '-') and "[ngày] d tháng m năm yyyy". */
-int tcpl_cite_date_iso(const char *s, size_t len, char out[11])
-{
-    size_t i = skip_ws(s, len, 0), e;
-    out[0] = 0;
-    if ((e = match_fold(s, len, i, "ng\xC3\xA0y"))) /* ngày */
-        i = skip_ws(s, len, e);
-    int d = read_int(s, len, &i, 2), m, y;
-    i = skip_ws(s, len, i);
-    if (i < len && (s[i] == '/' || s[i] == '.' || s[i] == '-')) {
-        char sep = s[i];
-        i = skip_ws(s, len, i + 1);
-        m = read_int(s, len, &i, 2);
-        i = skip_ws(s, len, i);
-        if (i >= len || s[i] != sep)
-            return -1;
-        i = skip_ws(s, len, i + 1);
-    } else if ((e = match_fold(s, len, i, "th\xC3\xA1ng"))) { /* tháng */
-        i = skip_ws(s, len, e);
-        m = read_int(s, len, &i, 2);
-        i = skip_ws(s, len, i);
-        if (!(e = match_fold(s, len, i, "n\xC4\x83m"))) /* năm */
-            return -1;
-        i = skip_ws(s, len, e);
-    } else {
-        return -1;
-    }
-    y = read_int(s, len, &i, 4);
-    if (d < 1 || m < 1 || m > 12 || y < 1900 || y > 2199 || d > days_in_month(y, m))
-        return -1;
-    /* digit by digit: ranges are checked above, and the compiler cannot
-     * see that snprintf's output fits */
-    const int parts[3][2] = {{y, 4}, {m, 2}, {d, 2}};
-    size_t o = 0;
-    for (int p = 0; p < 3; p++) {
-        if (p)
-            out[o++] = '-';
-        for (int q = parts[p][1] - 1, v = parts[p][0]; q >= 0; q--, v /= 10)
-            out[o + (size_t)q] = (char)('0' + v % 10);
-        o += (size_t)parts[p][1];
-    }
-    out[o] = 0;
-    return 0;
-}
 
 /* ---- loading ---- */
 
@@ -336,6 +275,7 @@ int tcpl_citer_new(tcpl_citer **out, const tcpl_ctx *ctx, tcpl_error *err)
     if (!c)
         return TCPL_NOMEM(err, CITE_FILE);
     tcpl_arena_init(&c->arena);
+    TCPL_CHECK(tcpl_timeparser_new(&c->tp, ctx, err));
     TCPL_CHECK(tcpl_yaml_load(&y, ctx, CITE_FILE, err));
     TCPL_CHECK(load_kinds(c, &y, err));
     TCPL_CHECK(load_words(c, &y, "issuer_stop", &c->stop, err));
@@ -397,6 +337,7 @@ void tcpl_citer_free(tcpl_citer *c)
     tcpl_re_free(&c->main);
     tcpl_re_free(&c->date);
     tcpl_re_free(&c->law);
+    tcpl_timeparser_free(c->tp);
     free(c->forms);
     tcpl_arena_free(&c->arena);
     free(c);
@@ -484,10 +425,16 @@ static void copy_number(tcpl_citation *ct, const char *s)
     ct->number[n] = 0;
 }
 
-static void set_date(tcpl_citation *ct, const char *s)
+/* The date text through the shared date parser (timeexpr.c). */
+static void set_date(const tcpl_citer *c, tcpl_citation *ct, const char *s)
 {
-    if (ct->date_end > ct->date_start &&
-        tcpl_cite_date_iso(s + ct->date_start, ct->date_end - ct->date_start, ct->date) < 0)
+    if (ct->date_end <= ct->date_start)
+        return;
+    tcpl_date d;
+    if (tcpl_date_from_text(c->tp, s + ct->date_start, ct->date_end - ct->date_start, &d) > 0 &&
+        d.complete && !d.invalid)
+        memcpy(ct->date, d.iso, sizeof ct->date);
+    else
         ct->date_invalid = 1;
 }
 
@@ -522,7 +469,7 @@ static int numbered(const tcpl_citer *c, tcpl_match *m, tcpl_match *dm, const ch
         ct->date_start = da;
         ct->date_end = db;
         end = db;
-        set_date(ct, s);
+        set_date(c, ct, s);
     }
     find_issuer(c, s, len, end, &ct->issuer_start, &ct->issuer_end);
     if (ct->issuer_end > ct->issuer_start)

@@ -60,8 +60,4 @@ int tcpl_citations_find(const tcpl_citer *c, const char *s, size_t len, tcpl_cit
  * 0, TCPL_ERR_NOMEM, or TCPL_ERR_LIMIT past TCPL_CITATIONS_MERGE_MAX. */
 int tcpl_citations_merge(tcpl_citation *v, size_t n, size_t *out_n);
 
-/* Date text ("ngày 22/7/2021", "ngày 18 tháng 8 năm 2021", "31/01/2024") to
- * ISO "yyyy-mm-dd" in out.  0, or -1 when it is not a real day. */
-int tcpl_cite_date_iso(const char *s, size_t len, char out[11]);
-
 #endif
