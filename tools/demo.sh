@@ -1,12 +1,19 @@
 #!/bin/sh
-# make demo: the main job on samples/.
+# make demo: the main job on the project's samples — read each document,
+# extract its structure, and write a report.
 set -e
 bin=${1:-build/tcpl}
-mkdir -p build/demo
-for f in build/samples/*.docx; do
-  [ -e "$f" ] || continue
-  out=build/demo/$(basename "$f" .docx).txt
-  "$bin" text "$f" -o "$out"
-  echo "  $f -> $out"
+out=build/demo
+mkdir -p $out
+set -- build/samples/*.docx
+[ -e "$1" ] || { echo "demo: no samples built (make samples)"; exit 1; }
+for f in "$@"; do
+  "$bin" text "$f" -o "$out/$(basename "$f" .docx).txt"
 done
-echo "Kết quả / output: build/demo/"
+"$bin" extract "$@" -o $out/report.txt
+"$bin" extract --json "$@" -o $out/report.jsonl
+echo
+echo "Đã xử lý $# văn bản mẫu trong samples/."
+echo "  Báo cáo trích xuất:  $out/report.txt   (JSON: $out/report.jsonl)"
+echo "  Nội dung từng văn bản: $out/*.txt"
+echo "Processed $# sample documents; report: $out/report.txt"
