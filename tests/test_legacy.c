@@ -499,7 +499,7 @@ static char *docx_text(const tcpl_ctx *ctx, const char *path, int *legacy_runs)
                 int ty = tcpl_xml_type(&x);
                 if (ty == XML_READER_TYPE_TEXT || ty == XML_READER_TYPE_SIGNIFICANT_WHITESPACE ||
                     ty == XML_READER_TYPE_WHITESPACE)
-                    tcpl_buf_puts(&t, (const char *)xmlTextReaderConstValue(x.r));
+                    tcpl_buf_puts(&t, tcpl_xml_value(&x));
             }
             assert_int_equal(r, 1);
             tcpl_legacy_kind k = tcpl_legacy_font_kind(lg, font);

@@ -386,7 +386,7 @@ static size_t walk(const char *docx, para *out, size_t max)
         } else if (tcpl_xml_is_end(&x, TCPL_NS_W, "t")) {
             in_t = 0;
         } else if (in_t && (t == XML_READER_TYPE_TEXT || t == XML_READER_TYPE_SIGNIFICANT_WHITESPACE)) {
-            const char *v = (const char *)xmlTextReaderConstValue(x.r);
+            const char *v = tcpl_xml_value(&x);
             strncat(p->text, v, sizeof p->text - strlen(p->text) - 1);
         } else if (tcpl_xml_is_end(&x, TCPL_NS_W, "p") && tcpl_xml_depth(&x) == pdepth) {
             const tcpl_style *s =

@@ -89,9 +89,9 @@ static int run(const unsigned char *data, size_t len, enum stage *at, tcpl_error
         }
         /* No entity may ever be expanded into text. */
         if (tcpl_xml_type(&x) == XML_READER_TYPE_TEXT) {
-            const xmlChar *v = xmlTextReaderConstValue(x.r);
-            assert_null(strstr((const char *)v, "root:"));
-            assert_null(strstr((const char *)v, "lollol"));
+            const char *v = tcpl_xml_value(&x);
+            assert_null(strstr(v, "root:"));
+            assert_null(strstr(v, "lollol"));
         }
     }
 out:
@@ -119,8 +119,9 @@ static void check_kind(size_t i)
         assert_string_equal(err.id, EXPECT[i].id);
     assert_int_equal(at, EXPECT[i].stage);
     assert_string_equal(err.file, NAME);
+    /* The part, and for malformed XML the line in it ("word/document.xml:2"). */
     if (at != AT_OPEN)
-        assert_string_equal(err.where, "word/document.xml");
+        assert_int_equal(strncmp(err.where, "word/document.xml", 17), 0);
     switch (k) {
     case HOSTILE_BOMB:
         /* refused from the declared size, before inflating anything */

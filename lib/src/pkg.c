@@ -571,12 +571,8 @@ static int rels_name(tcpl_buf *b, const char *part)
 
 static char *attr_dup(tcpl_arena *a, const tcpl_xml *x, const char *name)
 {
-    xmlChar *v = xmlTextReaderGetAttribute(x->r, (const xmlChar *)name);
-    if (!v)
-        return NULL;
-    char *s = tcpl_arena_strdup(a, (const char *)v);
-    xmlFree(v);
-    return s;
+    const char *v = tcpl_xml_attr(x, NULL, name);
+    return v ? tcpl_arena_strdup(a, v) : NULL;
 }
 
 static int parse_rels(tcpl_pkg *pkg, const char *part, const char *rpart, const char *xml,

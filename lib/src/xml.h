@@ -16,22 +16,60 @@
 #define TCPL_NS_MC "http://schemas.openxmlformats.org/markup-compatibility/2006"
 #define TCPL_NS_R "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
-/* A streaming reader over one part, with network, DTD loading and entity
- * expansion off.  file and part are kept for error messages. */
+/* Node types, as libxml2's reader numbers them. */
+enum {
+    TCPL_XML_ELEMENT = XML_READER_TYPE_ELEMENT,
+    TCPL_XML_TEXT = XML_READER_TYPE_TEXT,
+    TCPL_XML_END = XML_READER_TYPE_END_ELEMENT
+};
+
+typedef struct tcpl_xml_attrib {
+    const char *local; /* interned by the parser */
+    const char *ns;    /* interned, or NULL */
+    const char *value; /* NUL-terminated copy */
+} tcpl_xml_attrib;
+
+typedef struct tcpl_xml_event {
+    unsigned char type;  /* TCPL_XML_ELEMENT / TEXT / END */
+    unsigned char empty; /* an element with no children: no END follows */
+    int depth;
+    int line;
+    const char *local; /* element: interned local name */
+    const char *ns;    /* element: interned namespace URI, or "" */
+    const char *text;  /* text: NUL-terminated copy */
+    tcpl_xml_attrib *attrs;
+    int nattrs;
+} tcpl_xml_event;
+
+/* One part, parsed at open with libxml2's SAX2 parser (network, DTD
+ * loading and entity expansion off; a DOCTYPE, an entity declaration or
+ * nesting beyond the depth limit stops it) into a compact list of events
+ * that the pull functions below walk.  SAX skips the tree the streaming
+ * reader would build for every node: it reads DOCX parts about twice as
+ * fast.  file and part are kept for error messages. */
 typedef struct tcpl_xml {
-    xmlTextReaderPtr r;
     const char *file;
     const char *part;
     int depth_limit;
     char problem[200]; /* first parser message */
+    void *ctxt;        /* the parser context: owns the interned names */
+    tcpl_xml_event *ev;
+    size_t nev, cap, pos; /* pos: 1 + index of the current event; 0 before the first */
+    void *arena;          /* tcpl_arena for texts and attributes */
+    int depth;            /* while parsing */
+    int fail;             /* while parsing: 1 dtd, 2 depth, 3 memory */
+    size_t open[TCPL_MAX_XML_DEPTH + 1]; /* while parsing: start event of each open element */
+    size_t text_ev;       /* while parsing: 1 + the text event being filled, 0 if none */
+    void *text;           /* while parsing: tcpl_buf collecting that text */
+    const char *ns_w;     /* the interned WordprocessingML URI, once seen */
 } tcpl_xml;
 
 int tcpl_xml_open(tcpl_xml *x, const char *data, size_t len, const char *file, const char *part,
                   tcpl_error *err);
 void tcpl_xml_close(tcpl_xml *x);
 
-/* Advances to the next node.  1: a node, 0: end of document, <0: error (a
- * DOCTYPE, too deep, or malformed XML; err filled with the line). */
+/* Advances to the next node.  1: a node, 0: end of document.  (Errors —
+ * a DOCTYPE, too deep, malformed XML — are reported by tcpl_xml_open.) */
 int tcpl_xml_next(tcpl_xml *x, tcpl_error *err);
 
 /* Node helpers on the current node. */
@@ -43,8 +81,12 @@ int tcpl_xml_depth(const tcpl_xml *x);
 int tcpl_xml_empty(const tcpl_xml *x);  /* <x/> */
 const char *tcpl_xml_local(const tcpl_xml *x);
 const char *tcpl_xml_ns(const tcpl_xml *x);
-/* Attribute w:name (WordprocessingML namespace) or plain name; NULL if absent.
- * The result must be xmlFree()d: use tcpl_xml_attr_copy for a bounded copy. */
+/* Attribute name in namespace ns (NULL: no namespace) of the current
+ * element; borrowed until tcpl_xml_close, NULL if absent. */
+const char *tcpl_xml_attr(const tcpl_xml *x, const char *ns, const char *name);
+/* The text of the current text node ("" otherwise); borrowed. */
+const char *tcpl_xml_value(const tcpl_xml *x);
+/* A bounded copy of an attribute: */
 int tcpl_xml_attr_copy(const tcpl_xml *x, const char *ns, const char *name, char *buf,
                        size_t size); /* 1 found, 0 absent */
 /* w:val of the current element as a toggle: absent/"1"/"true"/"on" -> 1, "0"/"false"/"off" -> 0. */
