@@ -55,6 +55,7 @@ struct tcpl_extractor {
     label_def *labels; /* by capture group number of fields_at */
     int nlabels;
     unsigned required_plan, required_remediation;
+    const char *activity_prefix; /* "HĐ" */
 };
 
 const char *tcpl_field_name(unsigned bit)
@@ -241,6 +242,14 @@ int tcpl_extractor_new(tcpl_extractor **out, const tcpl_ctx *ctx, tcpl_error *er
     TCPL_CHECK(compile(ex, &y, "signer_title", &ex->signer_title, 0, err));
     TCPL_CHECK(compile(ex, &y, "signer_skip", &ex->signer_skip, 0, err));
     TCPL_CHECK(build_fields(ex, &y, err));
+    {
+        const char *pre = tcpl_yaml_str(tcpl_yaml_get(&y, tcpl_yaml_root(&y), "activity_path_prefix"));
+        ex->activity_prefix = tcpl_arena_strdup(&ex->arena, pre ? pre : "");
+        if (!ex->activity_prefix) {
+            rc = TCPL_NOMEM(err, STRUCT_FILE);
+            goto out;
+        }
+    }
     TCPL_CHECK(field_set(&y, "required_plan", &ex->required_plan, err));
     TCPL_CHECK(field_set(&y, "required_remediation", &ex->required_remediation, err));
 out:
@@ -830,7 +839,8 @@ static int read_body(job *j, size_t from, size_t to)
                 const char *num = lab + strlen(lab);
                 while (num > lab && num[-1] >= '0' && num[-1] <= '9')
                     num--;
-                tcpl_buf_printf(&path, "%s.HĐ%s", x->sections[parent].path, num);
+                tcpl_buf_printf(&path, "%s.%s%s", x->sections[parent].path, ex->activity_prefix,
+                                num);
             } else {
                 tcpl_buf_printf(&path, "%s.%s", x->sections[parent].path, lab);
             }
