@@ -120,9 +120,15 @@ int main(int argc, char **argv)
     tcpl_error err;
     tcpl_error_clear(&err);
     if (tcpl_ctx_new(&c.ctx, &o, &err) < 0) {
+        /* The data given was unusable: say so with the built-in messages. */
+        tcpl_ctx_options builtin = {o.lang, ""};
+        tcpl_ctx *fallback = NULL;
+        tcpl_error e2;
+        tcpl_ctx_new(&fallback, &builtin, &e2);
         char msg[1024];
-        tcpl_error_format(NULL, &err, msg, sizeof msg);
+        tcpl_error_format(fallback, &err, msg, sizeof msg);
         fprintf(stderr, "tcpl: %s\n", msg);
+        tcpl_ctx_free(fallback);
         return cli_exit_code(err.code);
     }
     int rc;

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <yaml.h>
 
 #include <libxml/parser.h>
@@ -192,6 +193,11 @@ int tcpl_ctx_new(tcpl_ctx **out, const tcpl_ctx_options *opts, tcpl_error *err)
         strcpy(ctx->lang, "vi");
     const char *dir = opts && opts->data_dir ? opts->data_dir : getenv("TCPL_DATA");
     if (dir && *dir) {
+        struct stat st;
+        if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+            rc = tcpl_err(err, TCPL_ERR_DATA, "err.data_dir", dir, NULL, NULL);
+            goto out;
+        }
         ctx->data_dir = strdup(dir);
         if (!ctx->data_dir) {
             rc = TCPL_NOMEM(err, NULL);
