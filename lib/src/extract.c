@@ -31,6 +31,9 @@
 #define TCPL_MAX_DEADLINES_PER_LINE 16
 /* Lines searched for the signature block at the end. */
 #define TCPL_SIGNER_LINES 40
+/* A signature line is a few words; longer lines are not searched for
+ * roles (the search tries every word start). */
+#define TCPL_SIGNER_LINE_MAX 300
 
 enum { NFIELDS = 6 };
 static const char *const field_names[NFIELDS] = {"lead",    "support", "time",
@@ -1144,6 +1147,8 @@ static int add_recipient(job *j, tcpl_buf *b, size_t *cap)
  * converter joined the lines): the split point where the rest is a title. */
 static size_t title_split(job *j, const char *s, size_t n)
 {
+    if (n > TCPL_SIGNER_LINE_MAX)
+        return 0;
     /* The role keeps at least one word after its marker ("KT. CHỦ TỊCH"). */
     const char *sp = memchr(s, ' ', n);
     if (!sp)
@@ -1159,6 +1164,8 @@ static size_t title_split(job *j, const char *s, size_t n)
 static size_t signer_start_in(job *j, const char *s, size_t n)
 {
     const tcpl_extractor *ex = j->ex;
+    if (n > TCPL_SIGNER_LINE_MAX)
+        return 0;
     for (size_t i = 2; i < n; i++) {
         if (s[i - 1] != ' ' || s[i - 2] != '.')
             continue;
