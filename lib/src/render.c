@@ -2,6 +2,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "buf.h"
 #include "err.h"
@@ -168,6 +169,33 @@ static const char *part_names[] = {"body", "footnotes", "endnotes", "header", "f
 static const char *align_names[] = {"start", "center", "end", "justify", "distribute"};
 static const char *vmerge_names[] = {"none", "restart", "continue"};
 
+/* A JSON string from bytes that may not be UTF-8 (a file name on Linux can
+ * be any bytes): bad sequences become U+FFFD instead of failing the dump. */
+static json_t *lossy_string(const char *s)
+{
+    json_t *j = json_string(s);
+    if (j)
+        return j;
+    tcpl_buf b;
+    tcpl_buf_init(&b);
+    size_t n = strlen(s), i = 0;
+    while (i < n) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+                                              (utf8proc_ssize_t)(n - i), &cp);
+        if (k <= 0) {
+            tcpl_buf_put_utf8(&b, 0xFFFD);
+            i++;
+        } else {
+            tcpl_buf_put(&b, s + i, (size_t)k);
+            i += (size_t)k;
+        }
+    }
+    j = tcpl_buf_ok(&b) ? json_stringn(b.data ? b.data : "", b.len) : NULL;
+    tcpl_buf_free(&b);
+    return j;
+}
+
 static int set(json_t *o, const char *k, json_t *v)
 {
     return v ? json_object_set_new(o, k, v) : -1;
@@ -279,7 +307,7 @@ int tcpl_doc_json(const tcpl_doc *doc, int pretty, char **out, size_t *len, tcpl
     json_t *sections = json_array();
     int bad = !root || !blocks || !sections;
     if (!bad) {
-        bad |= set(root, "file", json_string(tcpl_doc_path(doc)));
+        bad |= set(root, "file", lossy_string(tcpl_doc_path(doc)));
         bad |= json_object_set(root, "blocks", blocks);
         bad |= json_object_set(root, "sections", sections);
     }
