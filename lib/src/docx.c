@@ -525,10 +525,12 @@ static int parse_run(reader *rd, pctx *pc)
                 !utf8proc_codepoint_valid((utf8proc_int32_t)cp))
                 cp = 0;
             /* Symbol-font code points live in U+F000-F0FF; their low byte is
-             * the character in that font. Map the usual bullets. */
-            if (cp >= 0xF000 && cp <= 0xF0FF)
-                cp -= 0xF000;
-            if (cp == 0xB7 || cp == 0xA7 || cp == 0xD8 || cp == 0x6C || cp == 0x6E)
+             * the character in that font (Symbol, Wingdings), not Latin-1.
+             * The usual bullets become U+2022; other symbols keep their
+             * private-use code point rather than turn into a wrong letter
+             * (Symbol F0E0 is a lozenge, not "à"). */
+            unsigned long low = cp >= 0xF000 && cp <= 0xF0FF ? cp - 0xF000 : cp;
+            if (low == 0xB7 || low == 0xA7 || low == 0xD8 || low == 0x6C || low == 0x6E)
                 cp = 0x2022;
             if (cp && showing(rd)) {
                 tcpl_buf_reset(&rd->tmp);
