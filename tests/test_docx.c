@@ -237,6 +237,27 @@ static void test_field_unbalanced(void **state)
     body_is(P(FLD("end") R("Kế") FLD("separate") R(" hoạch")), "Kế hoạch\n");
 }
 
+/* Past TCPL_MAX_FIELDS (32) nested fields the deeper ones are hidden as
+ * instruction; every end is still counted, so the text after shows. */
+static void test_field_nesting_limit(void **state)
+{
+    (void)state;
+    char *body = malloc(64 * 1024);
+    assert_non_null(body);
+    strcpy(body, "<w:p>");
+    for (int i = 0; i < 40; i++)
+        strcat(body, FLD("begin") INSTR("IF") FLD("separate") R("x"));
+    for (int i = 0; i < 40; i++)
+        strcat(body, FLD("end"));
+    strcat(body, R("sau") "</w:p>");
+    tcpl_doc *doc = read1(body);
+    /* 32 results shown ("x" each), the 8 deeper ones hidden */
+    assert_int_equal(para(doc, 0)->text_len, 32 + 3);
+    assert_string_equal(para(doc, 0)->text + 32, "sau");
+    tcpl_doc_free(doc);
+    free(body);
+}
+
 static void test_fld_simple(void **state)
 {
     (void)state;
@@ -1101,6 +1122,7 @@ int main(void)
         cmocka_unit_test(test_field_no_separate),
         cmocka_unit_test(test_field_spanning),
         cmocka_unit_test(test_field_unbalanced),
+        cmocka_unit_test(test_field_nesting_limit),
         cmocka_unit_test(test_fld_simple),
         cmocka_unit_test(test_tracked_ins_del),
         cmocka_unit_test(test_tracked_move),
