@@ -548,6 +548,35 @@ static void test_notes(void **state)
     tcpl_doc_free(doc);
 }
 
+/* Text boxes below a note or inside another text box, and an empty note:
+ * the text showed neither box (only direct children were printed) and the
+ * empty note left "[2] " without its line end. */
+static void test_text_nested_boxes_and_empty_note(void **state)
+{
+    (void)state;
+    static const char fn[] =
+        "<w:footnotes " ALL_NS "><w:footnote w:id=\"1\">" P(R("Ghi chú") "<w:r>" SHAPE(
+            "Hộp trong chú thích") "</w:r>") "</w:footnote><w:footnote w:id=\"2\"/>"
+        "<w:footnote w:id=\"3\">" P(R("Ba")) "</w:footnote></w:footnotes>";
+    tu_part parts[] = {
+        {"word/document.xml",
+         DOC(P(R("Neo") "<w:r><mc:AlternateContent><mc:Choice Requires=\"wps\"><w:drawing>"
+                        "<wps:txbx><w:txbxContent>" P(R("Ngoài") "<w:r>" SHAPE("Trong") "</w:r>")
+                        "</w:txbxContent></wps:txbx></w:drawing></mc:Choice>"
+                        "</mc:AlternateContent></w:r>")),
+         0},
+        {"word/footnotes.xml", fn, 0},
+    };
+    tcpl_doc *doc = NULL;
+    tcpl_error err;
+    assert_int_equal(read_parts(parts, 2, &doc, &err), 0);
+    char *s = text_of(doc, TCPL_TEXT_BODY | TCPL_TEXT_NOTES);
+    assert_string_equal(s, "Neo\nNgoài\nTrong\n\n[1] Ghi chú\n    Hộp trong chú thích\n[2] \n"
+                           "[3] Ba\n");
+    free(s);
+    tcpl_doc_free(doc);
+}
+
 static const char DOC_RELS_HDR[] =
     "<?xml version=\"1.0\"?><Relationships "
     "xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
@@ -1138,6 +1167,7 @@ int main(void)
         cmocka_unit_test(test_textbox_nested_alternate),
         cmocka_unit_test(test_alternate_fallback_only),
         cmocka_unit_test(test_notes),
+        cmocka_unit_test(test_text_nested_boxes_and_empty_note),
         cmocka_unit_test(test_headers_footers),
         cmocka_unit_test(test_table_spans_merges),
         cmocka_unit_test(test_table_nested),

@@ -102,22 +102,30 @@ static void put_part(tcpl_buf *b, const tcpl_doc *doc, tcpl_part_kind part)
             break;
         case TCPL_BLOCK_TEXTBOX:
         case TCPL_BLOCK_NOTE: {
+            /* Everything below in reading order: paragraphs at any depth
+             * (a text box inside a note or a text box follows its anchor),
+             * each table as a whole. */
             size_t end = subtree_end(doc, i);
             int first = 1;
             if (blk->kind == TCPL_BLOCK_NOTE)
                 tcpl_buf_printf(b, "[%d] ", ++note_no);
             for (size_t j = i + 1; j < end; j++) {
                 const tcpl_block *p = tcpl_doc_block(doc, j);
-                if (p->kind == TCPL_BLOCK_PARAGRAPH && p->depth == blk->depth + 1) {
+                if (p->kind != TCPL_BLOCK_PARAGRAPH && p->kind != TCPL_BLOCK_TABLE)
+                    continue;
+                if (p->kind == TCPL_BLOCK_TABLE) {
+                    put_table(b, doc, j);
+                    j = subtree_end(doc, j) - 1;
+                } else {
                     if (blk->kind == TCPL_BLOCK_NOTE && !first)
                         tcpl_buf_puts(b, "    ");
                     put_para(b, p, 0);
                     tcpl_buf_putc(b, '\n');
-                    first = 0;
-                } else if (p->kind == TCPL_BLOCK_TABLE && p->depth == blk->depth + 1) {
-                    put_table(b, doc, j);
                 }
+                first = 0;
             }
+            if (first && blk->kind == TCPL_BLOCK_NOTE)
+                tcpl_buf_putc(b, '\n'); /* an empty note still ends its line */
             break;
         }
         default:
