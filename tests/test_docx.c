@@ -675,6 +675,26 @@ static void test_table_spans_merges(void **state)
     tcpl_doc_free(doc);
 }
 
+/* w:gridBefore shifts a row's cells: their col is the grid column. */
+static void test_table_grid_before(void **state)
+{
+    (void)state;
+    tcpl_doc *doc = read1("<w:tbl><w:tblGrid><w:gridCol/><w:gridCol/><w:gridCol/>"
+                          "<w:tblGridChange w:id=\"9\"><w:tblGrid><w:gridCol/><w:gridCol/>"
+                          "</w:tblGrid></w:tblGridChange></w:tblGrid>"
+                          "<w:tr>" TC("", P(R("a"))) TC("", P(R("b"))) TC("", P(R("c"))) "</w:tr>"
+                          "<w:tr><w:trPr><w:gridBefore w:val=\"2\"/><w:wBefore w:w=\"100\"/>"
+                          "</w:trPr>" TC("", P(R("z"))) "</w:tr></w:tbl>");
+    const tcpl_block *t = tcpl_doc_block(doc, 0);
+    assert_int_equal(t->cols, 3); /* the old grid inside tblGridChange is not counted */
+    /* 0 tbl, 1 tr, 2-7 cells and paragraphs, 8 tr, 9 tc, 10 p */
+    assert_int_equal(tcpl_doc_block(doc, 9)->kind, TCPL_BLOCK_CELL);
+    assert_int_equal(tcpl_doc_block(doc, 9)->col, 2);
+    assert_int_equal(tcpl_doc_block(doc, 10)->col, 2);
+    assert_string_equal(tcpl_doc_block(doc, 10)->text, "z");
+    tcpl_doc_free(doc);
+}
+
 static void test_table_nested(void **state)
 {
     (void)state;
@@ -1170,6 +1190,7 @@ int main(void)
         cmocka_unit_test(test_text_nested_boxes_and_empty_note),
         cmocka_unit_test(test_headers_footers),
         cmocka_unit_test(test_table_spans_merges),
+        cmocka_unit_test(test_table_grid_before),
         cmocka_unit_test(test_table_nested),
         cmocka_unit_test(test_table_deep_nesting),
         cmocka_unit_test(test_style_resolution),

@@ -881,6 +881,19 @@ static int parse_row(reader *rd, int table_idx, int row)
                 continue;
             if (tcpl_xml_is_w(x, "tc")) {
                 TCPL_CHECK(parse_cell(rd, idx, &col));
+            } else if (tcpl_xml_is_w(x, "trPr") && !tcpl_xml_empty(x)) {
+                /* w:gridBefore: the row's first cell starts that many grid
+                 * columns in (Word writes it for ragged tables). */
+                int pd = tcpl_xml_depth(x), r;
+                while ((r = tcpl_xml_next_child(x, pd, rd->err)) > 0)
+                    if (tcpl_xml_is_w(x, "gridBefore") && col == 0) {
+                        long before = tcpl_xml_attr_int(x, "val", 0);
+                        col = before > 0 && before < 1000 ? (int)before : 0;
+                    }
+                if (r < 0) {
+                    rc = r;
+                    goto out;
+                }
             } else if (tcpl_xml_is_w(x, "sdt") || tcpl_xml_is_w(x, "customXml") ||
                        tcpl_xml_is_w(x, "sdtContent") || tcpl_xml_is_w(x, "ins")) {
                 continue; /* transparent wrappers around cells: descend */
