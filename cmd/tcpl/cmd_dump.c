@@ -10,6 +10,20 @@ static const char *kind_name(tcpl_block_kind k)
     return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "?";
 }
 
+/* At most OUTLINE_TEXT bytes of a paragraph, cut between letters (never
+ * inside a UTF-8 sequence), line breaks shown as spaces: one line a block. */
+#define OUTLINE_TEXT 100
+static void put_short(FILE *f, const char *s, size_t n)
+{
+    if (n > OUTLINE_TEXT) {
+        n = OUTLINE_TEXT;
+        while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+            n--;
+    }
+    for (size_t i = 0; i < n; i++)
+        fputc(s[i] == '\n' || s[i] == '\r' ? ' ' : s[i], f);
+}
+
 /* One line per block, indented by depth: index, kind, style, label, text. */
 static int outline(cli *c, const tcpl_doc *doc, const char *out)
 {
@@ -26,8 +40,9 @@ static int outline(cli *c, const tcpl_doc *doc, const char *out)
         if (b->kind == TCPL_BLOCK_PARAGRAPH) {
             if (b->style_id[0])
                 fprintf(mem, " {%s}", b->style_id);
-            fprintf(mem, " %s%s%.*s\n", b->label, b->label[0] ? " " : "",
-                    (int)(b->text_len > 100 ? 100 : b->text_len), b->text);
+            fprintf(mem, " %s%s", b->label, b->label[0] ? " " : "");
+            put_short(mem, b->text, b->text_len);
+            fputc('\n', mem);
         } else if (b->kind == TCPL_BLOCK_TABLE) {
             fprintf(mem, " %dx%d\n", b->rows, b->cols);
         } else {

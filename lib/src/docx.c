@@ -71,12 +71,51 @@ typedef struct reader {
     int nfields;
     int fields_overflow; /* nesting beyond the limit: treated as instruction */
 
-    int inserted; /* inside w:ins / w:moveTo */
-    para carry;   /* content of a paragraph whose mark was deleted */
+    /* Strings from styles.xml live in the styles' arena, freed when the read
+     * ends: the ones blocks and runs keep are copied into the document's,
+     * once each (a document uses a handful of fonts and styles). */
+    const char **interned;
+    size_t ninterned, capinterned;
+
+    int inserted;      /* inside w:ins / w:moveTo */
+    int simple_fields; /* inside w:fldSimple: its runs are a field result */
+    /* A paragraph whose mark was deleted joins the next paragraph of the
+     * same container; without one (end of the container, or a table next)
+     * it is written as it is, with its own properties. */
+    para carry;
+    int carry_pending;
+    tcpl_ppr carry_ppr;
+    const tcpl_style *carry_st;
     tcpl_buf tmp; /* scratch for run text */
 } reader;
 
 static int fail_nomem(reader *rd) { return TCPL_NOMEM(rd->err, rd->file); }
+
+/* Interned strings: past this many distinct ones, copy without looking. */
+#define TCPL_MAX_INTERNED 256
+
+/* s as a string owned by the document ("" for NULL); NULL when out of memory. */
+static const char *doc_str(reader *rd, const char *s)
+{
+    if (!s || !*s)
+        return "";
+    for (size_t i = 0; i < rd->ninterned; i++)
+        if (!strcmp(rd->interned[i], s))
+            return rd->interned[i];
+    char *copy = tcpl_arena_strdup(&rd->doc->arena, s);
+    if (!copy || rd->ninterned >= TCPL_MAX_INTERNED)
+        return copy;
+    if (rd->ninterned == rd->capinterned) {
+        size_t cap = rd->capinterned ? rd->capinterned * 2 : 16;
+        const char **v = realloc(rd->interned, cap * sizeof *v);
+        if (!v)
+            return copy;
+        rd->interned = v;
+        rd->capinterned = cap;
+    }
+    rd->interned[rd->ninterned++] = copy;
+    return copy;
+}
 
 /* ---- blocks ---------------------------------------------------------- */
 
@@ -238,6 +277,16 @@ typedef struct runfmt {
     tcpl_legacy_kind legacy;
 } runfmt;
 
+/* Flags that come from where the run is, not from its properties. */
+static unsigned context_flags(const reader *rd, unsigned flags)
+{
+    if (rd->inserted)
+        flags |= TCPL_RUN_INSERTED;
+    if (rd->nfields > 0 || rd->simple_fields > 0)
+        flags |= TCPL_RUN_FIELD;
+    return flags;
+}
+
 /* Adds a piece of run text: legacy conversion, then NFC. */
 static int add_text(reader *rd, para *p, const runfmt *f, const char *s, size_t n)
 {
@@ -251,11 +300,14 @@ static int add_text(reader *rd, para *p, const runfmt *f, const char *s, size_t 
     } else if ((rc = nfc_into(rd, s, n, &rd->tmp)) < 0) {
         return rc;
     }
-    if (rd->inserted)
-        flags |= TCPL_RUN_INSERTED;
-    if (rd->nfields > 0)
-        flags |= TCPL_RUN_FIELD;
-    return para_add(rd, p, rd->tmp.data ? rd->tmp.data : "", rd->tmp.len, flags, f->font, f->size);
+    return para_add(rd, p, rd->tmp.data ? rd->tmp.data : "", rd->tmp.len, context_flags(rd, flags),
+                    f->font, f->size);
+}
+
+/* Adds a tab, break, hyphen or symbol: no conversion, same flags as text. */
+static int add_char(reader *rd, para *p, const runfmt *f, const char *s, size_t n)
+{
+    return para_add(rd, p, s, n, context_flags(rd, f->flags), f->font, f->size);
 }
 
 /* Text is shown unless we are inside a field's instruction part. */
@@ -351,7 +403,12 @@ static int parse_graphic(reader *rd)
             return 0;
         if (tcpl_xml_type(x) != XML_READER_TYPE_ELEMENT)
             continue;
-        if (tcpl_xml_is(x, TCPL_NS_MC, "Choice") || tcpl_xml_is(x, TCPL_NS_MC, "Fallback")) {
+        if (tcpl_xml_is(x, TCPL_NS_MC, "AlternateContent")) {
+            /* Nested (a group of shapes): its own Choice is read; the
+             * recursion is bounded by TCPL_MAX_XML_DEPTH. */
+            if ((rc = parse_graphic(rd)) < 0)
+                return rc;
+        } else if (tcpl_xml_is(x, TCPL_NS_MC, "Choice") || tcpl_xml_is(x, TCPL_NS_MC, "Fallback")) {
             if (took_choice) {
                 if ((rc = tcpl_xml_skip(x, rd->err)) < 0)
                     return rc;
@@ -460,7 +517,7 @@ static int parse_run(reader *rd, pctx *pc)
                 }
             }
         } else if (!strcmp(ln, "tab") || !strcmp(ln, "ptab")) {
-            if (showing(rd) && (rc = para_add(rd, pc->p, "\t", 1, f.flags, f.font, f.size)) < 0)
+            if (showing(rd) && (rc = add_char(rd, pc->p, &f, "\t", 1)) < 0)
                 return rc;
             if ((rc = tcpl_xml_skip(x, rd->err)) < 0)
                 return rc;
@@ -469,32 +526,39 @@ static int parse_run(reader *rd, pctx *pc)
             tcpl_xml_attr_copy(x, TCPL_NS_W, "type", bt, sizeof bt);
             /* Page and column breaks are layout, not text. */
             if (showing(rd) && strcmp(bt, "page") && strcmp(bt, "column") &&
-                (rc = para_add(rd, pc->p, "\n", 1, f.flags, f.font, f.size)) < 0)
+                (rc = add_char(rd, pc->p, &f, "\n", 1)) < 0)
                 return rc;
             if ((rc = tcpl_xml_skip(x, rd->err)) < 0)
                 return rc;
         } else if (!strcmp(ln, "noBreakHyphen")) {
-            if (showing(rd) && (rc = para_add(rd, pc->p, "-", 1, f.flags, f.font, f.size)) < 0)
+            if (showing(rd) && (rc = add_char(rd, pc->p, &f, "-", 1)) < 0)
                 return rc;
             if ((rc = tcpl_xml_skip(x, rd->err)) < 0)
                 return rc;
         } else if (!strcmp(ln, "sym")) {
             char hex[16];
             tcpl_xml_attr_copy(x, TCPL_NS_W, "char", hex, sizeof hex);
-            unsigned long cp = strtoul(hex, NULL, 16);
+            char *end = NULL;
+            unsigned long cp = strtoul(hex, &end, 16);
+            /* Not hex, a control, a surrogate or beyond Unicode: nothing
+             * (it would be invalid UTF-8 in the text). */
+            if (!hex[0] || *end || cp < 0x20 || cp > 0x10FFFF ||
+                !utf8proc_codepoint_valid((utf8proc_int32_t)cp))
+                cp = 0;
             /* Symbol-font code points live in U+F000-F0FF; their low byte is
-             * the character in that font. Map the usual bullets. */
-            if (cp >= 0xF000 && cp <= 0xF0FF)
-                cp -= 0xF000;
-            if (cp == 0xB7 || cp == 0xA7 || cp == 0xD8 || cp == 0x6C || cp == 0x6E)
+             * the character in that font (Symbol, Wingdings), not Latin-1.
+             * The usual bullets become U+2022; other symbols keep their
+             * private-use code point rather than turn into a wrong letter
+             * (Symbol F0E0 is a lozenge, not "à"). */
+            unsigned long low = cp >= 0xF000 && cp <= 0xF0FF ? cp - 0xF000 : cp;
+            if (low == 0xB7 || low == 0xA7 || low == 0xD8 || low == 0x6C || low == 0x6E)
                 cp = 0x2022;
             if (cp && showing(rd)) {
                 tcpl_buf_reset(&rd->tmp);
                 tcpl_buf_put_utf8(&rd->tmp, (unsigned)cp);
                 if (!tcpl_buf_ok(&rd->tmp))
                     return fail_nomem(rd);
-                if ((rc = para_add(rd, pc->p, rd->tmp.data, rd->tmp.len, f.flags, f.font,
-                                   f.size)) < 0)
+                if ((rc = add_char(rd, pc->p, &f, rd->tmp.data, rd->tmp.len)) < 0)
                     return rc;
             }
             if ((rc = tcpl_xml_skip(x, rd->err)) < 0)
@@ -559,8 +623,14 @@ static int parse_inline(reader *rd, pctx *pc, const char *end_ns, const char *en
     }
     if (!strcmp(ln, "del") || !strcmp(ln, "moveFrom"))
         return tcpl_xml_skip(x, rd->err);
+    if (!strcmp(ln, "fldSimple")) {
+        rd->simple_fields++;
+        rc = parse_inline_children(rd, pc);
+        rd->simple_fields--;
+        return rc;
+    }
     if (!strcmp(ln, "hyperlink") || !strcmp(ln, "smartTag") || !strcmp(ln, "customXml") ||
-        !strcmp(ln, "fldSimple") || !strcmp(ln, "sdtContent") || !strcmp(ln, "dir") ||
+        !strcmp(ln, "sdtContent") || !strcmp(ln, "dir") ||
         !strcmp(ln, "bdo"))
         return parse_inline_children(rd, pc);
     if (!strcmp(ln, "sdt"))
@@ -589,6 +659,10 @@ static int finish_paragraph(reader *rd, int idx, const tcpl_ppr *ppr, const tcpl
             if (b->parent >= 0)
                 rd->doc->blocks[b->parent].child_count--;
             rd->doc->nblocks--;
+            rd->para_count--;
+            rd->carry_pending = 1;
+            rd->carry_ppr = *ppr;
+            rd->carry_st = st;
             return 0;
         }
     }
@@ -625,11 +699,13 @@ static int finish_paragraph(reader *rd, int idx, const tcpl_ppr *ppr, const tcpl
     if (!b->label || !b->text)
         return fail_nomem(rd);
     if (st) {
-        b->style_id = st->id ? st->id : "";
-        b->style_name = st->name ? st->name : "";
+        b->style_id = doc_str(rd, st->id);
+        b->style_name = doc_str(rd, st->name);
     } else if (ppr->style) {
-        b->style_id = ppr->style;
+        b->style_id = doc_str(rd, ppr->style);
     }
+    if (!b->style_id || !b->style_name)
+        return fail_nomem(rd);
     int ol = ppr->outline_level >= 0 ? ppr->outline_level : st ? st->ppr.outline_level : -1;
     b->outline_level = ol >= 0 && ol <= 8 ? ol : -1;
     b->align = align_of(ppr->align >= 0 ? ppr->align : st ? st->ppr.align : -1);
@@ -641,7 +717,9 @@ static int finish_paragraph(reader *rd, int idx, const tcpl_ppr *ppr, const tcpl
             runs[i].offset = p->runs[i].offset;
             runs[i].length = p->runs[i].length;
             runs[i].flags = p->runs[i].flags;
-            runs[i].font = p->runs[i].font ? p->runs[i].font : "";
+            runs[i].font = doc_str(rd, p->runs[i].font);
+            if (!runs[i].font)
+                return fail_nomem(rd);
             runs[i].size = p->runs[i].size;
         }
         b->runs = runs;
@@ -663,6 +741,7 @@ static int parse_paragraph(reader *rd)
     tcpl_ppr ppr;
     tcpl_ppr_init(&ppr);
     /* Content carried from a previous paragraph whose mark was deleted. */
+    rd->carry_pending = 0;
     if (rd->carry.nruns) {
         for (size_t i = 0; i < rd->carry.nruns; i++) {
             pending_run *r = &rd->carry.runs[i];
@@ -720,6 +799,25 @@ out:
     return rc;
 }
 
+/* A paragraph with a deleted mark that found nothing to join: written as
+ * its own paragraph at the end of its container or before a table. */
+static int flush_carry(reader *rd)
+{
+    if (!rd->carry_pending)
+        return 0;
+    rd->carry_pending = 0;
+    int idx;
+    tcpl_block *b = new_block(rd, TCPL_BLOCK_PARAGRAPH, &idx);
+    if (!b)
+        return rd->err->code;
+    b->para_index = rd->para_count++;
+    para p = rd->carry; /* take the carried text; the carry starts afresh */
+    memset(&rd->carry, 0, sizeof rd->carry);
+    int rc = finish_paragraph(rd, idx, &rd->carry_ppr, rd->carry_st, &p, 0);
+    para_free(&p);
+    return rc;
+}
+
 static int parse_cell(reader *rd, int row_idx, int *col)
 {
     tcpl_xml *x = &rd->x;
@@ -773,6 +871,7 @@ static int parse_cell(reader *rd, int row_idx, int *col)
             rc = 0;
         }
     }
+    TCPL_CHECK(flush_carry(rd));
     *col += rd->doc->blocks[idx].grid_span;
     rd->sp--;
 out:
@@ -803,6 +902,19 @@ static int parse_row(reader *rd, int table_idx, int row)
                 continue;
             if (tcpl_xml_is_w(x, "tc")) {
                 TCPL_CHECK(parse_cell(rd, idx, &col));
+            } else if (tcpl_xml_is_w(x, "trPr") && !tcpl_xml_empty(x)) {
+                /* w:gridBefore: the row's first cell starts that many grid
+                 * columns in (Word writes it for ragged tables). */
+                int pd = tcpl_xml_depth(x), r;
+                while ((r = tcpl_xml_next_child(x, pd, rd->err)) > 0)
+                    if (tcpl_xml_is_w(x, "gridBefore") && col == 0) {
+                        long before = tcpl_xml_attr_int(x, "val", 0);
+                        col = before > 0 && before < 1000 ? (int)before : 0;
+                    }
+                if (r < 0) {
+                    rc = r;
+                    goto out;
+                }
             } else if (tcpl_xml_is_w(x, "sdt") || tcpl_xml_is_w(x, "customXml") ||
                        tcpl_xml_is_w(x, "sdtContent") || tcpl_xml_is_w(x, "ins")) {
                 continue; /* transparent wrappers around cells: descend */
@@ -880,10 +992,16 @@ static int parse_block_item(reader *rd)
     const char *ln = tcpl_xml_local(x);
     if (!strcmp(ln, "p"))
         return parse_paragraph(rd);
-    if (!strcmp(ln, "tbl"))
-        return parse_table(rd);
-    if (!strcmp(ln, "sectPr"))
+    if (!strcmp(ln, "tbl")) {
+        int rc = flush_carry(rd);
+        return rc < 0 ? rc : parse_table(rd);
+    }
+    if (!strcmp(ln, "sectPr")) {
+        int rc = flush_carry(rd); /* the section covers it */
+        if (rc < 0)
+            return rc;
         return rd->part == TCPL_PART_BODY ? parse_sectpr(rd) : tcpl_xml_skip(x, rd->err);
+    }
     if (!strcmp(ln, "sdt") || !strcmp(ln, "sdtContent") || !strcmp(ln, "customXml") ||
         !strcmp(ln, "ins") || !strcmp(ln, "moveTo"))
         return 1;
@@ -903,7 +1021,7 @@ static int parse_block_content(reader *rd, const char *unused)
         if ((rc = next(rd)) < 0)
             return rc;
         if (element_end(x, d))
-            return 0;
+            return flush_carry(rd);
         if (tcpl_xml_type(x) != XML_READER_TYPE_ELEMENT)
             continue;
         if ((rc = parse_block_item(rd)) < 0)
@@ -966,6 +1084,8 @@ static int read_part(reader *rd, const char *name, tcpl_part_kind kind)
     rd->inserted = 0;
     rd->cur_table = rd->cur_row = rd->cur_col = -1;
     para_reset(&rd->carry);
+    rd->carry_pending = 0;
+    rd->simple_fields = 0;
     tcpl_numstate_free(rd->numstate);
     rd->numstate = NULL;
     if (tcpl_numstate_new(&rd->numstate, rd->num) < 0) {
@@ -1001,7 +1121,6 @@ static int read_part(reader *rd, const char *name, tcpl_part_kind kind)
             }
         }
     }
-    /* A last paragraph with a deleted mark keeps its text. */
     tcpl_xml_close(&rd->x);
     free(data);
     return rc;
@@ -1099,6 +1218,7 @@ out:
     tcpl_numbering_free(rd.num);
     para_free(&rd.carry);
     tcpl_buf_free(&rd.tmp);
+    free(rd.interned);
     if (rc < 0) {
         tcpl_doc_free(rd.doc);
         return rc;

@@ -2,6 +2,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "buf.h"
 #include "err.h"
@@ -101,22 +102,30 @@ static void put_part(tcpl_buf *b, const tcpl_doc *doc, tcpl_part_kind part)
             break;
         case TCPL_BLOCK_TEXTBOX:
         case TCPL_BLOCK_NOTE: {
+            /* Everything below in reading order: paragraphs at any depth
+             * (a text box inside a note or a text box follows its anchor),
+             * each table as a whole. */
             size_t end = subtree_end(doc, i);
             int first = 1;
             if (blk->kind == TCPL_BLOCK_NOTE)
                 tcpl_buf_printf(b, "[%d] ", ++note_no);
             for (size_t j = i + 1; j < end; j++) {
                 const tcpl_block *p = tcpl_doc_block(doc, j);
-                if (p->kind == TCPL_BLOCK_PARAGRAPH && p->depth == blk->depth + 1) {
+                if (p->kind != TCPL_BLOCK_PARAGRAPH && p->kind != TCPL_BLOCK_TABLE)
+                    continue;
+                if (p->kind == TCPL_BLOCK_TABLE) {
+                    put_table(b, doc, j);
+                    j = subtree_end(doc, j) - 1;
+                } else {
                     if (blk->kind == TCPL_BLOCK_NOTE && !first)
                         tcpl_buf_puts(b, "    ");
                     put_para(b, p, 0);
                     tcpl_buf_putc(b, '\n');
-                    first = 0;
-                } else if (p->kind == TCPL_BLOCK_TABLE && p->depth == blk->depth + 1) {
-                    put_table(b, doc, j);
                 }
+                first = 0;
             }
+            if (first && blk->kind == TCPL_BLOCK_NOTE)
+                tcpl_buf_putc(b, '\n'); /* an empty note still ends its line */
             break;
         }
         default:
@@ -167,6 +176,33 @@ static const char *kind_names[] = {"paragraph", "table", "row", "cell", "textbox
 static const char *part_names[] = {"body", "footnotes", "endnotes", "header", "footer"};
 static const char *align_names[] = {"start", "center", "end", "justify", "distribute"};
 static const char *vmerge_names[] = {"none", "restart", "continue"};
+
+/* A JSON string from bytes that may not be UTF-8 (a file name on Linux can
+ * be any bytes): bad sequences become U+FFFD instead of failing the dump. */
+static json_t *lossy_string(const char *s)
+{
+    json_t *j = json_string(s);
+    if (j)
+        return j;
+    tcpl_buf b;
+    tcpl_buf_init(&b);
+    size_t n = strlen(s), i = 0;
+    while (i < n) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+                                              (utf8proc_ssize_t)(n - i), &cp);
+        if (k <= 0) {
+            tcpl_buf_put_utf8(&b, 0xFFFD);
+            i++;
+        } else {
+            tcpl_buf_put(&b, s + i, (size_t)k);
+            i += (size_t)k;
+        }
+    }
+    j = tcpl_buf_ok(&b) ? json_stringn(b.data ? b.data : "", b.len) : NULL;
+    tcpl_buf_free(&b);
+    return j;
+}
 
 static int set(json_t *o, const char *k, json_t *v)
 {
@@ -279,7 +315,7 @@ int tcpl_doc_json(const tcpl_doc *doc, int pretty, char **out, size_t *len, tcpl
     json_t *sections = json_array();
     int bad = !root || !blocks || !sections;
     if (!bad) {
-        bad |= set(root, "file", json_string(tcpl_doc_path(doc)));
+        bad |= set(root, "file", lossy_string(tcpl_doc_path(doc)));
         bad |= json_object_set(root, "blocks", blocks);
         bad |= json_object_set(root, "sections", sections);
     }
