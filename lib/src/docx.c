@@ -148,7 +148,7 @@ static tcpl_block *new_block(reader *rd, tcpl_block_kind kind, int *index)
 static int push(reader *rd, int index)
 {
     if (rd->sp >= TCPL_MAX_NEST)
-        return tcpl_err(rd->err, TCPL_ERR_LIMIT, "err.xml_depth", rd->file, rd->part_name, "%d",
+        return tcpl_err(rd->err, TCPL_ERR_LIMIT, "err.nest_depth", rd->file, rd->part_name, "%d",
                         TCPL_MAX_NEST);
     rd->stack[rd->sp++] = index;
     return 0;
