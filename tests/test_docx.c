@@ -743,7 +743,8 @@ static void test_table_deep_nesting(void **state)
     int rc = try_read(body, NULL, NULL, &doc, &err);
     assert_int_equal(rc, TCPL_ERR_LIMIT);
     assert_null(doc);
-    assert_string_equal(err.id, "err.xml_depth");
+    /* 60 nested tables: the reader's container limit (64) comes first */
+    assert_string_equal(err.id, "err.nest_depth");
     assert_string_equal(err.file, "t.docx");
     assert_string_equal(err.where, "word/document.xml");
     /* 20 levels (60 containers) are fine */
@@ -756,17 +757,6 @@ static void test_table_deep_nesting(void **state)
     assert_int_equal(try_read(body, NULL, NULL, &doc, &err), 0);
     assert_int_equal(tcpl_doc_block(doc, tcpl_doc_block_count(doc) - 1)->depth, 60);
     tcpl_doc_free(doc);
-    /* 22 levels: 66 containers pass the XML depth limit but not the
-     * reader's own container limit */
-    body[0] = 0;
-    for (int i = 0; i < 22; i++)
-        strcat(body, "<w:tbl><w:tr><w:tc>");
-    strcat(body, P(R("đáy")));
-    for (int i = 0; i < 22; i++)
-        strcat(body, "</w:tc></w:tr></w:tbl>");
-    assert_int_equal(try_read(body, NULL, NULL, &doc, &err), TCPL_ERR_LIMIT);
-    assert_null(doc);
-    assert_string_equal(err.id, "err.nest_depth");
     free(body);
 }
 
