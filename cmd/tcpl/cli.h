@@ -37,6 +37,22 @@ int cli_output(cli *c, const char *path, const char *data, size_t len);
 /* Is arg "--help" or "-h"? */
 int cli_is_help(const char *arg);
 
+/* One option of a command: a flag (ORs bit into *flags) or, with value set,
+ * an option taking the next argument. */
+typedef struct cli_opt {
+    const char *name;   /* "--json" */
+    const char *alias;  /* "-o", or NULL */
+    unsigned *flags;
+    unsigned bit;
+    const char **value;
+} cli_opt;
+
+/* Parses a command's arguments: the options of opts (NULL-terminated by
+ * name), --help (prints help_id), everything else a file, moved to
+ * argv[1..*nfiles].  Returns -1 to go on, or the exit code to return. */
+int cli_parse(cli *c, int argc, char **argv, const cli_opt *opts, const char *help_id,
+              int *nfiles);
+
 int cmd_text(cli *c, int argc, char **argv);
 int cmd_dump(cli *c, int argc, char **argv);
 int cmd_extract(cli *c, int argc, char **argv);

@@ -57,31 +57,21 @@ static int outline(cli *c, const tcpl_doc *doc, const char *out)
 
 int cmd_dump(cli *c, int argc, char **argv)
 {
-    int json = 0, pretty = 0;
-    const char *out = NULL, *file = NULL;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (cli_is_help(a)) {
-            cli_help(c, "help.dump");
-            return EXIT_OK;
-        } else if (!strcmp(a, "--json")) {
-            json = 1;
-        } else if (!strcmp(a, "--pretty")) {
-            json = pretty = 1;
-        } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-            if (++i >= argc)
-                return cli_usage(c, "cli.usage_error", a);
-            out = argv[i];
-        } else if (a[0] == '-' && a[1]) {
-            return cli_usage(c, "cli.usage_error", a);
-        } else if (file) {
-            return cli_usage(c, "cli.usage_error", a);
-        } else {
-            file = a;
-        }
-    }
-    if (!file)
-        return cli_usage(c, "cli.no_files", NULL);
+    enum { JSON = 1, PRETTY = 2 };
+    unsigned mode = 0;
+    const char *out = NULL;
+    int nfiles;
+    const cli_opt opts[] = {{"--json", NULL, &mode, JSON, NULL},
+                            {"--pretty", NULL, &mode, JSON | PRETTY, NULL},
+                            {"--output", "-o", NULL, 0, &out},
+                            {NULL, NULL, NULL, 0, NULL}};
+    int r = cli_parse(c, argc, argv, opts, "help.dump", &nfiles);
+    if (r >= 0)
+        return r;
+    if (nfiles > 1)
+        return cli_usage(c, "cli.usage_error", argv[2]);
+    const char *file = argv[1];
+    int json = (mode & JSON) != 0, pretty = (mode & PRETTY) != 0;
     tcpl_error err;
     tcpl_error_clear(&err);
     tcpl_doc *doc = NULL;

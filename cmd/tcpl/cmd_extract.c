@@ -6,29 +6,18 @@
 
 int cmd_extract(cli *c, int argc, char **argv)
 {
-    int json = 0, pretty = 0, nfiles = 0;
+    enum { JSON = 1, PRETTY = 2 };
+    unsigned mode = 0;
     const char *out = NULL;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (cli_is_help(a)) {
-            cli_help(c, "help.extract");
-            return EXIT_OK;
-        } else if (!strcmp(a, "--json")) {
-            json = 1;
-        } else if (!strcmp(a, "--pretty")) {
-            json = pretty = 1;
-        } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-            if (++i >= argc)
-                return cli_usage(c, "cli.usage_error", a);
-            out = argv[i];
-        } else if (a[0] == '-' && a[1]) {
-            return cli_usage(c, "cli.usage_error", a);
-        } else {
-            argv[++nfiles] = argv[i];
-        }
-    }
-    if (nfiles == 0)
-        return cli_usage(c, "cli.no_files", NULL);
+    int nfiles;
+    const cli_opt opts[] = {{"--json", NULL, &mode, JSON, NULL},
+                            {"--pretty", NULL, &mode, JSON | PRETTY, NULL},
+                            {"--output", "-o", NULL, 0, &out},
+                            {NULL, NULL, NULL, 0, NULL}};
+    int r = cli_parse(c, argc, argv, opts, "help.extract", &nfiles);
+    if (r >= 0)
+        return r;
+    int json = (mode & JSON) != 0, pretty = (mode & PRETTY) != 0;
     tcpl_error err;
     tcpl_error_clear(&err);
     tcpl_extractor *ex = NULL;

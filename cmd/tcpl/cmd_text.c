@@ -8,30 +8,15 @@ int cmd_text(cli *c, int argc, char **argv)
 {
     unsigned flags = TCPL_TEXT_BODY;
     const char *out = NULL;
-    int nfiles = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (cli_is_help(a)) {
-            cli_help(c, "help.text");
-            return EXIT_OK;
-        } else if (!strcmp(a, "--notes")) {
-            flags |= TCPL_TEXT_NOTES;
-        } else if (!strcmp(a, "--headers")) {
-            flags |= TCPL_TEXT_HEADERS;
-        } else if (!strcmp(a, "--all")) {
-            flags |= TCPL_TEXT_NOTES | TCPL_TEXT_HEADERS;
-        } else if (!strcmp(a, "-o") || !strcmp(a, "--output")) {
-            if (++i >= argc)
-                return cli_usage(c, "cli.usage_error", a);
-            out = argv[i];
-        } else if (a[0] == '-' && a[1]) {
-            return cli_usage(c, "cli.usage_error", a);
-        } else {
-            argv[++nfiles] = argv[i];
-        }
-    }
-    if (nfiles == 0)
-        return cli_usage(c, "cli.no_files", NULL);
+    int nfiles;
+    const cli_opt opts[] = {{"--notes", NULL, &flags, TCPL_TEXT_NOTES, NULL},
+                            {"--headers", NULL, &flags, TCPL_TEXT_HEADERS, NULL},
+                            {"--all", NULL, &flags, TCPL_TEXT_NOTES | TCPL_TEXT_HEADERS, NULL},
+                            {"--output", "-o", NULL, 0, &out},
+                            {NULL, NULL, NULL, 0, NULL}};
+    int r = cli_parse(c, argc, argv, opts, "help.text", &nfiles);
+    if (r >= 0)
+        return r;
     if (out && nfiles > 1)
         return cli_usage(c, "cli.usage_error", "-o");
     int rc = EXIT_OK;

@@ -13,6 +13,38 @@ static const command commands[] = {
 
 int cli_is_help(const char *arg) { return !strcmp(arg, "--help") || !strcmp(arg, "-h"); }
 
+int cli_parse(cli *c, int argc, char **argv, const cli_opt *opts, const char *help_id,
+              int *nfiles)
+{
+    *nfiles = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (cli_is_help(a)) {
+            cli_help(c, help_id);
+            return EXIT_OK;
+        }
+        const cli_opt *o = opts;
+        while (o->name && strcmp(a, o->name) && !(o->alias && !strcmp(a, o->alias)))
+            o++;
+        if (o->name) {
+            if (o->value) {
+                if (++i >= argc)
+                    return cli_usage(c, "cli.usage_error", a);
+                *o->value = argv[i];
+            } else {
+                *o->flags |= o->bit;
+            }
+        } else if (a[0] == '-' && a[1]) {
+            return cli_usage(c, "cli.usage_error", a);
+        } else {
+            argv[++*nfiles] = argv[i];
+        }
+    }
+    if (*nfiles == 0)
+        return cli_usage(c, "cli.no_files", NULL);
+    return -1;
+}
+
 int cli_exit_code(int status)
 {
     switch (status) {
