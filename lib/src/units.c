@@ -35,7 +35,7 @@ struct tcpl_units {
     size_t nabbr;
     alias *aliases;
     size_t nalias;
-    phrases protect, nouns, heads, markers, dotted;
+    phrases protect, nouns, intro, heads, markers, dotted;
 };
 
 /* ---- code points ---- */
@@ -633,6 +633,7 @@ int tcpl_units_new(tcpl_units **out, const tcpl_ctx *ctx, tcpl_error *err)
     TCPL_CHECK(load_aliases(u, &y, err));
     TCPL_CHECK(load_phrases(u, &y, "protected", &u->protect, err));
     TCPL_CHECK(load_phrases(u, &y, "group_nouns", &u->nouns, err));
+    TCPL_CHECK(load_phrases(u, &y, "group_intro", &u->intro, err));
     TCPL_CHECK(load_phrases(u, &y, "heads", &u->heads, err));
     TCPL_CHECK(load_phrases(u, &y, "clause_markers", &u->markers, err));
     TCPL_CHECK(load_phrases(u, &y, "dotted_abbreviations", &u->dotted, err));
@@ -703,17 +704,19 @@ static size_t skip_spaces(const char *f, size_t n, size_t i)
     return i;
 }
 
-/* After "các", a run of group nouns: "các sở, ban, ngành" is one group. */
+/* After a group word ("các"), a run of group nouns: "các sở, ban, ngành"
+ * is one group. */
 static int group_comma(const scan *sc, size_t seg, size_t i)
 {
     const char *f = sc->v.f;
-    size_t n = sc->v.n, k = (size_t)-1;
-    for (size_t j = seg; j < i; j++)
-        if (match_at(f, n, j, "các"))
-            k = j;
-    if (k == (size_t)-1)
+    size_t n = sc->v.n, p = 0;
+    for (size_t j = seg; j < i; j++) {
+        size_t e = match_any(f, n, j, &sc->u->intro);
+        if (e)
+            p = e;
+    }
+    if (p == 0)
         return 0;
-    size_t p = k + strlen("các");
     for (;;) {
         while (p < i && (f[p] == ' ' || f[p] == ','))
             p++;
