@@ -569,6 +569,31 @@ static void rule_recipients_and_signer(void **state)
     done(&r);
 }
 
+/* The readable outline of two samples, as reviewed line by line against
+ * the documents (tests/golden/extract/NAME.txt). */
+static void outline_golden(void **state)
+{
+    (void)state;
+    static const char *names[] = {"kh-tinh-2022", "kh-khac-phuc-2026"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char path[128], gpath[128];
+        snprintf(path, sizeof path, "build/samples/%s.docx", names[i]);
+        snprintf(gpath, sizeof gpath, "tests/golden/extract/%s.txt", names[i]);
+        result r;
+        run_file(&r, path);
+        char *got = NULL;
+        size_t len;
+        tcpl_error err;
+        assert_int_equal(tcpl_extract_outline(r.x, ctx, &got, &len, &err), 0);
+        char *want = tu_read_file(gpath, NULL);
+        assert_non_null(want);
+        assert_string_equal(got, want);
+        free(want);
+        free(got);
+        done(&r);
+    }
+}
+
 static void json_has_exactly_the_schema_keys(void **state)
 {
     (void)state;
@@ -612,6 +637,7 @@ int main(void)
         cmocka_unit_test(rule_remediation_requires_cause),
         cmocka_unit_test(rule_recipients_and_signer),
         cmocka_unit_test(json_has_exactly_the_schema_keys),
+        cmocka_unit_test(outline_golden),
     };
     int rc = cmocka_run_group_tests_name("samples and rules", tests, NULL, NULL);
     if (tu_corpus())
