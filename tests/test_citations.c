@@ -26,7 +26,7 @@ static int setup(void **state)
 {
     tcpl_error err;
     g_ctx = tu_ctx();
-    return tcpl_citer_new(&g_cit, g_ctx, &err) < 0 ? -1 : 0;
+    return tcpl_citer_new(&g_cit, g_ctx, NULL, &err) < 0 ? -1 : 0;
 }
 
 static int teardown(void **state)

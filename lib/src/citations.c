@@ -27,7 +27,8 @@ typedef struct wordlist {
 
 struct tcpl_citer {
     tcpl_arena arena;
-    tcpl_timeparser *tp;
+    const tcpl_timeparser *tp; /* borrowed, or own_tp */
+    tcpl_timeparser *own_tp;
     tcpl_re main, date, law;
     int g_kind, g_num, g_date, g_lkind, g_lname, g_lyear;
     form *forms;
@@ -264,7 +265,8 @@ static const char *need_str(tcpl_yaml *y, const char *key)
     return s && *s ? s : NULL;
 }
 
-int tcpl_citer_new(tcpl_citer **out, const tcpl_ctx *ctx, tcpl_error *err)
+int tcpl_citer_new(tcpl_citer **out, const tcpl_ctx *ctx, const tcpl_timeparser *tp,
+                   tcpl_error *err)
 {
     int rc = 0;
     tcpl_yaml y = {0};
@@ -275,7 +277,12 @@ int tcpl_citer_new(tcpl_citer **out, const tcpl_ctx *ctx, tcpl_error *err)
     if (!c)
         return TCPL_NOMEM(err, CITE_FILE);
     tcpl_arena_init(&c->arena);
-    TCPL_CHECK(tcpl_timeparser_new(&c->tp, ctx, err));
+    if (tp) {
+        c->tp = tp;
+    } else {
+        TCPL_CHECK(tcpl_timeparser_new(&c->own_tp, ctx, err));
+        c->tp = c->own_tp;
+    }
     TCPL_CHECK(tcpl_yaml_load(&y, ctx, CITE_FILE, err));
     TCPL_CHECK(load_kinds(c, &y, err));
     TCPL_CHECK(load_words(c, &y, "issuer_stop", &c->stop, err));
@@ -337,7 +344,7 @@ void tcpl_citer_free(tcpl_citer *c)
     tcpl_re_free(&c->main);
     tcpl_re_free(&c->date);
     tcpl_re_free(&c->law);
-    tcpl_timeparser_free(c->tp);
+    tcpl_timeparser_free(c->own_tp);
     free(c->forms);
     tcpl_arena_free(&c->arena);
     free(c);

@@ -43,7 +43,11 @@ typedef struct tcpl_citation {
 
 /* Compiles checks/patterns/citations.yaml.  Read-only afterwards: one citer
  * serves any number of threads. */
-int tcpl_citer_new(tcpl_citer **out, const tcpl_ctx *ctx, tcpl_error *err);
+struct tcpl_timeparser;
+/* tp: the date parser to use (borrowed, must outlive the citer), or NULL
+ * to build one. */
+int tcpl_citer_new(tcpl_citer **out, const tcpl_ctx *ctx, const struct tcpl_timeparser *tp,
+                   tcpl_error *err);
 void tcpl_citer_free(tcpl_citer *c);
 
 /* Finds the citations in s[0..len), in text order.  Writes at most max to

@@ -207,7 +207,7 @@ int tcpl_extractor_new(tcpl_extractor **out, const tcpl_ctx *ctx, tcpl_error *er
     tcpl_arena_init(&ex->arena);
     TCPL_CHECK(tcpl_timeparser_new(&ex->tp, ctx, err));
     TCPL_CHECK(tcpl_units_new(&ex->units, ctx, err));
-    TCPL_CHECK(tcpl_citer_new(&ex->citer, ctx, err));
+    TCPL_CHECK(tcpl_citer_new(&ex->citer, ctx, ex->tp, err)); /* one date parser for both */
     TCPL_CHECK(tcpl_yaml_load(&y, ctx, STRUCT_FILE, err));
     {
         yaml_node_t *kinds = tcpl_yaml_get(&y, tcpl_yaml_root(&y), "kinds");
