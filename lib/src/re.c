@@ -5,8 +5,8 @@
 
 #include "err.h"
 
-int tcpl_re_compile(tcpl_re *re, const char *pattern, unsigned flags, const char *file, int line,
-                    tcpl_error *err)
+static int compile(tcpl_re *re, const char *pattern, unsigned flags, int jit, const char *file,
+                   int line, tcpl_error *err)
 {
     int code;
     PCRE2_SIZE off;
@@ -22,8 +22,21 @@ int tcpl_re_compile(tcpl_re *re, const char *pattern, unsigned flags, const char
                         "pattern: %s at offset %zu", (const char *)msg, (size_t)off);
     }
     /* JIT is an optimisation: a platform without it still matches. */
-    pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE);
+    if (jit)
+        pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE);
     return 0;
+}
+
+int tcpl_re_compile(tcpl_re *re, const char *pattern, unsigned flags, const char *file, int line,
+                    tcpl_error *err)
+{
+    return compile(re, pattern, flags, 1, file, line, err);
+}
+
+int tcpl_re_compile_nojit(tcpl_re *re, const char *pattern, unsigned flags, const char *file,
+                          int line, tcpl_error *err)
+{
+    return compile(re, pattern, flags, 0, file, line, err);
 }
 
 void tcpl_re_free(tcpl_re *re)

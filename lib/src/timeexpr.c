@@ -197,7 +197,7 @@ static int index_groups(tp_pat *p, yaml_node_t *at, tcpl_error *err)
 /* Expands src and compiles pre + src + post (pre and post add the anchors). */
 static int compile_pat(tcpl_timeparser *tp, tp_pat *p, tcpl_yaml *y, yaml_node_t *defs,
                        yaml_node_t *at, const char *src, const char *pre, const char *post,
-                       tcpl_error *err)
+                       int jit, tcpl_error *err)
 {
     tcpl_buf b;
     tcpl_buf_init(&b);
@@ -209,8 +209,8 @@ static int compile_pat(tcpl_timeparser *tp, tp_pat *p, tcpl_yaml *y, yaml_node_t
         rc = TCPL_NOMEM(err, TP_FILE);
         goto out;
     }
-    TCPL_CHECK(tcpl_re_compile(&p->re, b.data, PCRE2_CASELESS | PCRE2_DUPNAMES, TP_FILE,
-                               tcpl_yaml_line(at), err));
+    TCPL_CHECK((jit ? tcpl_re_compile : tcpl_re_compile_nojit)(
+        &p->re, b.data, PCRE2_CASELESS | PCRE2_DUPNAMES, TP_FILE, tcpl_yaml_line(at), err));
     TCPL_CHECK(index_groups(p, at, err));
     uint32_t caps = 0;
     pcre2_pattern_info(p->re.code, PCRE2_INFO_CAPTURECOUNT, &caps);
@@ -224,7 +224,8 @@ out:
 /* A list of {re: ...} joined into one alternation, searched anywhere or
  * anchored with pre. */
 static int compile_list(tcpl_timeparser *tp, tp_pat *p, tcpl_yaml *y, yaml_node_t *root,
-                        yaml_node_t *defs, const char *key, const char *pre, tcpl_error *err)
+                        yaml_node_t *defs, const char *key, const char *pre, int jit,
+                        tcpl_error *err)
 {
     yaml_node_t *list = tcpl_yaml_get(y, root, key);
     size_t n = tcpl_yaml_len(list);
@@ -246,7 +247,7 @@ static int compile_list(tcpl_timeparser *tp, tp_pat *p, tcpl_yaml *y, yaml_node_
         rc = TCPL_NOMEM(err, TP_FILE);
         goto out;
     }
-    rc = compile_pat(tp, p, y, defs, list, src.data, pre, ")", err);
+    rc = compile_pat(tp, p, y, defs, list, src.data, pre, ")", jit, err);
 out:
     tcpl_buf_free(&src);
     return rc;
@@ -300,7 +301,7 @@ static int compile_rule(tcpl_timeparser *tp, tp_rule *r, tcpl_yaml *y, yaml_node
     }
     /* The text is trimmed first, so a full match runs to its very end. */
     return compile_pat(tp, &r->pat, y, defs, item, re, "\\A(?:",
-                       prefix ? ")(?![\\p{L}\\p{N}])" : ")\\z", err);
+                       prefix ? ")(?![\\p{L}\\p{N}])" : ")\\z", 0, err);
 }
 
 void tcpl_timeparser_free(tcpl_timeparser *tp)
@@ -329,9 +330,12 @@ int tcpl_timeparser_new(tcpl_timeparser **out, const tcpl_ctx *ctx, tcpl_error *
     loaded = 1;
     yaml_node_t *root = tcpl_yaml_root(&y);
     yaml_node_t *defs = tcpl_yaml_get(&y, root, "defs");
-    TCPL_CHECK(compile_list(tp, &tp->header, &y, root, defs, "header", "(?:", err));
-    TCPL_CHECK(compile_list(tp, &tp->date, &y, root, defs, "date", "\\A\\s*(?:", err));
-    TCPL_CHECK(compile_list(tp, &tp->deadline, &y, root, defs, "deadline", "(?:", err));
+    /* Only the deadline list runs over every line of a document: worth
+     * JIT.  Header dates, citation dates and time fields are matched a few
+     * times per document, where JIT-compiling costs more than it saves. */
+    TCPL_CHECK(compile_list(tp, &tp->header, &y, root, defs, "header", "(?:", 0, err));
+    TCPL_CHECK(compile_list(tp, &tp->date, &y, root, defs, "date", "\\A\\s*(?:", 0, err));
+    TCPL_CHECK(compile_list(tp, &tp->deadline, &y, root, defs, "deadline", "(?:", 1, err));
     yaml_node_t *rules = tcpl_yaml_get(&y, root, "time");
     size_t n = tcpl_yaml_len(rules);
     if (!n) {
