@@ -67,6 +67,11 @@ for s in ../shared/corpus/seeds/*.txt; do
   { printf 1; sed 's/\*//g; s/^#* *//; s/  *$//' "$s"; } > "$B/seeds/fuzz_xml/seed-$(basename "$s")"
 done
 rm -rf "$tmp"
+# Text boxes, which the sample documents lack: a shape in a run, in both of
+# Word's forms, inside a table cell and a footnote.
+tb='<w:txbxContent><w:p><w:r><w:t>Đơn vị chủ trì: Sở Tư pháp</w:t></w:r></w:p></w:txbxContent>'
+printf '0<w:p><w:r><w:t>1. Hoạt động</w:t></w:r><w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wp:anchor><a:graphic><a:graphicData><wps:wsp><wps:txbx>%s</wps:txbx></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape><v:textbox>%s</v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>' "$tb" "$tb" > "$B/seeds/fuzz_xml/textbox-1"
+printf '0<w:tbl><w:tr><w:tc><w:p><w:r><w:pict><v:shape><v:textbox>%s</v:textbox></v:shape></w:pict></w:r></w:p></w:tc></w:tr></w:tbl>\001\001\001<w:footnote w:id="1"><w:p><w:r><w:drawing>%s</w:drawing></w:r></w:p></w:footnote>' "$tb" "$tb" > "$B/seeds/fuzz_xml/textbox-2"
 # libFuzzer takes only printable ASCII between the quotes: UTF-8 as \xNN.
 dict_ascii() {
   LC_ALL=C awk 'BEGIN { for (i = 128; i < 256; i++) ord[sprintf("%c", i)] = i }

@@ -46,19 +46,26 @@ static const char *const PART[PIECES] = {"word/document.xml", "word/styles.xml",
 static const char *const ROOT[PIECES] = {"document", "styles", "numbering", "footnotes"};
 
 /* Text as XML character data: & < > escaped, invalid UTF-8 replaced,
- * control characters (not allowed in XML 1.0) dropped. */
+ * control characters (not allowed in XML 1.0) dropped.  Plain stretches go
+ * out in one piece: this runs on every input. */
 static void put_text(tcpl_buf *b, const uint8_t *p, size_t n)
 {
-    size_t i = 0;
+    size_t i = 0, plain = 0;
     while (i < n) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t k = utf8proc_iterate(p + i, (utf8proc_ssize_t)(n - i), &cp);
-        if (k <= 0) {
-            tcpl_buf_puts(b, "\xEF\xBF\xBD");
+        if (p[i] >= 0x20 && p[i] < 0x80 && p[i] != '&' && p[i] != '<' && p[i] != '>') {
             i++;
             continue;
         }
-        if (cp == '&')
+        utf8proc_int32_t cp = -1;
+        utf8proc_ssize_t k = utf8proc_iterate(p + i, (utf8proc_ssize_t)(n - i), &cp);
+        if (k > 0 && cp >= 0x80 && cp != 0xFFFE && cp != 0xFFFF) {
+            i += (size_t)k;
+            continue;
+        }
+        tcpl_buf_put(b, p + plain, i - plain);
+        if (k <= 0)
+            tcpl_buf_puts(b, "\xEF\xBF\xBD");
+        else if (cp == '&')
             tcpl_buf_puts(b, "&amp;");
         else if (cp == '<')
             tcpl_buf_puts(b, "&lt;");
@@ -66,10 +73,10 @@ static void put_text(tcpl_buf *b, const uint8_t *p, size_t n)
             tcpl_buf_puts(b, "&gt;");
         else if (cp == '\v')
             tcpl_buf_puts(b, "</w:t><w:br/><w:t xml:space=\"preserve\">");
-        else if (cp >= 0x20 && cp != 0xFFFE && cp != 0xFFFF)
-            tcpl_buf_put(b, p + i, (size_t)k);
-        i += (size_t)k;
+        i += k > 0 ? (size_t)k : 1;
+        plain = i;
     }
+    tcpl_buf_put(b, p + plain, i - plain);
 }
 
 static void put_para(tcpl_buf *b, const uint8_t *p, size_t n)
