@@ -1,20 +1,103 @@
 #!/bin/sh
-# make fuzz: builds the libFuzzer harness with clang and runs it for
-# FUZZ_SECONDS (default 60) on a seed corpus of real DOCX files.
+# make fuzz: builds the libFuzzer harnesses (tests/fuzz/) with clang,
+# ASan and UBSan, makes seed corpora from the real documents, and runs each
+# harness for FUZZ_SECONDS (default 60).
+#   fuzz_docx  raw bytes as a .docx (zip layer, then everything after it)
+#   fuzz_xml   XML or text lines packed into a valid .docx by the harness
+# FUZZ_TARGETS="fuzz_xml" runs only some; FUZZ_JOBS=2 runs that many
+# processes per harness (logs in build-fuzz/fuzz-N.log).
+# Crashes, hangs (> 5 s) and leaks go to build-fuzz/crashes/; replay one
+# with build-fuzz/fuzz_xml build-fuzz/crashes/FILE.
 set -e
 if ! command -v clang >/dev/null 2>&1; then
   echo "make fuzz: clang not found (apt-get install clang); skipped"
   exit 0
 fi
-B=build-fuzz
-make --no-print-directory B=$B CC=clang OPT="-O1 -g -fno-omit-frame-pointer" \
-  SAN="-fsanitize=address,undefined,fuzzer-no-link" $B/libtcpl.a
-mkdir -p $B/corpus
-cp -n build/samples/*.docx $B/corpus/ 2>/dev/null || true
-cp -n ../shared/corpus/*.docx $B/corpus/ 2>/dev/null || true
-clang -O1 -g -fsanitize=address,undefined,fuzzer -Ilib/include tests/fuzz/fuzz_docx.c \
-  $B/libtcpl.a $(pkg-config --libs libxml-2.0 libzip libpcre2-8 libutf8proc yaml-0.1 jansson) \
-  -lpthread -o $B/fuzz_docx
-echo "fuzzing for ${FUZZ_SECONDS:-60}s; crashes go to $B/"
-$B/fuzz_docx -max_total_time="${FUZZ_SECONDS:-60}" -max_len=200000 -rss_limit_mb=2048 \
-  -artifact_prefix=$B/ $B/corpus
+TOP=$(pwd)
+B=$TOP/build-fuzz
+SECONDS_EACH=${FUZZ_SECONDS:-60}
+TARGETS=${FUZZ_TARGETS:-fuzz_docx fuzz_xml}
+JOBS=${FUZZ_JOBS:-1}
+# UB must stop the run like a crash, or libFuzzer never keeps the input.
+SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
+LIBS="$(pkg-config --libs libxml-2.0 libzip libpcre2-8 libutf8proc yaml-0.1 jansson) -lpthread"
+CFLAGS_H="-O1 -g -fno-omit-frame-pointer -std=c11 -Wall -Wextra -Werror -Wno-unused-function \
+  -D_POSIX_C_SOURCE=200809L -Ilib/include -Ilib/src -Itests $(pkg-config --cflags libxml-2.0 libzip)"
+
+# The Makefile does not track flags: objects built with others are thrown away.
+mkdir -p "$B"
+if [ "$(cat "$B/.san" 2>/dev/null)" != "$SAN" ]; then
+  rm -rf "$B/lib" "$B/libtcpl.a"
+  echo "$SAN" > "$B/.san"
+fi
+make --no-print-directory B=build-fuzz CC=clang OPT="-O1 -g -fno-omit-frame-pointer" \
+  SAN="$SAN -fsanitize=fuzzer-no-link" build-fuzz/libtcpl.a
+# The ordinary build gives the sample documents and `tcpl text` for seeds.
+make --no-print-directory build/tcpl samples >/dev/null || true
+
+for t in $TARGETS; do
+  extra=
+  [ "$t" = fuzz_xml ] && extra=tests/helpers/hostile.c
+  clang $CFLAGS_H $SAN -fsanitize=fuzzer tests/fuzz/$t.c $extra "$B/libtcpl.a" $LIBS -o "$B/$t"
+done
+
+# ---- seed corpora (generated here, never committed) ----------------------
+docs=$(ls build/samples/*.docx ../shared/corpus/*.docx 2>/dev/null || true)
+rm -rf "$B/seeds"
+mkdir -p "$B/seeds/fuzz_docx" "$B/seeds/fuzz_xml" "$B/crashes"
+for d in $docs; do cp "$d" "$B/seeds/fuzz_docx/"; done
+cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L $(pkg-config --cflags libzip) tests/fuzz/seed_xml.c \
+  $(pkg-config --libs libzip) -o "$B/seed_xml"
+tmp=$B/seeds/tmp
+mkdir -p "$tmp"
+for d in $docs; do
+  n=$(basename "$d" .docx)
+  "$B/seed_xml" "$d" "$B/seeds/fuzz_xml/xml-$n" || true
+  # Text mode ('1'): the document as `tcpl text` prints it, in slices.
+  if [ -x build/tcpl ] && build/tcpl text "$d" > "$tmp/$n.txt" 2>/dev/null; then
+    split -C 6000 -d "$tmp/$n.txt" "$tmp/$n."
+    for s in "$tmp/$n".[0-9]*; do
+      { printf 1; cat "$s"; } > "$B/seeds/fuzz_xml/txt-$(basename "$s")"
+    done
+  fi
+done
+for s in ../shared/corpus/seeds/*.txt; do
+  [ -f "$s" ] || continue
+  # Markdown emphasis and heading marks off: the text as printed.
+  { printf 1; sed 's/\*//g; s/^#* *//; s/  *$//' "$s"; } > "$B/seeds/fuzz_xml/seed-$(basename "$s")"
+done
+rm -rf "$tmp"
+# Text boxes, which the sample documents lack: a shape in a run, in both of
+# Word's forms, inside a table cell and a footnote.
+tb='<w:txbxContent><w:p><w:r><w:t>Đơn vị chủ trì: Sở Tư pháp</w:t></w:r></w:p></w:txbxContent>'
+printf '0<w:p><w:r><w:t>1. Hoạt động</w:t></w:r><w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wp:anchor><a:graphic><a:graphicData><wps:wsp><wps:txbx>%s</wps:txbx></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape><v:textbox>%s</v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>' "$tb" "$tb" > "$B/seeds/fuzz_xml/textbox-1"
+printf '0<w:tbl><w:tr><w:tc><w:p><w:r><w:pict><v:shape><v:textbox>%s</v:textbox></v:shape></w:pict></w:r></w:p></w:tc></w:tr></w:tbl>\001\001\001<w:footnote w:id="1"><w:p><w:r><w:drawing>%s</w:drawing></w:r></w:p></w:footnote>' "$tb" "$tb" > "$B/seeds/fuzz_xml/textbox-2"
+# libFuzzer takes only printable ASCII between the quotes: UTF-8 as \xNN.
+dict_ascii() {
+  LC_ALL=C awk 'BEGIN { for (i = 128; i < 256; i++) ord[sprintf("%c", i)] = i }
+    /^"/ { o = ""; for (k = 1; k <= length($0); k++) { c = substr($0, k, 1)
+             o = o ((c in ord) ? sprintf("\\x%02X", ord[c]) : c) }
+           print o; next }
+    { print }' "$@"
+}
+dict_ascii tests/fuzz/wordml.dict tests/fuzz/vi.dict > "$B/fuzz_xml.dict"
+dict_ascii tests/fuzz/wordml.dict > "$B/fuzz_docx.dict"
+
+# ---- run ------------------------------------------------------------------
+status=0
+for t in $TARGETS; do
+  max_len=65536
+  [ "$t" = fuzz_docx ] && max_len=200000
+  par=
+  [ "$JOBS" -gt 1 ] && par="-jobs=$JOBS -workers=$JOBS"
+  mkdir -p "$B/corpus/$t"
+  echo "== $t: ${SECONDS_EACH}s; crashes go to $B/crashes/$t-*"
+  (cd "$B" && ./$t -max_total_time="$SECONDS_EACH" -max_len=$max_len -timeout=5 \
+     -rss_limit_mb=2048 -dict="$B/$t.dict" -artifact_prefix="$B/crashes/$t-" \
+     -print_final_stats=1 $par "$B/corpus/$t" "$B/seeds/$t") || status=1
+done
+if [ $status -ne 0 ]; then
+  echo "make fuzz: a harness failed; inputs are in $B/crashes/"
+  exit 1
+fi
+echo "make fuzz: no crash; growing corpora in $B/corpus/"
