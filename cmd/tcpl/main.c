@@ -11,10 +11,12 @@ static const command commands[] = {
     {"extract", "help.extract", cmd_extract},
 };
 
-int cli_is_help(const char *arg) { return !strcmp(arg, "--help") || !strcmp(arg, "-h"); }
+int cli_is_help(const char *arg)
+{
+    return !strcmp(arg, "--help") || !strcmp(arg, "-h");
+}
 
-int cli_parse(cli *c, int argc, char **argv, const cli_opt *opts, const char *help_id,
-              int *nfiles)
+int cli_parse(cli *c, int argc, char **argv, const cli_opt *opts, const char *help_id, int *nfiles)
 {
     *nfiles = 0;
     for (int i = 1; i < argc; i++) {
@@ -81,7 +83,10 @@ int cli_usage(cli *c, const char *id, const char *detail)
     return EXIT_USAGE;
 }
 
-void cli_help(cli *c, const char *help_id) { fputs(tcpl_msg(c->ctx, help_id), stdout); }
+void cli_help(cli *c, const char *help_id)
+{
+    fputs(tcpl_msg(c->ctx, help_id), stdout);
+}
 
 int cli_output(cli *c, const char *path, const char *data, size_t len)
 {

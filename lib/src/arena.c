@@ -11,7 +11,10 @@ struct tcpl_arena_chunk {
 
 enum { ARENA_CHUNK = 64 * 1024 };
 
-void tcpl_arena_init(tcpl_arena *a) { memset(a, 0, sizeof *a); }
+void tcpl_arena_init(tcpl_arena *a)
+{
+    memset(a, 0, sizeof *a);
+}
 
 void tcpl_arena_free(tcpl_arena *a)
 {
@@ -63,4 +66,7 @@ char *tcpl_arena_strndup(tcpl_arena *a, const char *s, size_t n)
     return p;
 }
 
-char *tcpl_arena_strdup(tcpl_arena *a, const char *s) { return tcpl_arena_strndup(a, s, strlen(s)); }
+char *tcpl_arena_strdup(tcpl_arena *a, const char *s)
+{
+    return tcpl_arena_strndup(a, s, strlen(s));
+}

@@ -4,7 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-void tcpl_buf_init(tcpl_buf *b) { memset(b, 0, sizeof *b); }
+void tcpl_buf_init(tcpl_buf *b)
+{
+    memset(b, 0, sizeof *b);
+}
 
 void tcpl_buf_free(tcpl_buf *b)
 {
@@ -54,7 +57,10 @@ int tcpl_buf_put(tcpl_buf *b, const void *p, size_t n)
     return 0;
 }
 
-int tcpl_buf_puts(tcpl_buf *b, const char *s) { return tcpl_buf_put(b, s, strlen(s)); }
+int tcpl_buf_puts(tcpl_buf *b, const char *s)
+{
+    return tcpl_buf_put(b, s, strlen(s));
+}
 
 int tcpl_buf_putc(tcpl_buf *b, int c)
 {

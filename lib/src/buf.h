@@ -23,7 +23,10 @@ int tcpl_buf_printf(tcpl_buf *b, const char *fmt, ...) __attribute__((format(pri
 int tcpl_buf_vprintf(tcpl_buf *b, const char *fmt, va_list ap);
 /* Appends code point cp as UTF-8. */
 int tcpl_buf_put_utf8(tcpl_buf *b, unsigned cp);
-static inline int tcpl_buf_ok(const tcpl_buf *b) { return !b->failed; }
+static inline int tcpl_buf_ok(const tcpl_buf *b)
+{
+    return !b->failed;
+}
 /* Hands the memory to the caller (free()); the buffer is reset. Never NULL
  * unless allocation failed. */
 char *tcpl_buf_detach(tcpl_buf *b, size_t *len);

@@ -56,8 +56,8 @@ static int is_word_cp(int32_t c)
 static int32_t cp_at(const char *s, size_t len, size_t i, size_t *k)
 {
     utf8proc_int32_t c;
-    utf8proc_ssize_t r = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
-                                          (utf8proc_ssize_t)(len - i), &c);
+    utf8proc_ssize_t r =
+        utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i), &c);
     if (r <= 0) {
         *k = 1;
         return 0xFFFD;
@@ -109,8 +109,8 @@ static size_t match_fold(const char *s, size_t len, size_t i, const char *p)
             continue;
         }
         utf8proc_int32_t pc;
-        utf8proc_ssize_t pk = utf8proc_iterate((const utf8proc_uint8_t *)p + j,
-                                               (utf8proc_ssize_t)(pl - j), &pc);
+        utf8proc_ssize_t pk =
+            utf8proc_iterate((const utf8proc_uint8_t *)p + j, (utf8proc_ssize_t)(pl - j), &pc);
         if (pk <= 0 || utf8proc_tolower(c) != pc)
             return 0;
         i += k;
@@ -141,9 +141,6 @@ static size_t skip_ws(const char *s, size_t len, size_t i)
 }
 
 /* ---- dates ---- */
-
-
-
 
 /* ---- loading ---- */
 
@@ -311,7 +308,8 @@ int tcpl_citer_new(tcpl_citer **out, const tcpl_ctx *ctx, const tcpl_timeparser 
         goto out;
     }
     TCPL_CHECK(tcpl_re_compile(&c->main, pat.data, 0, CITE_FILE,
-                               tcpl_yaml_line(tcpl_yaml_get(&y, tcpl_yaml_root(&y), "number")), err));
+                               tcpl_yaml_line(tcpl_yaml_get(&y, tcpl_yaml_root(&y), "number")),
+                               err));
     TCPL_CHECK(tcpl_re_compile(&c->date, date, 0, CITE_FILE,
                                tcpl_yaml_line(tcpl_yaml_get(&y, tcpl_yaml_root(&y), "date")), err));
     TCPL_CHECK(tcpl_re_compile(&c->law, law, 0, CITE_FILE,
@@ -370,8 +368,8 @@ static int is_punct_at(const char *s, size_t len, size_t i)
     size_t k;
     int32_t c = cp_at(s, len, i, &k);
     return c == ',' || c == ';' || c == '.' || c == ':' || c == '(' || c == ')' || c == '[' ||
-           c == ']' || c == '"' || c == '/' || c == '?' || c == '!' || c == 0x201C ||
-           c == 0x201D || c == 0x2018 || c == 0x2019 || c == 0x2026;
+           c == ']' || c == '"' || c == '/' || c == '?' || c == '!' || c == 0x201C || c == 0x201D ||
+           c == 0x2018 || c == 0x2019 || c == 0x2026;
 }
 
 /* The issuer after "của" at s[i]: sets [*a, *b) or leaves them equal. */
@@ -485,8 +483,7 @@ static int numbered(const tcpl_citer *c, tcpl_match *m, tcpl_match *dm, const ch
     return 1;
 }
 
-static int by_name(const tcpl_citer *c, tcpl_match *m, const char *s, size_t len,
-                   tcpl_citation *ct)
+static int by_name(const tcpl_citer *c, tcpl_match *m, const char *s, size_t len, tcpl_citation *ct)
 {
     size_t ka, kb, na, nb, ya, yb;
     tcpl_match_group(m, c->g_lkind, &ka, &kb);

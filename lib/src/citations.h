@@ -22,23 +22,23 @@
 typedef struct tcpl_citer tcpl_citer;
 
 typedef struct tcpl_citation {
-    const char *kind;             /* canonical kind ("Quyết định"), borrowed from the citer */
-    const char *src;              /* the text searched, borrowed from the caller; every span
-                                     below is a byte range of it */
-    size_t start, end;            /* the whole mention as printed */
+    const char *kind;  /* canonical kind ("Quyết định"), borrowed from the citer */
+    const char *src;   /* the text searched, borrowed from the caller; every span
+                          below is a byte range of it */
+    size_t start, end; /* the whole mention as printed */
     size_t number_start, number_end; /* number as printed; empty for a law cited by name */
-    size_t name_start, name_end;  /* a law's name ("Phổ biến, giáo dục pháp luật"); else empty */
-    size_t date_start, date_end;  /* date text ("ngày 22/7/2021"); empty if none */
-    size_t issuer_start, issuer_end; /* text after "của"; empty if none */
+    size_t name_start, name_end; /* a law's name ("Phổ biến, giáo dục pháp luật"); else empty */
+    size_t date_start, date_end;       /* date text ("ngày 22/7/2021"); empty if none */
+    size_t issuer_start, issuer_end;   /* text after "của"; empty if none */
     char number[TCPL_CITE_NUMBER_MAX]; /* number without whitespace; "" for a law by name */
-    char date[11];                /* ISO yyyy-mm-dd, "" if none or invalid */
-    int date_invalid;             /* a date was printed but is not a real day */
-    int year;                     /* a law by name: its year; else 0 */
-    int block;                    /* block index: set by the caller (find sets 0) */
+    char date[11];                     /* ISO yyyy-mm-dd, "" if none or invalid */
+    int date_invalid;                  /* a date was printed but is not a real day */
+    int year;                          /* a law by name: its year; else 0 */
+    int block;                         /* block index: set by the caller (find sets 0) */
     /* Set by tcpl_citations_merge (find sets 1, 0, 0): */
-    unsigned mentions;            /* mentions merged into this one */
-    int first_block;              /* block of the first mention (array order) */
-    int date_conflict;            /* mentions gave two different valid dates */
+    unsigned mentions; /* mentions merged into this one */
+    int first_block;   /* block of the first mention (array order) */
+    int date_conflict; /* mentions gave two different valid dates */
 } tcpl_citation;
 
 /* Compiles checks/patterns/citations.yaml.  Read-only afterwards: one citer

@@ -39,11 +39,20 @@ struct tcpl_ctx {
     struct tcpl_legacy *legacy;
 };
 
-const char *tcpl_version(void) { return TCPL_VERSION; }
+const char *tcpl_version(void)
+{
+    return TCPL_VERSION;
+}
 
-const char *tcpl_ctx_lang(const tcpl_ctx *ctx) { return ctx ? ctx->lang : "vi"; }
+const char *tcpl_ctx_lang(const tcpl_ctx *ctx)
+{
+    return ctx ? ctx->lang : "vi";
+}
 
-const struct tcpl_legacy *tcpl_ctx_legacy(const tcpl_ctx *ctx) { return ctx ? ctx->legacy : NULL; }
+const struct tcpl_legacy *tcpl_ctx_legacy(const tcpl_ctx *ctx)
+{
+    return ctx ? ctx->legacy : NULL;
+}
 
 static int read_file(const char *path, char **out, size_t *len)
 {
@@ -108,8 +117,8 @@ static int load_messages(tcpl_ctx *ctx, tcpl_error *err)
     rc = 0;
     while (!done) {
         if (!yaml_parser_parse(&p, &ev)) {
-            rc = tcpl_err(err, TCPL_ERR_DATA, "err.data_yaml", "messages.yaml", NULL, "%s (%zu:%zu)",
-                          p.problem ? p.problem : "?", p.problem_mark.line + 1,
+            rc = tcpl_err(err, TCPL_ERR_DATA, "err.data_yaml", "messages.yaml", NULL,
+                          "%s (%zu:%zu)", p.problem ? p.problem : "?", p.problem_mark.line + 1,
                           p.problem_mark.column + 1);
             break;
         }

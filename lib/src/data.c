@@ -43,7 +43,10 @@ void tcpl_yaml_free(tcpl_yaml *y)
     y->loaded = 0;
 }
 
-yaml_node_t *tcpl_yaml_root(tcpl_yaml *y) { return y->loaded ? yaml_document_get_root_node(&y->doc) : NULL; }
+yaml_node_t *tcpl_yaml_root(tcpl_yaml *y)
+{
+    return y->loaded ? yaml_document_get_root_node(&y->doc) : NULL;
+}
 
 const char *tcpl_yaml_str(yaml_node_t *n)
 {
@@ -96,4 +99,7 @@ yaml_node_t *tcpl_yaml_get(tcpl_yaml *y, yaml_node_t *map, const char *key)
     return NULL;
 }
 
-int tcpl_yaml_line(yaml_node_t *n) { return n ? (int)n->start_mark.line + 1 : 0; }
+int tcpl_yaml_line(yaml_node_t *n)
+{
+    return n ? (int)n->start_mark.line + 1 : 0;
+}

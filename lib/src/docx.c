@@ -89,7 +89,10 @@ typedef struct reader {
     tcpl_buf tmp; /* scratch for run text */
 } reader;
 
-static int fail_nomem(reader *rd) { return TCPL_NOMEM(rd->err, rd->file); }
+static int fail_nomem(reader *rd)
+{
+    return TCPL_NOMEM(rd->err, rd->file);
+}
 
 /* Interned strings: past this many distinct ones, copy without looking. */
 #define TCPL_MAX_INTERNED 256
@@ -183,8 +186,8 @@ static int para_add(reader *rd, para *p, const char *s, size_t n, unsigned flags
     if (n == 0)
         return 0;
     if (p->text.len + n > TCPL_MAX_PARA_BYTES)
-        return tcpl_err(rd->err, TCPL_ERR_LIMIT, "err.para_too_long", rd->file, rd->part_name,
-                        "%u", TCPL_MAX_PARA_BYTES);
+        return tcpl_err(rd->err, TCPL_ERR_LIMIT, "err.para_too_long", rd->file, rd->part_name, "%u",
+                        TCPL_MAX_PARA_BYTES);
     size_t off = p->text.len;
     if (tcpl_buf_put(&p->text, s, n) < 0)
         return fail_nomem(rd);
@@ -247,8 +250,8 @@ static int nfc_into(reader *rd, const char *s, size_t n, tcpl_buf *out)
         utf8proc_ssize_t i = 0;
         while (i < (utf8proc_ssize_t)n) {
             utf8proc_int32_t cp;
-            utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
-                                                  (utf8proc_ssize_t)n - i, &cp);
+            utf8proc_ssize_t k =
+                utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)n - i, &cp);
             if (k <= 0) {
                 tcpl_buf_put_utf8(&fixed, 0xFFFD);
                 i++;
@@ -294,7 +297,8 @@ static int add_text(reader *rd, para *p, const runfmt *f, const char *s, size_t 
     int rc;
     unsigned flags = f->flags;
     if (f->legacy != TCPL_LEGACY_NONE) {
-        if (tcpl_legacy_convert(rd->legacy, f->legacy, s, n, &rd->tmp) < 0 || !tcpl_buf_ok(&rd->tmp))
+        if (tcpl_legacy_convert(rd->legacy, f->legacy, s, n, &rd->tmp) < 0 ||
+            !tcpl_buf_ok(&rd->tmp))
             return fail_nomem(rd);
         flags |= TCPL_RUN_LEGACY;
     } else if ((rc = nfc_into(rd, s, n, &rd->tmp)) < 0) {
@@ -630,8 +634,7 @@ static int parse_inline(reader *rd, pctx *pc, const char *end_ns, const char *en
         return rc;
     }
     if (!strcmp(ln, "hyperlink") || !strcmp(ln, "smartTag") || !strcmp(ln, "customXml") ||
-        !strcmp(ln, "sdtContent") || !strcmp(ln, "dir") ||
-        !strcmp(ln, "bdo"))
+        !strcmp(ln, "sdtContent") || !strcmp(ln, "dir") || !strcmp(ln, "bdo"))
         return parse_inline_children(rd, pc);
     if (!strcmp(ln, "sdt"))
         return parse_inline_children(rd, pc); /* sdtPr/sdtEndPr are skipped below */
@@ -640,10 +643,13 @@ static int parse_inline(reader *rd, pctx *pc, const char *end_ns, const char *en
     return tcpl_xml_skip(x, rd->err);
 }
 
-static tcpl_align align_of(int a) { return a < 0 ? TCPL_ALIGN_START : (tcpl_align)a; }
+static tcpl_align align_of(int a)
+{
+    return a < 0 ? TCPL_ALIGN_START : (tcpl_align)a;
+}
 
-static int finish_paragraph(reader *rd, int idx, const tcpl_ppr *ppr, const tcpl_style *st,
-                            para *p, int mark_deleted)
+static int finish_paragraph(reader *rd, int idx, const tcpl_ppr *ppr, const tcpl_style *st, para *p,
+                            int mark_deleted)
 {
     tcpl_block *b = &rd->doc->blocks[idx];
     /* A deleted paragraph mark joins this paragraph to the next one. */
@@ -1100,7 +1106,9 @@ static int read_part(reader *rd, const char *name, tcpl_part_kind kind)
     if (kind == TCPL_PART_FOOTNOTES || kind == TCPL_PART_ENDNOTES) {
         rc = parse_notes(rd, kind == TCPL_PART_FOOTNOTES ? "footnote" : "endnote");
     } else {
-        const char *root = kind == TCPL_PART_BODY ? "body" : kind == TCPL_PART_HEADER ? "hdr" : "ftr";
+        const char *root = kind == TCPL_PART_BODY     ? "body"
+                           : kind == TCPL_PART_HEADER ? "hdr"
+                                                      : "ftr";
         for (;;) {
             int r = tcpl_xml_next(&rd->x, rd->err);
             if (r <= 0) {

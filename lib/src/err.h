@@ -9,11 +9,11 @@ int tcpl_err(tcpl_error *err, int code, const char *id, const char *file, const 
              const char *detail_fmt, ...) __attribute__((format(printf, 6, 7)));
 
 /* Jump to the single clean-up label on failure (md4c style). */
-#define TCPL_CHECK(expr)                                                                            \
-    do {                                                                                            \
-        rc = (expr);                                                                                \
-        if (rc < 0)                                                                                 \
-            goto out;                                                                               \
+#define TCPL_CHECK(expr)                                                                           \
+    do {                                                                                           \
+        rc = (expr);                                                                               \
+        if (rc < 0)                                                                                \
+            goto out;                                                                              \
     } while (0)
 
 #define TCPL_NOMEM(err, file) tcpl_err((err), TCPL_ERR_NOMEM, "err.nomem", (file), NULL, NULL)

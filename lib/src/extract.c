@@ -246,7 +246,8 @@ int tcpl_extractor_new(tcpl_extractor **out, const tcpl_ctx *ctx, tcpl_error *er
     TCPL_CHECK(compile(ex, &y, "signer_skip", &ex->signer_skip, 0, err));
     TCPL_CHECK(build_fields(ex, &y, err));
     {
-        const char *pre = tcpl_yaml_str(tcpl_yaml_get(&y, tcpl_yaml_root(&y), "activity_path_prefix"));
+        const char *pre =
+            tcpl_yaml_str(tcpl_yaml_get(&y, tcpl_yaml_root(&y), "activity_path_prefix"));
         ex->activity_prefix = tcpl_arena_strdup(&ex->arena, pre ? pre : "");
         if (!ex->activity_prefix) {
             rc = TCPL_NOMEM(err, STRUCT_FILE);
@@ -272,12 +273,24 @@ void tcpl_extractor_free(tcpl_extractor *ex)
     tcpl_timeparser_free(ex->tp);
     tcpl_units_free(ex->units);
     tcpl_citer_free(ex->citer);
-    tcpl_re *res[] = {&ex->motto,          &ex->slogan,          &ex->number,
-                      &ex->basis,          &ex->separator,       &ex->lab_roman,
-                      &ex->lab_decimal,    &ex->lab_letter,      &ex->lab_activity,
-                      &ex->lab_bullet,     &ex->fields_at,       &ex->subheading,
-                      &ex->remediation_title, &ex->recipients,   &ex->signer_capacity,
-                      &ex->signer_deputy,  &ex->signer_title,    &ex->signer_skip};
+    tcpl_re *res[] = {&ex->motto,
+                      &ex->slogan,
+                      &ex->number,
+                      &ex->basis,
+                      &ex->separator,
+                      &ex->lab_roman,
+                      &ex->lab_decimal,
+                      &ex->lab_letter,
+                      &ex->lab_activity,
+                      &ex->lab_bullet,
+                      &ex->fields_at,
+                      &ex->subheading,
+                      &ex->remediation_title,
+                      &ex->recipients,
+                      &ex->signer_capacity,
+                      &ex->signer_deputy,
+                      &ex->signer_title,
+                      &ex->signer_skip};
     for (size_t i = 0; i < sizeof res / sizeof res[0]; i++)
         tcpl_re_free(res[i]);
     tcpl_arena_free(&ex->arena);
@@ -296,11 +309,11 @@ typedef struct line {
     size_t full_len;
     char label[40];
     lab_kind lab;
-    int depth;        /* decimal components */
+    int depth; /* decimal components */
     int auto_label;
     int table, row, col;
     tcpl_align align;
-    int bold;         /* every run bold */
+    int bold; /* every run bold */
 } line;
 
 typedef struct job {
@@ -313,7 +326,10 @@ typedef struct job {
     size_t n, cap;
 } job;
 
-static int is_space_byte(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+static int is_space_byte(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 
 /* Trims ASCII space, NBSP and stray markdown asterisks. */
 static void trim(const char **s, size_t *len)
@@ -476,7 +492,10 @@ static char *dup(job *j, const char *s, size_t n)
     return p ? p : (char *)"";
 }
 
-static char *dupz(job *j, const char *s) { return dup(j, s, s ? strlen(s) : 0); }
+static char *dupz(job *j, const char *s)
+{
+    return dup(j, s, s ? strlen(s) : 0);
+}
 
 static int is_upper_line(const char *s, size_t len)
 {
@@ -484,8 +503,8 @@ static int is_upper_line(const char *s, size_t len)
     size_t i = 0;
     while (i < len) {
         utf8proc_int32_t c;
-        utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
-                                              (utf8proc_ssize_t)(len - i), &c);
+        utf8proc_ssize_t k =
+            utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i), &c);
         if (k <= 0)
             return 0;
         if (utf8proc_category(c) == UTF8PROC_CATEGORY_LL)
@@ -638,8 +657,8 @@ static size_t read_header(job *j)
          * sentence ("Triển khai thực hiện Quyết định ..."); the basis is
          * plain justified text. */
         int looks_title = l->align == TCPL_ALIGN_CENTER || l->bold;
-        if (!looks_title && (title.len || find(j, &ex->basis, l->full, l->full_len) ||
-                             l->full_len > 300))
+        if (!looks_title &&
+            (title.len || find(j, &ex->basis, l->full, l->full_len) || l->full_len > 300))
             break;
         join(&title, l->full, l->full_len, " ");
         if (m->title_block < 0)
@@ -805,7 +824,7 @@ static int read_body(job *j, size_t from, size_t to)
     }
     int stack[64], sp = 0;
     int last_structural = 0;
-    int pending = -1;           /* field index waiting for its value on the next lines */
+    int pending = -1; /* field index waiting for its value on the next lines */
     int pending_table = -1, pending_row = -1;
     for (size_t i = from; i < to; i++) {
         line *l = &j->lines[i];
@@ -893,7 +912,8 @@ static int read_body(job *j, size_t from, size_t to)
             pending = -1;
             continue;
         }
-        if (pending >= 0 && (pending_table < 0 || (l->table == pending_table && l->row == pending_row))) {
+        if (pending >= 0 &&
+            (pending_table < 0 || (l->table == pending_table && l->row == pending_row))) {
             /* The value of a label printed alone ("Nguyên nhân", a label
              * cell): the following lines. */
             const char *pv = l->text;
@@ -907,8 +927,8 @@ static int read_body(job *j, size_t from, size_t to)
             a->unlabelled++;
     }
     /* Activities: sections with fields. */
-    int remediation = x->meta.title && find(j, &ex->remediation_title, x->meta.title,
-                                            strlen(x->meta.title));
+    int remediation =
+        x->meta.title && find(j, &ex->remediation_title, x->meta.title, strlen(x->meta.title));
     for (size_t si = 0; si < x->nsections; si++)
         if (accs[si].present & (TCPL_FIELD_CAUSE | TCPL_FIELD_SOLUTION))
             remediation = 1;
@@ -1169,7 +1189,8 @@ static size_t signer_start_in(job *j, const char *s, size_t n)
     for (size_t i = 2; i < n; i++) {
         if (s[i - 1] != ' ' || s[i - 2] != '.')
             continue;
-        if (find(j, &ex->signer_title, s + i, n - i) || find(j, &ex->signer_capacity, s + i, n - i) ||
+        if (find(j, &ex->signer_title, s + i, n - i) ||
+            find(j, &ex->signer_capacity, s + i, n - i) ||
             find(j, &ex->signer_deputy, s + i, n - i))
             return i;
     }
@@ -1333,30 +1354,51 @@ void tcpl_extract_free(tcpl_extract *x)
     free(x);
 }
 
-const tcpl_xmeta *tcpl_extract_meta(const tcpl_extract *x) { return &x->meta; }
-size_t tcpl_extract_citation_count(const tcpl_extract *x) { return x->ncitations; }
+const tcpl_xmeta *tcpl_extract_meta(const tcpl_extract *x)
+{
+    return &x->meta;
+}
+size_t tcpl_extract_citation_count(const tcpl_extract *x)
+{
+    return x->ncitations;
+}
 const tcpl_xcitation *tcpl_extract_citation(const tcpl_extract *x, size_t i)
 {
     return i < x->ncitations ? &x->citations[i] : NULL;
 }
-size_t tcpl_extract_section_count(const tcpl_extract *x) { return x->nsections; }
+size_t tcpl_extract_section_count(const tcpl_extract *x)
+{
+    return x->nsections;
+}
 const tcpl_xsection *tcpl_extract_section(const tcpl_extract *x, size_t i)
 {
     return i < x->nsections ? &x->sections[i] : NULL;
 }
-size_t tcpl_extract_activity_count(const tcpl_extract *x) { return x->nactivities; }
+size_t tcpl_extract_activity_count(const tcpl_extract *x)
+{
+    return x->nactivities;
+}
 const tcpl_xactivity *tcpl_extract_activity(const tcpl_extract *x, size_t i)
 {
     return i < x->nactivities ? &x->activities[i] : NULL;
 }
-size_t tcpl_extract_deadline_count(const tcpl_extract *x) { return x->ndeadlines; }
+size_t tcpl_extract_deadline_count(const tcpl_extract *x)
+{
+    return x->ndeadlines;
+}
 const tcpl_xdeadline *tcpl_extract_deadline(const tcpl_extract *x, size_t i)
 {
     return i < x->ndeadlines ? &x->deadlines[i] : NULL;
 }
-size_t tcpl_extract_recipient_count(const tcpl_extract *x) { return x->nrecipients; }
+size_t tcpl_extract_recipient_count(const tcpl_extract *x)
+{
+    return x->nrecipients;
+}
 const char *tcpl_extract_recipient(const tcpl_extract *x, size_t i)
 {
     return i < x->nrecipients ? x->recipients[i] : NULL;
 }
-const tcpl_xsigner *tcpl_extract_signer(const tcpl_extract *x) { return &x->signer; }
+const tcpl_xsigner *tcpl_extract_signer(const tcpl_extract *x)
+{
+    return &x->signer;
+}

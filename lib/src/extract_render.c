@@ -8,9 +8,15 @@
 #include "extract_internal.h"
 #include "tcpl/context.h"
 
-static json_t *str_or_null(const char *s) { return s ? json_string(s) : json_null(); }
+static json_t *str_or_null(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
 
-static int put(json_t *o, const char *k, json_t *v) { return v ? json_object_set_new(o, k, v) : -1; }
+static int put(json_t *o, const char *k, json_t *v)
+{
+    return v ? json_object_set_new(o, k, v) : -1;
+}
 
 static json_t *units_json(const tcpl_xunit *u, size_t n)
 {
@@ -49,17 +55,18 @@ static json_t *build(const tcpl_extract *x)
     bad |= put(o, "authority", json_string(m->authority));
     bad |= put(o, "national_header", json_boolean(m->national_header));
     bad |= put(o, "place", json_string(m->place));
-    bad |= put(o, "date", json_pack("{s:s,s:o,s:b}", "text", m->date.text, "iso",
-                                    str_or_null(m->date.iso), "complete", m->date.complete));
+    bad |= put(o, "date",
+               json_pack("{s:s,s:o,s:b}", "text", m->date.text, "iso", str_or_null(m->date.iso),
+                         "complete", m->date.complete));
     bad |= put(o, "title", json_string(m->title));
 
     json_t *cites = json_array();
     for (size_t i = 0; cites && i < x->ncitations; i++) {
         const tcpl_xcitation *c = &x->citations[i];
-        bad |= json_array_append_new(
-            cites, json_pack("{s:s,s:s,s:o,s:s,s:s,s:i}", "kind", c->kind, "number", c->number,
-                             "date", str_or_null(c->date), "issuer", c->issuer, "text", c->text,
-                             "block", c->block));
+        bad |= json_array_append_new(cites, json_pack("{s:s,s:s,s:o,s:s,s:s,s:i}", "kind", c->kind,
+                                                      "number", c->number, "date",
+                                                      str_or_null(c->date), "issuer", c->issuer,
+                                                      "text", c->text, "block", c->block));
     }
     bad |= put(o, "citations", cites);
 
@@ -86,13 +93,12 @@ static json_t *build(const tcpl_extract *x)
     for (size_t i = 0; acts && i < x->nactivities; i++) {
         const tcpl_xactivity *a = &x->activities[i];
         json_t *t = json_pack("{s:s,s:s,s:o,s:o,s:b}", "text", a->time.text, "kind", a->time.kind,
-                              "start", str_or_null(a->time.start), "end",
-                              str_or_null(a->time.end), "recurring", a->time.recurring);
+                              "start", str_or_null(a->time.start), "end", str_or_null(a->time.end),
+                              "recurring", a->time.recurring);
         json_t *ao = json_pack("{s:s,s:s,s:o,s:o,s:o,s:s,s:o,s:i}", "path", a->path, "title",
                                a->title, "lead", units_json(a->lead, a->nlead), "support",
                                units_json(a->support, a->nsupport), "time", t, "product",
-                               a->product, "missing", missing_json(a->missing), "block",
-                               a->block);
+                               a->product, "missing", missing_json(a->missing), "block", a->block);
         bad |= json_array_append_new(acts, ao);
     }
     bad |= put(o, "activities", acts);
@@ -110,8 +116,9 @@ static json_t *build(const tcpl_extract *x)
         bad |= json_array_append_new(rec, json_string(x->recipients[i]));
     bad |= put(o, "recipients", rec);
     const tcpl_xsigner *s = &x->signer;
-    bad |= put(o, "signer", json_pack("{s:s,s:s,s:s,s:s}", "capacity", s->capacity, "deputy",
-                                      s->deputy, "title", s->title, "name", s->name));
+    bad |= put(o, "signer",
+               json_pack("{s:s,s:s,s:s,s:s}", "capacity", s->capacity, "deputy", s->deputy, "title",
+                         s->title, "name", s->name));
     if (bad) {
         json_decref(o);
         return NULL;
@@ -123,8 +130,8 @@ int tcpl_extract_json(const tcpl_extract *x, int pretty, char **out, size_t *len
 {
     *out = NULL;
     json_t *o = build(x);
-    char *s = o ? json_dumps(o, JSON_PRESERVE_ORDER | (pretty ? JSON_INDENT(2) : JSON_COMPACT))
-                : NULL;
+    char *s =
+        o ? json_dumps(o, JSON_PRESERVE_ORDER | (pretty ? JSON_INDENT(2) : JSON_COMPACT)) : NULL;
     json_decref(o);
     if (!s)
         return TCPL_NOMEM(err, x->meta.file);
@@ -153,7 +160,8 @@ static int cut_len(const char *s, size_t max, int *cut)
 
 static void field(tcpl_buf *b, const tcpl_ctx *ctx, const char *id, const char *value)
 {
-    tcpl_buf_printf(b, "%s: %s\n", tcpl_msg(ctx, id), value && *value ? value : tcpl_msg(ctx, "out.none"));
+    tcpl_buf_printf(b, "%s: %s\n", tcpl_msg(ctx, id),
+                    value && *value ? value : tcpl_msg(ctx, "out.none"));
 }
 
 int tcpl_extract_outline(const tcpl_extract *x, const tcpl_ctx *ctx, char **out, size_t *len,
@@ -165,13 +173,13 @@ int tcpl_extract_outline(const tcpl_extract *x, const tcpl_ctx *ctx, char **out,
     tcpl_buf_printf(&b, "== %s ==\n", m->file);
     field(&b, ctx, "out.kind", m->kind);
     if (m->number_blank)
-        tcpl_buf_printf(&b, "%s: %s /%s\n", tcpl_msg(ctx, "out.number"),
-                        tcpl_msg(ctx, "out.blank"), m->symbol);
+        tcpl_buf_printf(&b, "%s: %s /%s\n", tcpl_msg(ctx, "out.number"), tcpl_msg(ctx, "out.blank"),
+                        m->symbol);
     else
         field(&b, ctx, "out.number", m->number);
     field(&b, ctx, "out.authority", m->authority);
-    tcpl_buf_printf(&b, "%s: %s%s%s", tcpl_msg(ctx, "out.date"), m->place,
-                    m->place[0] ? ", " : "", m->date.text[0] ? m->date.text : tcpl_msg(ctx, "out.none"));
+    tcpl_buf_printf(&b, "%s: %s%s%s", tcpl_msg(ctx, "out.date"), m->place, m->place[0] ? ", " : "",
+                    m->date.text[0] ? m->date.text : tcpl_msg(ctx, "out.none"));
     if (m->date.iso)
         tcpl_buf_printf(&b, " (%s%s%s)", m->date.iso, m->date.complete ? "" : "; ",
                         m->date.complete ? "" : tcpl_msg(ctx, "out.incomplete"));

@@ -82,7 +82,10 @@ static int legacy_byte(int32_t cp)
     return -1;
 }
 
-static int ascii_lower(int c) { return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c; }
+static int ascii_lower(int c)
+{
+    return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
 
 static int is_caps(tcpl_legacy_kind k)
 {
@@ -138,8 +141,8 @@ static int shown_matches(const char *s, size_t n, const legacy_entry *e)
     int first = 1;
     while (pos < n) {
         utf8proc_int32_t cp;
-        utf8proc_ssize_t r = utf8proc_iterate((const utf8proc_uint8_t *)s + pos,
-                                              (utf8proc_ssize_t)(n - pos), &cp);
+        utf8proc_ssize_t r =
+            utf8proc_iterate((const utf8proc_uint8_t *)s + pos, (utf8proc_ssize_t)(n - pos), &cp);
         if (r <= 0)
             return 0;
         pos += (size_t)r;

@@ -57,23 +57,35 @@ tcpl_section *tcpl_doc_add_section(tcpl_doc *doc)
     return s;
 }
 
-size_t tcpl_doc_block_count(const tcpl_doc *doc) { return doc ? doc->nblocks : 0; }
+size_t tcpl_doc_block_count(const tcpl_doc *doc)
+{
+    return doc ? doc->nblocks : 0;
+}
 
 const tcpl_block *tcpl_doc_block(const tcpl_doc *doc, size_t i)
 {
     return doc && i < doc->nblocks ? &doc->blocks[i] : NULL;
 }
 
-size_t tcpl_doc_section_count(const tcpl_doc *doc) { return doc ? doc->nsections : 0; }
+size_t tcpl_doc_section_count(const tcpl_doc *doc)
+{
+    return doc ? doc->nsections : 0;
+}
 
 const tcpl_section *tcpl_doc_section(const tcpl_doc *doc, size_t i)
 {
     return doc && i < doc->nsections ? &doc->sections[i] : NULL;
 }
 
-const char *tcpl_doc_path(const tcpl_doc *doc) { return doc ? doc->path : ""; }
+const char *tcpl_doc_path(const tcpl_doc *doc)
+{
+    return doc ? doc->path : "";
+}
 
-size_t tcpl_doc_xml_bytes(const tcpl_doc *doc) { return doc ? doc->xml_bytes : 0; }
+size_t tcpl_doc_xml_bytes(const tcpl_doc *doc)
+{
+    return doc ? doc->xml_bytes : 0;
+}
 
 void tcpl_doc_free(tcpl_doc *doc)
 {

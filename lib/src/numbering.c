@@ -90,7 +90,6 @@ struct tcpl_numstate {
     unsigned short *seen;
 };
 
-
 static int clamp_value(long v)
 {
     if (v < 0)
@@ -103,10 +102,14 @@ static int fmt_of(const char *v)
     static const struct {
         const char *name;
         int fmt;
-    } t[] = {{"decimal", FMT_DECIMAL},          {"decimalZero", FMT_DECIMAL_ZERO},
-             {"upperRoman", FMT_UPPER_ROMAN},   {"lowerRoman", FMT_LOWER_ROMAN},
-             {"upperLetter", FMT_UPPER_LETTER}, {"lowerLetter", FMT_LOWER_LETTER},
-             {"bullet", FMT_BULLET},            {"none", FMT_NONE}};
+    } t[] = {{"decimal", FMT_DECIMAL},
+             {"decimalZero", FMT_DECIMAL_ZERO},
+             {"upperRoman", FMT_UPPER_ROMAN},
+             {"lowerRoman", FMT_LOWER_ROMAN},
+             {"upperLetter", FMT_UPPER_LETTER},
+             {"lowerLetter", FMT_LOWER_LETTER},
+             {"bullet", FMT_BULLET},
+             {"none", FMT_NONE}};
     for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
         if (!strcmp(v, t[i].name))
             return t[i].fmt;

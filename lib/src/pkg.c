@@ -59,7 +59,10 @@ struct tcpl_pkg {
 
 /* ASCII case folding only: OPC part names compare case-insensitively, and
  * the locale must not change the answer. */
-static int lower(int c) { return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c; }
+static int lower(int c)
+{
+    return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
 
 static int name_cmp(const char *a, const char *b)
 {
@@ -81,7 +84,10 @@ static int entry_cmp(const void *a, const void *b)
     return name_cmp(((const pkg_entry *)a)->name, ((const pkg_entry *)b)->name);
 }
 
-static const char *strip_slash(const char *part) { return part[0] == '/' ? part + 1 : part; }
+static const char *strip_slash(const char *part)
+{
+    return part[0] == '/' ? part + 1 : part;
+}
 
 static const pkg_entry *find_entry(const tcpl_pkg *pkg, const char *part)
 {
@@ -115,9 +121,18 @@ typedef struct cd_findings {
     zip_uint64_t size;  /* the archive's size */
 } cd_findings;
 
-static unsigned u16(const unsigned char *p) { return p[0] | (unsigned)p[1] << 8; }
-static uint32_t u32(const unsigned char *p) { return u16(p) | (uint32_t)u16(p + 2) << 16; }
-static uint64_t u64(const unsigned char *p) { return u32(p) | (uint64_t)u32(p + 4) << 32; }
+static unsigned u16(const unsigned char *p)
+{
+    return p[0] | (unsigned)p[1] << 8;
+}
+static uint32_t u32(const unsigned char *p)
+{
+    return u16(p) | (uint32_t)u16(p + 2) << 16;
+}
+static uint64_t u64(const unsigned char *p)
+{
+    return u32(p) | (uint64_t)u32(p + 4) << 32;
+}
 
 static int src_read_at(zip_source_t *src, zip_uint64_t off, void *buf, size_t n)
 {
@@ -329,8 +344,8 @@ int tcpl_pkg_open_memory(tcpl_pkg **out, const void *data, size_t len, const cha
     if (!data)
         return tcpl_err(err, TCPL_ERR_USAGE, "err.internal", name, NULL, "data is NULL");
     if (len > TCPL_MAX_INPUT_BYTES)
-        return tcpl_err(err, TCPL_ERR_LIMIT, "err.too_big", name, NULL, "%zu MB > %u MB",
-                        len >> 20, TCPL_MAX_INPUT_BYTES >> 20);
+        return tcpl_err(err, TCPL_ERR_LIMIT, "err.too_big", name, NULL, "%zu MB > %u MB", len >> 20,
+                        TCPL_MAX_INPUT_BYTES >> 20);
     /* A private copy: the caller may free data right after this call. */
     void *copy = malloc(len);
     if (!copy)
@@ -408,9 +423,18 @@ void tcpl_pkg_free(tcpl_pkg *pkg)
     free(pkg);
 }
 
-const char *tcpl_pkg_name(const tcpl_pkg *pkg) { return pkg->name; }
-const char *tcpl_pkg_main_part(const tcpl_pkg *pkg) { return pkg->main; }
-size_t tcpl_pkg_inflated(const tcpl_pkg *pkg) { return pkg->inflated; }
+const char *tcpl_pkg_name(const tcpl_pkg *pkg)
+{
+    return pkg->name;
+}
+const char *tcpl_pkg_main_part(const tcpl_pkg *pkg)
+{
+    return pkg->main;
+}
+size_t tcpl_pkg_inflated(const tcpl_pkg *pkg)
+{
+    return pkg->inflated;
+}
 
 int tcpl_pkg_has(const tcpl_pkg *pkg, const char *part)
 {
@@ -485,8 +509,8 @@ int tcpl_pkg_read(tcpl_pkg *pkg, const char *part, char **data, size_t *len, tcp
             break;
         n += (size_t)r;
         if (n > TCPL_MAX_ENTRY_BYTES) {
-            rc = tcpl_err(err, TCPL_ERR_LIMIT, "err.zip_entry_size", pkg->name, e->name,
-                          "> %u MB", TCPL_MAX_ENTRY_BYTES >> 20);
+            rc = tcpl_err(err, TCPL_ERR_LIMIT, "err.zip_entry_size", pkg->name, e->name, "> %u MB",
+                          TCPL_MAX_ENTRY_BYTES >> 20);
             goto out;
         }
         if (pkg->inflated > TCPL_MAX_TOTAL_BYTES || n > TCPL_MAX_TOTAL_BYTES - pkg->inflated) {
@@ -495,8 +519,8 @@ int tcpl_pkg_read(tcpl_pkg *pkg, const char *part, char **data, size_t *len, tcp
             goto out;
         }
         if (n > PKG_RATIO_FLOOR && (comp == 0 || n / comp > TCPL_MAX_RATIO)) {
-            rc = tcpl_err(err, TCPL_ERR_LIMIT, "err.zip_ratio", pkg->name, e->name,
-                          "> %d:1", TCPL_MAX_RATIO);
+            rc = tcpl_err(err, TCPL_ERR_LIMIT, "err.zip_ratio", pkg->name, e->name, "> %d:1",
+                          TCPL_MAX_RATIO);
             goto out;
         }
     }
@@ -674,8 +698,7 @@ const tcpl_rel *tcpl_pkg_rel_by_type(const tcpl_rel *rels, size_t count, const c
 
 /* The content type [Content_Types].xml gives part: its Override, else the
  * Default for its extension. "" when none. */
-static int content_type(tcpl_pkg *pkg, const char *part, char *type, size_t size,
-                        tcpl_error *err)
+static int content_type(tcpl_pkg *pkg, const char *part, char *type, size_t size, tcpl_error *err)
 {
     int rc = 0, r;
     char *xml = NULL;
@@ -721,8 +744,8 @@ static int find_main(tcpl_pkg *pkg, tcpl_error *err)
             main = &rels[i];
     const pkg_entry *e = main ? find_entry(pkg, main->target) : NULL;
     if (!e)
-        return tcpl_err(err, TCPL_ERR_FORMAT, "err.no_main_part", pkg->name, "_rels/.rels",
-                        "%s", main ? main->target : "");
+        return tcpl_err(err, TCPL_ERR_FORMAT, "err.no_main_part", pkg->name, "_rels/.rels", "%s",
+                        main ? main->target : "");
     if (!tcpl_pkg_has(pkg, "[Content_Types].xml"))
         return tcpl_err(err, TCPL_ERR_FORMAT, "err.not_wordml", pkg->name, e->name,
                         "no [Content_Types].xml");

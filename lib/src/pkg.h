@@ -6,11 +6,11 @@
 
 /* An OPC package (the zip inside a .docx) opened with libzip, with every
  * safety limit enforced while inflating.  Limits (docs/limits.md): */
-#define TCPL_MAX_ZIP_ENTRIES 10000             /* Word files have ~20-200 entries */
-#define TCPL_MAX_ENTRY_BYTES (256u << 20)      /* one inflated part */
-#define TCPL_MAX_TOTAL_BYTES (1024u << 20)     /* all parts read from one file */
-#define TCPL_MAX_RATIO 200                     /* inflated/compressed, above 1 MB inflated */
-#define TCPL_MAX_INPUT_BYTES (2048u << 20)     /* the .docx file itself */
+#define TCPL_MAX_ZIP_ENTRIES 10000         /* Word files have ~20-200 entries */
+#define TCPL_MAX_ENTRY_BYTES (256u << 20)  /* one inflated part */
+#define TCPL_MAX_TOTAL_BYTES (1024u << 20) /* all parts read from one file */
+#define TCPL_MAX_RATIO 200                 /* inflated/compressed, above 1 MB inflated */
+#define TCPL_MAX_INPUT_BYTES (2048u << 20) /* the .docx file itself */
 
 typedef struct tcpl_pkg tcpl_pkg;
 

@@ -189,8 +189,8 @@ static json_t *lossy_string(const char *s)
     size_t n = strlen(s), i = 0;
     while (i < n) {
         utf8proc_int32_t cp;
-        utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
-                                              (utf8proc_ssize_t)(n - i), &cp);
+        utf8proc_ssize_t k =
+            utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &cp);
         if (k <= 0) {
             tcpl_buf_put_utf8(&b, 0xFFFD);
             i++;
@@ -226,9 +226,9 @@ static json_t *run_json(const tcpl_block *p, const tcpl_run *r)
     static const struct {
         unsigned flag;
         const char *name;
-    } extra[] = {{TCPL_RUN_CAPS, "caps"},         {TCPL_RUN_STRIKE, "strike"},
-                 {TCPL_RUN_INSERTED, "inserted"}, {TCPL_RUN_LEGACY, "legacy"},
-                 {TCPL_RUN_FIELD, "field"},       {TCPL_RUN_SUPERSCRIPT, "superscript"},
+    } extra[] = {{TCPL_RUN_CAPS, "caps"},          {TCPL_RUN_STRIKE, "strike"},
+                 {TCPL_RUN_INSERTED, "inserted"},  {TCPL_RUN_LEGACY, "legacy"},
+                 {TCPL_RUN_FIELD, "field"},        {TCPL_RUN_SUPERSCRIPT, "superscript"},
                  {TCPL_RUN_SUBSCRIPT, "subscript"}};
     for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++)
         if (r->flags & extra[i].flag)
@@ -266,8 +266,8 @@ static json_t *block_json(const tcpl_block *b)
         bad |= set(o, "text", json_stringn(b->text, b->text_len));
         bad |= set(o, "style", json_string(b->style_id));
         bad |= set(o, "style_name", json_string(b->style_name));
-        bad |= set(o, "outline_level", b->outline_level >= 0 ? json_integer(b->outline_level)
-                                                             : json_null());
+        bad |= set(o, "outline_level",
+                   b->outline_level >= 0 ? json_integer(b->outline_level) : json_null());
         bad |= set(o, "num_id", b->num_id >= 0 ? json_integer(b->num_id) : json_null());
         bad |= set(o, "ilvl", b->num_id >= 0 ? json_integer(b->ilvl) : json_null());
         bad |= set(o, "align", json_string(align_names[b->align]));
@@ -325,12 +325,11 @@ int tcpl_doc_json(const tcpl_doc *doc, int pretty, char **out, size_t *len, tcpl
     }
     for (size_t i = 0; !bad && i < tcpl_doc_section_count(doc); i++) {
         const tcpl_section *s = tcpl_doc_section(doc, i);
-        json_t *o = json_pack("{s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:b,s:i}", "page_width",
-                              s->page_width, "page_height", s->page_height, "margin_top",
-                              s->margin_top, "margin_bottom", s->margin_bottom, "margin_left",
-                              s->margin_left, "margin_right", s->margin_right, "header", s->header,
-                              "footer", s->footer, "landscape", s->landscape, "last_block",
-                              s->last_block);
+        json_t *o = json_pack(
+            "{s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:b,s:i}", "page_width", s->page_width, "page_height",
+            s->page_height, "margin_top", s->margin_top, "margin_bottom", s->margin_bottom,
+            "margin_left", s->margin_left, "margin_right", s->margin_right, "header", s->header,
+            "footer", s->footer, "landscape", s->landscape, "last_block", s->last_block);
         bad |= !o || json_array_append_new(sections, o) < 0;
     }
     char *s = NULL;

@@ -20,10 +20,10 @@
 
 /* One w:style as written, before its chain is folded in. */
 typedef struct raw_style {
-    tcpl_style st;       /* own properties first, resolved in place later */
+    tcpl_style st; /* own properties first, resolved in place later */
     const char *based_on;
     int is_default;
-    size_t order;        /* position in the file: the first of equal ids wins */
+    size_t order; /* position in the file: the first of equal ids wins */
 } raw_style;
 
 struct tcpl_styles {
@@ -85,7 +85,6 @@ static void ppr_merge(tcpl_ppr *dst, const tcpl_ppr *over)
         dst->align = over->align;
     tcpl_rpr_merge(&dst->rpr, &over->rpr);
 }
-
 
 /* w:val into the arena; NULL when absent or empty. */
 static int val_str(tcpl_xml *x, tcpl_arena *arena, const char *name, const char **out,
@@ -518,4 +517,7 @@ const tcpl_style *tcpl_styles_default_para(const tcpl_styles *st)
     return st ? st->default_para : NULL;
 }
 
-const tcpl_rpr *tcpl_styles_defaults(const tcpl_styles *st) { return st ? &st->defaults : NULL; }
+const tcpl_rpr *tcpl_styles_defaults(const tcpl_styles *st)
+{
+    return st ? &st->defaults : NULL;
+}

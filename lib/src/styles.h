@@ -12,9 +12,9 @@
  * can be merged.  -1 = not set. */
 typedef struct tcpl_rpr {
     signed char bold, italic, underline, caps, strike, vert; /* vert: 0 base, 1 super, 2 sub */
-    const char *font;                                         /* NULL = not set */
-    int size;                                                 /* half-points, 0 = not set */
-    const char *style;                                        /* w:rStyle id, NULL if none */
+    const char *font;                                        /* NULL = not set */
+    int size;                                                /* half-points, 0 = not set */
+    const char *style;                                       /* w:rStyle id, NULL if none */
     signed char deleted; /* w:del / w:moveFrom inside: a deleted paragraph mark */
 } tcpl_rpr;
 
@@ -34,7 +34,7 @@ typedef struct tcpl_ppr {
 typedef struct tcpl_style {
     const char *id;
     const char *name;
-    int type; /* 'p' paragraph, 'c' character, 't' table, 'n' numbering */
+    int type;     /* 'p' paragraph, 'c' character, 't' table, 'n' numbering */
     tcpl_ppr ppr; /* resolved paragraph properties (paragraph styles) */
     tcpl_rpr rpr; /* resolved run properties: defaults + chain (character styles:
                      the chain only, as they layer over the paragraph's) */

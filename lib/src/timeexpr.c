@@ -25,7 +25,7 @@
 
 /* The groups a pattern can fill; their names in the data file. */
 enum { SL_D1, SL_M1, SL_Y1, SL_Q1, SL_D2, SL_M2, SL_Y2, SL_Q2, SL_PLACE, SL_N };
-static const char *const slot_names[SL_N] = {"d1", "m1", "y1", "q1", "d2",
+static const char *const slot_names[SL_N] = {"d1", "m1", "y1", "q1",   "d2",
                                              "m2", "y2", "q2", "place"};
 
 typedef struct tp_pat {
@@ -48,8 +48,8 @@ struct tcpl_timeparser {
     size_t ovec; /* ovector pairs the largest pattern needs */
 };
 
-static const char *const kind_names[] = {"unknown", "date",      "range",   "quarter",
-                                         "month",   "year",      "recurring", "deferred"};
+static const char *const kind_names[] = {"unknown", "date", "range",     "quarter",
+                                         "month",   "year", "recurring", "deferred"};
 
 const char *tcpl_time_kind_name(tcpl_time_kind kind)
 {
@@ -60,7 +60,10 @@ const char *tcpl_time_kind_name(tcpl_time_kind kind)
 
 /* ---------- calendar ---------- */
 
-static int leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+static int leap(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 int tcpl_days_in_month(int year, int month)
 {
@@ -106,8 +109,14 @@ static int data_err(tcpl_error *err, yaml_node_t *node, const char *fmt, const c
     return tcpl_err(err, TCPL_ERR_DATA, "err.data_invalid", TP_FILE, where, fmt, arg);
 }
 
-static int is_ident_start(int c) { return isalpha(c) || c == '_'; }
-static int is_ident(int c) { return isalnum(c) || c == '_'; }
+static int is_ident_start(int c)
+{
+    return isalpha(c) || c == '_';
+}
+static int is_ident(int c)
+{
+    return isalnum(c) || c == '_';
+}
 
 /* Appends src to out with '@' replaced by arg and {name} / {name:arg}
  * replaced by the fragment from defs.  Braces that are not a fragment
@@ -196,8 +205,8 @@ static int index_groups(tp_pat *p, yaml_node_t *at, tcpl_error *err)
 
 /* Expands src and compiles pre + src + post (pre and post add the anchors). */
 static int compile_pat(tcpl_timeparser *tp, tp_pat *p, tcpl_yaml *y, yaml_node_t *defs,
-                       yaml_node_t *at, const char *src, const char *pre, const char *post,
-                       int jit, tcpl_error *err)
+                       yaml_node_t *at, const char *src, const char *pre, const char *post, int jit,
+                       tcpl_error *err)
 {
     tcpl_buf b;
     tcpl_buf_init(&b);
@@ -261,7 +270,10 @@ static int parse_kind(const char *s)
     return -1;
 }
 
-static int yaml_true(const char *s) { return s && (!strcmp(s, "true") || !strcmp(s, "yes")); }
+static int yaml_true(const char *s)
+{
+    return s && (!strcmp(s, "true") || !strcmp(s, "yes"));
+}
 
 static int compile_rule(tcpl_timeparser *tp, tp_rule *r, tcpl_yaml *y, yaml_node_t *item,
                         yaml_node_t *defs, tcpl_error *err)
@@ -300,8 +312,8 @@ static int compile_rule(tcpl_timeparser *tp, tp_rule *r, tcpl_yaml *y, yaml_node
         r->set[s] = atoi(val);
     }
     /* The text is trimmed first, so a full match runs to its very end. */
-    return compile_pat(tp, &r->pat, y, defs, item, re, "\\A(?:",
-                       prefix ? ")(?![\\p{L}\\p{N}])" : ")\\z", 0, err);
+    return compile_pat(tp, &r->pat, y, defs, item, re,
+                       "\\A(?:", prefix ? ")(?![\\p{L}\\p{N}])" : ")\\z", 0, err);
 }
 
 void tcpl_timeparser_free(tcpl_timeparser *tp)
@@ -377,10 +389,17 @@ static int roman(const char *s, size_t n)
     for (size_t i = n; i-- > 0;) {
         int d;
         switch (toupper((unsigned char)s[i])) {
-        case 'I': d = 1; break;
-        case 'V': d = 5; break;
-        case 'X': d = 10; break;
-        default: return 0;
+        case 'I':
+            d = 1;
+            break;
+        case 'V':
+            d = 5;
+            break;
+        case 'X':
+            d = 10;
+            break;
+        default:
+            return 0;
         }
         v += d < prev ? -d : d;
         if (d > prev)
@@ -621,8 +640,7 @@ static void fill_time(tcpl_time *t, const tp_rule *r, const tcpl_match *m, const
             t->monthday[4] = '-';
             put2(t->monthday + 5, dd);
             t->monthday[7] = 0;
-        }
-        else if (dd)
+        } else if (dd)
             t->invalid = 1;
         return;
     }

@@ -20,7 +20,7 @@
  * and a negative tcpl_status on failure (out of memory, a pattern hitting its
  * match limit). */
 
-#define TCPL_ISO_SIZE 11    /* "YYYY-MM-DD" + NUL */
+#define TCPL_ISO_SIZE 11     /* "YYYY-MM-DD" + NUL */
 #define TCPL_MONTHDAY_SIZE 8 /* "--MM-DD" + NUL (ISO 8601 date without year) */
 
 typedef struct tcpl_timeparser tcpl_timeparser;
@@ -29,13 +29,13 @@ int tcpl_timeparser_new(tcpl_timeparser **out, const tcpl_ctx *ctx, tcpl_error *
 void tcpl_timeparser_free(tcpl_timeparser *tp);
 
 typedef struct tcpl_date {
-    char iso[TCPL_ISO_SIZE]; /* "2024-02-02", "2024-02", "2024"; "" = null */
-    int year, month, day;    /* 0 where blank */
-    int complete;            /* day, month and year all given and valid */
-    int invalid;             /* numbers given but no such date (31/2, month 13) */
-    int day_digits;          /* digits printed for the day (2 = "05"), 0 if blank */
-    int month_digits;        /* same for the month */
-    size_t start, end;       /* the date text ("ngày ... năm 2024") in the input */
+    char iso[TCPL_ISO_SIZE];       /* "2024-02-02", "2024-02", "2024"; "" = null */
+    int year, month, day;          /* 0 where blank */
+    int complete;                  /* day, month and year all given and valid */
+    int invalid;                   /* numbers given but no such date (31/2, month 13) */
+    int day_digits;                /* digits printed for the day (2 = "05"), 0 if blank */
+    int month_digits;              /* same for the month */
+    size_t start, end;             /* the date text ("ngày ... năm 2024") in the input */
     size_t place_start, place_end; /* place before the comma; equal if none */
 } tcpl_date;
 
@@ -55,12 +55,12 @@ const char *tcpl_time_kind_name(tcpl_time_kind kind);
 
 typedef struct tcpl_time {
     tcpl_time_kind kind;
-    char start[TCPL_ISO_SIZE]; /* first day, "" = null (open or unknown) */
-    char end[TCPL_ISO_SIZE];   /* last day, "" = null */
+    char start[TCPL_ISO_SIZE];         /* first day, "" = null (open or unknown) */
+    char end[TCPL_ISO_SIZE];           /* last day, "" = null */
     char monthday[TCPL_MONTHDAY_SIZE]; /* "--12-15" when a day is given without
                                           a year ("Hằng năm, trước ngày 15/12") */
     int recurring;
-    int invalid;           /* a date in it does not exist, or end before start */
+    int invalid;               /* a date in it does not exist, or end before start */
     size_t start_off, end_off; /* the expression in the input, trimmed */
 } tcpl_time;
 

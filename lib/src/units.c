@@ -65,8 +65,8 @@ static int cpv_decode(const char *s, size_t len, cpv *v)
     size_t i = 0;
     while (i < len) {
         utf8proc_int32_t c;
-        utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
-                                              (utf8proc_ssize_t)(len - i), &c);
+        utf8proc_ssize_t k =
+            utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(len - i), &c);
         if (k <= 0) { /* invalid byte: keep going, one byte at a time */
             c = 0xFFFD;
             k = 1;
@@ -85,7 +85,10 @@ static int is_space_cp(int32_t c)
            utf8proc_category(c) == UTF8PROC_CATEGORY_ZS;
 }
 
-static int is_dash_cp(int32_t c) { return c == '-' || (c >= 0x2010 && c <= 0x2015) || c == 0x2212; }
+static int is_dash_cp(int32_t c)
+{
+    return c == '-' || (c >= 0x2010 && c <= 0x2015) || c == 0x2212;
+}
 
 static int is_word_cp(int32_t c)
 {
@@ -501,8 +504,7 @@ static int cmp_len_desc(const void *a, const void *b)
     return la < lb ? 1 : la > lb ? -1 : 0;
 }
 
-static int load_phrases(tcpl_units *u, tcpl_yaml *y, const char *key, phrases *out,
-                        tcpl_error *err)
+static int load_phrases(tcpl_units *u, tcpl_yaml *y, const char *key, phrases *out, tcpl_error *err)
 {
     yaml_node_t *seq = tcpl_yaml_get(y, tcpl_yaml_root(y), key);
     size_t n = tcpl_yaml_len(seq);
@@ -761,7 +763,10 @@ static int sentence_end(const scan *sc, size_t i)
     return 1;
 }
 
-static int is_trim_lead(unsigned char c) { return c == ' ' || c == '-' || c == '+' || c == '*'; }
+static int is_trim_lead(unsigned char c)
+{
+    return c == ' ' || c == '-' || c == '+' || c == '*';
+}
 static int is_trim_tail(unsigned char c)
 {
     return c == ' ' || c == '.' || c == ';' || c == ',' || c == ':' || c == '*';
@@ -791,8 +796,8 @@ static void trim_span(const char *s, size_t *a, size_t *b)
         while (*a < *b && (is_trim_lead((unsigned char)s[*a]) || s[*a] == '\t' || s[*a] == '\n' ||
                            s[*a] == '\r'))
             (*a)++;
-        if (*b - *a >= 3 && (!memcmp(s + *a, "\xE2\x80\xA2", 3) || !memcmp(s + *a, "\xE2\x80\x93", 3) ||
-                             !memcmp(s + *a, "\xC2\xA0", 2)))
+        if (*b - *a >= 3 && (!memcmp(s + *a, "\xE2\x80\xA2", 3) ||
+                             !memcmp(s + *a, "\xE2\x80\x93", 3) || !memcmp(s + *a, "\xC2\xA0", 2)))
             *a += (unsigned char)s[*a] == 0xC2 ? 2 : 3;
         if (has_prefix_fold(s + *a, *b - *a, "v\xC3\xA0 ")) /* "và " */
             *a += 4;
@@ -864,7 +869,8 @@ static int emit(scan *sc, size_t fa, size_t fb, size_t clause)
     if (sc->count > 0 && has_prefix_fold(name, nlen, "c\xE1\xBA\xA5p ")) { /* "cấp " */
         const char *prev = tcpl_unit_canonical(&sc->out[sc->count - 1]);
         const char *last = NULL;
-        for (const char *p = strstr(prev, " c\xE1\xBA\xA5p "); p; p = strstr(p + 1, " c\xE1\xBA\xA5p "))
+        for (const char *p = strstr(prev, " c\xE1\xBA\xA5p "); p;
+             p = strstr(p + 1, " c\xE1\xBA\xA5p "))
             last = p;
         if (last) {
             tcpl_buf_put(&b2, prev, (size_t)(last - prev) + 1);

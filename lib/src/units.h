@@ -20,12 +20,12 @@
 typedef struct tcpl_units tcpl_units;
 
 typedef struct tcpl_unit {
-    size_t start, end;           /* the unit name as printed: byte offsets into s */
-    size_t note_start, note_end; /* role clause after the name ("tham mưu ..."); empty if none */
-    const char *alias;           /* canonical name from the table (borrowed, lives as long as the
-                                    tcpl_units), or NULL */
+    size_t start, end;             /* the unit name as printed: byte offsets into s */
+    size_t note_start, note_end;   /* role clause after the name ("tham mưu ..."); empty if none */
+    const char *alias;             /* canonical name from the table (borrowed, lives as long as the
+                                      tcpl_units), or NULL */
     char norm[TCPL_UNIT_NAME_MAX]; /* normalized printed name, used when alias is NULL */
-    int truncated;               /* norm was cut at TCPL_UNIT_NAME_MAX */
+    int truncated;                 /* norm was cut at TCPL_UNIT_NAME_MAX */
 } tcpl_unit;
 
 /* Loads checks/units.yaml through ctx.  Read-only afterwards: one tcpl_units

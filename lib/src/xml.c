@@ -225,9 +225,9 @@ static int parse(tcpl_xml *x, const char *data, size_t len, const char *file, co
     tcpl_arena_init(x->arena);
     xmlParserCtxtPtr c = xmlCreateMemoryParserCtxt(data, (int)len);
     if (!c) {
-        return len == 0 ? tcpl_err(err, TCPL_ERR_FORMAT, "err.xml_malformed", file, where,
-                                   "empty part")
-                        : TCPL_NOMEM(err, file);
+        return len == 0
+                   ? tcpl_err(err, TCPL_ERR_FORMAT, "err.xml_malformed", file, where, "empty part")
+                   : TCPL_NOMEM(err, file);
     }
     x->ctxt = c;
     /* No NOENT, no DTDLOAD, no network. */
@@ -312,7 +312,10 @@ static const tcpl_xml_event *cur(const tcpl_xml *x)
     return x->pos > 0 && x->pos <= x->nev ? &x->ev[x->pos - 1] : &none;
 }
 
-int tcpl_xml_line(const tcpl_xml *x) { return cur(x)->line; }
+int tcpl_xml_line(const tcpl_xml *x)
+{
+    return cur(x)->line;
+}
 
 int tcpl_xml_next(tcpl_xml *x, tcpl_error *err)
 {
@@ -325,11 +328,26 @@ int tcpl_xml_next(tcpl_xml *x, tcpl_error *err)
     return 1;
 }
 
-int tcpl_xml_type(const tcpl_xml *x) { return cur(x)->type; }
-int tcpl_xml_depth(const tcpl_xml *x) { return cur(x)->depth; }
-int tcpl_xml_empty(const tcpl_xml *x) { return cur(x)->type == TCPL_XML_ELEMENT && cur(x)->empty; }
-const char *tcpl_xml_local(const tcpl_xml *x) { return cur(x)->local ? cur(x)->local : ""; }
-const char *tcpl_xml_ns(const tcpl_xml *x) { return cur(x)->ns ? cur(x)->ns : ""; }
+int tcpl_xml_type(const tcpl_xml *x)
+{
+    return cur(x)->type;
+}
+int tcpl_xml_depth(const tcpl_xml *x)
+{
+    return cur(x)->depth;
+}
+int tcpl_xml_empty(const tcpl_xml *x)
+{
+    return cur(x)->type == TCPL_XML_ELEMENT && cur(x)->empty;
+}
+const char *tcpl_xml_local(const tcpl_xml *x)
+{
+    return cur(x)->local ? cur(x)->local : "";
+}
+const char *tcpl_xml_ns(const tcpl_xml *x)
+{
+    return cur(x)->ns ? cur(x)->ns : "";
+}
 const char *tcpl_xml_value(const tcpl_xml *x)
 {
     return cur(x)->type == TCPL_XML_TEXT ? cur(x)->text : "";
@@ -364,8 +382,7 @@ int tcpl_xml_is_end(const tcpl_xml *x, const char *ns, const char *local)
 int tcpl_xml_is_w(const tcpl_xml *x, const char *local)
 {
     const tcpl_xml_event *e = cur(x);
-    return e->type == TCPL_XML_ELEMENT && e->ns == x->ns_w && x->ns_w &&
-           !strcmp(e->local, local);
+    return e->type == TCPL_XML_ELEMENT && e->ns == x->ns_w && x->ns_w && !strcmp(e->local, local);
 }
 
 const char *tcpl_xml_attr(const tcpl_xml *x, const char *ns, const char *name)

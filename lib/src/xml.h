@@ -59,9 +59,9 @@ typedef struct tcpl_xml {
     int depth;            /* while parsing */
     int fail;             /* while parsing: 1 dtd, 2 depth, 3 memory */
     size_t open[TCPL_MAX_XML_DEPTH + 1]; /* while parsing: start event of each open element */
-    size_t text_ev;       /* while parsing: 1 + the text event being filled, 0 if none */
-    void *text;           /* while parsing: tcpl_buf collecting that text */
-    const char *ns_w;     /* the interned WordprocessingML URI, once seen */
+    size_t text_ev;   /* while parsing: 1 + the text event being filled, 0 if none */
+    void *text;       /* while parsing: tcpl_buf collecting that text */
+    const char *ns_w; /* the interned WordprocessingML URI, once seen */
 } tcpl_xml;
 
 int tcpl_xml_open(tcpl_xml *x, const char *data, size_t len, const char *file, const char *part,
@@ -76,9 +76,9 @@ int tcpl_xml_next(tcpl_xml *x, tcpl_error *err);
 int tcpl_xml_is(const tcpl_xml *x, const char *ns, const char *local); /* element start */
 int tcpl_xml_is_end(const tcpl_xml *x, const char *ns, const char *local);
 int tcpl_xml_is_w(const tcpl_xml *x, const char *local);
-int tcpl_xml_type(const tcpl_xml *x);   /* XML_READER_TYPE_* */
+int tcpl_xml_type(const tcpl_xml *x); /* XML_READER_TYPE_* */
 int tcpl_xml_depth(const tcpl_xml *x);
-int tcpl_xml_empty(const tcpl_xml *x);  /* <x/> */
+int tcpl_xml_empty(const tcpl_xml *x); /* <x/> */
 const char *tcpl_xml_local(const tcpl_xml *x);
 const char *tcpl_xml_ns(const tcpl_xml *x);
 /* Attribute name in namespace ns (NULL: no namespace) of the current

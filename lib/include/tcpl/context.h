@@ -32,8 +32,8 @@ TCPL_API const char *tcpl_msg(const tcpl_ctx *ctx, const char *id);
 /* Contents of a data file by name relative to checks/ ("units.yaml"):
  * from the data dir when it has the file, else the built-in copy.
  * Borrowed: lives as long as ctx.  TCPL_ERR_DATA if there is none. */
-TCPL_API int tcpl_ctx_data(const tcpl_ctx *ctx, const char *name, const char **data,
-                           size_t *len, tcpl_error *err);
+TCPL_API int tcpl_ctx_data(const tcpl_ctx *ctx, const char *name, const char **data, size_t *len,
+                           tcpl_error *err);
 
 TCPL_API const char *tcpl_version(void);
 

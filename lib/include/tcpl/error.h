@@ -12,21 +12,21 @@ extern "C" {
  * error with tcpl_error_format() in the language it wants. */
 typedef enum {
     TCPL_OK = 0,
-    TCPL_ERR_USAGE = -1,    /* the caller passed something invalid */
-    TCPL_ERR_IO = -2,       /* a file could not be opened, read or written */
-    TCPL_ERR_FORMAT = -3,   /* input is corrupt or not the expected kind */
-    TCPL_ERR_LIMIT = -4,    /* input exceeds a named safety limit */
-    TCPL_ERR_NOMEM = -5,    /* out of memory */
-    TCPL_ERR_DATA = -6,     /* a data file (checks/) is invalid */
-    TCPL_ERR_INTERNAL = -7  /* a bug in tcpl */
+    TCPL_ERR_USAGE = -1,   /* the caller passed something invalid */
+    TCPL_ERR_IO = -2,      /* a file could not be opened, read or written */
+    TCPL_ERR_FORMAT = -3,  /* input is corrupt or not the expected kind */
+    TCPL_ERR_LIMIT = -4,   /* input exceeds a named safety limit */
+    TCPL_ERR_NOMEM = -5,   /* out of memory */
+    TCPL_ERR_DATA = -6,    /* a data file (checks/) is invalid */
+    TCPL_ERR_INTERNAL = -7 /* a bug in tcpl */
 } tcpl_status;
 
 typedef struct tcpl_error {
-    int code;           /* tcpl_status */
-    const char *id;     /* message catalogue key (static string), NULL if none */
-    char file[512];     /* the file the error is about, "" if none */
-    char where[160];    /* where inside it: part name, line, entry */
-    char detail[256];   /* free detail, substituted for {detail} */
+    int code;         /* tcpl_status */
+    const char *id;   /* message catalogue key (static string), NULL if none */
+    char file[512];   /* the file the error is about, "" if none */
+    char where[160];  /* where inside it: part name, line, entry */
+    char detail[256]; /* free detail, substituted for {detail} */
 } tcpl_error;
 
 struct tcpl_ctx;

@@ -39,12 +39,12 @@ TCPL_API int tcpl_extract_outline(const tcpl_extract *x, const tcpl_ctx *ctx, ch
 /* ---- read-only views for later stages (checks, templates) ---------- */
 
 typedef struct tcpl_xdate {
-    const char *text; /* as printed, "" if none */
-    const char *iso;  /* "2024-02-02", "2024-02", "2024", or NULL */
-    int complete;     /* day, month and year given and valid */
-    int invalid;      /* numbers printed that make no date (31/2) */
+    const char *text;             /* as printed, "" if none */
+    const char *iso;              /* "2024-02-02", "2024-02", "2024", or NULL */
+    int complete;                 /* day, month and year given and valid */
+    int invalid;                  /* numbers printed that make no date (31/2) */
     int day_digits, month_digits; /* digits printed (2 = "05"), 0 if blank */
-    int block;        /* -1 if none */
+    int block;                    /* -1 if none */
 } tcpl_xdate;
 
 typedef struct tcpl_xmeta {
@@ -57,7 +57,7 @@ typedef struct tcpl_xmeta {
     int national_header;   /* quốc hiệu and tiêu ngữ present */
     const char *place;     /* "" if none */
     tcpl_xdate date;
-    const char *title;     /* trích yếu, lines joined by a space */
+    const char *title; /* trích yếu, lines joined by a space */
     int kind_block, number_block, authority_block, title_block; /* -1 if absent */
 } tcpl_xmeta;
 
@@ -76,11 +76,11 @@ typedef struct tcpl_xcitation {
 typedef struct tcpl_xsection {
     const char *label; /* "II.", "1.1.", "a)", "Hoạt động 2" */
     const char *title;
-    const char *path;  /* "II.1.1" */
-    int level;         /* 1 = top */
+    const char *path; /* "II.1.1" */
+    int level;        /* 1 = top */
     int block;
-    int parent;        /* index into the sections array, -1 at top */
-    int auto_label;    /* the label came from Word numbering, not typed text */
+    int parent;     /* index into the sections array, -1 at top */
+    int auto_label; /* the label came from Word numbering, not typed text */
 } tcpl_xsection;
 
 typedef struct tcpl_xunit {
@@ -89,12 +89,13 @@ typedef struct tcpl_xunit {
 } tcpl_xunit;
 
 typedef struct tcpl_xtime {
-    const char *text;  /* "" when the field is absent */
-    const char *kind;  /* "date", "range", "quarter", "month", "year", "recurring", "deferred", "unknown" */
+    const char *text; /* "" when the field is absent */
+    const char
+        *kind; /* "date", "range", "quarter", "month", "year", "recurring", "deferred", "unknown" */
     const char *start; /* ISO or NULL */
     const char *end;   /* ISO or NULL */
     int recurring;
-    int invalid;       /* a date in it does not exist */
+    int invalid; /* a date in it does not exist */
 } tcpl_xtime;
 
 /* Field bits for tcpl_xactivity.missing / .present. */

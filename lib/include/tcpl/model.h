@@ -15,7 +15,7 @@ extern "C" {
 typedef struct tcpl_doc tcpl_doc;
 
 typedef enum {
-    TCPL_PART_BODY = 0,   /* the main document part */
+    TCPL_PART_BODY = 0, /* the main document part */
     TCPL_PART_FOOTNOTES,
     TCPL_PART_ENDNOTES,
     TCPL_PART_HEADER,
@@ -46,11 +46,11 @@ enum {
     TCPL_RUN_BOLD = 1 << 0,
     TCPL_RUN_ITALIC = 1 << 1,
     TCPL_RUN_UNDERLINE = 1 << 2,
-    TCPL_RUN_CAPS = 1 << 3,      /* w:caps: shown in capitals (text kept as typed) */
-    TCPL_RUN_INSERTED = 1 << 4,  /* inside a tracked insertion or moveTo */
+    TCPL_RUN_CAPS = 1 << 3,     /* w:caps: shown in capitals (text kept as typed) */
+    TCPL_RUN_INSERTED = 1 << 4, /* inside a tracked insertion or moveTo */
     TCPL_RUN_STRIKE = 1 << 5,
-    TCPL_RUN_LEGACY = 1 << 6,    /* converted from a TCVN3/VNI font */
-    TCPL_RUN_FIELD = 1 << 7,     /* the result of a field */
+    TCPL_RUN_LEGACY = 1 << 6, /* converted from a TCVN3/VNI font */
+    TCPL_RUN_FIELD = 1 << 7,  /* the result of a field */
     TCPL_RUN_SUPERSCRIPT = 1 << 8,
     TCPL_RUN_SUBSCRIPT = 1 << 9
 };
@@ -80,10 +80,10 @@ typedef struct tcpl_block {
     int table, row, col;
 
     /* Paragraph (TCPL_BLOCK_PARAGRAPH). */
-    const char *text;   /* UTF-8, NFC, without the numbering label */
+    const char *text; /* UTF-8, NFC, without the numbering label */
     size_t text_len;
-    const char *label;  /* rendered numbering label ("II.", "1.2.", "a)", "-"), "" if none */
-    char label_suffix;  /* what Word puts after the label: '\t', ' ' or 0 */
+    const char *label;      /* rendered numbering label ("II.", "1.2.", "a)", "-"), "" if none */
+    char label_suffix;      /* what Word puts after the label: '\t', ' ' or 0 */
     const char *style_id;   /* "" if none */
     const char *style_name; /* "" if none */
     int outline_level;      /* 0-8 from the paragraph or its style, -1 body text */
@@ -125,9 +125,9 @@ TCPL_API void tcpl_doc_free(tcpl_doc *doc);
 /* Plain text as a person reads it: one paragraph per line with its
  * numbering label in front, a table row as its cells joined by tabs. */
 enum {
-    TCPL_TEXT_BODY = 1 << 0,     /* the main document */
-    TCPL_TEXT_NOTES = 1 << 1,    /* footnotes and endnotes, after the body */
-    TCPL_TEXT_HEADERS = 1 << 2   /* headers and footers, after everything */
+    TCPL_TEXT_BODY = 1 << 0,   /* the main document */
+    TCPL_TEXT_NOTES = 1 << 1,  /* footnotes and endnotes, after the body */
+    TCPL_TEXT_HEADERS = 1 << 2 /* headers and footers, after everything */
 };
 /* *out is the caller's, free() it. */
 TCPL_API int tcpl_doc_text(const tcpl_doc *doc, unsigned flags, char **out, size_t *len,
