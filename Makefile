@@ -138,8 +138,11 @@ install: all
 	install -m 644 lib/include/tcpl/*.h $(DESTDIR)$(PREFIX)/include/tcpl/
 	cp -R checks/. $(DESTDIR)$(DATADIR)/
 
+# Tests are left out: their XML is built from string-literal macros that
+# clang-format cannot lay out.
 format:
-	clang-format -i lib/src/*.c lib/src/*.h lib/include/tcpl/*.h cmd/tcpl/*.c tests/*.c tools/*.c
+	clang-format -i lib/src/*.c lib/src/*.h lib/include/tcpl/*.h cmd/tcpl/*.c cmd/tcpl/*.h \
+	    tools/*.c bench/*.c
 
 clean:
 	rm -rf build build-asan build-fuzz build-tsan

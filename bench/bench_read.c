@@ -28,9 +28,9 @@ static long peak_rss_kb(void)
 /* The parts tcpl reads (by their usual names, for the baseline). */
 static int wanted(const char *name)
 {
-    static const char *prefixes[] = {"word/document", "word/styles.xml", "word/numbering",
-                                     "word/footnotes", "word/endnotes", "word/header",
-                                     "word/footer", "_rels/.rels", "word/_rels/document",
+    static const char *prefixes[] = {"word/document",  "word/styles.xml", "word/numbering",
+                                     "word/footnotes", "word/endnotes",   "word/header",
+                                     "word/footer",    "_rels/.rels",     "word/_rels/document",
                                      "[Content_Types]"};
     for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
         if (!strncmp(name, prefixes[i], strlen(prefixes[i])))
@@ -131,9 +131,10 @@ int main(int argc, char **argv)
            nfiles / t[0], xml / 1e6 / t[0], xml / 1e6);
     printf("tcpl read+text        %.3f s  %.0f docs/s  %.1f MB/s of XML\n", t[1], nfiles / t[1],
            xml / 1e6 / t[1]);
-    printf("tcpl read+extract     %.3f s  %.0f docs/s  %.1f MB/s of XML  (extraction adds %.0f%% to "
-           "reading)\n",
-           t[2], nfiles / t[2], xml / 1e6 / t[2], 100.0 * (t[2] - t[0]) / t[0]);
+    printf(
+        "tcpl read+extract     %.3f s  %.0f docs/s  %.1f MB/s of XML  (extraction adds %.0f%% to "
+        "reading)\n",
+        t[2], nfiles / t[2], xml / 1e6 / t[2], 100.0 * (t[2] - t[0]) / t[0]);
     printf("bare inflate+SAX scan %.3f s  %.0f docs/s  %.1f MB/s of XML (%.1f MB, same parts)\n",
            t_bare, nfiles / t_bare, bare_xml / 1e6 / t_bare, bare_xml / 1e6);
     printf("read+text / bare      %.2fx the time per MB of XML\n",

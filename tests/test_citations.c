@@ -173,7 +173,7 @@ static void test_seed_003(void **state)
         {QD, "25/2021/QĐ-TTg", "", ""},
         {QD, "25/2021/QĐ-TTg", "", ""},
         {TT, "09/2021/TT-BTP", "", ""},
-        {QD, "25/QĐ-TTG", "", ""},      /* year missing: a different number */
+        {QD, "25/QĐ-TTG", "", ""},     /* year missing: a different number */
         {TT, "09/2021-TT-BTP", "", ""}, /* '-' for '/' */
         {QD, "25/2021/QĐ-TTg", "", TTCP},
         {TT, "09/2021/TT-BTP", "", BTP},
@@ -362,11 +362,11 @@ static void test_limits(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_seed_000),      cmocka_unit_test(test_seed_001),
-        cmocka_unit_test(test_seed_003),      cmocka_unit_test(test_number_forms),
-        cmocka_unit_test(test_line_breaks),   cmocka_unit_test(test_law_by_name),
+        cmocka_unit_test(test_seed_000),   cmocka_unit_test(test_seed_001),
+        cmocka_unit_test(test_seed_003),   cmocka_unit_test(test_number_forms),
+        cmocka_unit_test(test_line_breaks), cmocka_unit_test(test_law_by_name),
         cmocka_unit_test(test_not_citations), cmocka_unit_test(test_dates),
-        cmocka_unit_test(test_merge),         cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_merge),      cmocka_unit_test(test_limits),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -101,10 +101,7 @@ static void run_env(result *r, const char *lang, const char *const *args)
     free(err);
 }
 
-static void run(result *r, const char *const *args)
-{
-    run_env(r, NULL, args);
-}
+static void run(result *r, const char *const *args) { run_env(r, NULL, args); }
 
 #define ARGS(...) ((const char *const[]){__VA_ARGS__, NULL})
 

@@ -184,8 +184,8 @@ static char *paragraphs_of(const char *name)
          * LibreOffice and pandoc turn typed dashes into list bullets. */
         const char *label = b->label, *text = b->text;
         size_t tlen = b->text_len;
-        static const char *bullets[] = {
-            "\xe2\x80\xa2", "-", "+", "*", "\xe2\x80\x93", "o", "\xe2\x97\xa6", "\xe2\x96\xaa"};
+        static const char *bullets[] = {"\xe2\x80\xa2", "-", "+", "*", "\xe2\x80\x93", "o",
+                                        "\xe2\x97\xa6", "\xe2\x96\xaa"};
         for (size_t k = 0; k < sizeof bullets / sizeof bullets[0]; k++) {
             size_t bl = strlen(bullets[k]);
             if (!strcmp(label, bullets[k]))
@@ -213,11 +213,8 @@ static void untypeset(char *s)
 {
     static const struct {
         const char *from, *to;
-    } map[] = {{"\xe2\x80\xa6", "..."},
-               {"\xe2\x80\x9c", "\""},
-               {"\xe2\x80\x9d", "\""},
-               {"\xe2\x80\x98", "'"},
-               {"\xe2\x80\x99", "'"}};
+    } map[] = {{"\xe2\x80\xa6", "..."}, {"\xe2\x80\x9c", "\""}, {"\xe2\x80\x9d", "\""},
+               {"\xe2\x80\x98", "'"},   {"\xe2\x80\x99", "'"}};
     for (size_t k = 0; k < sizeof map / sizeof map[0]; k++) {
         char *p;
         size_t fl = strlen(map[k].from), tl = strlen(map[k].to);
@@ -311,8 +308,8 @@ static void renderings_match_plain(void **state)
              * line breaks into one paragraph (a space where plain has a new
              * paragraph): there only the words can match. */
             int words_only = !strcmp(styles[k], "table") ||
-                             (strcmp(seeds[s], "000") != 0 &&
-                              (!strcmp(styles[k], "pandoc") || !strcmp(styles[k], "libreoffice")));
+                             (strcmp(seeds[s], "000") != 0 && (!strcmp(styles[k], "pandoc") ||
+                                                           !strcmp(styles[k], "libreoffice")));
             if (!words_only) {
                 char *pa = paragraphs_of(name), *pb = paragraphs_of(plain_name);
                 assert_same_lines(name, pa, pb);
@@ -353,16 +350,13 @@ static void nasty_features(void **state)
         assert_non_null(e);
         char *body = read_text(name, TCPL_TEXT_BODY);
         char *all = read_text(name, TCPL_TEXT_BODY | TCPL_TEXT_NOTES | TCPL_TEXT_HEADERS);
-        const char *ins =
-            json_string_value(json_object_get(json_object_get(e, "inserted"), "text"));
+        const char *ins = json_string_value(json_object_get(json_object_get(e, "inserted"), "text"));
         const char *del = json_string_value(json_object_get(json_object_get(e, "deleted"), "text"));
         const char *fn = json_string_value(json_object_get(json_object_get(e, "footnote"), "text"));
-        const char *hl =
-            json_string_value(json_object_get(json_object_get(e, "hyperlink"), "text"));
+        const char *hl = json_string_value(json_object_get(json_object_get(e, "hyperlink"), "text"));
         const char *st = json_string_value(json_object_get(json_object_get(e, "smarttag"), "text"));
         const char *sdt = json_string_value(json_object_get(json_object_get(e, "sdt"), "text"));
-        const char *br =
-            json_string_value(json_object_get(json_object_get(e, "line_break"), "text"));
+        const char *br = json_string_value(json_object_get(json_object_get(e, "line_break"), "text"));
         assert_non_null(ins);
         assert_non_null(strstr(body, ins));
         assert_non_null(del);
@@ -433,8 +427,8 @@ int main(void)
     }
     ctx = tu_ctx();
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(plain_matches_seed),  cmocka_unit_test(renderings_match_plain),
-        cmocka_unit_test(tcvn3_matches_plain), cmocka_unit_test(nasty_features),
+        cmocka_unit_test(plain_matches_seed),   cmocka_unit_test(renderings_match_plain),
+        cmocka_unit_test(tcvn3_matches_plain),  cmocka_unit_test(nasty_features),
         cmocka_unit_test(model_details),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);

@@ -132,16 +132,16 @@ static void assert_json_equal(const char *what, const char *key, json_t *a, json
 }
 
 static const char *seeds[] = {"000", "001", "003"};
-static const char *styles[] = {"plain", "word",        "numbered", "nasty",
-                               "table", "libreoffice", "pandoc",   "tcvn3"};
+static const char *styles[] = {"plain", "word", "numbered", "nasty", "table",
+                               "libreoffice", "pandoc", "tcvn3"};
 /* Keys whose values must match for every rendering.  The pandoc and
  * LibreOffice renderings of seeds 001 and 003 join soft line breaks into
  * run-on paragraphs ("I. MỤC ĐÍCH, YÊU CẦU 1. Mục đích - Triển khai ..."),
  * so their section tree cannot match; everything else must. */
-static const char *keys_all[] = {"kind",      "number",          "number_blank", "symbol",
-                                 "authority", "national_header", "place",        "date",
-                                 "title",     "citations",       "deadlines",    "recipients",
-                                 "signer",    "sections",        "activities"};
+static const char *keys_all[] = {"kind",   "number",    "number_blank", "symbol",
+                                 "authority", "national_header", "place", "date",
+                                 "title",  "citations", "deadlines",  "recipients",
+                                 "signer", "sections",  "activities"};
 enum { KEYS_RUNON = 13 };
 
 static void golden_every_rendering(void **state)
@@ -173,8 +173,8 @@ static void golden_every_rendering(void **state)
             /* The plain rendering must match exactly, blocks included. */
             if (!strcmp(styles[k], "plain")) {
                 json_t *g2 = json_deep_copy(golden);
-                json_object_set_new(
-                    g2, "file", json_string(json_string_value(json_object_get(r.json, "file"))));
+                json_object_set_new(g2, "file", json_string(json_string_value(
+                                                    json_object_get(r.json, "file"))));
                 assert_json_equal(name, "(all)", g2, r.json);
                 json_decref(g2);
             }
@@ -276,9 +276,9 @@ static void sample_commune_plan(void **state)
     run_file(&r, "build/samples/kh-xa-2025.docx");
     const tcpl_xmeta *m = tcpl_extract_meta(r.x);
     assert_string_equal(m->kind, "KẾ HOẠCH");
-    assert_true(m->number_blank); /* defect 1 */
+    assert_true(m->number_blank);                 /* defect 1 */
     assert_string_equal(m->symbol, "KH-UBND");
-    assert_false(m->date.complete); /* defect 2 */
+    assert_false(m->date.complete);               /* defect 2 */
     assert_string_equal(m->date.iso, "2025");
     assert_string_equal(m->place, "Phú Thịnh");
     assert_true(m->national_header);
@@ -403,21 +403,14 @@ static void sample_old_provincial_plan(void **state)
 
 #define P(t) "<w:p><w:r><w:t xml:space=\"preserve\">" t "</w:t></w:r></w:p>"
 #define PI(label, value)                                                                           \
-    "<w:p><w:r><w:t xml:space=\"preserve\">- </w:t></w:r><w:r><w:rPr><w:i/></w:rPr><w:t>" label    \
+    "<w:p><w:r><w:t xml:space=\"preserve\">- </w:t></w:r><w:r><w:rPr><w:i/></w:rPr><w:t>" label   \
     "</w:t></w:r><w:r><w:t xml:space=\"preserve\">" value "</w:t></w:r></w:p>"
-#define HEAD                                                                                              \
-    P("ỦY BAN NHÂN DÂN")                                                                                  \
-    P("XÃ AN BÌNH") P("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") P("Độc lập - Tự do - Hạnh phúc")              \
-        P("Số: 12/KH-UBND")                                                                               \
-            P("An Bình, ngày 05 tháng 01 năm 2026") "<w:p><w:pPr><w:jc "                                  \
-                                                    "w:val=\"center\"/></w:pPr><w:r><w:t>KẾ "           \
-                                                    "HOẠCH</w:t></w:r></w:p>"                           \
-                                                    "<w:p><w:pPr><w:jc "                                  \
-                                                    "w:val=\"center\"/></w:pPr><w:r><w:t>Triển "        \
-                                                    "khai thực hiện năm 2026</w:t>"                  \
-                                                    "</w:r></w:p>" P(                                     \
-                                                        "Căn cứ Quyết định số 25/2021/QĐ-TTg " \
-                                                        "ngày 22/7/2021 của Thủ tướng Chính phủ;")
+#define HEAD                                                                                       \
+    P("ỦY BAN NHÂN DÂN") P("XÃ AN BÌNH") P("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")                \
+    P("Độc lập - Tự do - Hạnh phúc") P("Số: 12/KH-UBND") P("An Bình, ngày 05 tháng 01 năm 2026")   \
+    "<w:p><w:pPr><w:jc w:val=\"center\"/></w:pPr><w:r><w:t>KẾ HOẠCH</w:t></w:r></w:p>"           \
+    "<w:p><w:pPr><w:jc w:val=\"center\"/></w:pPr><w:r><w:t>Triển khai thực hiện năm 2026</w:t>"  \
+    "</w:r></w:p>" P("Căn cứ Quyết định số 25/2021/QĐ-TTg ngày 22/7/2021 của Thủ tướng Chính phủ;")
 
 static void rule_header_in_paragraphs(void **state)
 {
@@ -443,7 +436,7 @@ static void rule_kind_and_title_on_one_line(void **state)
     (void)state;
     result r;
     run_xml(&r, P("KẾ HOẠCH TRIỂN KHAI CÔNG TÁC NĂM 2026") P("Thực hiện Kế hoạch số 3/KH-UBND "
-                                                             "ngày 02/01/2026 của UBND huyện;"));
+                                                            "ngày 02/01/2026 của UBND huyện;"));
     assert_string_equal(tcpl_extract_meta(r.x)->kind, "KẾ HOẠCH");
     assert_string_equal(tcpl_extract_meta(r.x)->title, "TRIỂN KHAI CÔNG TÁC NĂM 2026");
     done(&r);
@@ -454,19 +447,20 @@ static void rule_field_label_forms(void **state)
     (void)state;
     result r;
     run_xml(&r, HEAD P("II. NỘI DUNG") P("1. Việc thứ nhất")
-            /* colon inside the italics */
-            PI("Đơn vị chủ trì:", " Văn phòng HĐND và UBND xã.")
-            /* colon outside the italics */
-            PI("Thời gian thực hiện", ": Quý I năm 2026.")
-            /* colon missing */
-            PI("Kết quả, sản phẩm", " Báo cáo kết quả.") P("2. Việc thứ hai")
-            /* two fields in one paragraph */
-            P("- Cơ quan chủ trì: Công an xã; thời gian hoàn thành trước ngày 31/3/2026.")
-            /* an unlabelled line, then a label printed alone */
-            P("- Trung tâm Dịch vụ sự nghiệp công xã.")
-            /* a strict label without a colon is text, not a field */
-            P("- Phối hợp chặt chẽ với các thôn.") P("- Kết quả, sản phẩm")
-                P("- Báo cáo tổng kết."));
+                /* colon inside the italics */
+                PI("Đơn vị chủ trì:", " Văn phòng HĐND và UBND xã.")
+                /* colon outside the italics */
+                PI("Thời gian thực hiện", ": Quý I năm 2026.")
+                /* colon missing */
+                PI("Kết quả, sản phẩm", " Báo cáo kết quả.")
+                P("2. Việc thứ hai")
+                /* two fields in one paragraph */
+                P("- Cơ quan chủ trì: Công an xã; thời gian hoàn thành trước ngày 31/3/2026.")
+                /* an unlabelled line, then a label printed alone */
+                P("- Trung tâm Dịch vụ sự nghiệp công xã.")
+                /* a strict label without a colon is text, not a field */
+                P("- Phối hợp chặt chẽ với các thôn.")
+                P("- Kết quả, sản phẩm") P("- Báo cáo tổng kết."));
     assert_int_equal(tcpl_extract_activity_count(r.x), 2);
     const tcpl_xactivity *a = tcpl_extract_activity(r.x, 0);
     assert_string_equal(a->path, "II.1");
@@ -490,14 +484,11 @@ static void rule_fields_in_table(void **state)
     (void)state;
     result r;
 #define CELL(t) "<w:tc>" P(t) "</w:tc>"
-    run_xml(&r, HEAD P("II. NỘI DUNG")
-                    P("1. Tập huấn") "<w:tbl><w:tblGrid><w:gridCol/><w:gridCol/></w:tblGrid>"
-                                     "<w:tr>" CELL("Đơn vị chủ trì")
-                                         CELL("Công an xã") "</w:tr>"
-                                                            "<w:tr>" CELL("Thời gian") "<w:tc>" P(
-                                                                "Tháng 3/2026;")
-                                                                P("Tháng 9/2026.") "</w:tc></w:tr>"
-                                                                                   "</w:tbl>");
+    run_xml(&r, HEAD P("II. NỘI DUNG") P("1. Tập huấn")
+                "<w:tbl><w:tblGrid><w:gridCol/><w:gridCol/></w:tblGrid>"
+                "<w:tr>" CELL("Đơn vị chủ trì") CELL("Công an xã") "</w:tr>"
+                "<w:tr>" CELL("Thời gian") "<w:tc>" P("Tháng 3/2026;") P("Tháng 9/2026.") "</w:tc></w:tr>"
+                "</w:tbl>");
     const tcpl_xactivity *a = tcpl_extract_activity(r.x, 0);
     assert_non_null(a);
     assert_string_equal(a->lead[0].canonical, "Công an xã");
@@ -511,8 +502,8 @@ static void rule_section_tree_despite_slips(void **state)
     (void)state;
     result r;
     run_xml(&r, HEAD P("I. MỤC ĐÍCH") P("II. NỘI DUNG") P("1. Một") P("2. Hai") P("2.1. Hai một")
-                    P("2.4. Hai bốn") P("2.2.3. Lạc số") P("a) Điểm a") P("đ) Điểm đ")
-                        P("Hoạt động1: Làm việc") P("III. TỔ CHỨC THỰC HIỆN"));
+                P("2.4. Hai bốn") P("2.2.3. Lạc số") P("a) Điểm a") P("đ) Điểm đ")
+                P("Hoạt động1: Làm việc") P("III. TỔ CHỨC THỰC HIỆN"));
     /* I., II., 1., 2., 2.1., 2.4., 2.2.3., a), đ), HĐ1, III. */
     assert_int_equal(tcpl_extract_section_count(r.x), 11);
     const tcpl_xsection *s = tcpl_extract_section(r.x, 6);
@@ -548,10 +539,9 @@ static void rule_remediation_requires_cause(void **state)
 {
     (void)state;
     result r;
-    run_xml(&r,
-            P("KẾ HOẠCH") P("Khắc phục hạn chế sau kiểm tra") P("II. NỘI DUNG")
+    run_xml(&r, P("KẾ HOẠCH") P("Khắc phục hạn chế sau kiểm tra") P("II. NỘI DUNG")
                 P("1. Chưa niêm yết công khai") P("- Bộ phận chủ trì: Công chức Tư pháp - Hộ tịch")
-                    P("- Thời gian khắc phục: Tháng 2/2026"));
+                P("- Thời gian khắc phục: Tháng 2/2026"));
     const tcpl_xactivity *a = tcpl_extract_activity(r.x, 0);
     assert_non_null(a);
     assert_true(a->missing & TCPL_FIELD_CAUSE);
@@ -565,13 +555,11 @@ static void rule_recipients_and_signer(void **state)
     (void)state;
     result r;
     run_xml(&r, P("KẾ HOẠCH") P("I. MỤC ĐÍCH") P("Nơi nhận:") P("- Sở Tư pháp (b/c);")
-                    P("- Các phòng chuyên môn,") P("các thôn, tổ dân phố;")
-                        P("- Lưu: VT.") "<w:p><w:r><w:t>TM. ỦY BAN NHÂN DÂN</w:t><w:br/><w:t>KT. "
-                                        "CHỦ TỊCH</w:t></w:r></w:p>" P("PHÓ CHỦ TỊCH") P("(Đã ký)")
-                                            P("Lê Văn An"));
+                P("- Các phòng chuyên môn,") P("các thôn, tổ dân phố;") P("- Lưu: VT.")
+                "<w:p><w:r><w:t>TM. ỦY BAN NHÂN DÂN</w:t><w:br/><w:t>KT. CHỦ TỊCH</w:t></w:r></w:p>"
+                P("PHÓ CHỦ TỊCH") P("(Đã ký)") P("Lê Văn An"));
     assert_int_equal(tcpl_extract_recipient_count(r.x), 3);
-    assert_string_equal(tcpl_extract_recipient(r.x, 1),
-                        "Các phòng chuyên môn, các thôn, tổ dân phố");
+    assert_string_equal(tcpl_extract_recipient(r.x, 1), "Các phòng chuyên môn, các thôn, tổ dân phố");
     assert_string_equal(tcpl_extract_recipient(r.x, 2), "Lưu: VT");
     const tcpl_xsigner *s = tcpl_extract_signer(r.x);
     assert_string_equal(s->capacity, "TM. ỦY BAN NHÂN DÂN");
@@ -611,10 +599,10 @@ static void json_has_exactly_the_schema_keys(void **state)
     (void)state;
     result r;
     run_file(&r, "build/samples/kh-xa-2025.docx");
-    static const char *keys[] = {"file",       "kind",      "number",          "number_blank",
-                                 "symbol",     "authority", "national_header", "place",
-                                 "date",       "title",     "citations",       "sections",
-                                 "activities", "deadlines", "recipients",      "signer"};
+    static const char *keys[] = {"file",     "kind",      "number",     "number_blank",
+                                 "symbol",   "authority", "national_header", "place",
+                                 "date",     "title",     "citations",  "sections",
+                                 "activities", "deadlines", "recipients", "signer"};
     assert_int_equal(json_object_size(r.json), sizeof keys / sizeof keys[0]);
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         assert_non_null(json_object_get(r.json, keys[i]));

@@ -99,18 +99,18 @@ static const int32_t tones[6] = {0, 0x0300, 0x0309, 0x0303, 0x0301, 0x0323};
 /* The TCVN3 (VN3) code of each vowel with each tone, as printed in the
  * standard's table; a plain ASCII vowel is itself. */
 static const unsigned char tcvn3_codes[12][6] = {
-    {'a', 0xB5, 0xB6, 0xB7, 0xB8, 0xB9},  /* a */
+    {'a', 0xB5, 0xB6, 0xB7, 0xB8, 0xB9}, /* a */
     {0xA8, 0xBB, 0xBC, 0xBD, 0xBE, 0xC6}, /* ă */
     {0xA9, 0xC7, 0xC8, 0xC9, 0xCA, 0xCB}, /* â */
-    {'e', 0xCC, 0xCE, 0xCF, 0xD0, 0xD1},  /* e */
+    {'e', 0xCC, 0xCE, 0xCF, 0xD0, 0xD1}, /* e */
     {0xAA, 0xD2, 0xD3, 0xD4, 0xD5, 0xD6}, /* ê */
-    {'i', 0xD7, 0xD8, 0xDC, 0xDD, 0xDE},  /* i */
-    {'o', 0xDF, 0xE1, 0xE2, 0xE3, 0xE4},  /* o */
+    {'i', 0xD7, 0xD8, 0xDC, 0xDD, 0xDE}, /* i */
+    {'o', 0xDF, 0xE1, 0xE2, 0xE3, 0xE4}, /* o */
     {0xAB, 0xE5, 0xE6, 0xE7, 0xE8, 0xE9}, /* ô */
     {0xAC, 0xEA, 0xEB, 0xEC, 0xED, 0xEE}, /* ơ */
-    {'u', 0xEF, 0xF1, 0xF2, 0xF3, 0xF4},  /* u */
+    {'u', 0xEF, 0xF1, 0xF2, 0xF3, 0xF4}, /* u */
     {0xAD, 0xF5, 0xF6, 0xF7, 0xF8, 0xF9}, /* ư */
-    {'y', 0xFA, 0xFB, 0xFC, 0xFD, 0xFE},  /* y */
+    {'y', 0xFA, 0xFB, 0xFC, 0xFD, 0xFE}, /* y */
 };
 
 /* Every vowel with every tone, lower case through .VnTime and capitals
@@ -154,8 +154,8 @@ static void test_tcvn3_plain_capitals(void **state)
     const struct {
         unsigned char code;
         int32_t base, mod;
-    } caps[] = {{0xA1, 'A', 0x0306}, {0xA2, 'A', 0x0302}, {0xA3, 'E', 0x0302},
-                {0xA4, 'O', 0x0302}, {0xA5, 'O', 0x031B}, {0xA6, 'U', 0x031B}};
+    } caps[] = {{0xA1, 'A', 0x0306}, {0xA2, 'A', 0x0302}, {0xA3, 'E', 0x0302}, {0xA4, 'O', 0x0302},
+                {0xA5, 'O', 0x031B}, {0xA6, 'U', 0x031B}};
     for (size_t i = 0; i < sizeof caps / sizeof caps[0]; i++) {
         char in[8], *p = in, want[16];
         int32_t marks[2] = {caps[i].mod, 0};
@@ -240,7 +240,7 @@ static void test_vni(void **state)
 {
     const tcpl_ctx *ctx = *state;
     const char *cases[][2] = {
-        {"Vie\u00E4t Nam", "Việt Nam"}, /* e + circumflex+dot */
+        {"Vie\u00E4t Nam", "Việt Nam"},             /* e + circumflex+dot */
         {"Ha\u00F8 No\u00E4i", "Hà Nội"},
         {"Quye\u00E1t \u00F1\u00F2nh", "Quyết định"}, /* ñ đ, ò ị */
         {"Thu\u00FB t\u00F6\u00F4\u00F9ng Ch\u00EDnh phu\u00FB", "Thủ tướng Chính phủ"},
@@ -561,11 +561,9 @@ static void test_corpus_tcvn3(void **state)
         "Triển khai thực hiện Quyết định số 25/2021/QĐ-TTg ngày 22/7/2021 của Thủ tướng Chính phủ "
         "quy định về xã, phường, thị trấn đạt chuẩn tiếp cận pháp luật trên địa bàn tỉnh Lai Châu",
         "Thực hiện Quyết định số 25/2021/QĐ-TTg ngày 22/7/2021 của Thủ tướng Chính phủ Quy định về "
-        "xã, phường, thị trấn đạt chuẩn tiếp cận pháp luật, Quyết định số 1320/QĐ-BTP ngày 18 "
-        "tháng 8 "
+        "xã, phường, thị trấn đạt chuẩn tiếp cận pháp luật, Quyết định số 1320/QĐ-BTP ngày 18 tháng 8 "
         "năm 2021 của Bộ Tư pháp về ban hành Kế hoạch thực hiện Quyết định số 25/2021/QĐ-TTg ngày "
-        "22/7/2021 của Thủ tướng Chính phủ quy định về xã, phường, thị trấn đạt chuẩn tiếp cận "
-        "pháp "
+        "22/7/2021 của Thủ tướng Chính phủ quy định về xã, phường, thị trấn đạt chuẩn tiếp cận pháp "
         "luật; Ủy ban nhân dân (UBND) tỉnh ban hành Kế hoạch triển khai thực hiện như sau:",
         "I. MỤC ĐÍCH, YÊU CẦU",
         "1. Mục đích",

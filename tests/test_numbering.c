@@ -23,8 +23,8 @@ static tcpl_numbering *parse(const char *xml)
 {
     tcpl_numbering *n = NULL;
     tcpl_error err = {0};
-    int rc =
-        tcpl_numbering_parse(&n, xml, xml ? strlen(xml) : 0, "t.docx", "word/numbering.xml", &err);
+    int rc = tcpl_numbering_parse(&n, xml, xml ? strlen(xml) : 0, "t.docx", "word/numbering.xml",
+                                  &err);
     assert_int_equal(rc, 0);
     assert_non_null(n);
     return n;
@@ -46,17 +46,16 @@ static void labels(const tcpl_numbering *n, const int *seq, size_t count, char *
     tcpl_numstate_free(st);
 }
 
-#define LVL(i, start, fmt, text)                                                                   \
-    "<w:lvl w:ilvl=\"" #i "\"><w:start w:val=\"" #start "\"/><w:numFmt w:val=\"" fmt               \
+#define LVL(i, start, fmt, text) \
+    "<w:lvl w:ilvl=\"" #i "\"><w:start w:val=\"" #start "\"/><w:numFmt w:val=\"" fmt \
     "\"/><w:lvlText w:val=\"" text "\"/></w:lvl>"
 
 /* The outline Vietnamese plans use: I. / 1. / 1.1. / a) */
 static const char outline[] =
     "<w:numbering " NS "><w:abstractNum w:abstractNumId=\"5\">" LVL(0, 1, "upperRoman", "%1.")
-        LVL(1, 1, "decimal", "%2.") LVL(2, 1, "decimal", "%2.%3.")
-            LVL(3, 1, "lowerLetter",
-                "%4)") "</w:abstractNum><w:num w:numId=\"1\"><w:abstractNumId w:val=\"5\"/></w:num>"
-                       "</w:numbering>";
+        LVL(1, 1, "decimal", "%2.") LVL(2, 1, "decimal", "%2.%3.") LVL(3, 1, "lowerLetter", "%4)")
+            "</w:abstractNum><w:num w:numId=\"1\"><w:abstractNumId w:val=\"5\"/></w:num>"
+            "</w:numbering>";
 
 static void test_multilevel(void **state)
 {
@@ -132,14 +131,13 @@ static void test_start_override(void **state)
     /* numIds 1 and 2 share abstractNum 3; numId 2 restarts at 1 once,
      * numId 3 at 8; the shared counter then carries on (Word). */
     const char *xml =
-        "<w:numbering " NS "><w:abstractNum w:abstractNumId=\"3\">" LVL(0, 1, "decimal", "%1.") LVL(
-            1, 1, "lowerLetter",
-            "%2)") "</w:abstractNum>"
-                   "<w:num w:numId=\"1\"><w:abstractNumId w:val=\"3\"/></w:num>"
-                   "<w:num w:numId=\"2\"><w:abstractNumId w:val=\"3\"/><w:lvlOverride w:ilvl=\"0\">"
-                   "<w:startOverride w:val=\"1\"/></w:lvlOverride></w:num>"
-                   "<w:num w:numId=\"3\"><w:abstractNumId w:val=\"3\"/><w:lvlOverride w:ilvl=\"0\">"
-                   "<w:startOverride w:val=\"8\"/></w:lvlOverride></w:num></w:numbering>";
+        "<w:numbering " NS "><w:abstractNum w:abstractNumId=\"3\">" LVL(0, 1, "decimal", "%1.")
+            LVL(1, 1, "lowerLetter", "%2)") "</w:abstractNum>"
+            "<w:num w:numId=\"1\"><w:abstractNumId w:val=\"3\"/></w:num>"
+            "<w:num w:numId=\"2\"><w:abstractNumId w:val=\"3\"/><w:lvlOverride w:ilvl=\"0\">"
+            "<w:startOverride w:val=\"1\"/></w:lvlOverride></w:num>"
+            "<w:num w:numId=\"3\"><w:abstractNumId w:val=\"3\"/><w:lvlOverride w:ilvl=\"0\">"
+            "<w:startOverride w:val=\"8\"/></w:lvlOverride></w:num></w:numbering>";
     tcpl_numbering *n = parse(xml);
     int seq[] = {1, 0, 1, 0, 1, 1, 2, 0, 2, 0, 2, 1, 1, 0, 3, 0, 1, 0, 3, 0};
     char out[256];
@@ -151,12 +149,11 @@ static void test_start_override(void **state)
 static void test_lvl_override(void **state)
 {
     (void)state;
-    const char *xml = "<w:numbering " NS "><w:abstractNum w:abstractNumId=\"4\">" LVL(
-        0, 1, "decimal",
-        "%1.") "</w:abstractNum><w:num w:numId=\"5\"><w:abstractNumId w:val=\"4\"/></w:num>"
-               "<w:num w:numId=\"6\"><w:abstractNumId w:val=\"4\"/><w:lvlOverride "
-               "w:ilvl=\"0\">" LVL(0, 4, "upperLetter",
-                                   "%1)") "</w:lvlOverride></w:num></w:numbering>";
+    const char *xml =
+        "<w:numbering " NS "><w:abstractNum w:abstractNumId=\"4\">" LVL(0, 1, "decimal", "%1.")
+            "</w:abstractNum><w:num w:numId=\"5\"><w:abstractNumId w:val=\"4\"/></w:num>"
+            "<w:num w:numId=\"6\"><w:abstractNumId w:val=\"4\"/><w:lvlOverride w:ilvl=\"0\">" LVL(
+                0, 4, "upperLetter", "%1)") "</w:lvlOverride></w:num></w:numbering>";
     tcpl_numbering *n = parse(xml);
     int seq[] = {5, 0, 6, 0, 6, 0, 5, 0};
     char out[256];
@@ -171,16 +168,16 @@ static void test_is_lgl_and_restart(void **state)
     /* Level 1 isLgl: "%1.%2." shows level 0 (upperRoman) in digits.
      * Level 2 never restarts (lvlRestart 0); level 3 restarts only after
      * level 0 (lvlRestart 1). */
-    const char *xml = "<w:numbering " NS "><w:abstractNum w:abstractNumId=\"1\">" LVL(
-        0, 1, "upperRoman",
-        "%1.") "<w:lvl w:ilvl=\"1\"><w:start w:val=\"1\"/><w:numFmt w:val=\"decimal\"/><w:isLgl/>"
-               "<w:lvlText w:val=\"%1.%2.\"/></w:lvl>"
-               "<w:lvl w:ilvl=\"2\"><w:start w:val=\"1\"/><w:numFmt w:val=\"decimal\"/>"
-               "<w:lvlRestart w:val=\"0\"/><w:lvlText w:val=\"(%3)\"/></w:lvl>"
-               "<w:lvl w:ilvl=\"3\"><w:start w:val=\"1\"/><w:numFmt w:val=\"lowerRoman\"/>"
-               "<w:lvlRestart w:val=\"1\"/><w:lvlText w:val=\"%4.\"/></w:lvl>"
-               "</w:abstractNum><w:num w:numId=\"1\"><w:abstractNumId w:val=\"1\"/></w:num>"
-               "</w:numbering>";
+    const char *xml =
+        "<w:numbering " NS "><w:abstractNum w:abstractNumId=\"1\">" LVL(0, 1, "upperRoman", "%1.")
+            "<w:lvl w:ilvl=\"1\"><w:start w:val=\"1\"/><w:numFmt w:val=\"decimal\"/><w:isLgl/>"
+            "<w:lvlText w:val=\"%1.%2.\"/></w:lvl>"
+            "<w:lvl w:ilvl=\"2\"><w:start w:val=\"1\"/><w:numFmt w:val=\"decimal\"/>"
+            "<w:lvlRestart w:val=\"0\"/><w:lvlText w:val=\"(%3)\"/></w:lvl>"
+            "<w:lvl w:ilvl=\"3\"><w:start w:val=\"1\"/><w:numFmt w:val=\"lowerRoman\"/>"
+            "<w:lvlRestart w:val=\"1\"/><w:lvlText w:val=\"%4.\"/></w:lvl>"
+            "</w:abstractNum><w:num w:numId=\"1\"><w:abstractNumId w:val=\"1\"/></w:num>"
+            "</w:numbering>";
     tcpl_numbering *n = parse(xml);
     int seq[] = {1, 0, 1, 1, 1, 2, 1, 3, 1, 1, 1, 2, 1, 3, 1, 0, 1, 1, 1, 2, 1, 3};
     char out[256];
@@ -196,17 +193,13 @@ static void test_bullets_and_suffix(void **state)
         "<w:numbering " NS "><w:abstractNum w:abstractNumId=\"1\">"
         "<w:lvl w:ilvl=\"0\"><w:numFmt w:val=\"bullet\"/><w:lvlText w:val=\"-\"/>"
         "<w:suff w:val=\"space\"/></w:lvl>"
-        "<w:lvl w:ilvl=\"1\"><w:numFmt w:val=\"bullet\"/><w:lvlText "
-        "w:val=\"\xEF\x82\xB7\"/></w:lvl>"
+        "<w:lvl w:ilvl=\"1\"><w:numFmt w:val=\"bullet\"/><w:lvlText w:val=\"\xEF\x82\xB7\"/></w:lvl>"
         "<w:lvl w:ilvl=\"2\"><w:numFmt w:val=\"bullet\"/><w:lvlText w:val=\"o\"/>"
         "<w:suff w:val=\"nothing\"/></w:lvl>"
-        "<w:lvl w:ilvl=\"3\"><w:numFmt w:val=\"bullet\"/><w:lvlText "
-        "w:val=\"\xEF\x82\xA7\"/></w:lvl>"
-        "<w:lvl w:ilvl=\"4\"><w:numFmt w:val=\"bullet\"/><w:lvlText "
-        "w:val=\"\xE2\x80\x93\"/></w:lvl>"
+        "<w:lvl w:ilvl=\"3\"><w:numFmt w:val=\"bullet\"/><w:lvlText w:val=\"\xEF\x82\xA7\"/></w:lvl>"
+        "<w:lvl w:ilvl=\"4\"><w:numFmt w:val=\"bullet\"/><w:lvlText w:val=\"\xE2\x80\x93\"/></w:lvl>"
         "<w:lvl w:ilvl=\"5\"><w:numFmt w:val=\"bullet\"/><w:lvlText w:val=\"\xC2\xA7\"/></w:lvl>"
-        "<w:lvl w:ilvl=\"6\"><w:numFmt w:val=\"bullet\"/><w:lvlText "
-        "w:val=\"\xE2\x9C\x93\"/></w:lvl>"
+        "<w:lvl w:ilvl=\"6\"><w:numFmt w:val=\"bullet\"/><w:lvlText w:val=\"\xE2\x9C\x93\"/></w:lvl>"
         "<w:lvl w:ilvl=\"7\"><w:numFmt w:val=\"none\"/><w:lvlText w:val=\"%8\"/></w:lvl>"
         "<w:lvl w:ilvl=\"8\"><w:start w:val=\"1\"/><w:numFmt w:val=\"decimalZero\"/>"
         "<w:lvlText w:val=\"%9.\"/></w:lvl>"
@@ -215,15 +208,8 @@ static void test_bullets_and_suffix(void **state)
     tcpl_numstate *st = NULL;
     assert_int_equal(tcpl_numstate_new(&st, n), 0);
     char label[TCPL_MAX_LABEL], suff;
-    const char *want[] = {"-",
-                          "\xE2\x80\xA2",
-                          "\xE2\x80\xA2",
-                          "\xE2\x80\xA2",
-                          "\xE2\x80\x93",
-                          "\xE2\x80\xA2",
-                          "\xE2\x9C\x93",
-                          "",
-                          "01."};
+    const char *want[] = {"-", "\xE2\x80\xA2", "\xE2\x80\xA2", "\xE2\x80\xA2", "\xE2\x80\x93",
+                          "\xE2\x80\xA2", "\xE2\x9C\x93", "", "01."};
     const char suffs[] = {' ', '\t', 0, '\t', '\t', '\t', '\t', '\t', '\t'};
     for (int l = 0; l < 9; l++) {
         tcpl_numstate_next(st, 2, l, label, &suff);
@@ -271,24 +257,20 @@ static void test_hostile(void **state)
 {
     (void)state;
     const char *xml =
-        "<w:numbering " NS
-        "><w:abstractNum w:abstractNumId=\"1\">" LVL(0, 2147483647, "decimal", "%1.")
-            LVL(1, 2147483647, "lowerLetter", "%2%2%2%2%2") LVL(2, -5, "upperRoman", "%3.")
-                LVL(3, 99999999999999, "upperRoman",
-                    "%1%9%4") "<w:lvl w:ilvl=\"4\"><w:start w:val=\"1\"/><w:lvlText "
-                              "w:val=\"%0%%5%\"/></w:lvl>"
-                              "<w:lvl w:ilvl=\"99\"><w:start w:val=\"1\"/></w:lvl>"
-                              "<w:lvl w:ilvl=\"-1\"><w:start w:val=\"1\"/></w:lvl>"
-                              "</w:abstractNum>"
-                              "<w:abstractNum w:abstractNumId=\"2\"><w:numStyleLink w:val=\"L\"/>"
-                              "<w:styleLink w:val=\"L\"/></w:abstractNum>"
-                              "<w:num w:numId=\"1\"><w:abstractNumId w:val=\"1\"/>"
-                              "<w:lvlOverride w:ilvl=\"42\"><w:startOverride "
-                              "w:val=\"3\"/></w:lvlOverride></w:num>"
-                              "<w:num w:numId=\"2\"><w:abstractNumId w:val=\"2\"/></w:num>"
-                              "<w:num w:numId=\"-4\"><w:abstractNumId w:val=\"1\"/></w:num>"
-                              "<w:num w:numId=\"9\"><w:abstractNumId "
-                              "w:val=\"1234\"/></w:num></w:numbering>";
+        "<w:numbering " NS "><w:abstractNum w:abstractNumId=\"1\">"
+        LVL(0, 2147483647, "decimal", "%1.") LVL(1, 2147483647, "lowerLetter", "%2%2%2%2%2")
+            LVL(2, -5, "upperRoman", "%3.") LVL(3, 99999999999999, "upperRoman", "%1%9%4")
+                "<w:lvl w:ilvl=\"4\"><w:start w:val=\"1\"/><w:lvlText w:val=\"%0%%5%\"/></w:lvl>"
+                "<w:lvl w:ilvl=\"99\"><w:start w:val=\"1\"/></w:lvl>"
+                "<w:lvl w:ilvl=\"-1\"><w:start w:val=\"1\"/></w:lvl>"
+                "</w:abstractNum>"
+                "<w:abstractNum w:abstractNumId=\"2\"><w:numStyleLink w:val=\"L\"/>"
+                "<w:styleLink w:val=\"L\"/></w:abstractNum>"
+                "<w:num w:numId=\"1\"><w:abstractNumId w:val=\"1\"/>"
+                "<w:lvlOverride w:ilvl=\"42\"><w:startOverride w:val=\"3\"/></w:lvlOverride></w:num>"
+                "<w:num w:numId=\"2\"><w:abstractNumId w:val=\"2\"/></w:num>"
+                "<w:num w:numId=\"-4\"><w:abstractNumId w:val=\"1\"/></w:num>"
+                "<w:num w:numId=\"9\"><w:abstractNumId w:val=\"1234\"/></w:num></w:numbering>";
     tcpl_numbering *n = parse(xml);
     tcpl_numstate *st = NULL;
     assert_int_equal(tcpl_numstate_new(&st, n), 0);
@@ -296,7 +278,7 @@ static void test_hostile(void **state)
     tcpl_numstate_next(st, 1, 0, label, &suff);
     assert_string_equal(label, "2147483646."); /* clamped, no overflow */
     tcpl_numstate_next(st, 1, 0, label, &suff);
-    assert_string_equal(label, "2147483646.");  /* saturates */
+    assert_string_equal(label, "2147483646."); /* saturates */
     tcpl_numstate_next(st, 1, 1, label, &suff); /* millions of letters: bounded */
     assert_int_equal(strlen(label), TCPL_MAX_LABEL - 1);
     tcpl_numstate_next(st, 1, 2, label, &suff);
@@ -403,8 +385,7 @@ static size_t walk(const char *docx, para *out, size_t max)
             in_t = !tcpl_xml_empty(&x);
         } else if (tcpl_xml_is_end(&x, TCPL_NS_W, "t")) {
             in_t = 0;
-        } else if (in_t &&
-                   (t == XML_READER_TYPE_TEXT || t == XML_READER_TYPE_SIGNIFICANT_WHITESPACE)) {
+        } else if (in_t && (t == XML_READER_TYPE_TEXT || t == XML_READER_TYPE_SIGNIFICANT_WHITESPACE)) {
             const char *v = tcpl_xml_value(&x);
             strncat(p->text, v, sizeof p->text - strlen(p->text) - 1);
         } else if (tcpl_xml_is_end(&x, TCPL_NS_W, "p") && tcpl_xml_depth(&x) == pdepth) {
@@ -509,8 +490,7 @@ static size_t check_doc(const char *docx, const char *seed, int bullet_as_dash)
         else if (bullet_as_dash && !has_alnum(ps[i].label))
             snprintf(want, sizeof want, "- %.4095s", ps[i].text); /* Markdown list item */
         else
-            snprintf(want, sizeof want, "%.63s %.4095s", ps[i].label,
-                     ps[i].text); /* the seed writes a space for the tab */
+            snprintf(want, sizeof want, "%.63s %.4095s", ps[i].label, ps[i].text); /* the seed writes a space for the tab */
         unsmart(want);
         /* The seed is NFC (the nasty variant stores NFD). */
         char *nfc = (char *)utf8proc_NFC((const utf8proc_uint8_t *)want);
@@ -597,16 +577,11 @@ static void test_corpus_converters(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_multilevel),
-        cmocka_unit_test(test_roman_and_letters),
-        cmocka_unit_test(test_unknown_and_zero),
-        cmocka_unit_test(test_start_override),
-        cmocka_unit_test(test_lvl_override),
-        cmocka_unit_test(test_is_lgl_and_restart),
-        cmocka_unit_test(test_bullets_and_suffix),
-        cmocka_unit_test(test_style_links),
-        cmocka_unit_test(test_hostile),
-        cmocka_unit_test(test_corpus_numbered),
+        cmocka_unit_test(test_multilevel),        cmocka_unit_test(test_roman_and_letters),
+        cmocka_unit_test(test_unknown_and_zero),  cmocka_unit_test(test_start_override),
+        cmocka_unit_test(test_lvl_override),      cmocka_unit_test(test_is_lgl_and_restart),
+        cmocka_unit_test(test_bullets_and_suffix), cmocka_unit_test(test_style_links),
+        cmocka_unit_test(test_hostile),           cmocka_unit_test(test_corpus_numbered),
         cmocka_unit_test(test_corpus_converters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

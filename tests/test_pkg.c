@@ -110,8 +110,8 @@ static void check_kind(size_t i)
     hostile_kind k = EXPECT[i].kind;
     assert_int_equal(hostile_make(k, &data, &len), 0);
     int rc = run(data, len, &at, &err, &inflated);
-    print_message("%-16s %-8zu -> %s %s [%s] %s\n", hostile_name(k), len, err.id ? err.id : "(ok)",
-                  err.file, err.where, err.detail);
+    print_message("%-16s %-8zu -> %s %s [%s] %s\n", hostile_name(k), len,
+                  err.id ? err.id : "(ok)", err.file, err.where, err.detail);
     assert_int_equal(rc, EXPECT[i].code);
     assert_int_equal(err.code, EXPECT[i].code);
     assert_non_null(err.id);

@@ -71,8 +71,8 @@ static void test_ppr(void **state)
     assert_int_equal(p.rpr.italic, 0); /* the old, tracked value must not win */
     assert_int_equal(p.rpr.caps, -1);
 
-    const char *jc[][2] = {{"left", "0"}, {"start", "0"}, {"center", "1"},     {"right", "2"},
-                           {"end", "2"},  {"both", "3"},  {"distribute", "4"}, {"bogus", "-1"}};
+    const char *jc[][2] = {{"left", "0"},  {"start", "0"}, {"center", "1"},     {"right", "2"},
+                           {"end", "2"},   {"both", "3"},  {"distribute", "4"}, {"bogus", "-1"}};
     for (size_t i = 0; i < sizeof jc / sizeof jc[0]; i++) {
         char xml[256];
         snprintf(xml, sizeof xml, "<w:p " NS "><w:pPr><w:jc w:val=\"%s\"/></w:pPr><w:after/></w:p>",
@@ -81,8 +81,7 @@ static void test_ppr(void **state)
         assert_int_equal(p.align, atoi(jc[i][1]));
     }
     /* numId 0 removes numbering; an empty pPr sets nothing. */
-    parse_ppr("<w:p " NS
-              "><w:pPr><w:numPr><w:numId w:val=\"0\"/></w:numPr></w:pPr><w:after/></w:p>",
+    parse_ppr("<w:p " NS "><w:pPr><w:numPr><w:numId w:val=\"0\"/></w:numPr></w:pPr><w:after/></w:p>",
               &a, &p);
     assert_int_equal(p.num_id, 0);
     assert_int_equal(p.ilvl, -1);
@@ -97,8 +96,7 @@ static void test_rpr_toggles_fonts(void **state)
 {
     (void)state;
     tcpl_styles *st = parse(
-        "<w:styles " NS
-        "><w:style w:type=\"character\" w:styleId=\"A\"><w:name w:val=\"a\"/><w:rPr>"
+        "<w:styles " NS "><w:style w:type=\"character\" w:styleId=\"A\"><w:name w:val=\"a\"/><w:rPr>"
         "<w:b w:val=\"true\"/><w:i w:val=\"false\"/><w:u w:val=\"single\"/><w:caps w:val=\"1\"/>"
         "<w:dstrike/><w:vertAlign w:val=\"superscript\"/><w:sz w:val=\"26\"/>"
         "<w:rFonts w:asciiTheme=\"minorHAnsi\" w:hAnsi=\"Arial\" w:cs=\"Tahoma\"/>"
@@ -127,7 +125,7 @@ static void test_rpr_toggles_fonts(void **state)
     /* Out of range ignored; a character style carries no docDefaults (they
      * would undo the paragraph's formatting it is layered over). */
     assert_int_equal(b->rpr.size, 0);
-    assert_null(b->rpr.font); /* theme only: unknown without the theme part */
+    assert_null(b->rpr.font);          /* theme only: unknown without the theme part */
     assert_string_equal(b->rpr.style, "X");
     assert_string_equal(tcpl_styles_get(st, "C")->rpr.font, "VNI-Times");
     tcpl_styles_free(st);
@@ -176,7 +174,7 @@ static void test_chain(void **state)
     const tcpl_style *n = tcpl_styles_default_para(st);
     assert_non_null(n);
     assert_string_equal(n->id, "Normal");
-    assert_string_equal(n->name, "Normal");             /* the first of equal ids wins */
+    assert_string_equal(n->name, "Normal"); /* the first of equal ids wins */
     assert_int_equal(n->ppr.align, TCPL_ALIGN_JUSTIFY); /* pPrDefault */
     assert_int_equal(n->rpr.size, 28);
 
@@ -191,7 +189,7 @@ static void test_chain(void **state)
 
     assert_int_equal(tcpl_styles_get(st, "Heading1")->ppr.outline_level, 0);
     assert_int_equal(tcpl_styles_get(st, "Heading3")->ppr.outline_level, 5); /* explicit wins */
-    assert_int_equal(tcpl_styles_get(st, "MyHead")->ppr.outline_level, 0);   /* inherited */
+    assert_int_equal(tcpl_styles_get(st, "MyHead")->ppr.outline_level, 0);  /* inherited */
     assert_int_equal(tcpl_styles_get(st, "Heading10")->ppr.outline_level, -1);
 
     /* A cycle ends without looping; each side keeps its own and the
@@ -339,8 +337,8 @@ static void test_corpus(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_ppr),    cmocka_unit_test(test_rpr_toggles_fonts),
-        cmocka_unit_test(test_chain),  cmocka_unit_test(test_long_chain_and_empty),
+        cmocka_unit_test(test_ppr),   cmocka_unit_test(test_rpr_toggles_fonts),
+        cmocka_unit_test(test_chain), cmocka_unit_test(test_long_chain_and_empty),
         cmocka_unit_test(test_corpus),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -17,9 +17,9 @@ enum { NTHREADS = 4, ROUNDS = 3 };
 
 static tcpl_ctx *ctx;
 static tcpl_extractor *ex;
-static const char *files[] = {
-    "build/samples/kh-xa-2025.docx", "build/samples/kl-kiem-tra-2025.docx",
-    "build/samples/kh-khac-phuc-2026.docx", "build/samples/kh-tinh-2022.docx"};
+static const char *files[] = {"build/samples/kh-xa-2025.docx", "build/samples/kl-kiem-tra-2025.docx",
+                              "build/samples/kh-khac-phuc-2026.docx",
+                              "build/samples/kh-tinh-2022.docx"};
 enum { NFILES = sizeof files / sizeof files[0] };
 static char *expected[NFILES];
 
@@ -33,8 +33,7 @@ static char *work(const char *path)
     size_t tl, jl;
     if (tcpl_docx_read(&doc, ctx, path, &err) == 0 &&
         tcpl_doc_text(doc, TCPL_TEXT_BODY, &text, &tl, &err) == 0 &&
-        tcpl_extract_doc(&x, ex, doc, &err) == 0 &&
-        tcpl_extract_json(x, 0, &json, &jl, &err) == 0) {
+        tcpl_extract_doc(&x, ex, doc, &err) == 0 && tcpl_extract_json(x, 0, &json, &jl, &err) == 0) {
         out = malloc(tl + jl + 1);
         if (out) {
             memcpy(out, text, tl);

@@ -43,16 +43,9 @@ static int teardown(void **state)
 
 /* ---------- time fields ---------- */
 
-enum {
-    K_UNK = TCPL_TIME_UNKNOWN,
-    K_DATE = TCPL_TIME_DATE,
-    K_RANGE = TCPL_TIME_RANGE,
-    K_Q = TCPL_TIME_QUARTER,
-    K_MON = TCPL_TIME_MONTH,
-    K_YEAR = TCPL_TIME_YEAR,
-    K_REC = TCPL_TIME_RECURRING,
-    K_DEF = TCPL_TIME_DEFERRED
-};
+enum { K_UNK = TCPL_TIME_UNKNOWN, K_DATE = TCPL_TIME_DATE, K_RANGE = TCPL_TIME_RANGE,
+       K_Q = TCPL_TIME_QUARTER, K_MON = TCPL_TIME_MONTH, K_YEAR = TCPL_TIME_YEAR,
+       K_REC = TCPL_TIME_RECURRING, K_DEF = TCPL_TIME_DEFERRED };
 
 typedef struct tcase {
     const char *text;
@@ -387,12 +380,9 @@ static void test_header_invalid(void **state)
 {
     (void)state;
     static const char *const bad[] = {
-        "Hà Nội, ngày 31 tháng 02 năm 2021",
-        "Hà Nội, ngày 29 tháng 02 năm 2023",
-        "Hà Nội, ngày 05 tháng 13 năm 2024",
-        "Hà Nội, ngày 05 tháng 01 năm 2200",
-        "31/2/2021",
-        "30-02-2024",
+        "Hà Nội, ngày 31 tháng 02 năm 2021", "Hà Nội, ngày 29 tháng 02 năm 2023",
+        "Hà Nội, ngày 05 tháng 13 năm 2024", "Hà Nội, ngày 05 tháng 01 năm 2200",
+        "31/2/2021",                          "30-02-2024",
         "Hà Nội, ngày 32 tháng 01 năm 2024",
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -521,8 +511,8 @@ static void test_deadlines_many(void **state)
 static void test_hostile(void **state)
 {
     (void)state;
-    static const char *const units[] = {"1/",          "trước ngày 1/1/", "Quý I, ",
-                                        "tháng 1 và ", "ngày  tháng ",    "năm 2022 - "};
+    static const char *const units[] = {"1/", "trước ngày 1/1/", "Quý I, ", "tháng 1 và ",
+                                        "ngày  tháng ", "năm 2022 - "};
     enum { SIZE = 200000 };
     char *s = malloc(SIZE + 1);
     assert_non_null(s);
@@ -618,18 +608,12 @@ int main(void)
 {
     enum { NCASES = sizeof time_cases / sizeof time_cases[0] };
     static const struct CMUnitTest fixed[] = {
-        cmocka_unit_test(test_time_span),
-        cmocka_unit_test(test_time_seed_fields),
-        cmocka_unit_test(test_header_full),
-        cmocka_unit_test(test_header_blank),
-        cmocka_unit_test(test_header_forms),
-        cmocka_unit_test(test_header_invalid),
-        cmocka_unit_test(test_date_from_text),
-        cmocka_unit_test(test_deadlines_basic),
-        cmocka_unit_test(test_deadlines_citation),
-        cmocka_unit_test(test_deadlines_many),
-        cmocka_unit_test(test_bad_data),
-        cmocka_unit_test(test_threads),
+        cmocka_unit_test(test_time_span),        cmocka_unit_test(test_time_seed_fields),
+        cmocka_unit_test(test_header_full),      cmocka_unit_test(test_header_blank),
+        cmocka_unit_test(test_header_forms),     cmocka_unit_test(test_header_invalid),
+        cmocka_unit_test(test_date_from_text),   cmocka_unit_test(test_deadlines_basic),
+        cmocka_unit_test(test_deadlines_citation), cmocka_unit_test(test_deadlines_many),
+        cmocka_unit_test(test_bad_data),         cmocka_unit_test(test_threads),
         cmocka_unit_test(test_hostile),
     };
     enum { NFIXED = sizeof fixed / sizeof fixed[0] };

@@ -7,10 +7,10 @@
 /* Exit codes (README, docs/user-guide.md). */
 enum {
     EXIT_OK = 0,
-    EXIT_FINDINGS = 1,   /* the check found problems */
-    EXIT_USAGE = 2,      /* wrong command line */
-    EXIT_INPUT = 3,      /* an input file could not be read */
-    EXIT_INTERNAL = 4    /* out of memory, a bug */
+    EXIT_FINDINGS = 1, /* the check found problems */
+    EXIT_USAGE = 2,    /* wrong command line */
+    EXIT_INPUT = 3,    /* an input file could not be read */
+    EXIT_INTERNAL = 4  /* out of memory, a bug */
 };
 
 typedef struct cli {
@@ -40,8 +40,8 @@ int cli_is_help(const char *arg);
 /* One option of a command: a flag (ORs bit into *flags) or, with value set,
  * an option taking the next argument. */
 typedef struct cli_opt {
-    const char *name;   /* "--json" */
-    const char *alias;  /* "-o", or NULL */
+    const char *name;  /* "--json" */
+    const char *alias; /* "-o", or NULL */
     unsigned *flags;
     unsigned bit;
     const char **value;
@@ -50,8 +50,7 @@ typedef struct cli_opt {
 /* Parses a command's arguments: the options of opts (NULL-terminated by
  * name), --help (prints help_id), everything else a file, moved to
  * argv[1..*nfiles].  Returns -1 to go on, or the exit code to return. */
-int cli_parse(cli *c, int argc, char **argv, const cli_opt *opts, const char *help_id,
-              int *nfiles);
+int cli_parse(cli *c, int argc, char **argv, const cli_opt *opts, const char *help_id, int *nfiles);
 
 int cmd_text(cli *c, int argc, char **argv);
 int cmd_dump(cli *c, int argc, char **argv);
