@@ -710,6 +710,12 @@ static void test_table_nested(void **state)
     assert_int_equal(inner->col, 1);
     assert_int_equal(inner->depth, 3);
     assert_int_equal(inner->parent, 4);
+    /* the inner table's row gives its own coordinates, not the outer cell's column */
+    const tcpl_block *inner_row = tcpl_doc_block(doc, 7);
+    assert_int_equal(inner_row->kind, TCPL_BLOCK_ROW);
+    assert_int_equal(inner_row->table, 6);
+    assert_int_equal(inner_row->row, 0);
+    assert_int_equal(inner_row->col, -1);
     assert_string_equal(y->text, "y");
     assert_int_equal(y->table, 6);
     assert_int_equal(y->row, 0);

@@ -896,6 +896,7 @@ static int parse_row(reader *rd, int table_idx, int row)
         return rd->err->code;
     b->table = table_idx;
     b->row = row;
+    b->col = -1; /* a row spans every column */
     TCPL_CHECK(push(rd, idx));
     int col = 0;
     if (!tcpl_xml_empty(x)) {

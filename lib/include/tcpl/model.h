@@ -76,7 +76,8 @@ typedef struct tcpl_block {
     const char *part_name; /* "word/document.xml", "word/header1.xml", ... */
     int para_index;        /* ordinal of the paragraph within its part, -1 if not a paragraph */
     /* Innermost table cell holding this block: table block index, row and
-     * column (grid column, counting gridSpan), or -1 outside tables. */
+     * column (grid column, counting gridSpan), or -1 outside tables.  A row
+     * or cell block gives its own coordinates (a row's col is -1). */
     int table, row, col;
 
     /* Paragraph (TCPL_BLOCK_PARAGRAPH). */
