@@ -237,6 +237,15 @@ static void test_field_unbalanced(void **state)
     body_is(P(FLD("end") R("Kế") FLD("separate") R(" hoạch")), "Kế hoạch\n");
 }
 
+/* A begin that never separates nor ends hides its instruction only up to
+ * the end of its paragraph, never the rest of the document. */
+static void test_field_unterminated(void **state)
+{
+    (void)state;
+    body_is(P(R("Kế hoạch") FLD("begin") INSTR(" PAGE ")) P(R("Nội dung sau")),
+            "Kế hoạch\nNội dung sau\n");
+}
+
 /* Past TCPL_MAX_FIELDS (32) nested fields the deeper ones are hidden as
  * instruction; every end is still counted, so the text after shows. */
 static void test_field_nesting_limit(void **state)
@@ -1175,6 +1184,7 @@ int main(void)
         cmocka_unit_test(test_run_formatting_separate),
         cmocka_unit_test(test_field_complex),
         cmocka_unit_test(test_field_nested),
+        cmocka_unit_test(test_field_unterminated),
         cmocka_unit_test(test_field_no_separate),
         cmocka_unit_test(test_field_spanning),
         cmocka_unit_test(test_field_unbalanced),

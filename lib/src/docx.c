@@ -428,6 +428,20 @@ static int parse_graphic(reader *rd)
     }
 }
 
+/* A field instruction does not run past its paragraph: one still open
+ * at the paragraph's end (a begin without separate or end, broken or
+ * hostile) is dropped, so it cannot hide the rest of the document.  Field
+ * results may span paragraphs (a table of contents) and stay open. */
+static void close_instructions(reader *rd)
+{
+    int k = 0;
+    for (int i = 0; i < rd->nfields; i++)
+        if (rd->fields[i].in_result)
+            rd->fields[k++] = rd->fields[i];
+    rd->nfields = k;
+    rd->fields_overflow = 0;
+}
+
 static int parse_fldchar(reader *rd)
 {
     char type[16];
@@ -799,6 +813,7 @@ static int parse_paragraph(reader *rd)
             TCPL_CHECK(parse_inline(rd, &pc, NULL, NULL));
         }
     }
+    close_instructions(rd);
     rc = finish_paragraph(rd, idx, &ppr, st, &p, mark_deleted);
 out:
     para_free(&p);
