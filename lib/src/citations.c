@@ -34,6 +34,7 @@ struct tcpl_citer {
     form *forms;
     size_t nforms;
     const char *intro;
+    const char *and_word; /* joins two issuers: "Bộ Tài chính và Bộ Tư pháp" */
     wordlist stop, heads;
 };
 
@@ -292,6 +293,11 @@ int tcpl_citer_new(tcpl_citer **out, const tcpl_ctx *ctx, const tcpl_timeparser 
                       "needs number, number_prefix, date, law_by_name and issuer_intro");
         goto out;
     }
+    const char *and_word = need_str(&y, "issuer_and");
+    if (!(c->and_word = fold_dup(&c->arena, and_word ? and_word : ""))) {
+        rc = TCPL_NOMEM(err, CITE_FILE);
+        goto out;
+    }
     if (!(c->intro = fold_dup(&c->arena, intro))) {
         rc = TCPL_NOMEM(err, CITE_FILE);
         goto out;
@@ -383,7 +389,6 @@ static void find_issuer(const tcpl_citer *c, const char *s, size_t len, size_t i
     p = skip_ws(s, len, e);
     size_t start = p, end = p;
     int words = 0;
-    static const char and_word[] = "v\xC3\xA0"; /* và */
     while (p < len && words < TCPL_CITE_ISSUER_WORDS) {
         if (is_punct_at(s, len, p)) {
             /* "của Bộ Tài chính, Bộ Tư pháp": a comma, then another issuer */
@@ -397,7 +402,7 @@ static void find_issuer(const tcpl_citer *c, const char *s, size_t len, size_t i
         size_t se = match_list(s, len, p, &c->stop);
         if (se) {
             size_t q = skip_ws(s, len, se);
-            if (words > 0 && match_fold(s, len, p, and_word) && match_list(s, len, q, &c->heads)) {
+            if (words > 0 && c->and_word[0] && match_fold(s, len, p, c->and_word) && match_list(s, len, q, &c->heads)) {
                 p = q;
                 continue;
             }

@@ -36,6 +36,8 @@ struct tcpl_units {
     alias *aliases;
     size_t nalias;
     phrases protect, nouns, intro, heads, markers, dotted;
+    const char *and_word;   /* "và ": a leading conjunction trimmed off a unit */
+    const char *level_word; /* "cấp ": "UBND cấp huyện, cấp xã" borrows the head */
 };
 
 /* ---- code points ---- */
@@ -636,6 +638,23 @@ int tcpl_units_new(tcpl_units **out, const tcpl_ctx *ctx, tcpl_error *err)
     TCPL_CHECK(load_phrases(u, &y, "protected", &u->protect, err));
     TCPL_CHECK(load_phrases(u, &y, "group_nouns", &u->nouns, err));
     TCPL_CHECK(load_phrases(u, &y, "group_intro", &u->intro, err));
+    {
+        /* Both end with a space: they are whole words before the next one. */
+        const char *aw = tcpl_yaml_str(tcpl_yaml_get(&y, tcpl_yaml_root(&y), "conjunction"));
+        const char *lw = tcpl_yaml_str(tcpl_yaml_get(&y, tcpl_yaml_root(&y), "level_word"));
+        tcpl_buf t;
+        tcpl_buf_init(&t);
+        tcpl_buf_printf(&t, "%s ", aw ? aw : "");
+        u->and_word = aw ? tcpl_arena_strdup(&u->arena, t.data) : "";
+        tcpl_buf_reset(&t);
+        tcpl_buf_printf(&t, "%s ", lw ? lw : "");
+        u->level_word = lw ? tcpl_arena_strdup(&u->arena, t.data) : "";
+        tcpl_buf_free(&t);
+        if (!u->and_word || !u->level_word) {
+            rc = TCPL_NOMEM(err, UNITS_FILE);
+            goto out;
+        }
+    }
     TCPL_CHECK(load_phrases(u, &y, "heads", &u->heads, err));
     TCPL_CHECK(load_phrases(u, &y, "clause_markers", &u->markers, err));
     TCPL_CHECK(load_phrases(u, &y, "dotted_abbreviations", &u->dotted, err));
@@ -789,7 +808,7 @@ static int has_prefix_fold(const char *s, size_t n, const char *p)
 
 /* Trims a printed span [a,b) of s: bullets, list words, end punctuation,
  * any whitespace, and the multi-byte bullets and dashes. */
-static void trim_span(const char *s, size_t *a, size_t *b)
+static void trim_span(const tcpl_units *u, const char *s, size_t *a, size_t *b)
 {
     for (;;) {
         size_t a0 = *a;
@@ -799,8 +818,9 @@ static void trim_span(const char *s, size_t *a, size_t *b)
         if (*b - *a >= 3 && (!memcmp(s + *a, "\xE2\x80\xA2", 3) ||
                              !memcmp(s + *a, "\xE2\x80\x93", 3) || !memcmp(s + *a, "\xC2\xA0", 2)))
             *a += (unsigned char)s[*a] == 0xC2 ? 2 : 3;
-        if (has_prefix_fold(s + *a, *b - *a, "v\xC3\xA0 ")) /* "và " */
-            *a += 4;
+        size_t aw = strlen(u->and_word);
+        if (aw && has_prefix_fold(s + *a, *b - *a, u->and_word))
+            *a += aw;
         if (*a == a0)
             break;
     }
@@ -826,7 +846,7 @@ static int emit(scan *sc, size_t fa, size_t fb, size_t clause)
         nb = sc->v.map[clause];
         ca = nb;
     }
-    trim_span(sc->s, &na, &nb);
+    trim_span(sc->u, sc->s, &na, &nb);
     if (nb <= na)
         return 0;
     /* "Bộ Tư pháp (B/c)": a closing parenthetical is a note, not the name */
@@ -845,10 +865,10 @@ static int emit(scan *sc, size_t fa, size_t fb, size_t clause)
         if (d == 0 && p > na) {
             ca = p; /* the note runs from '(' to the end of the item */
             nb = p;
-            trim_span(sc->s, &na, &nb);
+            trim_span(sc->u, sc->s, &na, &nb);
         }
     }
-    trim_span(sc->s, &ca, &cb);
+    trim_span(sc->u, sc->s, &ca, &cb);
     if (cb <= ca)
         ca = cb = nb;
     if (sc->count >= sc->max) {
@@ -866,12 +886,13 @@ static int emit(scan *sc, size_t fa, size_t fb, size_t clause)
     size_t nlen = nb - na;
     tcpl_buf b2;
     tcpl_buf_init(&b2);
-    if (sc->count > 0 && has_prefix_fold(name, nlen, "c\xE1\xBA\xA5p ")) { /* "cấp " */
+    const char *lw = sc->u->level_word;
+    if (sc->count > 0 && lw[0] && has_prefix_fold(name, nlen, lw)) {
         const char *prev = tcpl_unit_canonical(&sc->out[sc->count - 1]);
         const char *last = NULL;
-        for (const char *p = strstr(prev, " c\xE1\xBA\xA5p "); p;
-             p = strstr(p + 1, " c\xE1\xBA\xA5p "))
-            last = p;
+        for (const char *p = strstr(prev, lw); p; p = strstr(p + 1, lw))
+            if (p > prev && p[-1] == ' ')
+                last = p - 1;
         if (last) {
             tcpl_buf_put(&b2, prev, (size_t)(last - prev) + 1);
             tcpl_buf_put(&b2, name, nlen);
@@ -908,7 +929,7 @@ int tcpl_units_split(const tcpl_units *u, const char *s, size_t len, tcpl_unit *
     const char *f = sc.v.f;
     size_t n = sc.v.n, seg = 0, clause = (size_t)-1, pi = 0;
     int depth = 0;
-    static const char and_word[] = " v\xC3\xA0 "; /* " và " */
+    size_t aw = strlen(u->and_word); /* "và ", from units.yaml */
     for (size_t i = 0; rc == 0 && i < n; i++) {
         while (pi < sc.nprot && sc.prot[pi].b <= i)
             pi++;
@@ -936,9 +957,9 @@ int tcpl_units_split(const tcpl_units *u, const char *s, size_t len, tcpl_unit *
                 cut_end = i + 1;
         } else if (c == '.' && sentence_end(&sc, i))
             cut_end = i + 1;
-        else if (c == ' ' && i > seg && !strncmp(f + i, and_word, sizeof and_word - 1) &&
-                 head_follows(&sc, i + sizeof and_word - 1))
-            cut_end = i + sizeof and_word - 1;
+        else if (c == ' ' && i > seg && aw && i + 1 + aw <= n &&
+                 !strncmp(f + i + 1, u->and_word, aw) && head_follows(&sc, i + 1 + aw))
+            cut_end = i + 1 + aw;
         else if (clause == (size_t)-1 && i > seg && !word_before(f, i) && word_at(f, n, i) &&
                  match_any(f, n, i, &u->markers))
             clause = i;
