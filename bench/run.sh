@@ -28,6 +28,12 @@ cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -Ilib/include $(pkg-config --cflags li
 {
 echo "== tcpl bench $(date -u +%Y-%m-%d) on $(nproc) cores, $N files =="
 $B/bench_read $out/corpus/*.docx
+# The CLI itself over every file in one process: time and peak RSS.
+if [ -x /usr/bin/time ]; then
+  /usr/bin/time -f "%e %M" -o $out/time.txt $bin text $out/corpus/*.docx >/dev/null
+  read secs kb < $out/time.txt
+  awk "BEGIN{printf \"tcpl text, all %d files, one process  %.2f s, %.0f docs/s, peak RSS %d KB\\n\", $N, $secs, $N / $secs, $kb}"
+fi
 # Per-file process cost, the way pandoc and python-docx are run: 100 files.
 sub=$(ls $out/corpus/*.docx | head -100)
 t0=$(date +%s.%N); for f in $sub; do $bin text "$f" >/dev/null; done; t1=$(date +%s.%N)
