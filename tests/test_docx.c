@@ -775,6 +775,45 @@ static void test_table_deep_nesting(void **state)
     free(body);
 }
 
+/* Theme fonts: w:asciiTheme names the theme's minor or major Latin font,
+ * read from the theme part the main part links to. */
+static void test_theme_fonts(void **state)
+{
+    (void)state;
+    static const char theme[] =
+        "<a:theme xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\" name=\"t\">"
+        "<a:themeElements><a:fontScheme name=\"f\">"
+        "<a:majorFont><a:latin typeface=\"Cambria\"/><a:ea typeface=\"\"/></a:majorFont>"
+        "<a:minorFont><a:latin typeface=\"Times New Roman\"/></a:minorFont>"
+        "</a:fontScheme></a:themeElements></a:theme>";
+    static const char rels[] =
+        "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+        "<Relationship Id=\"rId1\" Target=\"theme/theme1.xml\" Type=\"http://schemas."
+        "openxmlformats.org/officeDocument/2006/relationships/theme\"/></Relationships>";
+    static const char doc[] =
+        "<w:document " TU_W_NS "><w:body>"
+        "<w:p><w:r><w:rPr><w:rFonts w:asciiTheme=\"minorHAnsi\" w:ascii=\"Arial\"/></w:rPr>"
+        "<w:t>Nhỏ</w:t></w:r><w:r><w:rPr><w:rFonts w:asciiTheme=\"majorHAnsi\"/></w:rPr>"
+        "<w:t>Lớn</w:t></w:r><w:r><w:rPr><w:rFonts w:ascii=\"Arial\"/></w:rPr><w:t>Rõ</w:t></w:r>"
+        "</w:p></w:body></w:document>";
+    tu_part parts[] = {{"word/document.xml", doc, 0},
+                       {"word/_rels/document.xml.rels", rels, 0},
+                       {"word/theme/theme1.xml", theme, 0}};
+    unsigned char *data;
+    size_t len;
+    assert_int_equal(tu_build_docx(parts, 3, &data, &len), 0);
+    tcpl_doc *d = NULL;
+    tcpl_error err;
+    assert_int_equal(tcpl_docx_read_memory(&d, ctx, data, len, "t.docx", &err), 0);
+    free(data);
+    const tcpl_block *p = para(d, 0);
+    assert_int_equal(p->run_count, 3);
+    assert_string_equal(p->runs[0].font, "Times New Roman"); /* the theme wins over w:ascii */
+    assert_string_equal(p->runs[1].font, "Cambria");
+    assert_string_equal(p->runs[2].font, "Arial");
+    tcpl_doc_free(d);
+}
+
 /* ---- styles --------------------------------------------------------------- */
 
 static const char STYLES[] =
@@ -1209,6 +1248,7 @@ int main(void)
         cmocka_unit_test(test_table_spans_merges),
         cmocka_unit_test(test_table_grid_before),
         cmocka_unit_test(test_table_nested),
+        cmocka_unit_test(test_theme_fonts),
         cmocka_unit_test(test_table_deep_nesting),
         cmocka_unit_test(test_style_resolution),
         cmocka_unit_test(test_style_strings_outlive_read),

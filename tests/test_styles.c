@@ -117,7 +117,9 @@ static void test_rpr_toggles_fonts(void **state)
     assert_int_equal(a->rpr.strike, 1);
     assert_int_equal(a->rpr.vert, 1);
     assert_int_equal(a->rpr.size, 26);
-    assert_string_equal(a->rpr.font, "Arial"); /* explicit hAnsi beats a theme ascii */
+    /* the ascii slot's theme font wins; the reader resolves it */
+    assert_null(a->rpr.font);
+    assert_int_equal(a->rpr.theme, TCPL_THEME_MINOR);
     const tcpl_style *b = tcpl_styles_get(st, "B");
     assert_int_equal(b->rpr.underline, 0);
     assert_int_equal(b->rpr.strike, 0);
@@ -125,7 +127,8 @@ static void test_rpr_toggles_fonts(void **state)
     /* Out of range ignored; a character style carries no docDefaults (they
      * would undo the paragraph's formatting it is layered over). */
     assert_int_equal(b->rpr.size, 0);
-    assert_null(b->rpr.font);          /* theme only: unknown without the theme part */
+    assert_null(b->rpr.font); /* theme only: resolved by the reader from the theme part */
+    assert_int_equal(b->rpr.theme, TCPL_THEME_MINOR);
     assert_string_equal(b->rpr.style, "X");
     assert_string_equal(tcpl_styles_get(st, "C")->rpr.font, "VNI-Times");
     tcpl_styles_free(st);

@@ -52,6 +52,7 @@ typedef struct reader {
     const tcpl_legacy *legacy;
     tcpl_pkg *pkg;
     tcpl_styles *styles;
+    const char *theme_font[3]; /* [TCPL_THEME_MINOR], [TCPL_THEME_MAJOR]: the theme's Latin fonts */
     tcpl_numbering *num;
     tcpl_numstate *numstate;
     tcpl_doc *doc;
@@ -325,6 +326,15 @@ static int showing(const reader *rd)
     return 1;
 }
 
+/* The run's font: its own, or the theme font it names. */
+static const char *run_font(const reader *rd, const tcpl_rpr *r)
+{
+    if (r->font)
+        return r->font;
+    return r->theme == TCPL_THEME_MINOR || r->theme == TCPL_THEME_MAJOR ? rd->theme_font[r->theme]
+                                                                        : NULL;
+}
+
 static unsigned rpr_flags(const tcpl_rpr *r)
 {
     unsigned f = 0;
@@ -484,9 +494,9 @@ static int parse_run(reader *rd, pctx *pc)
         if (!have_fmt && !tcpl_xml_is_w(x, "rPr")) {
             /* No w:rPr: the paragraph's formatting applies. */
             f.flags = rpr_flags(&eff);
-            f.font = eff.font;
+            f.font = run_font(rd, &eff);
             f.size = eff.size;
-            f.legacy = tcpl_legacy_font_kind(rd->legacy, eff.font);
+            f.legacy = tcpl_legacy_font_kind(rd->legacy, f.font);
             have_fmt = 1;
         }
         const char *ln = tcpl_xml_local(x);
@@ -512,9 +522,9 @@ static int parse_run(reader *rd, pctx *pc)
             }
             tcpl_rpr_merge(&eff, &direct);
             f.flags = rpr_flags(&eff);
-            f.font = eff.font;
+            f.font = run_font(rd, &eff);
             f.size = eff.size;
-            f.legacy = tcpl_legacy_font_kind(rd->legacy, eff.font);
+            f.legacy = tcpl_legacy_font_kind(rd->legacy, f.font);
             have_fmt = 1;
         } else if (!strcmp(ln, "t")) {
             if (tcpl_xml_empty(x))
@@ -1150,6 +1160,38 @@ static int read_part(reader *rd, const char *name, tcpl_part_kind kind)
     return rc;
 }
 
+#define TCPL_NS_A "http://schemas.openxmlformats.org/drawingml/2006/main"
+
+/* The theme's major and minor Latin fonts (a:majorFont/a:latin,
+ * a:minorFont/a:latin), which w:asciiTheme="minorHAnsi" refers to. */
+static int read_theme(reader *rd, const char *data, size_t len, const char *part)
+{
+    tcpl_xml x;
+    int rc = tcpl_xml_open(&x, data, len, rd->file, part, rd->err);
+    if (rc < 0)
+        return rc;
+    int which = 0, depth = -1;
+    while ((rc = tcpl_xml_next(&x, rd->err)) > 0) {
+        if (which && tcpl_xml_type(&x) == XML_READER_TYPE_END_ELEMENT && tcpl_xml_depth(&x) == depth)
+            which = 0;
+        if (tcpl_xml_is(&x, TCPL_NS_A, "minorFont") || tcpl_xml_is(&x, TCPL_NS_A, "majorFont")) {
+            which = tcpl_xml_local(&x)[1] == 'i' ? TCPL_THEME_MINOR : TCPL_THEME_MAJOR;
+            depth = tcpl_xml_depth(&x);
+        } else if (which && tcpl_xml_is(&x, TCPL_NS_A, "latin") && !rd->theme_font[which]) {
+            const char *t = tcpl_xml_attr(&x, NULL, "typeface");
+            if (t && *t) {
+                rd->theme_font[which] = tcpl_arena_strdup(&rd->doc->arena, t);
+                if (!rd->theme_font[which]) {
+                    rc = fail_nomem(rd);
+                    break;
+                }
+            }
+        }
+    }
+    tcpl_xml_close(&x);
+    return rc < 0 ? rc : 0;
+}
+
 static int read_optional(reader *rd, const tcpl_rel *rels, size_t n, const char *suffix,
                          char **data, size_t *len, const char **name)
 {
@@ -1185,6 +1227,13 @@ static int read_package(reader *rd)
         goto out;
     TCPL_CHECK(read_optional(rd, rels, nrels, "/numbering", &data, &len, &name));
     rc = tcpl_numbering_parse(&rd->num, data, len, rd->file, name, rd->err);
+    free(data);
+    data = NULL;
+    if (rc < 0)
+        goto out;
+
+    TCPL_CHECK(read_optional(rd, rels, nrels, "/theme", &data, &len, &name));
+    rc = data ? read_theme(rd, data, len, name) : 0;
     free(data);
     data = NULL;
     if (rc < 0)

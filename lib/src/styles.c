@@ -62,8 +62,13 @@ void tcpl_rpr_merge(tcpl_rpr *dst, const tcpl_rpr *over)
         dst->strike = over->strike;
     if (over->vert >= 0)
         dst->vert = over->vert;
-    if (over->font)
+    if (over->font) {
         dst->font = over->font;
+        dst->theme = 0;
+    } else if (over->theme) {
+        dst->theme = over->theme;
+        dst->font = NULL;
+    }
     if (over->size > 0)
         dst->size = over->size;
     if (over->style)
@@ -100,16 +105,26 @@ static int val_str(tcpl_xml *x, tcpl_arena *arena, const char *name, const char 
 
 static int rfonts(tcpl_xml *x, tcpl_arena *arena, tcpl_rpr *out, tcpl_error *err)
 {
-    /* Explicit names only: theme fonts (w:asciiTheme) need theme1.xml, so
-     * a theme-only w:rFonts leaves the font unset. */
-    static const char *const attrs[] = {"ascii", "hAnsi", "cs"};
-    for (size_t i = 0; i < sizeof attrs / sizeof attrs[0]; i++) {
+    /* The run's font is its ascii slot, else hAnsi, else cs (legacy
+     * TCVN3/VNI documents name their font there).  In a slot, a theme font
+     * (w:asciiTheme="minorHAnsi") wins over the explicit name (ECMA-376
+     * 17.3.2.26); the reader resolves it through the theme part. */
+    static const char *const slots[][2] = {
+        {"asciiTheme", "ascii"}, {"hAnsiTheme", "hAnsi"}, {"cstheme", "cs"}};
+    for (size_t i = 0; i < sizeof slots / sizeof slots[0]; i++) {
+        const char *t = tcpl_xml_attr(x, TCPL_NS_W, slots[i][0]);
+        if (t && (!strncmp(t, "minor", 5) || !strncmp(t, "major", 5))) {
+            out->theme = t[1] == 'i' ? TCPL_THEME_MINOR : TCPL_THEME_MAJOR;
+            out->font = NULL;
+            return 0;
+        }
         const char *f;
-        int rc = val_str(x, arena, attrs[i], &f, err);
+        int rc = val_str(x, arena, slots[i][1], &f, err);
         if (rc < 0)
             return rc;
         if (f) {
             out->font = f;
+            out->theme = 0;
             return 0;
         }
     }

@@ -7,12 +7,15 @@
 #include "tcpl/model.h"
 #include "xml.h"
 
+enum { TCPL_THEME_MINOR = 1, TCPL_THEME_MAJOR = 2 };
+
 /* Run properties with "not set" kept apart from "off", so a chain
  * docDefaults -> paragraph style -> character style -> direct formatting
  * can be merged.  -1 = not set. */
 typedef struct tcpl_rpr {
     signed char bold, italic, underline, caps, strike, vert; /* vert: 0 base, 1 super, 2 sub */
     const char *font;                                        /* NULL = not set */
+    signed char theme; /* TCPL_THEME_MINOR / MAJOR: the theme font, when font is NULL */
     int size;                                                /* half-points, 0 = not set */
     const char *style;                                       /* w:rStyle id, NULL if none */
     signed char deleted; /* w:del / w:moveFrom inside: a deleted paragraph mark */
