@@ -361,12 +361,12 @@ typedef struct pctx {
     int mark_deleted;
 } pctx;
 
-static int parse_block_content(reader *rd, const char *end_local);
+static int parse_block_content(reader *rd);
 static int parse_block_item(reader *rd);
 static int parse_paragraph(reader *rd);
 static int parse_table(reader *rd);
 static int parse_sectpr(reader *rd);
-static int parse_inline(reader *rd, pctx *pc, const char *end_ns, const char *end_local);
+static int parse_inline(reader *rd, pctx *pc);
 
 static int element_end(const tcpl_xml *x, int depth)
 {
@@ -383,6 +383,21 @@ static int next(reader *rd)
     return r < 0 ? r : 0;
 }
 
+/* Moves to the next element start inside the element at depth d (any
+ * depth below it): 1 on one, 0 at that element's end, <0 on error. */
+static int next_element(reader *rd, int d)
+{
+    for (;;) {
+        int rc = next(rd);
+        if (rc < 0)
+            return rc;
+        if (element_end(&rd->x, d))
+            return 0;
+        if (tcpl_xml_type(&rd->x) == XML_READER_TYPE_ELEMENT)
+            return 1;
+    }
+}
+
 /* A text box inside a run: its paragraphs become a TEXTBOX block after the
  * anchoring paragraph. */
 static int parse_textbox(reader *rd)
@@ -394,7 +409,7 @@ static int parse_textbox(reader *rd)
     int rc = push(rd, idx);
     if (rc < 0)
         return rc;
-    rc = parse_block_content(rd, "txbxContent");
+    rc = parse_block_content(rd);
     rd->sp--;
     return rc;
 }
@@ -409,14 +424,8 @@ static int parse_graphic(reader *rd)
         return 0;
     int d = tcpl_xml_depth(x);
     int took_choice = 0;
-    for (;;) {
-        int rc = next(rd);
-        if (rc < 0)
-            return rc;
-        if (element_end(x, d))
-            return 0;
-        if (tcpl_xml_type(x) != XML_READER_TYPE_ELEMENT)
-            continue;
+    int rc;
+    while ((rc = next_element(rd, d)) > 0) {
         if (tcpl_xml_is(x, TCPL_NS_MC, "AlternateContent")) {
             /* Nested (a group of shapes): its own Choice is read; the
              * recursion is bounded by TCPL_MAX_XML_DEPTH. */
@@ -436,6 +445,9 @@ static int parse_graphic(reader *rd)
                 return rc;
         }
     }
+    if (rc < 0)
+        return rc;
+    return 0;
 }
 
 /* A field instruction does not run past its paragraph: one still open
@@ -483,14 +495,7 @@ static int parse_run(reader *rd, pctx *pc)
     runfmt f = {0, NULL, 0, TCPL_LEGACY_NONE};
     int have_fmt = 0;
     int rc;
-    for (;;) {
-        if ((rc = next(rd)) < 0)
-            return rc;
-        if (element_end(x, d))
-            return 0;
-        int type = tcpl_xml_type(x);
-        if (type != XML_READER_TYPE_ELEMENT)
-            continue;
+    while ((rc = next_element(rd, d)) > 0) {
         if (!have_fmt && !tcpl_xml_is_w(x, "rPr")) {
             /* No w:rPr: the paragraph's formatting applies. */
             f.flags = rpr_flags(&eff);
@@ -604,6 +609,9 @@ static int parse_run(reader *rd, pctx *pc)
                 return rc;
         }
     }
+    if (rc < 0)
+        return rc;
+    return 0;
 }
 
 /* Content of a paragraph and of the inline containers inside it (hyperlink,
@@ -616,23 +624,18 @@ static int parse_inline_children(reader *rd, pctx *pc)
         return 0;
     int d = tcpl_xml_depth(x);
     int rc;
-    for (;;) {
-        if ((rc = next(rd)) < 0)
-            return rc;
-        if (element_end(x, d))
-            return 0;
-        if (tcpl_xml_type(x) != XML_READER_TYPE_ELEMENT)
-            continue;
-        if ((rc = parse_inline(rd, pc, NULL, NULL)) < 0)
+    while ((rc = next_element(rd, d)) > 0) {
+        if ((rc = parse_inline(rd, pc)) < 0)
             return rc;
     }
+    if (rc < 0)
+        return rc;
+    return 0;
 }
 
 /* One inline element at the current node. */
-static int parse_inline(reader *rd, pctx *pc, const char *end_ns, const char *end_local)
+static int parse_inline(reader *rd, pctx *pc)
 {
-    (void)end_ns;
-    (void)end_local;
     tcpl_xml *x = &rd->x;
     int rc;
     if (strcmp(tcpl_xml_ns(x), TCPL_NS_W) != 0) {
@@ -788,12 +791,7 @@ static int parse_paragraph(reader *rd)
     int mark_deleted = 0;
     if (!tcpl_xml_empty(x)) {
         int d = tcpl_xml_depth(x);
-        for (;;) {
-            TCPL_CHECK(next(rd));
-            if (element_end(x, d))
-                break;
-            if (tcpl_xml_type(x) != XML_READER_TYPE_ELEMENT)
-                continue;
+        while ((rc = next_element(rd, d)) > 0) {
             if (tcpl_xml_is_w(x, "pPr")) {
                 tcpl_section sect;
                 memset(&sect, 0, sizeof sect);
@@ -820,8 +818,9 @@ static int parse_paragraph(reader *rd)
                 mark_deleted = ppr.mark_deleted;
                 continue;
             }
-            TCPL_CHECK(parse_inline(rd, &pc, NULL, NULL));
+            TCPL_CHECK(parse_inline(rd, &pc));
         }
+        TCPL_CHECK(rc);
     }
     close_instructions(rd);
     rc = finish_paragraph(rd, idx, &ppr, st, &p, mark_deleted);
@@ -868,12 +867,7 @@ static int parse_cell(reader *rd, int row_idx, int *col)
     TCPL_CHECK(push(rd, idx));
     if (!tcpl_xml_empty(x)) {
         int d = tcpl_xml_depth(x);
-        for (;;) {
-            TCPL_CHECK(next(rd));
-            if (element_end(x, d))
-                break;
-            if (tcpl_xml_type(x) != XML_READER_TYPE_ELEMENT)
-                continue;
+        while ((rc = next_element(rd, d)) > 0) {
             if (tcpl_xml_is_w(x, "tcPr")) {
                 int pd = tcpl_xml_depth(x);
                 if (tcpl_xml_empty(x))
@@ -901,6 +895,7 @@ static int parse_cell(reader *rd, int row_idx, int *col)
                 goto out;
             rc = 0;
         }
+        TCPL_CHECK(rc);
     }
     TCPL_CHECK(flush_carry(rd));
     *col += rd->doc->blocks[idx].grid_span;
@@ -926,12 +921,7 @@ static int parse_row(reader *rd, int table_idx, int row)
     int col = 0;
     if (!tcpl_xml_empty(x)) {
         int d = tcpl_xml_depth(x);
-        for (;;) {
-            TCPL_CHECK(next(rd));
-            if (element_end(x, d))
-                break;
-            if (tcpl_xml_type(x) != XML_READER_TYPE_ELEMENT)
-                continue;
+        while ((rc = next_element(rd, d)) > 0) {
             if (tcpl_xml_is_w(x, "tc")) {
                 TCPL_CHECK(parse_cell(rd, idx, &col));
             } else if (tcpl_xml_is_w(x, "trPr") && !tcpl_xml_empty(x)) {
@@ -956,6 +946,7 @@ static int parse_row(reader *rd, int table_idx, int row)
                 TCPL_CHECK(tcpl_xml_skip(x, rd->err));
             }
         }
+        TCPL_CHECK(rc);
     }
     rd->sp--;
     if (col > rd->doc->blocks[table_idx].cols)
@@ -975,12 +966,7 @@ static int parse_table(reader *rd)
     int rows = 0, grid = 0;
     if (!tcpl_xml_empty(x)) {
         int d = tcpl_xml_depth(x);
-        for (;;) {
-            TCPL_CHECK(next(rd));
-            if (element_end(x, d))
-                break;
-            if (tcpl_xml_type(x) != XML_READER_TYPE_ELEMENT)
-                continue;
+        while ((rc = next_element(rd, d)) > 0) {
             if (tcpl_xml_is_w(x, "tr")) {
                 TCPL_CHECK(parse_row(rd, idx, rows++));
             } else if (tcpl_xml_is_w(x, "gridCol")) {
@@ -992,6 +978,7 @@ static int parse_table(reader *rd)
                 TCPL_CHECK(tcpl_xml_skip(x, rd->err));
             }
         }
+        TCPL_CHECK(rc);
     }
     rd->sp--;
     rd->doc->blocks[idx].rows = rows;
@@ -1042,23 +1029,19 @@ static int parse_block_item(reader *rd)
 
 /* Block-level content (body, cell, text box, note, header) up to the end
  * of the element at the current depth. */
-static int parse_block_content(reader *rd, const char *unused)
+static int parse_block_content(reader *rd)
 {
-    (void)unused;
     tcpl_xml *x = &rd->x;
     if (tcpl_xml_empty(x))
         return 0;
     int d = tcpl_xml_depth(x), rc;
-    for (;;) {
-        if ((rc = next(rd)) < 0)
-            return rc;
-        if (element_end(x, d))
-            return flush_carry(rd);
-        if (tcpl_xml_type(x) != XML_READER_TYPE_ELEMENT)
-            continue;
+    while ((rc = next_element(rd, d)) > 0) {
         if ((rc = parse_block_item(rd)) < 0)
             return rc;
     }
+    if (rc < 0)
+        return rc;
+    return flush_carry(rd);
 }
 
 /* Notes part: each w:footnote/w:endnote with a real id is a NOTE block. */
@@ -1088,7 +1071,7 @@ static int parse_notes(reader *rd, const char *note_local)
         b->note_id = (int)tcpl_xml_attr_int(x, "id", 0);
         if ((rc = push(rd, idx)) < 0)
             return rc;
-        rc = parse_block_content(rd, NULL);
+        rc = parse_block_content(rd);
         rd->sp--;
         if (rc < 0)
             return rc;
@@ -1142,7 +1125,7 @@ static int read_part(reader *rd, const char *name, tcpl_part_kind kind)
                 break;
             }
             if (tcpl_xml_is_w(&rd->x, root)) {
-                rc = parse_block_content(rd, NULL);
+                rc = parse_block_content(rd);
                 break;
             }
         }
