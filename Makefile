@@ -25,7 +25,8 @@ Q =
 else
 Q = @
 endif
-LIB_SRC   = $(sort $(wildcard lib/src/*.c))
+LIB_SRC   = $(sort $(wildcard lib/src/*.c lib/src/*/*.c))
+LIB_HDR   = $(wildcard lib/src/*.h lib/src/*/*.h lib/include/tcpl/*.h)
 LIB_OBJ   = $(LIB_SRC:lib/src/%.c=$(B)/lib/%.o) $(B)/lib/embedded.o
 CMD_SRC   = $(sort $(wildcard cmd/tcpl/*.c))
 CMD_OBJ   = $(CMD_SRC:cmd/tcpl/%.c=$(B)/cmd/%.o)
@@ -70,7 +71,7 @@ $(B)/lib/embedded.o: $(B)/gen/embedded.c
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(B)/lib/%.o: lib/src/%.c $(wildcard lib/src/*.h lib/include/tcpl/*.h)
+$(B)/lib/%.o: lib/src/%.c $(LIB_HDR)
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -93,7 +94,7 @@ $(B)/tcpl: $(CMD_OBJ) $(B)/libtcpl.a
 	@echo "  LD      $@"
 	$(Q)$(CC) $(SAN) -o $@ $(CMD_OBJ) $(B)/libtcpl.a $(PKG_LIBS)
 
-$(B)/tests/%: tests/%.c $(TEST_HELP) $(B)/libtcpl.a $(wildcard tests/helpers/*.h)
+$(B)/tests/%: tests/%.c $(TEST_HELP) $(B)/libtcpl.a $(wildcard tests/helpers/*.h) $(LIB_HDR)
 	@mkdir -p $(@D)
 	@echo "  TEST-LD $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -Itests $(shell pkg-config --cflags $(TEST_PKGS)) -o $@ $< $(TEST_HELP) \
@@ -101,6 +102,7 @@ $(B)/tests/%: tests/%.c $(TEST_HELP) $(B)/libtcpl.a $(wildcard tests/helpers/*.h
 
 # Every test binary runs from the top of the tree; any failure fails the run.
 test: $(B)/tcpl $(TEST_BIN) samples
+	@sh tools/layers.sh
 	@fail=0; for t in $(TEST_BIN); do \
 	  echo "== $$t"; TCPL_BIN=$(B)/tcpl $$t || fail=1; done; \
 	  if [ $$fail -ne 0 ]; then echo "TESTS FAILED"; exit 1; fi; echo "all tests passed"
@@ -141,7 +143,7 @@ install: all
 # Tests are left out: their XML is built from string-literal macros that
 # clang-format cannot lay out.
 format:
-	clang-format -i lib/src/*.c lib/src/*.h lib/include/tcpl/*.h cmd/tcpl/*.c cmd/tcpl/*.h \
+	clang-format -i lib/src/*.c lib/src/*.h lib/src/*/*.c lib/src/*/*.h lib/include/tcpl/*.h cmd/tcpl/*.c cmd/tcpl/*.h \
 	    tools/*.c bench/*.c
 
 clean:

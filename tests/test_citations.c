@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "citations.h"
+#include "extract/citations.h"
 #include "helpers/testutil.h"
 
 #define MAXC 64

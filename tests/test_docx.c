@@ -1030,7 +1030,7 @@ static void test_legacy_tcvn3(void **state)
 
 /* ---- limits --------------------------------------------------------------- */
 
-/* TCPL_MAX_PARA_BYTES in lib/src/docx.c (docs/limits.md). */
+/* TCPL_MAX_PARA_BYTES in lib/src/ooxml/docx.c (docs/limits.md). */
 #define MAX_PARA (4u << 20)
 
 /* Letters that deflate poorly, so the part stays under the ratio limit. */

@@ -17,11 +17,11 @@
 #include <utf8proc.h>
 #include <zip.h>
 
-#include "buf.h"
-#include "ctx.h"
+#include "base/buf.h"
+#include "context.h"
 #include "helpers/testutil.h"
-#include "legacy.h"
-#include "xml.h"
+#include "ooxml/legacy.h"
+#include "ooxml/xml.h"
 
 /* ---- helpers ---- */
 

@@ -13,9 +13,9 @@
 #include <zip.h>
 
 #include "helpers/testutil.h"
-#include "numbering.h"
-#include "styles.h"
-#include "xml.h"
+#include "ooxml/numbering.h"
+#include "ooxml/styles.h"
+#include "ooxml/xml.h"
 
 #define NS "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\""
 

@@ -14,8 +14,8 @@
 
 #include "helpers/hostile.h"
 #include "helpers/testutil.h"
-#include "pkg.h"
-#include "xml.h"
+#include "ooxml/pkg.h"
+#include "ooxml/xml.h"
 
 enum stage { AT_OPEN, AT_READ, AT_XML };
 

@@ -11,9 +11,9 @@
 #include <zip.h>
 
 #include "helpers/testutil.h"
-#include "styles.h"
+#include "ooxml/styles.h"
 #include "tcpl/model.h"
-#include "xml.h"
+#include "ooxml/xml.h"
 
 #define NS "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\""
 

@@ -1,4 +1,4 @@
-/* Time expressions, header dates and deadlines (lib/src/timeexpr.c).
+/* Time expressions, header dates and deadlines (lib/src/extract/timeexpr.c).
  * Cases are the phrasing of the seed plans (corpus/seeds/000, 001, 003) and
  * variants of it; expected dates were worked out by hand from the calendar. */
 #include <setjmp.h>
@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "helpers/testutil.h"
-#include "timeexpr.h"
+#include "extract/timeexpr.h"
 
 static tcpl_ctx *g_ctx;
 static tcpl_timeparser *g_tp;

@@ -11,7 +11,7 @@
 #include <cmocka.h>
 
 #include "helpers/testutil.h"
-#include "units.h"
+#include "extract/units.h"
 
 #define MAXU 12
 /* a unit without and with a note */

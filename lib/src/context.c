@@ -7,11 +7,11 @@
 
 #include <libxml/parser.h>
 
-#include "buf.h"
-#include "ctx.h"
-#include "embedded.h"
-#include "err.h"
-#include "legacy.h"
+#include "base/buf.h"
+#include "context.h"
+#include "base/embedded.h"
+#include "base/error.h"
+#include "ooxml/legacy.h"
 
 /* A data file larger than this is refused: all of checks/ is a few hundred
  * KB, and the whole file is held in memory. */

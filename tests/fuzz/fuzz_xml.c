@@ -15,7 +15,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
-#include "buf.h"
+#include "base/buf.h"
 #include "fuzz_run.h"
 #include "helpers/hostile.h"
 

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <zip.h>
 
-#include "buf.h"
+#include "base/buf.h"
 
 #define CT_MAIN "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 #define REL_NS "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"

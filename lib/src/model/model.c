@@ -1,7 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "doc.h"
+#include "model/model.h"
 
 int tcpl_doc_new(tcpl_doc **out, const char *path)
 {

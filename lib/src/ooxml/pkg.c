@@ -1,4 +1,4 @@
-#include "pkg.h"
+#include "ooxml/pkg.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -8,10 +8,10 @@
 #include <sys/stat.h>
 #include <zip.h>
 
-#include "arena.h"
-#include "buf.h"
-#include "err.h"
-#include "xml.h"
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/error.h"
+#include "ooxml/xml.h"
 
 /* Small parts compress extremely well (runs of spaces, repeated markup), so
  * the ratio check only starts once a part is this big. */

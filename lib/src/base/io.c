@@ -6,8 +6,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "err.h"
+#include "base/buf.h"
+#include "base/error.h"
 #include "tcpl/io.h"
 
 int tcpl_write_file(const char *path, const void *data, size_t len, tcpl_error *err)

@@ -2,7 +2,7 @@
 #define TCPL_LEGACY_H
 #include <stddef.h>
 
-#include "buf.h"
+#include "base/buf.h"
 #include "tcpl/context.h"
 
 /* Pre-Unicode Vietnamese fonts: TCVN3 (ABC) ".VnTime", caps ".VnTimeH",

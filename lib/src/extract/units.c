@@ -1,14 +1,14 @@
-#include "units.h"
+#include "extract/units.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
 
-#include "arena.h"
-#include "buf.h"
-#include "data.h"
-#include "err.h"
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/data.h"
+#include "base/error.h"
 
 #define UNITS_FILE "units.yaml"
 

@@ -8,16 +8,16 @@
 #include <string.h>
 #include <utf8proc.h>
 
-#include "buf.h"
-#include "ctx.h"
-#include "doc.h"
-#include "err.h"
-#include "legacy.h"
-#include "numbering.h"
-#include "pkg.h"
-#include "styles.h"
+#include "base/buf.h"
+#include "context.h"
+#include "model/model.h"
+#include "base/error.h"
+#include "ooxml/legacy.h"
+#include "ooxml/numbering.h"
+#include "ooxml/pkg.h"
+#include "ooxml/styles.h"
 #include "tcpl/docx.h"
-#include "xml.h"
+#include "ooxml/xml.h"
 
 /* A paragraph longer than this is refused: real paragraphs are a few KB;
  * a hostile one could be the whole 256 MB part repeated in one w:t. */
@@ -1155,7 +1155,8 @@ static int read_theme(reader *rd, const char *data, size_t len, const char *part
         return rc;
     int which = 0, depth = -1;
     while ((rc = tcpl_xml_next(&x, rd->err)) > 0) {
-        if (which && tcpl_xml_type(&x) == XML_READER_TYPE_END_ELEMENT && tcpl_xml_depth(&x) == depth)
+        if (which && tcpl_xml_type(&x) == XML_READER_TYPE_END_ELEMENT &&
+            tcpl_xml_depth(&x) == depth)
             which = 0;
         if (tcpl_xml_is(&x, TCPL_NS_A, "minorFont") || tcpl_xml_is(&x, TCPL_NS_A, "majorFont")) {
             which = tcpl_xml_local(&x)[1] == 'i' ? TCPL_THEME_MINOR : TCPL_THEME_MAJOR;

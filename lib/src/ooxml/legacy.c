@@ -8,9 +8,9 @@
 #include <string.h>
 #include <utf8proc.h>
 
-#include "data.h"
-#include "err.h"
-#include "legacy.h"
+#include "base/data.h"
+#include "base/error.h"
+#include "ooxml/legacy.h"
 
 /* Code points one legacy byte may stand for: VNI's circumflex/breve plus a
  * tone is two combining marks; one spare for future tables. */

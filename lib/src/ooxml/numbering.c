@@ -1,12 +1,12 @@
-#include "numbering.h"
+#include "ooxml/numbering.h"
 
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
-#include "err.h"
-#include "xml.h"
+#include "base/arena.h"
+#include "base/error.h"
+#include "ooxml/xml.h"
 
 /* Word shows nine list levels (ilvl 0-8). */
 #define TCPL_NUM_LEVELS 9

@@ -1,4 +1,4 @@
-#include "xml.h"
+#include "ooxml/xml.h"
 
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "arena.h"
-#include "buf.h"
-#include "err.h"
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/error.h"
 
 enum { FAIL_DTD = 1, FAIL_DEPTH = 2, FAIL_NOMEM = 3 };
 

@@ -1,9 +1,9 @@
-#include "styles.h"
+#include "ooxml/styles.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "err.h"
+#include "base/error.h"
 #include "tcpl/model.h"
 
 /* A basedOn chain longer than this is cut off.  Word's own documents stay

@@ -1,9 +1,9 @@
-#include "re.h"
+#include "base/re.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "err.h"
+#include "base/error.h"
 
 static int compile(tcpl_re *re, const char *pattern, unsigned flags, int jit, const char *file,
                    int line, tcpl_error *err)

@@ -3,9 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "err.h"
-#include "extract_internal.h"
+#include "base/buf.h"
+#include "base/error.h"
+#include "extract/extract.h"
 #include "tcpl/context.h"
 
 static json_t *str_or_null(const char *s)

@@ -2,10 +2,10 @@
 #define TCPL_STYLES_H
 #include <stddef.h>
 
-#include "arena.h"
+#include "base/arena.h"
 #include "tcpl/error.h"
 #include "tcpl/model.h"
-#include "xml.h"
+#include "ooxml/xml.h"
 
 enum { TCPL_THEME_MINOR = 1, TCPL_THEME_MAJOR = 2 };
 
@@ -15,9 +15,9 @@ enum { TCPL_THEME_MINOR = 1, TCPL_THEME_MAJOR = 2 };
 typedef struct tcpl_rpr {
     signed char bold, italic, underline, caps, strike, vert; /* vert: 0 base, 1 super, 2 sub */
     const char *font;                                        /* NULL = not set */
-    signed char theme; /* TCPL_THEME_MINOR / MAJOR: the theme font, when font is NULL */
-    int size;                                                /* half-points, 0 = not set */
-    const char *style;                                       /* w:rStyle id, NULL if none */
+    signed char theme;   /* TCPL_THEME_MINOR / MAJOR: the theme font, when font is NULL */
+    int size;            /* half-points, 0 = not set */
+    const char *style;   /* w:rStyle id, NULL if none */
     signed char deleted; /* w:del / w:moveFrom inside: a deleted paragraph mark */
 } tcpl_rpr;
 

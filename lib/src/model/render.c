@@ -4,8 +4,8 @@
 #include <string.h>
 #include <utf8proc.h>
 
-#include "buf.h"
-#include "err.h"
+#include "base/buf.h"
+#include "base/error.h"
 #include "tcpl/model.h"
 
 /* End (exclusive) of block i's subtree in the pre-order array. */

@@ -1,4 +1,4 @@
-#include "citations.h"
+#include "extract/citations.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -6,12 +6,12 @@
 #include <string.h>
 #include <utf8proc.h>
 
-#include "arena.h"
-#include "buf.h"
-#include "data.h"
-#include "err.h"
-#include "re.h"
-#include "timeexpr.h"
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/data.h"
+#include "base/error.h"
+#include "base/re.h"
+#include "extract/timeexpr.h"
 
 #define CITE_FILE "patterns/citations.yaml"
 
@@ -402,7 +402,8 @@ static void find_issuer(const tcpl_citer *c, const char *s, size_t len, size_t i
         size_t se = match_list(s, len, p, &c->stop);
         if (se) {
             size_t q = skip_ws(s, len, se);
-            if (words > 0 && c->and_word[0] && match_fold(s, len, p, c->and_word) && match_list(s, len, q, &c->heads)) {
+            if (words > 0 && c->and_word[0] && match_fold(s, len, p, c->and_word) &&
+                match_list(s, len, q, &c->heads)) {
                 p = q;
                 continue;
             }

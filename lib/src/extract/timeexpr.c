@@ -1,14 +1,14 @@
-#include "timeexpr.h"
+#include "extract/timeexpr.h"
 
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "data.h"
-#include "err.h"
-#include "re.h"
+#include "base/buf.h"
+#include "base/data.h"
+#include "base/error.h"
+#include "base/re.h"
 
 #define TP_FILE "patterns/time.yaml"
 

@@ -1,6 +1,6 @@
 #ifndef TCPL_DOC_INTERNAL_H
 #define TCPL_DOC_INTERNAL_H
-#include "arena.h"
+#include "base/arena.h"
 #include "tcpl/model.h"
 
 /* A document: blocks in one growable array, strings and runs in the arena. */

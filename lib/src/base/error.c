@@ -2,9 +2,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "buf.h"
-#include "ctx.h"
-#include "err.h"
+#include "base/buf.h"
+#include "context.h"
+#include "base/error.h"
 
 void tcpl_error_clear(tcpl_error *err)
 {

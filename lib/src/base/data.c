@@ -1,8 +1,8 @@
-#include "data.h"
+#include "base/data.h"
 
 #include <string.h>
 
-#include "err.h"
+#include "base/error.h"
 
 int tcpl_yaml_load_string(tcpl_yaml *y, const char *data, size_t len, const char *name,
                           tcpl_error *err)

@@ -1,0 +1,115 @@
+#ifndef TCPL_EXTRACT_INTERNAL_H
+#define TCPL_EXTRACT_INTERNAL_H
+#include "base/arena.h"
+#include "base/buf.h"
+#include "base/re.h"
+#include "extract/citations.h"
+#include "extract/timeexpr.h"
+#include "extract/units.h"
+#include "tcpl/extract.h"
+
+/* The result of one extraction: everything in one arena. */
+struct tcpl_extract {
+    tcpl_arena arena;
+    int nomem; /* an arena copy failed */
+    tcpl_xmeta meta;
+    tcpl_xcitation *citations;
+    size_t ncitations;
+    tcpl_xsection *sections; /* document order; parent by index */
+    size_t nsections;
+    tcpl_xactivity *activities;
+    size_t nactivities;
+    tcpl_xdeadline *deadlines;
+    size_t ndeadlines;
+    const char **recipients;
+    size_t nrecipients;
+    tcpl_xsigner signer;
+};
+
+/* Lines of the header searched for the kind ("KẾ HOẠCH"): the header block
+ * is a few lines; a document without a kind line is read as body text. */
+#define TCPL_HEADER_LINES 40
+/* Title lines under the kind: real summaries take one to three. */
+#define TCPL_TITLE_LINES 5
+/* Units per field and citations per paragraph kept; more are cut. */
+#define TCPL_MAX_UNITS 64
+#define TCPL_MAX_CITES_PER_LINE 64
+#define TCPL_MAX_DEADLINES_PER_LINE 16
+/* Lines searched for the signature block at the end. */
+#define TCPL_SIGNER_LINES 40
+/* A signature line is a few words; longer lines are not searched for
+ * roles (the search tries every word start). */
+#define TCPL_SIGNER_LINE_MAX 300
+
+enum { NFIELDS = 6 };
+
+typedef struct label_def {
+    unsigned field; /* TCPL_FIELD_* */
+    int strict;     /* needs a colon */
+} label_def;
+
+struct tcpl_extractor {
+    tcpl_arena arena;
+    tcpl_timeparser *tp;
+    tcpl_units *units;
+    tcpl_citer *citer;
+    const char **kinds; /* longest first */
+    size_t nkinds;
+    tcpl_re motto, slogan, number, basis, separator;
+    tcpl_re lab_roman, lab_decimal, lab_letter, lab_activity, lab_bullet;
+    tcpl_re fields_at, subheading, remediation_title;
+    tcpl_re recipients, signer_capacity, signer_deputy, signer_title, signer_skip;
+    label_def *labels; /* by capture group number of fields_at */
+    int nlabels;
+    unsigned required_plan, required_remediation;
+    const char *activity_prefix; /* "HĐ" */
+};
+/* ---- lines: the body as the extractor sees it ----------------------- */
+
+typedef enum { LAB_NONE, LAB_ROMAN, LAB_DECIMAL, LAB_LETTER, LAB_ACTIVITY, LAB_BULLET } lab_kind;
+
+typedef struct line {
+    int block;
+    const char *text; /* after the label; not NUL-terminated */
+    size_t len;
+    const char *full; /* the whole line, label included (typed labels) */
+    size_t full_len;
+    char label[40];
+    lab_kind lab;
+    int depth; /* decimal components */
+    int auto_label;
+    int table, row, col;
+    tcpl_align align;
+    int bold; /* every run bold */
+} line;
+
+typedef struct job {
+    const tcpl_extractor *ex;
+    const tcpl_doc *doc;
+    tcpl_extract *x;
+    tcpl_error *err;
+    tcpl_match m;
+    line *lines;
+    size_t n, cap;
+} job;
+
+/* Shared by the phases (lines.c, header.c, body.c, closing.c). */
+int xt_is_space_byte(char c);
+void xt_trim(const char **s, size_t *len);
+int xt_find(job *j, const tcpl_re *re, const char *s, size_t len);
+size_t xt_group_end(job *j, int g);
+char *xt_dup(job *j, const char *s, size_t n);
+char *xt_dupz(job *j, const char *s);
+int xt_is_upper_line(const char *s, size_t len);
+void xt_join(tcpl_buf *b, const char *s, size_t n, const char *sep);
+
+/* The phases, in the order the driver runs them. */
+int xt_build_lines(job *j);                                /* lines.c */
+size_t xt_read_header(job *j);                             /* header.c: first body line */
+size_t xt_find_recipients(job *j, size_t from);            /* closing.c */
+int xt_read_body(job *j, size_t from, size_t to);          /* body.c */
+int xt_read_citations(job *j, size_t from);                /* body.c */
+int xt_read_deadlines(job *j, size_t from, size_t to);     /* body.c */
+int xt_read_closing(job *j, size_t rec, size_t body_from); /* closing.c */
+
+#endif
