@@ -133,11 +133,18 @@ bench: deps
 	@$(MAKE) --no-print-directory all
 	@sh bench/run.sh $(B)/tcpl
 
-install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/tcpl $(DESTDIR)$(DATADIR)
+$(B)/tcpl.pc: tools/tcpl.pc.in Makefile
+	@mkdir -p $(@D)
+	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
+
+install: all $(B)/tcpl.pc
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/tcpl $(DESTDIR)$(DATADIR) \
+	    $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(B)/tcpl $(DESTDIR)$(PREFIX)/bin/tcpl
 	install -m 644 $(B)/libtcpl.a $(B)/libtcpl.so $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 lib/include/tcpl/*.h $(DESTDIR)$(PREFIX)/include/tcpl/
+	install -m 644 $(B)/tcpl.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/tcpl.pc
+	install -m 644 docs/man/tcpl.1 $(DESTDIR)$(PREFIX)/share/man/man1/tcpl.1
 	cp -R checks/. $(DESTDIR)$(DATADIR)/
 
 # Tests are left out: their XML is built from string-literal macros that

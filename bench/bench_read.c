@@ -103,14 +103,14 @@ int main(int argc, char **argv)
             }
             char *s = NULL;
             size_t n;
-            if (pass == 1 && tcpl_doc_text(doc, TCPL_TEXT_BODY, &s, &n, &err) == 0)
+            if (pass == 1 && tcpl_doc_text(&s, &n, doc, TCPL_TEXT_BODY, &err) == 0)
                 free(s);
             if (pass == 2) {
-                tcpl_extract *x = NULL;
-                if (tcpl_extract_doc(&x, ex, doc, &err) == 0 &&
-                    tcpl_extract_json(x, 0, &s, &n, &err) == 0)
+                tcpl_extraction *x = NULL;
+                if (tcpl_extract(&x, ex, doc, &err) == 0 &&
+                    tcpl_extraction_json(&s, &n, x, 0, &err) == 0)
                     free(s);
-                tcpl_extract_free(x);
+                tcpl_extraction_free(x);
             }
             if (pass == 0)
                 xml += tcpl_doc_xml_bytes(doc);

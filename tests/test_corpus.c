@@ -33,7 +33,7 @@ static char *read_text(const char *name, unsigned flags)
     assert_int_equal(rc, 0);
     char *text = NULL;
     size_t len;
-    assert_int_equal(tcpl_doc_text(doc, flags, &text, &len, &err), 0);
+    assert_int_equal(tcpl_doc_text(&text, &len, doc, flags, &err), 0);
     tcpl_doc_free(doc);
     free(path);
     return text;

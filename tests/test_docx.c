@@ -118,7 +118,7 @@ static char *text_of(const tcpl_doc *doc, unsigned flags)
     char *s = NULL;
     size_t n;
     tcpl_error err;
-    assert_int_equal(tcpl_doc_text(doc, flags, &s, &n, &err), 0);
+    assert_int_equal(tcpl_doc_text(&s, &n, doc, flags, &err), 0);
     assert_int_equal(strlen(s), n);
     return s;
 }
@@ -409,7 +409,7 @@ static void test_sym(void **state)
     char *json = NULL;
     size_t n;
     tcpl_error err;
-    assert_int_equal(tcpl_doc_json(doc, 0, &json, &n, &err), 0);
+    assert_int_equal(tcpl_doc_json(&json, &n, doc, 0, &err), 0);
     free(json);
     tcpl_doc_free(doc);
 }
@@ -885,7 +885,7 @@ static void test_style_strings_outlive_read(void **state)
     char *json = NULL;
     size_t n;
     tcpl_error err;
-    assert_int_equal(tcpl_doc_json(doc, 0, &json, &n, &err), 0);
+    assert_int_equal(tcpl_doc_json(&json, &n, doc, 0, &err), 0);
     assert_non_null(strstr(json, "\"style_name\":\"Nhấn đoạn\""));
     free(json);
     tcpl_doc_free(other);
@@ -1145,7 +1145,7 @@ static void test_json_model(void **state)
     char *s = NULL;
     size_t n;
     tcpl_error err;
-    assert_int_equal(tcpl_doc_json(doc, 1, &s, &n, &err), 0);
+    assert_int_equal(tcpl_doc_json(&s, &n, doc, TCPL_JSON_PRETTY, &err), 0);
     json_error_t je;
     json_t *root = json_loadb(s, n, 0, &je);
     assert_non_null(root);
@@ -1177,7 +1177,7 @@ static void test_json_non_utf8_name(void **state)
     free(data);
     char *s = NULL;
     size_t n;
-    assert_int_equal(tcpl_doc_json(doc, 0, &s, &n, &err), 0);
+    assert_int_equal(tcpl_doc_json(&s, &n, doc, 0, &err), 0);
     json_error_t je;
     json_t *root = json_loadb(s, n, 0, &je);
     assert_non_null(root);

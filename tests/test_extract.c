@@ -20,7 +20,7 @@ static tcpl_extractor *ex;
 
 typedef struct {
     tcpl_doc *doc;
-    tcpl_extract *x;
+    tcpl_extraction *x;
     json_t *json;
 } result;
 
@@ -28,10 +28,10 @@ static void run_doc(result *r, tcpl_doc *doc)
 {
     tcpl_error err;
     r->doc = doc;
-    assert_int_equal(tcpl_extract_doc(&r->x, ex, doc, &err), 0);
+    assert_int_equal(tcpl_extract(&r->x, ex, doc, &err), 0);
     char *s = NULL;
     size_t len;
-    assert_int_equal(tcpl_extract_json(r->x, 0, &s, &len, &err), 0);
+    assert_int_equal(tcpl_extraction_json(&s, &len, r->x, 0, &err), 0);
     json_error_t je;
     r->json = json_loads(s, 0, &je);
     assert_non_null(r->json);
@@ -64,7 +64,7 @@ static void run_xml(result *r, const char *body)
 static void done(result *r)
 {
     json_decref(r->json);
-    tcpl_extract_free(r->x);
+    tcpl_extraction_free(r->x);
     tcpl_doc_free(r->doc);
 }
 
@@ -223,46 +223,46 @@ static void blocks_point_at_their_text(void **state)
             result r;
             if (!run_rendering(&r, seeds[s], styles[k], name, sizeof name))
                 continue;
-            for (size_t i = 0; i < tcpl_extract_section_count(r.x); i++) {
-                const tcpl_xsection *sec = tcpl_extract_section(r.x, i);
+            for (size_t i = 0; i < tcpl_extraction_section_count(r.x); i++) {
+                const tcpl_xsection *sec = tcpl_extraction_section(r.x, i);
                 size_t n = strlen(sec->title);
                 if (!block_has(r.doc, sec->block, sec->title, n > 20 ? 20 : n)) {
                     print_error("%s: section %s at block %d\n", name, sec->label, sec->block);
                     fail();
                 }
             }
-            for (size_t i = 0; i < tcpl_extract_citation_count(r.x); i++) {
-                const tcpl_xcitation *c = tcpl_extract_citation(r.x, i);
+            for (size_t i = 0; i < tcpl_extraction_citation_count(r.x); i++) {
+                const tcpl_xcitation *c = tcpl_extraction_citation(r.x, i);
                 const char *slash = strchr(c->number, '/');
                 size_t n = slash ? (size_t)(slash - c->number) : strlen(c->number);
                 assert_true(block_has(r.doc, c->block, c->number, n));
             }
-            for (size_t i = 0; i < tcpl_extract_deadline_count(r.x); i++) {
-                const tcpl_xdeadline *d = tcpl_extract_deadline(r.x, i);
+            for (size_t i = 0; i < tcpl_extraction_deadline_count(r.x); i++) {
+                const tcpl_xdeadline *d = tcpl_extraction_deadline(r.x, i);
                 assert_true(block_has(r.doc, d->block, d->text, strlen(d->text)));
             }
-            const tcpl_xmeta *m = tcpl_extract_meta(r.x);
+            const tcpl_xmeta *m = tcpl_extraction_meta(r.x);
             if (m->kind_block >= 0)
                 assert_true(block_has(r.doc, m->kind_block, m->kind, strlen(m->kind)));
             done(&r);
         }
 }
 
-static const tcpl_xactivity *activity_titled(const tcpl_extract *x, const char *prefix, int nth)
+static const tcpl_xactivity *activity_titled(const tcpl_extraction *x, const char *prefix, int nth)
 {
-    for (size_t i = 0; i < tcpl_extract_activity_count(x); i++) {
-        const tcpl_xactivity *a = tcpl_extract_activity(x, i);
+    for (size_t i = 0; i < tcpl_extraction_activity_count(x); i++) {
+        const tcpl_xactivity *a = tcpl_extraction_activity(x, i);
         if (!strncmp(a->title, prefix, strlen(prefix)) && nth-- == 0)
             return a;
     }
     return NULL;
 }
 
-static const tcpl_xcitation *citation(const tcpl_extract *x, const char *number)
+static const tcpl_xcitation *citation(const tcpl_extraction *x, const char *number)
 {
-    for (size_t i = 0; i < tcpl_extract_citation_count(x); i++)
-        if (!strcmp(tcpl_extract_citation(x, i)->number, number))
-            return tcpl_extract_citation(x, i);
+    for (size_t i = 0; i < tcpl_extraction_citation_count(x); i++)
+        if (!strcmp(tcpl_extraction_citation(x, i)->number, number))
+            return tcpl_extraction_citation(x, i);
     return NULL;
 }
 
@@ -273,7 +273,7 @@ static void sample_commune_plan(void **state)
     (void)state;
     result r;
     run_file(&r, "build/samples/kh-xa-2025.docx");
-    const tcpl_xmeta *m = tcpl_extract_meta(r.x);
+    const tcpl_xmeta *m = tcpl_extraction_meta(r.x);
     assert_string_equal(m->kind, "KẾ HOẠCH");
     assert_true(m->number_blank);                 /* defect 1 */
     assert_string_equal(m->symbol, "KH-UBND");
@@ -292,8 +292,8 @@ static void sample_commune_plan(void **state)
     assert_true(a->unlabelled >= 1);
     /* defect 6: two sections labelled 2.2., both siblings under II.2 */
     int twotwo = 0, parent = -2;
-    for (size_t i = 0; i < tcpl_extract_section_count(r.x); i++) {
-        const tcpl_xsection *s = tcpl_extract_section(r.x, i);
+    for (size_t i = 0; i < tcpl_extraction_section_count(r.x); i++) {
+        const tcpl_xsection *s = tcpl_extraction_section(r.x, i);
         if (!strcmp(s->label, "2.2.")) {
             twotwo++;
             if (parent != -2)
@@ -325,7 +325,7 @@ static void sample_commune_plan(void **state)
     assert_non_null(a);
     assert_string_equal(a->time.start, "2026-02-01");
     assert_int_equal(a->missing, 0);
-    assert_string_equal(tcpl_extract_signer(r.x)->capacity, "TM. ỦY BAN NHÂN DÂN");
+    assert_string_equal(tcpl_extraction_signer(r.x)->capacity, "TM. ỦY BAN NHÂN DÂN");
     done(&r);
 }
 
@@ -335,27 +335,27 @@ static void sample_conclusion_and_remediation(void **state)
     result k, p;
     run_file(&k, "build/samples/kl-kiem-tra-2025.docx");
     run_file(&p, "build/samples/kh-khac-phuc-2026.docx");
-    const tcpl_xmeta *km = tcpl_extract_meta(k.x);
+    const tcpl_xmeta *km = tcpl_extraction_meta(k.x);
     assert_string_equal(km->kind, "KẾT LUẬN");
     assert_string_equal(km->number, "1126/KL-STP");
     assert_string_equal(km->symbol, "KL-STP");
     assert_string_equal(km->date.iso, "2025-12-19");
     int saw_plan_deadline = 0;
-    for (size_t i = 0; i < tcpl_extract_deadline_count(k.x); i++)
-        if (!strcmp(tcpl_extract_deadline(k.x, i)->date, "2026-01-15"))
+    for (size_t i = 0; i < tcpl_extraction_deadline_count(k.x); i++)
+        if (!strcmp(tcpl_extraction_deadline(k.x, i)->date, "2026-01-15"))
             saw_plan_deadline = 1;
     assert_true(saw_plan_deadline);
     /* The remediation plan cites the conclusion by its number. */
     assert_non_null(citation(p.x, "1126/KL-STP"));
-    const tcpl_xmeta *pm = tcpl_extract_meta(p.x);
+    const tcpl_xmeta *pm = tcpl_extraction_meta(p.x);
     assert_string_equal(pm->number, "07/KH-UBND");
-    assert_int_equal(tcpl_extract_activity_count(p.x), 4); /* 5 shortcomings, one unanswered */
-    const tcpl_xactivity *a = tcpl_extract_activity(p.x, 2);
+    assert_int_equal(tcpl_extraction_activity_count(p.x), 4); /* 5 shortcomings, one unanswered */
+    const tcpl_xactivity *a = tcpl_extraction_activity(p.x, 2);
     assert_true(a->missing & TCPL_FIELD_TIME); /* item II.3 has no deadline */
     assert_true(a->cause[0] && a->solution[0]);
-    a = tcpl_extract_activity(p.x, 0);
+    a = tcpl_extraction_activity(p.x, 0);
     assert_string_equal(a->time.end, "2026-05-31"); /* later than the conclusion allows */
-    const tcpl_xsigner *s = tcpl_extract_signer(p.x);
+    const tcpl_xsigner *s = tcpl_extraction_signer(p.x);
     assert_string_equal(s->capacity, "");
     assert_string_equal(s->deputy, "KT. CHỦ TỊCH");
     assert_string_equal(s->title, "PHÓ CHỦ TỊCH");
@@ -369,8 +369,8 @@ static void sample_old_provincial_plan(void **state)
     result r;
     run_file(&r, "build/samples/kh-tinh-2022.docx");
     /* Heading numbers come only from the heading styles' numbering. */
-    assert_true(tcpl_extract_section_count(r.x) >= 10);
-    assert_string_equal(tcpl_extract_section(r.x, 0)->label, "I.");
+    assert_true(tcpl_extraction_section_count(r.x) >= 10);
+    assert_string_equal(tcpl_extraction_section(r.x, 0)->label, "I.");
     static const struct {
         const char *title, *kind, *start, *end;
         int recurring;
@@ -388,7 +388,7 @@ static void sample_old_provincial_plan(void **state)
         if (!a)
             print_error("no activity %s\n", want[i].title);
         assert_non_null(a);
-        assert_string_equal(a->time.kind, want[i].kind);
+        assert_string_equal(tcpl_time_kind_name(a->time.kind), want[i].kind);
         if (want[i].start)
             assert_string_equal(a->time.start, want[i].start);
         if (want[i].end)
@@ -416,7 +416,7 @@ static void rule_header_in_paragraphs(void **state)
     (void)state;
     result r;
     run_xml(&r, HEAD P("I. MỤC ĐÍCH"));
-    const tcpl_xmeta *m = tcpl_extract_meta(r.x);
+    const tcpl_xmeta *m = tcpl_extraction_meta(r.x);
     assert_string_equal(m->authority, "ỦY BAN NHÂN DÂN XÃ AN BÌNH");
     assert_true(m->national_header);
     assert_string_equal(m->number, "12/KH-UBND");
@@ -426,7 +426,7 @@ static void rule_header_in_paragraphs(void **state)
     assert_int_equal(m->date.day_digits, 2);
     /* A centred summary that begins like a basis sentence is the title. */
     assert_string_equal(m->title, "Triển khai thực hiện năm 2026");
-    assert_string_equal(tcpl_extract_citation(r.x, 0)->date, "2021-07-22");
+    assert_string_equal(tcpl_extraction_citation(r.x, 0)->date, "2021-07-22");
     done(&r);
 }
 
@@ -436,8 +436,8 @@ static void rule_kind_and_title_on_one_line(void **state)
     result r;
     run_xml(&r, P("KẾ HOẠCH TRIỂN KHAI CÔNG TÁC NĂM 2026") P("Thực hiện Kế hoạch số 3/KH-UBND "
                                                             "ngày 02/01/2026 của UBND huyện;"));
-    assert_string_equal(tcpl_extract_meta(r.x)->kind, "KẾ HOẠCH");
-    assert_string_equal(tcpl_extract_meta(r.x)->title, "TRIỂN KHAI CÔNG TÁC NĂM 2026");
+    assert_string_equal(tcpl_extraction_meta(r.x)->kind, "KẾ HOẠCH");
+    assert_string_equal(tcpl_extraction_meta(r.x)->title, "TRIỂN KHAI CÔNG TÁC NĂM 2026");
     done(&r);
 }
 
@@ -460,8 +460,8 @@ static void rule_field_label_forms(void **state)
                 /* a strict label without a colon is text, not a field */
                 P("- Phối hợp chặt chẽ với các thôn.")
                 P("- Kết quả, sản phẩm") P("- Báo cáo tổng kết."));
-    assert_int_equal(tcpl_extract_activity_count(r.x), 2);
-    const tcpl_xactivity *a = tcpl_extract_activity(r.x, 0);
+    assert_int_equal(tcpl_extraction_activity_count(r.x), 2);
+    const tcpl_xactivity *a = tcpl_extraction_activity(r.x, 0);
     assert_string_equal(a->path, "II.1");
     assert_int_equal(a->nlead, 1);
     assert_string_equal(a->lead[0].canonical, "Văn phòng Hội đồng nhân dân và Ủy ban nhân dân xã");
@@ -469,7 +469,7 @@ static void rule_field_label_forms(void **state)
     assert_string_equal(a->time.start, "2026-01-01");
     assert_string_equal(a->product, "Báo cáo kết quả");
     assert_int_equal(a->missing, 0);
-    a = tcpl_extract_activity(r.x, 1);
+    a = tcpl_extraction_activity(r.x, 1);
     assert_string_equal(a->lead[0].canonical, "Công an xã");
     assert_string_equal(a->time.end, "2026-03-31");
     assert_string_equal(a->product, "Báo cáo tổng kết");
@@ -488,7 +488,7 @@ static void rule_fields_in_table(void **state)
                 "<w:tr>" CELL("Đơn vị chủ trì") CELL("Công an xã") "</w:tr>"
                 "<w:tr>" CELL("Thời gian") "<w:tc>" P("Tháng 3/2026;") P("Tháng 9/2026.") "</w:tc></w:tr>"
                 "</w:tbl>");
-    const tcpl_xactivity *a = tcpl_extract_activity(r.x, 0);
+    const tcpl_xactivity *a = tcpl_extraction_activity(r.x, 0);
     assert_non_null(a);
     assert_string_equal(a->lead[0].canonical, "Công an xã");
     /* A strict label fills a whole label cell; a value may take two paragraphs. */
@@ -504,18 +504,18 @@ static void rule_section_tree_despite_slips(void **state)
                 P("2.4. Hai bốn") P("2.2.3. Lạc số") P("a) Điểm a") P("đ) Điểm đ")
                 P("Hoạt động1: Làm việc") P("III. TỔ CHỨC THỰC HIỆN"));
     /* I., II., 1., 2., 2.1., 2.4., 2.2.3., a), đ), HĐ1, III. */
-    assert_int_equal(tcpl_extract_section_count(r.x), 11);
-    const tcpl_xsection *s = tcpl_extract_section(r.x, 6);
+    assert_int_equal(tcpl_extraction_section_count(r.x), 11);
+    const tcpl_xsection *s = tcpl_extraction_section(r.x, 6);
     assert_string_equal(s->label, "2.2.3.");
     assert_int_equal(s->level, 4);
     /* the slip hangs under the item before it, whatever its number says */
-    assert_string_equal(tcpl_extract_section(r.x, (size_t)s->parent)->label, "2.4.");
+    assert_string_equal(tcpl_extraction_section(r.x, (size_t)s->parent)->label, "2.4.");
     assert_string_equal(s->path, "II.2.2.3");
-    assert_string_equal(tcpl_extract_section(r.x, 7)->path, "II.2.2.3.a");
-    assert_string_equal(tcpl_extract_section(r.x, 8)->path, "II.2.2.3.đ");
-    assert_int_equal(tcpl_extract_section(r.x, 8)->parent, 6);
-    assert_string_equal(tcpl_extract_section(r.x, 9)->label, "Hoạt động1");
-    assert_int_equal(tcpl_extract_section(r.x, 10)->level, 1);
+    assert_string_equal(tcpl_extraction_section(r.x, 7)->path, "II.2.2.3.a");
+    assert_string_equal(tcpl_extraction_section(r.x, 8)->path, "II.2.2.3.đ");
+    assert_int_equal(tcpl_extraction_section(r.x, 8)->parent, 6);
+    assert_string_equal(tcpl_extraction_section(r.x, 9)->label, "Hoạt động1");
+    assert_int_equal(tcpl_extraction_section(r.x, 10)->level, 1);
     done(&r);
 }
 
@@ -524,7 +524,7 @@ static void rule_blank_number_and_date(void **state)
     (void)state;
     result r;
     run_xml(&r, P("Số:    /KH-UBND") P("Hà Nội, ngày    tháng    năm 2026") P("KẾ HOẠCH"));
-    const tcpl_xmeta *m = tcpl_extract_meta(r.x);
+    const tcpl_xmeta *m = tcpl_extraction_meta(r.x);
     assert_true(m->number_blank);
     assert_string_equal(m->number, "");
     assert_string_equal(m->symbol, "KH-UBND");
@@ -541,7 +541,7 @@ static void rule_remediation_requires_cause(void **state)
     run_xml(&r, P("KẾ HOẠCH") P("Khắc phục hạn chế sau kiểm tra") P("II. NỘI DUNG")
                 P("1. Chưa niêm yết công khai") P("- Bộ phận chủ trì: Công chức Tư pháp - Hộ tịch")
                 P("- Thời gian khắc phục: Tháng 2/2026"));
-    const tcpl_xactivity *a = tcpl_extract_activity(r.x, 0);
+    const tcpl_xactivity *a = tcpl_extraction_activity(r.x, 0);
     assert_non_null(a);
     assert_true(a->missing & TCPL_FIELD_CAUSE);
     assert_true(a->missing & TCPL_FIELD_SOLUTION);
@@ -557,10 +557,10 @@ static void rule_recipients_and_signer(void **state)
                 P("- Các phòng chuyên môn,") P("các thôn, tổ dân phố;") P("- Lưu: VT.")
                 "<w:p><w:r><w:t>TM. ỦY BAN NHÂN DÂN</w:t><w:br/><w:t>KT. CHỦ TỊCH</w:t></w:r></w:p>"
                 P("PHÓ CHỦ TỊCH") P("(Đã ký)") P("Lê Văn An"));
-    assert_int_equal(tcpl_extract_recipient_count(r.x), 3);
-    assert_string_equal(tcpl_extract_recipient(r.x, 1), "Các phòng chuyên môn, các thôn, tổ dân phố");
-    assert_string_equal(tcpl_extract_recipient(r.x, 2), "Lưu: VT");
-    const tcpl_xsigner *s = tcpl_extract_signer(r.x);
+    assert_int_equal(tcpl_extraction_recipient_count(r.x), 3);
+    assert_string_equal(tcpl_extraction_recipient(r.x, 1), "Các phòng chuyên môn, các thôn, tổ dân phố");
+    assert_string_equal(tcpl_extraction_recipient(r.x, 2), "Lưu: VT");
+    const tcpl_xsigner *s = tcpl_extraction_signer(r.x);
     assert_string_equal(s->capacity, "TM. ỦY BAN NHÂN DÂN");
     assert_string_equal(s->deputy, "KT. CHỦ TỊCH");
     assert_string_equal(s->title, "PHÓ CHỦ TỊCH");
@@ -583,7 +583,7 @@ static void outline_golden(void **state)
         char *got = NULL;
         size_t len;
         tcpl_error err;
-        assert_int_equal(tcpl_extract_outline(r.x, ctx, &got, &len, &err), 0);
+        assert_int_equal(tcpl_extraction_outline(&got, &len, r.x, ctx, &err), 0);
         char *want = tu_read_file(gpath, NULL);
         assert_non_null(want);
         assert_string_equal(got, want);

@@ -27,13 +27,13 @@ static char *expected[NFILES];
 static char *work(const char *path)
 {
     tcpl_doc *doc = NULL;
-    tcpl_extract *x = NULL;
+    tcpl_extraction *x = NULL;
     tcpl_error err;
     char *text = NULL, *json = NULL, *out = NULL;
     size_t tl, jl;
     if (tcpl_docx_read(&doc, ctx, path, &err) == 0 &&
-        tcpl_doc_text(doc, TCPL_TEXT_BODY, &text, &tl, &err) == 0 &&
-        tcpl_extract_doc(&x, ex, doc, &err) == 0 && tcpl_extract_json(x, 0, &json, &jl, &err) == 0) {
+        tcpl_doc_text(&text, &tl, doc, TCPL_TEXT_BODY, &err) == 0 &&
+        tcpl_extract(&x, ex, doc, &err) == 0 && tcpl_extraction_json(&json, &jl, x, 0, &err) == 0) {
         out = malloc(tl + jl + 1);
         if (out) {
             memcpy(out, text, tl);
@@ -42,7 +42,7 @@ static char *work(const char *path)
     }
     free(text);
     free(json);
-    tcpl_extract_free(x);
+    tcpl_extraction_free(x);
     tcpl_doc_free(doc);
     return out;
 }

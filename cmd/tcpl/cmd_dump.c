@@ -81,7 +81,7 @@ int cmd_dump(cli *c, int argc, char **argv)
     if (json) {
         char *s = NULL;
         size_t len = 0;
-        if (tcpl_doc_json(doc, pretty, &s, &len, &err) < 0)
+        if (tcpl_doc_json(&s, &len, doc, pretty ? TCPL_JSON_PRETTY : 0, &err) < 0)
             rc = cli_report(c, &err);
         else
             rc = cli_output(c, out, s, len);

@@ -34,16 +34,16 @@ int cmd_extract(cli *c, int argc, char **argv)
     int rc = EXIT_OK;
     for (int i = 1; i <= nfiles; i++) {
         tcpl_doc *doc = NULL;
-        tcpl_extract *x = NULL;
+        tcpl_extraction *x = NULL;
         char *s = NULL;
         size_t len = 0;
         tcpl_error_clear(&err);
         int st = tcpl_docx_read(&doc, c->ctx, argv[i], &err);
         if (st == 0)
-            st = tcpl_extract_doc(&x, ex, doc, &err);
+            st = tcpl_extract(&x, ex, doc, &err);
         if (st == 0)
-            st = json ? tcpl_extract_json(x, pretty && nfiles == 1, &s, &len, &err)
-                      : tcpl_extract_outline(x, c->ctx, &s, &len, &err);
+            st = json ? tcpl_extraction_json(&s, &len, x, pretty && nfiles == 1 ? TCPL_JSON_PRETTY : 0, &err)
+                      : tcpl_extraction_outline(&s, &len, x, c->ctx, &err);
         if (st < 0) {
             int e = cli_report(c, &err);
             if (e > rc)
@@ -54,7 +54,7 @@ int cmd_extract(cli *c, int argc, char **argv)
             fwrite(s, 1, len, mem);
         }
         free(s);
-        tcpl_extract_free(x);
+        tcpl_extraction_free(x);
         tcpl_doc_free(doc);
     }
     fclose(mem);

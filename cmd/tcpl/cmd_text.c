@@ -28,7 +28,7 @@ int cmd_text(cli *c, int argc, char **argv)
         size_t len = 0;
         int st = tcpl_docx_read(&doc, c->ctx, argv[i], &err);
         if (st == 0)
-            st = tcpl_doc_text(doc, flags, &text, &len, &err);
+            st = tcpl_doc_text(&text, &len, doc, flags, &err);
         if (st < 0) {
             int e = cli_report(c, &err);
             if (e > rc)

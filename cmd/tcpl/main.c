@@ -150,6 +150,15 @@ int main(int argc, char **argv)
     tcpl_ctx_options o = {NULL, NULL};
     const char *bad = NULL;
     int gerr = global_options(&argc, argv, &o, &bad);
+    /* The environment is the CLI's business, never the library's. */
+    if (!o.lang)
+        o.lang = getenv("TCPL_LANG");
+    if (!o.data_dir)
+        o.data_dir = getenv("TCPL_DATA");
+    if (o.lang && !strncmp(o.lang, "en", 2))
+        o.lang = "en";
+    else if (o.lang && (!*o.lang || !strncmp(o.lang, "vi", 2) || o.lang == getenv("TCPL_LANG")))
+        o.lang = "vi";
     if (o.lang && strcmp(o.lang, "vi") && strcmp(o.lang, "en")) {
         fprintf(stderr, "tcpl: --lang: vi | en\n");
         return EXIT_USAGE;

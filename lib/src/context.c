@@ -80,7 +80,7 @@ static int read_file(const char *path, char **out, size_t *len)
     return *out ? 0 : -2;
 }
 
-int tcpl_ctx_data(const tcpl_ctx *ctx, const char *name, const char **data, size_t *len,
+int tcpl_ctx_data(const char **data, size_t *len, const tcpl_ctx *ctx, const char *name,
                   tcpl_error *err)
 {
     for (size_t i = 0; ctx && i < ctx->nfiles; i++) {
@@ -103,7 +103,7 @@ static int load_messages(tcpl_ctx *ctx, tcpl_error *err)
 {
     const char *data;
     size_t len;
-    int rc = tcpl_ctx_data(ctx, "messages.yaml", &data, &len, err);
+    int rc = tcpl_ctx_data(&data, &len, ctx, "messages.yaml", err);
     if (rc < 0)
         return rc;
     yaml_parser_t p;
@@ -195,12 +195,12 @@ int tcpl_ctx_new(tcpl_ctx **out, const tcpl_ctx_options *opts, tcpl_error *err)
     tcpl_ctx *ctx = calloc(1, sizeof *ctx);
     if (!ctx)
         return TCPL_NOMEM(err, NULL);
-    const char *lang = opts && opts->lang ? opts->lang : getenv("TCPL_LANG");
+    const char *lang = opts ? opts->lang : NULL;
     if (lang && (!strncmp(lang, "en", 2) || !strncmp(lang, "EN", 2)))
         strcpy(ctx->lang, "en");
     else
         strcpy(ctx->lang, "vi");
-    const char *dir = opts && opts->data_dir ? opts->data_dir : getenv("TCPL_DATA");
+    const char *dir = opts ? opts->data_dir : NULL;
     if (dir && *dir) {
         struct stat st;
         if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {

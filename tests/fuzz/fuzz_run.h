@@ -90,9 +90,9 @@ static void fuzz_walk_doc(const tcpl_doc *doc)
 
 #define FUZZ_BLOCK(b) FUZZ_CHECK((b) >= -1 && (b) < (int)nblocks)
 
-static void fuzz_walk_extract(const tcpl_extract *x, size_t nblocks)
+static void fuzz_walk_extract(const tcpl_extraction *x, size_t nblocks)
 {
-    const tcpl_xmeta *m = tcpl_extract_meta(x);
+    const tcpl_xmeta *m = tcpl_extraction_meta(x);
     fuzz_touch(m->file);
     fuzz_touch(m->kind);
     fuzz_touch(m->number);
@@ -108,8 +108,8 @@ static void fuzz_walk_extract(const tcpl_extract *x, size_t nblocks)
     FUZZ_BLOCK(m->number_block);
     FUZZ_BLOCK(m->authority_block);
     FUZZ_BLOCK(m->title_block);
-    for (size_t i = 0; i < tcpl_extract_citation_count(x); i++) {
-        const tcpl_xcitation *c = tcpl_extract_citation(x, i);
+    for (size_t i = 0; i < tcpl_extraction_citation_count(x); i++) {
+        const tcpl_xcitation *c = tcpl_extraction_citation(x, i);
         fuzz_touch(c->kind);
         fuzz_touch(c->number);
         fuzz_touch(c->issuer);
@@ -119,9 +119,9 @@ static void fuzz_walk_extract(const tcpl_extract *x, size_t nblocks)
         FUZZ_BLOCK(c->block);
         FUZZ_CHECK(c->mentions >= 1);
     }
-    size_t nsec = tcpl_extract_section_count(x);
+    size_t nsec = tcpl_extraction_section_count(x);
     for (size_t i = 0; i < nsec; i++) {
-        const tcpl_xsection *s = tcpl_extract_section(x, i);
+        const tcpl_xsection *s = tcpl_extraction_section(x, i);
         fuzz_touch(s->label);
         fuzz_touch(s->title);
         fuzz_touch(s->path);
@@ -129,8 +129,8 @@ static void fuzz_walk_extract(const tcpl_extract *x, size_t nblocks)
         FUZZ_CHECK(s->level >= 1);
         FUZZ_CHECK(s->parent >= -1 && s->parent < (int)i);
     }
-    for (size_t i = 0; i < tcpl_extract_activity_count(x); i++) {
-        const tcpl_xactivity *a = tcpl_extract_activity(x, i);
+    for (size_t i = 0; i < tcpl_extraction_activity_count(x); i++) {
+        const tcpl_xactivity *a = tcpl_extraction_activity(x, i);
         fuzz_touch(a->path);
         fuzz_touch(a->title);
         for (size_t k = 0; k < a->nlead; k++)
@@ -138,7 +138,7 @@ static void fuzz_walk_extract(const tcpl_extract *x, size_t nblocks)
         for (size_t k = 0; k < a->nsupport; k++)
             fuzz_touch(a->support[k].printed), fuzz_touch(a->support[k].canonical);
         fuzz_touch(a->time.text);
-        fuzz_touch(a->time.kind);
+        fuzz_touch(tcpl_time_kind_name(a->time.kind));
         if (a->time.start)
             fuzz_touch(a->time.start);
         if (a->time.end)
@@ -151,16 +151,16 @@ static void fuzz_walk_extract(const tcpl_extract *x, size_t nblocks)
         FUZZ_BLOCK(a->lead_block);
         FUZZ_CHECK(a->section >= -1 && a->section < (int)nsec);
     }
-    for (size_t i = 0; i < tcpl_extract_deadline_count(x); i++) {
-        const tcpl_xdeadline *d = tcpl_extract_deadline(x, i);
+    for (size_t i = 0; i < tcpl_extraction_deadline_count(x); i++) {
+        const tcpl_xdeadline *d = tcpl_extraction_deadline(x, i);
         fuzz_touch(d->text);
         if (d->date)
             fuzz_touch(d->date);
         FUZZ_BLOCK(d->block);
     }
-    for (size_t i = 0; i < tcpl_extract_recipient_count(x); i++)
-        fuzz_touch(tcpl_extract_recipient(x, i));
-    const tcpl_xsigner *sg = tcpl_extract_signer(x);
+    for (size_t i = 0; i < tcpl_extraction_recipient_count(x); i++)
+        fuzz_touch(tcpl_extraction_recipient(x, i));
+    const tcpl_xsigner *sg = tcpl_extraction_signer(x);
     fuzz_touch(sg->capacity);
     fuzz_touch(sg->deputy);
     fuzz_touch(sg->title);
@@ -175,29 +175,29 @@ static void fuzz_pipeline(const tcpl_doc *doc)
     char *s = NULL;
     size_t n = 0;
     fuzz_walk_doc(doc);
-    int rc = tcpl_doc_text(doc, TCPL_TEXT_BODY | TCPL_TEXT_NOTES | TCPL_TEXT_HEADERS, &s, &n, &err);
+    int rc = tcpl_doc_text(&s, &n, doc, TCPL_TEXT_BODY | TCPL_TEXT_NOTES | TCPL_TEXT_HEADERS, &err);
     fuzz_expect(rc, &err, "tcpl_doc_text");
     free(rc == 0 ? s : NULL);
     s = NULL;
-    rc = tcpl_doc_json(doc, 0, &s, &n, &err);
+    rc = tcpl_doc_json(&s, &n, doc, 0, &err);
     fuzz_expect(rc, &err, "tcpl_doc_json");
     free(rc == 0 ? s : NULL);
     s = NULL;
 
-    tcpl_extract *x = NULL;
-    rc = tcpl_extract_doc(&x, fuzz_ex, doc, &err);
-    fuzz_expect(rc, &err, "tcpl_extract_doc");
+    tcpl_extraction *x = NULL;
+    rc = tcpl_extract(&x, fuzz_ex, doc, &err);
+    fuzz_expect(rc, &err, "tcpl_extraction_doc");
     if (rc < 0)
         return;
     fuzz_walk_extract(x, tcpl_doc_block_count(doc));
-    rc = tcpl_extract_json(x, 1, &s, &n, &err);
-    fuzz_expect(rc, &err, "tcpl_extract_json");
+    rc = tcpl_extraction_json(&s, &n, x, TCPL_JSON_PRETTY, &err);
+    fuzz_expect(rc, &err, "tcpl_extraction_json");
     free(rc == 0 ? s : NULL);
     s = NULL;
-    rc = tcpl_extract_outline(x, fuzz_ctx, &s, &n, &err);
-    fuzz_expect(rc, &err, "tcpl_extract_outline");
+    rc = tcpl_extraction_outline(&s, &n, x, fuzz_ctx, &err);
+    fuzz_expect(rc, &err, "tcpl_extraction_outline");
     free(rc == 0 ? s : NULL);
-    tcpl_extract_free(x);
+    tcpl_extraction_free(x);
 }
 
 /* Reads one package and runs everything on it. */

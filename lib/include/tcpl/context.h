@@ -11,12 +11,14 @@ extern "C" {
 /* A context holds everything loaded once and shared read-only by all
  * documents and threads: the message catalogue, the legacy encoding tables
  * and (in later stages) compiled patterns, aliases and rule packs.  Create it
- * once, before starting threads; it is never modified afterwards. */
+ * once, before starting threads; it is never modified afterwards.  The
+ * library never reads the environment: TCPL_LANG and TCPL_DATA are the
+ * CLI's. */
 typedef struct tcpl_ctx tcpl_ctx;
 
 typedef struct tcpl_ctx_options {
-    const char *lang;     /* "vi" (default) or "en"; NULL: $TCPL_LANG, then vi */
-    const char *data_dir; /* overrides built-in data (checks/); NULL: $TCPL_DATA */
+    const char *lang;     /* "vi" (default) or "en"; NULL: vi */
+    const char *data_dir; /* overrides built-in data (checks/); NULL or "": none */
 } tcpl_ctx_options;
 
 TCPL_API int tcpl_ctx_new(tcpl_ctx **out, const tcpl_ctx_options *opts, tcpl_error *err);
@@ -32,7 +34,7 @@ TCPL_API const char *tcpl_msg(const tcpl_ctx *ctx, const char *id);
 /* Contents of a data file by name relative to checks/ ("units.yaml"):
  * from the data dir when it has the file, else the built-in copy.
  * Borrowed: lives as long as ctx.  TCPL_ERR_DATA if there is none. */
-TCPL_API int tcpl_ctx_data(const tcpl_ctx *ctx, const char *name, const char **data, size_t *len,
+TCPL_API int tcpl_ctx_data(const char **out, size_t *len, const tcpl_ctx *ctx, const char *name,
                            tcpl_error *err);
 
 TCPL_API const char *tcpl_version(void);

@@ -23,18 +23,19 @@ TCPL_API void tcpl_extractor_free(tcpl_extractor *ex);
 
 /* The result for one document.  Strings and arrays are owned by it; it
  * borrows nothing from the document, which may be freed first. */
-typedef struct tcpl_extract tcpl_extract;
+typedef struct tcpl_extraction tcpl_extraction;
 
-TCPL_API int tcpl_extract_doc(tcpl_extract **out, const tcpl_extractor *ex, const tcpl_doc *doc,
+TCPL_API int tcpl_extract(tcpl_extraction **out, const tcpl_extractor *ex, const tcpl_doc *doc,
                               tcpl_error *err);
-TCPL_API void tcpl_extract_free(tcpl_extract *x);
+TCPL_API void tcpl_extraction_free(tcpl_extraction *x);
 
-/* JSON (one object, schema in docs/extract.md); *out is the caller's (free()). */
-TCPL_API int tcpl_extract_json(const tcpl_extract *x, int pretty, char **out, size_t *len,
-                               tcpl_error *err);
+/* JSON (one object, schema in docs/extract.md); options: TCPL_JSON_*.
+ * *out is the caller's (free()). */
+TCPL_API int tcpl_extraction_json(char **out, size_t *len, const tcpl_extraction *x, unsigned options,
+                                  tcpl_error *err);
 /* A readable outline in the context's language; *out is the caller's. */
-TCPL_API int tcpl_extract_outline(const tcpl_extract *x, const tcpl_ctx *ctx, char **out,
-                                  size_t *len, tcpl_error *err);
+TCPL_API int tcpl_extraction_outline(char **out, size_t *len, const tcpl_extraction *x,
+                                     const tcpl_ctx *ctx, tcpl_error *err);
 
 /* ---- read-only views for later stages (checks, templates) ---------- */
 
@@ -88,10 +89,25 @@ typedef struct tcpl_xunit {
     const char *canonical;
 } tcpl_xunit;
 
+/* What a time expression is. */
+typedef enum tcpl_time_kind {
+    TCPL_TIME_UNKNOWN = 0, /* text that is no time expression tcpl knows */
+    TCPL_TIME_DATE,        /* one day */
+    TCPL_TIME_RANGE,       /* from one date, month or year to another */
+    TCPL_TIME_QUARTER,
+    TCPL_TIME_MONTH,
+    TCPL_TIME_YEAR,
+    TCPL_TIME_RECURRING, /* "Hằng năm", "Thường xuyên" */
+    TCPL_TIME_DEFERRED   /* "Theo hướng dẫn của Bộ Tư pháp" */
+} tcpl_time_kind;
+
+/* The JSON spelling: "unknown", "date", "range", "quarter", "month", "year",
+ * "recurring", "deferred".  Static. */
+TCPL_API const char *tcpl_time_kind_name(tcpl_time_kind kind);
+
 typedef struct tcpl_xtime {
-    const char *text; /* "" when the field is absent */
-    const char
-        *kind; /* "date", "range", "quarter", "month", "year", "recurring", "deferred", "unknown" */
+    const char *text;    /* "" when the field is absent */
+    tcpl_time_kind kind;
     const char *start; /* ISO or NULL */
     const char *end;   /* ISO or NULL */
     int recurring;
@@ -143,18 +159,18 @@ typedef struct tcpl_xsigner {
     int block;            /* -1 if no signature block */
 } tcpl_xsigner;
 
-TCPL_API const tcpl_xmeta *tcpl_extract_meta(const tcpl_extract *x);
-TCPL_API size_t tcpl_extract_citation_count(const tcpl_extract *x);
-TCPL_API const tcpl_xcitation *tcpl_extract_citation(const tcpl_extract *x, size_t i);
-TCPL_API size_t tcpl_extract_section_count(const tcpl_extract *x);
-TCPL_API const tcpl_xsection *tcpl_extract_section(const tcpl_extract *x, size_t i);
-TCPL_API size_t tcpl_extract_activity_count(const tcpl_extract *x);
-TCPL_API const tcpl_xactivity *tcpl_extract_activity(const tcpl_extract *x, size_t i);
-TCPL_API size_t tcpl_extract_deadline_count(const tcpl_extract *x);
-TCPL_API const tcpl_xdeadline *tcpl_extract_deadline(const tcpl_extract *x, size_t i);
-TCPL_API size_t tcpl_extract_recipient_count(const tcpl_extract *x);
-TCPL_API const char *tcpl_extract_recipient(const tcpl_extract *x, size_t i);
-TCPL_API const tcpl_xsigner *tcpl_extract_signer(const tcpl_extract *x);
+TCPL_API const tcpl_xmeta *tcpl_extraction_meta(const tcpl_extraction *x);
+TCPL_API size_t tcpl_extraction_citation_count(const tcpl_extraction *x);
+TCPL_API const tcpl_xcitation *tcpl_extraction_citation(const tcpl_extraction *x, size_t i);
+TCPL_API size_t tcpl_extraction_section_count(const tcpl_extraction *x);
+TCPL_API const tcpl_xsection *tcpl_extraction_section(const tcpl_extraction *x, size_t i);
+TCPL_API size_t tcpl_extraction_activity_count(const tcpl_extraction *x);
+TCPL_API const tcpl_xactivity *tcpl_extraction_activity(const tcpl_extraction *x, size_t i);
+TCPL_API size_t tcpl_extraction_deadline_count(const tcpl_extraction *x);
+TCPL_API const tcpl_xdeadline *tcpl_extraction_deadline(const tcpl_extraction *x, size_t i);
+TCPL_API size_t tcpl_extraction_recipient_count(const tcpl_extraction *x);
+TCPL_API const char *tcpl_extraction_recipient(const tcpl_extraction *x, size_t i);
+TCPL_API const tcpl_xsigner *tcpl_extraction_signer(const tcpl_extraction *x);
 /* The JSON name of a field bit ("lead", "support", "time", "product",
  * "cause", "solution"). */
 TCPL_API const char *tcpl_field_name(unsigned field_bit);

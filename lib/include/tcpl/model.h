@@ -131,12 +131,18 @@ enum {
     TCPL_TEXT_HEADERS = 1 << 2 /* headers and footers, after everything */
 };
 /* *out is the caller's, free() it. */
-TCPL_API int tcpl_doc_text(const tcpl_doc *doc, unsigned flags, char **out, size_t *len,
+TCPL_API int tcpl_doc_text(char **out, size_t *len, const tcpl_doc *doc, unsigned options,
                            tcpl_error *err);
+
+/* Options of every JSON renderer (tcpl_doc_json, tcpl_extraction_json, and
+ * the later stages' JSON). */
+enum {
+    TCPL_JSON_PRETTY = 1 << 0 /* indented, one key per line; default: one line */
+};
 
 /* The whole model as JSON (schema: docs/json-model.md).  *out is the
  * caller's, free() it. */
-TCPL_API int tcpl_doc_json(const tcpl_doc *doc, int pretty, char **out, size_t *len,
+TCPL_API int tcpl_doc_json(char **out, size_t *len, const tcpl_doc *doc, unsigned options,
                            tcpl_error *err);
 
 #ifdef __cplusplus

@@ -30,7 +30,7 @@ int tcpl_yaml_load(tcpl_yaml *y, const tcpl_ctx *ctx, const char *name, tcpl_err
     const char *data;
     size_t len;
     memset(y, 0, sizeof *y);
-    int rc = tcpl_ctx_data(ctx, name, &data, &len, err);
+    int rc = tcpl_ctx_data(&data, &len, ctx, name, err);
     if (rc < 0)
         return rc;
     return tcpl_yaml_load_string(y, data, len, name, err);

@@ -150,7 +150,7 @@ static void strip_label_punct(const char *label, char *out, size_t size)
 int xt_read_body(job *j, size_t from, size_t to)
 {
     const tcpl_extractor *ex = j->ex;
-    tcpl_extract *x = j->x;
+    tcpl_extraction *x = j->x;
     int has_roman = 0;
     for (size_t i = from; i < to; i++)
         if (j->lines[i].lab == LAB_ROMAN)
@@ -342,11 +342,11 @@ int xt_read_body(job *j, size_t from, size_t to)
         }
         /* Time. */
         act->time.text = v[2];
-        act->time.kind = "unknown";
+        act->time.kind = TCPL_TIME_UNKNOWN;
         if (*v[2]) {
             tcpl_time t;
             if (tcpl_time_parse(ex->tp, v[2], strlen(v[2]), &t) > 0) {
-                act->time.kind = tcpl_time_kind_name(t.kind);
+                act->time.kind = t.kind;
                 act->time.start = t.start[0] ? xt_dupz(j, t.start) : NULL;
                 act->time.end = t.end[0] ? xt_dupz(j, t.end) : NULL;
                 act->time.recurring = t.recurring;
@@ -368,7 +368,7 @@ out:
 
 int xt_read_citations(job *j, size_t from)
 {
-    tcpl_extract *x = j->x;
+    tcpl_extraction *x = j->x;
     tcpl_citation *all = NULL;
     size_t n = 0, cap = 0;
     int rc = 0;
@@ -432,7 +432,7 @@ out:
 
 int xt_read_deadlines(job *j, size_t from, size_t to)
 {
-    tcpl_extract *x = j->x;
+    tcpl_extraction *x = j->x;
     size_t cap = 0;
     tcpl_deadline d[TCPL_MAX_DEADLINES_PER_LINE];
     for (size_t i = from; i < to; i++) {

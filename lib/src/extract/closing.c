@@ -35,7 +35,7 @@ static int starts_lower(const char *s, size_t n)
 
 static int add_recipient(job *j, tcpl_buf *b, size_t *cap)
 {
-    tcpl_extract *x = j->x;
+    tcpl_extraction *x = j->x;
     const char *t = b->data ? b->data : "";
     size_t n = b->len;
     while (n && (t[n - 1] == ';' || t[n - 1] == '.' || t[n - 1] == ',' || t[n - 1] == ' '))
@@ -92,7 +92,7 @@ static size_t signer_start_in(job *j, const char *s, size_t n)
 
 int xt_read_closing(job *j, size_t rec, size_t body_from)
 {
-    tcpl_extract *x = j->x;
+    tcpl_extraction *x = j->x;
     const tcpl_extractor *ex = j->ex;
     size_t cap = 0;
     int rc = 0;

@@ -261,7 +261,7 @@ void tcpl_extractor_free(tcpl_extractor *ex)
 
 /* ---- driver ---------------------------------------------------------- */
 
-int tcpl_extract_doc(tcpl_extract **out, const tcpl_extractor *ex, const tcpl_doc *doc,
+int tcpl_extract(tcpl_extraction **out, const tcpl_extractor *ex, const tcpl_doc *doc,
                      tcpl_error *err)
 {
     *out = NULL;
@@ -271,7 +271,7 @@ int tcpl_extract_doc(tcpl_extract **out, const tcpl_extractor *ex, const tcpl_do
     j.doc = doc;
     j.err = err;
     int rc = 0;
-    tcpl_extract *x = calloc(1, sizeof *x);
+    tcpl_extraction *x = calloc(1, sizeof *x);
     if (!x)
         return TCPL_NOMEM(err, tcpl_doc_path(doc));
     tcpl_arena_init(&x->arena);
@@ -303,14 +303,14 @@ out:
     tcpl_match_free(&j.m);
     free(j.lines);
     if (rc < 0) {
-        tcpl_extract_free(x);
+        tcpl_extraction_free(x);
         return rc;
     }
     *out = x;
     return 0;
 }
 
-void tcpl_extract_free(tcpl_extract *x)
+void tcpl_extraction_free(tcpl_extraction *x)
 {
     if (!x)
         return;
@@ -318,51 +318,51 @@ void tcpl_extract_free(tcpl_extract *x)
     free(x);
 }
 
-const tcpl_xmeta *tcpl_extract_meta(const tcpl_extract *x)
+const tcpl_xmeta *tcpl_extraction_meta(const tcpl_extraction *x)
 {
     return &x->meta;
 }
-size_t tcpl_extract_citation_count(const tcpl_extract *x)
+size_t tcpl_extraction_citation_count(const tcpl_extraction *x)
 {
     return x->ncitations;
 }
-const tcpl_xcitation *tcpl_extract_citation(const tcpl_extract *x, size_t i)
+const tcpl_xcitation *tcpl_extraction_citation(const tcpl_extraction *x, size_t i)
 {
     return i < x->ncitations ? &x->citations[i] : NULL;
 }
-size_t tcpl_extract_section_count(const tcpl_extract *x)
+size_t tcpl_extraction_section_count(const tcpl_extraction *x)
 {
     return x->nsections;
 }
-const tcpl_xsection *tcpl_extract_section(const tcpl_extract *x, size_t i)
+const tcpl_xsection *tcpl_extraction_section(const tcpl_extraction *x, size_t i)
 {
     return i < x->nsections ? &x->sections[i] : NULL;
 }
-size_t tcpl_extract_activity_count(const tcpl_extract *x)
+size_t tcpl_extraction_activity_count(const tcpl_extraction *x)
 {
     return x->nactivities;
 }
-const tcpl_xactivity *tcpl_extract_activity(const tcpl_extract *x, size_t i)
+const tcpl_xactivity *tcpl_extraction_activity(const tcpl_extraction *x, size_t i)
 {
     return i < x->nactivities ? &x->activities[i] : NULL;
 }
-size_t tcpl_extract_deadline_count(const tcpl_extract *x)
+size_t tcpl_extraction_deadline_count(const tcpl_extraction *x)
 {
     return x->ndeadlines;
 }
-const tcpl_xdeadline *tcpl_extract_deadline(const tcpl_extract *x, size_t i)
+const tcpl_xdeadline *tcpl_extraction_deadline(const tcpl_extraction *x, size_t i)
 {
     return i < x->ndeadlines ? &x->deadlines[i] : NULL;
 }
-size_t tcpl_extract_recipient_count(const tcpl_extract *x)
+size_t tcpl_extraction_recipient_count(const tcpl_extraction *x)
 {
     return x->nrecipients;
 }
-const char *tcpl_extract_recipient(const tcpl_extract *x, size_t i)
+const char *tcpl_extraction_recipient(const tcpl_extraction *x, size_t i)
 {
     return i < x->nrecipients ? x->recipients[i] : NULL;
 }
-const tcpl_xsigner *tcpl_extract_signer(const tcpl_extract *x)
+const tcpl_xsigner *tcpl_extraction_signer(const tcpl_extraction *x)
 {
     return &x->signer;
 }

@@ -9,7 +9,7 @@
 #include "tcpl/extract.h"
 
 /* The result of one extraction: everything in one arena. */
-struct tcpl_extract {
+struct tcpl_extraction {
     tcpl_arena arena;
     int nomem; /* an arena copy failed */
     tcpl_xmeta meta;
@@ -86,7 +86,7 @@ typedef struct line {
 typedef struct job {
     const tcpl_extractor *ex;
     const tcpl_doc *doc;
-    tcpl_extract *x;
+    tcpl_extraction *x;
     tcpl_error *err;
     tcpl_match m;
     line *lines;

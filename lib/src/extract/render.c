@@ -40,7 +40,7 @@ static json_t *missing_json(unsigned missing)
     return a;
 }
 
-static json_t *build(const tcpl_extract *x)
+static json_t *build(const tcpl_extraction *x)
 {
     const tcpl_xmeta *m = &x->meta;
     json_t *o = json_object();
@@ -92,7 +92,7 @@ static json_t *build(const tcpl_extract *x)
     json_t *acts = json_array();
     for (size_t i = 0; acts && i < x->nactivities; i++) {
         const tcpl_xactivity *a = &x->activities[i];
-        json_t *t = json_pack("{s:s,s:s,s:o,s:o,s:b}", "text", a->time.text, "kind", a->time.kind,
+        json_t *t = json_pack("{s:s,s:s,s:o,s:o,s:b}", "text", a->time.text, "kind", tcpl_time_kind_name(a->time.kind),
                               "start", str_or_null(a->time.start), "end", str_or_null(a->time.end),
                               "recurring", a->time.recurring);
         json_t *ao = json_pack("{s:s,s:s,s:o,s:o,s:o,s:s,s:o,s:i}", "path", a->path, "title",
@@ -126,12 +126,13 @@ static json_t *build(const tcpl_extract *x)
     return o;
 }
 
-int tcpl_extract_json(const tcpl_extract *x, int pretty, char **out, size_t *len, tcpl_error *err)
+int tcpl_extraction_json(char **out, size_t *len, const tcpl_extraction *x, unsigned options,
+                         tcpl_error *err)
 {
     *out = NULL;
     json_t *o = build(x);
     char *s =
-        o ? json_dumps(o, JSON_PRESERVE_ORDER | (pretty ? JSON_INDENT(2) : JSON_COMPACT)) : NULL;
+        o ? json_dumps(o, JSON_PRESERVE_ORDER | (options & TCPL_JSON_PRETTY ? JSON_INDENT(2) : JSON_COMPACT)) : NULL;
     json_decref(o);
     if (!s)
         return TCPL_NOMEM(err, x->meta.file);
@@ -164,8 +165,8 @@ static void field(tcpl_buf *b, const tcpl_ctx *ctx, const char *id, const char *
                     value && *value ? value : tcpl_msg(ctx, "out.none"));
 }
 
-int tcpl_extract_outline(const tcpl_extract *x, const tcpl_ctx *ctx, char **out, size_t *len,
-                         tcpl_error *err)
+int tcpl_extraction_outline(char **out, size_t *len, const tcpl_extraction *x, const tcpl_ctx *ctx,
+                            tcpl_error *err)
 {
     const tcpl_xmeta *m = &x->meta;
     tcpl_buf b;

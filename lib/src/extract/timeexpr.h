@@ -4,6 +4,7 @@
 
 #include "tcpl/context.h"
 #include "tcpl/error.h"
+#include "tcpl/extract.h"
 
 /* Dates and time expressions of Vietnamese plans: the header date
  * ("Điện Biên, ngày 02 tháng 02 năm 2024"), an activity's time field
@@ -39,19 +40,7 @@ typedef struct tcpl_date {
     size_t place_start, place_end; /* place before the comma; equal if none */
 } tcpl_date;
 
-typedef enum tcpl_time_kind {
-    TCPL_TIME_UNKNOWN = 0,
-    TCPL_TIME_DATE,
-    TCPL_TIME_RANGE,
-    TCPL_TIME_QUARTER,
-    TCPL_TIME_MONTH,
-    TCPL_TIME_YEAR,
-    TCPL_TIME_RECURRING,
-    TCPL_TIME_DEFERRED
-} tcpl_time_kind;
-
-/* "date", "range", ... "unknown": the JSON spelling. */
-const char *tcpl_time_kind_name(tcpl_time_kind kind);
+/* tcpl_time_kind and tcpl_time_kind_name() are public (tcpl/extract.h). */
 
 typedef struct tcpl_time {
     tcpl_time_kind kind;

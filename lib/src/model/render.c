@@ -134,7 +134,7 @@ static void put_part(tcpl_buf *b, const tcpl_doc *doc, tcpl_part_kind part)
     }
 }
 
-int tcpl_doc_text(const tcpl_doc *doc, unsigned flags, char **out, size_t *len, tcpl_error *err)
+int tcpl_doc_text(char **out, size_t *len, const tcpl_doc *doc, unsigned flags, tcpl_error *err)
 {
     tcpl_buf b;
     tcpl_buf_init(&b);
@@ -305,7 +305,7 @@ static json_t *block_json(const tcpl_block *b)
     return o;
 }
 
-int tcpl_doc_json(const tcpl_doc *doc, int pretty, char **out, size_t *len, tcpl_error *err)
+int tcpl_doc_json(char **out, size_t *len, const tcpl_doc *doc, unsigned options, tcpl_error *err)
 {
     *out = NULL;
     if (len)
@@ -335,7 +335,7 @@ int tcpl_doc_json(const tcpl_doc *doc, int pretty, char **out, size_t *len, tcpl
     char *s = NULL;
     if (!bad) {
         size_t flags = JSON_PRESERVE_ORDER;
-        flags |= pretty ? JSON_INDENT(2) : JSON_COMPACT;
+        flags |= options & TCPL_JSON_PRETTY ? JSON_INDENT(2) : JSON_COMPACT;
         s = json_dumps(root, flags);
     }
     json_decref(blocks);

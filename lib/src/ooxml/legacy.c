@@ -213,7 +213,7 @@ static int load_table(legacy_table *t, const tcpl_ctx *ctx, const char *file, tc
 {
     const char *data;
     size_t len;
-    int rc = tcpl_ctx_data(ctx, file, &data, &len, err);
+    int rc = tcpl_ctx_data(&data, &len, ctx, file, err);
     if (rc < 0)
         return rc;
     size_t pos = 0;
