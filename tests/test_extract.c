@@ -593,6 +593,44 @@ static void outline_golden(void **state)
     }
 }
 
+/* Silent truncations are diagnostics that reach the JSON and the outline. */
+static void diagnostics_for_cut_lists(void **state)
+{
+    (void)state;
+    result r;
+    /* 70 units in one lead field: 64 are kept, and the user is told. */
+    char *units = malloc(70 * 40);
+    assert_non_null(units);
+    size_t n = 0;
+    n += (size_t)sprintf(units + n, "Đơn vị chủ trì: ");
+    for (int i = 0; i < 70; i++)
+        n += (size_t)sprintf(units + n, "%sTổ dân phố số %d", i ? ", " : "", i + 1);
+    char *body = malloc(n + 1024);
+    assert_non_null(body);
+    sprintf(body, HEAD P("II. NỘI DUNG") P("1. Tập huấn") "<w:p><w:r><w:t>%s</w:t></w:r></w:p>",
+            units);
+    run_xml(&r, body);
+    const tcpl_xactivity *a = tcpl_extraction_activity(r.x, 0);
+    assert_non_null(a);
+    assert_int_equal(a->nlead, 64);
+    assert_int_equal(tcpl_extraction_diag_count(r.x), 1);
+    const tcpl_xdiag *d = tcpl_extraction_diag(r.x, 0);
+    assert_string_equal(d->code, "units_cut");
+    assert_string_equal(d->detail, "64");
+    assert_true(d->block >= 0);
+    json_t *dj = json_array_get(json_object_get(r.json, "diagnostics"), 0);
+    assert_string_equal(json_string_value(json_object_get(dj, "code")), "units_cut");
+    char *outline;
+    size_t len;
+    tcpl_error err;
+    assert_int_equal(tcpl_extraction_outline(&outline, &len, r.x, ctx, &err), 0);
+    assert_non_null(strstr(outline, "chỉ giữ 64 đơn vị đầu"));
+    free(outline);
+    done(&r);
+    free(units);
+    free(body);
+}
+
 static void json_has_exactly_the_schema_keys(void **state)
 {
     (void)state;
@@ -601,7 +639,8 @@ static void json_has_exactly_the_schema_keys(void **state)
     static const char *keys[] = {"file",     "kind",      "number",     "number_blank",
                                  "symbol",   "authority", "national_header", "place",
                                  "date",     "title",     "citations",  "sections",
-                                 "activities", "deadlines", "recipients", "signer"};
+                                 "activities", "deadlines", "recipients", "signer",
+                                 "diagnostics"};
     assert_int_equal(json_object_size(r.json), sizeof keys / sizeof keys[0]);
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         assert_non_null(json_object_get(r.json, keys[i]));
@@ -636,6 +675,7 @@ int main(void)
         cmocka_unit_test(rule_remediation_requires_cause),
         cmocka_unit_test(rule_recipients_and_signer),
         cmocka_unit_test(json_has_exactly_the_schema_keys),
+        cmocka_unit_test(diagnostics_for_cut_lists),
         cmocka_unit_test(outline_golden),
     };
     int rc = cmocka_run_group_tests_name("samples and rules", tests, NULL, NULL);

@@ -159,6 +159,20 @@ typedef struct tcpl_xsigner {
     int block;            /* -1 if no signature block */
 } tcpl_xsigner;
 
+/* A diagnostic: something the extraction had to cut or could not read
+ * fully (a limit reached, a pattern that ran out of steps).  The result is
+ * still usable; the user is told what is missing from it.  code is stable
+ * ("units_cut"); its message is "diag.<code>" in checks/messages.yaml with
+ * {detail} substituted. */
+typedef struct tcpl_xdiag {
+    const char *code;
+    const char *detail; /* "" if none */
+    int block;          /* -1 if not tied to one block */
+} tcpl_xdiag;
+
+TCPL_API size_t tcpl_extraction_diag_count(const tcpl_extraction *x);
+TCPL_API const tcpl_xdiag *tcpl_extraction_diag(const tcpl_extraction *x, size_t i);
+
 TCPL_API const tcpl_xmeta *tcpl_extraction_meta(const tcpl_extraction *x);
 TCPL_API size_t tcpl_extraction_citation_count(const tcpl_extraction *x);
 TCPL_API const tcpl_xcitation *tcpl_extraction_citation(const tcpl_extraction *x, size_t i);

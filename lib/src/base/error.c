@@ -105,3 +105,15 @@ int tcpl_error_format(const struct tcpl_ctx *ctx, const tcpl_error *err, char *o
     tcpl_buf_free(&b);
     return want;
 }
+
+void tcpl_msg_subst(tcpl_buf *b, const char *tmpl, const char *detail)
+{
+    for (const char *p = tmpl; *p; p++) {
+        if (*p == '{' && !strncmp(p, "{detail}", 8)) {
+            tcpl_buf_puts(b, detail ? detail : "");
+            p += 7;
+            continue;
+        }
+        tcpl_buf_putc(b, *p);
+    }
+}

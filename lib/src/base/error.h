@@ -18,4 +18,10 @@ int tcpl_err(tcpl_error *err, int code, const char *id, const char *file, const 
 
 #define TCPL_NOMEM(err, file) tcpl_err((err), TCPL_ERR_NOMEM, "err.nomem", (file), NULL, NULL)
 
+struct tcpl_buf;
+/* Appends a catalogue text with its {detail} placeholder filled (named
+ * placeholders only: a catalogue edited by a department is never a format
+ * string). */
+void tcpl_msg_subst(struct tcpl_buf *b, const char *tmpl, const char *detail);
+
 #endif

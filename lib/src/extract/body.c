@@ -215,6 +215,9 @@ int xt_read_body(job *j, size_t from, size_t to)
                 last_structural = level;
             if (sp < (int)(sizeof stack / sizeof stack[0]))
                 stack[sp++] = si;
+            else
+                TCPL_CHECK(xt_warn(j, "section_depth", l->block, "%zu",
+                                   sizeof stack / sizeof stack[0]));
             pending = -1;
             /* A heading that is itself a field ("2.1.3. Thời gian khắc phục:
              * ...") or a field group ("a) Trách nhiệm của các bộ phận") does
@@ -320,8 +323,12 @@ int xt_read_body(job *j, size_t from, size_t to)
                     rc = TCPL_NOMEM(j->err, tcpl_doc_path(j->doc));
                     goto out;
                 }
-                if (n > TCPL_MAX_UNITS)
-                    n = TCPL_MAX_UNITS;
+                if (r == TCPL_ERR_LIMIT || n > TCPL_MAX_UNITS) {
+                    n = n > TCPL_MAX_UNITS ? TCPL_MAX_UNITS : n;
+                    TCPL_CHECK(xt_warn(j, "units_cut",
+                                       which == 0 ? a->lead_block : s->block, "%d",
+                                       TCPL_MAX_UNITS));
+                }
             }
             tcpl_xunit *xu = tcpl_arena_alloc(&x->arena, (n ? n : 1) * sizeof *xu);
             if (!xu) {
@@ -329,6 +336,9 @@ int xt_read_body(job *j, size_t from, size_t to)
                 goto out;
             }
             for (size_t k = 0; k < n; k++) {
+                if (units[k].truncated)
+                    TCPL_CHECK(xt_warn(j, "unit_name_cut", which == 0 ? a->lead_block : s->block,
+                                       "%d", TCPL_UNIT_NAME_MAX));
                 xu[k].printed = xt_dup(j, val + units[k].start, units[k].end - units[k].start);
                 xu[k].canonical = xt_dupz(j, tcpl_unit_canonical(&units[k]));
             }
@@ -382,8 +392,10 @@ int xt_read_citations(job *j, size_t from)
             rc = TCPL_NOMEM(j->err, tcpl_doc_path(j->doc));
             goto out;
         }
-        if (cnt > TCPL_MAX_CITES_PER_LINE)
+        if (cnt > TCPL_MAX_CITES_PER_LINE) {
             cnt = TCPL_MAX_CITES_PER_LINE;
+            TCPL_CHECK(xt_warn(j, "citations_cut", l->block, "%d", TCPL_MAX_CITES_PER_LINE));
+        }
         for (size_t k = 0; k < cnt; k++) {
             if (n == cap) {
                 cap = cap ? cap * 2 : 64;
@@ -441,8 +453,12 @@ int xt_read_deadlines(job *j, size_t from, size_t to)
         if (tcpl_deadlines_find(j->ex->tp, l->full, l->full_len, d, TCPL_MAX_DEADLINES_PER_LINE,
                                 &cnt) < 0)
             continue;
-        if (cnt > TCPL_MAX_DEADLINES_PER_LINE)
+        if (cnt > TCPL_MAX_DEADLINES_PER_LINE) {
             cnt = TCPL_MAX_DEADLINES_PER_LINE;
+            int rc = xt_warn(j, "deadlines_cut", l->block, "%d", TCPL_MAX_DEADLINES_PER_LINE);
+            if (rc < 0)
+                return rc;
+        }
         for (size_t k = 0; k < cnt; k++) {
             if (x->ndeadlines == cap) {
                 size_t nc = cap ? cap * 2 : 16;

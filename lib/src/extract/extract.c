@@ -275,6 +275,7 @@ int tcpl_extract(tcpl_extraction **out, const tcpl_extractor *ex, const tcpl_doc
     if (!x)
         return TCPL_NOMEM(err, tcpl_doc_path(doc));
     tcpl_arena_init(&x->arena);
+    tcpl_vec_init(&x->diags, sizeof(tcpl_xdiag));
     j.x = x;
     x->meta.file = xt_dupz(&j, tcpl_doc_path(doc));
     x->meta.kind = x->meta.number = x->meta.symbol = x->meta.authority = "";
@@ -315,6 +316,7 @@ void tcpl_extraction_free(tcpl_extraction *x)
     if (!x)
         return;
     tcpl_arena_free(&x->arena);
+    tcpl_vec_free(&x->diags);
     free(x);
 }
 
@@ -365,4 +367,14 @@ const char *tcpl_extraction_recipient(const tcpl_extraction *x, size_t i)
 const tcpl_xsigner *tcpl_extraction_signer(const tcpl_extraction *x)
 {
     return &x->signer;
+}
+
+size_t tcpl_extraction_diag_count(const tcpl_extraction *x)
+{
+    return x ? x->diags.len : 0;
+}
+
+const tcpl_xdiag *tcpl_extraction_diag(const tcpl_extraction *x, size_t i)
+{
+    return x && i < x->diags.len ? &TCPL_VEC_AT(&x->diags, tcpl_xdiag, i) : NULL;
 }

@@ -3,6 +3,7 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/re.h"
+#include "base/vec.h"
 #include "extract/citations.h"
 #include "extract/timeexpr.h"
 #include "extract/units.h"
@@ -24,7 +25,12 @@ struct tcpl_extraction {
     const char **recipients;
     size_t nrecipients;
     tcpl_xsigner signer;
+    tcpl_vec diags; /* of tcpl_xdiag */
 };
+
+/* Diagnostics kept per document; past this one last "diags_cut" says so
+ * (a hostile file must not make the warning list itself unbounded). */
+#define TCPL_MAX_DIAGS 200
 
 /* Lines of the header searched for the kind ("KẾ HOẠCH"): the header block
  * is a few lines; a document without a kind line is read as body text. */
@@ -102,6 +108,10 @@ char *xt_dup(job *j, const char *s, size_t n);
 char *xt_dupz(job *j, const char *s);
 int xt_is_upper_line(const char *s, size_t len);
 void xt_join(tcpl_buf *b, const char *s, size_t n, const char *sep);
+/* Records a diagnostic (code as in tcpl_xdiag, detail printf-style); 0, or
+ * TCPL_ERR_NOMEM filled into j->err. */
+int xt_warn(job *j, const char *code, int block, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* The phases, in the order the driver runs them. */
 int xt_build_lines(job *j);                                /* lines.c */

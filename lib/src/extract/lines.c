@@ -1,5 +1,6 @@
 /* The body as the extractor sees it: one line per paragraph or line break,
  * with its label recognised, and the small helpers every phase shares. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,7 +136,11 @@ static int add_line(job *j, const tcpl_block *b, const char *s, size_t len, int 
         return 0;
     }
     lab_kind k = xt_classify_label(j, s, len, &le, &ts, &depth);
-    if (k != LAB_NONE && le < sizeof l->label) {
+    if (k != LAB_NONE && le >= sizeof l->label) {
+        int rc = xt_warn(j, "label_long", b->index, "%zu bytes", le);
+        if (rc < 0)
+            return rc;
+    } else if (k != LAB_NONE) {
         memcpy(l->label, s, le);
         l->label[le] = 0;
         l->lab = k;
@@ -213,4 +218,37 @@ void xt_join(tcpl_buf *b, const char *s, size_t n, const char *sep)
     if (b->len)
         tcpl_buf_puts(b, sep);
     tcpl_buf_put(b, s, n);
+}
+
+int xt_warn(job *j, const char *code, int block, const char *fmt, ...)
+{
+    tcpl_extraction *x = j->x;
+    if (x->diags.len > TCPL_MAX_DIAGS)
+        return 0;
+    if (x->diags.len == TCPL_MAX_DIAGS) {
+        code = "diags_cut";
+        block = -1;
+        fmt = NULL;
+    }
+    tcpl_xdiag *d = tcpl_vec_push(&x->diags);
+    if (!d)
+        return TCPL_NOMEM(j->err, tcpl_doc_path(j->doc));
+    d->code = code;
+    d->block = block;
+    d->detail = "";
+    if (fmt) {
+        tcpl_buf b;
+        tcpl_buf_init(&b);
+        va_list ap;
+        va_start(ap, fmt);
+        tcpl_buf_vprintf(&b, fmt, ap);
+        va_end(ap);
+        if (!tcpl_buf_ok(&b)) {
+            tcpl_buf_free(&b);
+            return TCPL_NOMEM(j->err, tcpl_doc_path(j->doc));
+        }
+        d->detail = xt_dup(j, b.data ? b.data : "", b.len);
+        tcpl_buf_free(&b);
+    }
+    return 0;
 }

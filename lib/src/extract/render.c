@@ -5,6 +5,7 @@
 
 #include "base/buf.h"
 #include "base/error.h"
+#include "base/vec.h"
 #include "extract/extract.h"
 #include "tcpl/context.h"
 
@@ -119,6 +120,13 @@ static json_t *build(const tcpl_extraction *x)
     bad |= put(o, "signer",
                json_pack("{s:s,s:s,s:s,s:s}", "capacity", s->capacity, "deputy", s->deputy, "title",
                          s->title, "name", s->name));
+    json_t *diags = json_array();
+    for (size_t i = 0; diags && i < x->diags.len; i++) {
+        const tcpl_xdiag *d = &TCPL_VEC_AT(&x->diags, tcpl_xdiag, i);
+        bad |= json_array_append_new(diags, json_pack("{s:s,s:s,s:i}", "code", d->code, "detail",
+                                                      d->detail, "block", d->block));
+    }
+    bad |= put(o, "diagnostics", diags);
     if (bad) {
         json_decref(o);
         return NULL;
@@ -264,6 +272,19 @@ int tcpl_extraction_outline(char **out, size_t *len, const tcpl_extraction *x, c
     tcpl_buf_printf(&b, "\n%s: %s%s%s%s%s%s%s\n", tcpl_msg(ctx, "out.signer"), s->capacity,
                     s->capacity[0] ? " / " : "", s->deputy, s->deputy[0] ? " / " : "", s->title,
                     s->title[0] ? " — " : "", s->name[0] ? s->name : "");
+    if (x->diags.len) {
+        tcpl_buf_printf(&b, "\n%s (%zu):\n", tcpl_msg(ctx, "out.diagnostics"), x->diags.len);
+        for (size_t i = 0; i < x->diags.len; i++) {
+            const tcpl_xdiag *d = &TCPL_VEC_AT(&x->diags, tcpl_xdiag, i);
+            char id[64];
+            snprintf(id, sizeof id, "diag.%s", d->code);
+            tcpl_buf_puts(&b, "  - ");
+            tcpl_msg_subst(&b, tcpl_msg(ctx, id), d->detail);
+            if (d->block >= 0)
+                tcpl_buf_printf(&b, "  [%s %d]", tcpl_msg(ctx, "out.block"), d->block);
+            tcpl_buf_putc(&b, '\n');
+        }
+    }
     *out = tcpl_buf_detach(&b, len);
     return *out ? 0 : TCPL_NOMEM(err, m->file);
 }
