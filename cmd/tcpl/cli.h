@@ -55,5 +55,6 @@ int cli_parse(cli *c, int argc, char **argv, const cli_opt *opts, const char *he
 int cmd_text(cli *c, int argc, char **argv);
 int cmd_dump(cli *c, int argc, char **argv);
 int cmd_extract(cli *c, int argc, char **argv);
+int cmd_check(cli *c, int argc, char **argv);
 
 #endif

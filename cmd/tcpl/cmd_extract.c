@@ -42,7 +42,8 @@ int cmd_extract(cli *c, int argc, char **argv)
         if (st == 0)
             st = tcpl_extract(&x, ex, doc, &err);
         if (st == 0)
-            st = json ? tcpl_extraction_json(&s, &len, x, pretty && nfiles == 1 ? TCPL_JSON_PRETTY : 0, &err)
+            st = json ? tcpl_extraction_json(&s, &len, x,
+                                             pretty && nfiles == 1 ? TCPL_JSON_PRETTY : 0, &err)
                       : tcpl_extraction_outline(&s, &len, x, c->ctx, &err);
         if (st < 0) {
             int e = cli_report(c, &err);

@@ -9,6 +9,7 @@ static const command commands[] = {
     {"text", "help.text", cmd_text},
     {"dump", "help.dump", cmd_dump},
     {"extract", "help.extract", cmd_extract},
+    {"check", "help.check", cmd_check},
 };
 
 int cli_is_help(const char *arg)

@@ -26,13 +26,13 @@ TCPL_API void tcpl_extractor_free(tcpl_extractor *ex);
 typedef struct tcpl_extraction tcpl_extraction;
 
 TCPL_API int tcpl_extract(tcpl_extraction **out, const tcpl_extractor *ex, const tcpl_doc *doc,
-                              tcpl_error *err);
+                          tcpl_error *err);
 TCPL_API void tcpl_extraction_free(tcpl_extraction *x);
 
 /* JSON (one object, schema in docs/extract.md); options: TCPL_JSON_*.
  * *out is the caller's (free()). */
-TCPL_API int tcpl_extraction_json(char **out, size_t *len, const tcpl_extraction *x, unsigned options,
-                                  tcpl_error *err);
+TCPL_API int tcpl_extraction_json(char **out, size_t *len, const tcpl_extraction *x,
+                                  unsigned options, tcpl_error *err);
 /* A readable outline in the context's language; *out is the caller's. */
 TCPL_API int tcpl_extraction_outline(char **out, size_t *len, const tcpl_extraction *x,
                                      const tcpl_ctx *ctx, tcpl_error *err);
@@ -106,7 +106,7 @@ typedef enum tcpl_time_kind {
 TCPL_API const char *tcpl_time_kind_name(tcpl_time_kind kind);
 
 typedef struct tcpl_xtime {
-    const char *text;    /* "" when the field is absent */
+    const char *text; /* "" when the field is absent */
     tcpl_time_kind kind;
     const char *start; /* ISO or NULL */
     const char *end;   /* ISO or NULL */

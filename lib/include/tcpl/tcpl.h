@@ -7,4 +7,5 @@
 #include "tcpl/docx.h"
 #include "tcpl/io.h"
 #include "tcpl/extract.h"
+#include "tcpl/rules.h"
 #endif

@@ -18,7 +18,10 @@ typedef struct tcpl_vec {
     size_t elem;     /* element size in bytes */
 } tcpl_vec;
 
-#define TCPL_VEC_INIT(type) {NULL, 0, 0, sizeof(type)}
+#define TCPL_VEC_INIT(type)                                                                        \
+    {                                                                                              \
+        NULL, 0, 0, sizeof(type)                                                                   \
+    }
 #define TCPL_VEC_AT(v, type, i) (((type *)(v)->data)[i])
 #define TCPL_VEC_DATA(v, type) ((type *)(v)->data)
 

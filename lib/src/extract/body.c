@@ -216,8 +216,8 @@ int xt_read_body(job *j, size_t from, size_t to)
             if (sp < (int)(sizeof stack / sizeof stack[0]))
                 stack[sp++] = si;
             else
-                TCPL_CHECK(xt_warn(j, "section_depth", l->block, "%zu",
-                                   sizeof stack / sizeof stack[0]));
+                TCPL_CHECK(
+                    xt_warn(j, "section_depth", l->block, "%zu", sizeof stack / sizeof stack[0]));
             pending = -1;
             /* A heading that is itself a field ("2.1.3. Thời gian khắc phục:
              * ...") or a field group ("a) Trách nhiệm của các bộ phận") does
@@ -325,8 +325,7 @@ int xt_read_body(job *j, size_t from, size_t to)
                 }
                 if (r == TCPL_ERR_LIMIT || n > TCPL_MAX_UNITS) {
                     n = n > TCPL_MAX_UNITS ? TCPL_MAX_UNITS : n;
-                    TCPL_CHECK(xt_warn(j, "units_cut",
-                                       which == 0 ? a->lead_block : s->block, "%d",
+                    TCPL_CHECK(xt_warn(j, "units_cut", which == 0 ? a->lead_block : s->block, "%d",
                                        TCPL_MAX_UNITS));
                 }
             }

@@ -262,7 +262,7 @@ void tcpl_extractor_free(tcpl_extractor *ex)
 /* ---- driver ---------------------------------------------------------- */
 
 int tcpl_extract(tcpl_extraction **out, const tcpl_extractor *ex, const tcpl_doc *doc,
-                     tcpl_error *err)
+                 tcpl_error *err)
 {
     *out = NULL;
     job j;

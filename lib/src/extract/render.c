@@ -93,9 +93,10 @@ static json_t *build(const tcpl_extraction *x)
     json_t *acts = json_array();
     for (size_t i = 0; acts && i < x->nactivities; i++) {
         const tcpl_xactivity *a = &x->activities[i];
-        json_t *t = json_pack("{s:s,s:s,s:o,s:o,s:b}", "text", a->time.text, "kind", tcpl_time_kind_name(a->time.kind),
-                              "start", str_or_null(a->time.start), "end", str_or_null(a->time.end),
-                              "recurring", a->time.recurring);
+        json_t *t =
+            json_pack("{s:s,s:s,s:o,s:o,s:b}", "text", a->time.text, "kind",
+                      tcpl_time_kind_name(a->time.kind), "start", str_or_null(a->time.start), "end",
+                      str_or_null(a->time.end), "recurring", a->time.recurring);
         json_t *ao = json_pack("{s:s,s:s,s:o,s:o,s:o,s:s,s:o,s:i}", "path", a->path, "title",
                                a->title, "lead", units_json(a->lead, a->nlead), "support",
                                units_json(a->support, a->nsupport), "time", t, "product",
@@ -139,8 +140,9 @@ int tcpl_extraction_json(char **out, size_t *len, const tcpl_extraction *x, unsi
 {
     *out = NULL;
     json_t *o = build(x);
-    char *s =
-        o ? json_dumps(o, JSON_PRESERVE_ORDER | (options & TCPL_JSON_PRETTY ? JSON_INDENT(2) : JSON_COMPACT)) : NULL;
+    char *s = o ? json_dumps(o, JSON_PRESERVE_ORDER |
+                                    (options & TCPL_JSON_PRETTY ? JSON_INDENT(2) : JSON_COMPACT))
+                : NULL;
     json_decref(o);
     if (!s)
         return TCPL_NOMEM(err, x->meta.file);

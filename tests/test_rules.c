@@ -1,0 +1,623 @@
+/* Checks (lib/src/rules): every rule type on small built documents, cases
+ * that must fire and cases that must not; the shipped packs on the
+ * samples' known defects (samples/README.md) and on the corpus; pack
+ * validation with file, line and column. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "helpers/hostile.h"
+#include "helpers/testutil.h"
+
+static tcpl_ctx *ctx;
+static tcpl_extractor *ex;
+static tcpl_checker *ck;
+
+typedef struct {
+    tcpl_doc *doc;
+    tcpl_extraction *x;
+    tcpl_findings *f;
+} result;
+
+static void check_doc(result *r, tcpl_doc *doc, const char *pack)
+{
+    tcpl_error err;
+    r->doc = doc;
+    assert_int_equal(tcpl_extract(&r->x, ex, doc, &err), 0);
+    const char *packs[] = {pack};
+    tcpl_check_options o = {packs, pack ? 1 : 0};
+    int rc = tcpl_check(&r->f, ck, doc, r->x, &o, &err);
+    if (rc < 0)
+        print_error("check: %s %s %s\n", err.id ? err.id : "", err.file, err.detail);
+    assert_int_equal(rc, 0);
+}
+
+static void check_file(result *r, const char *path, const char *pack)
+{
+    tcpl_doc *doc = NULL;
+    tcpl_error err;
+    assert_int_equal(tcpl_docx_read(&doc, ctx, path, &err), 0);
+    check_doc(r, doc, pack);
+}
+
+static void check_xml(result *r, const char *body, const char *pack)
+{
+    unsigned char *data;
+    size_t len;
+    assert_int_equal(hostile_docx(body, NULL, NULL, &data, &len), 0);
+    tcpl_doc *doc = NULL;
+    tcpl_error err;
+    assert_int_equal(tcpl_docx_read_memory(&doc, ctx, data, len, "t.docx", &err), 0);
+    free(data);
+    check_doc(r, doc, pack);
+}
+
+static void done(result *r)
+{
+    tcpl_findings_free(r->f);
+    tcpl_extraction_free(r->x);
+    tcpl_doc_free(r->doc);
+}
+
+/* The findings of one rule, in order. */
+static size_t with_rule(const result *r, const char *rule, const tcpl_finding **out, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < tcpl_findings_count(r->f); i++) {
+        const tcpl_finding *g = tcpl_findings_get(r->f, i);
+        if (!strcmp(g->rule, rule)) {
+            if (n < max)
+                out[n] = g;
+            n++;
+        }
+    }
+    return n;
+}
+
+static const tcpl_finding *one(const result *r, const char *rule)
+{
+    const tcpl_finding *g[4];
+    size_t n = with_rule(r, rule, g, 4);
+    if (n != 1) {
+        print_error("rule %s: %zu findings, expected 1\n", rule, n);
+        for (size_t i = 0; i < tcpl_findings_count(r->f); i++)
+            print_error("  %s: %s\n", tcpl_findings_get(r->f, i)->rule,
+                        tcpl_findings_get(r->f, i)->message);
+    }
+    assert_int_equal(n, 1);
+    return g[0];
+}
+
+static void none(const result *r, const char *rule)
+{
+    const tcpl_finding *g[1];
+    size_t n = with_rule(r, rule, g, 1);
+    if (n)
+        print_error("rule %s fired: %s\n", rule, g[0]->message);
+    assert_int_equal(n, 0);
+}
+
+#define P(t) "<w:p><w:r><w:t xml:space=\"preserve\">" t "</w:t></w:r></w:p>"
+#define HEADER(number, date)                                                                       \
+    P("ỦY BAN NHÂN DÂN") P("XÃ AN BÌNH") P("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")                \
+    P("Độc lập - Tự do - Hạnh phúc") P("Số: " number) P("An Bình, " date)                          \
+    "<w:p><w:pPr><w:jc w:val=\"center\"/></w:pPr><w:r><w:t>KẾ HOẠCH</w:t></w:r></w:p>"           \
+    "<w:p><w:pPr><w:jc w:val=\"center\"/></w:pPr><w:r><w:t>Xây dựng xã đạt chuẩn tiếp cận "      \
+    "pháp luật năm 2026</w:t></w:r></w:p>"
+#define HEAD HEADER("12/KH-UBND", "ngày 05 tháng 01 năm 2026")
+#define BASIS P("Căn cứ Quyết định số 25/2021/QĐ-TTg ngày 22/7/2021 của Thủ tướng Chính phủ;")
+#define CLOSE                                                                                      \
+    P("Nơi nhận:") P("- Sở Tư pháp;") P("- Lưu: VT.") P("TM. ỦY BAN NHÂN DÂN") P("CHỦ TỊCH")     \
+    P("Nguyễn Văn An")
+#define TASK(label, title)                                                                         \
+    P(label " " title) P("- Đơn vị chủ trì: Công an xã.") P("- Thời gian thực hiện: Quý I năm 2026.")
+
+/* ---- section -------------------------------------------------------- */
+
+static void type_section(void **state)
+{
+    (void)state;
+    result r;
+    check_xml(&r, HEAD BASIS P("I. MỤC ĐÍCH, YÊU CẦU") P("II. NỘI DUNG") TASK("1.", "Tập huấn")
+                      P("III. TỔ CHỨC THỰC HIỆN") P("Kế hoạch thực hiện./.") CLOSE,
+              "ke-hoach-tcpl");
+    none(&r, "KH-MUC");
+    done(&r);
+    /* No organisation section, and content before purpose. */
+    check_xml(&r, HEAD BASIS P("I. NỘI DUNG") TASK("1.", "Tập huấn") P("II. MỤC ĐÍCH, YÊU CẦU")
+                      CLOSE,
+              "ke-hoach-tcpl");
+    const tcpl_finding *g[4];
+    assert_int_equal(with_rule(&r, "KH-MUC", g, 4), 2);
+    int missing = 0, order = 0;
+    for (int i = 0; i < 2; i++) {
+        missing += strstr(g[i]->message, "Tổ chức thực hiện") != NULL && g[i]->block < 0;
+        order += strstr(g[i]->message, "Nội dung") != NULL && g[i]->block >= 0;
+    }
+    assert_int_equal(missing, 1);
+    assert_int_equal(order, 1);
+    done(&r);
+}
+
+/* ---- field ------------------------------------------------------------ */
+
+static void type_field(void **state)
+{
+    (void)state;
+    result r;
+    check_xml(&r, HEAD BASIS P("I. MỤC ĐÍCH") P("II. NỘI DUNG") TASK("1.", "Tập huấn")
+                      P("2. Tuyên truyền") P("- Đơn vị chủ trì: Công an xã.") P("III. TỔ CHỨC THỰC HIỆN"),
+              "ke-hoach-tcpl");
+    const tcpl_finding *f = one(&r, "KH-TRUONG");
+    assert_string_equal(f->section, "II.2");
+    assert_non_null(strstr(f->message, "thời gian thực hiện"));
+    assert_non_null(strstr(f->excerpt, "Tuyên truyền"));
+    assert_int_equal(f->severity, TCPL_SEV_LOI);
+    assert_int_equal(f->category, TCPL_CAT_FIELD);
+    done(&r);
+}
+
+/* ---- exists / absent ------------------------------------------------------ */
+
+static void type_exists_absent(void **state)
+{
+    (void)state;
+    result r;
+    /* Reporting duty in the organisation section of a remediation plan. */
+    const char *good = HEAD BASIS P("I. MỤC ĐÍCH") P("II. NỘI DUNG") TASK("1.", "Tập huấn")
+        P("III. TỔ CHỨC THỰC HIỆN") P("Công chức Tư pháp báo cáo kết quả về Sở Tư pháp.");
+    const char *bad = HEAD BASIS P("I. MỤC ĐÍCH") P("II. NỘI DUNG") TASK("1.", "Tập huấn")
+        P("III. TỔ CHỨC THỰC HIỆN") P("Các bộ phận thực hiện nghiêm túc.");
+    check_xml(&r, good, "ke-hoach-khac-phuc");
+    none(&r, "KP-BAO-CAO");
+    done(&r);
+    check_xml(&r, bad, "ke-hoach-khac-phuc");
+    const tcpl_finding *f = one(&r, "KP-BAO-CAO");
+    assert_string_equal(f->section, "III");
+    done(&r);
+    /* absent: a wrong-case symbol, each hit with what was found and the fix. */
+    check_xml(&r, HEAD P("Căn cứ Quyết định số 25/2021/QĐ-TTG ngày 22/7/2021;") P("I. MỤC ĐÍCH"),
+              "the-thuc-nd30");
+    f = one(&r, "ND30-KY-HIEU-TTG");
+    assert_non_null(strstr(f->message, "25/2021/QĐ-TTG"));
+    assert_string_equal(f->fix, "QĐ-TTg");
+    none(&r, "ND30-TU-LAP");
+    done(&r);
+    check_xml(&r, HEAD BASIS P("I. MỤC ĐÍCH") P("Thực hiện trong trong năm.") P("Hoạt động1: Họp"),
+              "the-thuc-nd30");
+    f = one(&r, "ND30-TU-LAP");
+    assert_non_null(strstr(f->message, "trong trong"));
+    f = one(&r, "ND30-NHAN-DINH-SO");
+    assert_non_null(strstr(f->message, "Hoạt động1"));
+    none(&r, "ND30-KY-HIEU-TTG");
+    done(&r);
+}
+
+/* ---- citation ------------------------------------------------------------- */
+
+static void type_citation(void **state)
+{
+    (void)state;
+    result r;
+    check_xml(&r, HEAD P("Căn cứ Quyết định số 25/2021/QĐ-TTg ngày 22/8/2021 của Thủ tướng Chính phủ;")
+                      P("Căn cứ Quyết định số 619/QĐ-TTg ngày 08/5/2017 của Thủ tướng Chính phủ;")
+                      P("Căn cứ Quyết định số 99/2020/QĐ-TTg ngày 01/02/2020 của Thủ tướng Chính phủ;")
+                      P("Căn cứ Kế hoạch số 7/KH-UBND ngày 02/01/2026 của UBND huyện;")
+                      P("I. MỤC ĐÍCH"),
+              "ke-hoach-tcpl");
+    const tcpl_finding *f = one(&r, "KH-NGAY-VAN-BAN-DAN");
+    assert_non_null(strstr(f->message, "22/08/2021"));
+    assert_non_null(strstr(f->message, "22/07/2021"));
+    assert_string_equal(f->fix, "ngày 22/07/2021");
+    f = one(&r, "KH-VAN-BAN-HET-HIEU-LUC");
+    assert_non_null(strstr(f->message, "619/QĐ-TTg"));
+    assert_string_equal(f->fix, "25/2021/QĐ-TTg");
+    /* unknown: only national issuers are looked up; a local plan is not */
+    f = one(&r, "KH-VAN-BAN-LA");
+    assert_non_null(strstr(f->message, "99/2020/QĐ-TTg"));
+    none(&r, "KH-CAN-CU-25");
+    done(&r);
+    /* The right date, and 619 cited by a 2017 plan, are fine; a plan since
+     * 25/2021 took effect must cite it. */
+    check_xml(&r, HEADER("12/KH-UBND", "ngày 20 tháng 9 năm 2017")
+                      P("Căn cứ Quyết định số 619/QĐ-TTg ngày 08/5/2017 của Thủ tướng Chính phủ;")
+                      P("I. MỤC ĐÍCH"),
+              "ke-hoach-tcpl");
+    none(&r, "KH-VAN-BAN-HET-HIEU-LUC");
+    none(&r, "KH-NGAY-VAN-BAN-DAN");
+    none(&r, "KH-CAN-CU-25");
+    done(&r);
+    check_xml(&r, HEAD P("Căn cứ Quyết định số 1320/QĐ-BTP ngày 18/8/2021 của Bộ Tư pháp;")
+                      P("I. MỤC ĐÍCH"),
+              "ke-hoach-tcpl");
+    none(&r, "KH-NGAY-VAN-BAN-DAN");
+    one(&r, "KH-CAN-CU-25");
+    done(&r);
+}
+
+/* ---- date ------------------------------------------------------------ */
+
+static void type_date(void **state)
+{
+    (void)state;
+    result r;
+    check_xml(&r, HEADER("/KH-UBND", "ngày    tháng    năm 2026") BASIS P("I. MỤC ĐÍCH")
+                      P("II. NỘI DUNG") P("1. Tập huấn") P("- Đơn vị chủ trì: Công an xã.")
+                      P("- Thời gian thực hiện: Trước ngày 30/02/2026."),
+              "ke-hoach-tcpl");
+    const tcpl_finding *f = one(&r, "KH-NGAY-BAN-HANH");
+    assert_string_equal(f->section, "");
+    f = one(&r, "KH-NGAY-SAI");
+    assert_non_null(strstr(f->message, "30/02/2026"));
+    assert_string_equal(f->section, "II.1");
+    done(&r);
+    /* A deadline before the plan; a cited document dated after it. */
+    check_xml(&r, HEADER("12/KH-UBND", "ngày 05 tháng 3 năm 2026") BASIS
+                      P("Căn cứ Công văn số 88/UBND-VP ngày 10/3/2026 của UBND xã;")
+                      P("I. MỤC ĐÍCH") P("Báo cáo trước ngày 15/02/2026.") P("II. NỘI DUNG")
+                      TASK("1.", "Tập huấn"),
+              "ke-hoach-tcpl");
+    none(&r, "KH-NGAY-BAN-HANH");
+    none(&r, "KH-NGAY-SAI");
+    f = one(&r, "KH-HAN-TRUOC-NGAY");
+    assert_non_null(strstr(f->message, "15/02/2026"));
+    f = one(&r, "KH-DAN-SAU-NGAY");
+    assert_non_null(strstr(f->message, "88/UBND-VP"));
+    done(&r);
+    /* vague deadlines in a remediation plan */
+    check_xml(&r, HEAD P("Thực hiện Kết luận số 5/KL-STP ngày 02/12/2025 của Sở Tư pháp;")
+                      P("I. MỤC ĐÍCH") P("II. KHẮC PHỤC") P("1. Chưa niêm yết")
+                      P("- Nguyên nhân: chưa quan tâm.") P("- Bộ phận chủ trì: Công chức Tư pháp.")
+                      P("- Nhiệm vụ, giải pháp: niêm yết.")
+                      P("- Thời gian khắc phục: Năm 2026 và các năm tiếp theo.") P("2. Chưa họp")
+                      P("- Nguyên nhân: chưa quan tâm.") P("- Bộ phận chủ trì: Công chức Tư pháp.")
+                      P("- Nhiệm vụ, giải pháp: họp.") P("- Thời gian khắc phục: Trước ngày 20/3/2026."),
+              "ke-hoach-khac-phuc");
+    f = one(&r, "KP-THOI-HAN-CU-THE");
+    assert_string_equal(f->section, "II.1");
+    none(&r, "KP-TRUONG");
+    none(&r, "KP-DAN-KET-LUAN");
+    done(&r);
+}
+
+/* ---- numbering --------------------------------------------------------- */
+
+static void type_numbering(void **state)
+{
+    (void)state;
+    result r;
+    check_xml(&r, HEAD BASIS P("I. MỤC ĐÍCH") P("II. NỘI DUNG") P("1. Một") P("2. Hai") P("2.1. A")
+                      P("2.2. B") P("2.2. C") P("2.4. D") P("2.2.3. E") P("a) x") P("b) y")
+                      P("d) z") P("3. Ba") P("a) p") P("b) q") P("c) r") P("d) s") P("e) t")
+                      P("III. TỔ CHỨC THỰC HIỆN"),
+              "ke-hoach-tcpl");
+    /* 2.2. twice: one duplicate, fixed by 2.3.; the 2.4. after it is no gap */
+    const tcpl_finding *f = one(&r, "KH-SO-TRUNG");
+    assert_non_null(strstr(f->excerpt, "2.2. C"));
+    assert_string_equal(f->fix, "2.3.");
+    /* "2.2.3." under "2.4." */
+    f = one(&r, "KH-SO-CHA");
+    assert_non_null(strstr(f->message, "2.2.3."));
+    assert_non_null(strstr(f->message, "2.4."));
+    /* c) missing between b) and d); e) after d) should be đ) */
+    const tcpl_finding *g[4];
+    assert_int_equal(with_rule(&r, "KH-CHU-CAI", g, 4), 2);
+    assert_non_null(strstr(g[0]->message, "\"c)\""));
+    assert_non_null(strstr(g[1]->message, "\"đ)\""));
+    /* the first child 2.2.3. of 2.4. is out of sequence too */
+    assert_int_equal(with_rule(&r, "KH-SO-THU-TU", g, 4), 1);
+    assert_non_null(strstr(g[0]->message, "2.2.3."));
+    done(&r);
+    /* A clean tree raises nothing. */
+    check_xml(&r, HEAD BASIS P("I. MỤC ĐÍCH") P("II. NỘI DUNG") P("1. Một") P("1.1. A") P("1.2. B")
+                      P("a) x") P("b) y") P("c) z") P("d) w") P("đ) v") P("e) u") P("2. Hai")
+                      P("III. TỔ CHỨC THỰC HIỆN"),
+              "ke-hoach-tcpl");
+    none(&r, "KH-SO-TRUNG");
+    none(&r, "KH-SO-CHA");
+    none(&r, "KH-CHU-CAI");
+    none(&r, "KH-SO-THU-TU");
+    done(&r);
+}
+
+/* ---- format ------------------------------------------------------------ */
+
+static void type_format(void **state)
+{
+    (void)state;
+    result r;
+    check_xml(&r, HEAD BASIS P("I. MỤC ĐÍCH") P("Kế hoạch thực hiện./.") CLOSE, "the-thuc-nd30");
+    const char *quiet[] = {"ND30-QUOC-HIEU", "ND30-SO",   "ND30-SO-TRONG", "ND30-NGAY-SO-0",
+                           "ND30-TEN-LOAI",  "ND30-NOI-NHAN", "ND30-LUU",  "ND30-CHU-KY",
+                           "ND30-TM",        "ND30-KET-THUC"};
+    for (size_t i = 0; i < sizeof quiet / sizeof quiet[0]; i++)
+        none(&r, quiet[i]);
+    done(&r);
+    check_xml(&r, P("ỦY BAN NHÂN DÂN XÃ AN BÌNH") P("Số: /KH-UBND") P("An Bình, ngày 5 tháng 1 năm 2026")
+                      P("KẾ HOẠCH") P("Xây dựng xã") P("I. MỤC ĐÍCH") P("Nơi nhận:")
+                      P("- Sở Tư pháp.") P("KT. CHỦ TỊCH") P("PHÓ CHỦ TỊCH") P("Trần Văn Bình"),
+              "the-thuc-nd30");
+    one(&r, "ND30-QUOC-HIEU");
+    one(&r, "ND30-SO-TRONG");
+    const tcpl_finding *f = one(&r, "ND30-NGAY-SO-0");
+    assert_string_equal(f->fix, "ngày 05 tháng 01 năm 2026");
+    one(&r, "ND30-LUU");
+    f = one(&r, "ND30-TM");
+    assert_string_equal(f->fix, "TM. ỦY BAN NHÂN DÂN");
+    one(&r, "ND30-KET-THUC");
+    none(&r, "ND30-CHU-KY");
+    done(&r);
+}
+
+/* ---- the shipped packs on the samples (samples/README.md) --------------- */
+
+static void sample_commune_plan_defects(void **state)
+{
+    (void)state;
+    result r;
+    check_file(&r, "build/samples/kh-xa-2025.docx", NULL);
+    assert_string_equal(tcpl_findings_packs(r.f), "ke-hoach-tcpl, the-thuc-nd30");
+    one(&r, "ND30-SO-TRONG");                            /* 1 blank number */
+    one(&r, "KH-NGAY-BAN-HANH");                         /* 2 blank day and month */
+    const tcpl_finding *f = one(&r, "KH-NGAY-VAN-BAN-DAN"); /* 3 wrong date of 25/2021 */
+    assert_non_null(strstr(f->message, "25/2021/QĐ-TTg"));
+    f = one(&r, "KH-VAN-BAN-HET-HIEU-LUC"); /* 4 replaced 619 cited */
+    assert_string_equal(f->section, "II.1.2");
+    const tcpl_finding *g[4];
+    /* 5 unlabelled lead in the first 2.2.; 10 no time in II.3.1 */
+    assert_int_equal(with_rule(&r, "KH-TRUONG", g, 4), 2);
+    assert_non_null(strstr(g[0]->excerpt, "Duy trì chuyên mục"));
+    assert_non_null(strstr(g[0]->message, "đơn vị chủ trì"));
+    assert_string_equal(g[1]->section, "II.3.1");
+    assert_non_null(strstr(g[1]->message, "thời gian"));
+    f = one(&r, "KH-SO-TRUNG"); /* 6 2.2. twice, should be 2.3. */
+    assert_non_null(strstr(f->excerpt, "Củng cố"));
+    assert_string_equal(f->fix, "2.3.");
+    f = one(&r, "KH-NGAY-SAI"); /* 8 31/02/2026 */
+    assert_non_null(strstr(f->message, "31/02/2026"));
+    none(&r, "ND30-QUOC-HIEU");
+    none(&r, "ND30-TM");
+    done(&r);
+}
+
+static void sample_remediation_defects(void **state)
+{
+    (void)state;
+    result r;
+    check_file(&r, "build/samples/kh-khac-phuc-2026.docx", NULL);
+    assert_string_equal(tcpl_findings_packs(r.f), "ke-hoach-khac-phuc, the-thuc-nd30");
+    const tcpl_finding *f = one(&r, "KP-TRUONG"); /* 2 no deadline in II.3 */
+    assert_string_equal(f->section, "II.3");
+    f = one(&r, "ND30-TM"); /* 4 KT. without TM. */
+    assert_string_equal(f->section, "");
+    none(&r, "KP-DAN-KET-LUAN");
+    none(&r, "KP-THOI-HAN-CU-THE");
+    done(&r);
+}
+
+static void sample_clean_documents(void **state)
+{
+    (void)state;
+    const char *clean[] = {"build/samples/kh-tinh-2022.docx", "build/samples/kl-kiem-tra-2025.docx"};
+    for (size_t i = 0; i < 2; i++) {
+        result r;
+        check_file(&r, clean[i], NULL);
+        assert_true(tcpl_findings_packs(r.f)[0]);
+        for (size_t k = 0; k < tcpl_findings_count(r.f); k++)
+            print_error("%s: unexpected %s: %s\n", clean[i], tcpl_findings_get(r.f, k)->rule,
+                        tcpl_findings_get(r.f, k)->message);
+        assert_int_equal(tcpl_findings_count(r.f), 0);
+        done(&r);
+    }
+}
+
+/* ---- output ------------------------------------------------------------- */
+
+static void json_and_text(void **state)
+{
+    (void)state;
+    result r;
+    check_file(&r, "build/samples/kh-khac-phuc-2026.docx", NULL);
+    char *s;
+    size_t len;
+    tcpl_error err;
+    assert_int_equal(tcpl_findings_json(&s, &len, r.f, r.x, 0, &err), 0);
+    json_error_t je;
+    json_t *o = json_loads(s, 0, &je);
+    assert_non_null(o);
+    const char *keys[] = {"file", "kind", "pack", "findings", "counts"};
+    assert_int_equal(json_object_size(o), 5);
+    for (size_t i = 0; i < 5; i++)
+        assert_non_null(json_object_get(o, keys[i]));
+    json_t *f0 = json_array_get(json_object_get(o, "findings"), 0);
+    assert_string_equal(json_string_value(json_object_get(f0, "severity")), "loi");
+    assert_string_equal(json_string_value(json_object_get(f0, "category")), "field");
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(o, "counts"), "loi")), 1);
+    json_decref(o);
+    free(s);
+    assert_int_equal(tcpl_findings_text(&s, &len, r.f, r.x, ctx, &err), 0);
+    assert_non_null(strstr(s, "kh-khac-phuc-2026.docx: II.3: Lỗi [field] Hạn chế II.3"));
+    assert_non_null(strstr(s, "(phần cuối): Cảnh báo [format]"));
+    free(s);
+    done(&r);
+}
+
+/* ---- pack validation ----------------------------------------------------- */
+
+/* Writes yaml to a new folder as NAME.yaml; the pack is known as NAME. */
+static char *write_pack(const char *yaml, const char *name)
+{
+    char dir[] = "/tmp/tcpl-pack-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *path = malloc(strlen(dir) + strlen(name) + 8);
+    assert_non_null(path);
+    sprintf(path, "%s/%s.yaml", dir, name);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    assert_int_equal(fwrite(yaml, 1, strlen(yaml), f), strlen(yaml));
+    fclose(f);
+    return path;
+}
+
+static void remove_pack(char *path)
+{
+    unlink(path);
+    *strrchr(path, '/') = 0;
+    rmdir(path);
+    free(path);
+}
+
+static void pack_errors(void **state)
+{
+    (void)state;
+    struct {
+        const char *yaml, *where, *word;
+    } cases[] = {
+        {"pack: x\nrules:\n  - id: A\n    type: exists\n    pattren: 'a'\n    message: m\n", "5:5",
+         "pattren"},
+        {"pack: x\nrules:\n  - id: A\n    type: exists\n    pattern: '(a'\n    message: m\n", "5:14",
+         "pattern"},
+        {"pack: x\nrules:\n  - id: A\n    type: date\n    check: someday\n    message: m\n", "3:5",
+         "someday"},
+        {"pack: x\nrules:\n  - id: A\n    type: field\n    fields: [lead, boss]\n    message: m\n",
+         "5:13", "boss"},
+        {"pack: x\nrules:\n  - id: A\n    type: exists\n    pattern: a\n    severity: fatal\n    "
+         "message: m\n",
+         "6:15", "fatal"},
+        {"pack: x\nrulez: []\n", "2:1", "rulez"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        tcpl_checker *c;
+        tcpl_error err;
+        assert_int_equal(tcpl_checker_new(&c, ctx, &err), 0);
+        char *path = write_pack(cases[i].yaml, "x");
+        int rc = tcpl_checker_add_pack(c, path, &err);
+        if (rc != TCPL_ERR_DATA || strcmp(err.where, cases[i].where) ||
+            !strstr(err.detail, cases[i].word))
+            print_error("case %zu: rc %d where '%s' detail '%s'\n", i, rc, err.where, err.detail);
+        assert_int_equal(rc, TCPL_ERR_DATA);
+        assert_string_equal(err.where, cases[i].where);
+        assert_non_null(strstr(err.detail, cases[i].word));
+        assert_string_equal(err.file, path);
+        assert_int_equal(tcpl_checker_pack_count(c), 0);
+        remove_pack(path);
+        tcpl_checker_free(c);
+    }
+    /* every shipped pack loads */
+    assert_int_equal(tcpl_checker_pack_count(ck), 4);
+}
+
+/* A pattern that runs out of steps is a finding, never a silent miss. */
+static void pattern_limit_is_a_finding(void **state)
+{
+    (void)state;
+    char *path = write_pack("pack: slow\nrules:\n  - id: SLOW\n    type: absent\n    scope: document\n"
+                            "    pattern: '(a+)+$'\n    message: m\n",
+                            "slow");
+    tcpl_error err;
+    assert_int_equal(tcpl_checker_add_pack(ck, path, &err), 0);
+    result r;
+    char body[8192];
+    strcpy(body, "<w:p><w:r><w:t>");
+    size_t n = strlen(body);
+    for (int i = 0; i < 40; i++)
+        body[n++] = 'a';
+    strcpy(body + n, "b</w:t></w:r></w:p>");
+    check_xml(&r, body, "slow");
+    const tcpl_finding *f = one(&r, "SLOW");
+    assert_int_equal(f->severity, TCPL_SEV_CANH_BAO);
+    assert_non_null(strstr(f->message, "giới hạn"));
+    done(&r);
+    remove_pack(path);
+}
+
+/* ---- corpus: the real defects the domain guide names ---------------------- */
+
+static void corpus_defects(void **state)
+{
+    (void)state;
+    const char *styles[] = {"plain", "word", "numbered", "table", "nasty"};
+    for (size_t s = 0; s < sizeof styles / sizeof styles[0]; s++) {
+        char name[64];
+        result r;
+        /* 000: blank number and blank date */
+        snprintf(name, sizeof name, "000-%s.docx", styles[s]);
+        char *p = tu_corpus_file(name);
+        check_file(&r, p, NULL);
+        one(&r, "ND30-SO-TRONG");
+        one(&r, "KH-NGAY-BAN-HANH");
+        none(&r, "KH-SO-TRUNG");
+        done(&r);
+        free(p);
+        /* 001: no national header, a doubled word ("trong trong") */
+        snprintf(name, sizeof name, "001-%s.docx", styles[s]);
+        p = tu_corpus_file(name);
+        check_file(&r, p, NULL);
+        one(&r, "ND30-QUOC-HIEU");
+        const tcpl_finding *g[8];
+        size_t n = with_rule(&r, "ND30-TU-LAP", g, 8);
+        int trong = 0;
+        for (size_t i = 0; i < n && i < 8; i++)
+            trong += strstr(g[i]->message, "trong trong") != NULL;
+        assert_true(trong >= 1);
+        none(&r, "KH-CAN-CU-25"); /* a 2017 plan */
+        done(&r);
+        free(p);
+        /* 003: a second "2.2." after 2.4., missing labels */
+        snprintf(name, sizeof name, "003-%s.docx", styles[s]);
+        p = tu_corpus_file(name);
+        check_file(&r, p, NULL);
+        n = with_rule(&r, "KP-SO-THU-TU", g, 8);
+        int after24 = 0;
+        for (size_t i = 0; i < n && i < 8; i++)
+            after24 += strstr(g[i]->message, "\"2.4.\"") != NULL;
+        assert_int_equal(after24, 1);
+        assert_true(with_rule(&r, "KP-TRUONG", g, 8) >= 1);
+        done(&r);
+        free(p);
+    }
+}
+
+int main(void)
+{
+    ctx = tu_ctx();
+    tcpl_error err;
+    if (tcpl_extractor_new(&ex, ctx, &err) < 0 || tcpl_checker_new(&ck, ctx, &err) < 0 ||
+        tcpl_checker_add_default_packs(ck, &err) < 0) {
+        fprintf(stderr, "setup: %s %s %s %s\n", err.id, err.file, err.where, err.detail);
+        return 1;
+    }
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(pack_errors),
+        cmocka_unit_test(type_section),
+        cmocka_unit_test(type_field),
+        cmocka_unit_test(type_exists_absent),
+        cmocka_unit_test(type_citation),
+        cmocka_unit_test(type_date),
+        cmocka_unit_test(type_numbering),
+        cmocka_unit_test(type_format),
+        cmocka_unit_test(sample_commune_plan_defects),
+        cmocka_unit_test(sample_remediation_defects),
+        cmocka_unit_test(sample_clean_documents),
+        cmocka_unit_test(json_and_text),
+        cmocka_unit_test(pattern_limit_is_a_finding),
+    };
+    const struct CMUnitTest corpus[] = {cmocka_unit_test(corpus_defects)};
+    int rc = cmocka_run_group_tests_name("rules", tests, NULL, NULL);
+    if (tu_corpus())
+        rc |= cmocka_run_group_tests_name("corpus", corpus, NULL, NULL);
+    else
+        fprintf(stderr, "test_rules: no corpus (set TCPL_CORPUS); corpus tests skipped\n");
+    tcpl_checker_free(ck);
+    tcpl_extractor_free(ex);
+    tcpl_ctx_free(ctx);
+    return rc;
+}
