@@ -85,15 +85,19 @@ int main(int argc, char **argv)
         return 4;
     int nfiles = argc - 1;
     tcpl_extractor *ex = NULL;
-    if (tcpl_extractor_new(&ex, ctx, &err) < 0)
+    tcpl_checker *ck = NULL;
+    if (tcpl_extractor_new(&ex, ctx, &err) < 0 || tcpl_checker_new(&ck, ctx, &err) < 0 ||
+        tcpl_checker_add_default_packs(ck, &err) < 0)
         return 4;
-    /* Three passes over the same files: read only, read + text (the work
-     * of `tcpl text`), read + extract (`tcpl extract --json`). */
-    double t[3];
+    /* Four passes over the same files: read only, read + text (the work
+     * of `tcpl text`), read + extract (`tcpl extract --json`), read +
+     * extract + check (`tcpl check --format json`). */
+    double t[4];
+    size_t findings = 0;
     size_t xml = 0;
     int failed = 0;
     long rss_tenth = 0;
-    for (int pass = 0; pass < 3; pass++) {
+    for (int pass = 0; pass < 4; pass++) {
         double t0 = now();
         for (int i = 1; i < argc; i++) {
             tcpl_doc *doc = NULL;
@@ -110,6 +114,18 @@ int main(int argc, char **argv)
                 if (tcpl_extract(&x, ex, doc, &err) == 0 &&
                     tcpl_extraction_json(&s, &n, x, 0, &err) == 0)
                     free(s);
+                tcpl_extraction_free(x);
+            }
+            if (pass == 3) {
+                tcpl_extraction *x = NULL;
+                tcpl_findings *f = NULL;
+                if (tcpl_extract(&x, ex, doc, &err) == 0 &&
+                    tcpl_check(&f, ck, doc, x, NULL, &err) == 0 &&
+                    tcpl_findings_json(&s, &n, f, x, 0, &err) == 0) {
+                    findings += tcpl_findings_count(f);
+                    free(s);
+                }
+                tcpl_findings_free(f);
                 tcpl_extraction_free(x);
             }
             if (pass == 0)
@@ -135,12 +151,16 @@ int main(int argc, char **argv)
         "tcpl read+extract     %.3f s  %.0f docs/s  %.1f MB/s of XML  (extraction adds %.0f%% to "
         "reading)\n",
         t[2], nfiles / t[2], xml / 1e6 / t[2], 100.0 * (t[2] - t[0]) / t[0]);
+    printf("tcpl read+extract+check %.3f s  %.0f docs/s  (checking adds %.0f%% to read+extract; "
+           "%zu findings)\n",
+           t[3], nfiles / t[3], 100.0 * (t[3] - t[2]) / t[2], findings);
     printf("bare inflate+SAX scan %.3f s  %.0f docs/s  %.1f MB/s of XML (%.1f MB, same parts)\n",
            t_bare, nfiles / t_bare, bare_xml / 1e6 / t_bare, bare_xml / 1e6);
     printf("read+text / bare      %.2fx the time per MB of XML\n",
            (t[1] / (double)xml) / (t_bare / (double)bare_xml));
-    printf("peak RSS              %ld KB after %d files, %ld KB after all %d files x 3 passes\n",
+    printf("peak RSS              %ld KB after %d files, %ld KB after all %d files x 4 passes\n",
            rss_tenth, nfiles / 10, rss_all, nfiles);
+    tcpl_checker_free(ck);
     tcpl_extractor_free(ex);
     tcpl_ctx_free(ctx);
     return 0;

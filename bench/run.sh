@@ -33,6 +33,13 @@ if [ -x /usr/bin/time ]; then
   /usr/bin/time -f "%e %M" -o $out/time.txt $bin text $out/corpus/*.docx >/dev/null
   read secs kb < $out/time.txt
   awk "BEGIN{printf \"tcpl text, all %d files, one process  %.2f s, %.0f docs/s, peak RSS %d KB\\n\", $N, $secs, $N / $secs, $kb}"
+  /usr/bin/time -f "%e %M" -o $out/time.txt $bin extract --json $out/corpus/*.docx >/dev/null
+  read xsecs kb < $out/time.txt
+  awk "BEGIN{printf \"tcpl extract --json, all files      %.2f s, %.0f docs/s, peak RSS %d KB\\n\", $xsecs, $N / $xsecs, $kb}"
+  # check exits 1 when it finds errors; time then writes a status line first
+  /usr/bin/time -f "%e %M" -o $out/time.txt $bin check --format json $out/corpus/*.docx >/dev/null || true
+  set -- $(tail -1 $out/time.txt); csecs=$1; kb=$2
+  awk "BEGIN{printf \"tcpl check --format json, all files %.2f s, %.0f docs/s, peak RSS %d KB (%.2fx extract)\\n\", $csecs, $N / $csecs, $kb, $csecs / $xsecs}"
 fi
 # Per-file process cost, the way pandoc and python-docx are run: 100 files.
 sub=$(ls $out/corpus/*.docx | head -100)
