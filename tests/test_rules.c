@@ -27,13 +27,16 @@ typedef struct {
     tcpl_findings *f;
 } result;
 
+/* The document checked documents answer (coverage rules), or NULL. */
+static const tcpl_extraction *against;
+
 static void check_doc(result *r, tcpl_doc *doc, const char *pack)
 {
     tcpl_error err;
     r->doc = doc;
     assert_int_equal(tcpl_extract(&r->x, ex, doc, &err), 0);
     const char *packs[] = {pack};
-    tcpl_check_options o = {packs, pack ? 1 : 0};
+    tcpl_check_options o = {packs, pack ? 1 : 0, against};
     int rc = tcpl_check(&r->f, ck, doc, r->x, &o, &err);
     if (rc < 0)
         print_error("check: %s %s %s\n", err.id ? err.id : "", err.file, err.detail);
@@ -419,6 +422,61 @@ static void sample_clean_documents(void **state)
     }
 }
 
+/* ---- coverage: the remediation plan against the conclusion ---------------- */
+
+static tcpl_extraction *extract_file(const char *path, tcpl_doc **doc)
+{
+    tcpl_error err;
+    tcpl_extraction *x = NULL;
+    assert_int_equal(tcpl_docx_read(doc, ctx, path, &err), 0);
+    assert_int_equal(tcpl_extract(&x, ex, *doc, &err), 0);
+    return x;
+}
+
+static void type_coverage(void **state)
+{
+    (void)state;
+    result r;
+    /* Without --against the coverage rules say nothing. */
+    check_file(&r, "build/samples/kh-khac-phuc-2026.docx", NULL);
+    none(&r, "KP-DU-HAN-CHE");
+    none(&r, "KP-HAN-KET-LUAN");
+    done(&r);
+    tcpl_doc *kl;
+    tcpl_extraction *klx = extract_file("build/samples/kl-kiem-tra-2025.docx", &kl);
+    against = klx;
+    /* samples/README.md, kh-khac-phuc-2026 defects 1 and 3 */
+    check_file(&r, "build/samples/kh-khac-phuc-2026.docx", NULL);
+    const tcpl_finding *f = one(&r, "KP-DU-HAN-CHE");
+    assert_non_null(strstr(f->message, "II.3"));
+    assert_non_null(strstr(f->message, "danh sách các quyết định"));
+    f = one(&r, "KP-HAN-KET-LUAN");
+    assert_string_equal(f->section, "II.1");
+    assert_non_null(strstr(f->message, "Tháng 5/2026"));
+    assert_non_null(strstr(f->message, "31/03/2026"));
+    done(&r);
+    /* A plan answering all five, in time, raises neither. */
+    check_xml(&r, HEAD P("Thực hiện Kết luận số 1126/KL-STP ngày 19/12/2025 của Sở Tư pháp;")
+                      P("I. MỤC ĐÍCH") P("II. NHIỆM VỤ KHẮC PHỤC")
+                      P("1. Ban hành quyết định phân công công chức phụ trách từng tiêu chí, chỉ tiêu")
+                      P("- Thời gian khắc phục: Trước ngày 20/3/2026.")
+                      P("2. Niêm yết công khai dự thảo báo cáo đánh giá và bảng tổng hợp điểm số")
+                      P("- Thời gian khắc phục: Trước ngày 20/3/2026.")
+                      P("3. Lập danh sách các quyết định có liên quan đến quyền, lợi ích hợp pháp của người dân")
+                      P("- Thời gian khắc phục: Trước ngày 20/3/2026.")
+                      P("4. Bổ sung tài liệu minh chứng về thực hiện dân chủ ở cơ sở")
+                      P("- Thời gian khắc phục: Trước ngày 20/3/2026.")
+                      P("5. Mời trưởng các thôn dự cuộc họp đánh giá, chấm điểm; lập danh sách người tham dự")
+                      P("- Thời gian khắc phục: Trước ngày 31/3/2026."),
+              "ke-hoach-khac-phuc");
+    none(&r, "KP-DU-HAN-CHE");
+    none(&r, "KP-HAN-KET-LUAN");
+    done(&r);
+    against = NULL;
+    tcpl_extraction_free(klx);
+    tcpl_doc_free(kl);
+}
+
 /* ---- output ------------------------------------------------------------- */
 
 static void json_and_text(void **state)
@@ -608,6 +666,7 @@ int main(void)
         cmocka_unit_test(sample_remediation_defects),
         cmocka_unit_test(sample_clean_documents),
         cmocka_unit_test(json_and_text),
+        cmocka_unit_test(type_coverage),
         cmocka_unit_test(pattern_limit_is_a_finding),
     };
     const struct CMUnitTest corpus[] = {cmocka_unit_test(corpus_defects)};

@@ -63,7 +63,7 @@ int cmd_check(cli *c, int argc, char **argv)
 {
     const char *packs[MAX_PACKS];
     size_t npacks = 0;
-    const char *format = "text", *fail_on = "loi", *out = NULL;
+    const char *format = "text", *fail_on = "loi", *out = NULL, *against = NULL;
     /* --pack repeats: taken out before the common parser sees argv. */
     int k = 1;
     for (int i = 1; i < argc; i++) {
@@ -83,6 +83,7 @@ int cmd_check(cli *c, int argc, char **argv)
     const cli_opt opts[] = {{"--format", "-f", NULL, 0, &format},
                             {"--fail-on", NULL, NULL, 0, &fail_on},
                             {"--output", "-o", NULL, 0, &out},
+                            {"--against", "-a", NULL, 0, &against},
                             {NULL, NULL, NULL, 0, NULL}};
     int r = cli_parse(c, argc, argv, opts, "help.check", &nfiles);
     if (r >= 0)
@@ -128,11 +129,23 @@ int cmd_check(cli *c, int argc, char **argv)
                 ids[i] = id;
         }
     }
-    tcpl_check_options co = {ids, npacks};
+    /* The document this one answers: read and extracted once. */
+    tcpl_doc *adoc = NULL;
+    tcpl_extraction *ax = NULL;
+    if (against && (tcpl_docx_read(&adoc, c->ctx, against, &err) < 0 ||
+                    tcpl_extract(&ax, ex, adoc, &err) < 0)) {
+        tcpl_doc_free(adoc);
+        tcpl_extractor_free(ex);
+        tcpl_checker_free(ck);
+        return cli_report(c, &err);
+    }
+    tcpl_check_options co = {ids, npacks, ax};
     char *all = NULL;
     size_t all_len = 0;
     FILE *mem = open_memstream(&all, &all_len);
     if (!mem) {
+        tcpl_extraction_free(ax);
+        tcpl_doc_free(adoc);
         tcpl_extractor_free(ex);
         tcpl_checker_free(ck);
         return EXIT_INTERNAL;
@@ -206,6 +219,8 @@ int cmd_check(cli *c, int argc, char **argv)
     if (w > rc)
         rc = w;
     free(all);
+    tcpl_extraction_free(ax);
+    tcpl_doc_free(adoc);
     tcpl_checker_free(ck);
     tcpl_extractor_free(ex);
     return rc;

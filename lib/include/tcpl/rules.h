@@ -80,6 +80,10 @@ typedef struct tcpl_check_options {
      * kind and title (plus the packs it includes). */
     const char *const *packs;
     size_t npacks;
+    /* The document this one answers or implements (a remediation plan
+     * answers a conclusion): coverage rules compare the two.  NULL: those
+     * rules do nothing. */
+    const tcpl_extraction *against;
 } tcpl_check_options;
 
 /* Never stops at a rule: a rule that fails at run time (a pattern limit)

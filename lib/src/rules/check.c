@@ -200,6 +200,8 @@ static int run_rule(cjob *j, const rule *r)
         return r_numbering(j, r);
     case RT_FORMAT:
         return r_format(j, r);
+    case RT_COVERAGE:
+        return j->against ? r_coverage(j, r) : 0;
     }
     return 0;
 }
@@ -236,7 +238,8 @@ int tcpl_check(tcpl_findings **out, const tcpl_checker *c, const tcpl_doc *doc,
         return TCPL_NOMEM(err, tcpl_doc_path(doc));
     tcpl_arena_init(&f->arena);
     tcpl_vec_init(&f->items, sizeof(tcpl_finding));
-    cjob j = {c, doc, x, f, {0}, !strcmp(tcpl_ctx_lang(c->ctx), "en"), err, -1};
+    cjob j = {c, doc, x, f, {0}, !strcmp(tcpl_ctx_lang(c->ctx), "en"), err, -1,
+              opts ? opts->against : NULL};
     int rc = 0;
     const pack *list[64];
     size_t n = 0;

@@ -15,8 +15,9 @@
 #define TCPL_PACK_MAX_RULES 500
 #define TCPL_PACK_MAX_LIST 200
 
-static const char *const type_names[] = {"section",  "field", "exists",    "absent",
-                                         "citation", "date",  "numbering", "format"};
+static const char *const type_names[] = {"section", "field",     "exists", "absent",  "citation",
+                                         "date",    "numbering", "format", "coverage"};
+enum { NTYPES = sizeof type_names / sizeof type_names[0] };
 static const char *const sev_names[] = {"loi", "canh-bao", "goi-y"};
 static const char *const cat_names[] = {"number",   "date",     "numbering", "field",    "citation",
                                         "header",   "section",  "format",    "spelling", "evidence",
@@ -178,14 +179,15 @@ static int allowed(rule_type t, const char *key)
     for (size_t i = 0; i < sizeof common_keys / sizeof common_keys[0]; i++)
         if (!strcmp(common_keys[i], key))
             return 1;
-    const char *per[8] = {"sections in_order",
-                          "fields under",
-                          "pattern scope section",
-                          "pattern scope section max",
-                          "numbers issuers",
-                          "kinds years_after",
-                          "",
-                          "margins size font"};
+    const char *per[NTYPES] = {"sections in_order",
+                               "fields under",
+                               "pattern scope section",
+                               "pattern scope section max",
+                               "numbers issuers",
+                               "kinds years_after",
+                               "",
+                               "margins size font",
+                               "section under ignore threshold"};
     const char *list = per[t];
     size_t kl = strlen(key);
     for (const char *p = list; *p;) {
@@ -204,7 +206,7 @@ static int load_rule(loader *l, rule *r, yaml_node_t *n)
 {
     int rc = 0;
     yaml_node_t *tn = tcpl_yaml_get(&l->y, n, "type");
-    int t = pick(type_names, 8, tcpl_yaml_str(tn));
+    int t = pick(type_names, NTYPES, tcpl_yaml_str(tn));
     if (t < 0)
         return bad(l, tn ? tn : n, "unknown rule type '%s'%s", tcpl_yaml_str(tn), NULL);
     r->type = (rule_type)t;
@@ -278,7 +280,12 @@ static int load_rule(loader *l, rule *r, yaml_node_t *n)
                 return rc;
         } else if (!strcmp(key, "in_order"))
             r->in_order = v && (!strcmp(v, "true") || !strcmp(v, "yes"));
-        else if (!strcmp(key, "numbers") || !strcmp(key, "issuers") || !strcmp(key, "kinds")) {
+        else if (!strcmp(key, "threshold")) {
+            r->threshold = atoi(v ? v : "0");
+            if (r->threshold < 1 || r->threshold > 100)
+                return bad(l, vn, "threshold '%s'%s: a percentage, 1 to 100", v, NULL);
+        } else if (!strcmp(key, "numbers") || !strcmp(key, "issuers") || !strcmp(key, "kinds") ||
+                   !strcmp(key, "ignore")) {
             if ((rc = str_list(l, vn, &r->list, &r->nlist)) < 0)
                 return rc;
         } else if (!strcmp(key, "years_after"))
@@ -310,6 +317,7 @@ static int load_rule(loader *l, rule *r, yaml_node_t *n)
                                  : r->type == RT_DATE      ? r_date_known
                                  : r->type == RT_NUMBERING ? r_numbering_known
                                  : r->type == RT_FORMAT    ? r_format_known
+                                 : r->type == RT_COVERAGE  ? r_coverage_known
                                                            : NULL;
     if (known && (!r->check || !known(r->check)))
         return bad(l, n, "rule %s: unknown or missing check '%s' (docs/rules.md)", r->id, r->check);
@@ -319,7 +327,12 @@ static int load_rule(loader *l, rule *r, yaml_node_t *n)
         return bad(l, n, "rule %s needs sections%s", r->id, NULL);
     if (r->type == RT_FIELD && !r->fields)
         return bad(l, n, "rule %s needs fields%s", r->id, NULL);
-    if (r->scope == SC_SECTION && !r->has_section)
+    if (r->type == RT_COVERAGE && !r->has_section)
+        return bad(l, n, "rule %s: coverage needs the section of the other document%s", r->id,
+                   NULL);
+    if (r->type == RT_COVERAGE && !r->threshold)
+        r->threshold = 30;
+    if (r->scope == SC_SECTION && !r->has_section && r->type != RT_COVERAGE)
         return bad(l, n, "rule %s: scope section needs a section pattern%s", r->id, NULL);
     return 0;
 }

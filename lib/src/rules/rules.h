@@ -15,7 +15,8 @@ typedef enum {
     RT_CITATION,
     RT_DATE,
     RT_NUMBERING,
-    RT_FORMAT
+    RT_FORMAT,
+    RT_COVERAGE
 } rule_type;
 
 /* Where exists/absent look. */
@@ -57,6 +58,7 @@ typedef struct rule {
     int years_after; /* date window */
     int max;         /* absent: findings kept per rule */
     long since;      /* applies to documents dated on or after (days), 0 always */
+    int threshold;   /* coverage: similarity in percent that counts as a match */
 } rule;
 
 typedef struct pack {
@@ -102,6 +104,7 @@ typedef struct cjob {
     int en;
     tcpl_error *err;
     long when; /* the document's date (days): its own, else the latest it cites; -1 */
+    const tcpl_extraction *against; /* coverage: the other document, or NULL */
 } cjob;
 
 /* A placeholder value for messages: {key} -> value. */
@@ -133,6 +136,8 @@ int r_citation(cjob *j, const rule *r);
 int r_date(cjob *j, const rule *r);
 int r_numbering(cjob *j, const rule *r);
 int r_format(cjob *j, const rule *r);
+int r_coverage(cjob *j, const rule *r);
+int r_coverage_known(const char *check);
 
 /* Checks a rule's sub-check name is one its type knows. */
 int r_citation_known(const char *check);
