@@ -676,6 +676,12 @@ static void test_usage_messages(void **state)
                  "option --lang needs a value after it (vi or en)");
     expect_usage("en", ARGS("dump", "a.docx", "b.docx"), "tcpl dump takes one input file; 2 given");
     expect_usage("en", ARGS("frobnicate"), "no such command \"frobnicate\"");
+    /* after "--" a name starting with '-' is a file, not an option */
+    result r;
+    run(&r, ARGS("text", "--", "-khong-co.docx"));
+    assert_int_equal(r.status, 3);
+    assert_non_null(strstr(r.err, "tcpl: -khong-co.docx: "));
+    result_free(&r);
 }
 
 /* ---- outputs that never do harm ----------------------------------------- */

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -18,8 +19,17 @@ int cli_is_help(const char *arg)
 int cli_parse(cli *c, int argc, char **argv, const cli_opt *opts, const char *help_id, int *nfiles)
 {
     *nfiles = 0;
+    int only_files = 0; /* after "--" */
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
+        if (only_files) {
+            argv[++*nfiles] = argv[i];
+            continue;
+        }
+        if (!strcmp(a, "--")) {
+            only_files = 1;
+            continue;
+        }
         if (cli_is_help(a)) {
             cli_help(c, help_id);
             return EXIT_OK;
@@ -126,7 +136,8 @@ int cli_output(cli *c, const char *path, const char *data, size_t len)
     tcpl_error e;
     tcpl_error_clear(&e);
     if (is_stdout(path)) {
-        if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
+        errno = EIO;
+        if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0 || ferror(stdout)) {
             e.code = TCPL_ERR_IO;
             e.id = "err.io_write";
             snprintf(e.file, sizeof e.file, "stdout");
@@ -162,8 +173,10 @@ static int fail(tcpl_error *err, int code, const char *id, const char *file, con
 }
 
 /* The memory path for a name the library may not print as it is: the same
- * checks as tcpl_docx_read (a folder, not a regular file), then the bytes.
- * O_NONBLOCK: a FIFO given by mistake must not hang the run. */
+ * checks as tcpl_docx_read (a folder, not a regular file), then the bytes,
+ * mapped rather than read so that the library's size limit is checked before
+ * any memory is spent on them.  O_NONBLOCK: a FIFO given by mistake must not
+ * hang the run. */
 static int read_named(cli *c, tcpl_doc **doc, const char *path, const char *name, tcpl_error *err)
 {
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
@@ -171,35 +184,26 @@ static int read_named(cli *c, tcpl_doc **doc, const char *path, const char *name
         return fail(err, TCPL_ERR_IO, errno == EISDIR ? "err.is_directory" : "err.io_open", name,
                     strerror(errno));
     struct stat st;
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-        int dir = S_ISDIR(st.st_mode);
+    if (fstat(fd, &st) < 0) {
+        int e = errno;
         close(fd);
-        return dir ? fail(err, TCPL_ERR_IO, "err.is_directory", name, NULL)
+        return fail(err, TCPL_ERR_IO, "err.io_open", name, strerror(e));
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        return S_ISDIR(st.st_mode)
+                   ? fail(err, TCPL_ERR_IO, "err.is_directory", name, NULL)
                    : fail(err, TCPL_ERR_IO, "err.io_open", name, "not a regular file");
     }
-    size_t cap = (size_t)st.st_size, len = 0;
-    char *data = malloc(cap ? cap : 1);
-    if (!data) {
-        close(fd);
-        return fail(err, TCPL_ERR_NOMEM, "err.nomem", name, NULL);
-    }
-    while (len < cap) {
-        ssize_t n = read(fd, data + len, cap - len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            int e = errno;
-            free(data);
-            close(fd);
-            return fail(err, TCPL_ERR_IO, "err.io_read", name, strerror(e));
-        }
-        if (n == 0)
-            break; /* the file shrank: read what is there */
-        len += (size_t)n;
-    }
+    size_t len = (size_t)st.st_size;
+    void *data = len ? mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0) : (void *)"";
+    int e = errno;
     close(fd);
+    if (data == MAP_FAILED)
+        return fail(err, TCPL_ERR_IO, "err.io_read", name, strerror(e));
     int rc = tcpl_docx_read_memory(doc, c->ctx, data, len, name, err);
-    free(data);
+    if (len)
+        munmap(data, len);
     return rc;
 }
 
