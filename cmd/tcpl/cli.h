@@ -4,18 +4,20 @@
 
 #include "tcpl/tcpl.h"
 
-/* Exit codes (README, docs/user-guide.md). */
+/* Exit codes (README, docs/user-guide.md).  With several inputs the run goes
+ * on past a bad one and exits with the worst code met (the largest). */
 enum {
     EXIT_OK = 0,
     EXIT_FINDINGS = 1, /* the check found problems */
-    EXIT_USAGE = 2,    /* wrong command line */
-    EXIT_INPUT = 3,    /* an input file could not be read */
+    EXIT_USAGE = 2,    /* wrong command line, or an output that may not be written */
+    EXIT_INPUT = 3,    /* an input file could not be read (or the output written) */
     EXIT_INTERNAL = 4  /* out of memory, a bug */
 };
 
 typedef struct cli {
     tcpl_ctx *ctx;
     const char *prog;
+    const char *verb; /* the command running, for usage messages */
 } cli;
 
 typedef struct command {
@@ -24,27 +26,61 @@ typedef struct command {
     int (*run)(cli *c, int argc, char **argv);
 } command;
 
-/* Prints err to stderr and returns the exit code it maps to. */
+/* Prints err to stderr (file names and details escaped: tcpl_escape_text)
+ * and returns the exit code it maps to. */
 int cli_report(cli *c, const tcpl_error *err);
-/* Prints a usage error (catalogue id with detail) and returns EXIT_USAGE. */
-int cli_usage(cli *c, const char *id, const char *detail);
+/* Prints a usage error (catalogue id; where and detail fill its
+ * placeholders) and returns EXIT_USAGE. */
+int cli_usage(cli *c, const char *id, const char *where, const char *detail);
 /* Prints the localized help text of a message id to stdout. */
 void cli_help(cli *c, const char *help_id);
 /* Maps a library status to an exit code. */
 int cli_exit_code(int status);
-/* Writes data to path (atomically) or to stdout when path is NULL or "-". */
+/* Writes data to path (tcpl_write_file) or to stdout when path is NULL or "-". */
 int cli_output(cli *c, const char *path, const char *data, size_t len);
+/* Refuses an output path that names an input or is not a regular file,
+ * before any work: returns -1 to go on, or the exit code. */
+int cli_check_output(cli *c, const char *path, char **files, int nfiles);
 /* Is arg "--help" or "-h"? */
 int cli_is_help(const char *arg);
+/* s as it may be printed on a terminal or in a text output: control
+ * characters and bytes that are not UTF-8 escaped.  malloc'd, never NULL
+ * (exits with EXIT_INTERNAL when memory is out). */
+char *cli_shown(const char *s);
+
+/* How a document names itself (in the outline header and the JSON "file"). */
+enum {
+    CLI_NAME_ASIS, /* the path itself (the output never shows it) */
+    CLI_NAME_TEXT, /* escaped for a terminal (cli_shown) */
+    CLI_NAME_JSON  /* the real name if UTF-8; jansson escapes the rest */
+};
+/* Reads a document; a name that cannot be shown as it is read through
+ * memory under its escaped name. */
+int cli_read(cli *c, tcpl_doc **doc, const char *path, int naming, tcpl_error *err);
+
+/* One run over several inputs: counts, worst exit code, the summary. */
+typedef struct cli_batch {
+    size_t total, read, failed;
+    int rc;
+} cli_batch;
+/* Reports a failed input on stderr; with json set, also writes its record
+ * {"file": ..., "error": {"code": ..., "id": ..., "message": ...}} as one line. */
+void cli_batch_fail(cli *c, cli_batch *b, const tcpl_error *err, const char *file, FILE *json);
+/* Raises the batch's exit code to rc if worse. */
+void cli_batch_rc(cli_batch *b, int rc);
+/* Prints the one-line summary on stderr when there was more than one input. */
+void cli_batch_summary(cli *c, const cli_batch *b);
 
 /* One option of a command: a flag (ORs bit into *flags) or, with value set,
- * an option taking the next argument. */
+ * an option taking the next argument (value_id: what that value is, for the
+ * message when it is missing). */
 typedef struct cli_opt {
     const char *name;  /* "--json" */
     const char *alias; /* "-o", or NULL */
     unsigned *flags;
     unsigned bit;
     const char **value;
+    const char *value_id;
 } cli_opt;
 
 /* Parses a command's arguments: the options of opts (NULL-terminated by

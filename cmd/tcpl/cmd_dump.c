@@ -61,22 +61,27 @@ int cmd_dump(cli *c, int argc, char **argv)
     unsigned mode = 0;
     const char *out = NULL;
     int nfiles;
-    const cli_opt opts[] = {{"--json", NULL, &mode, JSON, NULL},
-                            {"--pretty", NULL, &mode, JSON | PRETTY, NULL},
-                            {"--output", "-o", NULL, 0, &out},
-                            {NULL, NULL, NULL, 0, NULL}};
+    const cli_opt opts[] = {{"--json", NULL, &mode, JSON, NULL, NULL},
+                            {"--pretty", NULL, &mode, JSON | PRETTY, NULL, NULL},
+                            {"--output", "-o", NULL, 0, &out, "cli.value_file"},
+                            {NULL, NULL, NULL, 0, NULL, NULL}};
     int r = cli_parse(c, argc, argv, opts, "help.dump", &nfiles);
     if (r >= 0)
         return r;
-    if (nfiles > 1)
-        return cli_usage(c, "cli.usage_error", argv[2]);
+    if (nfiles > 1) {
+        char n[32];
+        snprintf(n, sizeof n, "%d", nfiles);
+        return cli_usage(c, "cli.one_input", "tcpl dump", n);
+    }
+    if ((r = cli_check_output(c, out, argv + 1, nfiles)) >= 0)
+        return r;
     const char *file = argv[1];
     int json = (mode & JSON) != 0, pretty = (mode & PRETTY) != 0;
     tcpl_error err;
     tcpl_error_clear(&err);
     tcpl_doc *doc = NULL;
     int rc;
-    if (tcpl_docx_read(&doc, c->ctx, file, &err) < 0)
+    if (cli_read(c, &doc, file, CLI_NAME_ASIS, &err) < 0)
         return cli_report(c, &err);
     if (json) {
         char *s = NULL;

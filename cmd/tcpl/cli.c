@@ -1,0 +1,304 @@
+/* What every command shares: options, messages, inputs, outputs, batches. */
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+int cli_is_help(const char *arg)
+{
+    return !strcmp(arg, "--help") || !strcmp(arg, "-h");
+}
+
+int cli_parse(cli *c, int argc, char **argv, const cli_opt *opts, const char *help_id, int *nfiles)
+{
+    *nfiles = 0;
+    int only_files = 0; /* after "--" */
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (only_files) {
+            argv[++*nfiles] = argv[i];
+            continue;
+        }
+        if (!strcmp(a, "--")) {
+            only_files = 1;
+            continue;
+        }
+        if (cli_is_help(a)) {
+            cli_help(c, help_id);
+            return EXIT_OK;
+        }
+        const cli_opt *o = opts;
+        while (o->name && strcmp(a, o->name) && !(o->alias && !strcmp(a, o->alias)))
+            o++;
+        if (o->name) {
+            if (o->value) {
+                if (++i >= argc)
+                    return cli_usage(c, "cli.missing_value", tcpl_msg(c->ctx, o->value_id), a);
+                *o->value = argv[i];
+            } else {
+                *o->flags |= o->bit;
+            }
+        } else if (a[0] == '-' && a[1]) {
+            return cli_usage(c, "cli.unknown_option", c->verb, a);
+        } else {
+            argv[++*nfiles] = argv[i];
+        }
+    }
+    if (*nfiles == 0)
+        return cli_usage(c, "cli.no_files", c->verb, NULL);
+    return -1;
+}
+
+int cli_exit_code(int status)
+{
+    switch (status) {
+    case TCPL_OK:
+        return EXIT_OK;
+    case TCPL_ERR_USAGE:
+        return EXIT_USAGE;
+    case TCPL_ERR_IO:
+    case TCPL_ERR_FORMAT:
+    case TCPL_ERR_LIMIT:
+    case TCPL_ERR_DATA:
+        return EXIT_INPUT;
+    default:
+        return EXIT_INTERNAL;
+    }
+}
+
+char *cli_shown(const char *s)
+{
+    char *out = NULL;
+    if (tcpl_escape_text(&out, s ? s : "", TCPL_ESCAPE_CONTROLS, NULL) < 0) {
+        fputs("tcpl: out of memory\n", stderr);
+        exit(EXIT_INTERNAL);
+    }
+    return out;
+}
+
+/* The message of err, "FILE: " in front unless with_file is 0, escaped. */
+static char *message(cli *c, const tcpl_error *err, int with_file)
+{
+    tcpl_error e = *err;
+    if (!with_file)
+        e.file[0] = 0;
+    char small[1024];
+    int want = tcpl_error_format(c->ctx, &e, small, sizeof small);
+    char *text = small, *big = NULL;
+    if (want >= (int)sizeof small && (big = malloc((size_t)want + 1)) != NULL) {
+        tcpl_error_format(c->ctx, &e, big, (unsigned long)want + 1);
+        text = big;
+    }
+    char *shown = cli_shown(text);
+    free(big);
+    return shown;
+}
+
+int cli_report(cli *c, const tcpl_error *err)
+{
+    char *m = message(c, err, 1);
+    fprintf(stderr, "tcpl: %s\n", m);
+    free(m);
+    return cli_exit_code(err->code);
+}
+
+int cli_usage(cli *c, const char *id, const char *where, const char *detail)
+{
+    tcpl_error e;
+    tcpl_error_clear(&e);
+    e.code = TCPL_ERR_USAGE;
+    e.id = id;
+    snprintf(e.where, sizeof e.where, "%s", where ? where : "");
+    snprintf(e.detail, sizeof e.detail, "%s", detail ? detail : "");
+    cli_report(c, &e);
+    return EXIT_USAGE;
+}
+
+void cli_help(cli *c, const char *help_id)
+{
+    fputs(tcpl_msg(c->ctx, help_id), stdout);
+}
+
+static int is_stdout(const char *path)
+{
+    return !path || !strcmp(path, "-");
+}
+
+int cli_output(cli *c, const char *path, const char *data, size_t len)
+{
+    tcpl_error e;
+    tcpl_error_clear(&e);
+    if (is_stdout(path)) {
+        errno = EIO;
+        if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0 || ferror(stdout)) {
+            e.code = TCPL_ERR_IO;
+            e.id = "err.io_write";
+            snprintf(e.file, sizeof e.file, "stdout");
+            snprintf(e.detail, sizeof e.detail, "%s", strerror(errno));
+            return cli_report(c, &e);
+        }
+        return EXIT_OK;
+    }
+    if (tcpl_write_file(path, data, len, &e) < 0)
+        return cli_report(c, &e);
+    return EXIT_OK;
+}
+
+int cli_check_output(cli *c, const char *path, char **files, int nfiles)
+{
+    if (is_stdout(path))
+        return -1;
+    tcpl_error e;
+    tcpl_error_clear(&e);
+    if (tcpl_output_check(path, (const char *const *)files, (size_t)nfiles, &e) < 0)
+        return cli_report(c, &e);
+    return -1;
+}
+
+static int fail(tcpl_error *err, int code, const char *id, const char *file, const char *detail)
+{
+    tcpl_error_clear(err);
+    err->code = code;
+    err->id = id;
+    snprintf(err->file, sizeof err->file, "%s", file);
+    snprintf(err->detail, sizeof err->detail, "%s", detail ? detail : "");
+    return code;
+}
+
+/* The memory path for a name the library may not print as it is: the same
+ * checks as tcpl_docx_read (a folder, not a regular file), then the bytes,
+ * mapped rather than read so that the library's size limit is checked before
+ * any memory is spent on them.  O_NONBLOCK: a FIFO given by mistake must not
+ * hang the run. */
+static int read_named(cli *c, tcpl_doc **doc, const char *path, const char *name, tcpl_error *err)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
+        return fail(err, TCPL_ERR_IO, errno == EISDIR ? "err.is_directory" : "err.io_open", name,
+                    strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) < 0) {
+        int e = errno;
+        close(fd);
+        return fail(err, TCPL_ERR_IO, "err.io_open", name, strerror(e));
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        return S_ISDIR(st.st_mode)
+                   ? fail(err, TCPL_ERR_IO, "err.is_directory", name, NULL)
+                   : fail(err, TCPL_ERR_IO, "err.io_open", name, "not a regular file");
+    }
+    size_t len = (size_t)st.st_size;
+    void *data = len ? mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0) : (void *)"";
+    int e = errno;
+    close(fd);
+    if (data == MAP_FAILED)
+        return fail(err, TCPL_ERR_IO, "err.io_read", name, strerror(e));
+    int rc = tcpl_docx_read_memory(doc, c->ctx, data, len, name, err);
+    if (len)
+        munmap(data, len);
+    return rc;
+}
+
+int cli_read(cli *c, tcpl_doc **doc, const char *path, int naming, tcpl_error *err)
+{
+    char *name = NULL;
+    if (naming == CLI_NAME_ASIS)
+        return tcpl_docx_read(doc, c->ctx, path, err);
+    if (naming == CLI_NAME_TEXT)
+        name = cli_shown(path);
+    else if (tcpl_escape_text(&name, path, 0, err) < 0)
+        return err->code;
+    int rc = strcmp(name, path) == 0 ? tcpl_docx_read(doc, c->ctx, path, err)
+                                     : read_named(c, doc, path, name, err);
+    free(name);
+    return rc;
+}
+
+static const char *status_code(int status)
+{
+    switch (status) {
+    case TCPL_ERR_USAGE:
+        return "usage";
+    case TCPL_ERR_IO:
+        return "io";
+    case TCPL_ERR_FORMAT:
+        return "format";
+    case TCPL_ERR_LIMIT:
+        return "limit";
+    case TCPL_ERR_NOMEM:
+        return "nomem";
+    case TCPL_ERR_DATA:
+        return "data";
+    default:
+        return "internal";
+    }
+}
+
+void cli_batch_rc(cli_batch *b, int rc)
+{
+    if (rc > b->rc)
+        b->rc = rc;
+}
+
+void cli_batch_fail(cli *c, cli_batch *b, const tcpl_error *err, const char *file, FILE *json)
+{
+    b->failed++;
+    cli_batch_rc(b, cli_report(c, err));
+    if (!json)
+        return;
+    /* Strings given to jansson are valid UTF-8 (it refuses others): the
+     * message is escaped, the name too where it is not UTF-8. */
+    char *m = message(c, err, 0), *name = NULL;
+    if (tcpl_escape_text(&name, file, 0, NULL) < 0)
+        name = NULL;
+    json_t *rec = json_pack("{s:s, s:{s:s, s:s, s:s}}", "file", name ? name : "?", "error", "code",
+                            status_code(err->code), "id", err->id ? err->id : "", "message", m);
+    char *line = rec ? json_dumps(rec, JSON_COMPACT) : NULL;
+    if (line) {
+        fputs(line, json);
+        fputc('\n', json);
+    } else {
+        fputs("tcpl: out of memory\n", stderr);
+        cli_batch_rc(b, EXIT_INTERNAL);
+    }
+    free(line);
+    json_decref(rec);
+    free(name);
+    free(m);
+}
+
+/* The summary's numbers go in by name ({total} {read} {failed}). */
+void cli_batch_summary(cli *c, const cli_batch *b)
+{
+    if (b->total < 2)
+        return;
+    const char *t = tcpl_msg(c->ctx, "cli.summary");
+    fputs("tcpl: ", stderr);
+    for (const char *p = t; *p; p++) {
+        size_t v = 0;
+        int hit = 1;
+        if (!strncmp(p, "{total}", 7))
+            v = b->total;
+        else if (!strncmp(p, "{read}", 6))
+            v = b->read;
+        else if (!strncmp(p, "{failed}", 8))
+            v = b->failed;
+        else
+            hit = 0;
+        if (hit) {
+            fprintf(stderr, "%zu", v);
+            p = strchr(p, '}');
+        } else {
+            fputc(*p, stderr);
+        }
+    }
+    fputc('\n', stderr);
+}
