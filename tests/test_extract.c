@@ -791,6 +791,32 @@ static void unlabelled_line_kept_as_note(void **state)
     done(&r);
 }
 
+/* A unit list keeps every printed word: the qualifying clause after a
+ * unit is its note, in the library view and in the JSON. */
+static void unit_clause_kept(void **state)
+{
+    (void)state;
+    result r;
+    run_xml(&r, HEAD P("II. NỘI DUNG") P("1. Tự đánh giá")
+                P("- Cơ quan chủ trì: Sở Tư pháp, UBND cấp huyện và các cơ quan, đơn vị có liên "
+                  "quan đến việc triển khai thực hiện các chỉ tiêu thuộc phạm vi quản lý.")
+                P("- Thời gian thực hiện: Năm 2026.") P("- Kết quả, sản phẩm: Báo cáo."));
+    const tcpl_xactivity *a = tcpl_extraction_activity(r.x, 0);
+    assert_non_null(a);
+    assert_int_equal(a->nlead, 3);
+    assert_string_equal(a->lead[1].printed, "UBND cấp huyện");
+    assert_string_equal(a->lead[1].canonical, "Ủy ban nhân dân cấp huyện");
+    assert_string_equal(a->lead[1].note, "");
+    assert_string_equal(a->lead[2].printed, "các cơ quan, đơn vị có liên quan");
+    assert_string_equal(a->lead[2].note,
+                        "đến việc triển khai thực hiện các chỉ tiêu thuộc phạm vi quản lý");
+    json_t *u = json_array_get(
+        json_object_get(json_array_get(json_object_get(r.json, "activities"), 0), "lead"), 2);
+    assert_string_equal(json_string_value(json_object_get(u, "note")), a->lead[2].note);
+    assert_string_equal(json_string_value(json_object_get(u, "printed")), a->lead[2].printed);
+    done(&r);
+}
+
 /* Two items numbered alike: paths stay unique, and the slip is kept. */
 static void duplicate_numbers_keep_unique_paths(void **state)
 {
@@ -891,6 +917,7 @@ int main(void)
         cmocka_unit_test(outline_cuts_at_word_boundary),
         cmocka_unit_test(unlabelled_line_kept_as_note),
         cmocka_unit_test(duplicate_numbers_keep_unique_paths),
+        cmocka_unit_test(unit_clause_kept),
         cmocka_unit_test(field_lines_are_not_headings),
         cmocka_unit_test(diagnostics_for_cut_lists),
         cmocka_unit_test(outline_golden),
