@@ -571,6 +571,88 @@ static void rule_recipients_and_signer(void **state)
     done(&r);
 }
 
+/* Converters that lose soft line breaks join the lines of the header and
+ * of the signature block: the signer and the title still come out. */
+static void runon_signer_and_title(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *xml, *capacity, *deputy, *title, *name;
+    } cases[] = {
+        {P("TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH") P("PHÓ CHỦ TỊCH") P("Lê Văn An"),
+         "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Lê Văn An"},
+        {P("TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH") P("(Đã ký)") P("Lê Văn An"),
+         "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Lê Văn An"},
+        {P("TM. ỦY BAN NHÂN DÂN CHỦ TỊCH Lê Văn An"), "TM. ỦY BAN NHÂN DÂN", "", "CHỦ TỊCH",
+         "Lê Văn An"},
+        {P("- Lưu: VT. TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH Lê Văn An"),
+         "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Lê Văn An"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char body[2048];
+        snprintf(body, sizeof body, "%s%s",
+                 P("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc")
+                     P("KẾ HOẠCH Khắc phục hạn chế năm 2026 Thực hiện Kết luận số 1126/KL-STP "
+                       "ngày 19/12/2025 của Sở Tư pháp, UBND xã ban hành Kế hoạch như sau:")
+                         P("I. MỤC ĐÍCH") P("Nơi nhận:") P("- Sở Tư pháp;"),
+                 cases[i].xml);
+        result r;
+        run_xml(&r, body);
+        const tcpl_xsigner *sg = tcpl_extraction_signer(r.x);
+        if (strcmp(sg->capacity, cases[i].capacity) || strcmp(sg->deputy, cases[i].deputy) ||
+            strcmp(sg->title, cases[i].title) || strcmp(sg->name, cases[i].name))
+            print_error("case %zu: [%s] [%s] [%s] [%s]\n", i, sg->capacity, sg->deputy, sg->title,
+                        sg->name);
+        assert_string_equal(sg->capacity, cases[i].capacity);
+        assert_string_equal(sg->deputy, cases[i].deputy);
+        assert_string_equal(sg->title, cases[i].title);
+        assert_string_equal(sg->name, cases[i].name);
+        const tcpl_xmeta *m = tcpl_extraction_meta(r.x);
+        assert_true(m->national_header);
+        assert_string_equal(m->title, "Khắc phục hạn chế năm 2026");
+        assert_non_null(citation(r.x, "1126/KL-STP"));
+        done(&r);
+    }
+}
+
+/* The pandoc and LibreOffice renderings of seeds 001 and 003 join soft
+ * line breaks: their signer and title are those of the plain rendering. */
+static void runon_renderings_signer_and_title(void **state)
+{
+    (void)state;
+    static const char *seeds_runon[] = {"001", "003"};
+    static const char *styles_runon[] = {"pandoc", "libreoffice"};
+    int compared = 0;
+    for (size_t s = 0; s < 2; s++) {
+        char name[64];
+        result plain;
+        if (!run_rendering(&plain, seeds_runon[s], "plain", name, sizeof name)) {
+            skip();
+            return;
+        }
+        const tcpl_xsigner *ps = tcpl_extraction_signer(plain.x);
+        assert_true(ps->title[0] && ps->name[0]);
+        for (size_t k = 0; k < 2; k++) {
+            result r;
+            if (!run_rendering(&r, seeds_runon[s], styles_runon[k], name, sizeof name))
+                continue;
+            const tcpl_xsigner *sg = tcpl_extraction_signer(r.x);
+            assert_string_equal(sg->capacity, ps->capacity);
+            assert_string_equal(sg->deputy, ps->deputy);
+            assert_string_equal(sg->title, ps->title);
+            assert_string_equal(sg->name, ps->name);
+            assert_string_equal(tcpl_extraction_meta(r.x)->title,
+                                tcpl_extraction_meta(plain.x)->title);
+            assert_string_equal(tcpl_extraction_meta(r.x)->kind,
+                                tcpl_extraction_meta(plain.x)->kind);
+            done(&r);
+            compared++;
+        }
+        done(&plain);
+    }
+    assert_int_equal(compared, 4);
+}
+
 /* The readable outline of two samples, as reviewed line by line against
  * the documents (tests/golden/extract/NAME.txt). */
 static void outline_golden(void **state)
@@ -899,6 +981,7 @@ int main(void)
     const struct CMUnitTest corpus[] = {
         cmocka_unit_test(golden_every_rendering),
         cmocka_unit_test(blocks_point_at_their_text),
+        cmocka_unit_test(runon_renderings_signer_and_title),
     };
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(sample_commune_plan),
@@ -918,6 +1001,7 @@ int main(void)
         cmocka_unit_test(unlabelled_line_kept_as_note),
         cmocka_unit_test(duplicate_numbers_keep_unique_paths),
         cmocka_unit_test(unit_clause_kept),
+        cmocka_unit_test(runon_signer_and_title),
         cmocka_unit_test(field_lines_are_not_headings),
         cmocka_unit_test(diagnostics_for_cut_lists),
         cmocka_unit_test(outline_golden),
