@@ -233,6 +233,44 @@ static void test_number_forms(void **state)
     assert_string_equal(text, "ngày 05 tháng 3 năm 2020");
 }
 
+/* Joint documents: a symbol that joins several issuers with hyphens, and
+ * stray punctuation a typist left in a symbol (a dot or a space next to a
+ * hyphen, an en dash, a doubled separator).  The number is kept with the
+ * stray marks taken out, so mentions with and without them merge. */
+static void test_joint_and_stray_symbols(void **state)
+{
+    const char *s =
+        "Căn cứ Chương trình phối hợp số 12/CTPH-BTP-VOV-TTXVN ngày 15/3/2021 của Bộ Tư pháp, "
+        "Đài Tiếng nói Việt Nam và Thông tấn xã Việt Nam; Nghị quyết liên tịch số "
+        "03/2019/NQLT/CP-UBTWMTTQVN ngày 12/4/2019 của Chính phủ và Ủy ban Trung ương Mặt trận "
+        "Tổ quốc Việt Nam; Quyết định số 25/2021/QĐ.-TTg ngày 22/7/2021 của Thủ tướng Chính "
+        "phủ; Kế hoạch số 230/KH- UBND ngày 29/10/2021 của UBND tỉnh; Công văn số 1870/UBND –TP "
+        "ngày 14/6/2024 của UBND huyện; Thông tư liên tịch số 01/2014/TTLT--BTP-BTC ngày "
+        "05/01/2014 của Bộ Tư pháp.";
+    tcpl_citation c[8];
+    static const want w[] = {
+        {"Chương trình", "12/CTPH-BTP-VOV-TTXVN", "2021-03-15",
+         "Bộ Tư pháp, Đài Tiếng nói Việt Nam và Thông tấn xã Việt Nam"},
+        {"Nghị quyết liên tịch", "03/2019/NQLT/CP-UBTWMTTQVN", "2019-04-12",
+         "Chính phủ và Ủy ban Trung ương Mặt trận Tổ quốc Việt Nam"},
+        {"Quyết định", "25/2021/QĐ-TTg", "2021-07-22", "Thủ tướng Chính phủ"},
+        {"Kế hoạch", "230/KH-UBND", "2021-10-29", "UBND tỉnh"},
+        {"Công văn", "1870/UBND-TP", "2024-06-14", "UBND huyện"},
+        {"Thông tư liên tịch", "01/2014/TTLT-BTP-BTC", "2014-01-05", "Bộ Tư pháp"},
+    };
+    size_t n = find(s, c, 8);
+    if (n != 6)
+        for (size_t i = 0; i < n; i++)
+            print_error("%zu: %s %s\n", i, c[i].kind, c[i].number);
+    assert_int_equal(n, 6);
+    for (size_t i = 0; i < n; i++)
+        check(&c[i], &w[i], i);
+    /* the printed number keeps what the typist typed */
+    char text[64];
+    span(text, sizeof text, s, c[2].number_start, c[2].number_end);
+    assert_string_equal(text, "25/2021/QĐ.-TTg");
+}
+
 static void test_line_breaks(void **state)
 {
     const char *s = "Thực hiện Quyết định số\n25/2021/QĐ-TTg ngày\n22/7/2021 của Thủ tướng\n"
@@ -367,6 +405,7 @@ int main(void)
         cmocka_unit_test(test_line_breaks), cmocka_unit_test(test_law_by_name),
         cmocka_unit_test(test_not_citations), cmocka_unit_test(test_dates),
         cmocka_unit_test(test_merge),      cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_joint_and_stray_symbols),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

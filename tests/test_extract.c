@@ -68,7 +68,8 @@ static void done(result *r)
     tcpl_doc_free(r->doc);
 }
 
-/* Drops "file" and "block" (renderings differ in block numbering) and
+/* Drops "file", "block", the "..._block" keys (renderings differ in block
+ * numbering) and "auto_label" (Word's numbering or typed text), and
  * undoes smart typography (pandoc and LibreOffice print … and curly
  * quotes where the seed has ... and straight ones). */
 static json_t *normalize(json_t *v)
@@ -79,7 +80,9 @@ static json_t *normalize(json_t *v)
         json_t *x;
         json_object_foreach(v, k, x)
         {
-            if (strcmp(k, "file") && strcmp(k, "block"))
+            size_t kl = strlen(k);
+            if (strcmp(k, "file") && strcmp(k, "block") && strcmp(k, "auto_label") &&
+                !(kl >= 6 && !strcmp(k + kl - 6, "_block")))
                 json_object_set_new(o, k, normalize(x));
         }
         return o;
@@ -568,6 +571,88 @@ static void rule_recipients_and_signer(void **state)
     done(&r);
 }
 
+/* Converters that lose soft line breaks join the lines of the header and
+ * of the signature block: the signer and the title still come out. */
+static void runon_signer_and_title(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *xml, *capacity, *deputy, *title, *name;
+    } cases[] = {
+        {P("TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH") P("PHÓ CHỦ TỊCH") P("Lê Văn An"),
+         "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Lê Văn An"},
+        {P("TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH") P("(Đã ký)") P("Lê Văn An"),
+         "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Lê Văn An"},
+        {P("TM. ỦY BAN NHÂN DÂN CHỦ TỊCH Lê Văn An"), "TM. ỦY BAN NHÂN DÂN", "", "CHỦ TỊCH",
+         "Lê Văn An"},
+        {P("- Lưu: VT. TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH Lê Văn An"),
+         "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Lê Văn An"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char body[2048];
+        snprintf(body, sizeof body, "%s%s",
+                 P("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc")
+                     P("KẾ HOẠCH Khắc phục hạn chế năm 2026 Thực hiện Kết luận số 1126/KL-STP "
+                       "ngày 19/12/2025 của Sở Tư pháp, UBND xã ban hành Kế hoạch như sau:")
+                         P("I. MỤC ĐÍCH") P("Nơi nhận:") P("- Sở Tư pháp;"),
+                 cases[i].xml);
+        result r;
+        run_xml(&r, body);
+        const tcpl_xsigner *sg = tcpl_extraction_signer(r.x);
+        if (strcmp(sg->capacity, cases[i].capacity) || strcmp(sg->deputy, cases[i].deputy) ||
+            strcmp(sg->title, cases[i].title) || strcmp(sg->name, cases[i].name))
+            print_error("case %zu: [%s] [%s] [%s] [%s]\n", i, sg->capacity, sg->deputy, sg->title,
+                        sg->name);
+        assert_string_equal(sg->capacity, cases[i].capacity);
+        assert_string_equal(sg->deputy, cases[i].deputy);
+        assert_string_equal(sg->title, cases[i].title);
+        assert_string_equal(sg->name, cases[i].name);
+        const tcpl_xmeta *m = tcpl_extraction_meta(r.x);
+        assert_true(m->national_header);
+        assert_string_equal(m->title, "Khắc phục hạn chế năm 2026");
+        assert_non_null(citation(r.x, "1126/KL-STP"));
+        done(&r);
+    }
+}
+
+/* The pandoc and LibreOffice renderings of seeds 001 and 003 join soft
+ * line breaks: their signer and title are those of the plain rendering. */
+static void runon_renderings_signer_and_title(void **state)
+{
+    (void)state;
+    static const char *seeds_runon[] = {"001", "003"};
+    static const char *styles_runon[] = {"pandoc", "libreoffice"};
+    int compared = 0;
+    for (size_t s = 0; s < 2; s++) {
+        char name[64];
+        result plain;
+        if (!run_rendering(&plain, seeds_runon[s], "plain", name, sizeof name)) {
+            skip();
+            return;
+        }
+        const tcpl_xsigner *ps = tcpl_extraction_signer(plain.x);
+        assert_true(ps->title[0] && ps->name[0]);
+        for (size_t k = 0; k < 2; k++) {
+            result r;
+            if (!run_rendering(&r, seeds_runon[s], styles_runon[k], name, sizeof name))
+                continue;
+            const tcpl_xsigner *sg = tcpl_extraction_signer(r.x);
+            assert_string_equal(sg->capacity, ps->capacity);
+            assert_string_equal(sg->deputy, ps->deputy);
+            assert_string_equal(sg->title, ps->title);
+            assert_string_equal(sg->name, ps->name);
+            assert_string_equal(tcpl_extraction_meta(r.x)->title,
+                                tcpl_extraction_meta(plain.x)->title);
+            assert_string_equal(tcpl_extraction_meta(r.x)->kind,
+                                tcpl_extraction_meta(plain.x)->kind);
+            done(&r);
+            compared++;
+        }
+        done(&plain);
+    }
+    assert_int_equal(compared, 4);
+}
+
 /* The readable outline of two samples, as reviewed line by line against
  * the documents (tests/golden/extract/NAME.txt). */
 static void outline_golden(void **state)
@@ -631,22 +716,257 @@ static void diagnostics_for_cut_lists(void **state)
     free(body);
 }
 
+/* The keys of a JSON object, exactly and in order. */
+static void assert_keys(json_t *o, const char *const *keys, size_t n)
+{
+    assert_true(json_is_object(o));
+    const char *k;
+    json_t *v;
+    size_t i = 0;
+    json_object_foreach(o, k, v)
+    {
+        (void)v;
+        if (i >= n || strcmp(k, keys[i]))
+            print_error("key %zu: got \"%s\", want \"%s\"\n", i, k, i < n ? keys[i] : "(end)");
+        assert_true(i < n);
+        assert_string_equal(k, keys[i]);
+        i++;
+    }
+    assert_int_equal(i, n);
+}
+#define KEYS(o, ...)                                                                               \
+    do {                                                                                           \
+        static const char *const k_[] = {__VA_ARGS__};                                             \
+        assert_keys(o, k_, sizeof k_ / sizeof k_[0]);                                              \
+    } while (0)
+
+/* docs/extract.md: every field the library has, under these keys. */
 static void json_has_exactly_the_schema_keys(void **state)
 {
     (void)state;
     result r;
     run_file(&r, "build/samples/kh-xa-2025.docx");
-    static const char *keys[] = {"file",     "kind",      "number",     "number_blank",
-                                 "symbol",   "authority", "national_header", "place",
-                                 "date",     "title",     "citations",  "sections",
-                                 "activities", "deadlines", "recipients", "signer",
-                                 "diagnostics"};
-    assert_int_equal(json_object_size(r.json), sizeof keys / sizeof keys[0]);
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-        assert_non_null(json_object_get(r.json, keys[i]));
+    KEYS(r.json, "file", "kind", "number", "number_blank", "symbol", "authority",
+         "national_header", "place", "date", "title", "blocks", "citations", "sections",
+         "activities", "deadlines", "recipients", "signer", "diagnostics");
+    KEYS(json_object_get(r.json, "date"), "text", "iso", "complete", "invalid", "day_digits",
+         "month_digits", "block");
+    KEYS(json_object_get(r.json, "blocks"), "kind", "number", "authority", "title");
+    KEYS(json_array_get(json_object_get(r.json, "citations"), 0), "kind", "number", "date",
+         "date_invalid", "date_conflict", "issuer", "text", "mentions", "block");
+    KEYS(json_array_get(json_object_get(r.json, "sections"), 0), "label", "title", "path",
+         "level", "auto_label", "duplicate_of", "block", "children");
     json_t *a = json_array_get(json_object_get(r.json, "activities"), 0);
-    assert_int_equal(json_object_size(a), 8);
-    assert_int_equal(json_object_size(json_object_get(a, "time")), 5);
+    KEYS(a, "path", "title", "lead", "support", "time", "product", "cause", "solution", "notes",
+         "present", "missing", "unlabelled", "duplicate_of", "block", "lead_block");
+    KEYS(json_object_get(a, "time"), "text", "kind", "start", "end", "recurring", "invalid",
+         "block");
+    KEYS(json_array_get(json_object_get(a, "lead"), 0), "canonical", "printed", "note");
+    KEYS(json_array_get(json_object_get(r.json, "deadlines"), 0), "text", "date", "invalid",
+         "block");
+    KEYS(json_object_get(r.json, "signer"), "capacity", "deputy", "title", "name", "block");
+    done(&r);
+}
+
+/* What the library view has, the JSON has: cause and solution of a
+ * remediation item, the printed unit names and their notes, the present
+ * fields, the blocks, the date's flags. */
+static void json_gives_every_field(void **state)
+{
+    (void)state;
+    result r;
+    run_file(&r, "build/samples/kh-khac-phuc-2026.docx");
+    json_t *acts = json_object_get(r.json, "activities");
+    assert_int_equal(json_array_size(acts), tcpl_extraction_activity_count(r.x));
+    for (size_t i = 0; i < tcpl_extraction_activity_count(r.x); i++) {
+        const tcpl_xactivity *a = tcpl_extraction_activity(r.x, i);
+        json_t *ja = json_array_get(acts, i);
+        assert_string_equal(json_string_value(json_object_get(ja, "cause")), a->cause);
+        assert_string_equal(json_string_value(json_object_get(ja, "solution")), a->solution);
+        assert_int_equal(json_array_size(json_object_get(ja, "present")),
+                         (size_t)__builtin_popcount(a->present));
+        assert_int_equal(json_integer_value(json_object_get(ja, "unlabelled")), a->unlabelled);
+        assert_int_equal(json_integer_value(json_object_get(json_object_get(ja, "time"), "block")),
+                         a->time_block);
+        assert_int_equal(json_integer_value(json_object_get(ja, "lead_block")), a->lead_block);
+        json_t *lead = json_object_get(ja, "lead");
+        assert_int_equal(json_array_size(lead), a->nlead);
+        for (size_t k = 0; k < a->nlead; k++) {
+            json_t *u = json_array_get(lead, k);
+            assert_string_equal(json_string_value(json_object_get(u, "printed")),
+                                a->lead[k].printed);
+            assert_string_equal(json_string_value(json_object_get(u, "canonical")),
+                                a->lead[k].canonical);
+        }
+    }
+    /* The sample's first item gives a cause and a remedy, both in the JSON. */
+    json_t *a0 = json_array_get(acts, 0);
+    assert_true(strlen(json_string_value(json_object_get(a0, "cause"))) > 10);
+    assert_true(strlen(json_string_value(json_object_get(a0, "solution"))) > 10);
+    const tcpl_xmeta *m = tcpl_extraction_meta(r.x);
+    json_t *d = json_object_get(r.json, "date");
+    assert_int_equal(json_is_true(json_object_get(d, "invalid")), m->date.invalid);
+    assert_int_equal(json_integer_value(json_object_get(d, "day_digits")), m->date.day_digits);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(r.json, "blocks"), "kind")),
+                     m->kind_block);
+    done(&r);
+}
+
+/* The outline cuts long titles between words, never inside a syllable,
+ * and marks the cut with an ellipsis. */
+static void outline_cuts_at_word_boundary(void **state)
+{
+    (void)state;
+    result r;
+    run_xml(&r, HEAD P("II. NỘI DUNG")
+                P("1. Tổ chức tập huấn chuyên sâu về công tác phổ biến, giáo dục pháp luật cho "
+                  "đội ngũ hòa giải viên ở cơ sở trên địa bàn xã năm 2026")
+                P("- Đơn vị chủ trì: Công an xã.") P("- Thời gian thực hiện: Quý I năm 2026.")
+                P("- Kết quả, sản phẩm: Báo cáo."));
+    char *out = NULL;
+    size_t len;
+    tcpl_error err;
+    assert_int_equal(tcpl_extraction_outline(&out, &len, r.x, ctx, &err), 0);
+    int lines = 0;
+    for (char *p = strstr(out, "Tổ chức tập huấn"); p; p = strstr(p + 1, "Tổ chức tập huấn")) {
+        char *e = strchr(p, '\n');
+        assert_non_null(e);
+        char *ell = strstr(p, "…");
+        assert_true(ell && ell < e);
+        /* before the ellipsis: a whole word of the title, then one space */
+        assert_true(ell[-1] == ' ');
+        size_t kept = (size_t)(ell - 1 - p);
+        const char *title = tcpl_extraction_section(r.x, 1)->title;
+        assert_memory_equal(p, title, kept);
+        assert_true(title[kept] == ' ' || title[kept] == ',');
+        lines++;
+    }
+    assert_int_equal(lines, 2); /* the section and the activity */
+    free(out);
+    done(&r);
+}
+
+/* An unlabelled line under an activity is kept as its note; a product the
+ * kind requires (required_plan) and the activity lacks is missing. */
+static void unlabelled_line_kept_as_note(void **state)
+{
+    (void)state;
+    result r;
+    run_xml(&r, HEAD P("II. NỘI DUNG") P("1. Tổ chức sơ kết, tổng kết")
+                P("- Cơ quan chủ trì: Sở Tư pháp.") P("- Thời gian thực hiện: Năm 2026.")
+                P("- Báo cáo sơ kết, tổng kết.") P("2. Việc thứ hai")
+                P("- Cơ quan chủ trì: Công an xã.") P("- Thời gian thực hiện: Năm 2026.")
+                P("- Kết quả, sản phẩm: Báo cáo."));
+    const tcpl_xactivity *a = tcpl_extraction_activity(r.x, 0);
+    assert_non_null(a);
+    assert_int_equal(a->nnotes, 1);
+    assert_string_equal(a->notes[0], "Báo cáo sơ kết, tổng kết.");
+    assert_true(a->missing & TCPL_FIELD_PRODUCT);
+    json_t *ja = json_array_get(json_object_get(r.json, "activities"), 0);
+    assert_string_equal(json_string_value(json_array_get(json_object_get(ja, "notes"), 0)),
+                        "Báo cáo sơ kết, tổng kết.");
+    assert_string_equal(json_string_value(json_array_get(json_object_get(ja, "missing"), 0)),
+                        "product");
+    a = tcpl_extraction_activity(r.x, 1);
+    assert_int_equal(a->nnotes, 0);
+    assert_int_equal(a->missing, 0);
+    done(&r);
+}
+
+/* A unit list keeps every printed word: the qualifying clause after a
+ * unit is its note, in the library view and in the JSON. */
+static void unit_clause_kept(void **state)
+{
+    (void)state;
+    result r;
+    run_xml(&r, HEAD P("II. NỘI DUNG") P("1. Tự đánh giá")
+                P("- Cơ quan chủ trì: Sở Tư pháp, UBND cấp huyện và các cơ quan, đơn vị có liên "
+                  "quan đến việc triển khai thực hiện các chỉ tiêu thuộc phạm vi quản lý.")
+                P("- Thời gian thực hiện: Năm 2026.") P("- Kết quả, sản phẩm: Báo cáo."));
+    const tcpl_xactivity *a = tcpl_extraction_activity(r.x, 0);
+    assert_non_null(a);
+    assert_int_equal(a->nlead, 3);
+    assert_string_equal(a->lead[1].printed, "UBND cấp huyện");
+    assert_string_equal(a->lead[1].canonical, "Ủy ban nhân dân cấp huyện");
+    assert_string_equal(a->lead[1].note, "");
+    assert_string_equal(a->lead[2].printed, "các cơ quan, đơn vị có liên quan");
+    assert_string_equal(a->lead[2].note,
+                        "đến việc triển khai thực hiện các chỉ tiêu thuộc phạm vi quản lý");
+    json_t *u = json_array_get(
+        json_object_get(json_array_get(json_object_get(r.json, "activities"), 0), "lead"), 2);
+    assert_string_equal(json_string_value(json_object_get(u, "note")), a->lead[2].note);
+    assert_string_equal(json_string_value(json_object_get(u, "printed")), a->lead[2].printed);
+    done(&r);
+}
+
+/* Two items numbered alike: paths stay unique, and the slip is kept. */
+static void duplicate_numbers_keep_unique_paths(void **state)
+{
+    (void)state;
+    result r;
+    run_xml(&r, HEAD P("II. NỘI DUNG") P("1. Một") P("- Cơ quan chủ trì: Công an xã.")
+                P("2. Hai") P("- Cơ quan chủ trì: Sở Tư pháp.") P("2. Hai lần nữa")
+                P("- Cơ quan chủ trì: Phòng Tư pháp.") P("a) Điểm a")
+                P("- Cơ quan chủ trì: Công an xã.") P("2. Ba lần") P("- Thời gian: Năm 2026."));
+    size_t n = tcpl_extraction_activity_count(r.x);
+    assert_int_equal(n, 5);
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = i + 1; k < n; k++)
+            assert_string_not_equal(tcpl_extraction_activity(r.x, i)->path,
+                                    tcpl_extraction_activity(r.x, k)->path);
+    const tcpl_xactivity *a1 = tcpl_extraction_activity(r.x, 1);
+    const tcpl_xactivity *a2 = tcpl_extraction_activity(r.x, 2);
+    assert_string_equal(a1->path, "II.2");
+    assert_int_equal(a1->duplicate_of, -1);
+    assert_string_equal(a2->path, "II.2#2");
+    assert_int_equal(a2->duplicate_of, a1->section);
+    assert_int_equal(tcpl_extraction_section(r.x, (size_t)a2->section)->duplicate_of,
+                     a1->section);
+    assert_string_equal(tcpl_extraction_activity(r.x, 3)->path, "II.2#2.a");
+    assert_string_equal(tcpl_extraction_activity(r.x, 4)->path, "II.2#3");
+    json_t *ja = json_array_get(json_object_get(r.json, "activities"), 2);
+    assert_string_equal(json_string_value(json_object_get(ja, "duplicate_of")), "II.2");
+    done(&r);
+}
+
+/* Field lines numbered like headings ("2.1.3. Thời gian khắc phục: ...")
+ * and field groups ("a) Trách nhiệm của các bộ phận") are fields of their
+ * activity: no sections, not in the outline. */
+static void field_lines_are_not_headings(void **state)
+{
+    (void)state;
+    result r;
+    run_xml(&r, P("KẾ HOẠCH") P("Khắc phục hạn chế sau kiểm tra") P("II. NỘI DUNG")
+                P("2. Những nội dung cần khắc phục") P("2.1. Chưa niêm yết công khai")
+                P("2.1.1. Nguyên nhân") P("Chưa bố trí người phụ trách.")
+                P("2.1.2. Kế hoạch khắc phục") P("a) Trách nhiệm của các bộ phận.")
+                P("- Bộ phận chủ trì: Công chức Văn phòng - Thống kê")
+                P("b) Nhiệm vụ, giải pháp khắc phục") P("Niêm yết tại trụ sở.")
+                P("2.1.3. Thời gian khắc phục: Tháng 3/2026.")
+                P("2.2. Chưa lập danh sách") P("- Bộ phận chủ trì: Công chức Tư pháp - Hộ tịch"));
+    /* II., 2., 2.1., 2.2. */
+    assert_int_equal(tcpl_extraction_section_count(r.x), 4);
+    for (size_t i = 0; i < tcpl_extraction_section_count(r.x); i++) {
+        const tcpl_xsection *s = tcpl_extraction_section(r.x, i);
+        assert_null(strstr(s->title, "Thời gian"));
+        assert_null(strstr(s->title, "Trách nhiệm"));
+    }
+    const tcpl_xactivity *a = tcpl_extraction_activity(r.x, 0);
+    assert_string_equal(a->path, "II.2.1");
+    assert_string_equal(a->cause, "Chưa bố trí người phụ trách");
+    assert_string_equal(a->solution, "Niêm yết tại trụ sở");
+    assert_string_equal(a->time.text, "Tháng 3/2026");
+    assert_string_equal(a->lead[0].canonical, "Công chức Văn phòng - Thống kê");
+    assert_int_equal(a->missing, 0);
+    assert_string_equal(tcpl_extraction_activity(r.x, 1)->path, "II.2.2");
+    char *out = NULL;
+    size_t len;
+    tcpl_error err;
+    assert_int_equal(tcpl_extraction_outline(&out, &len, r.x, ctx, &err), 0);
+    assert_null(strstr(out, "2.1.3."));
+    assert_null(strstr(out, "2.1.1."));
+    assert_null(strstr(out, "a) Trách nhiệm"));
+    free(out);
     done(&r);
 }
 
@@ -661,6 +981,7 @@ int main(void)
     const struct CMUnitTest corpus[] = {
         cmocka_unit_test(golden_every_rendering),
         cmocka_unit_test(blocks_point_at_their_text),
+        cmocka_unit_test(runon_renderings_signer_and_title),
     };
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(sample_commune_plan),
@@ -675,6 +996,13 @@ int main(void)
         cmocka_unit_test(rule_remediation_requires_cause),
         cmocka_unit_test(rule_recipients_and_signer),
         cmocka_unit_test(json_has_exactly_the_schema_keys),
+        cmocka_unit_test(json_gives_every_field),
+        cmocka_unit_test(outline_cuts_at_word_boundary),
+        cmocka_unit_test(unlabelled_line_kept_as_note),
+        cmocka_unit_test(duplicate_numbers_keep_unique_paths),
+        cmocka_unit_test(unit_clause_kept),
+        cmocka_unit_test(runon_signer_and_title),
+        cmocka_unit_test(field_lines_are_not_headings),
         cmocka_unit_test(diagnostics_for_cut_lists),
         cmocka_unit_test(outline_golden),
     };

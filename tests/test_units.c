@@ -144,7 +144,8 @@ static const ucase cases[] = {
       U("Trưởng Công an xã", "Trưởng Công an xã"),
       U("Văn hóa – Xã hội", "Công chức Văn hóa - Xã hội"),
       U("Địa chính – Xây dựng", "Công chức Địa chính - Xây dựng"),
-      U("Chính sách – Xã hội", "Chính sách - Xã hội"),
+      /* the post head of the list's first unit, on every unit without a head */
+      U("Chính sách – Xã hội", "Công chức Chính sách - Xã hội"),
       U("UBMTTQ xã", "Ủy ban Mặt trận Tổ quốc Việt Nam xã"),
       U("các tổ chức đoàn thể cấp xã có liên quan", "Các tổ chức đoàn thể cấp xã có liên quan")}},
     {"003.txt", "Văn hóa – Xã hội, Đài phát thanh của xã",
@@ -207,6 +208,38 @@ static int teardown(void **state)
     return 0;
 }
 
+static int is_word_byte(unsigned char c)
+{
+    return c >= 0x80 || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+/* Splitting never drops a printed word: every word of the value lies in a
+ * unit's printed name or in its note, except the conjunction ("và") that
+ * joined two units. */
+static void assert_every_word_kept(const char *in, const tcpl_unit *out, size_t n)
+{
+    size_t len = strlen(in);
+    for (size_t i = 0; i < len;) {
+        if (!is_word_byte((unsigned char)in[i])) {
+            i++;
+            continue;
+        }
+        size_t a = i;
+        while (i < len && is_word_byte((unsigned char)in[i]))
+            i++;
+        if (i - a == 3 && !memcmp(in + a, "và", 3))
+            continue;
+        int kept = 0;
+        for (size_t k = 0; k < n && !kept; k++)
+            kept = (a >= out[k].start && i <= out[k].end) ||
+                   (a >= out[k].note_start && i <= out[k].note_end);
+        if (!kept)
+            print_error("\"%s\": the word \"%.*s\" is in no unit and no note\n", in,
+                        (int)(i - a), in + a);
+        assert_true(kept);
+    }
+}
+
 static void check_case(const ucase *c, size_t idx)
 {
     tcpl_unit out[MAXU];
@@ -236,6 +269,7 @@ static void check_case(const ucase *c, size_t idx)
         assert_true(out[i].end <= len && out[i].note_end <= len);
         assert_false(out[i].truncated);
     }
+    assert_every_word_kept(c->in, out, n);
 }
 
 /* Every case marked with a seed is really in that seed (a hyphen-bullet
@@ -347,6 +381,68 @@ static void test_hostile(void **state)
     assert_true(((unsigned char)out[0].norm[l - 1] & 0xC0) != 0xC0);
 }
 
+/* A shared post head is applied to every member that has no head of its
+ * own, or (without one) to none: the printed form stays beside it. */
+static void test_post_head_on_every_member(void **state)
+{
+    tcpl_unit out[8];
+    size_t n;
+    const char *s = "Cán bộ Văn phòng, Chính sách – Xã hội, Trưởng thôn, Địa chính – Xây dựng";
+    assert_int_equal(tcpl_units_split(g_units, s, strlen(s), out, 8, &n), 0);
+    assert_int_equal(n, 4);
+    assert_string_equal(tcpl_unit_canonical(&out[0]), "Cán bộ Văn phòng");
+    assert_string_equal(tcpl_unit_canonical(&out[1]), "Cán bộ Chính sách - Xã hội");
+    assert_string_equal(tcpl_unit_canonical(&out[2]), "Trưởng thôn");
+    assert_string_equal(tcpl_unit_canonical(&out[3]), "Cán bộ Địa chính - Xây dựng");
+    char printed[64];
+    snprintf(printed, sizeof printed, "%.*s", (int)(out[3].end - out[3].start), s + out[3].start);
+    assert_string_equal(printed, "Địa chính – Xây dựng");
+    /* no post head printed: none is invented for a post the table does not know */
+    const char *t = "Chính sách – Xã hội, Quỹ hỗ trợ";
+    assert_int_equal(tcpl_units_split(g_units, t, strlen(t), out, 8, &n), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(tcpl_unit_canonical(&out[0]), "Chính sách - Xã hội");
+    assert_string_equal(tcpl_unit_canonical(&out[1]), "Quỹ hỗ trợ");
+}
+
+/* A group of thousands of nouns ("các sở, ban, ngành, ban, ngành, ...")
+ * is one unit, found in work proportional to its length: the comma
+ * handling no longer rescans the group from its start at every comma
+ * (which made this input cost about len^2 / 2 comparisons). */
+static void test_long_group_is_linear(void **state)
+{
+    size_t cap = TCPL_UNITS_FIELD_MAX;
+    char *s = malloc(cap + 1);
+    assert_non_null(s);
+    size_t len = (size_t)sprintf(s, "các sở");
+    int commas = 0;
+    while (len + 16 < cap) {
+        len += (size_t)sprintf(s + len, ", %s", commas % 2 ? "ban" : "ngành");
+        commas++;
+    }
+    tcpl_unit out[2];
+    size_t n, steps;
+    assert_int_equal(tcpl_units_split_counted(g_units, s, len, out, 2, &n, &steps), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(out[0].end, len);
+    assert_true(commas > 2000);
+    /* linear: a bounded number of phrase comparisons per byte; the old
+     * rescan made over len * commas / 2 (more than 10^7 here) */
+    if (steps > 64 * len)
+        print_error("%zu comparisons for %zu bytes\n", steps, len);
+    assert_true(steps <= 64 * len);
+    /* the same list of real units, split at every comma, is linear too */
+    len = 0;
+    for (int i = 0; len + 24 < cap; i++)
+        len += (size_t)sprintf(s + len, "%sSở số %d", i ? ", " : "", i);
+    tcpl_unit many[64];
+    assert_int_equal(tcpl_units_split_counted(g_units, s, len, many, 64, &n, &steps),
+                     TCPL_ERR_LIMIT);
+    assert_int_equal(n, 64);
+    assert_true(steps <= 64 * len);
+    free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -356,6 +452,8 @@ int main(void)
         cmocka_unit_test(test_alias_pointer_and_norm),
         cmocka_unit_test(test_empty_and_limits),
         cmocka_unit_test(test_hostile),
+        cmocka_unit_test(test_post_head_on_every_member),
+        cmocka_unit_test(test_long_group_is_linear),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -82,11 +82,17 @@ typedef struct tcpl_xsection {
     int block;
     int parent;     /* index into the sections array, -1 at top */
     int auto_label; /* the label came from Word numbering, not typed text */
+    /* The source's own numbering slip: an earlier section printed the same
+     * path (two items "2.2."): its index, and this path carries a suffix
+     * ("II.2.2#2") so paths stay unique.  -1 when the path is its own. */
+    int duplicate_of;
 } tcpl_xsection;
 
 typedef struct tcpl_xunit {
-    const char *printed;
-    const char *canonical;
+    const char *printed;   /* the name as printed ("UBND xã") */
+    const char *canonical; /* its canonical name ("Ủy ban nhân dân xã") */
+    const char *note;      /* what the list said about it after the name ("tham mưu ...",
+                              "(b/c)", "đến việc triển khai ..."), as printed; "" if none */
 } tcpl_xunit;
 
 /* What a time expression is. */
@@ -112,6 +118,7 @@ typedef struct tcpl_xtime {
     const char *end;   /* ISO or NULL */
     int recurring;
     int invalid; /* a date in it does not exist */
+    int block;   /* the block of the time field; -1 if none */
 } tcpl_xtime;
 
 /* Field bits for tcpl_xactivity.missing / .present. */
@@ -137,7 +144,12 @@ typedef struct tcpl_xactivity {
     const char *solution; /* remediation plans; "" if none */
     unsigned present;     /* TCPL_FIELD_* seen with their label */
     unsigned missing;     /* TCPL_FIELD_* expected but absent */
-    int unlabelled;       /* lines under the activity that carry no field label */
+    int unlabelled;       /* bullet or table lines under the activity that carry no field
+                             label (a label probably forgotten) */
+    const char *const *notes; /* every line under the activity that is no field, as printed
+                                 (bullet marks removed), in document order */
+    size_t nnotes;
+    int duplicate_of;     /* its section's duplicate_of (an index into sections), or -1 */
     int block;            /* the activity's heading */
     int section;          /* index into the sections array */
     int time_block;       /* -1 if none */

@@ -1,4 +1,5 @@
 /* Body phase: sections, activity fields, citations and deadlines. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,52 @@ typedef struct acc {
     unsigned present;
     int unlabelled;
     int time_block, lead_block;
+    tcpl_vec notes; /* of size_t: line indices of the lines that carry no field */
 } acc;
+
+/* ---- section paths: a hash of the paths seen, so that a path printed
+ * twice (the source's own numbering slip) gets a suffix ("II.2#2") in
+ * linear time. */
+
+typedef struct path_slot {
+    const char *path; /* NULL: empty slot */
+    int first;        /* the section that printed it first */
+    int count;        /* sections that printed it */
+} path_slot;
+
+typedef struct path_set {
+    path_slot *slots;
+    size_t mask;
+} path_set;
+
+static int path_set_init(path_set *ps, size_t n)
+{
+    size_t cap = 16;
+    while (cap < n * 2)
+        cap *= 2;
+    ps->slots = calloc(cap, sizeof *ps->slots);
+    ps->mask = cap - 1;
+    return ps->slots ? 0 : -1;
+}
+
+static uint64_t hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+/* The slot of path: found, or empty for it to be filled. */
+static path_slot *path_set_slot(path_set *ps, const char *path)
+{
+    size_t i = (size_t)hash_str(path) & ps->mask;
+    while (ps->slots[i].path && strcmp(ps->slots[i].path, path))
+        i = (i + 1) & ps->mask;
+    return &ps->slots[i];
+}
 
 /* A field label at the start of s: its field bit, and where its value
  * starts.  Strict labels need a colon unless whole_cell. */
@@ -147,6 +193,20 @@ static void strip_label_punct(const char *label, char *out, size_t size)
         out[--n] = 0;
 }
 
+/* A heading that is itself a field ("2.1.3. Thời gian khắc phục: ...") or
+ * a field group ("a) Trách nhiệm của các bộ phận") is no section: it
+ * belongs to the activity above it.  Its field bit (0 for a group), or -1
+ * when the line is a real heading. */
+static int field_heading(job *j, const line *l, size_t *vs)
+{
+    unsigned f = field_at(j, l->text, l->len, 0, vs);
+    if (f)
+        return (int)f;
+    if (xt_find(j, &j->ex->subheading, l->text, l->len))
+        return 0;
+    return -1;
+}
+
 int xt_read_body(job *j, size_t from, size_t to)
 {
     const tcpl_extractor *ex = j->ex;
@@ -159,12 +219,16 @@ int xt_read_body(job *j, size_t from, size_t to)
     size_t cap = to > from ? to - from : 1;
     x->sections = tcpl_arena_alloc(&x->arena, cap * sizeof *x->sections);
     acc *accs = calloc(cap, sizeof *accs);
-    int *transparent = calloc(cap, sizeof *transparent);
+    path_set paths = {0};
+    tcpl_buf path;
+    tcpl_buf_init(&path);
     int rc = 0;
-    if (!x->sections || !accs || !transparent) {
+    if (!x->sections || !accs || path_set_init(&paths, cap) < 0) {
         rc = TCPL_NOMEM(j->err, tcpl_doc_path(j->doc));
         goto out;
     }
+    for (size_t si = 0; si < cap; si++)
+        tcpl_vec_init(&accs[si].notes, sizeof(size_t));
     int stack[64], sp = 0;
     int last_structural = 0;
     int pending = -1; /* field index waiting for its value on the next lines */
@@ -172,6 +236,23 @@ int xt_read_body(job *j, size_t from, size_t to)
     for (size_t i = from; i < to; i++) {
         line *l = &j->lines[i];
         int level = section_level(l, has_roman, last_structural);
+        size_t vs = 0;
+        int fh = level > 0 ? field_heading(j, l, &vs) : -1;
+        if (fh >= 0) {
+            /* A field line or field group numbered like a heading: it ends
+             * the sections at its level or deeper, and its field goes to
+             * the section above. */
+            while (sp > 0 && x->sections[stack[sp - 1]].level >= level)
+                sp--;
+            pending = -1;
+            if (fh > 0 && sp > 0) {
+                add_field(j, &accs[stack[sp - 1]], (unsigned)fh, l->text + vs, l->len - vs,
+                          l->block, &pending);
+                pending_table = pending >= 0 && l->table >= 0 ? l->table : -1;
+                pending_row = l->row;
+            }
+            continue;
+        }
         if (level > 0) {
             /* A new section. */
             while (sp > 0 && x->sections[stack[sp - 1]].level >= level)
@@ -186,11 +267,11 @@ int xt_read_body(job *j, size_t from, size_t to)
             s->block = l->block;
             s->parent = parent;
             s->auto_label = l->auto_label;
+            s->duplicate_of = -1;
             accs[si].time_block = accs[si].lead_block = -1;
             char lab[40];
             strip_label_punct(l->label, lab, sizeof lab);
-            tcpl_buf path;
-            tcpl_buf_init(&path);
+            tcpl_buf_reset(&path);
             if (l->lab == LAB_ROMAN || parent < 0) {
                 tcpl_buf_puts(&path, lab);
             } else if (l->lab == LAB_DECIMAL) {
@@ -209,8 +290,24 @@ int xt_read_body(job *j, size_t from, size_t to)
             } else {
                 tcpl_buf_printf(&path, "%s.%s", x->sections[parent].path, lab);
             }
-            s->path = xt_dup(j, path.data ? path.data : "", path.len);
-            tcpl_buf_free(&path);
+            if (!tcpl_buf_ok(&path)) {
+                rc = TCPL_NOMEM(j->err, tcpl_doc_path(j->doc));
+                goto out;
+            }
+            /* The same path printed twice: the slip is kept (duplicate_of)
+             * and the path made unique with a suffix. */
+            const char *printed = xt_dup(j, path.data ? path.data : "", path.len);
+            path_slot *slot = path_set_slot(&paths, printed);
+            if (!slot->path) {
+                slot->path = printed;
+                slot->first = si;
+                slot->count = 1;
+                s->path = printed;
+            } else {
+                s->duplicate_of = slot->first;
+                tcpl_buf_printf(&path, "#%d", ++slot->count);
+                s->path = xt_dup(j, path.data ? path.data : "", path.len);
+            }
             if (l->lab != LAB_LETTER && l->lab != LAB_ACTIVITY)
                 last_structural = level;
             if (sp < (int)(sizeof stack / sizeof stack[0]))
@@ -219,34 +316,13 @@ int xt_read_body(job *j, size_t from, size_t to)
                 TCPL_CHECK(
                     xt_warn(j, "section_depth", l->block, "%zu", sizeof stack / sizeof stack[0]));
             pending = -1;
-            /* A heading that is itself a field ("2.1.3. Thời gian khắc phục:
-             * ...") or a field group ("a) Trách nhiệm của các bộ phận") does
-             * not start an activity. */
-            size_t vs;
-            unsigned f = field_at(j, l->text, l->len, 0, &vs);
-            if (f || xt_find(j, &ex->subheading, l->text, l->len))
-                transparent[si] = 1;
-            if (f) {
-                int owner = si;
-                while (owner >= 0 && transparent[owner])
-                    owner = x->sections[owner].parent;
-                if (owner >= 0)
-                    add_field(j, &accs[owner], f, l->text + vs, l->len - vs, l->block, &pending);
-                pending_table = pending >= 0 && l->table >= 0 ? l->table : -1;
-                pending_row = l->row;
-            }
             continue;
         }
         if (sp == 0)
             continue; /* text before the first section: basis, preamble */
         int owner = stack[sp - 1];
-        while (owner >= 0 && transparent[owner])
-            owner = x->sections[owner].parent;
-        if (owner < 0)
-            continue;
         acc *a = &accs[owner];
         int whole_cell = l->table >= 0 && l->col == 0;
-        size_t vs;
         unsigned f = field_at(j, l->text, l->len, whole_cell, &vs);
         if (f) {
             add_field(j, a, f, l->text + vs, l->len - vs, l->block, &pending);
@@ -271,6 +347,13 @@ int xt_read_body(job *j, size_t from, size_t to)
         pending = -1;
         if (l->lab == LAB_BULLET || l->table >= 0)
             a->unlabelled++;
+        /* A line with no field label: kept as a note of the activity. */
+        size_t *note = tcpl_vec_push(&a->notes);
+        if (!note) {
+            rc = TCPL_NOMEM(j->err, tcpl_doc_path(j->doc));
+            goto out;
+        }
+        *note = i;
     }
     /* Activities: sections with fields. */
     int remediation =
@@ -303,6 +386,26 @@ int xt_read_body(job *j, size_t from, size_t to)
         act->unlabelled = a->unlabelled;
         act->time_block = a->time_block;
         act->lead_block = a->lead_block;
+        act->time.block = a->time_block;
+        act->duplicate_of = s->duplicate_of;
+        act->notes = NULL;
+        act->nnotes = 0;
+        if (a->notes.len) {
+            const char **notes = tcpl_arena_alloc(&x->arena, a->notes.len * sizeof *notes);
+            if (!notes) {
+                rc = TCPL_NOMEM(j->err, tcpl_doc_path(j->doc));
+                goto out;
+            }
+            for (size_t k = 0; k < a->notes.len; k++) {
+                const line *nl = &j->lines[TCPL_VEC_AT(&a->notes, size_t, k)];
+                const char *t = nl->lab == LAB_BULLET ? nl->text : nl->full;
+                size_t tn = nl->lab == LAB_BULLET ? nl->len : nl->full_len;
+                xt_trim(&t, &tn);
+                notes[k] = xt_dup(j, t, tn);
+            }
+            act->notes = notes;
+            act->nnotes = a->notes.len;
+        }
         const char *v[NFIELDS];
         for (int f = 0; f < NFIELDS; f++)
             v[f] = xt_dup(j, a->val[f].data, a->val[f].len);
@@ -340,6 +443,8 @@ int xt_read_body(job *j, size_t from, size_t to)
                                        "%d", TCPL_UNIT_NAME_MAX));
                 xu[k].printed = xt_dup(j, val + units[k].start, units[k].end - units[k].start);
                 xu[k].canonical = xt_dupz(j, tcpl_unit_canonical(&units[k]));
+                xu[k].note = xt_dup(j, val + units[k].note_start,
+                                    units[k].note_end - units[k].note_start);
             }
             if (which == 0) {
                 act->lead = xu;
@@ -365,11 +470,14 @@ int xt_read_body(job *j, size_t from, size_t to)
     }
 out:
     if (accs)
-        for (size_t si = 0; si < cap; si++)
+        for (size_t si = 0; si < cap; si++) {
             for (int f = 0; f < NFIELDS; f++)
                 tcpl_buf_free(&accs[si].val[f]);
+            tcpl_vec_free(&accs[si].notes);
+        }
     free(accs);
-    free(transparent);
+    free(paths.slots);
+    tcpl_buf_free(&path);
     return rc;
 }
 

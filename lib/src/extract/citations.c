@@ -422,6 +422,10 @@ static void find_issuer(const tcpl_citer *c, const char *s, size_t len, size_t i
     }
 }
 
+/* The number as stored: without whitespace and without the stray marks
+ * the number pattern tolerates (a dot before a separator, an en or em dash
+ * for '-', a doubled '-'), so "25/2021/QĐ.-TTg" and "25/2021/QĐ-TTg" are
+ * one number. */
 static void copy_number(tcpl_citation *ct, const char *s)
 {
     size_t n = 0;
@@ -430,8 +434,19 @@ static void copy_number(tcpl_citation *ct, const char *s)
             i++;
             continue;
         }
-        if (!(s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
-            ct->number[n++] = s[i];
+        if (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')
+            continue;
+        char c = s[i];
+        if (s[i] == '\xE2' && i + 2 < ct->number_end && s[i + 1] == '\x80' &&
+            (s[i + 2] == '\x93' || s[i + 2] == '\x94')) { /* – — */
+            c = '-';
+            i += 2;
+        }
+        if (c == '-' && n > 0 && ct->number[n - 1] == '-')
+            continue;
+        if ((c == '-' || c == '/') && n > 0 && ct->number[n - 1] == '.')
+            n--;
+        ct->number[n++] = c;
     }
     ct->number[n] = 0;
 }

@@ -56,20 +56,116 @@ static int add_recipient(job *j, tcpl_buf *b, size_t *cap)
     return 0;
 }
 
-/* A signature line that holds two roles ("KT. CHỦ TỊCH PHÓ CHỦ TỊCH", when a
- * converter joined the lines): the split point where the rest is a title. */
-static size_t title_split(job *j, const char *s, size_t n)
+static int has_lower(const char *s, size_t n)
 {
-    if (n > TCPL_SIGNER_LINE_MAX)
-        return 0;
-    /* The role keeps at least one word after its marker ("KT. CHỦ TỊCH"). */
-    const char *sp = memchr(s, ' ', n);
-    if (!sp)
-        return 0;
-    for (size_t i = (size_t)(sp - s) + 2; i < n; i++)
-        if (s[i - 1] == ' ' && xt_find(j, &j->ex->signer_title, s + i, n - i))
-            return i;
+    for (size_t i = 0; i < n;) {
+        utf8proc_int32_t c;
+        utf8proc_ssize_t k =
+            utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &c);
+        if (k <= 0)
+            return 0;
+        if (utf8proc_category(c) == UTF8PROC_CATEGORY_LL)
+            return 1;
+        i += (size_t)k;
+    }
     return 0;
+}
+
+/* A line of the signature block, which a converter may have joined with
+ * the next ones ("TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH Lê Văn An"):
+ * its capacity, deputy line, title and name, each where it starts.  The
+ * roles are in capitals; the name is the rest from the first word with a
+ * lower-case letter.  Returns 1 if the line holds a role or a title. */
+static int signer_line(job *j, const char *t, size_t n, int block, int *after_title)
+{
+    const tcpl_extractor *ex = j->ex;
+    tcpl_xsigner *s = &j->x->signer;
+    if (n > TCPL_SIGNER_LINE_MAX) {
+        /* too long to search word by word: a role only at its start */
+        const tcpl_re *role[] = {&ex->signer_capacity, &ex->signer_deputy, &ex->signer_title};
+        const char **slot[] = {&s->capacity, &s->deputy, &s->title};
+        for (int r = 0; r < 3; r++)
+            if (xt_find(j, role[r], t, n)) {
+                *slot[r] = xt_dup(j, t, n);
+                if (s->block < 0)
+                    s->block = block;
+                if (r == 2)
+                    *after_title = 1;
+                return 1;
+            }
+        return 0;
+    }
+    /* The capitals: up to the first word with a lower-case letter. */
+    size_t u = 0;
+    while (u < n) {
+        size_t w = u;
+        while (w < n && t[w] != ' ')
+            w++;
+        if (has_lower(t + u, w - u))
+            break;
+        u = w;
+        while (u < n && t[u] == ' ')
+            u++;
+    }
+    /* Role markers and the title, at word starts. */
+    size_t cuts[3] = {0, 0, 0}; /* capacity, deputy, title start */
+    int found[3] = {0, 0, 0};
+    int words_since_marker = 2; /* a title needs one word after a marker */
+    for (size_t w = 0; w < u;) {
+        size_t ue = u;
+        while (ue > w && t[ue - 1] == ' ')
+            ue--;
+        int marker = -1;
+        if (!found[2]) {
+            if (xt_find(j, &ex->signer_capacity, t + w, ue - w))
+                marker = 0;
+            else if (xt_find(j, &ex->signer_deputy, t + w, ue - w))
+                marker = 1;
+        }
+        if (marker >= 0 && !found[marker]) {
+            found[marker] = 1;
+            cuts[marker] = w;
+            words_since_marker = 0;
+        } else if (words_since_marker >= 1 && !found[2] &&
+                   xt_find(j, &ex->signer_title, t + w, ue - w)) {
+            found[2] = 1;
+            cuts[2] = w;
+            break;
+        } else {
+            words_since_marker++;
+        }
+        while (w < u && t[w] != ' ')
+            w++;
+        while (w < u && t[w] == ' ')
+            w++;
+    }
+    if (!found[0] && !found[1] && !found[2])
+        return 0;
+    const char **slot[] = {&s->capacity, &s->deputy, &s->title};
+    for (int r = 0; r < 3; r++) {
+        if (!found[r])
+            continue;
+        /* each piece runs to the next piece that starts after it */
+        size_t end = u;
+        for (int q = 0; q < 3; q++)
+            if (found[q] && cuts[q] > cuts[r] && cuts[q] < end)
+                end = cuts[q];
+        const char *p = t + cuts[r];
+        size_t pn = end - cuts[r];
+        xt_trim(&p, &pn);
+        *slot[r] = xt_dup(j, p, pn);
+    }
+    if (s->block < 0)
+        s->block = block;
+    if (found[2]) {
+        *after_title = 1;
+        const char *p = t + u;
+        size_t pn = n - u;
+        xt_trim(&p, &pn);
+        if (pn)
+            s->name = xt_dup(j, p, pn);
+    }
+    return 1;
 }
 
 /* The last recipient line may run into the signature block when a
@@ -155,31 +251,8 @@ int xt_read_closing(job *j, size_t rec, size_t body_from)
         } else if (l->lab == LAB_BULLET && rec < j->n) {
             continue;
         }
-        const tcpl_re *role[] = {&ex->signer_capacity, &ex->signer_deputy};
-        const char **slot[] = {&s->capacity, &s->deputy};
-        int matched = 0;
-        for (int r = 0; r < 2 && !matched; r++) {
-            if (!xt_find(j, role[r], t, n))
-                continue;
-            size_t cut = title_split(j, t, n);
-            *slot[r] = xt_dup(j, t, cut ? cut - 1 : n);
-            if (cut) {
-                s->title = xt_dup(j, t + cut, n - cut);
-                after_title = 1;
-            }
-            if (s->block < 0)
-                s->block = block;
-            matched = 1;
-        }
-        if (matched)
+        if (signer_line(j, t, n, block, &after_title))
             continue;
-        if (xt_find(j, &ex->signer_title, t, n)) {
-            s->title = xt_dup(j, t, n);
-            if (s->block < 0)
-                s->block = block;
-            after_title = 1;
-            continue;
-        }
         if (xt_find(j, &ex->signer_skip, t, n))
             continue;
         if (after_title && !xt_is_upper_line(t, n))

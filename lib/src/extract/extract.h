@@ -37,6 +37,10 @@ struct tcpl_extraction {
 #define TCPL_HEADER_LINES 40
 /* Title lines under the kind: real summaries take one to three. */
 #define TCPL_TITLE_LINES 5
+/* A title line is searched for a basis run into it ("... năm 2026 Thực
+ * hiện Kết luận số ...") only up to this length: each word start is tried,
+ * and a real title with its basis is a few hundred bytes. */
+#define TCPL_TITLE_RUNON_MAX 2000
 /* Units per field and citations per paragraph kept; more are cut. */
 #define TCPL_MAX_UNITS 64
 #define TCPL_MAX_CITES_PER_LINE 64

@@ -29,6 +29,31 @@ static int kind_at(job *j, const line *l, size_t *kind_len)
     return -1;
 }
 
+/* A title line that runs into the basis ("Khắc phục hạn chế năm 2026
+ * Thực hiện Kết luận số ..." when a converter lost the break): where the
+ * basis starts, at a word in sentence case (capital, then small letters,
+ * so "TRIỂN KHAI, THỰC HIỆN ..." in a title in capitals is no basis); 0 if
+ * it does not. */
+static size_t basis_in(job *j, const char *s, size_t n)
+{
+    for (size_t w = 1; w + 1 < n; w++) {
+        if (s[w - 1] != ' ' || s[w] == ' ')
+            continue;
+        utf8proc_int32_t c1, c2;
+        utf8proc_ssize_t k1 =
+            utf8proc_iterate((const utf8proc_uint8_t *)s + w, (utf8proc_ssize_t)(n - w), &c1);
+        if (k1 <= 0 || utf8proc_category(c1) != UTF8PROC_CATEGORY_LU)
+            continue;
+        if (utf8proc_iterate((const utf8proc_uint8_t *)s + w + k1,
+                             (utf8proc_ssize_t)(n - w - (size_t)k1), &c2) <= 0 ||
+            utf8proc_category(c2) != UTF8PROC_CATEGORY_LL)
+            continue;
+        if (xt_find(j, &j->ex->basis, s + w, n - w))
+            return w;
+    }
+    return 0;
+}
+
 /* Returns the index of the first line after the title. */
 size_t xt_read_header(job *j)
 {
@@ -53,6 +78,13 @@ size_t xt_read_header(job *j)
         line *l = &j->lines[i];
         if (xt_find(j, &ex->motto, l->full, l->full_len)) {
             motto = 1;
+            /* "CỘNG HÒA ... VIỆT NAM Độc lập - Tự do - Hạnh phúc": one
+             * line when a converter lost the break between them */
+            const char *rest = l->full + xt_group_end(j, 0);
+            size_t rest_len = l->full_len - xt_group_end(j, 0);
+            xt_trim(&rest, &rest_len);
+            if (rest_len && xt_find(j, &ex->slogan, rest, rest_len))
+                slogan = 1;
             continue;
         }
         if (xt_find(j, &ex->slogan, l->full, l->full_len)) {
@@ -127,11 +159,23 @@ size_t xt_read_header(job *j)
         rest_len--;
         xt_trim(&rest, &rest_len);
     }
+    size_t i = kind_line + 1;
     if (rest_len) {
+        size_t cut = rest_len <= TCPL_TITLE_RUNON_MAX ? basis_in(j, rest, rest_len) : 0;
+        if (cut) {
+            /* the basis runs on: the body starts at this line */
+            rest_len = cut;
+            xt_trim(&rest, &rest_len);
+            i = kind_line;
+        }
         xt_join(&title, rest, rest_len, " ");
         m->title_block = kl->block;
+        if (cut) {
+            m->title = xt_dup(j, title.data, title.len);
+            tcpl_buf_free(&title);
+            return i;
+        }
     }
-    size_t i = kind_line + 1;
     for (int taken = 0; i < j->n && taken < TCPL_TITLE_LINES; i++) {
         line *l = &j->lines[i];
         if (xt_find(j, &ex->separator, l->full, l->full_len)) {
@@ -148,9 +192,18 @@ size_t xt_read_header(job *j)
         if (!looks_title &&
             (title.len || xt_find(j, &ex->basis, l->full, l->full_len) || l->full_len > 300))
             break;
-        xt_join(&title, l->full, l->full_len, " ");
+        size_t tl = l->full_len;
+        size_t cut = tl <= TCPL_TITLE_RUNON_MAX ? basis_in(j, l->full, tl) : 0;
+        if (cut) {
+            const char *p = l->full;
+            tl = cut;
+            xt_trim(&p, &tl);
+        }
+        xt_join(&title, l->full, tl, " ");
         if (m->title_block < 0)
             m->title_block = l->block;
+        if (cut)
+            break; /* this line, the basis in it, starts the body */
         taken++;
     }
     if (title.len)

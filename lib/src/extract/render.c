@@ -2,6 +2,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 #include "base/buf.h"
 #include "base/error.h"
@@ -23,22 +24,74 @@ static json_t *units_json(const tcpl_xunit *u, size_t n)
 {
     json_t *a = json_array();
     for (size_t i = 0; a && i < n; i++)
-        if (json_array_append_new(a, json_string(u[i].canonical)) < 0) {
+        if (json_array_append_new(a, json_pack("{s:s,s:s,s:s}", "canonical", u[i].canonical,
+                                               "printed", u[i].printed, "note", u[i].note)) < 0) {
             json_decref(a);
             return NULL;
         }
     return a;
 }
 
-static json_t *missing_json(unsigned missing)
+static json_t *fields_json(unsigned bits)
 {
     json_t *a = json_array();
     for (unsigned bit = 1; a && bit <= TCPL_FIELD_SOLUTION; bit <<= 1)
-        if ((missing & bit) && json_array_append_new(a, json_string(tcpl_field_name(bit))) < 0) {
+        if ((bits & bit) && json_array_append_new(a, json_string(tcpl_field_name(bit))) < 0) {
             json_decref(a);
             return NULL;
         }
     return a;
+}
+
+static json_t *strings_json(const char *const *v, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < n; i++)
+        if (json_array_append_new(a, json_string(v[i])) < 0) {
+            json_decref(a);
+            return NULL;
+        }
+    return a;
+}
+
+/* The path of section i, or null. */
+static json_t *section_path(const tcpl_extraction *x, int i)
+{
+    return i >= 0 && (size_t)i < x->nsections ? json_string(x->sections[i].path) : json_null();
+}
+
+static json_t *activity_json(const tcpl_extraction *x, const tcpl_xactivity *a)
+{
+    json_t *t = json_pack("{s:s,s:s,s:o,s:o,s:b,s:b,s:i}", "text", a->time.text, "kind",
+                          tcpl_time_kind_name(a->time.kind), "start", str_or_null(a->time.start),
+                          "end", str_or_null(a->time.end), "recurring", a->time.recurring,
+                          "invalid", a->time.invalid, "block", a->time.block);
+    json_t *ao = json_object();
+    int bad = !ao;
+    if (ao) {
+        bad |= put(ao, "path", json_string(a->path));
+        bad |= put(ao, "title", json_string(a->title));
+        bad |= put(ao, "lead", units_json(a->lead, a->nlead));
+        bad |= put(ao, "support", units_json(a->support, a->nsupport));
+        bad |= put(ao, "time", t);
+        t = NULL;
+        bad |= put(ao, "product", json_string(a->product));
+        bad |= put(ao, "cause", json_string(a->cause));
+        bad |= put(ao, "solution", json_string(a->solution));
+        bad |= put(ao, "notes", strings_json(a->notes, a->nnotes));
+        bad |= put(ao, "present", fields_json(a->present));
+        bad |= put(ao, "missing", fields_json(a->missing));
+        bad |= put(ao, "unlabelled", json_integer(a->unlabelled));
+        bad |= put(ao, "duplicate_of", section_path(x, a->duplicate_of));
+        bad |= put(ao, "block", json_integer(a->block));
+        bad |= put(ao, "lead_block", json_integer(a->lead_block));
+    }
+    json_decref(t);
+    if (bad) {
+        json_decref(ao);
+        return NULL;
+    }
+    return ao;
 }
 
 static json_t *build(const tcpl_extraction *x)
@@ -57,17 +110,24 @@ static json_t *build(const tcpl_extraction *x)
     bad |= put(o, "national_header", json_boolean(m->national_header));
     bad |= put(o, "place", json_string(m->place));
     bad |= put(o, "date",
-               json_pack("{s:s,s:o,s:b}", "text", m->date.text, "iso", str_or_null(m->date.iso),
-                         "complete", m->date.complete));
+               json_pack("{s:s,s:o,s:b,s:b,s:i,s:i,s:i}", "text", m->date.text, "iso",
+                         str_or_null(m->date.iso), "complete", m->date.complete, "invalid",
+                         m->date.invalid, "day_digits", m->date.day_digits, "month_digits",
+                         m->date.month_digits, "block", m->date.block));
     bad |= put(o, "title", json_string(m->title));
+    bad |= put(o, "blocks",
+               json_pack("{s:i,s:i,s:i,s:i}", "kind", m->kind_block, "number", m->number_block,
+                         "authority", m->authority_block, "title", m->title_block));
 
     json_t *cites = json_array();
     for (size_t i = 0; cites && i < x->ncitations; i++) {
         const tcpl_xcitation *c = &x->citations[i];
-        bad |= json_array_append_new(cites, json_pack("{s:s,s:s,s:o,s:s,s:s,s:i}", "kind", c->kind,
-                                                      "number", c->number, "date",
-                                                      str_or_null(c->date), "issuer", c->issuer,
-                                                      "text", c->text, "block", c->block));
+        bad |= json_array_append_new(
+            cites, json_pack("{s:s,s:s,s:o,s:b,s:b,s:s,s:s,s:i,s:i}", "kind", c->kind, "number",
+                             c->number, "date", str_or_null(c->date), "date_invalid",
+                             c->date_invalid, "date_conflict", c->date_conflict, "issuer",
+                             c->issuer, "text", c->text, "mentions", c->mentions, "block",
+                             c->block));
     }
     bad |= put(o, "citations", cites);
 
@@ -78,8 +138,10 @@ static json_t *build(const tcpl_extraction *x)
         bad = 1;
     for (size_t i = 0; !bad && roots && i < x->nsections; i++) {
         const tcpl_xsection *s = &x->sections[i];
-        nodes[i] = json_pack("{s:s,s:s,s:i,s:i,s:[]}", "label", s->label, "title", s->title,
-                             "level", s->level, "block", s->block, "children");
+        nodes[i] = json_pack("{s:s,s:s,s:s,s:i,s:b,s:o,s:i,s:[]}", "label", s->label, "title",
+                             s->title, "path", s->path, "level", s->level, "auto_label",
+                             s->auto_label, "duplicate_of", section_path(x, s->duplicate_of),
+                             "block", s->block, "children");
         if (!nodes[i]) {
             bad = 1;
             break;
@@ -91,25 +153,16 @@ static json_t *build(const tcpl_extraction *x)
     bad |= put(o, "sections", roots);
 
     json_t *acts = json_array();
-    for (size_t i = 0; acts && i < x->nactivities; i++) {
-        const tcpl_xactivity *a = &x->activities[i];
-        json_t *t =
-            json_pack("{s:s,s:s,s:o,s:o,s:b}", "text", a->time.text, "kind",
-                      tcpl_time_kind_name(a->time.kind), "start", str_or_null(a->time.start), "end",
-                      str_or_null(a->time.end), "recurring", a->time.recurring);
-        json_t *ao = json_pack("{s:s,s:s,s:o,s:o,s:o,s:s,s:o,s:i}", "path", a->path, "title",
-                               a->title, "lead", units_json(a->lead, a->nlead), "support",
-                               units_json(a->support, a->nsupport), "time", t, "product",
-                               a->product, "missing", missing_json(a->missing), "block", a->block);
-        bad |= json_array_append_new(acts, ao);
-    }
+    for (size_t i = 0; acts && i < x->nactivities; i++)
+        bad |= json_array_append_new(acts, activity_json(x, &x->activities[i]));
     bad |= put(o, "activities", acts);
 
     json_t *dl = json_array();
     for (size_t i = 0; dl && i < x->ndeadlines; i++) {
         const tcpl_xdeadline *d = &x->deadlines[i];
-        bad |= json_array_append_new(dl, json_pack("{s:s,s:o,s:i}", "text", d->text, "date",
-                                                   str_or_null(d->date), "block", d->block));
+        bad |= json_array_append_new(dl, json_pack("{s:s,s:o,s:b,s:i}", "text", d->text, "date",
+                                                   str_or_null(d->date), "invalid", d->invalid,
+                                                   "block", d->block));
     }
     bad |= put(o, "deadlines", dl);
 
@@ -119,8 +172,8 @@ static json_t *build(const tcpl_extraction *x)
     bad |= put(o, "recipients", rec);
     const tcpl_xsigner *s = &x->signer;
     bad |= put(o, "signer",
-               json_pack("{s:s,s:s,s:s,s:s}", "capacity", s->capacity, "deputy", s->deputy, "title",
-                         s->title, "name", s->name));
+               json_pack("{s:s,s:s,s:s,s:s,s:i}", "capacity", s->capacity, "deputy", s->deputy,
+                         "title", s->title, "name", s->name, "block", s->block));
     json_t *diags = json_array();
     for (size_t i = 0; diags && i < x->diags.len; i++) {
         const tcpl_xdiag *d = &TCPL_VEC_AT(&x->diags, tcpl_xdiag, i);
@@ -157,16 +210,42 @@ int tcpl_extraction_json(char **out, size_t *len, const tcpl_extraction *x, unsi
 
 /* ---- outline -------------------------------------------------------- */
 
-/* At most max bytes of s, cut on a character boundary. */
+/* Titles in the outline are cut at a word boundary to about this many
+ * bytes (a readable line); the JSON keeps them whole. */
+#define OUTLINE_SECTION_TITLE 90
+#define OUTLINE_ACTIVITY_TITLE 80
+
+/* The first at most max bytes of s, cut at a word boundary (a Vietnamese
+ * word is one syllable: never cut inside one), without the spaces and
+ * commas before the cut; *cut says whether anything was left out.  A
+ * single word longer than max is cut at a character boundary that keeps
+ * combining marks with their letter. */
 static int cut_len(const char *s, size_t max, int *cut)
 {
     size_t n = strlen(s);
     *cut = n > max;
     if (n <= max)
         return (int)n;
-    while (max > 0 && ((unsigned char)s[max] & 0xC0) == 0x80)
-        max--;
-    return (int)max;
+    size_t k = max;
+    /* s[k] is where the cut falls: at a space it is a boundary already. */
+    while (k > 0 && s[k] != ' ')
+        k--;
+    if (k == 0) {
+        k = max;
+        for (;;) {
+            while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
+                k--;
+            utf8proc_int32_t c;
+            if (k == 0 || utf8proc_iterate((const utf8proc_uint8_t *)s + k,
+                                           (utf8proc_ssize_t)(n - k), &c) <= 0 ||
+                utf8proc_category(c) != UTF8PROC_CATEGORY_MN)
+                break;
+            k--;
+        }
+    }
+    while (k > 0 && (s[k - 1] == ' ' || s[k - 1] == ',' || s[k - 1] == ';' || s[k - 1] == ':'))
+        k--;
+    return (int)k;
 }
 
 static void field(tcpl_buf *b, const tcpl_ctx *ctx, const char *id, const char *value)
@@ -213,17 +292,20 @@ int tcpl_extraction_outline(char **out, size_t *len, const tcpl_extraction *x, c
     tcpl_buf_printf(&b, "\n%s (%zu):\n", tcpl_msg(ctx, "out.sections"), x->nsections);
     for (size_t i = 0; i < x->nsections; i++) {
         const tcpl_xsection *s = &x->sections[i];
-        int cut, tl = cut_len(s->title, 90, &cut);
+        int cut, tl = cut_len(s->title, OUTLINE_SECTION_TITLE, &cut);
         tcpl_buf_printf(&b, "  %*s%s %.*s%s\n", (s->level - 1) * 2, "", s->label, tl, s->title,
-                        cut ? "…" : "");
+                        cut ? " …" : "");
     }
 
     tcpl_buf_printf(&b, "\n%s (%zu):\n", tcpl_msg(ctx, "out.activities"), x->nactivities);
     for (size_t i = 0; i < x->nactivities; i++) {
         const tcpl_xactivity *a = &x->activities[i];
-        int cut, tl = cut_len(a->title, 80, &cut);
-        tcpl_buf_printf(&b, "  %s  %.*s%s  [%s %d]\n", a->path, tl, a->title, cut ? "…" : "",
+        int cut, tl = cut_len(a->title, OUTLINE_ACTIVITY_TITLE, &cut);
+        tcpl_buf_printf(&b, "  %s  %.*s%s  [%s %d]\n", a->path, tl, a->title, cut ? " …" : "",
                         tcpl_msg(ctx, "out.block"), a->block);
+        if (a->duplicate_of >= 0)
+            tcpl_buf_printf(&b, "      %s %s\n", tcpl_msg(ctx, "out.duplicate"),
+                            x->sections[a->duplicate_of].path);
         const struct {
             const char *id;
             const tcpl_xunit *u;
@@ -250,6 +332,8 @@ int tcpl_extraction_outline(char **out, size_t *len, const tcpl_extraction *x, c
             tcpl_buf_printf(&b, "      %s: %s\n", tcpl_msg(ctx, "out.cause"), a->cause);
         if (a->solution[0])
             tcpl_buf_printf(&b, "      %s: %s\n", tcpl_msg(ctx, "out.solution"), a->solution);
+        for (size_t k = 0; k < a->nnotes; k++)
+            tcpl_buf_printf(&b, "      %s: %s\n", tcpl_msg(ctx, "out.note"), a->notes[k]);
         if (a->missing) {
             tcpl_buf_printf(&b, "      %s:", tcpl_msg(ctx, "out.missing"));
             for (unsigned bit = 1; bit <= TCPL_FIELD_SOLUTION; bit <<= 1)

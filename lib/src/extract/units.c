@@ -9,6 +9,7 @@
 #include "base/buf.h"
 #include "base/data.h"
 #include "base/error.h"
+#include "base/vec.h"
 
 #define UNITS_FILE "units.yaml"
 
@@ -35,7 +36,7 @@ struct tcpl_units {
     size_t nabbr;
     alias *aliases;
     size_t nalias;
-    phrases protect, nouns, intro, heads, markers, dotted;
+    phrases protect, nouns, intro, heads, markers, dotted, posts;
     const char *and_word;   /* "và ": a leading conjunction trimmed off a unit */
     const char *level_word; /* "cấp ": "UBND cấp huyện, cấp xã" borrows the head */
 };
@@ -656,6 +657,7 @@ int tcpl_units_new(tcpl_units **out, const tcpl_ctx *ctx, tcpl_error *err)
         }
     }
     TCPL_CHECK(load_phrases(u, &y, "heads", &u->heads, err));
+    TCPL_CHECK(load_phrases(u, &y, "post_heads", &u->posts, err));
     TCPL_CHECK(load_phrases(u, &y, "clause_markers", &u->markers, err));
     TCPL_CHECK(load_phrases(u, &y, "dotted_abbreviations", &u->dotted, err));
 out:
@@ -688,31 +690,41 @@ typedef struct scan {
     const char *s;
     size_t len;
     fview v;
-    range *prot;
-    size_t nprot;
+    tcpl_vec prot; /* of range */
     tcpl_unit *out;
     size_t max, count;
     int over;
+    size_t steps; /* phrase comparisons made: the work done, for the tests */
+    /* Group state for the current segment (group_comma): kept between
+     * commas so each comma costs only the text since the last one. */
+    size_t g_seg, g_scan, g_intro_end, g_chk;
+    int g_ok;
+    /* A post head ("Công chức") printed on a unit: later units that start
+     * with no head borrow it (a list of posts).  Source byte range. */
+    size_t post_a, post_b;
 } scan;
+
+/* match_any through the scan, counting its work. */
+static size_t sc_match(scan *sc, size_t i, const phrases *ps)
+{
+    sc->steps += ps->n;
+    return match_any(sc->v.f, sc->v.n, i, ps);
+}
 
 static int find_protected(scan *sc)
 {
     const char *f = sc->v.f;
-    size_t n = sc->v.n, cap = 0;
+    size_t n = sc->v.n;
     for (size_t i = 0; i < n; i++) {
         if (word_before(f, i) && word_at(f, n, i))
             continue;
-        size_t e = match_any(f, n, i, &sc->u->protect);
+        size_t e = sc_match(sc, i, &sc->u->protect);
         if (!e)
             continue;
-        if (sc->nprot == cap) {
-            cap = cap ? cap * 2 : 8;
-            range *r = realloc(sc->prot, cap * sizeof *r);
-            if (!r)
-                return TCPL_ERR_NOMEM;
-            sc->prot = r;
-        }
-        sc->prot[sc->nprot++] = (range){i, e};
+        range *r = tcpl_vec_push(&sc->prot);
+        if (!r)
+            return TCPL_ERR_NOMEM;
+        *r = (range){i, e};
         i = e - 1;
     }
     return 0;
@@ -726,39 +738,54 @@ static size_t skip_spaces(const char *f, size_t n, size_t i)
 }
 
 /* After a group word ("các"), a run of group nouns: "các sở, ban, ngành"
- * is one group. */
-static int group_comma(const scan *sc, size_t seg, size_t i)
+ * is one group, so the comma at i does not split.  Linear over a segment:
+ * the text is searched for the group word and checked for nouns only
+ * since the last comma (the state is kept in sc while seg is the same). */
+static int group_comma(scan *sc, size_t seg, size_t i)
 {
     const char *f = sc->v.f;
-    size_t n = sc->v.n, p = 0;
-    for (size_t j = seg; j < i; j++) {
-        size_t e = match_any(f, n, j, &sc->u->intro);
-        if (e)
-            p = e;
+    size_t n = sc->v.n;
+    if (sc->g_seg != seg) {
+        sc->g_seg = seg;
+        sc->g_scan = seg;
+        sc->g_intro_end = sc->g_chk = 0;
+        sc->g_ok = 0;
     }
-    if (p == 0)
+    /* the last group word before i: the nouns are checked from its end */
+    for (; sc->g_scan < i; sc->g_scan++) {
+        size_t e = sc_match(sc, sc->g_scan, &sc->u->intro);
+        if (e) {
+            sc->g_intro_end = sc->g_chk = e;
+            sc->g_ok = 1;
+        }
+    }
+    if (!sc->g_intro_end || !sc->g_ok)
         return 0;
+    size_t p = sc->g_chk;
     for (;;) {
         while (p < i && (f[p] == ' ' || f[p] == ','))
             p++;
         if (p >= i)
             break;
-        size_t e = match_any(f, n, p, &sc->u->nouns);
-        if (!e || e > i)
+        size_t e = sc_match(sc, p, &sc->u->nouns);
+        if (!e || e > i) {
+            sc->g_ok = 0; /* a word that names no body: no group up to the next "các" */
             return 0;
+        }
         p = e;
     }
-    return match_any(f, n, skip_spaces(f, n, i + 1), &sc->u->nouns) != 0;
+    sc->g_chk = p;
+    return sc_match(sc, skip_spaces(f, n, i + 1), &sc->u->nouns) != 0;
 }
 
-static int head_follows(const scan *sc, size_t i)
+static int head_follows(scan *sc, size_t i)
 {
-    return match_any(sc->v.f, sc->v.n, skip_spaces(sc->v.f, sc->v.n, i), &sc->u->heads) != 0;
+    return sc_match(sc, skip_spaces(sc->v.f, sc->v.n, i), &sc->u->heads) != 0;
 }
 
 /* ". X" with X a capital letter ends a sentence, unless the word before the
  * dot is a dotted abbreviation. */
-static int sentence_end(const scan *sc, size_t i)
+static int sentence_end(scan *sc, size_t i)
 {
     const char *f = sc->v.f;
     size_t n = sc->v.n;
@@ -887,6 +914,7 @@ static int emit(scan *sc, size_t fa, size_t fb, size_t clause)
     tcpl_buf b2;
     tcpl_buf_init(&b2);
     const char *lw = sc->u->level_word;
+    int borrowed = 0;
     if (sc->count > 0 && lw[0] && has_prefix_fold(name, nlen, lw)) {
         const char *prev = tcpl_unit_canonical(&sc->out[sc->count - 1]);
         const char *last = NULL;
@@ -896,13 +924,34 @@ static int emit(scan *sc, size_t fa, size_t fb, size_t clause)
         if (last) {
             tcpl_buf_put(&b2, prev, (size_t)(last - prev) + 1);
             tcpl_buf_put(&b2, name, nlen);
-            if (!tcpl_buf_ok(&b2)) {
-                tcpl_buf_free(&b2);
-                return TCPL_ERR_NOMEM;
-            }
-            name = b2.data;
-            nlen = b2.len;
+            borrowed = 1;
         }
+    }
+    if (!borrowed) {
+        /* A list of posts: "Công chức Văn phòng - Thống kê, Tài chính - Kế
+         * toán, ..., Chính sách - Xã hội": every later unit that starts
+         * with no head of its own gets the post head, the last one too. */
+        size_t k = fa;
+        while (k < fb && sc->v.map[k] < na)
+            k++;
+        size_t e = sc_match(sc, k, &sc->u->posts);
+        if (e && e < sc->v.n) {
+            sc->post_a = na;
+            sc->post_b = sc->v.map[e];
+        } else if (sc->post_b > sc->post_a && !sc_match(sc, k, &sc->u->heads)) {
+            tcpl_buf_put(&b2, sc->s + sc->post_a, sc->post_b - sc->post_a);
+            tcpl_buf_putc(&b2, ' ');
+            tcpl_buf_put(&b2, name, nlen);
+            borrowed = 1;
+        }
+    }
+    if (borrowed) {
+        if (!tcpl_buf_ok(&b2)) {
+            tcpl_buf_free(&b2);
+            return TCPL_ERR_NOMEM;
+        }
+        name = b2.data;
+        nlen = b2.len;
     }
     int rc = tcpl_units_canonical(sc->u, name, nlen, un->norm, sizeof un->norm, &un->alias,
                                   &un->truncated);
@@ -913,28 +962,33 @@ static int emit(scan *sc, size_t fa, size_t fb, size_t clause)
     return 0;
 }
 
-int tcpl_units_split(const tcpl_units *u, const char *s, size_t len, tcpl_unit *out, size_t max,
-                     size_t *count)
+int tcpl_units_split_counted(const tcpl_units *u, const char *s, size_t len, tcpl_unit *out,
+                             size_t max, size_t *count, size_t *steps)
 {
     if (!u || (!s && len) || !count || (!out && max))
         return TCPL_ERR_USAGE;
     *count = 0;
+    if (steps)
+        *steps = 0;
     if (len > TCPL_UNITS_FIELD_MAX)
         return TCPL_ERR_LIMIT;
-    scan sc = {.u = u, .s = s ? s : "", .len = len, .out = out, .max = max};
+    scan sc = {.u = u, .s = s ? s : "", .len = len, .out = out, .max = max, .g_seg = (size_t)-1};
+    tcpl_vec_init(&sc.prot, sizeof(range));
     int rc = fview_build(sc.s, len, &sc.v);
     if (rc < 0)
         return rc;
     rc = find_protected(&sc);
+    const range *prot = TCPL_VEC_DATA(&sc.prot, range);
+    size_t nprot = sc.prot.len;
     const char *f = sc.v.f;
     size_t n = sc.v.n, seg = 0, clause = (size_t)-1, pi = 0;
     int depth = 0;
     size_t aw = strlen(u->and_word); /* "và ", from units.yaml */
     for (size_t i = 0; rc == 0 && i < n; i++) {
-        while (pi < sc.nprot && sc.prot[pi].b <= i)
+        while (pi < nprot && prot[pi].b <= i)
             pi++;
-        if (pi < sc.nprot && sc.prot[pi].a <= i) {
-            i = sc.prot[pi].b - 1;
+        if (pi < nprot && prot[pi].a <= i) {
+            i = prot[pi].b - 1;
             continue;
         }
         char c = f[i];
@@ -961,7 +1015,7 @@ int tcpl_units_split(const tcpl_units *u, const char *s, size_t len, tcpl_unit *
                  !strncmp(f + i + 1, u->and_word, aw) && head_follows(&sc, i + 1 + aw))
             cut_end = i + 1 + aw;
         else if (clause == (size_t)-1 && i > seg && !word_before(f, i) && word_at(f, n, i) &&
-                 match_any(f, n, i, &u->markers))
+                 sc_match(&sc, i, &u->markers))
             clause = i;
         if (cut_end) {
             rc = emit(&sc, seg, i, clause);
@@ -975,7 +1029,15 @@ int tcpl_units_split(const tcpl_units *u, const char *s, size_t len, tcpl_unit *
     if (rc == 0 && sc.over)
         rc = TCPL_ERR_LIMIT;
     *count = sc.count;
-    free(sc.prot);
+    if (steps)
+        *steps = sc.steps;
+    tcpl_vec_free(&sc.prot);
     fview_free(&sc.v);
     return rc;
+}
+
+int tcpl_units_split(const tcpl_units *u, const char *s, size_t len, tcpl_unit *out, size_t max,
+                     size_t *count)
+{
+    return tcpl_units_split_counted(u, s, len, out, max, count, NULL);
 }

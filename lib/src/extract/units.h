@@ -40,6 +40,11 @@ void tcpl_units_free(tcpl_units *u);
 int tcpl_units_split(const tcpl_units *u, const char *s, size_t len, tcpl_unit *out, size_t max,
                      size_t *count);
 
+/* The same, and *steps (may be NULL) the phrase comparisons it made:
+ * proportional to len (the tests hold it to that). */
+int tcpl_units_split_counted(const tcpl_units *u, const char *s, size_t len, tcpl_unit *out,
+                             size_t max, size_t *count, size_t *steps);
+
 /* The canonical name of a unit (alias or norm). */
 const char *tcpl_unit_canonical(const tcpl_unit *unit);
 
