@@ -12,14 +12,14 @@
 /* Work one extraction did, counted so tests can assert it stays linear in
  * the input (tests/test_pathological.c); not part of the public API. */
 typedef struct tcpl_xwork {
-    size_t lines;          /* lines built */
-    size_t lines_dropped;  /* past TCPL_MAX_LINES */
-    size_t run_visits;     /* runs looked at to tell bold lines */
-    unsigned long re_calls;     /* pcre2_match calls through the job's match state */
+    size_t lines;                /* lines built */
+    size_t lines_dropped;        /* past TCPL_MAX_LINES */
+    size_t run_visits;           /* runs looked at to tell bold lines */
+    unsigned long re_calls;      /* pcre2_match calls through the job's match state */
     unsigned long long re_bytes; /* subject bytes handed to them */
-    size_t mentions;       /* citation mentions found */
-    size_t citations_kept; /* distinct citations kept in the merge table */
-    size_t merge_probes;   /* hash probes merging mentions */
+    size_t mentions;             /* citation mentions found */
+    size_t citations_kept;       /* distinct citations kept in the merge table */
+    size_t merge_probes;         /* hash probes merging mentions */
 } tcpl_xwork;
 
 /* The result of one extraction: everything in one arena. */

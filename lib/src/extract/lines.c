@@ -61,8 +61,10 @@ int xt_re_status(job *j, int rc, const char *s)
 {
     if (rc >= 0)
         return rc;
-    if (rc == TCPL_ERR_NOMEM)
+    if (rc == TCPL_ERR_NOMEM) {
+        j->x->nomem = 1; /* for callers that cannot return it */
         return TCPL_NOMEM(j->err, tcpl_doc_path(j->doc));
+    }
     /* A limit (or PCRE2 refusing the subject): this text was not searched
      * in full; say so and go on with the rest of the document.  Looking up
      * the block costs O(lines), paid only after a search that already ran
