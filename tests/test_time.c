@@ -535,6 +535,51 @@ static void test_hostile(void **state)
     free(s);
 }
 
+/* Runs of dots and blanks in a header date line, and a place made of
+ * "A.A.A...": the blank classes and the place used to backtrack over the
+ * run from every position (quadratic; a 40,000-byte line took minutes).
+ * Under 64 KB the line is searched whole and the date is found. */
+static void test_hostile_runs(void **state)
+{
+    (void)state;
+    enum { PIECES = 25000 };
+    char *s = malloc(2 * PIECES + 64);
+    assert_non_null(s);
+    tcpl_date d;
+    /* blanks for the day: ". . . " */
+    size_t n = (size_t)sprintf(s, "Hà Nội, ngày ");
+    for (int i = 0; i < PIECES; i++, n += 2)
+        memcpy(s + n, ". ", 2);
+    n += (size_t)sprintf(s + n, " tháng 5 năm 2026");
+    assert_int_equal(tcpl_date_parse(g_tp, s, n, &d), 1);
+    assert_string_equal(d.iso, "2026-05");
+    assert_int_equal(d.place_end - d.place_start, strlen("Hà Nội"));
+    /* no "tháng" after the blanks: not a date, and no limit either */
+    n = (size_t)sprintf(s, "ngày");
+    for (int i = 0; i < PIECES; i++, n += 2)
+        memcpy(s + n, "._", 2);
+    assert_int_equal(tcpl_date_parse(g_tp, s, n, &d), 0);
+    /* "A.A.A..." then a date: the place starts only where its run starts */
+    n = 0;
+    for (int i = 0; i < PIECES; i++, n += 2)
+        memcpy(s + n, "A.", 2);
+    n += (size_t)sprintf(s + n, ", ngày 02/03/2026");
+    assert_int_equal(tcpl_date_parse(g_tp, s, n, &d), 1);
+    assert_string_equal(d.iso, "2026-03-02");
+    assert_int_equal(d.place_start, 0);
+    /* blanks between a deadline word and its date */
+    n = (size_t)sprintf(s, "hoàn thành trước");
+    memset(s + n, ' ', 2 * PIECES);
+    n += 2 * PIECES;
+    n += (size_t)sprintf(s + n, "ngày 1/2/2026");
+    tcpl_deadline dl[2];
+    size_t cnt;
+    assert_int_equal(tcpl_deadlines_find(g_tp, s, n, dl, 2, &cnt), 0);
+    assert_int_equal(cnt, 1);
+    assert_string_equal(dl[0].date, "2026-02-01");
+    free(s);
+}
+
 /* ---------- data file and threads ---------- */
 
 static void test_bad_data(void **state)
@@ -615,6 +660,7 @@ int main(void)
         cmocka_unit_test(test_deadlines_citation), cmocka_unit_test(test_deadlines_many),
         cmocka_unit_test(test_bad_data),         cmocka_unit_test(test_threads),
         cmocka_unit_test(test_hostile),
+        cmocka_unit_test(test_hostile_runs),
     };
     enum { NFIXED = sizeof fixed / sizeof fixed[0] };
     struct CMUnitTest tests[NCASES + NFIXED];

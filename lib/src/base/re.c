@@ -57,6 +57,9 @@ int tcpl_match_init(tcpl_match *m, size_t pairs)
     }
     pcre2_set_match_limit(m->mc, TCPL_RE_MATCH_LIMIT);
     pcre2_set_depth_limit(m->mc, TCPL_RE_DEPTH_LIMIT);
+    pcre2_set_heap_limit(m->mc, TCPL_RE_HEAP_LIMIT);
+    m->calls = 0;
+    m->bytes = 0;
     return 0;
 }
 
@@ -70,16 +73,43 @@ void tcpl_match_free(tcpl_match *m)
     m->mc = NULL;
 }
 
+size_t tcpl_re_subject_len(const char *s, size_t len)
+{
+    if (len <= TCPL_RE_SUBJECT_MAX)
+        return len;
+    size_t cut = TCPL_RE_SUBJECT_MAX;
+    /* back over continuation bytes (at most 3 in valid UTF-8) */
+    for (int k = 0; k < 3 && cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80; k++)
+        cut--;
+    return cut;
+}
+
 int tcpl_re_find(const tcpl_re *re, tcpl_match *m, const char *subject, size_t len, size_t start)
 {
-    if (start > len)
+    size_t n = tcpl_re_subject_len(subject, len);
+    if (start > n || (start == n && n < len))
         return 0;
-    int rc = pcre2_match(re->code, (PCRE2_SPTR)subject, len, start, 0, m->md, m->mc);
+    /* A cut subject: a match reaching the cut might go on past it. */
+    uint32_t opts = n < len ? PCRE2_PARTIAL_HARD : 0;
+    m->calls++;
+    m->bytes += n - start;
+    int rc = pcre2_match(re->code, (PCRE2_SPTR)subject, n, start, opts, m->md, m->mc);
     if (rc >= 0)
         return 1;
-    if (rc == PCRE2_ERROR_NOMATCH)
+    switch (rc) {
+    case PCRE2_ERROR_NOMATCH:
+    case PCRE2_ERROR_PARTIAL:
         return 0;
-    return -1;
+    case PCRE2_ERROR_MATCHLIMIT:
+    case PCRE2_ERROR_DEPTHLIMIT:
+    case PCRE2_ERROR_HEAPLIMIT:
+    case PCRE2_ERROR_JIT_STACKLIMIT:
+        return TCPL_ERR_LIMIT;
+    case PCRE2_ERROR_NOMEMORY:
+        return TCPL_ERR_NOMEM;
+    default:
+        return TCPL_ERR_INTERNAL;
+    }
 }
 
 int tcpl_match_group(const tcpl_match *m, int g, size_t *s, size_t *e)

@@ -459,7 +459,7 @@ int xt_read_body(job *j, size_t from, size_t to)
         act->time.kind = TCPL_TIME_UNKNOWN;
         if (*v[2]) {
             tcpl_time t;
-            if (tcpl_time_parse(ex->tp, v[2], strlen(v[2]), &t) > 0) {
+            if (xt_re_status(j, tcpl_time_parse(ex->tp, v[2], strlen(v[2]), &t), v[2]) > 0) {
                 act->time.kind = t.kind;
                 act->time.start = t.start[0] ? xt_dupz(j, t.start) : NULL;
                 act->time.end = t.end[0] ? xt_dupz(j, t.end) : NULL;
@@ -486,51 +486,49 @@ out:
 int xt_read_citations(job *j, size_t from)
 {
     tcpl_extraction *x = j->x;
-    tcpl_citation *all = NULL;
-    size_t n = 0, cap = 0;
-    int rc = 0;
+    tcpl_citeset set;
+    int rc = 0, cut_distinct = 0;
     tcpl_citation found[TCPL_MAX_CITES_PER_LINE];
+    /* Mentions are merged as they are found: memory stays bounded by the
+     * distinct documents (TCPL_CITATIONS_MERGE_MAX), whatever the number of
+     * mentions. */
+    tcpl_citeset_init(&set, TCPL_CITATIONS_MERGE_MAX);
     for (size_t i = from; i < j->n; i++) {
         line *l = &j->lines[i];
         size_t cnt = 0;
         int r = tcpl_citations_find(j->ex->citer, l->full, l->full_len, found,
                                     TCPL_MAX_CITES_PER_LINE, &cnt);
-        if (r == TCPL_ERR_NOMEM) {
-            rc = TCPL_NOMEM(j->err, tcpl_doc_path(j->doc));
-            goto out;
-        }
         if (cnt > TCPL_MAX_CITES_PER_LINE) {
             cnt = TCPL_MAX_CITES_PER_LINE;
             TCPL_CHECK(xt_warn(j, "citations_cut", l->block, "%d", TCPL_MAX_CITES_PER_LINE));
+        } else if (r < 0) {
+            /* a pattern limit (or no memory): what was found before it is kept */
+            TCPL_CHECK(xt_re_status(j, r == TCPL_ERR_NOMEM ? r : TCPL_ERR_LIMIT, l->full));
         }
         for (size_t k = 0; k < cnt; k++) {
-            if (n == cap) {
-                cap = cap ? cap * 2 : 64;
-                tcpl_citation *a2 = realloc(all, cap * sizeof *a2);
-                if (!a2) {
-                    rc = TCPL_NOMEM(j->err, tcpl_doc_path(j->doc));
-                    goto out;
-                }
-                all = a2;
+            found[k].block = l->block;
+            found[k].first_block = l->block;
+            x->work.mentions++;
+            int a = tcpl_citeset_add(&set, &found[k]);
+            if (a == TCPL_ERR_LIMIT && !cut_distinct++)
+                TCPL_CHECK(
+                    xt_warn(j, "citations_distinct_cut", l->block, "%d", TCPL_CITATIONS_MERGE_MAX));
+            if (a == TCPL_ERR_NOMEM) {
+                rc = TCPL_NOMEM(j->err, tcpl_doc_path(j->doc));
+                goto out;
             }
-            all[n] = found[k];
-            all[n].block = l->block;
-            all[n].first_block = l->block;
-            n++;
         }
     }
-    size_t m = n;
-    if (n && tcpl_citations_merge(all, n, &m) == TCPL_ERR_NOMEM) {
-        rc = TCPL_NOMEM(j->err, tcpl_doc_path(j->doc));
-        goto out;
-    }
+    size_t m = tcpl_citeset_count(&set);
+    x->work.citations_kept = m;
+    x->work.merge_probes = set.probes;
     x->citations = tcpl_arena_alloc(&x->arena, (m ? m : 1) * sizeof *x->citations);
     if (!x->citations) {
         rc = TCPL_NOMEM(j->err, tcpl_doc_path(j->doc));
         goto out;
     }
     for (size_t k = 0; k < m; k++) {
-        tcpl_citation *c = &all[k];
+        const tcpl_citation *c = tcpl_citeset_get(&set, k);
         tcpl_xcitation *o = &x->citations[x->ncitations++];
         memset(o, 0, sizeof *o);
         o->kind = xt_dupz(j, c->kind);
@@ -545,44 +543,51 @@ int xt_read_citations(job *j, size_t from)
         o->mentions = (int)c->mentions;
     }
 out:
-    free(all);
+    tcpl_citeset_free(&set);
     return rc;
 }
 
 int xt_read_deadlines(job *j, size_t from, size_t to)
 {
     tcpl_extraction *x = j->x;
-    size_t cap = 0;
+    tcpl_vec v = TCPL_VEC_INIT(tcpl_xdeadline);
     tcpl_deadline d[TCPL_MAX_DEADLINES_PER_LINE];
+    int rc = 0;
     for (size_t i = from; i < to; i++) {
         line *l = &j->lines[i];
         size_t cnt = 0;
-        if (tcpl_deadlines_find(j->ex->tp, l->full, l->full_len, d, TCPL_MAX_DEADLINES_PER_LINE,
-                                &cnt) < 0)
-            continue;
+        int r = tcpl_deadlines_find(j->ex->tp, l->full, l->full_len, d, TCPL_MAX_DEADLINES_PER_LINE,
+                                    &cnt);
+        /* A pattern limit: say so and keep the deadlines found before it;
+         * out of memory ends the extraction. */
+        if (r < 0)
+            TCPL_CHECK(xt_re_status(j, r, l->full));
         if (cnt > TCPL_MAX_DEADLINES_PER_LINE) {
             cnt = TCPL_MAX_DEADLINES_PER_LINE;
-            int rc = xt_warn(j, "deadlines_cut", l->block, "%d", TCPL_MAX_DEADLINES_PER_LINE);
-            if (rc < 0)
-                return rc;
+            TCPL_CHECK(xt_warn(j, "deadlines_cut", l->block, "%d", TCPL_MAX_DEADLINES_PER_LINE));
         }
         for (size_t k = 0; k < cnt; k++) {
-            if (x->ndeadlines == cap) {
-                size_t nc = cap ? cap * 2 : 16;
-                tcpl_xdeadline *v = tcpl_arena_alloc(&x->arena, nc * sizeof *v);
-                if (!v)
-                    return TCPL_NOMEM(j->err, tcpl_doc_path(j->doc));
-                if (x->ndeadlines)
-                    memcpy(v, x->deadlines, x->ndeadlines * sizeof *v);
-                x->deadlines = v;
-                cap = nc;
+            tcpl_xdeadline *o = tcpl_vec_push(&v);
+            if (!o) {
+                rc = TCPL_NOMEM(j->err, tcpl_doc_path(j->doc));
+                goto out;
             }
-            tcpl_xdeadline *o = &x->deadlines[x->ndeadlines++];
             o->text = xt_dup(j, l->full + d[k].start, d[k].end - d[k].start);
             o->date = d[k].date[0] ? xt_dupz(j, d[k].date) : NULL;
             o->invalid = d[k].invalid;
             o->block = l->block;
         }
     }
-    return 0;
+    if (v.len) {
+        x->deadlines = tcpl_arena_alloc(&x->arena, v.len * sizeof *x->deadlines);
+        if (!x->deadlines) {
+            rc = TCPL_NOMEM(j->err, tcpl_doc_path(j->doc));
+            goto out;
+        }
+        memcpy(x->deadlines, v.data, v.len * sizeof *x->deadlines);
+        x->ndeadlines = v.len;
+    }
+out:
+    tcpl_vec_free(&v);
+    return rc;
 }

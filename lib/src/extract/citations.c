@@ -621,75 +621,160 @@ static int fullness(const tcpl_citation *ct)
            (ct->date_end > ct->date_start ? 1 : 0);
 }
 
+/* One document of a citeset: its fullest mention so far and what merging
+ * needs besides. */
+typedef struct cite_entry {
+    tcpl_citation c;
+    char *key; /* merge_key, malloc'd */
+    uint64_t hash;
+    char first_date[11]; /* the first valid date given, "" if none yet */
+} cite_entry;
+
+static uint64_t key_hash(const char *k)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (; *k; k++)
+        h = (h ^ (unsigned char)*k) * 1099511628211ull;
+    return h;
+}
+
+void tcpl_citeset_init(tcpl_citeset *s, size_t max)
+{
+    memset(s, 0, sizeof *s);
+    tcpl_vec_init(&s->entries, sizeof(cite_entry));
+    s->max = max;
+}
+
+void tcpl_citeset_free(tcpl_citeset *s)
+{
+    for (size_t i = 0; i < s->entries.len; i++)
+        free(TCPL_VEC_AT(&s->entries, cite_entry, i).key);
+    tcpl_vec_free(&s->entries);
+    free(s->slots);
+    s->slots = NULL;
+    s->nslots = 0;
+}
+
+size_t tcpl_citeset_count(const tcpl_citeset *s)
+{
+    return s->entries.len;
+}
+
+const tcpl_citation *tcpl_citeset_get(const tcpl_citeset *s, size_t i)
+{
+    return i < s->entries.len ? &TCPL_VEC_AT(&s->entries, cite_entry, i).c : NULL;
+}
+
+/* Open addressing, slots hold entry index + 1; kept under half full. */
+static int grow_slots(tcpl_citeset *s)
+{
+    size_t n = s->nslots ? s->nslots * 2 : 64;
+    size_t *t = calloc(n, sizeof *t);
+    if (!t)
+        return TCPL_ERR_NOMEM;
+    for (size_t i = 0; i < s->entries.len; i++) {
+        size_t k = (size_t)TCPL_VEC_AT(&s->entries, cite_entry, i).hash & (n - 1);
+        while (t[k])
+            k = (k + 1) & (n - 1);
+        t[k] = i + 1;
+    }
+    free(s->slots);
+    s->slots = t;
+    s->nslots = n;
+    return 0;
+}
+
+int tcpl_citeset_add(tcpl_citeset *s, const tcpl_citation *ct)
+{
+    tcpl_buf b;
+    tcpl_buf_init(&b);
+    if (merge_key(ct, &b) < 0) {
+        tcpl_buf_free(&b);
+        return TCPL_ERR_NOMEM;
+    }
+    const char *key = b.data ? b.data : "";
+    uint64_t h = key_hash(key);
+    size_t k = s->nslots ? (size_t)h & (s->nslots - 1) : 0;
+    cite_entry *e = NULL;
+    while (s->nslots && s->slots[k]) {
+        s->probes++;
+        cite_entry *x = &TCPL_VEC_AT(&s->entries, cite_entry, s->slots[k] - 1);
+        if (x->hash == h && !strcmp(x->key, key)) {
+            e = x;
+            break;
+        }
+        k = (k + 1) & (s->nslots - 1);
+    }
+    unsigned mentions = ct->mentions ? ct->mentions : 1;
+    if (e) {
+        tcpl_buf_free(&b);
+        unsigned total = e->c.mentions + mentions;
+        int first_block = e->c.first_block;
+        int conflict = e->c.date_conflict | ct->date_conflict;
+        if (ct->date[0]) {
+            if (e->first_date[0] && strcmp(e->first_date, ct->date))
+                conflict = 1;
+            if (!e->first_date[0])
+                memcpy(e->first_date, ct->date, sizeof e->first_date);
+        }
+        if (fullness(ct) > fullness(&e->c))
+            e->c = *ct;
+        e->c.mentions = total;
+        e->c.first_block = first_block;
+        e->c.date_conflict = conflict;
+        return 0;
+    }
+    if (s->entries.len >= s->max) {
+        tcpl_buf_free(&b);
+        return TCPL_ERR_LIMIT;
+    }
+    if ((s->entries.len + 1) * 2 > s->nslots) {
+        if (grow_slots(s) < 0) {
+            tcpl_buf_free(&b);
+            return TCPL_ERR_NOMEM;
+        }
+        k = (size_t)h & (s->nslots - 1);
+        while (s->slots[k])
+            k = (k + 1) & (s->nslots - 1);
+    }
+    e = tcpl_vec_push(&s->entries);
+    if (!e) {
+        tcpl_buf_free(&b);
+        return TCPL_ERR_NOMEM;
+    }
+    e->key = tcpl_buf_detach(&b, NULL);
+    if (!e->key) {
+        s->entries.len--;
+        return TCPL_ERR_NOMEM;
+    }
+    e->hash = h;
+    e->c = *ct;
+    e->c.mentions = mentions;
+    e->c.first_block = ct->mentions > 1 ? ct->first_block : ct->block;
+    if (ct->date[0])
+        memcpy(e->first_date, ct->date, sizeof e->first_date);
+    s->slots[k] = s->entries.len;
+    return 0;
+}
+
 int tcpl_citations_merge(tcpl_citation *v, size_t n, size_t *out_n)
 {
     if ((!v && n) || !out_n)
         return TCPL_ERR_USAGE;
     *out_n = n;
-    if (n > TCPL_CITATIONS_MERGE_MAX)
-        return TCPL_ERR_LIMIT;
-    if (n == 0)
-        return 0;
-    int rc = 0;
-    char **keys = calloc(n, sizeof *keys);
-    size_t *group = malloc(n * sizeof *group);
-    tcpl_citation *res = malloc(n * sizeof *res);
-    if (!keys || !group || !res) {
-        rc = TCPL_ERR_NOMEM;
-        goto out;
-    }
+    tcpl_citeset s;
+    tcpl_citeset_init(&s, n);
     for (size_t i = 0; i < n; i++) {
-        tcpl_buf b;
-        tcpl_buf_init(&b);
-        if (merge_key(&v[i], &b) < 0) {
-            tcpl_buf_free(&b);
-            rc = TCPL_ERR_NOMEM;
-            goto out;
+        int rc = tcpl_citeset_add(&s, &v[i]);
+        if (rc < 0) {
+            tcpl_citeset_free(&s);
+            return rc;
         }
-        keys[i] = tcpl_buf_detach(&b, NULL);
-        if (!keys[i]) {
-            rc = TCPL_ERR_NOMEM;
-            goto out;
-        }
-        group[i] = (size_t)-1;
     }
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (group[i] != (size_t)-1)
-            continue;
-        size_t best = i;
-        unsigned mentions = 0;
-        int conflict = 0;
-        const char *date = NULL;
-        for (size_t j = i; j < n; j++) {
-            if (group[j] != (size_t)-1 || strcmp(keys[i], keys[j]))
-                continue;
-            group[j] = m;
-            mentions += v[j].mentions ? v[j].mentions : 1;
-            conflict |= v[j].date_conflict;
-            if (v[j].date[0]) {
-                if (date && strcmp(date, v[j].date))
-                    conflict = 1;
-                if (!date)
-                    date = v[j].date;
-            }
-            if (fullness(&v[j]) > fullness(&v[best]))
-                best = j;
-        }
-        res[m] = v[best];
-        res[m].mentions = mentions;
-        res[m].first_block = v[i].mentions > 1 ? v[i].first_block : v[i].block;
-        res[m].date_conflict = conflict;
-        m++;
-    }
-    memcpy(v, res, m * sizeof *res);
-    *out_n = m;
-out:
-    if (keys)
-        for (size_t i = 0; i < n; i++)
-            free(keys[i]);
-    free(keys);
-    free(group);
-    free(res);
-    return rc;
+    /* in place: entry i comes from a mention at index >= i */
+    for (size_t i = 0; i < s.entries.len; i++)
+        v[i] = TCPL_VEC_AT(&s.entries, cite_entry, i).c;
+    *out_n = s.entries.len;
+    tcpl_citeset_free(&s);
+    return 0;
 }

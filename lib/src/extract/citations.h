@@ -2,6 +2,7 @@
 #define TCPL_CITATIONS_H
 #include <stddef.h>
 
+#include "base/vec.h"
 #include "tcpl/context.h"
 #include "tcpl/error.h"
 
@@ -15,8 +16,10 @@
 #define TCPL_CITE_NUMBER_MAX 64
 /* An issuer of more words than this ran into the sentence: it is cut. */
 #define TCPL_CITE_ISSUER_WORDS 16
-/* Mentions merged at once; a plan cites tens of documents, and merging is
- * quadratic. */
+/* Distinct documents one merge keeps (tcpl_citeset): a plan cites tens of
+ * documents, a long legal text a few hundred.  Memory is bounded by this,
+ * not by the number of mentions (mentions of a kept document always
+ * merge). */
 #define TCPL_CITATIONS_MERGE_MAX 4096
 
 typedef struct tcpl_citer tcpl_citer;
@@ -61,7 +64,27 @@ int tcpl_citations_find(const tcpl_citer *c, const char *s, size_t len, tcpl_cit
  * same name and year).  Each document keeps the fields of its fullest
  * mention (valid date, then issuer), in order of first mention; mentions,
  * first_block and date_conflict are filled.  In place: *out_n <= n.
- * 0, TCPL_ERR_NOMEM, or TCPL_ERR_LIMIT past TCPL_CITATIONS_MERGE_MAX. */
+ * Linear (a hash on the merge key).  0 or TCPL_ERR_NOMEM. */
 int tcpl_citations_merge(tcpl_citation *v, size_t n, size_t *out_n);
+
+/* The same merge, one mention at a time, so a document's mentions never
+ * need to be held all at once: memory grows with the distinct documents
+ * only, at most max of them.  The mentions' src strings must outlive the
+ * set. */
+typedef struct tcpl_citeset {
+    tcpl_vec entries; /* internal entries, in order of first mention */
+    size_t *slots;    /* hash slots: entry index + 1, 0 empty */
+    size_t nslots;
+    size_t max;
+    size_t probes; /* hash probes so far (work counter for tests) */
+} tcpl_citeset;
+
+void tcpl_citeset_init(tcpl_citeset *s, size_t max);
+/* 0 (added or merged); TCPL_ERR_LIMIT: a new document past max, left out
+ * (mentions of kept ones still merge); TCPL_ERR_NOMEM. */
+int tcpl_citeset_add(tcpl_citeset *s, const tcpl_citation *c);
+size_t tcpl_citeset_count(const tcpl_citeset *s);
+const tcpl_citation *tcpl_citeset_get(const tcpl_citeset *s, size_t i);
+void tcpl_citeset_free(tcpl_citeset *s);
 
 #endif

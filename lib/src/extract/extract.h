@@ -9,6 +9,19 @@
 #include "extract/units.h"
 #include "tcpl/extract.h"
 
+/* Work one extraction did, counted so tests can assert it stays linear in
+ * the input (tests/test_pathological.c); not part of the public API. */
+typedef struct tcpl_xwork {
+    size_t lines;                /* lines built */
+    size_t lines_dropped;        /* past TCPL_MAX_LINES */
+    size_t run_visits;           /* runs looked at to tell bold lines */
+    unsigned long re_calls;      /* pcre2_match calls through the job's match state */
+    unsigned long long re_bytes; /* subject bytes handed to them */
+    size_t mentions;             /* citation mentions found */
+    size_t citations_kept;       /* distinct citations kept in the merge table */
+    size_t merge_probes;         /* hash probes merging mentions */
+} tcpl_xwork;
+
 /* The result of one extraction: everything in one arena. */
 struct tcpl_extraction {
     tcpl_arena arena;
@@ -26,6 +39,7 @@ struct tcpl_extraction {
     size_t nrecipients;
     tcpl_xsigner signer;
     tcpl_vec diags; /* of tcpl_xdiag */
+    tcpl_xwork work;
 };
 
 /* Diagnostics kept per document; past this one last "diags_cut" says so
@@ -106,7 +120,13 @@ typedef struct job {
 /* Shared by the phases (lines.c, header.c, body.c, closing.c). */
 int xt_is_space_byte(char c);
 void xt_trim(const char **s, size_t *len);
+/* 1 found, 0 not; a pattern limit becomes a "pattern_limit" diagnostic and
+ * counts as not found; out of memory is kept for the driver (x->nomem). */
 int xt_find(job *j, const tcpl_re *re, const char *s, size_t len);
+/* A status from a search of text s: rc >= 0 as is; TCPL_ERR_NOMEM filled
+ * into j->err and returned; any other error (a limit) recorded as a
+ * "pattern_limit" diagnostic, then 0: the caller goes on. */
+int xt_re_status(job *j, int rc, const char *s);
 size_t xt_group_end(job *j, int g);
 char *xt_dup(job *j, const char *s, size_t n);
 char *xt_dupz(job *j, const char *s);

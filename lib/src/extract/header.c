@@ -113,7 +113,8 @@ size_t xt_read_header(job *j)
         }
         if (m->date.block < 0) {
             tcpl_date d;
-            if (tcpl_date_parse(ex->tp, l->full, l->full_len, &d) > 0 && d.year > 0) {
+            if (xt_re_status(j, tcpl_date_parse(ex->tp, l->full, l->full_len, &d), l->full) > 0 &&
+                d.year > 0) {
                 m->date.text = xt_dup(j, l->full + d.start, d.end - d.start);
                 m->date.iso = d.iso[0] ? xt_dupz(j, d.iso) : NULL;
                 m->date.complete = d.complete;

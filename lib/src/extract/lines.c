@@ -48,10 +48,44 @@ void xt_trim(const char **s, size_t *len)
     *len = n;
 }
 
+/* The block of the line whose text holds s, or -1 (for a diagnostic). */
+static int block_of(const job *j, const char *s)
+{
+    for (size_t i = 0; i < j->n; i++)
+        if (s >= j->lines[i].full && s <= j->lines[i].full + j->lines[i].full_len)
+            return j->lines[i].block;
+    return -1;
+}
+
+int xt_re_status(job *j, int rc, const char *s)
+{
+    if (rc >= 0)
+        return rc;
+    if (rc == TCPL_ERR_NOMEM) {
+        j->x->nomem = 1; /* for callers that cannot return it */
+        return TCPL_NOMEM(j->err, tcpl_doc_path(j->doc));
+    }
+    /* A limit (or PCRE2 refusing the subject): this text was not searched
+     * in full; say so and go on with the rest of the document.  Looking up
+     * the block costs O(lines), paid only after a search that already ran
+     * into its limit, and only while diagnostics are still kept. */
+    int block = j->x->diags.len < TCPL_MAX_DIAGS ? block_of(j, s) : -1;
+    int w = xt_warn(j, "pattern_limit", block, "%d", rc);
+    return w < 0 ? w : 0;
+}
+
 int xt_find(job *j, const tcpl_re *re, const char *s, size_t len)
 {
     int r = tcpl_re_find(re, &j->m, s, len, 0);
-    return r > 0;
+    j->x->work.re_calls = j->m.calls;
+    j->x->work.re_bytes = j->m.bytes;
+    if (r >= 0)
+        return r;
+    /* Callers read a bool; an error they cannot return is kept for the
+     * driver: out of memory fails the extraction at its end. */
+    if (xt_re_status(j, r, s) < 0)
+        j->x->nomem = 1;
+    return 0;
 }
 
 size_t xt_group_end(job *j, int g)
@@ -88,21 +122,58 @@ lab_kind xt_classify_label(job *j, const char *s, size_t len, size_t *label_end,
     return LAB_NONE;
 }
 
-static int add_line(job *j, const tcpl_block *b, const char *s, size_t len, int first)
+/* Lines kept per document.  A 500-page plan has about 20,000 paragraphs;
+ * each line costs about 120 bytes, so this caps the line array near 12 MB
+ * whatever the document (a 4 MB paragraph of line breaks would otherwise
+ * make millions).  Later lines are dropped with a "lines_cut" diagnostic. */
+#define TCPL_MAX_LINES 100000
+
+/* Every run of b overlapping b->text[ls..le) is bold (whitespace-only
+ * stretches do not count).  *ri is the first run that may still overlap:
+ * runs are in text order and lines come in text order, so one paragraph's
+ * lines walk its runs once (a run spanning several lines is looked at once
+ * per line), and each byte is looked at once: linear in runs + lines + text. */
+static int line_bold(job *j, const tcpl_block *b, size_t ls, size_t le, size_t *ri)
 {
+    if (b->run_count == 0)
+        return 0;
+    while (*ri < b->run_count && b->runs[*ri].offset + b->runs[*ri].length <= ls) {
+        (*ri)++;
+        j->x->work.run_visits++;
+    }
+    for (size_t i = *ri; i < b->run_count && b->runs[i].offset < le; i++) {
+        const tcpl_run *r = &b->runs[i];
+        j->x->work.run_visits++;
+        if ((r->flags & TCPL_RUN_BOLD) || r->length == 0)
+            continue;
+        size_t a = r->offset > ls ? r->offset : ls;
+        size_t e = r->offset + r->length < le ? r->offset + r->length : le;
+        for (size_t k = a; k < e; k++)
+            if (!xt_is_space_byte(b->text[k]))
+                return 0;
+    }
+    return 1;
+}
+
+static int add_line(job *j, tcpl_vec *lines, const tcpl_block *b, const char *s, size_t len,
+                    int first, size_t *ri)
+{
+    size_t ls = (size_t)(s - b->text), le = ls + len;
     xt_trim(&s, &len);
     if (len == 0 && !(first && b->label[0]))
         return 0;
-    if (j->n == j->cap) {
-        size_t cap = j->cap ? j->cap * 2 : 256;
-        line *l = realloc(j->lines, cap * sizeof *l);
-        if (!l)
-            return TCPL_NOMEM(j->err, tcpl_doc_path(j->doc));
-        j->lines = l;
-        j->cap = cap;
+    if (lines->len >= TCPL_MAX_LINES) {
+        j->x->work.lines_dropped++;
+        if (j->x->work.lines_dropped > 1)
+            return 0;
+        return xt_warn(j, "lines_cut", b->index, "%d", TCPL_MAX_LINES);
     }
-    line *l = &j->lines[j->n++];
-    memset(l, 0, sizeof *l);
+    line *l = tcpl_vec_push(lines);
+    if (!l)
+        return TCPL_NOMEM(j->err, tcpl_doc_path(j->doc));
+    /* The phases read j->lines while it grows (diagnostics look lines up). */
+    j->lines = lines->data;
+    j->n = lines->len;
     l->block = b->index;
     l->full = s;
     l->full_len = len;
@@ -112,37 +183,32 @@ static int add_line(job *j, const tcpl_block *b, const char *s, size_t len, int 
     l->row = b->row;
     l->col = b->col;
     l->align = b->align;
-    l->bold = b->run_count > 0;
-    for (size_t i = 0; i < b->run_count; i++)
-        if (!(b->runs[i].flags & TCPL_RUN_BOLD) && b->runs[i].length > 0) {
-            /* whitespace-only runs do not count */
-            int blank = 1;
-            for (size_t k = 0; k < b->runs[i].length; k++)
-                if (!xt_is_space_byte(b->text[b->runs[i].offset + k]))
-                    blank = 0;
-            if (!blank)
-                l->bold = 0;
-        }
-    size_t le, ts;
+    l->bold = line_bold(j, b, ls, le, ri);
+    if (len > TCPL_RE_SUBJECT_MAX) {
+        int rc = xt_warn(j, "line_long", b->index, "%zu", (size_t)TCPL_RE_SUBJECT_MAX);
+        if (rc < 0)
+            return rc;
+    }
+    size_t lab_end, ts;
     int depth;
     if (first && b->label[0]) {
         char tmp[64];
         snprintf(tmp, sizeof tmp, "%s ", b->label);
-        lab_kind k = xt_classify_label(j, tmp, strlen(tmp), &le, &ts, &depth);
+        lab_kind k = xt_classify_label(j, tmp, strlen(tmp), &lab_end, &ts, &depth);
         snprintf(l->label, sizeof l->label, "%s", b->label);
         l->lab = k == LAB_NONE ? LAB_BULLET : k;
         l->depth = depth;
         l->auto_label = 1;
         return 0;
     }
-    lab_kind k = xt_classify_label(j, s, len, &le, &ts, &depth);
-    if (k != LAB_NONE && le >= sizeof l->label) {
-        int rc = xt_warn(j, "label_long", b->index, "%zu bytes", le);
+    lab_kind k = xt_classify_label(j, s, len, &lab_end, &ts, &depth);
+    if (k != LAB_NONE && lab_end >= sizeof l->label) {
+        int rc = xt_warn(j, "label_long", b->index, "%zu bytes", lab_end);
         if (rc < 0)
             return rc;
     } else if (k != LAB_NONE) {
-        memcpy(l->label, s, le);
-        l->label[le] = 0;
+        memcpy(l->label, s, lab_end);
+        l->label[lab_end] = 0;
         l->lab = k;
         l->depth = depth;
         l->text = s + ts;
@@ -154,26 +220,31 @@ static int add_line(job *j, const tcpl_block *b, const char *s, size_t len, int 
 
 int xt_build_lines(job *j)
 {
-    for (size_t i = 0; i < tcpl_doc_block_count(j->doc); i++) {
+    tcpl_vec lines = TCPL_VEC_INIT(line);
+    int rc = 0;
+    for (size_t i = 0; i < tcpl_doc_block_count(j->doc) && rc == 0; i++) {
         const tcpl_block *b = tcpl_doc_block(j->doc, i);
         if (b->part != TCPL_PART_BODY || b->kind != TCPL_BLOCK_PARAGRAPH)
             continue;
         /* A line break inside a paragraph starts a new line. */
         const char *p = b->text, *end = b->text + b->text_len;
+        size_t ri = 0;
         int first = 1;
         for (;;) {
             const char *nl = memchr(p, '\n', (size_t)(end - p));
             const char *e = nl ? nl : end;
-            int rc = add_line(j, b, p, (size_t)(e - p), first);
-            if (rc < 0)
-                return rc;
-            first = 0;
-            if (!nl)
+            rc = add_line(j, &lines, b, p, (size_t)(e - p), first, &ri);
+            if (rc < 0 || !nl)
                 break;
+            first = 0;
             p = nl + 1;
         }
     }
-    return 0;
+    /* The driver frees j->lines, on failure too. */
+    j->lines = lines.data;
+    j->n = lines.len;
+    j->x->work.lines = lines.len;
+    return rc;
 }
 
 /* ---- result storage ------------------------------------------------- */
