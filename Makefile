@@ -36,7 +36,7 @@ TEST_HELP = $(sort $(wildcard tests/helpers/*.c))
 # Data compiled into the binary as defaults; a data dir given at run time wins.
 EMBED     = $(sort $(wildcard checks/*.yaml checks/*/*.yaml checks/*/*.tsv))
 
-.PHONY: all deps demo check test asan tsan fuzz bench install format clean samples
+.PHONY: all deps demo check test asan tsan fuzz fuzz-smoke bench install format clean samples
 all: $(B)/tcpl $(B)/libtcpl.a $(B)/libtcpl.so samples
 
 # Sample documents and templates are kept as unpacked XML sources and zipped
@@ -106,8 +106,11 @@ test: $(B)/tcpl $(TEST_BIN) samples
 	@sh tools/layers.sh
 	@sh tools/runtests.sh $(B) $(TEST_BIN)
 
+# The tests, then each fuzzer for 20 s over the seeds (when clang has
+# libFuzzer; it says when it skipped).
 check: deps
 	@$(MAKE) --no-print-directory test
+	@$(MAKE) --no-print-directory fuzz-smoke
 
 asan: deps
 	@$(MAKE) --no-print-directory test B=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
@@ -127,6 +130,9 @@ demo: deps
 
 fuzz: deps
 	@sh tools/fuzz.sh
+
+fuzz-smoke:
+	@FUZZ_SMOKE=1 sh tools/fuzz.sh
 
 bench: deps
 	@$(MAKE) --no-print-directory all
