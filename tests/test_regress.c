@@ -244,6 +244,9 @@ static void check_json_subset(const char *name, const char *expected, const char
     json_t *want = json_loads(expected, 0, &je);
     if (!want)
         fail_msg("%s.expected: not JSON: %s (line %d)", name, je.text, je.line);
+    /* "{}" would match anything */
+    if (!json_is_object(want) || json_object_size(want) == 0)
+        fail_msg("%s.expected: must be a JSON object with at least one key", name);
     json_t *got = json_loadb(actual, actual_len, 0, &je);
     assert_non_null(got);
     tcpl_buf path;

@@ -2,6 +2,7 @@
 #define TCPL_TESTUTIL_H
 /* Shared by the cmocka tests. Include after <setjmp.h>/<cmocka.h>. */
 #include <stddef.h>
+#include <string.h>
 
 #include "tcpl/tcpl.h"
 
@@ -37,6 +38,26 @@ void tu_skipped(const char *what, const char *reason);
                         __FILE__, __LINE__, what);                                                 \
             fail();                                                                                \
         }                                                                                          \
+    } while (0)
+
+/* hay contains needle, and needle is not empty (strstr(hay, "") is always
+ * true: an empty expected string from a data file proves nothing). */
+#define TU_ASSERT_CONTAINS(hay, needle)                                                            \
+    do {                                                                                           \
+        const char *tu_n_ = (needle);                                                              \
+        assert_non_null(tu_n_);                                                                    \
+        TU_ASSERT_NONEMPTY(tu_n_[0], #needle);                                                     \
+        if (!strstr((hay), tu_n_))                                                                 \
+            fail_msg("%s:%d: %s does not contain \"%s\"", __FILE__, __LINE__, #hay, tu_n_);        \
+    } while (0)
+/* ... and does not contain it. */
+#define TU_ASSERT_LACKS(hay, needle)                                                               \
+    do {                                                                                           \
+        const char *tu_n_ = (needle);                                                              \
+        assert_non_null(tu_n_);                                                                    \
+        TU_ASSERT_NONEMPTY(tu_n_[0], #needle);                                                     \
+        if (strstr((hay), tu_n_))                                                                  \
+            fail_msg("%s:%d: %s contains \"%s\"", __FILE__, __LINE__, #hay, tu_n_);                \
     } while (0)
 
 #endif
