@@ -36,7 +36,7 @@ TEST_HELP = $(sort $(wildcard tests/helpers/*.c))
 # Data compiled into the binary as defaults; a data dir given at run time wins.
 EMBED     = $(sort $(wildcard checks/*.yaml checks/*/*.yaml checks/*/*.tsv))
 
-.PHONY: all deps demo check test asan tsan fuzz bench install format clean samples
+.PHONY: all deps demo check test asan tsan fuzz fuzz-smoke bench install format clean samples
 all: $(B)/tcpl $(B)/libtcpl.a $(B)/libtcpl.so samples
 
 # Sample documents and templates are kept as unpacked XML sources and zipped
@@ -100,15 +100,17 @@ $(B)/tests/%: tests/%.c $(TEST_HELP) $(B)/libtcpl.a $(wildcard tests/helpers/*.h
 	$(Q)$(CC) $(ALL_CFLAGS) -Itests $(shell pkg-config --cflags $(TEST_PKGS)) -o $@ $< $(TEST_HELP) \
 	    $(B)/libtcpl.a $(PKG_LIBS) $(TEST_LIBS)
 
-# Every test binary runs from the top of the tree; any failure fails the run.
+# Every test binary runs from the top of the tree; any failure fails the run,
+# and the end of the output lists every skipped test and why.
 test: $(B)/tcpl $(TEST_BIN) samples
 	@sh tools/layers.sh
-	@fail=0; for t in $(TEST_BIN); do \
-	  echo "== $$t"; TCPL_BIN=$(B)/tcpl $$t || fail=1; done; \
-	  if [ $$fail -ne 0 ]; then echo "TESTS FAILED"; exit 1; fi; echo "all tests passed"
+	@sh tools/runtests.sh $(B) $(TEST_BIN)
 
+# The tests, then each fuzzer for 20 s over the seeds (when clang has
+# libFuzzer; it says when it skipped).
 check: deps
 	@$(MAKE) --no-print-directory test
+	@$(MAKE) --no-print-directory fuzz-smoke
 
 asan: deps
 	@$(MAKE) --no-print-directory test B=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
@@ -128,6 +130,9 @@ demo: deps
 
 fuzz: deps
 	@sh tools/fuzz.sh
+
+fuzz-smoke:
+	@FUZZ_SMOKE=1 sh tools/fuzz.sh
 
 bench: deps
 	@$(MAKE) --no-print-directory all

@@ -6,26 +6,47 @@
 #   fuzz_xml   XML or text lines packed into a valid .docx by the harness
 # FUZZ_TARGETS="fuzz_xml" runs only some; FUZZ_JOBS=2 runs that many
 # processes per harness (logs in build-fuzz/fuzz-N.log).
+# FUZZ_SMOKE=1 (make fuzz-smoke, part of make check): each harness runs
+# FUZZ_SECONDS (20) over the seeds into a fresh corpus, so a run's result
+# depends on the code, not on what earlier runs grew; without clang and
+# libFuzzer it says so and succeeds.
 # Crashes, hangs (> 5 s) and leaks go to build-fuzz/crashes/; replay one
 # with build-fuzz/fuzz_xml build-fuzz/crashes/FILE.
 set -e
+SMOKE=${FUZZ_SMOKE:-0}
+NAME="make fuzz"
+[ "$SMOKE" = 1 ] && NAME="make fuzz-smoke"
 if ! command -v clang >/dev/null 2>&1; then
-  echo "make fuzz: clang not found (apt-get install clang); skipped"
+  echo "$NAME: SKIPPED: clang not found (apt-get install clang); the fuzzers did not run"
   exit 0
 fi
 TOP=$(pwd)
 B=$TOP/build-fuzz
-SECONDS_EACH=${FUZZ_SECONDS:-60}
+mkdir -p "$B"
+# clang without libFuzzer (no compiler-rt) cannot link a harness.
+echo 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n) { (void)d; (void)n; return 0; }' \
+  > "$B/probe.c"
+if ! clang -fsanitize=fuzzer "$B/probe.c" -o "$B/probe" >/dev/null 2>&1; then
+  echo "$NAME: SKIPPED: clang cannot link -fsanitize=fuzzer (install libclang-rt-dev or a full clang); the fuzzers did not run"
+  exit 0
+fi
+if [ "$SMOKE" = 1 ]; then
+  SECONDS_EACH=${FUZZ_SECONDS:-20}
+  # a loaded machine must not turn a slow input into a "hang"
+  TIMEOUT=${FUZZ_TIMEOUT:-10}
+else
+  SECONDS_EACH=${FUZZ_SECONDS:-60}
+  TIMEOUT=${FUZZ_TIMEOUT:-5}
+fi
 TARGETS=${FUZZ_TARGETS:-fuzz_docx fuzz_xml}
 JOBS=${FUZZ_JOBS:-1}
 # UB must stop the run like a crash, or libFuzzer never keeps the input.
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
 LIBS="$(pkg-config --libs libxml-2.0 libzip libpcre2-8 libutf8proc yaml-0.1 jansson) -lpthread"
 CFLAGS_H="-O1 -g -fno-omit-frame-pointer -std=c11 -Wall -Wextra -Werror -Wno-unused-function \
-  -D_POSIX_C_SOURCE=200809L -Ilib/include -Ilib/src -Itests $(pkg-config --cflags libxml-2.0 libzip)"
+  -D_POSIX_C_SOURCE=200809L -Ilib/include -Ilib/src -Itests $(pkg-config --cflags libxml-2.0 libzip jansson)"
 
 # The Makefile does not track flags: objects built with others are thrown away.
-mkdir -p "$B"
 if [ "$(cat "$B/.san" 2>/dev/null)" != "$SAN" ]; then
   rm -rf "$B/lib" "$B/libtcpl.a"
   echo "$SAN" > "$B/.san"
@@ -42,7 +63,8 @@ for t in $TARGETS; do
 done
 
 # ---- seed corpora (generated here, never committed) ----------------------
-docs=$(ls build/samples/*.docx ../shared/corpus/*.docx 2>/dev/null || true)
+CORPUS=${TCPL_CORPUS:-../shared/corpus}
+docs=$(ls build/samples/*.docx "$CORPUS"/*.docx 2>/dev/null || true)
 rm -rf "$B/seeds"
 mkdir -p "$B/seeds/fuzz_docx" "$B/seeds/fuzz_xml" "$B/crashes"
 for d in $docs; do cp "$d" "$B/seeds/fuzz_docx/"; done
@@ -61,7 +83,7 @@ for d in $docs; do
     done
   fi
 done
-for s in ../shared/corpus/seeds/*.txt; do
+for s in "$CORPUS"/seeds/*.txt; do
   [ -f "$s" ] || continue
   # Markdown emphasis and heading marks off: the text as printed.
   { printf 1; sed 's/\*//g; s/^#* *//; s/  *$//' "$s"; } > "$B/seeds/fuzz_xml/seed-$(basename "$s")"
@@ -90,14 +112,35 @@ for t in $TARGETS; do
   [ "$t" = fuzz_docx ] && max_len=200000
   par=
   [ "$JOBS" -gt 1 ] && par="-jobs=$JOBS -workers=$JOBS"
-  mkdir -p "$B/corpus/$t"
+  corpus=$B/corpus/$t
+  if [ "$SMOKE" = 1 ]; then
+    corpus=$B/smoke-corpus/$t
+    rm -rf "$corpus"
+  fi
+  mkdir -p "$corpus"
   echo "== $t: ${SECONDS_EACH}s; crashes go to $B/crashes/$t-*"
-  (cd "$B" && ./$t -max_total_time="$SECONDS_EACH" -max_len=$max_len -timeout=5 \
-     -rss_limit_mb=2048 -dict="$B/$t.dict" -artifact_prefix="$B/crashes/$t-" \
-     -print_final_stats=1 $par "$B/corpus/$t" "$B/seeds/$t") || status=1
+  if [ "$SMOKE" = 1 ]; then
+    # one summary line instead of libFuzzer's progress; the log keeps it all
+    (cd "$B" && ./$t -max_total_time="$SECONDS_EACH" -max_len=$max_len -timeout=$TIMEOUT \
+       -rss_limit_mb=2048 -dict="$B/$t.dict" -artifact_prefix="$B/crashes/$t-" \
+       -print_final_stats=1 $par "$corpus" "$B/seeds/$t" > "$B/$t-smoke.log" 2>&1) || status=1
+    grep -E '^stat::number_of_executed_units|^stat::peak_rss_mb' "$B/$t-smoke.log" | tr '\n' ' '
+    echo
+    if [ $status -ne 0 ]; then
+      tail -40 "$B/$t-smoke.log"
+    fi
+  else
+    (cd "$B" && ./$t -max_total_time="$SECONDS_EACH" -max_len=$max_len -timeout=$TIMEOUT \
+       -rss_limit_mb=2048 -dict="$B/$t.dict" -artifact_prefix="$B/crashes/$t-" \
+       -print_final_stats=1 $par "$corpus" "$B/seeds/$t") || status=1
+  fi
 done
 if [ $status -ne 0 ]; then
-  echo "make fuzz: a harness failed; inputs are in $B/crashes/"
+  echo "$NAME: a harness failed; inputs are in $B/crashes/ (replay: $B/fuzz_xml FILE)"
   exit 1
 fi
-echo "make fuzz: no crash; growing corpora in $B/corpus/"
+if [ "$SMOKE" = 1 ]; then
+  echo "$NAME: no crash in ${SECONDS_EACH}s per harness"
+else
+  echo "$NAME: no crash; growing corpora in $B/corpus/"
+fi

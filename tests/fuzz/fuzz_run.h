@@ -6,6 +6,7 @@
 #ifndef TCPL_FUZZ_RUN_H
 #define TCPL_FUZZ_RUN_H
 
+#include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -160,6 +161,12 @@ static void fuzz_walk_extract(const tcpl_extraction *x, size_t nblocks)
     }
     for (size_t i = 0; i < tcpl_extraction_recipient_count(x); i++)
         fuzz_touch(tcpl_extraction_recipient(x, i));
+    for (size_t i = 0; i < tcpl_extraction_diag_count(x); i++) {
+        const tcpl_xdiag *d = tcpl_extraction_diag(x, i);
+        FUZZ_CHECK(fuzz_touch(d->code) > 0);
+        fuzz_touch(d->detail);
+        FUZZ_BLOCK(d->block);
+    }
     const tcpl_xsigner *sg = tcpl_extraction_signer(x);
     fuzz_touch(sg->capacity);
     fuzz_touch(sg->deputy);
@@ -179,14 +186,24 @@ static void fuzz_pipeline(const tcpl_doc *doc)
     fuzz_expect(rc, &err, "tcpl_doc_text");
     free(rc == 0 ? s : NULL);
     s = NULL;
-    rc = tcpl_doc_json(&s, &n, doc, 0, &err);
-    fuzz_expect(rc, &err, "tcpl_doc_json");
-    free(rc == 0 ? s : NULL);
-    s = NULL;
+    /* The model JSON is written by hand (streamed): it must parse, in
+     * both layouts, whatever bytes the document holds. */
+    for (unsigned o = 0; o <= TCPL_JSON_PRETTY; o += TCPL_JSON_PRETTY) {
+        rc = tcpl_doc_json(&s, &n, doc, o, &err);
+        fuzz_expect(rc, &err, "tcpl_doc_json");
+        if (rc == 0) {
+            json_t *j = json_loadb(s, n, 0, NULL);
+            FUZZ_CHECK(j != NULL);
+            FUZZ_CHECK(json_array_size(json_object_get(j, "blocks")) == tcpl_doc_block_count(doc));
+            json_decref(j);
+            free(s);
+        }
+        s = NULL;
+    }
 
     tcpl_extraction *x = NULL;
     rc = tcpl_extract(&x, fuzz_ex, doc, &err);
-    fuzz_expect(rc, &err, "tcpl_extraction_doc");
+    fuzz_expect(rc, &err, "tcpl_extract");
     if (rc < 0)
         return;
     fuzz_walk_extract(x, tcpl_doc_block_count(doc));

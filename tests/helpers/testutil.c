@@ -5,13 +5,39 @@
 #include <string.h>
 #include <sys/stat.h>
 
+void tu_skipped(const char *what, const char *reason)
+{
+    fprintf(stderr, "skipped: %s: %s\n", what, reason);
+    const char *log = getenv("TCPL_SKIP_LOG");
+    FILE *f = log && *log ? fopen(log, "a") : NULL;
+    if (f) {
+        fprintf(f, "%s: %s\n", what, reason);
+        fclose(f);
+    }
+}
+
 const char *tu_corpus(void)
 {
+    static int reported; /* one log line per test binary */
     const char *c = getenv("TCPL_CORPUS");
     if (!c || !*c)
         c = "../shared/corpus";
     struct stat st;
-    return stat(c, &st) == 0 && S_ISDIR(st.st_mode) ? c : NULL;
+    if (stat(c, &st) == 0 && S_ISDIR(st.st_mode))
+        return c;
+    const char *req = getenv("TCPL_REQUIRE_CORPUS");
+    if (req && !strcmp(req, "1")) {
+        fprintf(stderr, "FAIL: TCPL_REQUIRE_CORPUS=1 but there is no corpus at %s "
+                        "(set TCPL_CORPUS): the corpus tests cannot run\n", c);
+        exit(1);
+    }
+    if (!reported) {
+        char reason[600];
+        snprintf(reason, sizeof reason, "no corpus at %.500s (set TCPL_CORPUS)", c);
+        tu_skipped("corpus tests", reason);
+        reported = 1;
+    }
+    return NULL;
 }
 
 char *tu_corpus_file(const char *name)

@@ -1,5 +1,4 @@
 /* Renderers over the public model only: plain text and JSON. */
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -172,57 +171,181 @@ int tcpl_doc_text(char **out, size_t *len, const tcpl_doc *doc, unsigned flags, 
 
 /* ---- JSON ------------------------------------------------------------ */
 
+/* The model is written as JSON straight into one tcpl_buf, block by block:
+ * no tree of the whole document is built, so memory is the output plus a
+ * constant.  The layout is the one jansson's json_dumps gave before
+ * (JSON_PRESERVE_ORDER, JSON_COMPACT or JSON_INDENT(2)), byte for byte. */
+
 static const char *kind_names[] = {"paragraph", "table", "row", "cell", "textbox", "note"};
 static const char *part_names[] = {"body", "footnotes", "endnotes", "header", "footer"};
 static const char *align_names[] = {"start", "center", "end", "justify", "distribute"};
 static const char *vmerge_names[] = {"none", "restart", "continue"};
 
+/* Nesting of the model's JSON: root, blocks, block, runs, run.  Fixed by
+ * this file, never by the document. */
+#define JSON_MAX_DEPTH 8
+
+typedef struct json_writer {
+    tcpl_buf *b;
+    int pretty;
+    int depth;
+    unsigned char has_items[JSON_MAX_DEPTH]; /* the container at depth has one already */
+} json_writer;
+
 /* A JSON string from bytes that may not be UTF-8 (a file name on Linux can
- * be any bytes): bad sequences become U+FFFD instead of failing the dump. */
-static json_t *lossy_string(const char *s)
+ * be any bytes; a run may be cut anywhere): bad sequences become U+FFFD, so
+ * the output is always valid UTF-8.  Escapes as jansson does: '"', '\\'
+ * and control characters; everything else, non-ASCII included, as is. */
+static void json_put_string(tcpl_buf *b, const char *s, size_t n)
 {
-    json_t *j = json_string(s);
-    if (j)
-        return j;
-    tcpl_buf b;
-    tcpl_buf_init(&b);
-    size_t n = strlen(s), i = 0;
+    static const char hex[] = "0123456789ABCDEF";
+    tcpl_buf_putc(b, '"');
+    size_t i = 0, start = 0;
     while (i < n) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t k =
-            utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &cp);
-        if (k <= 0) {
-            tcpl_buf_put_utf8(&b, 0xFFFD);
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
             i++;
-        } else {
-            tcpl_buf_put(&b, s + i, (size_t)k);
-            i += (size_t)k;
+            continue;
         }
+        if (c >= 0x80) {
+            utf8proc_int32_t cp;
+            utf8proc_ssize_t k =
+                utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &cp);
+            if (k > 0) {
+                i += (size_t)k;
+                continue;
+            }
+        }
+        tcpl_buf_put(b, s + start, i - start);
+        switch (c) {
+        case '"':
+            tcpl_buf_puts(b, "\\\"");
+            break;
+        case '\\':
+            tcpl_buf_puts(b, "\\\\");
+            break;
+        case '\b':
+            tcpl_buf_puts(b, "\\b");
+            break;
+        case '\f':
+            tcpl_buf_puts(b, "\\f");
+            break;
+        case '\n':
+            tcpl_buf_puts(b, "\\n");
+            break;
+        case '\r':
+            tcpl_buf_puts(b, "\\r");
+            break;
+        case '\t':
+            tcpl_buf_puts(b, "\\t");
+            break;
+        default:
+            if (c < 0x20) {
+                char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+                tcpl_buf_put(b, u, sizeof u);
+            } else {
+                tcpl_buf_put_utf8(b, 0xFFFD); /* not UTF-8 */
+            }
+            break;
+        }
+        start = ++i;
     }
-    j = tcpl_buf_ok(&b) ? json_stringn(b.data ? b.data : "", b.len) : NULL;
-    tcpl_buf_free(&b);
-    return j;
+    tcpl_buf_put(b, s + start, n - start);
+    tcpl_buf_putc(b, '"');
 }
 
-static int set(json_t *o, const char *k, json_t *v)
+static void jw_newline(json_writer *w, int depth)
 {
-    return v ? json_object_set_new(o, k, v) : -1;
+    if (!w->pretty)
+        return;
+    tcpl_buf_putc(w->b, '\n');
+    for (int i = 0; i < depth; i++)
+        tcpl_buf_puts(w->b, "  ");
 }
 
-static json_t *run_json(const tcpl_block *p, const tcpl_run *r)
+static void jw_open(json_writer *w, char c)
 {
-    json_t *o = json_object();
-    if (!o)
-        return NULL;
-    int bad = 0;
-    bad |= set(o, "offset", json_integer((json_int_t)r->offset));
-    bad |= set(o, "length", json_integer((json_int_t)r->length));
-    bad |= set(o, "text", json_stringn(p->text + r->offset, r->length));
-    bad |= set(o, "bold", json_boolean(r->flags & TCPL_RUN_BOLD));
-    bad |= set(o, "italic", json_boolean(r->flags & TCPL_RUN_ITALIC));
-    bad |= set(o, "underline", json_boolean(r->flags & TCPL_RUN_UNDERLINE));
-    bad |= set(o, "font", json_string(r->font));
-    bad |= set(o, "size", r->size ? json_real(r->size / 2.0) : json_null());
+    tcpl_buf_putc(w->b, c);
+    w->depth++;
+    w->has_items[w->depth] = 0;
+}
+
+static void jw_close(json_writer *w, char c)
+{
+    if (w->has_items[w->depth])
+        jw_newline(w, w->depth - 1);
+    w->depth--;
+    tcpl_buf_putc(w->b, c);
+}
+
+/* Before each member of an object or element of an array. */
+static void jw_item(json_writer *w)
+{
+    if (w->has_items[w->depth])
+        tcpl_buf_putc(w->b, ',');
+    jw_newline(w, w->depth);
+    w->has_items[w->depth] = 1;
+}
+
+static void jw_key(json_writer *w, const char *k)
+{
+    jw_item(w);
+    json_put_string(w->b, k, strlen(k));
+    tcpl_buf_puts(w->b, w->pretty ? ": " : ":");
+}
+
+static void jw_int(json_writer *w, const char *k, long long v)
+{
+    jw_key(w, k);
+    tcpl_buf_printf(w->b, "%lld", v);
+}
+
+/* An int that means "none" when negative. */
+static void jw_int_or_null(json_writer *w, const char *k, long long v)
+{
+    jw_key(w, k);
+    if (v >= 0)
+        tcpl_buf_printf(w->b, "%lld", v);
+    else
+        tcpl_buf_puts(w->b, "null");
+}
+
+static void jw_bool(json_writer *w, const char *k, int v)
+{
+    jw_key(w, k);
+    tcpl_buf_puts(w->b, v ? "true" : "false");
+}
+
+static void jw_strn(json_writer *w, const char *k, const char *s, size_t n)
+{
+    jw_key(w, k);
+    json_put_string(w->b, s, n);
+}
+
+static void jw_str(json_writer *w, const char *k, const char *s)
+{
+    jw_strn(w, k, s, strlen(s));
+}
+
+/* Half-points as points: "13.0", "6.5", null for 0 (jansson's %.17g plus
+ * ".0" gave the same for every int; no %g, so no locale decimal comma). */
+static void jw_half_points(json_writer *w, const char *k, int half)
+{
+    jw_key(w, k);
+    if (!half) {
+        tcpl_buf_puts(w->b, "null"); /* unknown */
+        return;
+    }
+    long long v = half;
+    if (v < 0) {
+        tcpl_buf_putc(w->b, '-');
+        v = -v;
+    }
+    tcpl_buf_printf(w->b, "%lld.%c", v / 2, v % 2 ? '5' : '0');
+}
+
+static void run_json(json_writer *w, const tcpl_block *p, const tcpl_run *r)
+{
     static const struct {
         unsigned flag;
         const char *name;
@@ -230,79 +353,89 @@ static json_t *run_json(const tcpl_block *p, const tcpl_run *r)
                  {TCPL_RUN_INSERTED, "inserted"},  {TCPL_RUN_LEGACY, "legacy"},
                  {TCPL_RUN_FIELD, "field"},        {TCPL_RUN_SUPERSCRIPT, "superscript"},
                  {TCPL_RUN_SUBSCRIPT, "subscript"}};
+    jw_item(w);
+    jw_open(w, '{');
+    jw_int(w, "offset", (long long)r->offset);
+    jw_int(w, "length", (long long)r->length);
+    jw_strn(w, "text", p->text + r->offset, r->length);
+    jw_bool(w, "bold", r->flags & TCPL_RUN_BOLD);
+    jw_bool(w, "italic", r->flags & TCPL_RUN_ITALIC);
+    jw_bool(w, "underline", r->flags & TCPL_RUN_UNDERLINE);
+    jw_str(w, "font", r->font);
+    jw_half_points(w, "size", r->size);
     for (size_t i = 0; i < sizeof extra / sizeof extra[0]; i++)
         if (r->flags & extra[i].flag)
-            bad |= set(o, extra[i].name, json_true());
-    if (bad) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+            jw_bool(w, extra[i].name, 1);
+    jw_close(w, '}');
 }
 
-static json_t *block_json(const tcpl_block *b)
+static void block_json(json_writer *w, const tcpl_block *b)
 {
-    json_t *o = json_object();
-    if (!o)
-        return NULL;
-    int bad = 0;
-    bad |= set(o, "index", json_integer(b->index));
-    bad |= set(o, "kind", json_string(kind_names[b->kind]));
-    bad |= set(o, "parent", b->parent >= 0 ? json_integer(b->parent) : json_null());
-    bad |= set(o, "depth", json_integer(b->depth));
-    bad |= set(o, "part", json_string(part_names[b->part]));
-    bad |= set(o, "part_name", json_string(b->part_name));
+    jw_item(w);
+    jw_open(w, '{');
+    jw_int(w, "index", b->index);
+    jw_str(w, "kind", kind_names[b->kind]);
+    jw_int_or_null(w, "parent", b->parent);
+    jw_int(w, "depth", b->depth);
+    jw_str(w, "part", part_names[b->part]);
+    jw_str(w, "part_name", b->part_name);
     if (b->table >= 0) {
-        bad |= set(o, "table", json_integer(b->table));
-        bad |= set(o, "row", json_integer(b->row));
-        bad |= set(o, "col", json_integer(b->col));
+        jw_int(w, "table", b->table);
+        jw_int(w, "row", b->row);
+        jw_int(w, "col", b->col);
     }
     switch (b->kind) {
-    case TCPL_BLOCK_PARAGRAPH: {
-        char suf[2] = {b->label_suffix, 0};
-        bad |= set(o, "para_index", json_integer(b->para_index));
-        bad |= set(o, "label", json_string(b->label));
-        bad |= set(o, "label_suffix", json_string(suf));
-        bad |= set(o, "text", json_stringn(b->text, b->text_len));
-        bad |= set(o, "style", json_string(b->style_id));
-        bad |= set(o, "style_name", json_string(b->style_name));
-        bad |= set(o, "outline_level",
-                   b->outline_level >= 0 ? json_integer(b->outline_level) : json_null());
-        bad |= set(o, "num_id", b->num_id >= 0 ? json_integer(b->num_id) : json_null());
-        bad |= set(o, "ilvl", b->num_id >= 0 ? json_integer(b->ilvl) : json_null());
-        bad |= set(o, "align", json_string(align_names[b->align]));
-        json_t *runs = json_array();
-        for (size_t i = 0; runs && i < b->run_count; i++) {
-            json_t *r = run_json(b, &b->runs[i]);
-            if (!r || json_array_append_new(runs, r) < 0) {
-                bad = 1;
-                break;
-            }
-        }
-        bad |= set(o, "runs", runs);
+    case TCPL_BLOCK_PARAGRAPH:
+        jw_int(w, "para_index", b->para_index);
+        jw_str(w, "label", b->label);
+        jw_strn(w, "label_suffix", &b->label_suffix, b->label_suffix ? 1 : 0);
+        jw_strn(w, "text", b->text, b->text_len);
+        jw_str(w, "style", b->style_id);
+        jw_str(w, "style_name", b->style_name);
+        jw_int_or_null(w, "outline_level", b->outline_level);
+        jw_int_or_null(w, "num_id", b->num_id);
+        jw_int_or_null(w, "ilvl", b->num_id >= 0 ? b->ilvl : -1);
+        jw_str(w, "align", align_names[b->align]);
+        jw_key(w, "runs");
+        jw_open(w, '[');
+        for (size_t i = 0; i < b->run_count; i++)
+            run_json(w, b, &b->runs[i]);
+        jw_close(w, ']');
         break;
-    }
     case TCPL_BLOCK_TABLE:
-        bad |= set(o, "rows", json_integer(b->rows));
-        bad |= set(o, "cols", json_integer(b->cols));
+        jw_int(w, "rows", b->rows);
+        jw_int(w, "cols", b->cols);
         break;
     case TCPL_BLOCK_CELL:
-        bad |= set(o, "grid_span", json_integer(b->grid_span));
-        bad |= set(o, "vmerge", json_string(vmerge_names[b->vmerge]));
+        jw_int(w, "grid_span", b->grid_span);
+        jw_str(w, "vmerge", vmerge_names[b->vmerge]);
         break;
     case TCPL_BLOCK_NOTE:
-        bad |= set(o, "note_id", json_integer(b->note_id));
+        jw_int(w, "note_id", b->note_id);
         break;
     default:
         break;
     }
     if (b->kind != TCPL_BLOCK_PARAGRAPH)
-        bad |= set(o, "children", json_integer(b->child_count));
-    if (bad) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+        jw_int(w, "children", b->child_count);
+    jw_close(w, '}');
+}
+
+static void section_json(json_writer *w, const tcpl_section *s)
+{
+    jw_item(w);
+    jw_open(w, '{');
+    jw_int(w, "page_width", s->page_width);
+    jw_int(w, "page_height", s->page_height);
+    jw_int(w, "margin_top", s->margin_top);
+    jw_int(w, "margin_bottom", s->margin_bottom);
+    jw_int(w, "margin_left", s->margin_left);
+    jw_int(w, "margin_right", s->margin_right);
+    jw_int(w, "header", s->header);
+    jw_int(w, "footer", s->footer);
+    jw_bool(w, "landscape", s->landscape);
+    jw_int(w, "last_block", s->last_block);
+    jw_close(w, '}');
 }
 
 int tcpl_doc_json(char **out, size_t *len, const tcpl_doc *doc, unsigned options, tcpl_error *err)
@@ -310,45 +443,25 @@ int tcpl_doc_json(char **out, size_t *len, const tcpl_doc *doc, unsigned options
     *out = NULL;
     if (len)
         *len = 0;
-    json_t *root = json_object();
-    json_t *blocks = json_array();
-    json_t *sections = json_array();
-    int bad = !root || !blocks || !sections;
-    if (!bad) {
-        bad |= set(root, "file", lossy_string(tcpl_doc_path(doc)));
-        bad |= json_object_set(root, "blocks", blocks);
-        bad |= json_object_set(root, "sections", sections);
-    }
-    for (size_t i = 0; !bad && i < tcpl_doc_block_count(doc); i++) {
-        json_t *b = block_json(tcpl_doc_block(doc, i));
-        bad |= !b || json_array_append_new(blocks, b) < 0;
-    }
-    for (size_t i = 0; !bad && i < tcpl_doc_section_count(doc); i++) {
-        const tcpl_section *s = tcpl_doc_section(doc, i);
-        json_t *o = json_pack(
-            "{s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:i,s:b,s:i}", "page_width", s->page_width, "page_height",
-            s->page_height, "margin_top", s->margin_top, "margin_bottom", s->margin_bottom,
-            "margin_left", s->margin_left, "margin_right", s->margin_right, "header", s->header,
-            "footer", s->footer, "landscape", s->landscape, "last_block", s->last_block);
-        bad |= !o || json_array_append_new(sections, o) < 0;
-    }
-    char *s = NULL;
-    if (!bad) {
-        size_t flags = JSON_PRESERVE_ORDER;
-        flags |= options & TCPL_JSON_PRETTY ? JSON_INDENT(2) : JSON_COMPACT;
-        s = json_dumps(root, flags);
-    }
-    json_decref(blocks);
-    json_decref(sections);
-    json_decref(root);
-    if (!s)
-        return TCPL_NOMEM(err, tcpl_doc_path(doc));
-    /* Hand back memory the caller frees with free(), with a final newline. */
     tcpl_buf b;
     tcpl_buf_init(&b);
-    tcpl_buf_puts(&b, s);
+    json_writer w = {&b, (options & TCPL_JSON_PRETTY) != 0, 0, {0}};
+    jw_open(&w, '{');
+    jw_str(&w, "file", tcpl_doc_path(doc));
+    jw_key(&w, "blocks");
+    jw_open(&w, '[');
+    size_t n = tcpl_doc_block_count(doc);
+    for (size_t i = 0; i < n && tcpl_buf_ok(&b); i++)
+        block_json(&w, tcpl_doc_block(doc, i));
+    jw_close(&w, ']');
+    jw_key(&w, "sections");
+    jw_open(&w, '[');
+    n = tcpl_doc_section_count(doc);
+    for (size_t i = 0; i < n && tcpl_buf_ok(&b); i++)
+        section_json(&w, tcpl_doc_section(doc, i));
+    jw_close(&w, ']');
+    jw_close(&w, '}');
     tcpl_buf_putc(&b, '\n');
-    free(s);
     *out = tcpl_buf_detach(&b, len);
     return *out ? 0 : TCPL_NOMEM(err, tcpl_doc_path(doc));
 }
