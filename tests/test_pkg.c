@@ -149,6 +149,12 @@ static void check_kind(size_t i)
     case HOSTILE_PATH_NUL:
         assert_string_equal(err.detail, "word/evil\\0.xml");
         break;
+    case HOSTILE_ENCRYPTED_AES: /* named, not "damaged" */
+        assert_string_equal(err.detail, "AES-256");
+        break;
+    case HOSTILE_ENCRYPTED_FLAG:
+        assert_string_equal(err.detail, "ZipCrypto (traditional PKWARE)");
+        break;
     case HOSTILE_XLSX:
         assert_non_null(strstr(err.detail, "spreadsheetml.sheet.main+xml"));
         assert_string_equal(err.where, "xl/workbook.xml");
@@ -416,6 +422,207 @@ static void test_main_part_elsewhere(void **state)
     pkg = open_parts(p, 3, &err);
     assert_non_null(pkg);
     tcpl_pkg_free(pkg);
+}
+
+/* ---- zips as real office software writes them (issue 6) ---------------- */
+
+#define CT_HEAD "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
+#define CT_MAIN "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+
+/* A document whose main part is word/document2.xml, found through
+ * _rels/.rels (as Word writes after some conversions), with styles. */
+static const tu_part DOC2[] = {
+    {"[Content_Types].xml",
+     CT_HEAD "<Default Extension=\"rels\" "
+             "ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
+             "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
+             "<Override PartName=\"/word/document2.xml\" ContentType=\"" CT_MAIN "\"/></Types>",
+     0},
+    {"_rels/.rels",
+     RELS_HEAD "<Relationship Id=\"rId1\" Type=\"" RT "officeDocument\" "
+               "Target=\"/word/document2.xml\"/></Relationships>",
+     0},
+    {"word/_rels/document2.xml.rels",
+     RELS_HEAD "<Relationship Id=\"rId1\" Type=\"" RT "styles\" Target=\"styles.xml\"/>"
+               "</Relationships>",
+     0},
+    {"word/document2.xml",
+     "<w:document " TU_W_NS "><w:body><w:p><w:r><w:t>Điều 2</w:t></w:r></w:p></w:body>"
+     "</w:document>",
+     0},
+    {"word/styles.xml", "<w:styles " TU_W_NS "><w:style w:styleId=\"Heading1\"/></w:styles>", 0},
+};
+
+static void check_doc2(const unsigned char *data, size_t len, const char *what)
+{
+    tcpl_pkg *pkg = NULL;
+    tcpl_error err;
+    char *xml;
+    size_t n;
+    const tcpl_rel *rels;
+    tcpl_error_clear(&err);
+    int rc = tcpl_pkg_open_memory(&pkg, data, len, "odd.docx", &err);
+    if (rc < 0)
+        print_message("%s: %s %s\n", what, err.id, err.detail);
+    assert_int_equal(rc, 0);
+    assert_string_equal(tcpl_pkg_main_part(pkg), "word/document2.xml");
+    assert_int_equal(tcpl_pkg_read(pkg, tcpl_pkg_main_part(pkg), &xml, &n, &err), 0);
+    assert_non_null(strstr(xml, "<w:t>Điều 2</w:t>"));
+    free(xml);
+    assert_int_equal(tcpl_pkg_rels(pkg, tcpl_pkg_main_part(pkg), &rels, &n, &err), 0);
+    const tcpl_rel *st = tcpl_pkg_rel_by_type(rels, n, "/styles");
+    assert_non_null(st);
+    assert_int_equal(tcpl_pkg_read(pkg, st->target, &xml, &n, &err), 0);
+    assert_non_null(strstr(xml, "Heading1"));
+    free(xml);
+    tcpl_pkg_free(pkg);
+}
+
+static void test_odd_zips(void **state)
+{
+    (void)state;
+    static const struct {
+        unsigned flags;
+        const char *what;
+    } ODD[] = {
+        {0, "as libzip writes it"},
+        {REZIP_DESCRIPTOR, "data descriptors"},
+        {REZIP_LOCAL_DIFFERS, "local header differs"},
+        {REZIP_REVERSE, "entries in reverse order"},
+        {REZIP_DIRS, "directory entries"},
+        {REZIP_ZIP64, "zip64 end record"},
+        {REZIP_PREFIX, "a 4 KB stub before"},
+        {REZIP_TRAILING, "garbage after the end record"},
+        {REZIP_ALL, "all of these at once"},
+    };
+    unsigned char *base, *data;
+    size_t blen, len;
+    assert_int_equal(tu_build_docx(DOC2, sizeof DOC2 / sizeof *DOC2, &base, &blen), 0);
+    for (size_t i = 0; i < sizeof ODD / sizeof *ODD; i++) {
+        assert_int_equal(hostile_rezip(base, blen, ODD[i].flags, &data, &len), 0);
+        check_doc2(data, len, ODD[i].what);
+        free(data);
+    }
+    /* and through a file */
+    char tmp[] = "/tmp/tcpl-odd-XXXXXX";
+    int fd = mkstemp(tmp);
+    assert_true(fd >= 0);
+    assert_int_equal(hostile_rezip(base, blen, REZIP_ALL, &data, &len), 0);
+    assert_int_equal(write(fd, data, len), (ssize_t)len);
+    close(fd);
+    free(data);
+    tcpl_pkg *pkg;
+    tcpl_error err;
+    tcpl_error_clear(&err);
+    assert_int_equal(tcpl_pkg_open_file(&pkg, tmp, &err), 0);
+    assert_string_equal(tcpl_pkg_main_part(pkg), "word/document2.xml");
+    tcpl_pkg_free(pkg);
+    unlink(tmp);
+    free(base);
+}
+
+/* Without the strict check, the limits still hold on odd zips: a bomb with
+ * data descriptors and a lying central size is stopped while inflating. */
+static void test_odd_zip_limits(void **state)
+{
+    (void)state;
+    unsigned char *bomb, *data;
+    size_t blen, len, n;
+    char *xml;
+    tcpl_pkg *pkg;
+    tcpl_error err;
+    tcpl_error_clear(&err);
+    assert_int_equal(hostile_make(HOSTILE_BOMB_LYING, &bomb, &blen), 0);
+    assert_int_equal(hostile_rezip(bomb, blen, REZIP_ALL, &data, &len), 0);
+    free(bomb);
+    assert_int_equal(tcpl_pkg_open_memory(&pkg, data, len, NAME, &err), 0);
+    free(data);
+    size_t before = tcpl_pkg_inflated(pkg);
+    assert_int_equal(tcpl_pkg_read(pkg, "word/document.xml", &xml, &n, &err), TCPL_ERR_LIMIT);
+    assert_string_equal(err.id, "err.zip_ratio");
+    assert_true(tcpl_pkg_inflated(pkg) - before < (100u << 20));
+    tcpl_pkg_free(pkg);
+}
+
+/* ---- unsupported methods (issue 7) ------------------------------------- */
+
+static void test_zip_method(void **state)
+{
+    (void)state;
+    static const struct {
+        unsigned method;
+        const char *detail;
+    } M[] = {{14, "LZMA (method 14)"}, {9, "Deflate64 (method 9)"}, {98, "PPMd (method 98)"},
+             {77, "unknown (method 77)"}};
+    for (size_t i = 0; i < sizeof M / sizeof *M; i++) {
+        unsigned char *data;
+        size_t len, n;
+        char *xml;
+        tcpl_pkg *pkg;
+        tcpl_error err;
+        tcpl_error_clear(&err);
+        assert_int_equal(hostile_docx("<w:p/>", NULL, NULL, &data, &len), 0);
+        assert_int_equal(hostile_set_method(data, len, "word/document.xml", M[i].method), 0);
+        assert_int_equal(tcpl_pkg_open_memory(&pkg, data, len, NAME, &err), 0);
+        free(data);
+        assert_int_equal(tcpl_pkg_read(pkg, "word/document.xml", &xml, &n, &err),
+                         TCPL_ERR_FORMAT);
+        assert_null(xml);
+        assert_string_equal(err.id, "err.zip_method");
+        assert_string_equal(err.detail, M[i].detail);
+        assert_string_equal(err.where, "word/document.xml");
+        tcpl_pkg_free(pkg);
+    }
+}
+
+/* ---- inputs that are not regular files (issue 7) ------------------------ */
+
+static void test_not_regular(void **state)
+{
+    (void)state;
+    tcpl_pkg *pkg = NULL;
+    tcpl_error err;
+    tcpl_error_clear(&err);
+    char dir[] = "/tmp/tcpl-fifo-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char fifo[64], link[64], doc[64];
+    snprintf(fifo, sizeof fifo, "%s/in.docx", dir);
+    snprintf(link, sizeof link, "%s/link.docx", dir);
+    snprintf(doc, sizeof doc, "%s/doc.docx", dir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    /* No writer ever comes: an open() that waits for one would hang here
+     * (the alarm ends the test as a failure instead). */
+    alarm(60);
+    assert_int_equal(tcpl_pkg_open_file(&pkg, fifo, &err), TCPL_ERR_IO);
+    assert_null(pkg);
+    assert_string_equal(err.id, "err.not_regular");
+    assert_string_equal(err.detail, "named pipe (FIFO)");
+    assert_string_equal(err.file, fifo);
+    /* a link to the FIFO is the FIFO */
+    assert_int_equal(symlink(fifo, link), 0);
+    assert_int_equal(tcpl_pkg_open_file(&pkg, link, &err), TCPL_ERR_IO);
+    assert_string_equal(err.id, "err.not_regular");
+    alarm(0);
+    assert_int_equal(tcpl_pkg_open_file(&pkg, "/dev/null", &err), TCPL_ERR_IO);
+    assert_string_equal(err.id, "err.not_regular");
+    assert_string_equal(err.detail, "character device");
+    /* a link to a real .docx is read */
+    unsigned char *data;
+    size_t len;
+    assert_int_equal(hostile_docx("<w:p/>", NULL, NULL, &data, &len), 0);
+    FILE *f = fopen(doc, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    fclose(f);
+    free(data);
+    unlink(link);
+    assert_int_equal(symlink(doc, link), 0);
+    assert_int_equal(tcpl_pkg_open_file(&pkg, link, &err), 0);
+    tcpl_pkg_free(pkg);
+    unlink(link);
+    unlink(doc);
+    unlink(fifo);
+    rmdir(dir);
 }
 
 /* ---- the corpus -------------------------------------------------------- */
@@ -689,6 +896,10 @@ int main(void)
         cmocka_unit_test(test_case_insensitive_lookup),
         cmocka_unit_test(test_target_resolution),
         cmocka_unit_test(test_main_part_elsewhere),
+        cmocka_unit_test(test_odd_zips),
+        cmocka_unit_test(test_odd_zip_limits),
+        cmocka_unit_test(test_zip_method),
+        cmocka_unit_test(test_not_regular),
         cmocka_unit_test(test_corpus),
         cmocka_unit_test(test_corpus_nasty_parts),
         cmocka_unit_test(test_file_errors),

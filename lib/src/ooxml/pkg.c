@@ -1,11 +1,13 @@
 #include "ooxml/pkg.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <zip.h>
 
 #include "base/arena.h"
@@ -205,6 +207,42 @@ out:
     zip_source_close(src);
 }
 
+/* "LZMA (method 14)": the zip compression methods of APPNOTE 4.4.5 by name,
+ * so the user (or whoever made the file) knows what to change. */
+static void method_name(char *out, size_t size, unsigned m)
+{
+    static const struct {
+        unsigned id;
+        const char *name;
+    } M[] = {{0, "stored"},    {1, "Shrink"},   {6, "Implode"},     {8, "Deflate"},
+             {9, "Deflate64"}, {10, "PKWARE DCL Implode"},          {12, "BZIP2"},
+             {14, "LZMA"},     {16, "IBM z/OS CMPSC"},              {18, "IBM TERSE"},
+             {19, "IBM LZ77 z"}, {20, "Zstandard (old id)"},        {93, "Zstandard"},
+             {94, "MP3"},      {95, "XZ"},      {96, "JPEG variant"}, {97, "WavPack"},
+             {98, "PPMd"},     {99, "AE-x encryption marker"}};
+    const char *name = m >= 2 && m <= 5 ? "Reduce" : NULL;
+    for (size_t i = 0; !name && i < sizeof M / sizeof *M; i++)
+        if (M[i].id == m)
+            name = M[i].name;
+    snprintf(out, size, "%s (method %u)", name ? name : "unknown", m);
+}
+
+static const char *encryption_name(unsigned em)
+{
+    switch (em) {
+    case ZIP_EM_TRAD_PKWARE:
+        return "ZipCrypto (traditional PKWARE)";
+    case ZIP_EM_AES_128:
+        return "AES-128";
+    case ZIP_EM_AES_192:
+        return "AES-192";
+    case ZIP_EM_AES_256:
+        return "AES-256";
+    default:
+        return "strong encryption";
+    }
+}
+
 /* ---- opening ------------------------------------------------------------ */
 
 static int find_main(tcpl_pkg *pkg, tcpl_error *err);
@@ -262,9 +300,16 @@ static int pkg_open(tcpl_pkg **out, zip_source_t *src, const unsigned char *head
     cd_findings cdf;
     scan_cd(src, &cdf);
     pkg->archive_size = cdf.size;
-    /* CHECKCONS: local headers must agree with the central directory, so
-     * no entry reads differently from what was checked here. */
-    pkg->za = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze);
+    /* No ZIP_CHECKCONS: Word, LibreOffice and 7-Zip open archives whose
+     * local headers differ from the central directory in harmless fields
+     * (version needed, time, extra fields, sizes left to a data descriptor)
+     * or that carry bytes after the end record, and libzip's strict check
+     * refuses those.  Nothing here trusts a local header: libzip reads the
+     * method, sizes and encryption from the central directory (checked
+     * below and by scan_cd), takes only the data offset from the local
+     * header, and every limit is enforced on the bytes actually inflated
+     * (tcpl_pkg_read), so a lying header can cost no more than an honest one. */
+    pkg->za = zip_open_from_source(src, ZIP_RDONLY, &ze);
     if (!pkg->za) {
         rc = zip_open_error(&ze, starts_pk, pkg->name, err);
         goto out;
@@ -302,14 +347,16 @@ static int pkg_open(tcpl_pkg **out, zip_source_t *src, const unsigned char *head
             goto out;
         }
         if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE) {
-            rc = tcpl_err(err, TCPL_ERR_FORMAT, "err.zip_encrypted", pkg->name, st.name, NULL);
+            rc = tcpl_err(err, TCPL_ERR_FORMAT, "err.zip_encrypted", pkg->name, st.name, "%s",
+                          encryption_name(st.encryption_method));
             goto out;
         }
         pkg->entries[pkg->n_entries].name = st.name; /* valid while za is open */
         pkg->entries[pkg->n_entries++].index = (zip_uint64_t)i;
     }
     if (cdf.encrypted) { /* the raw general-purpose bit, whatever libzip made of it */
-        rc = tcpl_err(err, TCPL_ERR_FORMAT, "err.zip_encrypted", pkg->name, NULL, NULL);
+        rc = tcpl_err(err, TCPL_ERR_FORMAT, "err.zip_encrypted", pkg->name, NULL, "%s",
+                      "general-purpose bit 0");
         goto out;
     }
     qsort(pkg->entries, pkg->n_entries, sizeof *pkg->entries, entry_cmp);
@@ -361,6 +408,23 @@ int tcpl_pkg_open_memory(tcpl_pkg **out, const void *data, size_t len, const cha
     return pkg_open(out, src, data, len, name, err);
 }
 
+/* What a path names when it is not a regular file, for err.not_regular. */
+static const char *file_kind(mode_t m)
+{
+    return S_ISFIFO(m)   ? "named pipe (FIFO)"
+           : S_ISCHR(m)  ? "character device"
+           : S_ISBLK(m)  ? "block device"
+           : S_ISSOCK(m) ? "socket"
+                         : "special file";
+}
+
+static int not_regular(const char *path, mode_t m, tcpl_error *err)
+{
+    if (S_ISDIR(m))
+        return tcpl_err(err, TCPL_ERR_IO, "err.is_directory", path, NULL, NULL);
+    return tcpl_err(err, TCPL_ERR_IO, "err.not_regular", path, NULL, "%s", file_kind(m));
+}
+
 int tcpl_pkg_open_file(tcpl_pkg **out, const char *path, tcpl_error *err)
 {
     struct stat st;
@@ -369,18 +433,32 @@ int tcpl_pkg_open_file(tcpl_pkg **out, const char *path, tcpl_error *err)
     *out = NULL;
     if (!path)
         return tcpl_err(err, TCPL_ERR_USAGE, "err.internal", NULL, NULL, "path is NULL");
+    /* A FIFO or a terminal would block open() or read() forever: look
+     * first (following links: a link to a .docx is fine)... */
     if (stat(path, &st) < 0)
         return tcpl_err(err, TCPL_ERR_IO, "err.io_open", path, NULL, "%s", strerror(errno));
-    if (S_ISDIR(st.st_mode))
-        return tcpl_err(err, TCPL_ERR_IO, "err.is_directory", path, NULL, NULL);
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
+    if (!S_ISREG(st.st_mode))
+        return not_regular(path, st.st_mode, err);
+    /* ...then open without blocking, in case the path was swapped for a
+     * FIFO in between, and judge what was actually opened. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
         return tcpl_err(err, TCPL_ERR_IO, "err.io_open", path, NULL, "%s", strerror(errno));
-    /* Measure what was opened, not what stat saw a moment earlier. */
-    if (fstat(fileno(fp), &st) < 0 || !S_ISREG(st.st_mode)) {
-        fclose(fp);
-        return tcpl_err(err, TCPL_ERR_IO, "err.io_open", path, NULL, "%s",
-                        S_ISDIR(st.st_mode) ? strerror(EISDIR) : "not a regular file");
+    if (fstat(fd, &st) < 0) {
+        int e = errno;
+        close(fd);
+        return tcpl_err(err, TCPL_ERR_IO, "err.io_read", path, NULL, "%s", strerror(e));
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        return not_regular(path, st.st_mode, err);
+    }
+    int fl = fcntl(fd, F_GETFL);
+    FILE *fp = fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0 ? NULL : fdopen(fd, "rb");
+    if (!fp) {
+        int e = errno;
+        close(fd);
+        return tcpl_err(err, TCPL_ERR_IO, "err.io_open", path, NULL, "%s", strerror(e));
     }
     if (st.st_size == 0) {
         fclose(fp);
@@ -451,7 +529,11 @@ static int zip_read_error(zip_error_t *ze, const char *file, const char *part, t
     case ZIP_ER_ENCRNOTSUPP:
     case ZIP_ER_NOPASSWD:
     case ZIP_ER_WRONGPASSWD:
-        return tcpl_err(err, TCPL_ERR_FORMAT, "err.zip_encrypted", file, part, NULL);
+        return tcpl_err(err, TCPL_ERR_FORMAT, "err.zip_encrypted", file, part, "%s",
+                        zip_error_strerror(ze));
+    case ZIP_ER_COMPNOTSUPP:
+        return tcpl_err(err, TCPL_ERR_FORMAT, "err.zip_method", file, part, "%s",
+                        zip_error_strerror(ze));
     default:
         return tcpl_err(err, TCPL_ERR_FORMAT, "err.zip_corrupt", file, part, "%s",
                         zip_error_strerror(ze));
@@ -479,6 +561,14 @@ int tcpl_pkg_read(tcpl_pkg *pkg, const char *part, char **data, size_t *len, tcp
         return tcpl_err(err, TCPL_ERR_LIMIT, "err.zip_entry_size", pkg->name, e->name,
                         "%llu MB > %u MB", (unsigned long long)(st.size >> 20),
                         TCPL_MAX_ENTRY_BYTES >> 20);
+    /* Word writes Deflate or stored; another method libzip cannot inflate
+     * (LZMA, Deflate64, PPMd from an archiver) is named, not "damaged". */
+    if ((st.valid & ZIP_STAT_COMP_METHOD) &&
+        !zip_compression_method_supported(st.comp_method, 0)) {
+        char m[64];
+        method_name(m, sizeof m, st.comp_method);
+        return tcpl_err(err, TCPL_ERR_FORMAT, "err.zip_method", pkg->name, e->name, "%s", m);
+    }
     /* A lying compressed size cannot exceed the archive itself. */
     zip_uint64_t comp = (st.valid & ZIP_STAT_COMP_SIZE) ? st.comp_size : 0;
     if (pkg->archive_size && comp > pkg->archive_size)
