@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "base/buf.h"
 #include "helpers/hostile.h"
 #include "helpers/testutil.h"
 #include "ooxml/pkg.h"
@@ -625,6 +626,152 @@ static void test_not_regular(void **state)
     rmdir(dir);
 }
 
+/* ---- relationships: a named limit, duplicates by part (issue 7) -------- */
+
+/* n relationships in word/_rels/document.xml.rels: even ones point at
+ * word/header1.xml spelled in one of its 512 letter cases, odd ones at
+ * distinct absent parts. */
+static unsigned char *many_rels(size_t n, size_t *len)
+{
+    tcpl_buf b;
+    tcpl_buf_init(&b);
+    tcpl_buf_puts(&b, RELS_HEAD);
+    for (size_t i = 0; i < n; i++) {
+        char t[32];
+        if (i % 2 == 0) {
+            const char *h = "header1.xml";
+            size_t v = (i / 2) % 512, k = 0;
+            for (size_t c = 0; h[c]; c++) {
+                int letter = h[c] >= 'a' && h[c] <= 'z';
+                t[c] = letter && (v >> k++ & 1) ? (char)(h[c] - 32) : h[c];
+            }
+            t[strlen(h)] = 0;
+        } else {
+            snprintf(t, sizeof t, "x%zu.xml", i);
+        }
+        tcpl_buf_printf(&b, "<Relationship Id=\"rId%zu\" Type=\"" RT "header\" Target=\"%s\"/>", i,
+                        t);
+    }
+    tcpl_buf_puts(&b, "</Relationships>");
+    assert_true(tcpl_buf_ok(&b));
+    tu_part p[] = {{"word/document.xml", "<w:document " TU_W_NS "><w:body/></w:document>", 0},
+                   {"word/header1.xml", "<w:hdr " TU_W_NS "/>", 0},
+                   {"word/_rels/document.xml.rels", b.data, b.len}};
+    unsigned char *data;
+    assert_int_equal(tu_build_docx(p, 3, &data, len), 0);
+    tcpl_buf_free(&b);
+    return data;
+}
+
+static void test_rels_limit(void **state)
+{
+    (void)state;
+    tcpl_pkg *pkg;
+    tcpl_error err;
+    const tcpl_rel *rels;
+    size_t len, n;
+    tcpl_error_clear(&err);
+
+    unsigned char *data = many_rels(TCPL_MAX_RELS, &len);
+    assert_int_equal(tcpl_pkg_open_memory(&pkg, data, len, NAME, &err), 0);
+    free(data);
+    assert_int_equal(tcpl_pkg_rels(pkg, "word/document.xml", &rels, &n, &err), 0);
+    assert_int_equal(n, TCPL_MAX_RELS);
+    /* every spelling of header1.xml resolves to the entry's own name, and
+     * only the first is not a duplicate; the absent parts are all distinct */
+    size_t first = 0, dups = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i % 2 == 0)
+            assert_string_equal(rels[i].target, "word/header1.xml");
+        if (!rels[i].dup)
+            first++;
+        else
+            dups++;
+        if (rels[i].dup)
+            assert_true(i % 2 == 0 && i > 0);
+    }
+    assert_false(rels[0].dup);
+    assert_int_equal(first, 1 + n / 2);
+    assert_int_equal(dups, n / 2 - 1);
+    tcpl_pkg_free(pkg);
+
+    data = many_rels(TCPL_MAX_RELS + 1, &len);
+    assert_int_equal(tcpl_pkg_open_memory(&pkg, data, len, NAME, &err), 0);
+    free(data);
+    assert_int_equal(tcpl_pkg_rels(pkg, "word/document.xml", &rels, &n, &err), TCPL_ERR_LIMIT);
+    assert_string_equal(err.id, "err.rels_limit");
+    assert_string_equal(err.where, "word/_rels/document.xml.rels");
+    assert_string_equal(err.file, NAME);
+    assert_int_equal(n, 0);
+    tcpl_pkg_free(pkg);
+}
+
+/* One header referenced in six spellings: the reader inflates it once (a
+ * 7 KB file cost 922 MB when every spelling was read). */
+static void test_case_variants_read_once(void **state)
+{
+    (void)state;
+    static const char DOC[] = "<w:document " TU_W_NS "><w:body><w:p><w:r><w:t>Thân bài</w:t>"
+                              "</w:r></w:p></w:body></w:document>";
+    tcpl_buf hdr;
+    tcpl_buf_init(&hdr);
+    tcpl_buf_puts(&hdr, "<w:hdr " TU_W_NS ">");
+    for (int i = 0; i < 2000; i++) /* 100 KB that compress to little */
+        tcpl_buf_puts(&hdr, "<w:p><w:r><w:t>ỦY BAN NHÂN DÂN</w:t></w:r></w:p>");
+    tcpl_buf_puts(&hdr, "</w:hdr>");
+    static const char *const SPELL[] = {"header1.xml",   "Header1.xml",       "HEADER1.XML",
+                                        "./header1.xml", "/word/header1.xml", "../word/HEADER1.xml"};
+    tcpl_buf rels;
+    tcpl_buf_init(&rels);
+    tcpl_buf_puts(&rels, RELS_HEAD);
+    for (size_t i = 0; i < 6; i++)
+        tcpl_buf_printf(&rels, "<Relationship Id=\"rId%zu\" Type=\"" RT "%s\" Target=\"%s\"/>", i,
+                        i % 2 ? "footer" : "header", SPELL[i]);
+    tcpl_buf_puts(&rels, "</Relationships>");
+    assert_true(tcpl_buf_ok(&hdr) && tcpl_buf_ok(&rels));
+    tu_part p[] = {{"word/document.xml", DOC, 0},
+                   {"word/header1.xml", hdr.data, hdr.len},
+                   {"word/_rels/document.xml.rels", rels.data, rels.len}};
+    unsigned char *data;
+    size_t len;
+    assert_int_equal(tu_build_docx(p, 3, &data, &len), 0);
+
+    /* the package layer: one relationship is not a duplicate */
+    tcpl_pkg *pkg;
+    tcpl_error err;
+    const tcpl_rel *r;
+    size_t n, firsts = 0;
+    tcpl_error_clear(&err);
+    assert_int_equal(tcpl_pkg_open_memory(&pkg, data, len, NAME, &err), 0);
+    assert_int_equal(tcpl_pkg_rels(pkg, "word/document.xml", &r, &n, &err), 0);
+    assert_int_equal(n, 6);
+    for (size_t i = 0; i < n; i++) {
+        assert_string_equal(r[i].target, "word/header1.xml");
+        if (!r[i].dup) {
+            char *xml;
+            size_t xl;
+            assert_int_equal(tcpl_pkg_read(pkg, r[i].target, &xml, &xl, &err), 0);
+            free(xml);
+            firsts++;
+        }
+    }
+    assert_int_equal(firsts, 1);
+    assert_int_equal(tcpl_pkg_read_count(pkg, "WORD/header1.xml"), 1);
+    assert_int_equal(tcpl_pkg_read_count(pkg, "word/_rels/document.xml.rels"), 1);
+    tcpl_pkg_free(pkg);
+
+    /* the reader: the main part and the header, each inflated once */
+    tcpl_ctx *ctx = tu_ctx();
+    tcpl_doc *doc = NULL;
+    assert_int_equal(tcpl_docx_read_memory(&doc, ctx, data, len, NAME, &err), 0);
+    assert_int_equal(tcpl_doc_xml_bytes(doc), strlen(DOC) + hdr.len);
+    tcpl_doc_free(doc);
+    tcpl_ctx_free(ctx);
+    free(data);
+    tcpl_buf_free(&hdr);
+    tcpl_buf_free(&rels);
+}
+
 /* ---- the corpus -------------------------------------------------------- */
 
 static int is_docx(const char *n)
@@ -900,6 +1047,8 @@ int main(void)
         cmocka_unit_test(test_odd_zip_limits),
         cmocka_unit_test(test_zip_method),
         cmocka_unit_test(test_not_regular),
+        cmocka_unit_test(test_rels_limit),
+        cmocka_unit_test(test_case_variants_read_once),
         cmocka_unit_test(test_corpus),
         cmocka_unit_test(test_corpus_nasty_parts),
         cmocka_unit_test(test_file_errors),

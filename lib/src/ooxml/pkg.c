@@ -13,6 +13,7 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/error.h"
+#include "base/vec.h"
 #include "ooxml/xml.h"
 
 /* Small parts compress extremely well (runs of spaces, repeated markup), so
@@ -35,17 +36,17 @@ static const char *const WORDML_TYPES[] = {
     "application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
 };
 
+/* The parsed relationships of one .rels part. */
+typedef struct pkg_rels {
+    tcpl_vec rels; /* tcpl_rel */
+} pkg_rels;
+
 typedef struct pkg_entry {
     const char *name;
     zip_uint64_t index;
+    unsigned reads;  /* times inflated (tcpl_pkg_read_count) */
+    pkg_rels *rels;  /* for a .rels part: its relationships once parsed */
 } pkg_entry;
-
-typedef struct pkg_rels {
-    struct pkg_rels *next;
-    const char *part;
-    tcpl_rel *rels;
-    size_t n;
-} pkg_rels;
 
 struct tcpl_pkg {
     zip_t *za;
@@ -53,9 +54,7 @@ struct tcpl_pkg {
     const char *main;
     size_t inflated;
     zip_uint64_t archive_size;
-    pkg_entry *entries; /* sorted case-insensitively, for lookups */
-    size_t n_entries;
-    pkg_rels *rels;
+    tcpl_vec entries; /* pkg_entry, sorted case-insensitively, for lookups */
     tcpl_arena arena;
 };
 
@@ -91,10 +90,10 @@ static const char *strip_slash(const char *part)
     return part[0] == '/' ? part + 1 : part;
 }
 
-static const pkg_entry *find_entry(const tcpl_pkg *pkg, const char *part)
+static pkg_entry *find_entry(const tcpl_pkg *pkg, const char *part)
 {
-    pkg_entry key = {strip_slash(part), 0};
-    return bsearch(&key, pkg->entries, pkg->n_entries, sizeof key, entry_cmp);
+    pkg_entry key = {strip_slash(part), 0, 0, NULL};
+    return bsearch(&key, pkg->entries.data, pkg->entries.len, sizeof key, entry_cmp);
 }
 
 /* Names that could escape an extraction folder or mean two things: absolute,
@@ -292,6 +291,7 @@ static int pkg_open(tcpl_pkg **out, zip_source_t *src, const unsigned char *head
         goto out;
     }
     tcpl_arena_init(&pkg->arena);
+    tcpl_vec_init(&pkg->entries, sizeof(pkg_entry));
     pkg->name = tcpl_arena_strdup(&pkg->arena, name ? name : "");
     if (!pkg->name) {
         rc = TCPL_NOMEM(err, name);
@@ -330,8 +330,7 @@ static int pkg_open(tcpl_pkg **out, zip_source_t *src, const unsigned char *head
         rc = tcpl_err(err, TCPL_ERR_FORMAT, "err.zip_path", pkg->name, NULL, "%s", cdf.nul_name);
         goto out;
     }
-    pkg->entries = calloc(n ? (size_t)n : 1, sizeof *pkg->entries);
-    if (!pkg->entries) {
+    if (tcpl_vec_reserve(&pkg->entries, (size_t)n) < 0) {
         rc = TCPL_NOMEM(err, pkg->name);
         goto out;
     }
@@ -351,21 +350,24 @@ static int pkg_open(tcpl_pkg **out, zip_source_t *src, const unsigned char *head
                           encryption_name(st.encryption_method));
             goto out;
         }
-        pkg->entries[pkg->n_entries].name = st.name; /* valid while za is open */
-        pkg->entries[pkg->n_entries++].index = (zip_uint64_t)i;
+        pkg_entry *pe = tcpl_vec_push(&pkg->entries); /* reserved: never NULL */
+        pe->name = st.name; /* valid while za is open */
+        pe->index = (zip_uint64_t)i;
     }
     if (cdf.encrypted) { /* the raw general-purpose bit, whatever libzip made of it */
         rc = tcpl_err(err, TCPL_ERR_FORMAT, "err.zip_encrypted", pkg->name, NULL, "%s",
                       "general-purpose bit 0");
         goto out;
     }
-    qsort(pkg->entries, pkg->n_entries, sizeof *pkg->entries, entry_cmp);
+    pkg_entry *ents = TCPL_VEC_DATA(&pkg->entries, pkg_entry);
+    if (pkg->entries.len)
+        qsort(ents, pkg->entries.len, sizeof *ents, entry_cmp);
     /* Two entries differing only in case: which one a reader sees would
      * depend on the reader, a classic smuggling trick. */
-    for (size_t i = 1; i < pkg->n_entries; i++)
-        if (!name_cmp(pkg->entries[i - 1].name, pkg->entries[i].name)) {
+    for (size_t i = 1; i < pkg->entries.len; i++)
+        if (!name_cmp(ents[i - 1].name, ents[i].name)) {
             rc = tcpl_err(err, TCPL_ERR_FORMAT, "err.zip_path", pkg->name, NULL, "%s",
-                          pkg->entries[i].name);
+                          ents[i].name);
             goto out;
         }
     TCPL_CHECK(find_main(pkg, err));
@@ -491,12 +493,14 @@ void tcpl_pkg_free(tcpl_pkg *pkg)
         return;
     if (pkg->za)
         zip_discard(pkg->za);
-    free(pkg->entries);
-    for (pkg_rels *r = pkg->rels, *n; r; r = n) {
-        n = r->next;
-        free(r->rels);
-        free(r);
+    for (size_t i = 0; i < pkg->entries.len; i++) {
+        pkg_rels *r = TCPL_VEC_AT(&pkg->entries, pkg_entry, i).rels;
+        if (r) {
+            tcpl_vec_free(&r->rels);
+            free(r);
+        }
     }
+    tcpl_vec_free(&pkg->entries);
     tcpl_arena_free(&pkg->arena);
     free(pkg);
 }
@@ -512,6 +516,11 @@ const char *tcpl_pkg_main_part(const tcpl_pkg *pkg)
 size_t tcpl_pkg_inflated(const tcpl_pkg *pkg)
 {
     return pkg->inflated;
+}
+unsigned tcpl_pkg_read_count(const tcpl_pkg *pkg, const char *part)
+{
+    const pkg_entry *e = part ? find_entry(pkg, part) : NULL;
+    return e ? e->reads : 0;
 }
 
 int tcpl_pkg_has(const tcpl_pkg *pkg, const char *part)
@@ -543,13 +552,13 @@ static int zip_read_error(zip_error_t *ze, const char *file, const char *part, t
 int tcpl_pkg_read(tcpl_pkg *pkg, const char *part, char **data, size_t *len, tcpl_error *err)
 {
     int rc = 0;
-    char *buf = NULL;
-    size_t n = 0, cap = 0;
+    tcpl_vec buf = TCPL_VEC_INIT(char);
+    size_t n = 0;
     zip_file_t *zf = NULL;
     *data = NULL;
     if (len)
         *len = 0;
-    const pkg_entry *e = part ? find_entry(pkg, part) : NULL;
+    pkg_entry *e = part ? find_entry(pkg, part) : NULL;
     if (!e)
         return tcpl_err(err, TCPL_ERR_FORMAT, "err.part_missing", pkg->name, part, "%s", part);
     zip_stat_t st;
@@ -573,24 +582,19 @@ int tcpl_pkg_read(tcpl_pkg *pkg, const char *part, char **data, size_t *len, tcp
     zip_uint64_t comp = (st.valid & ZIP_STAT_COMP_SIZE) ? st.comp_size : 0;
     if (pkg->archive_size && comp > pkg->archive_size)
         comp = pkg->archive_size;
+    e->reads++;
     zf = zip_fopen_index(pkg->za, e->index, 0);
     if (!zf)
         return zip_read_error(zip_get_error(pkg->za), pkg->name, e->name, err);
     for (;;) {
-        if (cap - n < PKG_CHUNK + 1) {
-            /* Grow geometrically but never far past the entry limit. */
-            size_t ncap = cap ? cap * 2 : PKG_CHUNK * 2;
-            if (ncap > (size_t)TCPL_MAX_ENTRY_BYTES + 2 * PKG_CHUNK)
-                ncap = (size_t)TCPL_MAX_ENTRY_BYTES + 2 * PKG_CHUNK;
-            char *nb = realloc(buf, ncap);
-            if (!nb) {
-                rc = TCPL_NOMEM(err, pkg->name);
-                goto out;
-            }
-            buf = nb;
-            cap = ncap;
+        /* Room for one more slice and the NUL.  n never passes the entry
+         * limit by more than a slice (checked below), so the buffer stays
+         * under twice the limit. */
+        if (tcpl_vec_reserve(&buf, n + PKG_CHUNK + 1) < 0) {
+            rc = TCPL_NOMEM(err, pkg->name);
+            goto out;
         }
-        zip_int64_t r = zip_fread(zf, buf + n, PKG_CHUNK);
+        zip_int64_t r = zip_fread(zf, (char *)buf.data + n, PKG_CHUNK);
         if (r < 0) {
             rc = zip_read_error(zip_file_get_error(zf), pkg->name, e->name, err);
             goto out;
@@ -614,16 +618,16 @@ int tcpl_pkg_read(tcpl_pkg *pkg, const char *part, char **data, size_t *len, tcp
             goto out;
         }
     }
-    buf[n] = 0;
-    *data = buf;
-    buf = NULL;
+    ((char *)buf.data)[n] = 0;
+    buf.len = n;
+    *data = tcpl_vec_detach(&buf, NULL);
     if (len)
         *len = n;
 out:
     pkg->inflated += n;
     if (zf)
         zip_fclose(zf);
-    free(buf);
+    tcpl_vec_free(&buf);
     return rc;
 }
 
@@ -689,12 +693,47 @@ static char *attr_dup(tcpl_arena *a, const tcpl_xml *x, const char *name)
     return v ? tcpl_arena_strdup(a, v) : NULL;
 }
 
+typedef struct rel_key {
+    const char *target;
+    size_t i;
+} rel_key;
+
+static int rel_key_cmp(const void *a, const void *b)
+{
+    const rel_key *x = a, *y = b;
+    int c = name_cmp(x->target, y->target);
+    return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+/* Marks every internal relationship whose target an earlier one already
+ * names (letter case aside, as part lookup ignores it), so each part is
+ * read once however many relationships point at it.  Sorting, not a hash
+ * table: O(n log n) whatever names an attacker picks. */
+static int mark_dups(tcpl_vec *rels)
+{
+    tcpl_vec keys = TCPL_VEC_INIT(rel_key);
+    if (tcpl_vec_reserve(&keys, rels->len) < 0)
+        return -1;
+    for (size_t i = 0; i < rels->len; i++) {
+        const tcpl_rel *r = &TCPL_VEC_AT(rels, tcpl_rel, i);
+        if (!r->external)
+            *(rel_key *)tcpl_vec_push(&keys) = (rel_key){r->target, i};
+    }
+    rel_key *k = keys.data;
+    if (keys.len)
+        qsort(k, keys.len, sizeof *k, rel_key_cmp);
+    for (size_t j = 1; j < keys.len; j++)
+        if (!name_cmp(k[j - 1].target, k[j].target))
+            TCPL_VEC_AT(rels, tcpl_rel, k[j].i).dup = 1;
+    tcpl_vec_free(&keys);
+    return 0;
+}
+
 static int parse_rels(tcpl_pkg *pkg, const char *part, const char *rpart, const char *xml,
                       size_t len, pkg_rels *out, tcpl_error *err)
 {
     int rc = 0, r;
     tcpl_xml x;
-    size_t cap = 0;
     TCPL_CHECK(tcpl_xml_open(&x, xml, len, pkg->name, rpart, err));
     while ((r = tcpl_xml_next(&x, err)) > 0) {
         if (tcpl_xml_type(&x) != XML_READER_TYPE_ELEMENT ||
@@ -706,29 +745,34 @@ static int parse_rels(tcpl_pkg *pkg, const char *part, const char *rpart, const 
         char *mode = attr_dup(&pkg->arena, &x, "TargetMode");
         if (!type || !target)
             continue; /* unusable, as Word treats it */
-        if (out->n == cap) {
-            size_t ncap = cap ? cap * 2 : 16;
-            tcpl_rel *nr = realloc(out->rels, ncap * sizeof *nr);
-            if (!nr) {
-                rc = TCPL_NOMEM(err, pkg->name);
-                goto out;
-            }
-            out->rels = nr;
-            cap = ncap;
+        if (out->rels.len >= TCPL_MAX_RELS) {
+            rc = tcpl_err(err, TCPL_ERR_LIMIT, "err.rels_limit", pkg->name, rpart, "> %d",
+                          TCPL_MAX_RELS);
+            goto out;
         }
-        tcpl_rel *rel = &out->rels[out->n];
+        tcpl_rel *rel = tcpl_vec_push(&out->rels);
+        if (!rel) {
+            rc = TCPL_NOMEM(err, pkg->name);
+            goto out;
+        }
         rel->id = id ? id : "";
         rel->type = type;
         rel->external = mode && name_cmp(mode, "External") == 0;
         rel->target = rel->external ? target : resolve(&pkg->arena, part, target);
         if (!rel->target) {
+            out->rels.len--;
             rc = TCPL_NOMEM(err, pkg->name);
             goto out;
         }
-        out->n++;
+        /* The part's own spelling when the package has it. */
+        const pkg_entry *e = rel->external ? NULL : find_entry(pkg, rel->target);
+        if (e)
+            rel->target = e->name;
     }
     if (r < 0)
         rc = r;
+    else if (mark_dups(&out->rels) < 0)
+        rc = TCPL_NOMEM(err, pkg->name);
 out:
     tcpl_xml_close(&x);
     return rc;
@@ -746,29 +790,31 @@ int tcpl_pkg_rels(tcpl_pkg *pkg, const char *part, const tcpl_rel **rels, size_t
     *rels = NULL;
     *count = 0;
     part = strip_slash(part ? part : "");
-    for (pkg_rels *c = pkg->rels; c; c = c->next)
-        if (!name_cmp(c->part, part)) {
-            *rels = c->rels;
-            *count = c->n;
-            return 0;
-        }
-    pr = calloc(1, sizeof *pr);
-    if (!pr || rels_name(&rn, part) < 0 || !(pr->part = tcpl_arena_strdup(&pkg->arena, part))) {
+    if (rels_name(&rn, part) < 0) {
         rc = TCPL_NOMEM(err, pkg->name);
         goto out;
     }
-    if (tcpl_pkg_has(pkg, rn.data)) {
-        TCPL_CHECK(tcpl_pkg_read(pkg, rn.data, &xml, &len, err));
-        TCPL_CHECK(parse_rels(pkg, part, rn.data, xml, len, pr, err));
+    /* Parsed once, cached on the .rels entry itself. */
+    pkg_entry *e = find_entry(pkg, rn.data);
+    if (!e)
+        goto out; /* no .rels part: no relationships */
+    if (!e->rels) {
+        pr = calloc(1, sizeof *pr);
+        if (!pr) {
+            rc = TCPL_NOMEM(err, pkg->name);
+            goto out;
+        }
+        tcpl_vec_init(&pr->rels, sizeof(tcpl_rel));
+        TCPL_CHECK(tcpl_pkg_read(pkg, e->name, &xml, &len, err));
+        TCPL_CHECK(parse_rels(pkg, part, e->name, xml, len, pr, err));
+        e->rels = pr;
+        pr = NULL;
     }
-    pr->next = pkg->rels;
-    pkg->rels = pr;
-    *rels = pr->rels;
-    *count = pr->n;
-    pr = NULL;
+    *rels = e->rels->rels.data;
+    *count = e->rels->rels.len;
 out:
     if (pr) {
-        free(pr->rels);
+        tcpl_vec_free(&pr->rels);
         free(pr);
     }
     free(xml);

@@ -11,6 +11,10 @@
 #define TCPL_MAX_TOTAL_BYTES (1024u << 20) /* all parts read from one file */
 #define TCPL_MAX_RATIO 200                 /* inflated/compressed, above 1 MB inflated */
 #define TCPL_MAX_INPUT_BYTES (2048u << 20) /* the .docx file itself */
+/* Relationships in one .rels part: a long plan has a few hundred (one per
+ * hyperlink, image, header); each costs about 200 bytes kept until the
+ * package is closed. */
+#define TCPL_MAX_RELS 50000
 
 typedef struct tcpl_pkg tcpl_pkg;
 
@@ -20,6 +24,8 @@ typedef struct tcpl_rel {
     const char *target; /* resolved part name without leading '/', e.g. "word/styles.xml";
                            the raw target when external */
     int external;       /* TargetMode="External" */
+    int dup;            /* an earlier internal relationship of the same part names the same
+                           target (letter case aside): read the part once, at the first */
 } tcpl_rel;
 
 /* Opens a package.  Errors: not a zip (with a hint when it is an OLE .doc),
@@ -42,8 +48,10 @@ const char *tcpl_pkg_main_part(const tcpl_pkg *pkg);
 int tcpl_pkg_has(const tcpl_pkg *pkg, const char *part);
 
 /* Relationships of a part (from its _rels/NAME.rels), targets resolved
- * against the part's folder.  No .rels part: 0 relationships.  The array
- * is owned by pkg. */
+ * against the part's folder and, when the package has the part, spelled as
+ * its zip entry is.  No .rels part: 0 relationships.  Parsed once per .rels
+ * part (later calls return the same array); the array is owned by pkg.
+ * Errors: more than TCPL_MAX_RELS (err.rels_limit), XML errors. */
 int tcpl_pkg_rels(tcpl_pkg *pkg, const char *part, const tcpl_rel **rels, size_t *count,
                   tcpl_error *err);
 
@@ -57,5 +65,8 @@ int tcpl_pkg_read(tcpl_pkg *pkg, const char *part, char **data, size_t *len, tcp
 
 /* Bytes inflated so far (all parts). */
 size_t tcpl_pkg_inflated(const tcpl_pkg *pkg);
+
+/* How many times part was inflated so far (0 if absent). */
+unsigned tcpl_pkg_read_count(const tcpl_pkg *pkg, const char *part);
 
 #endif
