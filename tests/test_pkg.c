@@ -772,6 +772,74 @@ static void test_case_variants_read_once(void **state)
     tcpl_buf_free(&rels);
 }
 
+/* ---- OLE compound files (issue 7) -------------------------------------- */
+
+static void check_ole(const unsigned char *data, size_t len, const char *id, const char *detail)
+{
+    tcpl_pkg *pkg = (tcpl_pkg *)1;
+    tcpl_error err;
+    tcpl_error_clear(&err);
+    assert_int_equal(tcpl_pkg_open_memory(&pkg, data, len, NAME, &err), TCPL_ERR_FORMAT);
+    assert_null(pkg);
+    print_message("%s %s\n", err.id, err.detail);
+    assert_string_equal(err.id, id);
+    assert_string_equal(err.detail, detail);
+    assert_string_equal(err.file, NAME);
+}
+
+static void test_ole(void **state)
+{
+    (void)state;
+    unsigned char *data;
+    size_t len;
+    /* Office's password protection: the whole package in EncryptedPackage */
+    static const char *const enc[] = {"EncryptionInfo", "EncryptedPackage"};
+    assert_int_equal(hostile_ole(enc, 2, &data, &len), 0);
+    check_ole(data, len, "err.ole_encrypted", "");
+    /* the message says how to remove the password, in both languages */
+    tcpl_error err;
+    tcpl_error_clear(&err);
+    tcpl_pkg *pkg;
+    tcpl_pkg_open_memory(&pkg, data, len, NAME, &err);
+    tcpl_ctx *ctx = tu_ctx();
+    char buf[1024];
+    tcpl_error_format(ctx, &err, buf, sizeof buf);
+    assert_non_null(strstr(buf, "Encrypt with Password"));
+    assert_non_null(strstr(buf, "mật khẩu"));
+    tcpl_ctx_free(ctx);
+    free(data);
+
+    /* a Word 97-2003 file says so, and is not "renamed" */
+    assert_int_equal(hostile_make(HOSTILE_OLE, &data, &len), 0);
+    check_ole(data, len, "err.ole_doc", "");
+    /* a directory chain that loops on itself: bounded, still found */
+    assert_int_equal(data[512 + 4], 0xFE); /* FAT[1]: end of the directory chain */
+    data[512 + 4] = 1;
+    data[512 + 5] = data[512 + 6] = data[512 + 7] = 0;
+    check_ole(data, len, "err.ole_doc", "");
+    /* sibling ids that loop (entry 3's right sibling is entry 1) */
+    data[1024 + 3 * 128 + 0x48] = 1;
+    data[1024 + 3 * 128 + 0x49] = data[1024 + 3 * 128 + 0x4A] = data[1024 + 3 * 128 + 0x4B] = 0;
+    check_ole(data, len, "err.ole_doc", "");
+    free(data);
+
+    static const char *const xls[] = {"Workbook", "\005SummaryInformation"};
+    assert_int_equal(hostile_ole(xls, 2, &data, &len), 0);
+    check_ole(data, len, "err.ole_other", "Excel 97-2003, .xls");
+    /* the signature alone, the rest zeros (what the test used to build) */
+    memset(data + 512, 0, len - 512);
+    check_ole(data, len, "err.ole_corrupt", "directory");
+    data[0x1E] = 7; /* no such sector size */
+    check_ole(data, len, "err.ole_corrupt", "header");
+    check_ole(data, 300, "err.ole_corrupt", "header cut short");
+    free(data);
+
+    static const char *const none[] = {"Contents"};
+    assert_int_equal(hostile_ole(none, 1, &data, &len), 0);
+    check_ole(data, len, "err.ole_other", "OLE compound file");
+    free(data);
+}
+
 /* ---- the corpus -------------------------------------------------------- */
 
 static int is_docx(const char *n)
@@ -1049,6 +1117,7 @@ int main(void)
         cmocka_unit_test(test_not_regular),
         cmocka_unit_test(test_rels_limit),
         cmocka_unit_test(test_case_variants_read_once),
+        cmocka_unit_test(test_ole),
         cmocka_unit_test(test_corpus),
         cmocka_unit_test(test_corpus_nasty_parts),
         cmocka_unit_test(test_file_errors),

@@ -242,6 +242,192 @@ static const char *encryption_name(unsigned em)
     }
 }
 
+/* ---- OLE compound files --------------------------------------------------- */
+
+/* An OLE compound file (CFB, [MS-CFB]) where a .docx was expected is one of
+ * three things a user must be told apart: a Word 97-2003 .doc (a
+ * "WordDocument" stream), a password-protected OOXML document (Office
+ * encrypts the whole package into an "EncryptedPackage" stream), or
+ * another old Office file.  Only the root storage's directory is read,
+ * with bounded work; a file that does not parse is reported as damaged. */
+
+#define CFB_MAXREG 0xFFFFFFFAu /* sector numbers above this are markers */
+#define CFB_NOSTREAM 0xFFFFFFFFu
+/* Directory entries read (128 bytes each): a .doc has tens, an encrypted
+ * package about ten; more only makes the check slower, never wrong (the
+ * root storage's streams come first in every file seen). */
+#define CFB_MAX_DIR_ENTRIES 4096
+
+typedef struct cfb {
+    zip_source_t *src;
+    zip_uint64_t size;
+    unsigned shift; /* sector size is 1 << shift (512 or 4096) */
+    tcpl_vec fat;   /* uint32_t: the FAT's own sector numbers, from the DIFAT */
+} cfb;
+
+static int cfb_read(cfb *c, uint32_t sector, size_t off, void *buf, size_t n)
+{
+    if (sector >= CFB_MAXREG)
+        return -1;
+    zip_uint64_t at = (((zip_uint64_t)sector + 1) << c->shift) + off;
+    if (at > c->size || n > c->size - at)
+        return -1;
+    return src_read_at(c->src, at, buf, n);
+}
+
+/* The FAT sector list: 109 entries in the header, then the DIFAT chain;
+ * never more than a file of this size can need. */
+static int cfb_load_fat(cfb *c, const unsigned char *hdr)
+{
+    size_t per = ((size_t)1 << c->shift) / 4;
+    size_t want = u32(hdr + 0x2C), most = (size_t)((c->size >> c->shift) / per) + 1;
+    if (want > most)
+        want = most;
+    if (tcpl_vec_reserve(&c->fat, want) < 0)
+        return -1;
+    for (size_t i = 0; i < want && i < 109; i++)
+        *(uint32_t *)tcpl_vec_push(&c->fat) = u32(hdr + 0x4C + 4 * i); /* reserved */
+    uint32_t s = u32(hdr + 0x44);
+    unsigned char *sec = malloc(per * 4);
+    if (!sec)
+        return -1;
+    /* each DIFAT sector adds per - 1 entries, so this loop ends */
+    while (c->fat.len < want && s < CFB_MAXREG && cfb_read(c, s, 0, sec, per * 4) == 0) {
+        for (size_t i = 0; i + 1 < per && c->fat.len < want; i++)
+            *(uint32_t *)tcpl_vec_push(&c->fat) = u32(sec + 4 * i); /* reserved */
+        s = u32(sec + 4 * (per - 1));
+    }
+    free(sec);
+    return c->fat.len ? 0 : -1;
+}
+
+static uint32_t cfb_next(cfb *c, uint32_t s)
+{
+    size_t per = ((size_t)1 << c->shift) / 4;
+    unsigned char b[4];
+    if (s / per >= c->fat.len ||
+        cfb_read(c, TCPL_VEC_AT(&c->fat, uint32_t, s / per), (s % per) * 4, b, 4) < 0)
+        return CFB_NOSTREAM;
+    return u32(b);
+}
+
+/* An entry's UTF-16 name as ASCII ('?' for anything else). */
+static void cfb_name(const unsigned char *d, char *out)
+{
+    unsigned n = u16(d + 0x40);
+    size_t k = 0;
+    if (n >= 2 && n <= 64 && n % 2 == 0)
+        for (unsigned i = 0; i + 2 < n; i += 2) {
+            unsigned ch = u16(d + i);
+            out[k++] = ch > 0 && ch < 128 ? (char)ch : '?';
+        }
+    out[k] = 0;
+}
+
+static int ole_error(zip_source_t *src, const char *name, tcpl_error *err)
+{
+    cfb c = {src, 0, 0, TCPL_VEC_INIT(uint32_t)};
+    tcpl_vec dir = TCPL_VEC_INIT(unsigned char), stack = TCPL_VEC_INIT(uint32_t);
+    unsigned char hdr[512], *seen = NULL;
+    const char *bad = NULL, *other = NULL;
+    int encrypted = 0, word = 0, rc;
+    if (zip_source_open(src) < 0)
+        return tcpl_err(err, TCPL_ERR_IO, "err.io_read", name, NULL, "%s",
+                        zip_error_strerror(zip_source_error(src)));
+    zip_int64_t size = zip_source_seek(src, 0, SEEK_END) < 0 ? -1 : zip_source_tell(src);
+    c.size = size > 0 ? (zip_uint64_t)size : 0;
+    unsigned shift = 0;
+    if (c.size < sizeof hdr || src_read_at(src, 0, hdr, sizeof hdr) < 0) {
+        bad = "header cut short";
+        goto done;
+    }
+    shift = u16(hdr + 0x1E);
+    if (u16(hdr + 0x1C) != 0xFFFE || (shift != 9 && shift != 12)) {
+        bad = "header";
+        goto done;
+    }
+    c.shift = shift;
+    if (cfb_load_fat(&c, hdr) < 0) {
+        bad = "allocation table";
+        goto done;
+    }
+    /* The directory chain, at most CFB_MAX_DIR_ENTRIES entries (this also
+     * ends a chain that loops). */
+    size_t ssz = (size_t)1 << shift;
+    for (uint32_t s = u32(hdr + 0x30); s < CFB_MAXREG && dir.len / 128 < CFB_MAX_DIR_ENTRIES;
+         s = cfb_next(&c, s)) {
+        if (tcpl_vec_reserve(&dir, dir.len + ssz) < 0) {
+            bad = "out of memory";
+            goto done;
+        }
+        if (cfb_read(&c, s, 0, (unsigned char *)dir.data + dir.len, ssz) < 0)
+            break;
+        dir.len += ssz;
+    }
+    size_t nent = dir.len / 128;
+    const unsigned char *d = dir.data;
+    if (nent == 0 || d[0x42] != 5) {
+        bad = "directory";
+        goto done;
+    }
+    /* The root's children form a tree through left/right sibling ids; walk
+     * it with an explicit stack, each entry at most once. */
+    seen = calloc(nent, 1);
+    if (!seen) {
+        bad = "out of memory";
+        goto done;
+    }
+    uint32_t *top = tcpl_vec_push(&stack);
+    if (!top) {
+        bad = "out of memory";
+        goto done;
+    }
+    *top = u32(d + 0x4C);
+    while (stack.len) {
+        uint32_t id = TCPL_VEC_AT(&stack, uint32_t, --stack.len);
+        if (id >= nent || seen[id])
+            continue;
+        seen[id] = 1;
+        const unsigned char *e = d + 128 * (size_t)id;
+        for (int side = 0; side < 2; side++) {
+            uint32_t *p = tcpl_vec_push(&stack);
+            if (!p) {
+                bad = "out of memory";
+                goto done;
+            }
+            *p = u32(e + 0x44 + 4 * side);
+        }
+        char n[32];
+        cfb_name(e, n);
+        if (e[0x42] != 2) /* streams only */
+            continue;
+        if (!name_cmp(n, "EncryptedPackage"))
+            encrypted = 1;
+        else if (!name_cmp(n, "WordDocument"))
+            word = 1;
+        else if (!name_cmp(n, "Workbook") || !name_cmp(n, "Book"))
+            other = "Excel 97-2003, .xls";
+        else if (!name_cmp(n, "PowerPoint Document"))
+            other = "PowerPoint 97-2003, .ppt";
+    }
+done:
+    zip_source_close(src);
+    tcpl_vec_free(&c.fat);
+    tcpl_vec_free(&dir);
+    tcpl_vec_free(&stack);
+    free(seen);
+    if (encrypted)
+        rc = tcpl_err(err, TCPL_ERR_FORMAT, "err.ole_encrypted", name, NULL, NULL);
+    else if (word)
+        rc = tcpl_err(err, TCPL_ERR_FORMAT, "err.ole_doc", name, NULL, NULL);
+    else if (bad)
+        rc = tcpl_err(err, TCPL_ERR_FORMAT, "err.ole_corrupt", name, NULL, "%s", bad);
+    else
+        rc = tcpl_err(err, TCPL_ERR_FORMAT, "err.ole_other", name, NULL, "%s",
+                      other ? other : "OLE compound file");
+    return rc;
+}
+
 /* ---- opening ------------------------------------------------------------ */
 
 static int find_main(tcpl_pkg *pkg, tcpl_error *err);
@@ -281,7 +467,7 @@ static int pkg_open(tcpl_pkg **out, zip_source_t *src, const unsigned char *head
     zip_error_init(&ze);
     *out = NULL;
     if (hn >= sizeof OLE_MAGIC && !memcmp(head, OLE_MAGIC, sizeof OLE_MAGIC)) {
-        rc = tcpl_err(err, TCPL_ERR_FORMAT, "err.ole_doc", name, NULL, NULL);
+        rc = ole_error(src, name ? name : "", err);
         goto out;
     }
     int starts_pk = hn >= 2 && head[0] == 'P' && head[1] == 'K';
