@@ -840,6 +840,73 @@ static void test_ole(void **state)
     free(data);
 }
 
+/* ---- Strict Open XML (issue 7) ---------------------------------------- */
+
+#define RS "http://purl.oclc.org/ooxml/officeDocument/relationships/"
+#define WS "xmlns:w=\"http://purl.oclc.org/ooxml/wordprocessingml/main\""
+
+/* As Word saves "Strict Open XML Document": the same content types, Strict
+ * relationship types and namespaces. */
+static void test_strict(void **state)
+{
+    (void)state;
+    tu_part p[] = {
+        {"_rels/.rels",
+         RELS_HEAD "<Relationship Id=\"rId1\" Type=\"" RS "officeDocument\" "
+                   "Target=\"word/document.xml\"/></Relationships>",
+         0},
+        {"word/_rels/document.xml.rels",
+         RELS_HEAD "<Relationship Id=\"rId1\" Type=\"" RS "styles\" Target=\"styles.xml\"/>"
+                   "<Relationship Id=\"rId2\" Type=\"" RS "numbering\" Target=\"numbering.xml\"/>"
+                   "<Relationship Id=\"rId3\" Type=\"" RS "footnotes\" Target=\"footnotes.xml\"/>"
+                   "<Relationship Id=\"rId4\" Type=\"" RS "header\" Target=\"header1.xml\"/>"
+                   "<Relationship Id=\"rId5\" Type=\"" RS "footer\" Target=\"footer1.xml\"/>"
+                   "<Relationship Id=\"rId6\" Type=\"" RS "theme\" Target=\"theme/theme1.xml\"/>"
+                   "</Relationships>",
+         0},
+        {"word/document.xml",
+         "<w:document " WS " w:conformance=\"strict\"><w:body><w:p><w:r><w:t>Điều 1</w:t>"
+         "</w:r></w:p></w:body></w:document>",
+         0},
+        {"word/styles.xml", "<w:styles " WS "/>", 0},
+        {"word/numbering.xml", "<w:numbering " WS "/>", 0},
+        {"word/footnotes.xml", "<w:footnotes " WS "/>", 0},
+        {"word/header1.xml", "<w:hdr " WS "/>", 0},
+        {"word/footer1.xml", "<w:ftr " WS "/>", 0},
+        {"word/theme/theme1.xml", "<a:theme xmlns:a=\"http://purl.oclc.org/ooxml/drawingml/main\"/>",
+         0},
+    };
+    tcpl_error err;
+    tcpl_error_clear(&err);
+    tcpl_pkg *pkg = open_parts(p, sizeof p / sizeof *p, &err);
+    assert_non_null(pkg);
+    assert_string_equal(tcpl_pkg_main_part(pkg), "word/document.xml");
+    assert_int_equal(tcpl_pkg_strict(pkg), 1);
+    const tcpl_rel *rels;
+    size_t n;
+    assert_int_equal(tcpl_pkg_rels(pkg, "word/document.xml", &rels, &n, &err), 0);
+    static const char *const want[][2] = {
+        {"/styles", "word/styles.xml"},     {"/numbering", "word/numbering.xml"},
+        {"/footnotes", "word/footnotes.xml"}, {"/header", "word/header1.xml"},
+        {"/footer", "word/footer1.xml"},    {"/theme", "word/theme/theme1.xml"}};
+    for (size_t i = 0; i < 6; i++) {
+        const tcpl_rel *r = tcpl_pkg_rel_by_type(rels, n, want[i][0]);
+        assert_non_null(r);
+        assert_string_equal(r->target, want[i][1]);
+        assert_true(tcpl_pkg_has(pkg, r->target));
+    }
+    tcpl_pkg_free(pkg);
+
+    /* Transitional is not strict */
+    unsigned char *data;
+    size_t len;
+    assert_int_equal(hostile_docx("<w:p/>", NULL, NULL, &data, &len), 0);
+    assert_int_equal(tcpl_pkg_open_memory(&pkg, data, len, NAME, &err), 0);
+    assert_int_equal(tcpl_pkg_strict(pkg), 0);
+    tcpl_pkg_free(pkg);
+    free(data);
+}
+
 /* ---- the corpus -------------------------------------------------------- */
 
 static int is_docx(const char *n)
@@ -1118,6 +1185,7 @@ int main(void)
         cmocka_unit_test(test_rels_limit),
         cmocka_unit_test(test_case_variants_read_once),
         cmocka_unit_test(test_ole),
+        cmocka_unit_test(test_strict),
         cmocka_unit_test(test_corpus),
         cmocka_unit_test(test_corpus_nasty_parts),
         cmocka_unit_test(test_file_errors),

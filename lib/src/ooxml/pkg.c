@@ -55,6 +55,7 @@ struct tcpl_pkg {
     size_t inflated;
     zip_uint64_t archive_size;
     tcpl_vec entries; /* pkg_entry, sorted case-insensitively, for lookups */
+    int strict;       /* Strict Open XML (tcpl_pkg_strict) */
     tcpl_arena arena;
 };
 
@@ -699,6 +700,10 @@ const char *tcpl_pkg_main_part(const tcpl_pkg *pkg)
 {
     return pkg->main;
 }
+int tcpl_pkg_strict(const tcpl_pkg *pkg)
+{
+    return pkg->strict;
+}
 size_t tcpl_pkg_inflated(const tcpl_pkg *pkg)
 {
     return pkg->inflated;
@@ -1079,6 +1084,7 @@ static int find_main(tcpl_pkg *pkg, tcpl_error *err)
         return tcpl_err(err, TCPL_ERR_FORMAT, "err.not_wordml", pkg->name, e->name, "%s",
                         type[0] ? type : "no content type");
     pkg->main = e->name;
+    pkg->strict = !name_cmp(main->type, TCPL_REL_STRICT "officeDocument");
 out:
     return rc;
 }

@@ -18,6 +18,12 @@
 
 typedef struct tcpl_pkg tcpl_pkg;
 
+/* Relationship types are one of these followed by a name ("styles",
+ * "officeDocument"): Transitional OOXML (what Word saves by default) and
+ * Strict OOXML (Word's "Strict Open XML Document"). */
+#define TCPL_REL_TRANSITIONAL "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+#define TCPL_REL_STRICT "http://purl.oclc.org/ooxml/officeDocument/relationships/"
+
 typedef struct tcpl_rel {
     const char *id;     /* "rId5" */
     const char *type;   /* full relationship type URI */
@@ -44,6 +50,13 @@ const char *tcpl_pkg_name(const tcpl_pkg *pkg);
  * (officeDocument relationship) and checked against [Content_Types].xml. */
 const char *tcpl_pkg_main_part(const tcpl_pkg *pkg);
 
+/* 1 when the package is Strict Open XML (its officeDocument relationship
+ * has a TCPL_REL_STRICT type): its parts then use the Strict namespaces
+ * (http://purl.oclc.org/ooxml/wordprocessingml/main ...) instead of the
+ * Transitional ones.  Relationship lookups by name (tcpl_pkg_rel_by_type)
+ * work the same for both. */
+int tcpl_pkg_strict(const tcpl_pkg *pkg);
+
 /* Whether the package has a part of that name. */
 int tcpl_pkg_has(const tcpl_pkg *pkg, const char *part);
 
@@ -56,7 +69,8 @@ int tcpl_pkg_rels(tcpl_pkg *pkg, const char *part, const tcpl_rel **rels, size_t
                   tcpl_error *err);
 
 /* The first relationship of part whose type ends with type_suffix
- * ("/styles", "/numbering", "/footnotes"), or NULL. */
+ * ("/styles", "/numbering", "/footnotes"), or NULL: a Transitional or a
+ * Strict type alike. */
 const tcpl_rel *tcpl_pkg_rel_by_type(const tcpl_rel *rels, size_t count, const char *type_suffix);
 
 /* Inflates a part, enforcing the limits; *data is NUL-terminated and the
