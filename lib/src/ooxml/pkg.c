@@ -44,8 +44,8 @@ typedef struct pkg_rels {
 typedef struct pkg_entry {
     const char *name;
     zip_uint64_t index;
-    unsigned reads;  /* times inflated (tcpl_pkg_read_count) */
-    pkg_rels *rels;  /* for a .rels part: its relationships once parsed */
+    unsigned reads; /* times inflated (tcpl_pkg_read_count) */
+    pkg_rels *rels; /* for a .rels part: its relationships once parsed */
 } pkg_entry;
 
 struct tcpl_pkg {
@@ -214,12 +214,25 @@ static void method_name(char *out, size_t size, unsigned m)
     static const struct {
         unsigned id;
         const char *name;
-    } M[] = {{0, "stored"},    {1, "Shrink"},   {6, "Implode"},     {8, "Deflate"},
-             {9, "Deflate64"}, {10, "PKWARE DCL Implode"},          {12, "BZIP2"},
-             {14, "LZMA"},     {16, "IBM z/OS CMPSC"},              {18, "IBM TERSE"},
-             {19, "IBM LZ77 z"}, {20, "Zstandard (old id)"},        {93, "Zstandard"},
-             {94, "MP3"},      {95, "XZ"},      {96, "JPEG variant"}, {97, "WavPack"},
-             {98, "PPMd"},     {99, "AE-x encryption marker"}};
+    } M[] = {{0, "stored"},
+             {1, "Shrink"},
+             {6, "Implode"},
+             {8, "Deflate"},
+             {9, "Deflate64"},
+             {10, "PKWARE DCL Implode"},
+             {12, "BZIP2"},
+             {14, "LZMA"},
+             {16, "IBM z/OS CMPSC"},
+             {18, "IBM TERSE"},
+             {19, "IBM LZ77 z"},
+             {20, "Zstandard (old id)"},
+             {93, "Zstandard"},
+             {94, "MP3"},
+             {95, "XZ"},
+             {96, "JPEG variant"},
+             {97, "WavPack"},
+             {98, "PPMd"},
+             {99, "AE-x encryption marker"}};
     const char *name = m >= 2 && m <= 5 ? "Reduce" : NULL;
     for (size_t i = 0; !name && i < sizeof M / sizeof *M; i++)
         if (M[i].id == m)
@@ -538,7 +551,7 @@ static int pkg_open(tcpl_pkg **out, zip_source_t *src, const unsigned char *head
             goto out;
         }
         pkg_entry *pe = tcpl_vec_push(&pkg->entries); /* reserved: never NULL */
-        pe->name = st.name; /* valid while za is open */
+        pe->name = st.name;                           /* valid while za is open */
         pe->index = (zip_uint64_t)i;
     }
     if (cdf.encrypted) { /* the raw general-purpose bit, whatever libzip made of it */
@@ -553,8 +566,8 @@ static int pkg_open(tcpl_pkg **out, zip_source_t *src, const unsigned char *head
      * depend on the reader, a classic smuggling trick. */
     for (size_t i = 1; i < pkg->entries.len; i++)
         if (!name_cmp(ents[i - 1].name, ents[i].name)) {
-            rc = tcpl_err(err, TCPL_ERR_FORMAT, "err.zip_path", pkg->name, NULL, "%s",
-                          ents[i].name);
+            rc =
+                tcpl_err(err, TCPL_ERR_FORMAT, "err.zip_path", pkg->name, NULL, "%s", ents[i].name);
             goto out;
         }
     TCPL_CHECK(find_main(pkg, err));
@@ -763,8 +776,7 @@ int tcpl_pkg_read(tcpl_pkg *pkg, const char *part, char **data, size_t *len, tcp
                         TCPL_MAX_ENTRY_BYTES >> 20);
     /* Word writes Deflate or stored; another method libzip cannot inflate
      * (LZMA, Deflate64, PPMd from an archiver) is named, not "damaged". */
-    if ((st.valid & ZIP_STAT_COMP_METHOD) &&
-        !zip_compression_method_supported(st.comp_method, 0)) {
+    if ((st.valid & ZIP_STAT_COMP_METHOD) && !zip_compression_method_supported(st.comp_method, 0)) {
         char m[64];
         method_name(m, sizeof m, st.comp_method);
         return tcpl_err(err, TCPL_ERR_FORMAT, "err.zip_method", pkg->name, e->name, "%s", m);
