@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "base/buf.h"
 #include "helpers/hostile.h"
 #include "helpers/testutil.h"
 #include "ooxml/pkg.h"
@@ -148,6 +149,12 @@ static void check_kind(size_t i)
         break;
     case HOSTILE_PATH_NUL:
         assert_string_equal(err.detail, "word/evil\\0.xml");
+        break;
+    case HOSTILE_ENCRYPTED_AES: /* named, not "damaged" */
+        assert_string_equal(err.detail, "AES-256");
+        break;
+    case HOSTILE_ENCRYPTED_FLAG:
+        assert_string_equal(err.detail, "ZipCrypto (traditional PKWARE)");
         break;
     case HOSTILE_XLSX:
         assert_non_null(strstr(err.detail, "spreadsheetml.sheet.main+xml"));
@@ -416,6 +423,488 @@ static void test_main_part_elsewhere(void **state)
     pkg = open_parts(p, 3, &err);
     assert_non_null(pkg);
     tcpl_pkg_free(pkg);
+}
+
+/* ---- zips as real office software writes them (issue 6) ---------------- */
+
+#define CT_HEAD "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
+#define CT_MAIN "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+
+/* A document whose main part is word/document2.xml, found through
+ * _rels/.rels (as Word writes after some conversions), with styles. */
+static const tu_part DOC2[] = {
+    {"[Content_Types].xml",
+     CT_HEAD "<Default Extension=\"rels\" "
+             "ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
+             "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
+             "<Override PartName=\"/word/document2.xml\" ContentType=\"" CT_MAIN "\"/></Types>",
+     0},
+    {"_rels/.rels",
+     RELS_HEAD "<Relationship Id=\"rId1\" Type=\"" RT "officeDocument\" "
+               "Target=\"/word/document2.xml\"/></Relationships>",
+     0},
+    {"word/_rels/document2.xml.rels",
+     RELS_HEAD "<Relationship Id=\"rId1\" Type=\"" RT "styles\" Target=\"styles.xml\"/>"
+               "</Relationships>",
+     0},
+    {"word/document2.xml",
+     "<w:document " TU_W_NS "><w:body><w:p><w:r><w:t>Điều 2</w:t></w:r></w:p></w:body>"
+     "</w:document>",
+     0},
+    {"word/styles.xml", "<w:styles " TU_W_NS "><w:style w:styleId=\"Heading1\"/></w:styles>", 0},
+};
+
+static void check_doc2(const unsigned char *data, size_t len, const char *what)
+{
+    tcpl_pkg *pkg = NULL;
+    tcpl_error err;
+    char *xml;
+    size_t n;
+    const tcpl_rel *rels;
+    tcpl_error_clear(&err);
+    int rc = tcpl_pkg_open_memory(&pkg, data, len, "odd.docx", &err);
+    if (rc < 0)
+        print_message("%s: %s %s\n", what, err.id, err.detail);
+    assert_int_equal(rc, 0);
+    assert_string_equal(tcpl_pkg_main_part(pkg), "word/document2.xml");
+    assert_int_equal(tcpl_pkg_read(pkg, tcpl_pkg_main_part(pkg), &xml, &n, &err), 0);
+    assert_non_null(strstr(xml, "<w:t>Điều 2</w:t>"));
+    free(xml);
+    assert_int_equal(tcpl_pkg_rels(pkg, tcpl_pkg_main_part(pkg), &rels, &n, &err), 0);
+    const tcpl_rel *st = tcpl_pkg_rel_by_type(rels, n, "/styles");
+    assert_non_null(st);
+    assert_int_equal(tcpl_pkg_read(pkg, st->target, &xml, &n, &err), 0);
+    assert_non_null(strstr(xml, "Heading1"));
+    free(xml);
+    tcpl_pkg_free(pkg);
+}
+
+static void test_odd_zips(void **state)
+{
+    (void)state;
+    static const struct {
+        unsigned flags;
+        const char *what;
+    } ODD[] = {
+        {0, "as libzip writes it"},
+        {REZIP_DESCRIPTOR, "data descriptors"},
+        {REZIP_LOCAL_DIFFERS, "local header differs"},
+        {REZIP_REVERSE, "entries in reverse order"},
+        {REZIP_DIRS, "directory entries"},
+        {REZIP_ZIP64, "zip64 end record"},
+        {REZIP_PREFIX, "a 4 KB stub before"},
+        {REZIP_TRAILING, "garbage after the end record"},
+        {REZIP_ALL, "all of these at once"},
+    };
+    unsigned char *base, *data;
+    size_t blen, len;
+    assert_int_equal(tu_build_docx(DOC2, sizeof DOC2 / sizeof *DOC2, &base, &blen), 0);
+    for (size_t i = 0; i < sizeof ODD / sizeof *ODD; i++) {
+        assert_int_equal(hostile_rezip(base, blen, ODD[i].flags, &data, &len), 0);
+        check_doc2(data, len, ODD[i].what);
+        free(data);
+    }
+    /* and through a file */
+    char tmp[] = "/tmp/tcpl-odd-XXXXXX";
+    int fd = mkstemp(tmp);
+    assert_true(fd >= 0);
+    assert_int_equal(hostile_rezip(base, blen, REZIP_ALL, &data, &len), 0);
+    assert_int_equal(write(fd, data, len), (ssize_t)len);
+    close(fd);
+    free(data);
+    tcpl_pkg *pkg;
+    tcpl_error err;
+    tcpl_error_clear(&err);
+    assert_int_equal(tcpl_pkg_open_file(&pkg, tmp, &err), 0);
+    assert_string_equal(tcpl_pkg_main_part(pkg), "word/document2.xml");
+    tcpl_pkg_free(pkg);
+    unlink(tmp);
+    free(base);
+}
+
+/* Without the strict check, the limits still hold on odd zips: a bomb with
+ * data descriptors and a lying central size is stopped while inflating. */
+static void test_odd_zip_limits(void **state)
+{
+    (void)state;
+    unsigned char *bomb, *data;
+    size_t blen, len, n;
+    char *xml;
+    tcpl_pkg *pkg;
+    tcpl_error err;
+    tcpl_error_clear(&err);
+    assert_int_equal(hostile_make(HOSTILE_BOMB_LYING, &bomb, &blen), 0);
+    assert_int_equal(hostile_rezip(bomb, blen, REZIP_ALL, &data, &len), 0);
+    free(bomb);
+    assert_int_equal(tcpl_pkg_open_memory(&pkg, data, len, NAME, &err), 0);
+    free(data);
+    size_t before = tcpl_pkg_inflated(pkg);
+    assert_int_equal(tcpl_pkg_read(pkg, "word/document.xml", &xml, &n, &err), TCPL_ERR_LIMIT);
+    assert_string_equal(err.id, "err.zip_ratio");
+    assert_true(tcpl_pkg_inflated(pkg) - before < (100u << 20));
+    tcpl_pkg_free(pkg);
+}
+
+/* ---- unsupported methods (issue 7) ------------------------------------- */
+
+static void test_zip_method(void **state)
+{
+    (void)state;
+    static const struct {
+        unsigned method;
+        const char *detail;
+    } M[] = {{14, "LZMA (method 14)"}, {9, "Deflate64 (method 9)"}, {98, "PPMd (method 98)"},
+             {77, "unknown (method 77)"}};
+    for (size_t i = 0; i < sizeof M / sizeof *M; i++) {
+        unsigned char *data;
+        size_t len, n;
+        char *xml;
+        tcpl_pkg *pkg;
+        tcpl_error err;
+        tcpl_error_clear(&err);
+        assert_int_equal(hostile_docx("<w:p/>", NULL, NULL, &data, &len), 0);
+        assert_int_equal(hostile_set_method(data, len, "word/document.xml", M[i].method), 0);
+        assert_int_equal(tcpl_pkg_open_memory(&pkg, data, len, NAME, &err), 0);
+        free(data);
+        assert_int_equal(tcpl_pkg_read(pkg, "word/document.xml", &xml, &n, &err),
+                         TCPL_ERR_FORMAT);
+        assert_null(xml);
+        assert_string_equal(err.id, "err.zip_method");
+        assert_string_equal(err.detail, M[i].detail);
+        assert_string_equal(err.where, "word/document.xml");
+        tcpl_pkg_free(pkg);
+    }
+}
+
+/* ---- inputs that are not regular files (issue 7) ------------------------ */
+
+static void test_not_regular(void **state)
+{
+    (void)state;
+    tcpl_pkg *pkg = NULL;
+    tcpl_error err;
+    tcpl_error_clear(&err);
+    char dir[] = "/tmp/tcpl-fifo-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char fifo[64], link[64], doc[64];
+    snprintf(fifo, sizeof fifo, "%s/in.docx", dir);
+    snprintf(link, sizeof link, "%s/link.docx", dir);
+    snprintf(doc, sizeof doc, "%s/doc.docx", dir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    /* No writer ever comes: an open() that waits for one would hang here
+     * (the alarm ends the test as a failure instead). */
+    alarm(60);
+    assert_int_equal(tcpl_pkg_open_file(&pkg, fifo, &err), TCPL_ERR_IO);
+    assert_null(pkg);
+    assert_string_equal(err.id, "err.not_regular");
+    assert_string_equal(err.detail, "named pipe (FIFO)");
+    assert_string_equal(err.file, fifo);
+    /* a link to the FIFO is the FIFO */
+    assert_int_equal(symlink(fifo, link), 0);
+    assert_int_equal(tcpl_pkg_open_file(&pkg, link, &err), TCPL_ERR_IO);
+    assert_string_equal(err.id, "err.not_regular");
+    alarm(0);
+    assert_int_equal(tcpl_pkg_open_file(&pkg, "/dev/null", &err), TCPL_ERR_IO);
+    assert_string_equal(err.id, "err.not_regular");
+    assert_string_equal(err.detail, "character device");
+    /* a link to a real .docx is read */
+    unsigned char *data;
+    size_t len;
+    assert_int_equal(hostile_docx("<w:p/>", NULL, NULL, &data, &len), 0);
+    FILE *f = fopen(doc, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    fclose(f);
+    free(data);
+    unlink(link);
+    assert_int_equal(symlink(doc, link), 0);
+    assert_int_equal(tcpl_pkg_open_file(&pkg, link, &err), 0);
+    tcpl_pkg_free(pkg);
+    unlink(link);
+    unlink(doc);
+    unlink(fifo);
+    rmdir(dir);
+}
+
+/* ---- relationships: a named limit, duplicates by part (issue 7) -------- */
+
+/* n relationships in word/_rels/document.xml.rels: even ones point at
+ * word/header1.xml spelled in one of its 512 letter cases, odd ones at
+ * distinct absent parts. */
+static unsigned char *many_rels(size_t n, size_t *len)
+{
+    tcpl_buf b;
+    tcpl_buf_init(&b);
+    tcpl_buf_puts(&b, RELS_HEAD);
+    for (size_t i = 0; i < n; i++) {
+        char t[32];
+        if (i % 2 == 0) {
+            const char *h = "header1.xml";
+            size_t v = (i / 2) % 512, k = 0;
+            for (size_t c = 0; h[c]; c++) {
+                int letter = h[c] >= 'a' && h[c] <= 'z';
+                t[c] = letter && (v >> k++ & 1) ? (char)(h[c] - 32) : h[c];
+            }
+            t[strlen(h)] = 0;
+        } else {
+            snprintf(t, sizeof t, "x%zu.xml", i);
+        }
+        tcpl_buf_printf(&b, "<Relationship Id=\"rId%zu\" Type=\"" RT "header\" Target=\"%s\"/>", i,
+                        t);
+    }
+    tcpl_buf_puts(&b, "</Relationships>");
+    assert_true(tcpl_buf_ok(&b));
+    tu_part p[] = {{"word/document.xml", "<w:document " TU_W_NS "><w:body/></w:document>", 0},
+                   {"word/header1.xml", "<w:hdr " TU_W_NS "/>", 0},
+                   {"word/_rels/document.xml.rels", b.data, b.len}};
+    unsigned char *data;
+    assert_int_equal(tu_build_docx(p, 3, &data, len), 0);
+    tcpl_buf_free(&b);
+    return data;
+}
+
+static void test_rels_limit(void **state)
+{
+    (void)state;
+    tcpl_pkg *pkg;
+    tcpl_error err;
+    const tcpl_rel *rels;
+    size_t len, n;
+    tcpl_error_clear(&err);
+
+    unsigned char *data = many_rels(TCPL_MAX_RELS, &len);
+    assert_int_equal(tcpl_pkg_open_memory(&pkg, data, len, NAME, &err), 0);
+    free(data);
+    assert_int_equal(tcpl_pkg_rels(pkg, "word/document.xml", &rels, &n, &err), 0);
+    assert_int_equal(n, TCPL_MAX_RELS);
+    /* every spelling of header1.xml resolves to the entry's own name, and
+     * only the first is not a duplicate; the absent parts are all distinct */
+    size_t first = 0, dups = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i % 2 == 0)
+            assert_string_equal(rels[i].target, "word/header1.xml");
+        if (!rels[i].dup)
+            first++;
+        else
+            dups++;
+        if (rels[i].dup)
+            assert_true(i % 2 == 0 && i > 0);
+    }
+    assert_false(rels[0].dup);
+    assert_int_equal(first, 1 + n / 2);
+    assert_int_equal(dups, n / 2 - 1);
+    tcpl_pkg_free(pkg);
+
+    data = many_rels(TCPL_MAX_RELS + 1, &len);
+    assert_int_equal(tcpl_pkg_open_memory(&pkg, data, len, NAME, &err), 0);
+    free(data);
+    assert_int_equal(tcpl_pkg_rels(pkg, "word/document.xml", &rels, &n, &err), TCPL_ERR_LIMIT);
+    assert_string_equal(err.id, "err.rels_limit");
+    assert_string_equal(err.where, "word/_rels/document.xml.rels");
+    assert_string_equal(err.file, NAME);
+    assert_int_equal(n, 0);
+    tcpl_pkg_free(pkg);
+}
+
+/* One header referenced in six spellings: the reader inflates it once (a
+ * 7 KB file cost 922 MB when every spelling was read). */
+static void test_case_variants_read_once(void **state)
+{
+    (void)state;
+    static const char DOC[] = "<w:document " TU_W_NS "><w:body><w:p><w:r><w:t>Thân bài</w:t>"
+                              "</w:r></w:p></w:body></w:document>";
+    tcpl_buf hdr;
+    tcpl_buf_init(&hdr);
+    tcpl_buf_puts(&hdr, "<w:hdr " TU_W_NS ">");
+    for (int i = 0; i < 2000; i++) /* 100 KB that compress to little */
+        tcpl_buf_puts(&hdr, "<w:p><w:r><w:t>ỦY BAN NHÂN DÂN</w:t></w:r></w:p>");
+    tcpl_buf_puts(&hdr, "</w:hdr>");
+    static const char *const SPELL[] = {"header1.xml",   "Header1.xml",       "HEADER1.XML",
+                                        "./header1.xml", "/word/header1.xml", "../word/HEADER1.xml"};
+    tcpl_buf rels;
+    tcpl_buf_init(&rels);
+    tcpl_buf_puts(&rels, RELS_HEAD);
+    for (size_t i = 0; i < 6; i++)
+        tcpl_buf_printf(&rels, "<Relationship Id=\"rId%zu\" Type=\"" RT "%s\" Target=\"%s\"/>", i,
+                        i % 2 ? "footer" : "header", SPELL[i]);
+    tcpl_buf_puts(&rels, "</Relationships>");
+    assert_true(tcpl_buf_ok(&hdr) && tcpl_buf_ok(&rels));
+    tu_part p[] = {{"word/document.xml", DOC, 0},
+                   {"word/header1.xml", hdr.data, hdr.len},
+                   {"word/_rels/document.xml.rels", rels.data, rels.len}};
+    unsigned char *data;
+    size_t len;
+    assert_int_equal(tu_build_docx(p, 3, &data, &len), 0);
+
+    /* the package layer: one relationship is not a duplicate */
+    tcpl_pkg *pkg;
+    tcpl_error err;
+    const tcpl_rel *r;
+    size_t n, firsts = 0;
+    tcpl_error_clear(&err);
+    assert_int_equal(tcpl_pkg_open_memory(&pkg, data, len, NAME, &err), 0);
+    assert_int_equal(tcpl_pkg_rels(pkg, "word/document.xml", &r, &n, &err), 0);
+    assert_int_equal(n, 6);
+    for (size_t i = 0; i < n; i++) {
+        assert_string_equal(r[i].target, "word/header1.xml");
+        if (!r[i].dup) {
+            char *xml;
+            size_t xl;
+            assert_int_equal(tcpl_pkg_read(pkg, r[i].target, &xml, &xl, &err), 0);
+            free(xml);
+            firsts++;
+        }
+    }
+    assert_int_equal(firsts, 1);
+    assert_int_equal(tcpl_pkg_read_count(pkg, "WORD/header1.xml"), 1);
+    assert_int_equal(tcpl_pkg_read_count(pkg, "word/_rels/document.xml.rels"), 1);
+    tcpl_pkg_free(pkg);
+
+    /* the reader: the main part and the header, each inflated once */
+    tcpl_ctx *ctx = tu_ctx();
+    tcpl_doc *doc = NULL;
+    assert_int_equal(tcpl_docx_read_memory(&doc, ctx, data, len, NAME, &err), 0);
+    assert_int_equal(tcpl_doc_xml_bytes(doc), strlen(DOC) + hdr.len);
+    tcpl_doc_free(doc);
+    tcpl_ctx_free(ctx);
+    free(data);
+    tcpl_buf_free(&hdr);
+    tcpl_buf_free(&rels);
+}
+
+/* ---- OLE compound files (issue 7) -------------------------------------- */
+
+static void check_ole(const unsigned char *data, size_t len, const char *id, const char *detail)
+{
+    tcpl_pkg *pkg = (tcpl_pkg *)1;
+    tcpl_error err;
+    tcpl_error_clear(&err);
+    assert_int_equal(tcpl_pkg_open_memory(&pkg, data, len, NAME, &err), TCPL_ERR_FORMAT);
+    assert_null(pkg);
+    print_message("%s %s\n", err.id, err.detail);
+    assert_string_equal(err.id, id);
+    assert_string_equal(err.detail, detail);
+    assert_string_equal(err.file, NAME);
+}
+
+static void test_ole(void **state)
+{
+    (void)state;
+    unsigned char *data;
+    size_t len;
+    /* Office's password protection: the whole package in EncryptedPackage */
+    static const char *const enc[] = {"EncryptionInfo", "EncryptedPackage"};
+    assert_int_equal(hostile_ole(enc, 2, &data, &len), 0);
+    check_ole(data, len, "err.ole_encrypted", "");
+    /* the message says how to remove the password, in both languages */
+    tcpl_error err;
+    tcpl_error_clear(&err);
+    tcpl_pkg *pkg;
+    tcpl_pkg_open_memory(&pkg, data, len, NAME, &err);
+    tcpl_ctx *ctx = tu_ctx();
+    char buf[1024];
+    tcpl_error_format(ctx, &err, buf, sizeof buf);
+    assert_non_null(strstr(buf, "Encrypt with Password"));
+    assert_non_null(strstr(buf, "mật khẩu"));
+    tcpl_ctx_free(ctx);
+    free(data);
+
+    /* a Word 97-2003 file says so, and is not "renamed" */
+    assert_int_equal(hostile_make(HOSTILE_OLE, &data, &len), 0);
+    check_ole(data, len, "err.ole_doc", "");
+    /* a directory chain that loops on itself: bounded, still found */
+    assert_int_equal(data[512 + 4], 0xFE); /* FAT[1]: end of the directory chain */
+    data[512 + 4] = 1;
+    data[512 + 5] = data[512 + 6] = data[512 + 7] = 0;
+    check_ole(data, len, "err.ole_doc", "");
+    /* sibling ids that loop (entry 3's right sibling is entry 1) */
+    data[1024 + 3 * 128 + 0x48] = 1;
+    data[1024 + 3 * 128 + 0x49] = data[1024 + 3 * 128 + 0x4A] = data[1024 + 3 * 128 + 0x4B] = 0;
+    check_ole(data, len, "err.ole_doc", "");
+    free(data);
+
+    static const char *const xls[] = {"Workbook", "\005SummaryInformation"};
+    assert_int_equal(hostile_ole(xls, 2, &data, &len), 0);
+    check_ole(data, len, "err.ole_other", "Excel 97-2003, .xls");
+    /* the signature alone, the rest zeros (what the test used to build) */
+    memset(data + 512, 0, len - 512);
+    check_ole(data, len, "err.ole_corrupt", "directory");
+    data[0x1E] = 7; /* no such sector size */
+    check_ole(data, len, "err.ole_corrupt", "header");
+    check_ole(data, 300, "err.ole_corrupt", "header cut short");
+    free(data);
+
+    static const char *const none[] = {"Contents"};
+    assert_int_equal(hostile_ole(none, 1, &data, &len), 0);
+    check_ole(data, len, "err.ole_other", "OLE compound file");
+    free(data);
+}
+
+/* ---- Strict Open XML (issue 7) ---------------------------------------- */
+
+#define RS "http://purl.oclc.org/ooxml/officeDocument/relationships/"
+#define WS "xmlns:w=\"http://purl.oclc.org/ooxml/wordprocessingml/main\""
+
+/* As Word saves "Strict Open XML Document": the same content types, Strict
+ * relationship types and namespaces. */
+static void test_strict(void **state)
+{
+    (void)state;
+    tu_part p[] = {
+        {"_rels/.rels",
+         RELS_HEAD "<Relationship Id=\"rId1\" Type=\"" RS "officeDocument\" "
+                   "Target=\"word/document.xml\"/></Relationships>",
+         0},
+        {"word/_rels/document.xml.rels",
+         RELS_HEAD "<Relationship Id=\"rId1\" Type=\"" RS "styles\" Target=\"styles.xml\"/>"
+                   "<Relationship Id=\"rId2\" Type=\"" RS "numbering\" Target=\"numbering.xml\"/>"
+                   "<Relationship Id=\"rId3\" Type=\"" RS "footnotes\" Target=\"footnotes.xml\"/>"
+                   "<Relationship Id=\"rId4\" Type=\"" RS "header\" Target=\"header1.xml\"/>"
+                   "<Relationship Id=\"rId5\" Type=\"" RS "footer\" Target=\"footer1.xml\"/>"
+                   "<Relationship Id=\"rId6\" Type=\"" RS "theme\" Target=\"theme/theme1.xml\"/>"
+                   "</Relationships>",
+         0},
+        {"word/document.xml",
+         "<w:document " WS " w:conformance=\"strict\"><w:body><w:p><w:r><w:t>Điều 1</w:t>"
+         "</w:r></w:p></w:body></w:document>",
+         0},
+        {"word/styles.xml", "<w:styles " WS "/>", 0},
+        {"word/numbering.xml", "<w:numbering " WS "/>", 0},
+        {"word/footnotes.xml", "<w:footnotes " WS "/>", 0},
+        {"word/header1.xml", "<w:hdr " WS "/>", 0},
+        {"word/footer1.xml", "<w:ftr " WS "/>", 0},
+        {"word/theme/theme1.xml", "<a:theme xmlns:a=\"http://purl.oclc.org/ooxml/drawingml/main\"/>",
+         0},
+    };
+    tcpl_error err;
+    tcpl_error_clear(&err);
+    tcpl_pkg *pkg = open_parts(p, sizeof p / sizeof *p, &err);
+    assert_non_null(pkg);
+    assert_string_equal(tcpl_pkg_main_part(pkg), "word/document.xml");
+    assert_int_equal(tcpl_pkg_strict(pkg), 1);
+    const tcpl_rel *rels;
+    size_t n;
+    assert_int_equal(tcpl_pkg_rels(pkg, "word/document.xml", &rels, &n, &err), 0);
+    static const char *const want[][2] = {
+        {"/styles", "word/styles.xml"},     {"/numbering", "word/numbering.xml"},
+        {"/footnotes", "word/footnotes.xml"}, {"/header", "word/header1.xml"},
+        {"/footer", "word/footer1.xml"},    {"/theme", "word/theme/theme1.xml"}};
+    for (size_t i = 0; i < 6; i++) {
+        const tcpl_rel *r = tcpl_pkg_rel_by_type(rels, n, want[i][0]);
+        assert_non_null(r);
+        assert_string_equal(r->target, want[i][1]);
+        assert_true(tcpl_pkg_has(pkg, r->target));
+    }
+    tcpl_pkg_free(pkg);
+
+    /* Transitional is not strict */
+    unsigned char *data;
+    size_t len;
+    assert_int_equal(hostile_docx("<w:p/>", NULL, NULL, &data, &len), 0);
+    assert_int_equal(tcpl_pkg_open_memory(&pkg, data, len, NAME, &err), 0);
+    assert_int_equal(tcpl_pkg_strict(pkg), 0);
+    tcpl_pkg_free(pkg);
+    free(data);
 }
 
 /* ---- the corpus -------------------------------------------------------- */
@@ -689,6 +1178,14 @@ int main(void)
         cmocka_unit_test(test_case_insensitive_lookup),
         cmocka_unit_test(test_target_resolution),
         cmocka_unit_test(test_main_part_elsewhere),
+        cmocka_unit_test(test_odd_zips),
+        cmocka_unit_test(test_odd_zip_limits),
+        cmocka_unit_test(test_zip_method),
+        cmocka_unit_test(test_not_regular),
+        cmocka_unit_test(test_rels_limit),
+        cmocka_unit_test(test_case_variants_read_once),
+        cmocka_unit_test(test_ole),
+        cmocka_unit_test(test_strict),
         cmocka_unit_test(test_corpus),
         cmocka_unit_test(test_corpus_nasty_parts),
         cmocka_unit_test(test_file_errors),

@@ -200,7 +200,7 @@ static void put32(unsigned char *p, uint32_t v)
         p[i] = (unsigned char)(v >> (8 * i));
 }
 
-typedef enum { PATCH_SIZE, PATCH_FLAG_ENCRYPTED, PATCH_NUL } patch_kind;
+typedef enum { PATCH_SIZE, PATCH_FLAG_ENCRYPTED, PATCH_NUL, PATCH_METHOD } patch_kind;
 
 /* Edits entry name in both the central directory and its local header, so
  * the archive stays self-consistent (libzip checks they agree). */
@@ -234,6 +234,10 @@ static int patch_entry(unsigned char *z, size_t n, const char *name, patch_kind 
         case PATCH_NUL:
             z[o + 46 + arg] = 0;
             z[l + 30 + arg] = 0;
+            break;
+        case PATCH_METHOD:
+            z[o + 10] = z[l + 8] = (unsigned char)arg;
+            z[o + 11] = z[l + 9] = (unsigned char)(arg >> 8);
             break;
         }
         return 0;
@@ -595,14 +599,9 @@ int hostile_make(hostile_kind kind, unsigned char **data, size_t *len)
         if (rc == 0)
             *len /= 2;
         return rc;
-    case HOSTILE_OLE: {
-        unsigned char ole[1536] = {0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1};
-        ole[0x18] = 0x3E; /* minor version, byte order FFFE, sector shift 9: a real header */
-        ole[0x1A] = 0x03;
-        ole[0x1C] = 0xFE;
-        ole[0x1D] = 0xFF;
-        ole[0x1E] = 0x09;
-        return copy_out(ole, sizeof ole, data, len);
+    case HOSTILE_OLE: { /* a Word 97-2003 file: its streams, as Word names them */
+        static const char *const doc[] = {"WordDocument", "1Table", "\005SummaryInformation"};
+        return hostile_ole(doc, 3, data, len);
     }
     case HOSTILE_BOMB:
         return generated(300u << 20, GEN_ZEROS, 9, data, len);
@@ -687,4 +686,249 @@ int hostile_make(hostile_kind kind, unsigned char **data, size_t *len)
         *len = 0;
     }
     return rc;
+}
+
+/* ---- zips written the odd ways real office software writes them -------- */
+
+static void b16(tcpl_buf *b, unsigned v)
+{
+    unsigned char p[2] = {(unsigned char)v, (unsigned char)(v >> 8)};
+    tcpl_buf_put(b, p, 2);
+}
+static void b32(tcpl_buf *b, uint32_t v)
+{
+    unsigned char p[4];
+    put32(p, v);
+    tcpl_buf_put(b, p, 4);
+}
+static void b64(tcpl_buf *b, uint64_t v)
+{
+    b32(b, (uint32_t)v);
+    b32(b, (uint32_t)(v >> 32));
+}
+
+typedef struct rz_entry {
+    unsigned needed, flags, method, time, date;
+    uint32_t crc, csize, usize, eattr, offset;
+    const unsigned char *name, *data;
+    size_t nlen;
+} rz_entry;
+
+int hostile_set_method(unsigned char *z, size_t n, const char *name, unsigned method)
+{
+    return patch_entry(z, n, name, PATCH_METHOD, method);
+}
+
+int hostile_rezip(const unsigned char *z, size_t n, unsigned flags, unsigned char **data,
+                  size_t *len)
+{
+    static const char *const DIRS[] = {"word/", "_rels/", "docProps/"};
+    rz_entry e[64];
+    size_t ne = 0;
+    tcpl_buf b;
+    *data = NULL;
+    *len = 0;
+    if (n < 22)
+        return -1;
+    size_t p = n - 22;
+    while (memcmp(z + p, "PK\5\6", 4))
+        if (p-- == 0)
+            return -1;
+    if (flags & REZIP_DIRS)
+        for (size_t i = 0; i < 3; i++)
+            e[ne++] = (rz_entry){.needed = 20, .time = 0x6000, .date = 0x5821,
+                                 .eattr = 0x10 | (040755u << 16),
+                                 .name = (const unsigned char *)DIRS[i], .nlen = strlen(DIRS[i]),
+                                 .data = z};
+    size_t o = u32(z + p + 16), end = o + u32(z + p + 12);
+    for (; o + 46 <= end && !memcmp(z + o, "PK\1\2", 4) && ne < 64;
+         o += 46 + u16(z + o + 28) + u16(z + o + 30) + u16(z + o + 32)) {
+        size_t l = u32(z + o + 42);
+        if (l + 30 > n || memcmp(z + l, "PK\3\4", 4))
+            return -1;
+        rz_entry *x = &e[ne++];
+        *x = (rz_entry){u16(z + o + 6), u16(z + o + 8), u16(z + o + 10), u16(z + o + 12),
+                        u16(z + o + 14), u32(z + o + 16), u32(z + o + 20), u32(z + o + 24),
+                        u32(z + o + 38), 0, z + o + 46, z + l + 30 + u16(z + l + 26) +
+                        u16(z + l + 28), u16(z + o + 28)};
+        if ((size_t)(x->data - z) + x->csize > n)
+            return -1;
+    }
+    tcpl_buf_init(&b);
+    if (flags & REZIP_PREFIX) {
+        tcpl_buf_puts(&b, "MZ");
+        for (int i = 2; i < 4096; i++)
+            tcpl_buf_putc(&b, "stub "[i % 5]);
+    }
+    for (size_t k = 0; k < ne; k++) {
+        rz_entry *x = &e[(flags & REZIP_REVERSE) ? ne - 1 - k : k];
+        int dd = (flags & REZIP_DESCRIPTOR) && x->nlen && x->name[x->nlen - 1] != '/';
+        int lx = (flags & REZIP_LOCAL_DIFFERS) != 0;
+        if (dd)
+            x->flags |= 8;
+        x->offset = (uint32_t)b.len;
+        b32(&b, 0x04034b50);
+        b16(&b, lx ? 45 : x->needed);
+        b16(&b, x->flags);
+        b16(&b, x->method);
+        b16(&b, lx ? x->time + 1 : x->time); /* two seconds later */
+        b16(&b, x->date);
+        b32(&b, dd ? 0 : x->crc);
+        b32(&b, dd ? 0 : x->csize);
+        b32(&b, dd ? 0 : x->usize);
+        b16(&b, (unsigned)x->nlen);
+        b16(&b, lx ? 9 : 0);
+        tcpl_buf_put(&b, x->name, x->nlen);
+        if (lx) { /* extended timestamp, local only */
+            b16(&b, 0x5455);
+            b16(&b, 5);
+            tcpl_buf_putc(&b, 1);
+            b32(&b, 1700000000u);
+        }
+        tcpl_buf_put(&b, x->data, x->csize);
+        if (dd) {
+            b32(&b, 0x08074b50);
+            b32(&b, x->crc);
+            b32(&b, x->csize);
+            b32(&b, x->usize);
+        }
+    }
+    size_t cd = b.len;
+    for (size_t k = 0; k < ne; k++) {
+        rz_entry *x = &e[k];
+        int lx = (flags & REZIP_LOCAL_DIFFERS) != 0;
+        b32(&b, 0x02014b50);
+        b16(&b, 0x031E); /* made by: Unix, 3.0 */
+        b16(&b, x->needed);
+        b16(&b, x->flags);
+        b16(&b, x->method);
+        b16(&b, x->time);
+        b16(&b, x->date);
+        b32(&b, x->crc);
+        b32(&b, x->csize);
+        b32(&b, x->usize);
+        b16(&b, (unsigned)x->nlen);
+        b16(&b, lx ? 15 : 0);
+        b16(&b, 0);
+        b16(&b, 0);
+        b16(&b, 0);
+        b32(&b, x->eattr);
+        b32(&b, x->offset);
+        tcpl_buf_put(&b, x->name, x->nlen);
+        if (lx) { /* Info-ZIP Unix uid/gid, central only */
+            b16(&b, 0x7875);
+            b16(&b, 11);
+            tcpl_buf_putc(&b, 1);
+            tcpl_buf_putc(&b, 4);
+            b32(&b, 1000);
+            tcpl_buf_putc(&b, 4);
+            b32(&b, 1000);
+        }
+    }
+    size_t cd_size = b.len - cd;
+    int z64 = (flags & REZIP_ZIP64) != 0;
+    if (z64) {
+        size_t rec = b.len;
+        b32(&b, 0x06064b50);
+        b64(&b, 44);
+        b16(&b, 45);
+        b16(&b, 45);
+        b32(&b, 0);
+        b32(&b, 0);
+        b64(&b, ne);
+        b64(&b, ne);
+        b64(&b, cd_size);
+        b64(&b, cd);
+        b32(&b, 0x07064b50);
+        b32(&b, 0);
+        b64(&b, rec);
+        b32(&b, 1);
+    }
+    b32(&b, 0x06054b50);
+    b16(&b, 0);
+    b16(&b, 0);
+    b16(&b, z64 ? 0xFFFF : (unsigned)ne);
+    b16(&b, z64 ? 0xFFFF : (unsigned)ne);
+    b32(&b, z64 ? 0xFFFFFFFFu : (uint32_t)cd_size);
+    b32(&b, z64 ? 0xFFFFFFFFu : (uint32_t)cd);
+    b16(&b, 0);
+    if (flags & REZIP_TRAILING)
+        for (int i = 0; i < 1000; i++)
+            tcpl_buf_putc(&b, 'x');
+    if (!tcpl_buf_ok(&b)) {
+        tcpl_buf_free(&b);
+        return -1;
+    }
+    *data = (unsigned char *)tcpl_buf_detach(&b, len);
+    return *data ? 0 : -1;
+}
+
+/* ---- OLE compound files ------------------------------------------------- */
+
+#define CFB_END 0xFFFFFFFEu
+#define CFB_FREE 0xFFFFFFFFu
+#define CFB_FATSECT 0xFFFFFFFDu
+
+static void cfb_dirent(unsigned char *d, const char *name, int type, uint32_t right,
+                       uint32_t child)
+{
+    size_t n = strlen(name);
+    memset(d, 0, 128);
+    for (size_t i = 0; i < n && i < 31; i++)
+        d[2 * i] = (unsigned char)name[i];
+    d[0x40] = (unsigned char)(2 * (n + 1));
+    d[0x42] = (unsigned char)type;
+    d[0x43] = 1; /* black */
+    put32(d + 0x44, CFB_FREE);
+    put32(d + 0x48, right);
+    put32(d + 0x4C, child);
+    put32(d + 0x74, CFB_END);
+}
+
+int hostile_ole(const char *const *streams, size_t nstreams, unsigned char **data, size_t *len)
+{
+    size_t nent = 1 + nstreams, dsec = (nent + 3) / 4;
+    size_t size = 512 + (1 + dsec) * 512;
+    unsigned char *f = calloc(1, size);
+    *data = NULL;
+    *len = 0;
+    if (!f || nstreams > 100) {
+        free(f);
+        return -1;
+    }
+    static const unsigned char magic[8] = {0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1};
+    memcpy(f, magic, 8);
+    f[0x18] = 0x3E; /* minor version */
+    f[0x1A] = 0x03; /* major version 3 */
+    f[0x1C] = 0xFE; /* byte order */
+    f[0x1D] = 0xFF;
+    f[0x1E] = 0x09; /* 512-byte sectors */
+    f[0x20] = 0x06; /* 64-byte mini sectors */
+    put32(f + 0x2C, 1);          /* one FAT sector */
+    put32(f + 0x30, 1);          /* directory from sector 1 */
+    put32(f + 0x38, 4096);       /* mini stream cutoff */
+    put32(f + 0x3C, CFB_END);    /* no mini FAT */
+    put32(f + 0x44, CFB_END);    /* no DIFAT sectors */
+    put32(f + 0x4C, 0);          /* the FAT is sector 0 */
+    for (int i = 1; i < 109; i++)
+        put32(f + 0x4C + 4 * i, CFB_FREE);
+    unsigned char *fat = f + 512;
+    for (size_t i = 0; i < 128; i++)
+        put32(fat + 4 * i, CFB_FREE);
+    put32(fat, CFB_FATSECT);
+    for (size_t s = 1; s <= dsec; s++)
+        put32(fat + 4 * s, s == dsec ? CFB_END : (uint32_t)s + 1);
+    unsigned char *dir = f + 1024;
+    cfb_dirent(dir, "Root Entry", 5, CFB_FREE, nstreams ? 1 : CFB_FREE);
+    for (size_t i = 0; i < nstreams; i++) /* a chain of right siblings */
+        cfb_dirent(dir + 128 * (i + 1), streams[i], 2,
+                   i + 1 < nstreams ? (uint32_t)(i + 2) : CFB_FREE, CFB_FREE);
+    for (size_t i = nent; i < 4 * dsec; i++) {
+        put32(dir + 128 * i + 0x44, CFB_FREE);
+        put32(dir + 128 * i + 0x48, CFB_FREE);
+        put32(dir + 128 * i + 0x4C, CFB_FREE);
+    }
+    *data = f;
+    *len = size;
+    return 0;
 }

@@ -33,7 +33,7 @@ typedef enum hostile_kind {
     HOSTILE_NOT_ZIP,         /* plain text */
     HOSTILE_EMPTY,           /* 0 bytes */
     HOSTILE_TRUNCATED,       /* a valid docx cut in half */
-    HOSTILE_OLE,             /* an OLE2 (.doc) header renamed .docx */
+    HOSTILE_OLE,             /* a Word 97-2003 .doc (OLE2, a WordDocument stream) renamed .docx */
     HOSTILE_BOMB,            /* document.xml: 300 MB of zeros, honest sizes */
     HOSTILE_BOMB_LYING,      /* the same bomb claiming 1000 bytes inflated */
     HOSTILE_RATIO,           /* document.xml: 8 MB of spaces (ratio > 1000) */
@@ -60,5 +60,31 @@ typedef enum hostile_kind {
 
 const char *hostile_name(hostile_kind kind);
 int hostile_make(hostile_kind kind, unsigned char **data, size_t *len);
+
+/* ---- zips written the odd ways real office software writes them -------- */
+
+/* hostile_rezip rewrites a zip (as tu_build_docx makes it) byte by byte. */
+enum {
+    REZIP_DESCRIPTOR = 1 << 0, /* bit 3: CRC and sizes zero locally, in a data descriptor after */
+    REZIP_LOCAL_DIFFERS = 1 << 1, /* local header: higher version needed, another time, its own
+                                      extra field (the central one has a different one) */
+    REZIP_REVERSE = 1 << 2,   /* local entries in the reverse of the central directory's order */
+    REZIP_DIRS = 1 << 3,      /* directory entries "word/", "_rels/", "docProps/" */
+    REZIP_ZIP64 = 1 << 4,     /* a zip64 end record and locator; the classic end record saturated */
+    REZIP_PREFIX = 1 << 5,    /* 4 KB before the archive (a stub), offsets counted from the file */
+    REZIP_TRAILING = 1 << 6,  /* 1000 bytes of garbage after the end record */
+    REZIP_ALL = (1 << 7) - 1
+};
+int hostile_rezip(const unsigned char *in, size_t n, unsigned flags, unsigned char **data,
+                  size_t *len);
+
+/* Sets the compression method of entry name (central and local header) to
+ * method, leaving the data as it is: an archive libzip cannot inflate. */
+int hostile_set_method(unsigned char *z, size_t n, const char *name, unsigned method);
+
+/* An OLE compound file (CFB v3, 512-byte sectors) whose root storage holds
+ * the named streams (each a few bytes of filler), as Word 97-2003 files and
+ * password-protected OOXML files are.  nstreams may be 0. */
+int hostile_ole(const char *const *streams, size_t nstreams, unsigned char **data, size_t *len);
 
 #endif

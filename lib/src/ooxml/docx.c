@@ -1239,12 +1239,8 @@ static int read_package(reader *rd)
             if (r->external || tl < slen || strcmp(r->type + tl - slen, extra[k].suffix) != 0)
                 continue;
             /* The same part may be referenced twice (first-page and default
-             * header): read it once. */
-            int seen = 0;
-            for (size_t j = 0; j < i; j++)
-                if (!rels[j].external && !strcmp(rels[j].target, r->target))
-                    seen = 1;
-            if (seen || !tcpl_pkg_has(rd->pkg, r->target))
+             * header), in any letter case: read it once (pkg marks dup). */
+            if (r->dup || !tcpl_pkg_has(rd->pkg, r->target))
                 continue;
             TCPL_CHECK(read_part(rd, r->target, extra[k].kind));
         }

@@ -1,16 +1,19 @@
 #include "ooxml/pkg.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <zip.h>
 
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/error.h"
+#include "base/vec.h"
 #include "ooxml/xml.h"
 
 /* Small parts compress extremely well (runs of spaces, repeated markup), so
@@ -33,17 +36,17 @@ static const char *const WORDML_TYPES[] = {
     "application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
 };
 
+/* The parsed relationships of one .rels part. */
+typedef struct pkg_rels {
+    tcpl_vec rels; /* tcpl_rel */
+} pkg_rels;
+
 typedef struct pkg_entry {
     const char *name;
     zip_uint64_t index;
+    unsigned reads; /* times inflated (tcpl_pkg_read_count) */
+    pkg_rels *rels; /* for a .rels part: its relationships once parsed */
 } pkg_entry;
-
-typedef struct pkg_rels {
-    struct pkg_rels *next;
-    const char *part;
-    tcpl_rel *rels;
-    size_t n;
-} pkg_rels;
 
 struct tcpl_pkg {
     zip_t *za;
@@ -51,9 +54,8 @@ struct tcpl_pkg {
     const char *main;
     size_t inflated;
     zip_uint64_t archive_size;
-    pkg_entry *entries; /* sorted case-insensitively, for lookups */
-    size_t n_entries;
-    pkg_rels *rels;
+    tcpl_vec entries; /* pkg_entry, sorted case-insensitively, for lookups */
+    int strict;       /* Strict Open XML (tcpl_pkg_strict) */
     tcpl_arena arena;
 };
 
@@ -89,10 +91,10 @@ static const char *strip_slash(const char *part)
     return part[0] == '/' ? part + 1 : part;
 }
 
-static const pkg_entry *find_entry(const tcpl_pkg *pkg, const char *part)
+static pkg_entry *find_entry(const tcpl_pkg *pkg, const char *part)
 {
-    pkg_entry key = {strip_slash(part), 0};
-    return bsearch(&key, pkg->entries, pkg->n_entries, sizeof key, entry_cmp);
+    pkg_entry key = {strip_slash(part), 0, 0, NULL};
+    return bsearch(&key, pkg->entries.data, pkg->entries.len, sizeof key, entry_cmp);
 }
 
 /* Names that could escape an extraction folder or mean two things: absolute,
@@ -205,6 +207,241 @@ out:
     zip_source_close(src);
 }
 
+/* "LZMA (method 14)": the zip compression methods of APPNOTE 4.4.5 by name,
+ * so the user (or whoever made the file) knows what to change. */
+static void method_name(char *out, size_t size, unsigned m)
+{
+    static const struct {
+        unsigned id;
+        const char *name;
+    } M[] = {{0, "stored"},
+             {1, "Shrink"},
+             {6, "Implode"},
+             {8, "Deflate"},
+             {9, "Deflate64"},
+             {10, "PKWARE DCL Implode"},
+             {12, "BZIP2"},
+             {14, "LZMA"},
+             {16, "IBM z/OS CMPSC"},
+             {18, "IBM TERSE"},
+             {19, "IBM LZ77 z"},
+             {20, "Zstandard (old id)"},
+             {93, "Zstandard"},
+             {94, "MP3"},
+             {95, "XZ"},
+             {96, "JPEG variant"},
+             {97, "WavPack"},
+             {98, "PPMd"},
+             {99, "AE-x encryption marker"}};
+    const char *name = m >= 2 && m <= 5 ? "Reduce" : NULL;
+    for (size_t i = 0; !name && i < sizeof M / sizeof *M; i++)
+        if (M[i].id == m)
+            name = M[i].name;
+    snprintf(out, size, "%s (method %u)", name ? name : "unknown", m);
+}
+
+static const char *encryption_name(unsigned em)
+{
+    switch (em) {
+    case ZIP_EM_TRAD_PKWARE:
+        return "ZipCrypto (traditional PKWARE)";
+    case ZIP_EM_AES_128:
+        return "AES-128";
+    case ZIP_EM_AES_192:
+        return "AES-192";
+    case ZIP_EM_AES_256:
+        return "AES-256";
+    default:
+        return "strong encryption";
+    }
+}
+
+/* ---- OLE compound files --------------------------------------------------- */
+
+/* An OLE compound file (CFB, [MS-CFB]) where a .docx was expected is one of
+ * three things a user must be told apart: a Word 97-2003 .doc (a
+ * "WordDocument" stream), a password-protected OOXML document (Office
+ * encrypts the whole package into an "EncryptedPackage" stream), or
+ * another old Office file.  Only the root storage's directory is read,
+ * with bounded work; a file that does not parse is reported as damaged. */
+
+#define CFB_MAXREG 0xFFFFFFFAu /* sector numbers above this are markers */
+#define CFB_NOSTREAM 0xFFFFFFFFu
+/* Directory entries read (128 bytes each): a .doc has tens, an encrypted
+ * package about ten; more only makes the check slower, never wrong (the
+ * root storage's streams come first in every file seen). */
+#define CFB_MAX_DIR_ENTRIES 4096
+
+typedef struct cfb {
+    zip_source_t *src;
+    zip_uint64_t size;
+    unsigned shift; /* sector size is 1 << shift (512 or 4096) */
+    tcpl_vec fat;   /* uint32_t: the FAT's own sector numbers, from the DIFAT */
+} cfb;
+
+static int cfb_read(cfb *c, uint32_t sector, size_t off, void *buf, size_t n)
+{
+    if (sector >= CFB_MAXREG)
+        return -1;
+    zip_uint64_t at = (((zip_uint64_t)sector + 1) << c->shift) + off;
+    if (at > c->size || n > c->size - at)
+        return -1;
+    return src_read_at(c->src, at, buf, n);
+}
+
+/* The FAT sector list: 109 entries in the header, then the DIFAT chain;
+ * never more than a file of this size can need. */
+static int cfb_load_fat(cfb *c, const unsigned char *hdr)
+{
+    size_t per = ((size_t)1 << c->shift) / 4;
+    size_t want = u32(hdr + 0x2C), most = (size_t)((c->size >> c->shift) / per) + 1;
+    if (want > most)
+        want = most;
+    if (tcpl_vec_reserve(&c->fat, want) < 0)
+        return -1;
+    for (size_t i = 0; i < want && i < 109; i++)
+        *(uint32_t *)tcpl_vec_push(&c->fat) = u32(hdr + 0x4C + 4 * i); /* reserved */
+    uint32_t s = u32(hdr + 0x44);
+    unsigned char *sec = malloc(per * 4);
+    if (!sec)
+        return -1;
+    /* each DIFAT sector adds per - 1 entries, so this loop ends */
+    while (c->fat.len < want && s < CFB_MAXREG && cfb_read(c, s, 0, sec, per * 4) == 0) {
+        for (size_t i = 0; i + 1 < per && c->fat.len < want; i++)
+            *(uint32_t *)tcpl_vec_push(&c->fat) = u32(sec + 4 * i); /* reserved */
+        s = u32(sec + 4 * (per - 1));
+    }
+    free(sec);
+    return c->fat.len ? 0 : -1;
+}
+
+static uint32_t cfb_next(cfb *c, uint32_t s)
+{
+    size_t per = ((size_t)1 << c->shift) / 4;
+    unsigned char b[4];
+    if (s / per >= c->fat.len ||
+        cfb_read(c, TCPL_VEC_AT(&c->fat, uint32_t, s / per), (s % per) * 4, b, 4) < 0)
+        return CFB_NOSTREAM;
+    return u32(b);
+}
+
+/* An entry's UTF-16 name as ASCII ('?' for anything else). */
+static void cfb_name(const unsigned char *d, char *out)
+{
+    unsigned n = u16(d + 0x40);
+    size_t k = 0;
+    if (n >= 2 && n <= 64 && n % 2 == 0)
+        for (unsigned i = 0; i + 2 < n; i += 2) {
+            unsigned ch = u16(d + i);
+            out[k++] = ch > 0 && ch < 128 ? (char)ch : '?';
+        }
+    out[k] = 0;
+}
+
+static int ole_error(zip_source_t *src, const char *name, tcpl_error *err)
+{
+    cfb c = {src, 0, 0, TCPL_VEC_INIT(uint32_t)};
+    tcpl_vec dir = TCPL_VEC_INIT(unsigned char), stack = TCPL_VEC_INIT(uint32_t);
+    unsigned char hdr[512], *seen = NULL;
+    const char *bad = NULL, *other = NULL;
+    int encrypted = 0, word = 0, rc;
+    if (zip_source_open(src) < 0)
+        return tcpl_err(err, TCPL_ERR_IO, "err.io_read", name, NULL, "%s",
+                        zip_error_strerror(zip_source_error(src)));
+    zip_int64_t size = zip_source_seek(src, 0, SEEK_END) < 0 ? -1 : zip_source_tell(src);
+    c.size = size > 0 ? (zip_uint64_t)size : 0;
+    unsigned shift = 0;
+    if (c.size < sizeof hdr || src_read_at(src, 0, hdr, sizeof hdr) < 0) {
+        bad = "header cut short";
+        goto done;
+    }
+    shift = u16(hdr + 0x1E);
+    if (u16(hdr + 0x1C) != 0xFFFE || (shift != 9 && shift != 12)) {
+        bad = "header";
+        goto done;
+    }
+    c.shift = shift;
+    if (cfb_load_fat(&c, hdr) < 0) {
+        bad = "allocation table";
+        goto done;
+    }
+    /* The directory chain, at most CFB_MAX_DIR_ENTRIES entries (this also
+     * ends a chain that loops). */
+    size_t ssz = (size_t)1 << shift;
+    for (uint32_t s = u32(hdr + 0x30); s < CFB_MAXREG && dir.len / 128 < CFB_MAX_DIR_ENTRIES;
+         s = cfb_next(&c, s)) {
+        if (tcpl_vec_reserve(&dir, dir.len + ssz) < 0) {
+            bad = "out of memory";
+            goto done;
+        }
+        if (cfb_read(&c, s, 0, (unsigned char *)dir.data + dir.len, ssz) < 0)
+            break;
+        dir.len += ssz;
+    }
+    size_t nent = dir.len / 128;
+    const unsigned char *d = dir.data;
+    if (nent == 0 || d[0x42] != 5) {
+        bad = "directory";
+        goto done;
+    }
+    /* The root's children form a tree through left/right sibling ids; walk
+     * it with an explicit stack, each entry at most once. */
+    seen = calloc(nent, 1);
+    if (!seen) {
+        bad = "out of memory";
+        goto done;
+    }
+    uint32_t *top = tcpl_vec_push(&stack);
+    if (!top) {
+        bad = "out of memory";
+        goto done;
+    }
+    *top = u32(d + 0x4C);
+    while (stack.len) {
+        uint32_t id = TCPL_VEC_AT(&stack, uint32_t, --stack.len);
+        if (id >= nent || seen[id])
+            continue;
+        seen[id] = 1;
+        const unsigned char *e = d + 128 * (size_t)id;
+        for (int side = 0; side < 2; side++) {
+            uint32_t *p = tcpl_vec_push(&stack);
+            if (!p) {
+                bad = "out of memory";
+                goto done;
+            }
+            *p = u32(e + 0x44 + 4 * side);
+        }
+        char n[32];
+        cfb_name(e, n);
+        if (e[0x42] != 2) /* streams only */
+            continue;
+        if (!name_cmp(n, "EncryptedPackage"))
+            encrypted = 1;
+        else if (!name_cmp(n, "WordDocument"))
+            word = 1;
+        else if (!name_cmp(n, "Workbook") || !name_cmp(n, "Book"))
+            other = "Excel 97-2003, .xls";
+        else if (!name_cmp(n, "PowerPoint Document"))
+            other = "PowerPoint 97-2003, .ppt";
+    }
+done:
+    zip_source_close(src);
+    tcpl_vec_free(&c.fat);
+    tcpl_vec_free(&dir);
+    tcpl_vec_free(&stack);
+    free(seen);
+    if (encrypted)
+        rc = tcpl_err(err, TCPL_ERR_FORMAT, "err.ole_encrypted", name, NULL, NULL);
+    else if (word)
+        rc = tcpl_err(err, TCPL_ERR_FORMAT, "err.ole_doc", name, NULL, NULL);
+    else if (bad)
+        rc = tcpl_err(err, TCPL_ERR_FORMAT, "err.ole_corrupt", name, NULL, "%s", bad);
+    else
+        rc = tcpl_err(err, TCPL_ERR_FORMAT, "err.ole_other", name, NULL, "%s",
+                      other ? other : "OLE compound file");
+    return rc;
+}
+
 /* ---- opening ------------------------------------------------------------ */
 
 static int find_main(tcpl_pkg *pkg, tcpl_error *err);
@@ -244,7 +481,7 @@ static int pkg_open(tcpl_pkg **out, zip_source_t *src, const unsigned char *head
     zip_error_init(&ze);
     *out = NULL;
     if (hn >= sizeof OLE_MAGIC && !memcmp(head, OLE_MAGIC, sizeof OLE_MAGIC)) {
-        rc = tcpl_err(err, TCPL_ERR_FORMAT, "err.ole_doc", name, NULL, NULL);
+        rc = ole_error(src, name ? name : "", err);
         goto out;
     }
     int starts_pk = hn >= 2 && head[0] == 'P' && head[1] == 'K';
@@ -254,6 +491,7 @@ static int pkg_open(tcpl_pkg **out, zip_source_t *src, const unsigned char *head
         goto out;
     }
     tcpl_arena_init(&pkg->arena);
+    tcpl_vec_init(&pkg->entries, sizeof(pkg_entry));
     pkg->name = tcpl_arena_strdup(&pkg->arena, name ? name : "");
     if (!pkg->name) {
         rc = TCPL_NOMEM(err, name);
@@ -262,9 +500,16 @@ static int pkg_open(tcpl_pkg **out, zip_source_t *src, const unsigned char *head
     cd_findings cdf;
     scan_cd(src, &cdf);
     pkg->archive_size = cdf.size;
-    /* CHECKCONS: local headers must agree with the central directory, so
-     * no entry reads differently from what was checked here. */
-    pkg->za = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze);
+    /* No ZIP_CHECKCONS: Word, LibreOffice and 7-Zip open archives whose
+     * local headers differ from the central directory in harmless fields
+     * (version needed, time, extra fields, sizes left to a data descriptor)
+     * or that carry bytes after the end record, and libzip's strict check
+     * refuses those.  Nothing here trusts a local header: libzip reads the
+     * method, sizes and encryption from the central directory (checked
+     * below and by scan_cd), takes only the data offset from the local
+     * header, and every limit is enforced on the bytes actually inflated
+     * (tcpl_pkg_read), so a lying header can cost no more than an honest one. */
+    pkg->za = zip_open_from_source(src, ZIP_RDONLY, &ze);
     if (!pkg->za) {
         rc = zip_open_error(&ze, starts_pk, pkg->name, err);
         goto out;
@@ -285,8 +530,7 @@ static int pkg_open(tcpl_pkg **out, zip_source_t *src, const unsigned char *head
         rc = tcpl_err(err, TCPL_ERR_FORMAT, "err.zip_path", pkg->name, NULL, "%s", cdf.nul_name);
         goto out;
     }
-    pkg->entries = calloc(n ? (size_t)n : 1, sizeof *pkg->entries);
-    if (!pkg->entries) {
+    if (tcpl_vec_reserve(&pkg->entries, (size_t)n) < 0) {
         rc = TCPL_NOMEM(err, pkg->name);
         goto out;
     }
@@ -302,23 +546,28 @@ static int pkg_open(tcpl_pkg **out, zip_source_t *src, const unsigned char *head
             goto out;
         }
         if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) && st.encryption_method != ZIP_EM_NONE) {
-            rc = tcpl_err(err, TCPL_ERR_FORMAT, "err.zip_encrypted", pkg->name, st.name, NULL);
+            rc = tcpl_err(err, TCPL_ERR_FORMAT, "err.zip_encrypted", pkg->name, st.name, "%s",
+                          encryption_name(st.encryption_method));
             goto out;
         }
-        pkg->entries[pkg->n_entries].name = st.name; /* valid while za is open */
-        pkg->entries[pkg->n_entries++].index = (zip_uint64_t)i;
+        pkg_entry *pe = tcpl_vec_push(&pkg->entries); /* reserved: never NULL */
+        pe->name = st.name;                           /* valid while za is open */
+        pe->index = (zip_uint64_t)i;
     }
     if (cdf.encrypted) { /* the raw general-purpose bit, whatever libzip made of it */
-        rc = tcpl_err(err, TCPL_ERR_FORMAT, "err.zip_encrypted", pkg->name, NULL, NULL);
+        rc = tcpl_err(err, TCPL_ERR_FORMAT, "err.zip_encrypted", pkg->name, NULL, "%s",
+                      "general-purpose bit 0");
         goto out;
     }
-    qsort(pkg->entries, pkg->n_entries, sizeof *pkg->entries, entry_cmp);
+    pkg_entry *ents = TCPL_VEC_DATA(&pkg->entries, pkg_entry);
+    if (pkg->entries.len)
+        qsort(ents, pkg->entries.len, sizeof *ents, entry_cmp);
     /* Two entries differing only in case: which one a reader sees would
      * depend on the reader, a classic smuggling trick. */
-    for (size_t i = 1; i < pkg->n_entries; i++)
-        if (!name_cmp(pkg->entries[i - 1].name, pkg->entries[i].name)) {
-            rc = tcpl_err(err, TCPL_ERR_FORMAT, "err.zip_path", pkg->name, NULL, "%s",
-                          pkg->entries[i].name);
+    for (size_t i = 1; i < pkg->entries.len; i++)
+        if (!name_cmp(ents[i - 1].name, ents[i].name)) {
+            rc =
+                tcpl_err(err, TCPL_ERR_FORMAT, "err.zip_path", pkg->name, NULL, "%s", ents[i].name);
             goto out;
         }
     TCPL_CHECK(find_main(pkg, err));
@@ -361,6 +610,23 @@ int tcpl_pkg_open_memory(tcpl_pkg **out, const void *data, size_t len, const cha
     return pkg_open(out, src, data, len, name, err);
 }
 
+/* What a path names when it is not a regular file, for err.not_regular. */
+static const char *file_kind(mode_t m)
+{
+    return S_ISFIFO(m)   ? "named pipe (FIFO)"
+           : S_ISCHR(m)  ? "character device"
+           : S_ISBLK(m)  ? "block device"
+           : S_ISSOCK(m) ? "socket"
+                         : "special file";
+}
+
+static int not_regular(const char *path, mode_t m, tcpl_error *err)
+{
+    if (S_ISDIR(m))
+        return tcpl_err(err, TCPL_ERR_IO, "err.is_directory", path, NULL, NULL);
+    return tcpl_err(err, TCPL_ERR_IO, "err.not_regular", path, NULL, "%s", file_kind(m));
+}
+
 int tcpl_pkg_open_file(tcpl_pkg **out, const char *path, tcpl_error *err)
 {
     struct stat st;
@@ -369,18 +635,32 @@ int tcpl_pkg_open_file(tcpl_pkg **out, const char *path, tcpl_error *err)
     *out = NULL;
     if (!path)
         return tcpl_err(err, TCPL_ERR_USAGE, "err.internal", NULL, NULL, "path is NULL");
+    /* A FIFO or a terminal would block open() or read() forever: look
+     * first (following links: a link to a .docx is fine)... */
     if (stat(path, &st) < 0)
         return tcpl_err(err, TCPL_ERR_IO, "err.io_open", path, NULL, "%s", strerror(errno));
-    if (S_ISDIR(st.st_mode))
-        return tcpl_err(err, TCPL_ERR_IO, "err.is_directory", path, NULL, NULL);
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
+    if (!S_ISREG(st.st_mode))
+        return not_regular(path, st.st_mode, err);
+    /* ...then open without blocking, in case the path was swapped for a
+     * FIFO in between, and judge what was actually opened. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
         return tcpl_err(err, TCPL_ERR_IO, "err.io_open", path, NULL, "%s", strerror(errno));
-    /* Measure what was opened, not what stat saw a moment earlier. */
-    if (fstat(fileno(fp), &st) < 0 || !S_ISREG(st.st_mode)) {
-        fclose(fp);
-        return tcpl_err(err, TCPL_ERR_IO, "err.io_open", path, NULL, "%s",
-                        S_ISDIR(st.st_mode) ? strerror(EISDIR) : "not a regular file");
+    if (fstat(fd, &st) < 0) {
+        int e = errno;
+        close(fd);
+        return tcpl_err(err, TCPL_ERR_IO, "err.io_read", path, NULL, "%s", strerror(e));
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        return not_regular(path, st.st_mode, err);
+    }
+    int fl = fcntl(fd, F_GETFL);
+    FILE *fp = fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0 ? NULL : fdopen(fd, "rb");
+    if (!fp) {
+        int e = errno;
+        close(fd);
+        return tcpl_err(err, TCPL_ERR_IO, "err.io_open", path, NULL, "%s", strerror(e));
     }
     if (st.st_size == 0) {
         fclose(fp);
@@ -413,12 +693,14 @@ void tcpl_pkg_free(tcpl_pkg *pkg)
         return;
     if (pkg->za)
         zip_discard(pkg->za);
-    free(pkg->entries);
-    for (pkg_rels *r = pkg->rels, *n; r; r = n) {
-        n = r->next;
-        free(r->rels);
-        free(r);
+    for (size_t i = 0; i < pkg->entries.len; i++) {
+        pkg_rels *r = TCPL_VEC_AT(&pkg->entries, pkg_entry, i).rels;
+        if (r) {
+            tcpl_vec_free(&r->rels);
+            free(r);
+        }
     }
+    tcpl_vec_free(&pkg->entries);
     tcpl_arena_free(&pkg->arena);
     free(pkg);
 }
@@ -431,9 +713,18 @@ const char *tcpl_pkg_main_part(const tcpl_pkg *pkg)
 {
     return pkg->main;
 }
+int tcpl_pkg_strict(const tcpl_pkg *pkg)
+{
+    return pkg->strict;
+}
 size_t tcpl_pkg_inflated(const tcpl_pkg *pkg)
 {
     return pkg->inflated;
+}
+unsigned tcpl_pkg_read_count(const tcpl_pkg *pkg, const char *part)
+{
+    const pkg_entry *e = part ? find_entry(pkg, part) : NULL;
+    return e ? e->reads : 0;
 }
 
 int tcpl_pkg_has(const tcpl_pkg *pkg, const char *part)
@@ -451,7 +742,11 @@ static int zip_read_error(zip_error_t *ze, const char *file, const char *part, t
     case ZIP_ER_ENCRNOTSUPP:
     case ZIP_ER_NOPASSWD:
     case ZIP_ER_WRONGPASSWD:
-        return tcpl_err(err, TCPL_ERR_FORMAT, "err.zip_encrypted", file, part, NULL);
+        return tcpl_err(err, TCPL_ERR_FORMAT, "err.zip_encrypted", file, part, "%s",
+                        zip_error_strerror(ze));
+    case ZIP_ER_COMPNOTSUPP:
+        return tcpl_err(err, TCPL_ERR_FORMAT, "err.zip_method", file, part, "%s",
+                        zip_error_strerror(ze));
     default:
         return tcpl_err(err, TCPL_ERR_FORMAT, "err.zip_corrupt", file, part, "%s",
                         zip_error_strerror(ze));
@@ -461,13 +756,13 @@ static int zip_read_error(zip_error_t *ze, const char *file, const char *part, t
 int tcpl_pkg_read(tcpl_pkg *pkg, const char *part, char **data, size_t *len, tcpl_error *err)
 {
     int rc = 0;
-    char *buf = NULL;
-    size_t n = 0, cap = 0;
+    tcpl_vec buf = TCPL_VEC_INIT(char);
+    size_t n = 0;
     zip_file_t *zf = NULL;
     *data = NULL;
     if (len)
         *len = 0;
-    const pkg_entry *e = part ? find_entry(pkg, part) : NULL;
+    pkg_entry *e = part ? find_entry(pkg, part) : NULL;
     if (!e)
         return tcpl_err(err, TCPL_ERR_FORMAT, "err.part_missing", pkg->name, part, "%s", part);
     zip_stat_t st;
@@ -479,28 +774,30 @@ int tcpl_pkg_read(tcpl_pkg *pkg, const char *part, char **data, size_t *len, tcp
         return tcpl_err(err, TCPL_ERR_LIMIT, "err.zip_entry_size", pkg->name, e->name,
                         "%llu MB > %u MB", (unsigned long long)(st.size >> 20),
                         TCPL_MAX_ENTRY_BYTES >> 20);
+    /* Word writes Deflate or stored; another method libzip cannot inflate
+     * (LZMA, Deflate64, PPMd from an archiver) is named, not "damaged". */
+    if ((st.valid & ZIP_STAT_COMP_METHOD) && !zip_compression_method_supported(st.comp_method, 0)) {
+        char m[64];
+        method_name(m, sizeof m, st.comp_method);
+        return tcpl_err(err, TCPL_ERR_FORMAT, "err.zip_method", pkg->name, e->name, "%s", m);
+    }
     /* A lying compressed size cannot exceed the archive itself. */
     zip_uint64_t comp = (st.valid & ZIP_STAT_COMP_SIZE) ? st.comp_size : 0;
     if (pkg->archive_size && comp > pkg->archive_size)
         comp = pkg->archive_size;
+    e->reads++;
     zf = zip_fopen_index(pkg->za, e->index, 0);
     if (!zf)
         return zip_read_error(zip_get_error(pkg->za), pkg->name, e->name, err);
     for (;;) {
-        if (cap - n < PKG_CHUNK + 1) {
-            /* Grow geometrically but never far past the entry limit. */
-            size_t ncap = cap ? cap * 2 : PKG_CHUNK * 2;
-            if (ncap > (size_t)TCPL_MAX_ENTRY_BYTES + 2 * PKG_CHUNK)
-                ncap = (size_t)TCPL_MAX_ENTRY_BYTES + 2 * PKG_CHUNK;
-            char *nb = realloc(buf, ncap);
-            if (!nb) {
-                rc = TCPL_NOMEM(err, pkg->name);
-                goto out;
-            }
-            buf = nb;
-            cap = ncap;
+        /* Room for one more slice and the NUL.  n never passes the entry
+         * limit by more than a slice (checked below), so the buffer stays
+         * under twice the limit. */
+        if (tcpl_vec_reserve(&buf, n + PKG_CHUNK + 1) < 0) {
+            rc = TCPL_NOMEM(err, pkg->name);
+            goto out;
         }
-        zip_int64_t r = zip_fread(zf, buf + n, PKG_CHUNK);
+        zip_int64_t r = zip_fread(zf, (char *)buf.data + n, PKG_CHUNK);
         if (r < 0) {
             rc = zip_read_error(zip_file_get_error(zf), pkg->name, e->name, err);
             goto out;
@@ -524,16 +821,16 @@ int tcpl_pkg_read(tcpl_pkg *pkg, const char *part, char **data, size_t *len, tcp
             goto out;
         }
     }
-    buf[n] = 0;
-    *data = buf;
-    buf = NULL;
+    ((char *)buf.data)[n] = 0;
+    buf.len = n;
+    *data = tcpl_vec_detach(&buf, NULL);
     if (len)
         *len = n;
 out:
     pkg->inflated += n;
     if (zf)
         zip_fclose(zf);
-    free(buf);
+    tcpl_vec_free(&buf);
     return rc;
 }
 
@@ -599,12 +896,47 @@ static char *attr_dup(tcpl_arena *a, const tcpl_xml *x, const char *name)
     return v ? tcpl_arena_strdup(a, v) : NULL;
 }
 
+typedef struct rel_key {
+    const char *target;
+    size_t i;
+} rel_key;
+
+static int rel_key_cmp(const void *a, const void *b)
+{
+    const rel_key *x = a, *y = b;
+    int c = name_cmp(x->target, y->target);
+    return c ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+/* Marks every internal relationship whose target an earlier one already
+ * names (letter case aside, as part lookup ignores it), so each part is
+ * read once however many relationships point at it.  Sorting, not a hash
+ * table: O(n log n) whatever names an attacker picks. */
+static int mark_dups(tcpl_vec *rels)
+{
+    tcpl_vec keys = TCPL_VEC_INIT(rel_key);
+    if (tcpl_vec_reserve(&keys, rels->len) < 0)
+        return -1;
+    for (size_t i = 0; i < rels->len; i++) {
+        const tcpl_rel *r = &TCPL_VEC_AT(rels, tcpl_rel, i);
+        if (!r->external)
+            *(rel_key *)tcpl_vec_push(&keys) = (rel_key){r->target, i};
+    }
+    rel_key *k = keys.data;
+    if (keys.len)
+        qsort(k, keys.len, sizeof *k, rel_key_cmp);
+    for (size_t j = 1; j < keys.len; j++)
+        if (!name_cmp(k[j - 1].target, k[j].target))
+            TCPL_VEC_AT(rels, tcpl_rel, k[j].i).dup = 1;
+    tcpl_vec_free(&keys);
+    return 0;
+}
+
 static int parse_rels(tcpl_pkg *pkg, const char *part, const char *rpart, const char *xml,
                       size_t len, pkg_rels *out, tcpl_error *err)
 {
     int rc = 0, r;
     tcpl_xml x;
-    size_t cap = 0;
     TCPL_CHECK(tcpl_xml_open(&x, xml, len, pkg->name, rpart, err));
     while ((r = tcpl_xml_next(&x, err)) > 0) {
         if (tcpl_xml_type(&x) != XML_READER_TYPE_ELEMENT ||
@@ -616,29 +948,34 @@ static int parse_rels(tcpl_pkg *pkg, const char *part, const char *rpart, const 
         char *mode = attr_dup(&pkg->arena, &x, "TargetMode");
         if (!type || !target)
             continue; /* unusable, as Word treats it */
-        if (out->n == cap) {
-            size_t ncap = cap ? cap * 2 : 16;
-            tcpl_rel *nr = realloc(out->rels, ncap * sizeof *nr);
-            if (!nr) {
-                rc = TCPL_NOMEM(err, pkg->name);
-                goto out;
-            }
-            out->rels = nr;
-            cap = ncap;
+        if (out->rels.len >= TCPL_MAX_RELS) {
+            rc = tcpl_err(err, TCPL_ERR_LIMIT, "err.rels_limit", pkg->name, rpart, "> %d",
+                          TCPL_MAX_RELS);
+            goto out;
         }
-        tcpl_rel *rel = &out->rels[out->n];
+        tcpl_rel *rel = tcpl_vec_push(&out->rels);
+        if (!rel) {
+            rc = TCPL_NOMEM(err, pkg->name);
+            goto out;
+        }
         rel->id = id ? id : "";
         rel->type = type;
         rel->external = mode && name_cmp(mode, "External") == 0;
         rel->target = rel->external ? target : resolve(&pkg->arena, part, target);
         if (!rel->target) {
+            out->rels.len--;
             rc = TCPL_NOMEM(err, pkg->name);
             goto out;
         }
-        out->n++;
+        /* The part's own spelling when the package has it. */
+        const pkg_entry *e = rel->external ? NULL : find_entry(pkg, rel->target);
+        if (e)
+            rel->target = e->name;
     }
     if (r < 0)
         rc = r;
+    else if (mark_dups(&out->rels) < 0)
+        rc = TCPL_NOMEM(err, pkg->name);
 out:
     tcpl_xml_close(&x);
     return rc;
@@ -656,29 +993,31 @@ int tcpl_pkg_rels(tcpl_pkg *pkg, const char *part, const tcpl_rel **rels, size_t
     *rels = NULL;
     *count = 0;
     part = strip_slash(part ? part : "");
-    for (pkg_rels *c = pkg->rels; c; c = c->next)
-        if (!name_cmp(c->part, part)) {
-            *rels = c->rels;
-            *count = c->n;
-            return 0;
-        }
-    pr = calloc(1, sizeof *pr);
-    if (!pr || rels_name(&rn, part) < 0 || !(pr->part = tcpl_arena_strdup(&pkg->arena, part))) {
+    if (rels_name(&rn, part) < 0) {
         rc = TCPL_NOMEM(err, pkg->name);
         goto out;
     }
-    if (tcpl_pkg_has(pkg, rn.data)) {
-        TCPL_CHECK(tcpl_pkg_read(pkg, rn.data, &xml, &len, err));
-        TCPL_CHECK(parse_rels(pkg, part, rn.data, xml, len, pr, err));
+    /* Parsed once, cached on the .rels entry itself. */
+    pkg_entry *e = find_entry(pkg, rn.data);
+    if (!e)
+        goto out; /* no .rels part: no relationships */
+    if (!e->rels) {
+        pr = calloc(1, sizeof *pr);
+        if (!pr) {
+            rc = TCPL_NOMEM(err, pkg->name);
+            goto out;
+        }
+        tcpl_vec_init(&pr->rels, sizeof(tcpl_rel));
+        TCPL_CHECK(tcpl_pkg_read(pkg, e->name, &xml, &len, err));
+        TCPL_CHECK(parse_rels(pkg, part, e->name, xml, len, pr, err));
+        e->rels = pr;
+        pr = NULL;
     }
-    pr->next = pkg->rels;
-    pkg->rels = pr;
-    *rels = pr->rels;
-    *count = pr->n;
-    pr = NULL;
+    *rels = e->rels->rels.data;
+    *count = e->rels->rels.len;
 out:
     if (pr) {
-        free(pr->rels);
+        tcpl_vec_free(&pr->rels);
         free(pr);
     }
     free(xml);
@@ -757,6 +1096,7 @@ static int find_main(tcpl_pkg *pkg, tcpl_error *err)
         return tcpl_err(err, TCPL_ERR_FORMAT, "err.not_wordml", pkg->name, e->name, "%s",
                         type[0] ? type : "no content type");
     pkg->main = e->name;
+    pkg->strict = !name_cmp(main->type, TCPL_REL_STRICT "officeDocument");
 out:
     return rc;
 }
