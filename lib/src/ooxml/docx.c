@@ -1220,7 +1220,7 @@ static int read_part(reader *rd, const char *name, tcpl_part_kind kind)
          * nobody maps) is refused, never read as an empty document. */
         if (rc == 0 && !found && kind == TCPL_PART_BODY)
             rc = tcpl_err(rd->err, TCPL_ERR_FORMAT, "err.no_body", rd->file, rd->part_name, "%s",
-                          rd->x.nev ? rd->x.ev[0].ns : "");
+                          rd->x.root_ns ? rd->x.root_ns : "");
         /* Drain so that malformed XML after the body is still reported. */
         while (rc == 0) {
             int r = tcpl_xml_next(&rd->x, rd->err);

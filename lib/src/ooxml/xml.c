@@ -154,6 +154,8 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, con
     x->pend_local[d] = (const char *)local;
     x->pend_ns[d] = ns;
     x->pend_line[d] = line_of(ctx);
+    if (d == 0)
+        x->root_ns = ns;
     /* An element nobody reads waits: it gets a start event only if a kept
      * element shows up inside it. */
     if (x->opts.keep && !x->opts.keep(ns, (const char *)local))

@@ -96,6 +96,7 @@ typedef struct tcpl_xml {
     const char *pend_ns[TCPL_MAX_XML_DEPTH + 1];
     int pend_line[TCPL_MAX_XML_DEPTH + 1];
     int xml_code;         /* first libxml2 error code, 0 if none */
+    const char *root_ns;  /* the root element's namespace (mapped), "" if none */
     void *arena;          /* tcpl_arena for texts and attributes */
     int depth;            /* while parsing */
     int fail;             /* while parsing: why the parse was stopped (FAIL_* in xml.c) */
