@@ -1350,6 +1350,23 @@ static void test_dense_elements(void **state)
     assert_true(doc->stats.events_peak >= n);
     assert_true(doc->stats.mem_peak < 2 * n * 64 + (1u << 20));
     tcpl_doc_free(doc);
+
+    /* 100,000 empty paragraphs: their events fit in 12 MB, their blocks
+     * (168 bytes each) do not: the model is counted as it grows */
+    tcpl_buf_reset(&b);
+    tcpl_buf_puts(&b, "<w:document " TU_W_NS "><w:body>");
+    for (size_t i = 0; i < n / 2; i++) {
+        r = r * 1103515245u + 12345u;
+        tcpl_buf_printf(&b, "<w:p w:rsidR=\"%08X\"/>", (unsigned)r);
+    }
+    tcpl_buf_puts(&b, "</w:body></w:document>");
+    limit = 12u << 20;
+    assert_int_equal(read_opts(b.data, limit, &doc, &err), TCPL_ERR_LIMIT);
+    assert_string_equal(err.id, "err.doc_memory");
+    assert_int_equal(read_opts(b.data, 0, &doc, &err), 0);
+    assert_int_equal(tcpl_doc_block_count(doc), n / 2);
+    assert_true(doc->stats.mem_peak > limit);
+    tcpl_doc_free(doc);
     tcpl_buf_free(&b);
 }
 

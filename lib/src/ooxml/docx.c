@@ -136,6 +136,20 @@ static tcpl_block *new_block(reader *rd, tcpl_block_kind kind, int *index)
                  TCPL_MAX_BLOCKS);
         return NULL;
     }
+    /* The model grows while a part's events are held: both count against
+     * the document's budget (checked when the block array must grow, and
+     * at every block for the arena's texts). */
+    tcpl_xml_budget *bg = &rd->budget;
+    const tcpl_vec *bv = &rd->doc->blocks;
+    size_t grow = bv->len == bv->cap ? (bv->cap ? bv->cap : 16) * bv->elem : 0;
+    size_t now = tcpl_doc_bytes(rd->doc) + grow + bg->part;
+    if (now > bg->peak)
+        bg->peak = now;
+    if (now > bg->limit) {
+        tcpl_err(rd->err, TCPL_ERR_LIMIT, "err.doc_memory", rd->file, rd->part_name, "%zu",
+                 bg->limit >> 20);
+        return NULL;
+    }
     tcpl_block *b = tcpl_doc_add_block(rd->doc, kind);
     if (!b) {
         fail_nomem(rd);
@@ -1231,6 +1245,8 @@ static int read_part(reader *rd, const char *name, tcpl_part_kind kind)
         }
     }
     tcpl_xml_close(&rd->x);
+    rd->budget.part = 0;
+    read_stats(rd);
     free(data);
     return rc;
 }
@@ -1266,6 +1282,7 @@ static int read_theme(reader *rd, const char *data, size_t len, const char *part
         }
     }
     tcpl_xml_close(&x);
+    rd->budget.part = 0;
     return rc < 0 ? rc : 0;
 }
 

@@ -407,6 +407,7 @@ static int parse(tcpl_xml *x, const char *data, size_t len, const char *file, co
     x->nev = v->len;
     if (x->nev > x->opts.budget->events_peak)
         x->opts.budget->events_peak = x->nev;
+    x->opts.budget->part = part_bytes(x, v->cap);
     if (x->fail == FAIL_NOMEM || x->xml_code == XML_ERR_NO_MEMORY)
         return TCPL_NOMEM(err, file);
     if (x->fail == FAIL_BUDGET) {

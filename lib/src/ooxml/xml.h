@@ -30,6 +30,7 @@ typedef struct tcpl_xml_budget {
     size_t used;  /* held by the caller (the model) while a part is parsed */
     size_t peak;  /* highest used + one part's events, texts and attributes */
     size_t events_peak; /* most events one part produced */
+    size_t part;        /* what the last part parsed holds while it is walked */
 } tcpl_xml_budget;
 
 /* Which elements a caller reads.  keep(ns, local) says whether an element
