@@ -13,8 +13,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <utf8proc.h>
+
+#include "base/buf.h"
 #include "helpers/hostile.h"
 #include "helpers/testutil.h"
+#include "model/model.h"
+#include "ooxml/nfc.h"
+#include "ooxml/numbering.h"
+#include "ooxml/reader.h"
+#include "ooxml/xml.h"
 
 static tcpl_ctx *ctx;
 
@@ -550,9 +558,14 @@ static void test_notes(void **state)
     char *s = text_of(doc, TCPL_TEXT_BODY);
     assert_string_equal(s, "Căn cứ Luật.\n");
     free(s);
+    /* with notes, the body shows where each is referenced, numbered in
+     * reference order across footnotes and endnotes (as pandoc does) */
+    assert_int_equal(para(doc, 0)->note_ref_count, 2);
+    assert_int_equal(para(doc, 0)->note_refs[0].offset, strlen("Căn cứ Luật"));
+    assert_int_equal(para(doc, 0)->note_refs[1].part, TCPL_PART_ENDNOTES);
     s = text_of(doc, TCPL_TEXT_BODY | TCPL_TEXT_NOTES);
-    assert_non_null(strstr(s, "Căn cứ Luật.\n\n[1]  Chú thích một.\n    Tiếp.\n"));
-    assert_non_null(strstr(s, "Ghi chú cuối."));
+    assert_string_equal(s, "Căn cứ Luật[1].[2]\n\n[1]  Chú thích một.\n    Tiếp.\n"
+                           "[2] Ghi chú cuối.\n");
     free(s);
     tcpl_doc_free(doc);
 }
@@ -1202,6 +1215,374 @@ static void test_empty_body(void **state)
     tcpl_doc_free(doc);
 }
 
+/* ---- bounded work and memory (issue 7) ------------------------------------ */
+
+/* A DOCX whose document.xml is built by the caller (malloc'd body). */
+static int read_opts(const char *document, size_t mem_limit, tcpl_doc **doc, tcpl_error *err)
+{
+    tu_part parts[] = {{"word/document.xml", document, 0}};
+    unsigned char *data;
+    size_t len;
+    assert_int_equal(tu_build_docx(parts, 1, &data, &len), 0);
+    tcpl_read_opts opts = {mem_limit};
+    int rc = tcpl_docx_read_memory_opts(doc, ctx, data, len, "t.docx", &opts, err);
+    free(data);
+    return rc;
+}
+
+/* The longest run of non-starters (combining marks) between starters. */
+static size_t longest_mark_run(const char *s, size_t n)
+{
+    size_t best = 0, run = 0, i = 0;
+    while (i < n) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k =
+            utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &cp);
+        assert_true(k > 0);
+        run = utf8proc_get_property(cp)->combining_class ? run + 1 : 0;
+        if (run > best)
+            best = run;
+        i += (size_t)k;
+    }
+    return best;
+}
+
+/* 4,000 marks in descending canonical class after one letter: utf8proc
+ * sorts a run of marks in quadratic time (40,000 took 30 s).  The run is
+ * cut every TCPL_MAX_COMBINING_MARKS marks by a CGJ (stream-safe text),
+ * so normalising is linear; the marks are all kept and the text is NFC. */
+static void test_nfc_mark_run(void **state)
+{
+    (void)state;
+    static const char *marks[] = {"\xCC\x95" /* U+0315 ccc 232 */, "\xCC\x81" /* U+0301 230 */,
+                                  "\xCC\x96" /* U+0316 220 */, "\xCC\xB4" /* U+0334 1 */};
+    size_t n = 4000;
+    char *body = malloc(n * 2 + 100);
+    assert_non_null(body);
+    strcpy(body, "<w:p><w:r><w:t>a");
+    size_t at = strlen(body);
+    for (size_t i = 0; i < n; i++) {
+        memcpy(body + at, marks[i % 4], 2);
+        at += 2;
+    }
+    strcpy(body + at, "</w:t></w:r></w:p>");
+    tcpl_doc *doc = read1(body);
+    const tcpl_block *p = para(doc, 0);
+    assert_true(longest_mark_run(p->text, p->text_len) <= TCPL_MAX_COMBINING_MARKS);
+    /* one CGJ (U+034F) before every 31st mark */
+    size_t cgj = 0;
+    for (const char *q = p->text; (q = strstr(q, "\xCD\x8F")) != NULL; q += 2)
+        cgj++;
+    assert_int_equal(cgj, (n - 1) / TCPL_MAX_COMBINING_MARKS);
+    utf8proc_uint8_t *nfc = utf8proc_NFC((const utf8proc_uint8_t *)p->text);
+    assert_non_null(nfc);
+    assert_string_equal((const char *)nfc, p->text);
+    free(nfc);
+    tcpl_doc_free(doc);
+    free(body);
+}
+
+/* 3,000 paragraphs whose marks are deleted join into one: each piece of
+ * text is appended once (the carried text was copied back and forth, 40 s
+ * and 268 MB for a larger chain). */
+static void test_carry_linear(void **state)
+{
+    (void)state;
+    size_t n = 3000;
+    tcpl_buf b;
+    tcpl_buf_init(&b);
+    for (size_t i = 0; i < n; i++)
+        tcpl_buf_puts(&b, P(MARK_DEL R("mười byte ")));
+    tcpl_buf_puts(&b, P(R("hết")));
+    assert_true(tcpl_buf_ok(&b));
+    tcpl_doc *doc = read1(b.data);
+    assert_int_equal(count_kind(doc, TCPL_BLOCK_PARAGRAPH), 1);
+    const tcpl_block *p = para(doc, 0);
+    size_t piece = strlen("mười byte ");
+    assert_int_equal(p->text_len, n * piece + strlen("hết"));
+    assert_int_equal(p->run_count, 1);
+    assert_memory_equal(p->text, "mười byte mười byte ", 2 * piece);
+    /* the reader's own count of bytes put into paragraph texts */
+    assert_int_equal(doc->stats.text_bytes, p->text_len);
+    tcpl_doc_free(doc);
+    tcpl_buf_free(&b);
+}
+
+/* 200,000 empty elements nobody reads (different attributes, so the part
+ * compresses like real XML): each was a 56-byte event (2.7 GB peak for a
+ * 564 KB file); now they cost nothing.  Then 200,000 w:r, which the reader
+ * does keep: the per-document budget refuses them as they are parsed. */
+static void test_dense_elements(void **state)
+{
+    (void)state;
+    size_t n = 200000;
+    tcpl_buf b;
+    tcpl_buf_init(&b);
+    tcpl_buf_puts(&b, "<w:document " TU_W_NS " xmlns:x=\"urn:x\"><w:body><w:p>" R("Đầu"));
+    uint32_t r = 1;
+    for (size_t i = 0; i < n; i++) {
+        r = r * 1103515245u + 12345u;
+        tcpl_buf_printf(&b, "<x:a k=\"%08X\"/>", (unsigned)r);
+    }
+    tcpl_buf_puts(&b, R("cuối") "</w:p></w:body></w:document>");
+    tcpl_doc *doc = NULL;
+    tcpl_error err;
+    assert_int_equal(read_opts(b.data, 0, &doc, &err), 0);
+    assert_string_equal(para(doc, 0)->text, "Đầucuối");
+    assert_true(doc->stats.events_peak < 40);
+    assert_true(doc->stats.mem_peak < b.len / 4); /* was 56 bytes per 16-byte element */
+    tcpl_doc_free(doc);
+
+    tcpl_buf_reset(&b);
+    tcpl_buf_puts(&b, "<w:document " TU_W_NS "><w:body><w:p>");
+    for (size_t i = 0; i < n; i++) {
+        r = r * 1103515245u + 12345u;
+        tcpl_buf_printf(&b, "<w:r w:rsidR=\"%08X\"/>", (unsigned)r);
+    }
+    tcpl_buf_puts(&b, "</w:p></w:body></w:document>");
+    size_t limit = 4u << 20;
+    assert_int_equal(read_opts(b.data, limit, &doc, &err), TCPL_ERR_LIMIT);
+    assert_null(doc);
+    assert_string_equal(err.id, "err.doc_memory");
+    assert_string_equal(err.where, "word/document.xml");
+    /* within the default budget it reads, and costs what its events cost */
+    assert_int_equal(read_opts(b.data, 0, &doc, &err), 0);
+    assert_true(doc->stats.events_peak >= n);
+    assert_true(doc->stats.mem_peak < 2 * n * 64 + (1u << 20));
+    tcpl_doc_free(doc);
+
+    /* 100,000 empty paragraphs: their events fit in 12 MB, their blocks
+     * (168 bytes each) do not: the model is counted as it grows */
+    tcpl_buf_reset(&b);
+    tcpl_buf_puts(&b, "<w:document " TU_W_NS "><w:body>");
+    for (size_t i = 0; i < n / 2; i++) {
+        r = r * 1103515245u + 12345u;
+        tcpl_buf_printf(&b, "<w:p w:rsidR=\"%08X\"/>", (unsigned)r);
+    }
+    tcpl_buf_puts(&b, "</w:body></w:document>");
+    limit = 12u << 20;
+    assert_int_equal(read_opts(b.data, limit, &doc, &err), TCPL_ERR_LIMIT);
+    assert_string_equal(err.id, "err.doc_memory");
+    assert_int_equal(read_opts(b.data, 0, &doc, &err), 0);
+    assert_int_equal(tcpl_doc_block_count(doc), n / 2);
+    assert_true(doc->stats.mem_peak > limit);
+    tcpl_doc_free(doc);
+    tcpl_buf_free(&b);
+}
+
+/* A 5 MB w:t is refused once it passes the paragraph limit, while it is
+ * parsed: the text never reaches 8 MB of buffers (it took 250-400 MB). */
+static void test_wt_refused_while_reading(void **state)
+{
+    (void)state;
+    size_t n = 5u << 20;
+    char *text = noise(n);
+    char *body = malloc(n + 1000);
+    assert_non_null(body);
+    sprintf(body, "<w:document " TU_W_NS "><w:body><w:p><w:r><w:t>%s</w:t></w:r></w:p></w:body>"
+                  "</w:document>", text);
+    tcpl_doc *doc = NULL;
+    tcpl_error err;
+    /* a budget of 5 MB: only a refusal during parsing stays inside it */
+    assert_int_equal(read_opts(body, 5u << 20, &doc, &err), TCPL_ERR_LIMIT);
+    assert_null(doc);
+    assert_string_equal(err.id, "err.para_too_long");
+    assert_string_equal(err.where, "word/document.xml");
+    free(body);
+    free(text);
+}
+
+/* ---- reading what is valid ------------------------------------------------ */
+
+#define STRICT_W "http://purl.oclc.org/ooxml/wordprocessingml/main"
+
+/* Word's "Strict Open XML Document": the same vocabulary in other
+ * namespaces, lengths with units.  It printed nothing and exited 0. */
+static void test_strict(void **state)
+{
+    (void)state;
+    tu_part parts[] = {
+        {"word/document.xml",
+         "<w:document xmlns:w=\"" STRICT_W "\" "
+         "xmlns:r=\"http://purl.oclc.org/ooxml/officeDocument/relationships\"><w:body>"
+         "<w:p><w:pPr><w:pStyle w:val=\"Dam\"/></w:pPr><w:r><w:t>Văn bản Strict</w:t></w:r></w:p>"
+         "<w:sectPr><w:pgSz w:w=\"21cm\" w:h=\"29.7cm\"/></w:sectPr></w:body></w:document>",
+         0},
+        {"word/styles.xml",
+         "<w:styles xmlns:w=\"" STRICT_W "\"><w:style w:type=\"paragraph\" w:styleId=\"Dam\">"
+         "<w:name w:val=\"Đậm\"/><w:rPr><w:b/></w:rPr></w:style></w:styles>",
+         0},
+    };
+    tcpl_doc *doc = NULL;
+    tcpl_error err;
+    assert_int_equal(read_parts(parts, 2, &doc, &err), 0);
+    const tcpl_block *p = para(doc, 0);
+    assert_string_equal(p->text, "Văn bản Strict");
+    assert_string_equal(p->style_name, "Đậm");
+    assert_int_equal(p->runs[0].flags & TCPL_RUN_BOLD, TCPL_RUN_BOLD);
+    assert_int_equal(tcpl_doc_section(doc, 0)->page_width, 11906);
+    assert_int_equal(tcpl_doc_section(doc, 0)->page_height, 16838);
+    tcpl_doc_free(doc);
+}
+
+/* A main part without a w:body (here WordML 2003, another namespace) is an
+ * error naming the namespace, never an empty success. */
+static void test_no_body(void **state)
+{
+    (void)state;
+    tcpl_doc *doc = NULL;
+    tcpl_error err;
+    assert_int_equal(read_opts("<w:wordDocument xmlns:w=\"http://schemas.microsoft.com/office/"
+                               "word/2003/wordml\"><w:body><w:p/></w:body></w:wordDocument>",
+                               0, &doc, &err),
+                     TCPL_ERR_FORMAT);
+    assert_null(doc);
+    assert_string_equal(err.id, "err.no_body");
+    assert_non_null(strstr(err.detail, "2003/wordml"));
+}
+
+/* Runs, paragraphs and text boxes inside mc:AlternateContent are read
+ * once: the first Choice the reader understands, else the Fallback.  Only
+ * text boxes were read before. */
+static void test_alternate_runs(void **state)
+{
+    (void)state;
+#define ALT(req, choice, fallback)                                                                 \
+    "<mc:AlternateContent><mc:Choice Requires=\"" req "\">" choice "</mc:Choice><mc:Fallback>"    \
+        fallback "</mc:Fallback></mc:AlternateContent>"
+    /* paragraph level: w14 is understood */
+    body_is(DOC(P(R("Căn cứ ") ALT("w14", R("Luật A"), R("Luật B")) R("."))), "Căn cứ Luật A.\n");
+    /* an unknown requirement: the Fallback */
+    body_is(DOC(P(R("Căn cứ ") ALT("aink", R("mực"), R("Luật B")) R("."))), "Căn cứ Luật B.\n");
+    /* run level */
+    body_is(DOC(P("<w:r>" ALT("wps", "<w:t>một</w:t>", "<w:t>hai</w:t>") "</w:r>")), "một\n");
+    /* block level, with a table in the branch */
+    body_is(DOC(ALT("w14 wps", P(R("Đoạn")) "<w:tbl><w:tr><w:tc>" P(R("ô")) "</w:tc></w:tr></w:tbl>",
+                    P(R("Dự phòng"))) P(R("Sau"))),
+            "Đoạn\nô\nSau\n");
+    /* no understood Choice and no Fallback: nothing */
+    body_is(DOC(P(R("A") "<mc:AlternateContent><mc:Choice Requires=\"cx\">" R("B")
+                  "</mc:Choice></mc:AlternateContent>")),
+            "A\n");
+#undef ALT
+}
+
+/* A numbering label longer than the old 64-byte buffer is kept whole, and
+ * one beyond TCPL_MAX_LABEL_BYTES is cut at a character boundary. */
+static void test_long_label(void **state)
+{
+    (void)state;
+    tcpl_buf lvl;
+    tcpl_buf_init(&lvl);
+    tcpl_buf_puts(&lvl, "Điều %1. ");
+    for (int i = 0; i < 30; i++)
+        tcpl_buf_puts(&lvl, "Mục lớn ");
+    tcpl_buf_puts(&lvl, "%1");
+    tcpl_buf num;
+    tcpl_buf_init(&num);
+    tcpl_buf_printf(&num,
+                    "<w:abstractNum w:abstractNumId=\"1\"><w:lvl w:ilvl=\"0\"><w:start w:val=\"1\"/>"
+                    "<w:numFmt w:val=\"decimal\"/><w:lvlText w:val=\"%s\"/></w:lvl>"
+                    "<w:lvl w:ilvl=\"1\"><w:start w:val=\"1\"/><w:numFmt w:val=\"bullet\"/>"
+                    "<w:lvlText w:val=\"",
+                    lvl.data);
+    for (int i = 0; i < 600; i++)
+        tcpl_buf_puts(&num, "ộ"); /* 1,800 bytes */
+    tcpl_buf_puts(&num, "\"/></w:lvl></w:abstractNum><w:num w:numId=\"1\">"
+                        "<w:abstractNumId w:val=\"1\"/></w:num>");
+    tcpl_doc *doc = read3(P(NUMPR("0") R("Một")) P(NUMPR("1") R("Hai")), NULL, num.data);
+    tcpl_buf want;
+    tcpl_buf_init(&want);
+    tcpl_buf_puts(&want, "Điều 1. ");
+    for (int i = 0; i < 30; i++)
+        tcpl_buf_puts(&want, "Mục lớn ");
+    tcpl_buf_puts(&want, "1");
+    assert_string_equal(para(doc, 0)->label, want.data);
+    const char *l2 = para(doc, 1)->label;
+    assert_int_equal(strlen(l2), TCPL_MAX_LABEL_BYTES / 3 * 3);
+    assert_true(utf8proc_decompose((const utf8proc_uint8_t *)l2, 0, NULL, 0, UTF8PROC_NULLTERM) >= 0);
+    char *json = NULL;
+    size_t len;
+    tcpl_error err;
+    assert_int_equal(tcpl_doc_json(&json, &len, doc, 0, &err), 0);
+    free(json);
+    tcpl_doc_free(doc);
+    tcpl_buf_free(&want);
+    tcpl_buf_free(&num);
+    tcpl_buf_free(&lvl);
+}
+
+/* Page sizes and margins out of range are "not said" (0), never a wrapped
+ * negative number; a negative top margin (Word's "exactly") stays. */
+static void test_page_ranges(void **state)
+{
+    (void)state;
+    tcpl_doc *doc = read1("<w:sectPr><w:pgSz w:w=\"99999999999\" w:h=\"-16838\"/>"
+                          "<w:pgMar w:top=\"-1440\" w:bottom=\"4294967296\" w:left=\"1701\" "
+                          "w:right=\"1e400\" w:header=\"nan\" w:footer=\"720\"/></w:sectPr>");
+    const tcpl_section *s = tcpl_doc_section(doc, 0);
+    assert_int_equal(s->page_width, 0);
+    assert_int_equal(s->page_height, 0);
+    assert_int_equal(s->margin_top, -1440);
+    assert_int_equal(s->margin_bottom, 0);
+    assert_int_equal(s->margin_left, 1701);
+    assert_int_equal(s->margin_right, 0);
+    assert_int_equal(s->header, 0);
+    assert_int_equal(s->footer, 720);
+    tcpl_doc_free(doc);
+}
+
+/* A drop cap (w:framePr w:dropCap) is the first letter of the next
+ * paragraph's first word, as Word shows it. */
+static void test_drop_cap(void **state)
+{
+    (void)state;
+    tcpl_doc *doc = read1(P("<w:pPr><w:framePr w:dropCap=\"drop\" w:lines=\"3\"/></w:pPr>"
+                            "<w:r><w:rPr><w:sz w:val=\"96\"/></w:rPr><w:t>T</w:t></w:r>")
+                              P(R("hực hiện Kế hoạch")) P(R("Sau")));
+    assert_int_equal(count_kind(doc, TCPL_BLOCK_PARAGRAPH), 2);
+    const tcpl_block *p = para(doc, 0);
+    assert_string_equal(p->text, "Thực hiện Kế hoạch");
+    assert_int_equal(p->runs[0].size, 96);
+    tcpl_doc_free(doc);
+    /* a frame that is no drop cap stays a paragraph of its own */
+    body_is(P("<w:pPr><w:framePr w:dropCap=\"none\"/></w:pPr>" R("Khung")) P(R("Sau")),
+            "Khung\nSau\n");
+}
+
+/* libxml2 errors are told apart by their codes: a closing tag named
+ * "entity" is malformed XML, not a DTD (the English message was searched
+ * for "ntity"). */
+static void test_xml_error_codes(void **state)
+{
+    (void)state;
+    tcpl_doc *doc = NULL;
+    tcpl_error err;
+    assert_int_equal(read_opts("<w:document " TU_W_NS "><w:body><w:p></w:entity></w:body>"
+                               "</w:document>",
+                               0, &doc, &err),
+                     TCPL_ERR_FORMAT);
+    assert_string_equal(err.id, "err.xml_malformed");
+    assert_int_equal(read_opts("<w:document " TU_W_NS "><w:body><w:p>&nope;</w:p></w:body>"
+                               "</w:document>",
+                               0, &doc, &err),
+                     TCPL_ERR_FORMAT);
+    assert_string_equal(err.id, "err.xml_dtd");
+}
+
+/* The reader's list of elements is sorted (it is searched by bsearch). */
+static void test_keep_list_sorted(void **state)
+{
+    (void)state;
+    const char *const *names;
+    size_t n = tcpl_xml_wml_names(&names);
+    assert_true(n > 50);
+    for (size_t i = 1; i < n; i++)
+        assert_true(strcmp(names[i - 1], names[i]) < 0);
+    assert_true(tcpl_xml_keep_wml(TCPL_NS_W, "p"));
+    assert_false(tcpl_xml_keep_wml(TCPL_NS_W, "rsid"));
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -1263,6 +1644,18 @@ int main(void)
         cmocka_unit_test(test_json_model),
         cmocka_unit_test(test_json_non_utf8_name),
         cmocka_unit_test(test_empty_body),
+        cmocka_unit_test(test_nfc_mark_run),
+        cmocka_unit_test(test_carry_linear),
+        cmocka_unit_test(test_dense_elements),
+        cmocka_unit_test(test_wt_refused_while_reading),
+        cmocka_unit_test(test_strict),
+        cmocka_unit_test(test_no_body),
+        cmocka_unit_test(test_alternate_runs),
+        cmocka_unit_test(test_long_label),
+        cmocka_unit_test(test_page_ranges),
+        cmocka_unit_test(test_drop_cap),
+        cmocka_unit_test(test_xml_error_codes),
+        cmocka_unit_test(test_keep_list_sorted),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

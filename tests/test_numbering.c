@@ -30,6 +30,21 @@ static tcpl_numbering *parse(const char *xml)
     return n;
 }
 
+/* Labels are tcpl_bufs; the tests keep them in arrays this large. */
+#define LABEL_MAX (TCPL_MAX_LABEL_BYTES + 1)
+
+/* The next label into a plain array (always valid UTF-8, at most
+ * TCPL_MAX_LABEL_BYTES). */
+static void next_label(tcpl_numstate *st, int num, int ilvl, char *label, char *suff)
+{
+    tcpl_buf b;
+    tcpl_buf_init(&b);
+    assert_int_equal(tcpl_numstate_next(st, num, ilvl, &b, suff), 0);
+    assert_true(b.len <= TCPL_MAX_LABEL_BYTES);
+    snprintf(label, LABEL_MAX, "%s", b.data ? b.data : "");
+    tcpl_buf_free(&b);
+}
+
 /* Renders the labels of a sequence of (numId, ilvl) pairs, joined by '|'. */
 static void labels(const tcpl_numbering *n, const int *seq, size_t count, char *out, size_t size)
 {
@@ -37,11 +52,14 @@ static void labels(const tcpl_numbering *n, const int *seq, size_t count, char *
     assert_int_equal(tcpl_numstate_new(&st, n), 0);
     out[0] = 0;
     for (size_t i = 0; i < count; i++) {
-        char label[TCPL_MAX_LABEL], suff;
-        tcpl_numstate_next(st, seq[2 * i], seq[2 * i + 1], label, &suff);
+        char suff;
+        tcpl_buf label;
+        tcpl_buf_init(&label);
+        assert_int_equal(tcpl_numstate_next(st, seq[2 * i], seq[2 * i + 1], &label, &suff), 0);
         if (i)
             strncat(out, "|", size - strlen(out) - 1);
-        strncat(out, label, size - strlen(out) - 1);
+        strncat(out, label.data, size - strlen(out) - 1);
+        tcpl_buf_free(&label);
     }
     tcpl_numstate_free(st);
 }
@@ -74,20 +92,20 @@ static void test_roman_and_letters(void **state)
     tcpl_numbering *n = parse(outline);
     tcpl_numstate *st = NULL;
     assert_int_equal(tcpl_numstate_new(&st, n), 0);
-    char label[TCPL_MAX_LABEL], suff;
+    char label[LABEL_MAX], suff;
     const char *roman[] = {"I.", "II.", "III.", "IV.", "V.", "VI.", "VII.", "VIII.", "IX.", "X."};
     for (int i = 0; i < 10; i++) {
-        tcpl_numstate_next(st, 1, 0, label, &suff);
+        next_label(st, 1, 0, label, &suff);
         assert_string_equal(label, roman[i]);
         assert_int_equal(suff, '\t'); /* the default w:suff */
     }
     for (int i = 0; i < 14; i++)
-        tcpl_numstate_next(st, 1, 0, label, &suff);
+        next_label(st, 1, 0, label, &suff);
     assert_string_equal(label, "XXIV.");
     /* lowerLetter: a..z, then aa, bb (Word repeats the letter). */
     char want[8];
     for (int i = 1; i <= 54; i++) {
-        tcpl_numstate_next(st, 1, 3, label, &suff);
+        next_label(st, 1, 3, label, &suff);
         if (i <= 26)
             snprintf(want, sizeof want, "%c)", 'a' + i - 1);
         else if (i <= 52)
@@ -106,20 +124,20 @@ static void test_unknown_and_zero(void **state)
     tcpl_numbering *n = parse(outline);
     tcpl_numstate *st = NULL;
     assert_int_equal(tcpl_numstate_new(&st, n), 0);
-    char label[TCPL_MAX_LABEL] = "x", suff = 'x';
-    tcpl_numstate_next(st, 0, 0, label, &suff); /* numId 0: numbering removed */
+    char label[LABEL_MAX] = "x", suff = 'x';
+    next_label(st, 0, 0, label, &suff); /* numId 0: numbering removed */
     assert_string_equal(label, "");
     assert_int_equal(suff, 0);
-    tcpl_numstate_next(st, 77, 0, label, &suff);
+    next_label(st, 77, 0, label, &suff);
     assert_string_equal(label, "");
-    tcpl_numstate_next(st, 1, 0, label, &suff); /* counters untouched */
+    next_label(st, 1, 0, label, &suff); /* counters untouched */
     assert_string_equal(label, "I.");
     tcpl_numstate_free(st);
     tcpl_numbering_free(n);
 
     n = parse(NULL); /* no numbering part */
     assert_int_equal(tcpl_numstate_new(&st, n), 0);
-    tcpl_numstate_next(st, 1, 0, label, &suff);
+    next_label(st, 1, 0, label, &suff);
     assert_string_equal(label, "");
     tcpl_numstate_free(st);
     tcpl_numbering_free(n);
@@ -207,17 +225,17 @@ static void test_bullets_and_suffix(void **state)
     tcpl_numbering *n = parse(xml);
     tcpl_numstate *st = NULL;
     assert_int_equal(tcpl_numstate_new(&st, n), 0);
-    char label[TCPL_MAX_LABEL], suff;
+    char label[LABEL_MAX], suff;
     const char *want[] = {"-", "\xE2\x80\xA2", "\xE2\x80\xA2", "\xE2\x80\xA2", "\xE2\x80\x93",
                           "\xE2\x80\xA2", "\xE2\x9C\x93", "", "01."};
     const char suffs[] = {' ', '\t', 0, '\t', '\t', '\t', '\t', '\t', '\t'};
     for (int l = 0; l < 9; l++) {
-        tcpl_numstate_next(st, 2, l, label, &suff);
+        next_label(st, 2, l, label, &suff);
         assert_string_equal(label, want[l]);
         assert_int_equal(suff, suffs[l]);
     }
     for (int i = 0; i < 9; i++)
-        tcpl_numstate_next(st, 2, 8, label, &suff);
+        next_label(st, 2, 8, label, &suff);
     assert_string_equal(label, "10.");
     tcpl_numstate_free(st);
     tcpl_numbering_free(n);
@@ -274,28 +292,28 @@ static void test_hostile(void **state)
     tcpl_numbering *n = parse(xml);
     tcpl_numstate *st = NULL;
     assert_int_equal(tcpl_numstate_new(&st, n), 0);
-    char label[TCPL_MAX_LABEL], suff;
-    tcpl_numstate_next(st, 1, 0, label, &suff);
+    char label[LABEL_MAX], suff;
+    next_label(st, 1, 0, label, &suff);
     assert_string_equal(label, "2147483646."); /* clamped, no overflow */
-    tcpl_numstate_next(st, 1, 0, label, &suff);
+    next_label(st, 1, 0, label, &suff);
     assert_string_equal(label, "2147483646."); /* saturates */
-    tcpl_numstate_next(st, 1, 1, label, &suff); /* millions of letters: bounded */
-    assert_int_equal(strlen(label), TCPL_MAX_LABEL - 1);
-    tcpl_numstate_next(st, 1, 2, label, &suff);
+    next_label(st, 1, 1, label, &suff); /* millions of letters: bounded */
+    assert_int_equal(strlen(label), TCPL_MAX_LABEL_BYTES);
+    next_label(st, 1, 2, label, &suff);
     assert_string_equal(label, "0."); /* negative start -> 0, no Roman zero */
-    tcpl_numstate_next(st, 1, 3, label, &suff);
-    assert_true(strlen(label) < TCPL_MAX_LABEL);
-    tcpl_numstate_next(st, 1, 4, label, &suff);
+    next_label(st, 1, 3, label, &suff);
+    assert_true(strlen(label) <= TCPL_MAX_LABEL_BYTES);
+    next_label(st, 1, 4, label, &suff);
     assert_string_equal(label, "%0%1%");
-    tcpl_numstate_next(st, 1, 99, label, &suff); /* clamped to level 8: not defined */
+    next_label(st, 1, 99, label, &suff); /* clamped to level 8: not defined */
     assert_string_equal(label, "");
-    tcpl_numstate_next(st, 1, -3, label, &suff); /* level 0 */
+    next_label(st, 1, -3, label, &suff); /* level 0 */
     assert_string_equal(label, "2147483646.");
-    tcpl_numstate_next(st, 2, 0, label, &suff); /* self link, no levels */
+    next_label(st, 2, 0, label, &suff); /* self link, no levels */
     assert_string_equal(label, "");
-    tcpl_numstate_next(st, 9, 0, label, &suff); /* unknown abstractNum */
+    next_label(st, 9, 0, label, &suff); /* unknown abstractNum */
     assert_string_equal(label, "");
-    tcpl_numstate_next(st, -4, 0, label, &suff);
+    next_label(st, -4, 0, label, &suff);
     assert_string_equal(label, "");
     tcpl_numstate_free(st);
     tcpl_numbering_free(n);
@@ -340,7 +358,7 @@ static char *zip_entry(const char *docx, const char *name, size_t *len)
 }
 
 typedef struct para {
-    char label[TCPL_MAX_LABEL];
+    char label[LABEL_MAX];
     char suff;
     int num_id, ilvl;
     char text[4096];
@@ -401,7 +419,7 @@ static size_t walk(const char *docx, para *out, size_t max)
                 tcpl_numbering_style_link(nb, s->id, &num, &lvl);
             p->num_id = num;
             p->ilvl = lvl < 0 ? 0 : lvl;
-            tcpl_numstate_next(ns, num, p->ilvl, p->label, &p->suff);
+            next_label(ns, num, p->ilvl, p->label, &p->suff);
             pdepth = -1;
         }
     }

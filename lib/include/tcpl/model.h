@@ -66,6 +66,14 @@ typedef struct tcpl_run {
     int size;         /* half-points (26 = 13 pt), 0 if unknown */
 } tcpl_run;
 
+/* Where a paragraph refers to a footnote or endnote (w:footnoteReference,
+ * w:endnoteReference).  The reference mark itself is not in the text. */
+typedef struct tcpl_note_ref {
+    size_t offset;       /* byte offset into the paragraph text */
+    tcpl_part_kind part; /* TCPL_PART_FOOTNOTES or TCPL_PART_ENDNOTES */
+    int note_id;         /* the w:id of the note block it names */
+} tcpl_note_ref;
+
 typedef struct tcpl_block {
     tcpl_block_kind kind;
     int index;  /* position in the block array */
@@ -101,6 +109,10 @@ typedef struct tcpl_block {
     /* Note: its w:id; textbox/note: number of paragraphs below. */
     int note_id;
     int child_count; /* direct children */
+
+    /* Paragraph: notes referenced from it, in text order. */
+    const tcpl_note_ref *note_refs;
+    size_t note_ref_count;
 } tcpl_block;
 
 /* Page setup of one document section (w:sectPr), lengths in twips
@@ -127,7 +139,9 @@ TCPL_API void tcpl_doc_free(tcpl_doc *doc);
  * numbering label in front, a table row as its cells joined by tabs. */
 enum {
     TCPL_TEXT_BODY = 1 << 0,   /* the main document */
-    TCPL_TEXT_NOTES = 1 << 1,  /* footnotes and endnotes, after the body */
+    TCPL_TEXT_NOTES = 1 << 1,  /* footnotes and endnotes, after the body, numbered [1], [2] ...
+                                  in order of reference; the body shows the same [n] where
+                                  each is referenced */
     TCPL_TEXT_HEADERS = 1 << 2 /* headers and footers, after everything */
 };
 /* *out is the caller's, free() it. */

@@ -9,6 +9,8 @@ int tcpl_doc_new(tcpl_doc **out, const char *path)
     if (!d)
         return TCPL_ERR_NOMEM;
     tcpl_arena_init(&d->arena);
+    tcpl_vec_init(&d->blocks, sizeof(tcpl_block));
+    tcpl_vec_init(&d->sections, sizeof(tcpl_section));
     d->path = strdup(path ? path : "");
     if (!d->path) {
         free(d);
@@ -20,18 +22,12 @@ int tcpl_doc_new(tcpl_doc **out, const char *path)
 
 tcpl_block *tcpl_doc_add_block(tcpl_doc *doc, tcpl_block_kind kind)
 {
-    if (doc->nblocks == doc->cap) {
-        size_t cap = doc->cap ? doc->cap * 2 : 256;
-        tcpl_block *b = realloc(doc->blocks, cap * sizeof *b);
-        if (!b)
-            return NULL;
-        doc->blocks = b;
-        doc->cap = cap;
-    }
-    tcpl_block *b = &doc->blocks[doc->nblocks];
-    memset(b, 0, sizeof *b);
+    size_t index = doc->blocks.len;
+    tcpl_block *b = tcpl_vec_push(&doc->blocks);
+    if (!b)
+        return NULL;
     b->kind = kind;
-    b->index = (int)doc->nblocks++;
+    b->index = (int)index;
     b->parent = -1;
     b->para_index = -1;
     b->table = b->row = b->col = -1;
@@ -42,39 +38,41 @@ tcpl_block *tcpl_doc_add_block(tcpl_doc *doc, tcpl_block_kind kind)
     return b;
 }
 
+void tcpl_doc_drop_last_block(tcpl_doc *doc)
+{
+    if (doc->blocks.len > 0)
+        doc->blocks.len--;
+}
+
 tcpl_section *tcpl_doc_add_section(tcpl_doc *doc)
 {
-    if (doc->nsections == doc->seccap) {
-        size_t cap = doc->seccap ? doc->seccap * 2 : 4;
-        tcpl_section *s = realloc(doc->sections, cap * sizeof *s);
-        if (!s)
-            return NULL;
-        doc->sections = s;
-        doc->seccap = cap;
-    }
-    tcpl_section *s = &doc->sections[doc->nsections++];
-    memset(s, 0, sizeof *s);
-    return s;
+    return tcpl_vec_push(&doc->sections);
+}
+
+size_t tcpl_doc_bytes(const tcpl_doc *doc)
+{
+    return doc->arena.used_total + doc->blocks.cap * doc->blocks.elem +
+           doc->sections.cap * doc->sections.elem;
 }
 
 size_t tcpl_doc_block_count(const tcpl_doc *doc)
 {
-    return doc ? doc->nblocks : 0;
+    return doc ? doc->blocks.len : 0;
 }
 
 const tcpl_block *tcpl_doc_block(const tcpl_doc *doc, size_t i)
 {
-    return doc && i < doc->nblocks ? &doc->blocks[i] : NULL;
+    return doc && i < doc->blocks.len ? &TCPL_DOC_BLOCK(doc, i) : NULL;
 }
 
 size_t tcpl_doc_section_count(const tcpl_doc *doc)
 {
-    return doc ? doc->nsections : 0;
+    return doc ? doc->sections.len : 0;
 }
 
 const tcpl_section *tcpl_doc_section(const tcpl_doc *doc, size_t i)
 {
-    return doc && i < doc->nsections ? &doc->sections[i] : NULL;
+    return doc && i < doc->sections.len ? &TCPL_VEC_AT(&doc->sections, tcpl_section, i) : NULL;
 }
 
 const char *tcpl_doc_path(const tcpl_doc *doc)
@@ -92,8 +90,8 @@ void tcpl_doc_free(tcpl_doc *doc)
     if (!doc)
         return;
     tcpl_arena_free(&doc->arena);
-    free(doc->blocks);
-    free(doc->sections);
+    tcpl_vec_free(&doc->blocks);
+    tcpl_vec_free(&doc->sections);
     free(doc->path);
     free(doc);
 }

@@ -19,27 +19,159 @@ static size_t subtree_end(const tcpl_doc *doc, size_t i)
     return j;
 }
 
-/* A paragraph's label and text; in_cell flattens tabs and line breaks so a
- * table row stays one line with tab-separated cells. */
-static void put_para(tcpl_buf *b, const tcpl_block *p, int in_cell)
+/* How notes are numbered in the text: [1], [2] ... in the order the body
+ * first refers to them (as pandoc does), then the notes nothing refers to,
+ * in their parts' order.  no[i] is note block i's number, 0 if i is no
+ * note; order lists the note blocks by number. */
+typedef struct note_key {
+    tcpl_part_kind part;
+    int id;
+    size_t block;
+} note_key;
+
+typedef struct notes {
+    int *no;
+    size_t *order;
+    size_t count;
+    note_key *keys; /* the note blocks sorted by (part, id) */
+    size_t nkeys;
+} notes;
+
+static int cmp_note_key(const void *a, const void *b)
+{
+    const note_key *p = a, *q = b;
+    if (p->part != q->part)
+        return p->part < q->part ? -1 : 1;
+    if (p->id != q->id)
+        return p->id < q->id ? -1 : 1;
+    return p->block < q->block ? -1 : p->block > q->block;
+}
+
+/* The note block a reference names, or (size_t)-1. */
+static size_t find_note(const note_key *keys, size_t n, const tcpl_note_ref *r)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) { /* lower bound: the first note of that id wins */
+        size_t mid = lo + (hi - lo) / 2;
+        note_key k = {r->part, r->note_id, 0};
+        if (cmp_note_key(&keys[mid], &k) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < n && keys[lo].part == r->part && keys[lo].id == r->note_id)
+        return keys[lo].block;
+    return (size_t)-1;
+}
+
+static void notes_free(notes *ns)
+{
+    free(ns->no);
+    free(ns->order);
+    free(ns->keys);
+    memset(ns, 0, sizeof *ns);
+}
+
+static int notes_number(notes *ns, const tcpl_doc *doc)
+{
+    size_t n = tcpl_doc_block_count(doc), nk = 0;
+    memset(ns, 0, sizeof *ns);
+    for (size_t i = 0; i < n; i++)
+        nk += tcpl_doc_block(doc, i)->kind == TCPL_BLOCK_NOTE;
+    if (!nk)
+        return 0;
+    note_key *keys = malloc(nk * sizeof *keys);
+    ns->no = calloc(n, sizeof *ns->no);
+    ns->order = malloc(nk * sizeof *ns->order);
+    if (!keys || !ns->no || !ns->order) {
+        free(keys);
+        notes_free(ns);
+        return -1;
+    }
+    nk = 0;
+    for (size_t i = 0; i < n; i++) {
+        const tcpl_block *b = tcpl_doc_block(doc, i);
+        if (b->kind == TCPL_BLOCK_NOTE)
+            keys[nk++] = (note_key){b->part, b->note_id, i};
+    }
+    qsort(keys, nk, sizeof *keys, cmp_note_key);
+    for (size_t i = 0; i < n; i++) {
+        const tcpl_block *b = tcpl_doc_block(doc, i);
+        if (b->part != TCPL_PART_BODY || b->kind != TCPL_BLOCK_PARAGRAPH)
+            continue;
+        for (size_t k = 0; k < b->note_ref_count; k++) {
+            size_t at = find_note(keys, nk, &b->note_refs[k]);
+            if (at != (size_t)-1 && !ns->no[at]) {
+                ns->order[ns->count++] = at;
+                ns->no[at] = (int)ns->count;
+            }
+        }
+    }
+    for (tcpl_part_kind part = TCPL_PART_FOOTNOTES; part <= TCPL_PART_ENDNOTES; part++)
+        for (size_t i = 0; i < n; i++) {
+            const tcpl_block *b = tcpl_doc_block(doc, i);
+            if (b->kind == TCPL_BLOCK_NOTE && b->part == part && !ns->no[i]) {
+                ns->order[ns->count++] = i;
+                ns->no[i] = (int)ns->count;
+            }
+        }
+    ns->keys = keys;
+    ns->nkeys = nk;
+    return 0;
+}
+
+/* What a renderer pass needs besides the document. */
+typedef struct text_ctx {
+    const tcpl_doc *doc;
+    const notes *notes; /* NULL: references are not shown */
+} text_ctx;
+
+/* The number of the note a reference names, 0 if none. */
+static int ref_number(const text_ctx *t, const tcpl_note_ref *r)
+{
+    size_t at = find_note(t->notes->keys, t->notes->nkeys, r);
+    return at == (size_t)-1 ? 0 : t->notes->no[at];
+}
+
+static void put_text(tcpl_buf *b, const char *s, size_t n, int in_cell)
+{
+    if (!in_cell) {
+        tcpl_buf_put(b, s, n);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        tcpl_buf_putc(b, c == '\t' || c == '\n' ? ' ' : c);
+    }
+}
+
+/* A paragraph's label and text, with "[n]" where it refers to note n when
+ * notes are shown; in_cell flattens tabs and line breaks so a table row
+ * stays one line with tab-separated cells. */
+static void put_para(tcpl_buf *b, const text_ctx *t, const tcpl_block *p, int in_cell)
 {
     if (p->label[0]) {
         tcpl_buf_puts(b, p->label);
         if (p->text_len)
             tcpl_buf_putc(b, ' ');
     }
-    if (!in_cell) {
-        tcpl_buf_put(b, p->text, p->text_len);
-        return;
-    }
-    for (size_t i = 0; i < p->text_len; i++) {
-        char c = p->text[i];
-        tcpl_buf_putc(b, c == '\t' || c == '\n' ? ' ' : c);
-    }
+    size_t at = 0;
+    if (t->notes && t->notes->count)
+        for (size_t k = 0; k < p->note_ref_count; k++) {
+            const tcpl_note_ref *r = &p->note_refs[k];
+            int no = ref_number(t, r);
+            if (!no || r->offset < at || r->offset > p->text_len)
+                continue;
+            put_text(b, p->text + at, r->offset - at, in_cell);
+            tcpl_buf_printf(b, "[%d]", no);
+            at = r->offset;
+        }
+    put_text(b, p->text + at, p->text_len - at, in_cell);
 }
 
-static void put_cell(tcpl_buf *b, const tcpl_doc *doc, size_t cell)
+static void put_cell(tcpl_buf *b, const text_ctx *t, size_t cell)
 {
+    const tcpl_doc *doc = t->doc;
     size_t end = subtree_end(doc, cell);
     int first = 1;
     for (size_t j = cell + 1; j < end; j++) {
@@ -48,16 +180,17 @@ static void put_cell(tcpl_buf *b, const tcpl_doc *doc, size_t cell)
             continue;
         if (!first)
             tcpl_buf_putc(b, ' ');
-        put_para(b, p, 1);
+        put_para(b, t, p, 1);
         first = 0;
     }
 }
 
-static void put_table(tcpl_buf *b, const tcpl_doc *doc, size_t t)
+static void put_table(tcpl_buf *b, const text_ctx *t, size_t tb)
 {
-    size_t end = subtree_end(doc, t);
-    int d = tcpl_doc_block(doc, t)->depth;
-    for (size_t r = t + 1; r < end; r++) {
+    const tcpl_doc *doc = t->doc;
+    size_t end = subtree_end(doc, tb);
+    int d = tcpl_doc_block(doc, tb)->depth;
+    for (size_t r = tb + 1; r < end; r++) {
         const tcpl_block *row = tcpl_doc_block(doc, r);
         if (row->kind != TCPL_BLOCK_ROW || row->depth != d + 1)
             continue;
@@ -69,16 +202,47 @@ static void put_table(tcpl_buf *b, const tcpl_doc *doc, size_t t)
                 continue;
             if (!first)
                 tcpl_buf_putc(b, '\t');
-            put_cell(b, doc, c);
+            put_cell(b, t, c);
             first = 0;
         }
         tcpl_buf_putc(b, '\n');
     }
 }
 
-/* Top-level blocks of one part kind, in order. */
-static void put_part(tcpl_buf *b, const tcpl_doc *doc, tcpl_part_kind part)
+/* A text box or a note: everything below in reading order, paragraphs at
+ * any depth (a text box inside a note or a text box follows its anchor),
+ * each table as a whole; a note opens with its number. */
+static void put_container(tcpl_buf *b, const text_ctx *t, size_t i, int note_no)
 {
+    const tcpl_doc *doc = t->doc;
+    const tcpl_block *blk = tcpl_doc_block(doc, i);
+    size_t end = subtree_end(doc, i);
+    int first = 1;
+    if (blk->kind == TCPL_BLOCK_NOTE)
+        tcpl_buf_printf(b, "[%d] ", note_no);
+    for (size_t j = i + 1; j < end; j++) {
+        const tcpl_block *p = tcpl_doc_block(doc, j);
+        if (p->kind != TCPL_BLOCK_PARAGRAPH && p->kind != TCPL_BLOCK_TABLE)
+            continue;
+        if (p->kind == TCPL_BLOCK_TABLE) {
+            put_table(b, t, j);
+            j = subtree_end(doc, j) - 1;
+        } else {
+            if (blk->kind == TCPL_BLOCK_NOTE && !first)
+                tcpl_buf_puts(b, "    ");
+            put_para(b, t, p, 0);
+            tcpl_buf_putc(b, '\n');
+        }
+        first = 0;
+    }
+    if (first && blk->kind == TCPL_BLOCK_NOTE)
+        tcpl_buf_putc(b, '\n'); /* an empty note still ends its line */
+}
+
+/* Top-level blocks of one part kind, in order. */
+static void put_part(tcpl_buf *b, const text_ctx *t, tcpl_part_kind part)
+{
+    const tcpl_doc *doc = t->doc;
     size_t n = tcpl_doc_block_count(doc);
     const char *last_part = NULL;
     int note_no = 0;
@@ -93,40 +257,16 @@ static void put_part(tcpl_buf *b, const tcpl_doc *doc, tcpl_part_kind part)
         }
         switch (blk->kind) {
         case TCPL_BLOCK_PARAGRAPH:
-            put_para(b, blk, 0);
+            put_para(b, t, blk, 0);
             tcpl_buf_putc(b, '\n');
             break;
         case TCPL_BLOCK_TABLE:
-            put_table(b, doc, i);
+            put_table(b, t, i);
             break;
         case TCPL_BLOCK_TEXTBOX:
-        case TCPL_BLOCK_NOTE: {
-            /* Everything below in reading order: paragraphs at any depth
-             * (a text box inside a note or a text box follows its anchor),
-             * each table as a whole. */
-            size_t end = subtree_end(doc, i);
-            int first = 1;
-            if (blk->kind == TCPL_BLOCK_NOTE)
-                tcpl_buf_printf(b, "[%d] ", ++note_no);
-            for (size_t j = i + 1; j < end; j++) {
-                const tcpl_block *p = tcpl_doc_block(doc, j);
-                if (p->kind != TCPL_BLOCK_PARAGRAPH && p->kind != TCPL_BLOCK_TABLE)
-                    continue;
-                if (p->kind == TCPL_BLOCK_TABLE) {
-                    put_table(b, doc, j);
-                    j = subtree_end(doc, j) - 1;
-                } else {
-                    if (blk->kind == TCPL_BLOCK_NOTE && !first)
-                        tcpl_buf_puts(b, "    ");
-                    put_para(b, p, 0);
-                    tcpl_buf_putc(b, '\n');
-                }
-                first = 0;
-            }
-            if (first && blk->kind == TCPL_BLOCK_NOTE)
-                tcpl_buf_putc(b, '\n'); /* an empty note still ends its line */
+        case TCPL_BLOCK_NOTE:
+            put_container(b, t, i, ++note_no);
             break;
-        }
         default:
             break;
         }
@@ -142,27 +282,23 @@ int tcpl_doc_text(char **out, size_t *len, const tcpl_doc *doc, unsigned flags, 
         *len = 0;
     if (!flags)
         flags = TCPL_TEXT_BODY;
+    notes ns = {0};
+    if ((flags & TCPL_TEXT_NOTES) && notes_number(&ns, doc) < 0)
+        return TCPL_NOMEM(err, tcpl_doc_path(doc));
+    text_ctx t = {doc, (flags & TCPL_TEXT_NOTES) ? &ns : NULL};
     if (flags & TCPL_TEXT_BODY)
-        put_part(&b, doc, TCPL_PART_BODY);
-    if (flags & TCPL_TEXT_NOTES) {
-        size_t before = b.len;
-        tcpl_buf b2;
-        tcpl_buf_init(&b2);
-        put_part(&b2, doc, TCPL_PART_FOOTNOTES);
-        put_part(&b2, doc, TCPL_PART_ENDNOTES);
-        if (b2.len) {
-            if (before)
-                tcpl_buf_putc(&b, '\n');
-            tcpl_buf_put(&b, b2.data, b2.len);
-        }
-        if (!tcpl_buf_ok(&b2))
-            b.failed = 1;
-        tcpl_buf_free(&b2);
+        put_part(&b, &t, TCPL_PART_BODY);
+    if ((flags & TCPL_TEXT_NOTES) && ns.count) {
+        if (b.len)
+            tcpl_buf_putc(&b, '\n');
+        for (size_t k = 0; k < ns.count; k++)
+            put_container(&b, &t, ns.order[k], ns.no[ns.order[k]]);
     }
     if (flags & TCPL_TEXT_HEADERS) {
-        put_part(&b, doc, TCPL_PART_HEADER);
-        put_part(&b, doc, TCPL_PART_FOOTER);
+        put_part(&b, &t, TCPL_PART_HEADER);
+        put_part(&b, &t, TCPL_PART_FOOTER);
     }
+    notes_free(&ns);
     *out = tcpl_buf_detach(&b, len);
     if (!*out)
         return TCPL_NOMEM(err, tcpl_doc_path(doc));

@@ -9,12 +9,15 @@
 #include <utf8proc.h>
 
 #include "base/buf.h"
+#include "base/vec.h"
 #include "context.h"
 #include "model/model.h"
 #include "base/error.h"
 #include "ooxml/legacy.h"
+#include "ooxml/nfc.h"
 #include "ooxml/numbering.h"
 #include "ooxml/pkg.h"
+#include "ooxml/reader.h"
 #include "ooxml/styles.h"
 #include "tcpl/docx.h"
 #include "ooxml/xml.h"
@@ -39,9 +42,11 @@ typedef struct pending_run {
 
 typedef struct para {
     tcpl_buf text;
-    pending_run *runs;
-    size_t nruns, cap;
+    tcpl_vec runs;  /* pending_run */
+    tcpl_vec notes; /* tcpl_note_ref: where notes are referenced */
 } para;
+
+#define PRUN(p, i) TCPL_VEC_AT(&(p)->runs, pending_run, i)
 
 typedef struct field {
     int in_result; /* after fldChar separate: text shows */
@@ -75,8 +80,7 @@ typedef struct reader {
     /* Strings from styles.xml live in the styles' arena, freed when the read
      * ends: the ones blocks and runs keep are copied into the document's,
      * once each (a document uses a handful of fonts and styles). */
-    const char **interned;
-    size_t ninterned, capinterned;
+    tcpl_vec interned; /* const char * */
 
     int inserted;      /* inside w:ins / w:moveTo */
     int simple_fields; /* inside w:fldSimple: its runs are a field result */
@@ -87,8 +91,16 @@ typedef struct reader {
     int carry_pending;
     tcpl_ppr carry_ppr;
     const tcpl_style *carry_st;
-    tcpl_buf tmp; /* scratch for run text */
+    tcpl_buf tmp;   /* scratch for run text */
+    tcpl_buf label; /* scratch for numbering labels */
+    tcpl_xml_budget budget;
+    /* mc:AlternateContent: the event (tcpl_xml pos) of the branch read,
+     * by the depth of its Choice/Fallback; 0 none. */
+    size_t alt_pick[TCPL_MAX_XML_DEPTH + 2];
 } reader;
+
+#define BLK(rd, i) TCPL_DOC_BLOCK((rd)->doc, i)
+#define NBLK(rd) ((rd)->doc->blocks.len)
 
 static int fail_nomem(reader *rd)
 {
@@ -103,21 +115,15 @@ static const char *doc_str(reader *rd, const char *s)
 {
     if (!s || !*s)
         return "";
-    for (size_t i = 0; i < rd->ninterned; i++)
-        if (!strcmp(rd->interned[i], s))
-            return rd->interned[i];
+    for (size_t i = 0; i < rd->interned.len; i++)
+        if (!strcmp(TCPL_VEC_AT(&rd->interned, const char *, i), s))
+            return TCPL_VEC_AT(&rd->interned, const char *, i);
     char *copy = tcpl_arena_strdup(&rd->doc->arena, s);
-    if (!copy || rd->ninterned >= TCPL_MAX_INTERNED)
+    if (!copy || rd->interned.len >= TCPL_MAX_INTERNED)
         return copy;
-    if (rd->ninterned == rd->capinterned) {
-        size_t cap = rd->capinterned ? rd->capinterned * 2 : 16;
-        const char **v = realloc(rd->interned, cap * sizeof *v);
-        if (!v)
-            return copy;
-        rd->interned = v;
-        rd->capinterned = cap;
-    }
-    rd->interned[rd->ninterned++] = copy;
+    const char **slot = tcpl_vec_push(&rd->interned);
+    if (slot)
+        *slot = copy;
     return copy;
 }
 
@@ -125,9 +131,23 @@ static const char *doc_str(reader *rd, const char *s)
 
 static tcpl_block *new_block(reader *rd, tcpl_block_kind kind, int *index)
 {
-    if (rd->doc->nblocks >= TCPL_MAX_BLOCKS) {
+    if (NBLK(rd) >= TCPL_MAX_BLOCKS) {
         tcpl_err(rd->err, TCPL_ERR_LIMIT, "err.too_many_blocks", rd->file, rd->part_name, "%d",
                  TCPL_MAX_BLOCKS);
+        return NULL;
+    }
+    /* The model grows while a part's events are held: both count against
+     * the document's budget (checked when the block array must grow, and
+     * at every block for the arena's texts). */
+    tcpl_xml_budget *bg = &rd->budget;
+    const tcpl_vec *bv = &rd->doc->blocks;
+    size_t grow = bv->len == bv->cap ? (bv->cap ? bv->cap : 16) * bv->elem : 0;
+    size_t now = tcpl_doc_bytes(rd->doc) + grow + bg->part;
+    if (now > bg->peak)
+        bg->peak = now;
+    if (now > bg->limit) {
+        tcpl_err(rd->err, TCPL_ERR_LIMIT, "err.doc_memory", rd->file, rd->part_name, "%zu",
+                 bg->limit >> 20);
         return NULL;
     }
     tcpl_block *b = tcpl_doc_add_block(rd->doc, kind);
@@ -140,7 +160,7 @@ static tcpl_block *new_block(reader *rd, tcpl_block_kind kind, int *index)
     b->depth = rd->sp;
     if (rd->sp > 0) {
         b->parent = rd->stack[rd->sp - 1];
-        rd->doc->blocks[b->parent].child_count++;
+        BLK(rd, b->parent).child_count++;
     }
     b->table = rd->cur_table;
     b->row = rd->cur_row;
@@ -160,17 +180,31 @@ static int push(reader *rd, int index)
 
 /* ---- paragraphs ------------------------------------------------------ */
 
+static void para_init(para *p)
+{
+    tcpl_buf_init(&p->text);
+    tcpl_vec_init(&p->runs, sizeof(pending_run));
+    tcpl_vec_init(&p->notes, sizeof(tcpl_note_ref));
+}
+
 static void para_reset(para *p)
 {
     tcpl_buf_reset(&p->text);
-    p->nruns = 0;
+    tcpl_vec_clear(&p->runs);
+    tcpl_vec_clear(&p->notes);
 }
 
 static void para_free(para *p)
 {
     tcpl_buf_free(&p->text);
-    free(p->runs);
-    memset(p, 0, sizeof *p);
+    tcpl_vec_free(&p->runs);
+    tcpl_vec_free(&p->notes);
+    para_init(p);
+}
+
+static int para_empty(const para *p)
+{
+    return p->text.len == 0 && p->runs.len == 0 && p->notes.len == 0;
 }
 
 static int same_format(const pending_run *a, unsigned flags, const char *font, int size)
@@ -192,86 +226,17 @@ static int para_add(reader *rd, para *p, const char *s, size_t n, unsigned flags
     size_t off = p->text.len;
     if (tcpl_buf_put(&p->text, s, n) < 0)
         return fail_nomem(rd);
-    if (p->nruns > 0 && same_format(&p->runs[p->nruns - 1], flags, font, size)) {
-        p->runs[p->nruns - 1].length += n;
+    rd->doc->stats.text_bytes += n;
+    size_t nr = p->runs.len;
+    if (nr > 0 && same_format(&PRUN(p, nr - 1), flags, font, size)) {
+        PRUN(p, nr - 1).length += n;
         return 0;
     }
-    if (p->nruns == p->cap) {
-        size_t cap = p->cap ? p->cap * 2 : 16;
-        pending_run *r = realloc(p->runs, cap * sizeof *r);
-        if (!r)
-            return fail_nomem(rd);
-        p->runs = r;
-        p->cap = cap;
-    }
-    p->runs[p->nruns++] = (pending_run){off, n, flags, font, size};
+    pending_run *r = tcpl_vec_push(&p->runs);
+    if (!r)
+        return fail_nomem(rd);
+    *r = (pending_run){off, n, flags, font, size};
     return 0;
-}
-
-/* Whether s is certainly NFC already, without asking utf8proc: every code
- * point is below U+0300 (no combining marks, no singletons there), or a
- * precomposed Vietnamese letter (U+1E00-1EFF), or general punctuation
- * U+2002-2125 — all NFC_Quick_Check=Yes.  Almost every run of a Unicode
- * Vietnamese document passes, and NFC is the costliest step otherwise. */
-static int nfc_already(const char *s, size_t n)
-{
-    const unsigned char *p = (const unsigned char *)s, *e = p + n;
-    while (p < e) {
-        unsigned c = *p;
-        if (c < 0x80) {
-            p++;
-        } else if (c >= 0xC2 && c < 0xCC && p + 1 < e && (p[1] & 0xC0) == 0x80) {
-            p += 2; /* U+0080-02FF */
-        } else if (c >= 0xE0 && c < 0xF0 && p + 2 < e && (p[1] & 0xC0) == 0x80 &&
-                   (p[2] & 0xC0) == 0x80) {
-            unsigned cp = ((c & 0x0F) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
-            if (!((cp >= 0x1E00 && cp <= 0x1EFF) || (cp >= 0x2002 && cp <= 0x2125)))
-                return 0;
-            p += 3;
-        } else {
-            return 0;
-        }
-    }
-    return 1;
-}
-
-/* NFC of s into out; invalid UTF-8 becomes U+FFFD rather than an error, so
- * one bad byte does not lose the document. */
-static int nfc_into(reader *rd, const char *s, size_t n, tcpl_buf *out)
-{
-    if (nfc_already(s, n))
-        return tcpl_buf_put(out, s, n) < 0 ? fail_nomem(rd) : 0;
-    utf8proc_uint8_t *r = NULL;
-    utf8proc_ssize_t len = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &r,
-                                        UTF8PROC_STABLE | UTF8PROC_COMPOSE);
-    if (len < 0) {
-        /* Repair: replace invalid sequences, then normalize. */
-        tcpl_buf fixed;
-        tcpl_buf_init(&fixed);
-        utf8proc_ssize_t i = 0;
-        while (i < (utf8proc_ssize_t)n) {
-            utf8proc_int32_t cp;
-            utf8proc_ssize_t k =
-                utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)n - i, &cp);
-            if (k <= 0) {
-                tcpl_buf_put_utf8(&fixed, 0xFFFD);
-                i++;
-            } else {
-                tcpl_buf_put(&fixed, s + i, (size_t)k);
-                i += k;
-            }
-        }
-        if (!tcpl_buf_ok(&fixed))
-            return fail_nomem(rd);
-        len = utf8proc_map((const utf8proc_uint8_t *)fixed.data, (utf8proc_ssize_t)fixed.len, &r,
-                           UTF8PROC_STABLE | UTF8PROC_COMPOSE);
-        tcpl_buf_free(&fixed);
-        if (len < 0)
-            return fail_nomem(rd);
-    }
-    int rc = tcpl_buf_put(out, r, (size_t)len) < 0 ? fail_nomem(rd) : 0;
-    free(r);
-    return rc;
 }
 
 typedef struct runfmt {
@@ -302,8 +267,9 @@ static int add_text(reader *rd, para *p, const runfmt *f, const char *s, size_t 
             !tcpl_buf_ok(&rd->tmp))
             return fail_nomem(rd);
         flags |= TCPL_RUN_LEGACY;
-    } else if ((rc = nfc_into(rd, s, n, &rd->tmp)) < 0) {
-        return rc;
+    } else if ((rc = tcpl_nfc_append(&rd->tmp, s, n)) < 0) {
+        /* invalid UTF-8 was repaired (U+FFFD): only memory fails */
+        return fail_nomem(rd);
     }
     return para_add(rd, p, rd->tmp.data ? rd->tmp.data : "", rd->tmp.len, context_flags(rd, flags),
                     f->font, f->size);
@@ -414,31 +380,104 @@ static int parse_textbox(reader *rd)
     return rc;
 }
 
-/* Walks a drawing/pict/AlternateContent subtree looking for text boxes;
- * of mc:AlternateContent only the first mc:Choice is read, so a shape is
- * never read twice. */
+/* Whether an mc:Choice's Requires names only namespaces (by their usual
+ * prefixes) whose content the reader can take: Word's shapes, groups and
+ * canvases keep their text boxes in w:txbxContent, and the w14/w15
+ * extensions only add attributes.  Anything else (ink, chartex, 3D
+ * models) is read through its mc:Fallback. */
+static int understood(const char *requires)
+{
+    static const char *const known[] = {"a",     "a14", "m",   "o",   "pic", "v",
+                                        "w",     "w10", "w14", "w15", "w16", "w16cid",
+                                        "w16se", "wp",  "wp14", "wpc", "wpg", "wps"};
+    if (!requires)
+        return 0;
+    const char *p = requires;
+    int any = 0;
+    while (*p) {
+        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+            p++;
+        size_t n = 0;
+        while (p[n] && p[n] != ' ' && p[n] != '\t' && p[n] != '\n' && p[n] != '\r')
+            n++;
+        if (!n)
+            break;
+        int ok = 0;
+        for (size_t i = 0; i < sizeof known / sizeof known[0] && !ok; i++)
+            ok = strlen(known[i]) == n && !memcmp(known[i], p, n);
+        if (!ok)
+            return 0;
+        any = 1;
+        p += n;
+    }
+    return any;
+}
+
+/* Markup compatibility.  Of an mc:AlternateContent exactly one branch is
+ * read — the first mc:Choice the reader understands, else the mc:Fallback —
+ * and its content counts as if it stood in place of the AlternateContent,
+ * at block, paragraph or run level alike.  For the current element: 1 to
+ * descend into it (the caller's loop reads its children as its own), 0
+ * when it was skipped, 2 when it is no mc element; <0 on error. */
+static int mc_element(reader *rd)
+{
+    tcpl_xml *x = &rd->x;
+    if (strcmp(tcpl_xml_ns(x), TCPL_NS_MC) != 0)
+        return 2;
+    const char *ln = tcpl_xml_local(x);
+    int d = tcpl_xml_depth(x);
+    if (!strcmp(ln, "AlternateContent")) {
+        if (tcpl_xml_empty(x))
+            return 0;
+        /* Its branches are its direct children: one look over them (each
+         * is then read or skipped once, so the work stays linear). */
+        size_t choice = 0, fallback = 0;
+        for (size_t k = x->pos; k < x->nev; k++) {
+            const tcpl_xml_event *e = &x->ev[k];
+            if (e->type == TCPL_XML_END && e->depth == d)
+                break;
+            if (e->type != TCPL_XML_ELEMENT || e->depth != d + 1 || strcmp(e->ns, TCPL_NS_MC))
+                continue;
+            if (!choice && !strcmp(e->local, "Choice")) {
+                const char *req = NULL;
+                for (int i = 0; i < e->nattrs; i++)
+                    if (!e->attrs[i].ns && !strcmp(e->attrs[i].local, "Requires"))
+                        req = e->attrs[i].value;
+                if (understood(req))
+                    choice = k + 1;
+            } else if (!fallback && !strcmp(e->local, "Fallback")) {
+                fallback = k + 1;
+            }
+        }
+        rd->alt_pick[d + 1] = choice ? choice : fallback;
+        return 1;
+    }
+    if (!strcmp(ln, "Choice") || !strcmp(ln, "Fallback")) {
+        if (d > 0 && x->pos == rd->alt_pick[d])
+            return 1;
+        int rc = tcpl_xml_skip(x, rd->err);
+        return rc < 0 ? rc : 0;
+    }
+    int rc = tcpl_xml_skip(x, rd->err);
+    return rc < 0 ? rc : 0;
+}
+
+/* Walks a drawing/pict subtree looking for text boxes (one branch of each
+ * mc:AlternateContent, so a shape is never read twice). */
 static int parse_graphic(reader *rd)
 {
     tcpl_xml *x = &rd->x;
     if (tcpl_xml_empty(x))
         return 0;
     int d = tcpl_xml_depth(x);
-    int took_choice = 0;
     int rc;
     while ((rc = next_element(rd, d)) > 0) {
-        if (tcpl_xml_is(x, TCPL_NS_MC, "AlternateContent")) {
-            /* Nested (a group of shapes): its own Choice is read; the
-             * recursion is bounded by TCPL_MAX_XML_DEPTH. */
-            if ((rc = parse_graphic(rd)) < 0)
-                return rc;
-        } else if (tcpl_xml_is(x, TCPL_NS_MC, "Choice") || tcpl_xml_is(x, TCPL_NS_MC, "Fallback")) {
-            if (took_choice) {
-                if ((rc = tcpl_xml_skip(x, rd->err)) < 0)
-                    return rc;
-            } else {
-                took_choice = 1;
-            }
-        } else if (tcpl_xml_is_w(x, "txbxContent")) {
+        int m = mc_element(rd);
+        if (m < 0)
+            return m;
+        if (m != 2)
+            continue;
+        if (tcpl_xml_is_w(x, "txbxContent")) {
             if (tcpl_xml_empty(x))
                 continue;
             if ((rc = parse_textbox(rd)) < 0)
@@ -466,9 +505,10 @@ static void close_instructions(reader *rd)
 
 static int parse_fldchar(reader *rd)
 {
-    char type[16];
-    tcpl_xml_attr_copy(&rd->x, TCPL_NS_W, "fldCharType", type, sizeof type);
-    if (!strcmp(type, "begin")) {
+    const char *type = tcpl_xml_attr(&rd->x, TCPL_NS_W, "fldCharType");
+    if (!type) {
+        /* nothing */
+    } else if (!strcmp(type, "begin")) {
         if (rd->nfields < TCPL_MAX_FIELDS)
             rd->fields[rd->nfields++].in_result = 0;
         else
@@ -507,12 +547,11 @@ static int parse_run(reader *rd, pctx *pc)
         const char *ln = tcpl_xml_local(x);
         int is_w = !strcmp(tcpl_xml_ns(x), TCPL_NS_W);
         if (!is_w) {
-            if (tcpl_xml_is(x, TCPL_NS_MC, "AlternateContent")) {
-                if ((rc = parse_graphic(rd)) < 0)
-                    return rc;
-            } else if ((rc = tcpl_xml_skip(x, rd->err)) < 0) {
+            /* an mc branch's children are the run's own */
+            if ((rc = mc_element(rd)) < 0)
                 return rc;
-            }
+            if (rc == 2 && (rc = tcpl_xml_skip(x, rd->err)) < 0)
+                return rc;
             continue;
         }
         if (!strcmp(ln, "rPr")) {
@@ -555,8 +594,8 @@ static int parse_run(reader *rd, pctx *pc)
             if ((rc = tcpl_xml_skip(x, rd->err)) < 0)
                 return rc;
         } else if (!strcmp(ln, "br") || !strcmp(ln, "cr")) {
-            char bt[16];
-            tcpl_xml_attr_copy(x, TCPL_NS_W, "type", bt, sizeof bt);
+            const char *bt = tcpl_xml_attr(x, TCPL_NS_W, "type");
+            bt = bt ? bt : "";
             /* Page and column breaks are layout, not text. */
             if (showing(rd) && strcmp(bt, "page") && strcmp(bt, "column") &&
                 (rc = add_char(rd, pc->p, &f, "\n", 1)) < 0)
@@ -569,8 +608,8 @@ static int parse_run(reader *rd, pctx *pc)
             if ((rc = tcpl_xml_skip(x, rd->err)) < 0)
                 return rc;
         } else if (!strcmp(ln, "sym")) {
-            char hex[16];
-            tcpl_xml_attr_copy(x, TCPL_NS_W, "char", hex, sizeof hex);
+            const char *hex = tcpl_xml_attr(x, TCPL_NS_W, "char");
+            hex = hex ? hex : "";
             char *end = NULL;
             unsigned long cp = strtoul(hex, &end, 16);
             /* Not hex, a control, a surrogate or beyond Unicode: nothing
@@ -601,6 +640,22 @@ static int parse_run(reader *rd, pctx *pc)
                 return rc;
         } else if (!strcmp(ln, "drawing") || !strcmp(ln, "pict") || !strcmp(ln, "object")) {
             if ((rc = parse_graphic(rd)) < 0)
+                return rc;
+        } else if (!strcmp(ln, "footnoteReference") || !strcmp(ln, "endnoteReference")) {
+            /* Where the note is referenced: kept beside the text, which
+             * shows no mark (renderers print "[1]" when asked). */
+            const char *id = tcpl_xml_attr(x, TCPL_NS_W, "id");
+            char *end = NULL;
+            long n = id ? strtol(id, &end, 10) : 0;
+            if (id && end != id && n > 0 && n < 2147483647L && showing(rd)) {
+                tcpl_note_ref *ref = tcpl_vec_push(&pc->p->notes);
+                if (!ref)
+                    return fail_nomem(rd);
+                ref->offset = pc->p->text.len;
+                ref->part = ln[0] == 'f' ? TCPL_PART_FOOTNOTES : TCPL_PART_ENDNOTES;
+                ref->note_id = (int)n;
+            }
+            if ((rc = tcpl_xml_skip(x, rd->err)) < 0)
                 return rc;
         } else {
             /* instrText, delText, footnoteReference, softHyphen, lastRenderedPageBreak,
@@ -639,9 +694,10 @@ static int parse_inline(reader *rd, pctx *pc)
     tcpl_xml *x = &rd->x;
     int rc;
     if (strcmp(tcpl_xml_ns(x), TCPL_NS_W) != 0) {
-        if (tcpl_xml_is(x, TCPL_NS_MC, "AlternateContent"))
-            return parse_graphic(rd);
-        return tcpl_xml_skip(x, rd->err);
+        rc = mc_element(rd); /* a branch's children are the paragraph's own */
+        if (rc == 2)
+            return tcpl_xml_skip(x, rd->err);
+        return rc < 0 ? rc : 0;
     }
     const char *ln = tcpl_xml_local(x);
     if (!strcmp(ln, "r"))
@@ -675,23 +731,48 @@ static tcpl_align align_of(int a)
     return a < 0 ? TCPL_ALIGN_START : (tcpl_align)a;
 }
 
+/* Appends src's text, runs and note references to dst (copying). */
+static int para_append(reader *rd, para *dst, const para *src)
+{
+    size_t shift = dst->text.len;
+    for (size_t i = 0; i < src->runs.len; i++) {
+        const pending_run *r = &TCPL_VEC_AT(&src->runs, pending_run, i);
+        int rc = para_add(rd, dst, src->text.data + r->offset, r->length, r->flags, r->font,
+                          r->size);
+        if (rc < 0)
+            return rc;
+    }
+    for (size_t i = 0; i < src->notes.len; i++) {
+        tcpl_note_ref *n = tcpl_vec_push(&dst->notes);
+        if (!n)
+            return fail_nomem(rd);
+        *n = TCPL_VEC_AT(&src->notes, tcpl_note_ref, i);
+        n->offset += shift;
+    }
+    return 0;
+}
+
 static int finish_paragraph(reader *rd, int idx, const tcpl_ppr *ppr, const tcpl_style *st, para *p,
                             int mark_deleted)
 {
-    tcpl_block *b = &rd->doc->blocks[idx];
-    /* A deleted paragraph mark joins this paragraph to the next one. */
+    tcpl_block *b = &BLK(rd, idx);
+    /* A deleted paragraph mark (or a drop cap) joins this paragraph to the
+     * next one.  The text moves, it is not copied: a chain of 100,000
+     * joined paragraphs stays linear. */
     if (mark_deleted) {
-        if (idx == (int)rd->doc->nblocks - 1) {
-            for (size_t i = 0; i < p->nruns; i++) {
-                pending_run *r = &p->runs[i];
-                int rc = para_add(rd, &rd->carry, p->text.data + r->offset, r->length, r->flags,
-                                  r->font, r->size);
+        if (idx == (int)NBLK(rd) - 1) {
+            if (para_empty(&rd->carry)) {
+                para t = rd->carry;
+                rd->carry = *p;
+                *p = t;
+            } else {
+                int rc = para_append(rd, &rd->carry, p);
                 if (rc < 0)
                     return rc;
             }
             if (b->parent >= 0)
-                rd->doc->blocks[b->parent].child_count--;
-            rd->doc->nblocks--;
+                BLK(rd, b->parent).child_count--;
+            tcpl_doc_drop_last_block(rd->doc);
             rd->para_count--;
             rd->carry_pending = 1;
             rd->carry_ppr = *ppr;
@@ -717,16 +798,18 @@ static int finish_paragraph(reader *rd, int idx, const tcpl_ppr *ppr, const tcpl
     }
     if (ilvl < 0)
         ilvl = 0;
-    char label[TCPL_MAX_LABEL] = "";
     char suffix = 0;
+    tcpl_buf_reset(&rd->label);
     if (num_id > 0) {
-        tcpl_numstate_next(rd->numstate, num_id, ilvl, label, &suffix);
+        if (tcpl_numstate_next(rd->numstate, num_id, ilvl, &rd->label, &suffix) < 0)
+            return fail_nomem(rd);
         b->num_id = num_id;
         b->ilvl = ilvl;
     }
     tcpl_arena *a = &rd->doc->arena;
-    b->label = label[0] ? tcpl_arena_strdup(a, label) : "";
-    b->label_suffix = label[0] ? suffix : 0;
+    int has_label = rd->label.len > 0;
+    b->label = has_label ? tcpl_arena_strndup(a, rd->label.data, rd->label.len) : "";
+    b->label_suffix = has_label ? suffix : 0;
     b->text = tcpl_arena_strndup(a, p->text.data ? p->text.data : "", p->text.len);
     b->text_len = p->text.len;
     if (!b->label || !b->text)
@@ -742,21 +825,31 @@ static int finish_paragraph(reader *rd, int idx, const tcpl_ppr *ppr, const tcpl
     int ol = ppr->outline_level >= 0 ? ppr->outline_level : st ? st->ppr.outline_level : -1;
     b->outline_level = ol >= 0 && ol <= 8 ? ol : -1;
     b->align = align_of(ppr->align >= 0 ? ppr->align : st ? st->ppr.align : -1);
-    if (p->nruns) {
-        tcpl_run *runs = tcpl_arena_alloc(a, p->nruns * sizeof *runs);
+    size_t nr = p->runs.len;
+    if (nr) {
+        tcpl_run *runs = tcpl_arena_alloc(a, nr * sizeof *runs);
         if (!runs)
             return fail_nomem(rd);
-        for (size_t i = 0; i < p->nruns; i++) {
-            runs[i].offset = p->runs[i].offset;
-            runs[i].length = p->runs[i].length;
-            runs[i].flags = p->runs[i].flags;
-            runs[i].font = doc_str(rd, p->runs[i].font);
+        for (size_t i = 0; i < nr; i++) {
+            const pending_run *r = &PRUN(p, i);
+            runs[i].offset = r->offset;
+            runs[i].length = r->length;
+            runs[i].flags = r->flags;
+            runs[i].font = doc_str(rd, r->font);
             if (!runs[i].font)
                 return fail_nomem(rd);
-            runs[i].size = p->runs[i].size;
+            runs[i].size = r->size;
         }
         b->runs = runs;
-        b->run_count = p->nruns;
+        b->run_count = nr;
+    }
+    if (p->notes.len) {
+        tcpl_note_ref *refs = tcpl_arena_alloc(a, p->notes.len * sizeof *refs);
+        if (!refs)
+            return fail_nomem(rd);
+        memcpy(refs, p->notes.data, p->notes.len * sizeof *refs);
+        b->note_refs = refs;
+        b->note_ref_count = p->notes.len;
     }
     return 0;
 }
@@ -769,20 +862,13 @@ static int parse_paragraph(reader *rd)
     if (!b)
         return rd->err->code;
     b->para_index = rd->para_count++;
-    para p;
-    memset(&p, 0, sizeof p);
     tcpl_ppr ppr;
     tcpl_ppr_init(&ppr);
-    /* Content carried from a previous paragraph whose mark was deleted. */
+    /* Content carried from a previous paragraph whose mark was deleted:
+     * this paragraph takes it over and goes on writing after it. */
     rd->carry_pending = 0;
-    if (rd->carry.nruns) {
-        for (size_t i = 0; i < rd->carry.nruns; i++) {
-            pending_run *r = &rd->carry.runs[i];
-            TCPL_CHECK(para_add(rd, &p, rd->carry.text.data + r->offset, r->length, r->flags,
-                                r->font, r->size));
-        }
-        para_reset(&rd->carry);
-    }
+    para p = rd->carry;
+    para_init(&rd->carry);
     const tcpl_style *st = tcpl_styles_default_para(rd->styles);
     tcpl_rpr base = *tcpl_styles_defaults(rd->styles);
     if (st)
@@ -815,7 +901,8 @@ static int parse_paragraph(reader *rd)
                         base = s2->rpr;
                     }
                 }
-                mark_deleted = ppr.mark_deleted;
+                /* A drop cap is the first letter of the next paragraph. */
+                mark_deleted = ppr.mark_deleted || ppr.drop_cap;
                 continue;
             }
             TCPL_CHECK(parse_inline(rd, &pc));
@@ -842,7 +929,7 @@ static int flush_carry(reader *rd)
         return rd->err->code;
     b->para_index = rd->para_count++;
     para p = rd->carry; /* take the carried text; the carry starts afresh */
-    memset(&rd->carry, 0, sizeof rd->carry);
+    para_init(&rd->carry);
     int rc = finish_paragraph(rd, idx, &rd->carry_ppr, rd->carry_st, &p, 0);
     para_free(&p);
     return rc;
@@ -853,8 +940,8 @@ static int parse_cell(reader *rd, int row_idx, int *col)
     tcpl_xml *x = &rd->x;
     int idx, rc = 0;
     int save_t = rd->cur_table, save_r = rd->cur_row, save_c = rd->cur_col;
-    int table = rd->doc->blocks[rd->doc->blocks[row_idx].parent].index;
-    int row = rd->doc->blocks[row_idx].row;
+    int table = BLK(rd, BLK(rd, row_idx).parent).index;
+    int row = BLK(rd, row_idx).row;
     tcpl_block *b = new_block(rd, TCPL_BLOCK_CELL, &idx);
     if (!b)
         return rd->err->code;
@@ -878,12 +965,11 @@ static int parse_cell(reader *rd, int row_idx, int *col)
                         break;
                     if (tcpl_xml_is_w(x, "gridSpan")) {
                         long span = tcpl_xml_attr_int(x, "val", 1);
-                        rd->doc->blocks[idx].grid_span = span > 0 && span < 1000 ? (int)span : 1;
+                        BLK(rd, idx).grid_span = span > 0 && span < 1000 ? (int)span : 1;
                     } else if (tcpl_xml_is_w(x, "vMerge")) {
-                        char v[16];
-                        tcpl_xml_attr_copy(x, TCPL_NS_W, "val", v, sizeof v);
-                        rd->doc->blocks[idx].vmerge =
-                            !strcmp(v, "restart") ? TCPL_VMERGE_RESTART : TCPL_VMERGE_CONTINUE;
+                        const char *v = tcpl_xml_attr(x, TCPL_NS_W, "val");
+                        BLK(rd, idx).vmerge = v && !strcmp(v, "restart") ? TCPL_VMERGE_RESTART
+                                                                         : TCPL_VMERGE_CONTINUE;
                     }
                     if (tcpl_xml_type(x) == XML_READER_TYPE_ELEMENT)
                         TCPL_CHECK(tcpl_xml_skip(x, rd->err));
@@ -898,7 +984,7 @@ static int parse_cell(reader *rd, int row_idx, int *col)
         TCPL_CHECK(rc);
     }
     TCPL_CHECK(flush_carry(rd));
-    *col += rd->doc->blocks[idx].grid_span;
+    *col += BLK(rd, idx).grid_span;
     rd->sp--;
 out:
     rd->cur_table = save_t;
@@ -949,8 +1035,8 @@ static int parse_row(reader *rd, int table_idx, int row)
         TCPL_CHECK(rc);
     }
     rd->sp--;
-    if (col > rd->doc->blocks[table_idx].cols)
-        rd->doc->blocks[table_idx].cols = col;
+    if (col > BLK(rd, table_idx).cols)
+        BLK(rd, table_idx).cols = col;
 out:
     return rc;
 }
@@ -981,9 +1067,9 @@ static int parse_table(reader *rd)
         TCPL_CHECK(rc);
     }
     rd->sp--;
-    rd->doc->blocks[idx].rows = rows;
-    if (grid > rd->doc->blocks[idx].cols)
-        rd->doc->blocks[idx].cols = grid;
+    BLK(rd, idx).rows = rows;
+    if (grid > BLK(rd, idx).cols)
+        BLK(rd, idx).cols = grid;
 out:
     return rc;
 }
@@ -993,7 +1079,7 @@ static int parse_sectpr(reader *rd)
     tcpl_section *s = tcpl_doc_add_section(rd->doc);
     if (!s)
         return fail_nomem(rd);
-    s->last_block = (int)rd->doc->nblocks - 1;
+    s->last_block = (int)NBLK(rd) - 1;
     return tcpl_sectpr_parse(&rd->x, s, rd->err);
 }
 
@@ -1004,9 +1090,8 @@ static int parse_block_item(reader *rd)
 {
     tcpl_xml *x = &rd->x;
     if (strcmp(tcpl_xml_ns(x), TCPL_NS_W) != 0) {
-        if (tcpl_xml_is(x, TCPL_NS_MC, "AlternateContent"))
-            return parse_graphic(rd);
-        return tcpl_xml_skip(x, rd->err);
+        int m = mc_element(rd); /* 1: a branch, read as the container's own */
+        return m == 2 ? tcpl_xml_skip(x, rd->err) : m;
     }
     const char *ln = tcpl_xml_local(x);
     if (!strcmp(ln, "p"))
@@ -1057,9 +1142,8 @@ static int parse_notes(reader *rd, const char *note_local)
             return 0;
         if (!tcpl_xml_is_w(x, note_local))
             continue;
-        char type[32];
-        tcpl_xml_attr_copy(x, TCPL_NS_W, "type", type, sizeof type);
-        if (type[0] && strcmp(type, "normal") != 0) {
+        const char *type = tcpl_xml_attr(x, TCPL_NS_W, "type");
+        if (type && type[0] && strcmp(type, "normal") != 0) {
             if ((rc = tcpl_xml_skip(x, rd->err)) < 0)
                 return rc;
             continue;
@@ -1076,6 +1160,16 @@ static int parse_notes(reader *rd, const char *note_local)
         if (rc < 0)
             return rc;
     }
+}
+
+/* What the part cost, into the document's counters. */
+static void read_stats(reader *rd)
+{
+    tcpl_read_stats *st = &rd->doc->stats;
+    if (rd->budget.peak > st->mem_peak)
+        st->mem_peak = rd->budget.peak;
+    if (rd->budget.events_peak > st->events_peak)
+        st->events_peak = rd->budget.events_peak;
 }
 
 /* Reads one part into blocks. */
@@ -1107,7 +1201,12 @@ static int read_part(reader *rd, const char *name, tcpl_part_kind kind)
         free(data);
         return fail_nomem(rd);
     }
-    rc = tcpl_xml_open(&rd->x, data, len, rd->file, rd->part_name, rd->err);
+    /* Only the elements the reader looks at become events, text only inside
+     * w:t, and a w:t past the paragraph limit is refused while parsing. */
+    tcpl_xml_opts opts = {tcpl_xml_keep_wml, "t", TCPL_MAX_PARA_BYTES, &rd->budget};
+    rd->budget.used = tcpl_doc_bytes(rd->doc);
+    rc = tcpl_xml_open_opts(&rd->x, data, len, rd->file, rd->part_name, &opts, rd->err);
+    read_stats(rd);
     if (rc < 0) {
         free(data);
         return rc;
@@ -1115,6 +1214,7 @@ static int read_part(reader *rd, const char *name, tcpl_part_kind kind)
     if (kind == TCPL_PART_FOOTNOTES || kind == TCPL_PART_ENDNOTES) {
         rc = parse_notes(rd, kind == TCPL_PART_FOOTNOTES ? "footnote" : "endnote");
     } else {
+        int found = 0;
         const char *root = kind == TCPL_PART_BODY     ? "body"
                            : kind == TCPL_PART_HEADER ? "hdr"
                                                       : "ftr";
@@ -1126,9 +1226,15 @@ static int read_part(reader *rd, const char *name, tcpl_part_kind kind)
             }
             if (tcpl_xml_is_w(&rd->x, root)) {
                 rc = parse_block_content(rd);
+                found = 1;
                 break;
             }
         }
+        /* A main part without a w:body (another vocabulary, or a namespace
+         * nobody maps) is refused, never read as an empty document. */
+        if (rc == 0 && !found && kind == TCPL_PART_BODY)
+            rc = tcpl_err(rd->err, TCPL_ERR_FORMAT, "err.no_body", rd->file, rd->part_name, "%s",
+                          rd->x.root_ns ? rd->x.root_ns : "");
         /* Drain so that malformed XML after the body is still reported. */
         while (rc == 0) {
             int r = tcpl_xml_next(&rd->x, rd->err);
@@ -1139,18 +1245,21 @@ static int read_part(reader *rd, const char *name, tcpl_part_kind kind)
         }
     }
     tcpl_xml_close(&rd->x);
+    rd->budget.part = 0;
+    read_stats(rd);
     free(data);
     return rc;
 }
-
-#define TCPL_NS_A "http://schemas.openxmlformats.org/drawingml/2006/main"
 
 /* The theme's major and minor Latin fonts (a:majorFont/a:latin,
  * a:minorFont/a:latin), which w:asciiTheme="minorHAnsi" refers to. */
 static int read_theme(reader *rd, const char *data, size_t len, const char *part)
 {
     tcpl_xml x;
-    int rc = tcpl_xml_open(&x, data, len, rd->file, part, rd->err);
+    tcpl_xml_opts opts = {tcpl_xml_keep_wml, "", 0, &rd->budget};
+    rd->budget.used = tcpl_doc_bytes(rd->doc);
+    int rc = tcpl_xml_open_opts(&x, data, len, rd->file, part, &opts, rd->err);
+    read_stats(rd);
     if (rc < 0)
         return rc;
     int which = 0, depth = -1;
@@ -1173,6 +1282,7 @@ static int read_theme(reader *rd, const char *data, size_t len, const char *part
         }
     }
     tcpl_xml_close(&x);
+    rd->budget.part = 0;
     return rc < 0 ? rc : 0;
 }
 
@@ -1250,10 +1360,13 @@ out:
 }
 
 static int read_common(tcpl_doc **out, const tcpl_ctx *ctx, tcpl_pkg *pkg, const char *name,
-                       tcpl_error *err)
+                       const tcpl_read_opts *opts, tcpl_error *err)
 {
     reader rd;
     memset(&rd, 0, sizeof rd);
+    tcpl_vec_init(&rd.interned, sizeof(const char *));
+    para_init(&rd.carry);
+    rd.budget.limit = opts && opts->mem_limit ? opts->mem_limit : TCPL_MAX_DOC_MEMORY;
     rd.ctx = ctx;
     rd.legacy = tcpl_ctx_legacy(ctx);
     rd.pkg = pkg;
@@ -1271,7 +1384,8 @@ out:
     tcpl_numbering_free(rd.num);
     para_free(&rd.carry);
     tcpl_buf_free(&rd.tmp);
-    free(rd.interned);
+    tcpl_vec_free(&rd.interned);
+    tcpl_buf_free(&rd.label);
     if (rc < 0) {
         tcpl_doc_free(rd.doc);
         return rc;
@@ -1291,13 +1405,13 @@ int tcpl_docx_read(tcpl_doc **out, const tcpl_ctx *ctx, const char *path, tcpl_e
     int rc = tcpl_pkg_open_file(&pkg, path, err);
     if (rc < 0)
         return rc;
-    rc = read_common(out, ctx, pkg, path, err);
+    rc = read_common(out, ctx, pkg, path, NULL, err);
     tcpl_pkg_free(pkg);
     return rc;
 }
 
-int tcpl_docx_read_memory(tcpl_doc **out, const tcpl_ctx *ctx, const void *data, size_t len,
-                          const char *name, tcpl_error *err)
+int tcpl_docx_read_memory_opts(tcpl_doc **out, const tcpl_ctx *ctx, const void *data, size_t len,
+                               const char *name, const tcpl_read_opts *opts, tcpl_error *err)
 {
     tcpl_error local;
     if (!err)
@@ -1308,7 +1422,13 @@ int tcpl_docx_read_memory(tcpl_doc **out, const tcpl_ctx *ctx, const void *data,
     int rc = tcpl_pkg_open_memory(&pkg, data, len, name, err);
     if (rc < 0)
         return rc;
-    rc = read_common(out, ctx, pkg, name, err);
+    rc = read_common(out, ctx, pkg, name, opts, err);
     tcpl_pkg_free(pkg);
     return rc;
+}
+
+int tcpl_docx_read_memory(tcpl_doc **out, const tcpl_ctx *ctx, const void *data, size_t len,
+                          const char *name, tcpl_error *err)
+{
+    return tcpl_docx_read_memory_opts(out, ctx, data, len, name, NULL, err);
 }

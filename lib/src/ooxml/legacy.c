@@ -11,6 +11,7 @@
 #include "base/data.h"
 #include "base/error.h"
 #include "ooxml/legacy.h"
+#include "ooxml/nfc.h"
 
 /* Code points one legacy byte may stand for: VNI's circumflex/breve plus a
  * tone is two combining marks; one spare for future tables. */
@@ -403,14 +404,9 @@ int tcpl_legacy_convert(const tcpl_legacy *lg, tcpl_legacy_kind kind, const char
         return 0;
     }
     /* VNI marks follow their base letter: compose them, and keep every
-     * output NFC like the rest of the document text. */
-    utf8proc_uint8_t *nfc = NULL;
-    utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)tmp.data, (utf8proc_ssize_t)tmp.len,
-                                      &nfc, UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+     * output NFC like the rest of the document text (runs of marks bounded
+     * as there, so a hostile run stays linear). */
+    int rc = tcpl_nfc_append(out, tmp.data, tmp.len);
     tcpl_buf_free(&tmp);
-    if (n < 0)
-        return n == UTF8PROC_ERROR_NOMEM ? TCPL_ERR_NOMEM : TCPL_ERR_INTERNAL;
-    int rc = tcpl_buf_put(out, nfc, (size_t)n);
-    free(nfc);
     return rc;
 }

@@ -6,6 +6,7 @@
 
 #include "base/arena.h"
 #include "base/error.h"
+#include "base/vec.h"
 #include "ooxml/xml.h"
 
 /* Word shows nine list levels (ilvl 0-8). */
@@ -21,8 +22,6 @@
 #define TCPL_NUM_MAX_VALUE (INT_MAX - 1)
 /* Roman numerals past this have no standard form; shown in decimal. */
 #define TCPL_MAX_ROMAN 3999
-/* Bounded copies of attribute values (lvlText, style ids). */
-#define TCPL_NUM_ATTR 256
 
 enum {
     FMT_DECIMAL = 0,
@@ -72,10 +71,11 @@ typedef struct style_link {
 
 struct tcpl_numbering {
     tcpl_arena arena;
-    abs_num *abs;
-    size_t nabs, abscap;
+    abs_num *abs; /* the arrays of absv and numv once parsed */
+    size_t nabs;
     num_inst *nums; /* sorted by id */
-    size_t nnums, numcap;
+    size_t nnums;
+    tcpl_vec absv, numv;
     style_link *links; /* sorted by style */
     size_t nlinks;
 };
@@ -124,9 +124,25 @@ static void lvl_init(num_lvl *l)
     /* w:start defaults to 0 in ECMA-376 (17.9.25), and Word shows 0. */
 }
 
+/* w:val of the current element as an arena string; NULL when absent or
+ * empty.  The whole value: no fixed buffer cuts document text. */
+static int str_attr(tcpl_xml *x, tcpl_arena *a, const char **out, tcpl_error *err)
+{
+    const char *v = tcpl_xml_attr(x, TCPL_NS_W, "val");
+    if (!v || !v[0])
+        return 0;
+    *out = tcpl_arena_strdup(a, v);
+    return *out ? 0 : TCPL_NOMEM(err, x->file);
+}
+
+static const char *val_of(const tcpl_xml *x)
+{
+    const char *v = tcpl_xml_attr(x, TCPL_NS_W, "val");
+    return v ? v : "";
+}
+
 static int lvl_parse(tcpl_xml *x, tcpl_arena *a, num_lvl *l, tcpl_error *err)
 {
-    char v[TCPL_NUM_ATTR];
     l->defined = 1;
     if (tcpl_xml_empty(x))
         return 0;
@@ -135,10 +151,10 @@ static int lvl_parse(tcpl_xml *x, tcpl_arena *a, num_lvl *l, tcpl_error *err)
         if (tcpl_xml_is_w(x, "start"))
             l->start = clamp_value(tcpl_xml_attr_int(x, "val", 0));
         else if (tcpl_xml_is_w(x, "numFmt")) {
-            tcpl_xml_attr_copy(x, TCPL_NS_W, "val", v, sizeof v);
-            l->fmt = fmt_of(v);
+            l->fmt = fmt_of(val_of(x));
         } else if (tcpl_xml_is_w(x, "lvlText")) {
-            if (tcpl_xml_attr_copy(x, TCPL_NS_W, "val", v, sizeof v)) {
+            const char *v = tcpl_xml_attr(x, TCPL_NS_W, "val");
+            if (v) {
                 l->text = tcpl_arena_strdup(a, v);
                 if (!l->text)
                     return TCPL_NOMEM(err, x->file);
@@ -149,14 +165,12 @@ static int lvl_parse(tcpl_xml *x, tcpl_arena *a, num_lvl *l, tcpl_error *err)
         } else if (tcpl_xml_is_w(x, "isLgl"))
             l->is_lgl = tcpl_xml_toggle(x);
         else if (tcpl_xml_is_w(x, "suff")) {
-            tcpl_xml_attr_copy(x, TCPL_NS_W, "val", v, sizeof v);
+            const char *v = val_of(x);
             l->suff = !strcmp(v, "space") ? ' ' : !strcmp(v, "nothing") ? 0 : '\t';
         } else if (tcpl_xml_is_w(x, "pStyle")) {
-            if (tcpl_xml_attr_copy(x, TCPL_NS_W, "val", v, sizeof v) && v[0]) {
-                l->pstyle = tcpl_arena_strdup(a, v);
-                if (!l->pstyle)
-                    return TCPL_NOMEM(err, x->file);
-            }
+            int rc = str_attr(x, a, &l->pstyle, err);
+            if (rc < 0)
+                return rc;
         }
     }
     return r;
@@ -166,15 +180,6 @@ static int level_of(const tcpl_xml *x)
 {
     long l = tcpl_xml_attr_int(x, "ilvl", -1);
     return l >= 0 && l < TCPL_NUM_LEVELS ? (int)l : -1;
-}
-
-static int str_attr(tcpl_xml *x, tcpl_arena *a, const char **out, tcpl_error *err)
-{
-    char v[TCPL_NUM_ATTR];
-    if (!tcpl_xml_attr_copy(x, TCPL_NS_W, "val", v, sizeof v) || !v[0])
-        return 0;
-    *out = tcpl_arena_strdup(a, v);
-    return *out ? 0 : TCPL_NOMEM(err, x->file);
 }
 
 static int abstract_parse(tcpl_xml *x, tcpl_numbering *n, abs_num *an, tcpl_error *err)
@@ -433,47 +438,44 @@ int tcpl_numbering_parse(tcpl_numbering **out, const char *xml, size_t len, cons
     if (!n)
         return TCPL_NOMEM(err, file);
     tcpl_arena_init(&n->arena);
+    tcpl_vec_init(&n->absv, sizeof(abs_num));
+    tcpl_vec_init(&n->numv, sizeof(num_inst));
     if (!xml)
         goto done;
-    TCPL_CHECK(tcpl_xml_open(&x, xml, len, file, part, err));
+    tcpl_xml_opts opts = {tcpl_xml_keep_wml, "", 0, NULL};
+    TCPL_CHECK(tcpl_xml_open_opts(&x, xml, len, file, part, &opts, err));
     while ((r = tcpl_xml_next(&x, err)) > 0) {
         if (tcpl_xml_type(&x) != XML_READER_TYPE_ELEMENT || tcpl_xml_depth(&x) != 1)
             continue;
-        if (tcpl_xml_is_w(&x, "abstractNum") && n->nabs < TCPL_MAX_ABSTRACT_NUMS) {
-            if (n->nabs == n->abscap) {
-                size_t nc = n->abscap ? n->abscap * 2 : 16;
-                abs_num *nv = realloc(n->abs, nc * sizeof *nv);
-                if (!nv) {
-                    rc = TCPL_NOMEM(err, file);
-                    goto out;
-                }
-                n->abs = nv;
-                n->abscap = nc;
+        if (tcpl_xml_is_w(&x, "abstractNum") && n->absv.len < TCPL_MAX_ABSTRACT_NUMS) {
+            abs_num *an = tcpl_vec_push(&n->absv);
+            if (!an) {
+                rc = TCPL_NOMEM(err, file);
+                goto out;
             }
-            TCPL_CHECK(abstract_parse(&x, n, &n->abs[n->nabs], err));
-            n->abs[n->nabs].order = n->nabs;
-            if (n->abs[n->nabs].id >= 0)
-                n->nabs++;
-        } else if (tcpl_xml_is_w(&x, "num") && n->nnums < TCPL_MAX_NUMS) {
-            if (n->nnums == n->numcap) {
-                size_t nc = n->numcap ? n->numcap * 2 : 16;
-                num_inst *nv = realloc(n->nums, nc * sizeof *nv);
-                if (!nv) {
-                    rc = TCPL_NOMEM(err, file);
-                    goto out;
-                }
-                n->nums = nv;
-                n->numcap = nc;
+            TCPL_CHECK(abstract_parse(&x, n, an, err));
+            an->order = n->absv.len - 1;
+            if (an->id < 0)
+                n->absv.len--;
+        } else if (tcpl_xml_is_w(&x, "num") && n->numv.len < TCPL_MAX_NUMS) {
+            num_inst *ni = tcpl_vec_push(&n->numv);
+            if (!ni) {
+                rc = TCPL_NOMEM(err, file);
+                goto out;
             }
-            TCPL_CHECK(num_parse(&x, n, &n->nums[n->nnums], err));
-            n->nums[n->nnums].order = n->nnums;
-            if (n->nums[n->nnums].id > 0)
-                n->nnums++;
+            TCPL_CHECK(num_parse(&x, n, ni, err));
+            ni->order = n->numv.len - 1;
+            if (ni->id <= 0)
+                n->numv.len--;
         } else {
             TCPL_CHECK(tcpl_xml_skip(&x, err));
         }
     }
     TCPL_CHECK(r);
+    n->abs = n->absv.data;
+    n->nabs = n->absv.len;
+    n->nums = n->numv.data;
+    n->nnums = n->numv.len;
     TCPL_CHECK(build_tables(n, err));
 done:
     *out = n;
@@ -489,8 +491,8 @@ void tcpl_numbering_free(tcpl_numbering *num)
     if (!num)
         return;
     tcpl_arena_free(&num->arena);
-    free(num->abs);
-    free(num->nums);
+    tcpl_vec_free(&num->absv);
+    tcpl_vec_free(&num->numv);
     free(num);
 }
 
@@ -562,21 +564,26 @@ static int eff_start(const tcpl_numbering *n, const num_inst *ni, int l)
 
 /* A bounded writer into the label. */
 typedef struct out_buf {
-    char *p;
-    size_t len, cap; /* cap includes the NUL */
+    tcpl_buf *b; /* NULL: labels not asked for */
+    size_t cap;  /* bytes at most */
 } out_buf;
+
+static size_t out_len(const out_buf *o)
+{
+    return o->b ? o->b->len : 0;
+}
 
 static void put(out_buf *o, const char *s, size_t n)
 {
-    size_t room = o->cap - 1 - o->len;
+    if (!o->b)
+        return;
+    size_t room = o->cap - o->b->len;
     if (n > room) {
         n = room;
         while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
             n--; /* never cut a UTF-8 sequence */
     }
-    memcpy(o->p + o->len, s, n);
-    o->len += n;
-    o->p[o->len] = 0;
+    tcpl_buf_put(o->b, s, n);
 }
 
 static void put_decimal(out_buf *o, int v, int zero)
@@ -629,7 +636,7 @@ static void put_letter(out_buf *o, int v, int upper)
     }
     char c = (char)((upper ? 'A' : 'a') + (v - 1) % 26);
     size_t times = (size_t)(v - 1) / 26 + 1;
-    while (times-- > 0 && o->len + 1 < o->cap)
+    while (times-- > 0 && out_len(o) < o->cap)
         put(o, &c, 1);
 }
 
@@ -682,22 +689,22 @@ static void put_bullet(out_buf *o, const char *t)
     }
 }
 
-void tcpl_numstate_next(tcpl_numstate *st, int num_id, int ilvl, char *label, char *suffix)
+int tcpl_numstate_next(tcpl_numstate *st, int num_id, int ilvl, tcpl_buf *label, char *suffix)
 {
     if (label)
-        label[0] = 0;
+        tcpl_buf_reset(label);
     if (suffix)
         *suffix = 0;
     if (!st || !st->num || num_id <= 0)
-        return;
+        return 0;
     const tcpl_numbering *n = st->num;
     const num_inst *ni = find_num(n, num_id);
     if (!ni || ni->abs == NO_ABS)
-        return;
+        return 0;
     int l = ilvl < 0 ? 0 : ilvl >= TCPL_NUM_LEVELS ? TCPL_NUM_LEVELS - 1 : ilvl;
     const num_lvl *lv = eff_lvl(n, ni, l);
     if (!lv->defined)
-        return; /* no such level: Word shows no label */
+        return 0; /* no such level: Word shows no label */
     size_t a = ni->abs, k = (size_t)(ni - n->nums);
     int *cur = st->cur[a];
     unsigned char *used = st->used[a];
@@ -729,11 +736,12 @@ void tcpl_numstate_next(tcpl_numstate *st, int num_id, int ilvl, char *label, ch
     if (suffix)
         *suffix = lv->suff;
     if (!label)
-        return;
-    out_buf o = {label, 0, TCPL_MAX_LABEL};
+        return 0;
+    out_buf o = {label, TCPL_MAX_LABEL_BYTES};
     if (lv->fmt == FMT_BULLET) {
         put_bullet(&o, lv->text);
-        return;
+        tcpl_buf_put(label, "", 0);
+        return tcpl_buf_ok(label) ? 0 : TCPL_ERR_NOMEM;
     }
     for (const char *s = lv->text; s && *s;) {
         if (s[0] == '%' && s[1] >= '1' && s[1] <= '9') {
@@ -749,4 +757,7 @@ void tcpl_numstate_next(tcpl_numstate *st, int num_id, int ilvl, char *label, ch
         put(&o, s, len);
         s += len;
     }
+    /* "" rather than NULL data when nothing was put */
+    tcpl_buf_put(label, "", 0);
+    return tcpl_buf_ok(label) ? 0 : TCPL_ERR_NOMEM;
 }

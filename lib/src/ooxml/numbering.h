@@ -2,6 +2,7 @@
 #define TCPL_NUMBERING_H
 #include <stddef.h>
 
+#include "base/buf.h"
 #include "tcpl/error.h"
 
 /* numbering.xml: abstractNum definitions and num instances, and the
@@ -9,7 +10,10 @@
 typedef struct tcpl_numbering tcpl_numbering;
 typedef struct tcpl_numstate tcpl_numstate;
 
-#define TCPL_MAX_LABEL 64
+/* A rendered label is cut here, at a character boundary.  Real labels are
+ * a few characters ("II.", "1.2.3.", "Điều 5."); a lowerLetter level at a
+ * hostile start repeats its letter up to 82 million times ("zzz..."). */
+#define TCPL_MAX_LABEL_BYTES 1024
 
 /* xml may be NULL (no numbering part). */
 int tcpl_numbering_parse(tcpl_numbering **out, const char *xml, size_t len, const char *file,
@@ -25,10 +29,11 @@ int tcpl_numbering_style_link(const tcpl_numbering *num, const char *style_id, i
 int tcpl_numstate_new(tcpl_numstate **out, const tcpl_numbering *num);
 void tcpl_numstate_free(tcpl_numstate *st);
 
-/* Counts a paragraph numbered (num_id, ilvl) and writes its rendered label
- * ("II.", "1.2.", "a)", "-", "•") into label (TCPL_MAX_LABEL bytes, NUL-
- * terminated) and the suffix Word puts after it ('\t', ' ' or 0) into
- * *suffix.  Unknown or zero num_id: empty label, counters untouched. */
-void tcpl_numstate_next(tcpl_numstate *st, int num_id, int ilvl, char *label, char *suffix);
+/* Counts a paragraph numbered (num_id, ilvl) and puts its rendered label
+ * ("II.", "1.2.", "a)", "-", "•"; valid UTF-8, at most TCPL_MAX_LABEL_BYTES)
+ * in label (reset first; may be NULL) and the suffix Word puts after it
+ * ('\t', ' ' or 0) into *suffix.  Unknown or zero num_id: empty label,
+ * counters untouched.  0, or TCPL_ERR_NOMEM (tcpl_buf_ok(label) false). */
+int tcpl_numstate_next(tcpl_numstate *st, int num_id, int ilvl, tcpl_buf *label, char *suffix);
 
 #endif

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/error.h"
+#include "base/vec.h"
 #include "tcpl/model.h"
 
 /* A basedOn chain longer than this is cut off.  Word's own documents stay
@@ -13,8 +14,10 @@
  * (Word's latent built-ins are not w:style elements); the limit bounds
  * memory and the resolution pass on hostile files. */
 #define TCPL_MAX_STYLES 20000
-/* Bounded copies of attribute values: ids and names are short. */
-#define TCPL_STYLE_ATTR 256
+/* Page sizes and margins beyond 22 inches (31,680 twips, Word's largest
+ * page) are ignored, as if the document said nothing: a hostile 99999999999
+ * would otherwise wrap into a negative int. */
+#define TCPL_MAX_PAGE_TWIPS 31680
 /* w:sz is in half-points; Word accepts 1..1638 pt. */
 #define TCPL_MAX_FONT_HALF_POINTS 3276
 
@@ -28,8 +31,9 @@ typedef struct raw_style {
 
 struct tcpl_styles {
     tcpl_arena arena;
-    raw_style *v; /* sorted by id */
+    raw_style *v; /* sorted by id: the array of vec once parsed */
     size_t n;
+    tcpl_vec vec;
     tcpl_rpr defaults;
     tcpl_ppr pdefaults;
     const tcpl_style *default_para;
@@ -95,9 +99,9 @@ static void ppr_merge(tcpl_ppr *dst, const tcpl_ppr *over)
 static int val_str(tcpl_xml *x, tcpl_arena *arena, const char *name, const char **out,
                    tcpl_error *err)
 {
-    char v[TCPL_STYLE_ATTR];
+    const char *v = tcpl_xml_attr(x, TCPL_NS_W, name);
     *out = NULL;
-    if (!tcpl_xml_attr_copy(x, TCPL_NS_W, name, v, sizeof v) || !v[0])
+    if (!v || !v[0])
         return 0;
     *out = tcpl_arena_strdup(arena, v);
     return *out ? 0 : TCPL_NOMEM(err, x->file);
@@ -137,7 +141,6 @@ int tcpl_rpr_parse(tcpl_xml *x, tcpl_arena *arena, tcpl_rpr *out, tcpl_error *er
         return 0;
     int d = tcpl_xml_depth(x), r, rc = 0;
     int dstrike = -1;
-    char v[32];
     while ((r = tcpl_xml_next_child(x, d, err)) > 0) {
         if (tcpl_xml_is_w(x, "b"))
             out->bold = (signed char)tcpl_xml_toggle(x);
@@ -152,7 +155,8 @@ int tcpl_rpr_parse(tcpl_xml *x, tcpl_arena *arena, tcpl_rpr *out, tcpl_error *er
         else if (tcpl_xml_is_w(x, "dstrike"))
             dstrike = tcpl_xml_toggle(x);
         else if (tcpl_xml_is_w(x, "vertAlign")) {
-            tcpl_xml_attr_copy(x, TCPL_NS_W, "val", v, sizeof v);
+            const char *v = tcpl_xml_attr(x, TCPL_NS_W, "val");
+            v = v ? v : "";
             out->vert = strcmp(v, "superscript") == 0 ? 1 : strcmp(v, "subscript") == 0 ? 2 : 0;
         } else if (tcpl_xml_is_w(x, "rFonts"))
             TCPL_CHECK(rfonts(x, arena, out, err));
@@ -176,6 +180,36 @@ out:
     return rc;
 }
 
+/* A length in twips: a number of twips, or (Strict documents, ECMA-376
+ * ST_UniversalMeasure) a decimal with mm, cm, in, pt, pc or pi.  Values
+ * beyond +-TCPL_MAX_PAGE_TWIPS, and anything that is not a length, give 0
+ * ("not said"). */
+static int twips_attr(const tcpl_xml *x, const char *name, int allow_negative)
+{
+    const char *v = tcpl_xml_attr(x, TCPL_NS_W, name);
+    if (!v)
+        return 0;
+    char *end;
+    double n = strtod(v, &end);
+    if (end == v)
+        return 0;
+    static const struct {
+        const char *unit;
+        double twips;
+    } units[] = {{"", 1},         {"mm", 1440 / 25.4}, {"cm", 1440 / 2.54}, {"in", 1440},
+                 {"pt", 20},      {"pc", 240},         {"pi", 240}};
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+        if (strcmp(end, units[i].unit) != 0)
+            continue;
+        double t = n * units[i].twips;
+        /* NaN fails both comparisons */
+        if (!(t <= TCPL_MAX_PAGE_TWIPS && t >= (allow_negative ? -TCPL_MAX_PAGE_TWIPS : 0)))
+            return 0;
+        return (int)(t < 0 ? t - 0.5 : t + 0.5);
+    }
+    return 0;
+}
+
 int tcpl_sectpr_parse(tcpl_xml *x, tcpl_section *s, tcpl_error *err)
 {
     if (tcpl_xml_empty(x))
@@ -183,18 +217,19 @@ int tcpl_sectpr_parse(tcpl_xml *x, tcpl_section *s, tcpl_error *err)
     int d = tcpl_xml_depth(x), r;
     while ((r = tcpl_xml_next_child(x, d, err)) > 0) {
         if (tcpl_xml_is_w(x, "pgSz")) {
-            char o[16];
-            s->page_width = (int)tcpl_xml_attr_int(x, "w", 0);
-            s->page_height = (int)tcpl_xml_attr_int(x, "h", 0);
-            tcpl_xml_attr_copy(x, TCPL_NS_W, "orient", o, sizeof o);
-            s->landscape = !strcmp(o, "landscape");
+            const char *o = tcpl_xml_attr(x, TCPL_NS_W, "orient");
+            s->page_width = twips_attr(x, "w", 0);
+            s->page_height = twips_attr(x, "h", 0);
+            s->landscape = o && !strcmp(o, "landscape");
         } else if (tcpl_xml_is_w(x, "pgMar")) {
-            s->margin_top = (int)tcpl_xml_attr_int(x, "top", 0);
-            s->margin_bottom = (int)tcpl_xml_attr_int(x, "bottom", 0);
-            s->margin_left = (int)tcpl_xml_attr_int(x, "left", 0);
-            s->margin_right = (int)tcpl_xml_attr_int(x, "right", 0);
-            s->header = (int)tcpl_xml_attr_int(x, "header", 0);
-            s->footer = (int)tcpl_xml_attr_int(x, "footer", 0);
+            /* A negative top or bottom margin is Word's "exactly this,
+             * even if text overlaps the header". */
+            s->margin_top = twips_attr(x, "top", 1);
+            s->margin_bottom = twips_attr(x, "bottom", 1);
+            s->margin_left = twips_attr(x, "left", 0);
+            s->margin_right = twips_attr(x, "right", 0);
+            s->header = twips_attr(x, "header", 0);
+            s->footer = twips_attr(x, "footer", 0);
         }
     }
     return r;
@@ -239,7 +274,6 @@ int tcpl_ppr_parse(tcpl_xml *x, tcpl_arena *arena, tcpl_ppr *out, tcpl_error *er
     if (tcpl_xml_empty(x))
         return 0;
     int d = tcpl_xml_depth(x), r, rc = 0;
-    char v[32];
     while ((r = tcpl_xml_next_child(x, d, err)) > 0) {
         if (tcpl_xml_is_w(x, "pStyle"))
             TCPL_CHECK(val_str(x, arena, "val", &out->style, err));
@@ -250,13 +284,18 @@ int tcpl_ppr_parse(tcpl_xml *x, tcpl_arena *arena, tcpl_ppr *out, tcpl_error *er
             if (l >= 0 && l <= 9)
                 out->outline_level = (int)l;
         } else if (tcpl_xml_is_w(x, "jc")) {
-            tcpl_xml_attr_copy(x, TCPL_NS_W, "val", v, sizeof v);
-            int a = jc_align(v);
+            const char *v = tcpl_xml_attr(x, TCPL_NS_W, "val");
+            int a = jc_align(v ? v : "");
             if (a >= 0)
                 out->align = a;
         } else if (tcpl_xml_is_w(x, "rPr")) {
             TCPL_CHECK(tcpl_rpr_parse(x, arena, &out->rpr, err));
             out->mark_deleted = out->rpr.deleted > 0;
+        } else if (tcpl_xml_is_w(x, "framePr")) {
+            /* A drop cap: the letter printed large at the start of the
+             * next paragraph (w:dropCap drop or margin). */
+            const char *v = tcpl_xml_attr(x, TCPL_NS_W, "dropCap");
+            out->drop_cap = v && (!strcmp(v, "drop") || !strcmp(v, "margin"));
         } else if (tcpl_xml_is_w(x, "sectPr") && out->sect) {
             TCPL_CHECK(tcpl_sectpr_parse(x, out->sect, err));
             out->has_sect = 1;
@@ -331,15 +370,14 @@ static int style_type(const char *v)
 
 static int style_parse(tcpl_xml *x, tcpl_styles *st, raw_style *out, tcpl_error *err)
 {
-    char v[TCPL_STYLE_ATTR];
     int rc = 0, r;
     tcpl_ppr_init(&out->st.ppr);
     tcpl_rpr_init(&out->st.rpr);
-    tcpl_xml_attr_copy(x, TCPL_NS_W, "type", v, sizeof v);
-    out->st.type = style_type(v);
+    const char *v = tcpl_xml_attr(x, TCPL_NS_W, "type");
+    out->st.type = style_type(v ? v : "");
     TCPL_CHECK(val_str(x, &st->arena, "styleId", &out->st.id, err));
-    out->is_default = tcpl_xml_attr_copy(x, TCPL_NS_W, "default", v, sizeof v) &&
-                      (!strcmp(v, "1") || !strcmp(v, "true") || !strcmp(v, "on"));
+    v = tcpl_xml_attr(x, TCPL_NS_W, "default");
+    out->is_default = v && (!strcmp(v, "1") || !strcmp(v, "true") || !strcmp(v, "on"));
     if (tcpl_xml_empty(x))
         goto out;
     int d = tcpl_xml_depth(x);
@@ -437,51 +475,47 @@ int tcpl_styles_parse(tcpl_styles **out, const char *xml, size_t len, const char
                       const char *part, tcpl_error *err)
 {
     int rc = 0, r;
-    size_t cap = 0;
     tcpl_xml x = {0};
     tcpl_styles *st = calloc(1, sizeof *st);
     *out = NULL;
     if (!st)
         return TCPL_NOMEM(err, file);
     tcpl_arena_init(&st->arena);
+    tcpl_vec_init(&st->vec, sizeof(raw_style));
     tcpl_rpr_init(&st->defaults);
     tcpl_ppr_init(&st->pdefaults);
     /* Word's own default when docDefaults say nothing: 10 pt. */
     st->defaults.size = 20;
     if (!xml)
         goto done;
-    TCPL_CHECK(tcpl_xml_open(&x, xml, len, file, part, err));
+    tcpl_xml_opts opts = {tcpl_xml_keep_wml, "", 0, NULL};
+    TCPL_CHECK(tcpl_xml_open_opts(&x, xml, len, file, part, &opts, err));
     while ((r = tcpl_xml_next(&x, err)) > 0) {
         if (tcpl_xml_type(&x) != XML_READER_TYPE_ELEMENT || tcpl_xml_depth(&x) != 1)
             continue;
         if (tcpl_xml_is_w(&x, "docDefaults")) {
             TCPL_CHECK(defaults_parse(&x, st, err));
         } else if (tcpl_xml_is_w(&x, "style")) {
-            if (st->n == TCPL_MAX_STYLES) {
+            if (st->vec.len == TCPL_MAX_STYLES) {
                 TCPL_CHECK(tcpl_xml_skip(&x, err));
                 continue;
             }
-            if (st->n == cap) {
-                size_t nc = cap ? cap * 2 : 64;
-                raw_style *nv = realloc(st->v, nc * sizeof *nv);
-                if (!nv) {
-                    rc = TCPL_NOMEM(err, file);
-                    goto out;
-                }
-                st->v = nv;
-                cap = nc;
+            raw_style *s = tcpl_vec_push(&st->vec);
+            if (!s) {
+                rc = TCPL_NOMEM(err, file);
+                goto out;
             }
-            raw_style *s = &st->v[st->n];
-            memset(s, 0, sizeof *s);
-            s->order = st->n;
+            s->order = st->vec.len - 1;
             TCPL_CHECK(style_parse(&x, st, s, err));
-            if (s->st.id)
-                st->n++; /* a style without an id cannot be referenced */
+            if (!s->st.id)
+                st->vec.len--; /* a style without an id cannot be referenced */
         } else {
             TCPL_CHECK(tcpl_xml_skip(&x, err));
         }
     }
     TCPL_CHECK(r);
+    st->v = st->vec.data;
+    st->n = st->vec.len;
     if (st->n)
         qsort(st->v, st->n, sizeof *st->v, cmp_raw);
     /* Keep the first of equal ids (Word does the same). */
@@ -517,7 +551,7 @@ void tcpl_styles_free(tcpl_styles *st)
     if (!st)
         return;
     tcpl_arena_free(&st->arena);
-    free(st->v);
+    tcpl_vec_free(&st->vec);
     free(st);
 }
 

@@ -29,6 +29,7 @@ typedef struct tcpl_ppr {
     int align;          /* tcpl_align, -1 = not set */
     tcpl_rpr rpr;       /* w:pPr/w:rPr: the paragraph mark's run properties */
     int mark_deleted;   /* w:pPr/w:rPr/w:del or w:moveFrom: the mark is a tracked deletion */
+    int drop_cap;       /* w:framePr w:dropCap drop/margin: a drop cap (direct only) */
     tcpl_section *sect; /* caller's: filled from a w:pPr/w:sectPr when non-NULL */
     int has_sect;       /* a w:sectPr was read into *sect */
 } tcpl_ppr;

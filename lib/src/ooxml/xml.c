@@ -9,8 +9,23 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/error.h"
+#include "base/vec.h"
 
-enum { FAIL_DTD = 1, FAIL_DEPTH = 2, FAIL_NOMEM = 3 };
+enum { FAIL_DTD = 1, FAIL_DEPTH, FAIL_NOMEM, FAIL_BUDGET, FAIL_TEXT };
+
+/* Strict Open XML (ISO/IEC 29500 Strict, Word's "Strict Open XML
+ * Document") names the same vocabulary with other URIs. */
+static const char *const strict_ns[][2] = {
+    {"http://purl.oclc.org/ooxml/wordprocessingml/main", TCPL_NS_W},
+    {"http://purl.oclc.org/ooxml/officeDocument/relationships", TCPL_NS_R},
+    {"http://purl.oclc.org/ooxml/drawingml/main", TCPL_NS_A},
+    {"http://purl.oclc.org/ooxml/drawingml/wordprocessingDrawing",
+     "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"},
+    {"http://purl.oclc.org/ooxml/drawingml/picture",
+     "http://schemas.openxmlformats.org/drawingml/2006/picture"},
+    {"http://purl.oclc.org/ooxml/officeDocument/math",
+     "http://schemas.openxmlformats.org/officeDocument/2006/math"},
+};
 
 static tcpl_xml *self(void *ctx)
 {
@@ -25,21 +40,56 @@ static void stop(void *ctx, tcpl_xml *x, int why)
     xmlStopParser(ctx);
 }
 
+/* Interned URIs compare by pointer: a Strict one becomes its twin. */
+static const char *map_ns(const tcpl_xml *x, const char *uri)
+{
+    if (!uri)
+        return NULL;
+    for (int i = 0; i < x->nmap; i++)
+        if (x->ns_map[0][i] == uri)
+            return x->ns_map[1][i];
+    return uri;
+}
+
+/* Bytes this part holds now: events, their texts and attributes, and the
+ * text being collected. */
+static size_t part_bytes(const tcpl_xml *x, size_t event_cap)
+{
+    const tcpl_arena *a = x->arena;
+    const tcpl_buf *t = x->text;
+    return event_cap * sizeof(tcpl_xml_event) + a->used_total + t->cap;
+}
+
+/* Whether holding `bytes` more for this part stays within the budget;
+ * records the peak. */
+static int within_budget(void *ctx, tcpl_xml *x, size_t event_cap, size_t extra)
+{
+    tcpl_xml_budget *b = x->opts.budget;
+    size_t limit = b->limit ? b->limit : TCPL_MAX_DOC_MEMORY;
+    size_t now = b->used + part_bytes(x, event_cap) + extra;
+    if (now > b->peak)
+        b->peak = now;
+    if (now > limit) {
+        stop(ctx, x, FAIL_BUDGET);
+        return 0;
+    }
+    return 1;
+}
+
 static tcpl_xml_event *push(void *ctx, tcpl_xml *x)
 {
-    if (x->nev == x->cap) {
-        size_t cap = x->cap ? x->cap * 2 : 1024;
-        tcpl_xml_event *e = realloc(x->ev, cap * sizeof *e);
-        if (!e) {
-            stop(ctx, x, FAIL_NOMEM);
-            return NULL;
-        }
-        x->ev = e;
-        x->cap = cap;
-    }
-    tcpl_xml_event *e = &x->ev[x->nev++];
-    memset(e, 0, sizeof *e);
+    tcpl_vec *v = x->evec;
+    if (v->len == v->cap && !within_budget(ctx, x, v->cap ? v->cap * 2 : 16, 0))
+        return NULL;
+    tcpl_xml_event *e = tcpl_vec_push(v);
+    if (!e)
+        stop(ctx, x, FAIL_NOMEM);
     return e;
+}
+
+static tcpl_xml_event *event_at(tcpl_xml *x, size_t i)
+{
+    return &TCPL_VEC_AT((tcpl_vec *)x->evec, tcpl_xml_event, i);
 }
 
 /* The text being collected goes into its event. */
@@ -48,7 +98,9 @@ static void flush_text(void *ctx, tcpl_xml *x)
     if (!x->text_ev)
         return;
     tcpl_buf *b = x->text;
-    tcpl_xml_event *e = &x->ev[x->text_ev - 1];
+    tcpl_xml_event *e = event_at(x, x->text_ev - 1);
+    if (!within_budget(ctx, x, ((tcpl_vec *)x->evec)->cap, b->len + 1))
+        return;
     e->text = tcpl_arena_strndup(x->arena, b->data ? b->data : "", b->len);
     if (!e->text || !tcpl_buf_ok(b))
         stop(ctx, x, FAIL_NOMEM);
@@ -60,6 +112,26 @@ static int line_of(void *ctx)
 {
     xmlParserCtxtPtr c = ctx;
     return c->input ? c->input->line : 0;
+}
+
+/* A start event for the open element at depth d (its name kept in
+ * pend_*); the parent, if any, is no longer empty. */
+static tcpl_xml_event *emit_start(void *ctx, tcpl_xml *x, int d)
+{
+    tcpl_xml_event *e = push(ctx, x);
+    if (!e)
+        return NULL;
+    e->type = TCPL_XML_ELEMENT;
+    e->empty = 1; /* until a child shows up */
+    e->depth = d;
+    e->line = x->pend_line[d];
+    e->local = x->pend_local[d];
+    e->ns = x->pend_ns[d];
+    if (d > 0)
+        event_at(x, x->open[d - 1])->empty = 0;
+    x->open[d] = ((tcpl_vec *)x->evec)->len - 1;
+    x->emitted = (size_t)d + 1;
+    return e;
 }
 
 static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri,
@@ -77,73 +149,82 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, con
         stop(ctx, x, FAIL_DEPTH);
         return;
     }
-    tcpl_xml_event *e = push(ctx, x);
-    if (!e)
+    int d = x->depth++;
+    const char *ns = uri ? map_ns(x, (const char *)uri) : "";
+    x->pend_local[d] = (const char *)local;
+    x->pend_ns[d] = ns;
+    x->pend_line[d] = line_of(ctx);
+    if (d == 0)
+        x->root_ns = ns;
+    /* An element nobody reads waits: it gets a start event only if a kept
+     * element shows up inside it. */
+    if (x->opts.keep && !x->opts.keep(ns, (const char *)local))
         return;
-    e->type = TCPL_XML_ELEMENT;
-    e->empty = 1; /* until a child shows up */
-    e->depth = x->depth++;
-    e->line = line_of(ctx);
-    e->local = (const char *)local;
-    e->ns = uri ? (const char *)uri : "";
-    if (nattr > 0) {
-        tcpl_arena *a = x->arena;
-        e->attrs = tcpl_arena_alloc(a, (size_t)nattr * sizeof *e->attrs);
-        if (!e->attrs) {
+    for (int k = (int)x->emitted; k < d; k++)
+        if (!emit_start(ctx, x, k))
+            return;
+    tcpl_xml_event *e = emit_start(ctx, x, d);
+    if (!e || nattr <= 0)
+        return;
+    if (!within_budget(ctx, x, ((tcpl_vec *)x->evec)->cap, (size_t)nattr * sizeof *e->attrs))
+        return;
+    tcpl_arena *a = x->arena;
+    tcpl_xml_attrib *at = tcpl_arena_alloc(a, (size_t)nattr * sizeof *at);
+    if (!at) {
+        stop(ctx, x, FAIL_NOMEM);
+        return;
+    }
+    int k = 0;
+    for (int i = 0; i < nattr; i++) {
+        const xmlChar **v = attrs + 5 * i;
+        /* Word's revision ids (w:rsidR ...) are half of all attribute
+         * bytes and nothing reads them. */
+        if (!strncmp((const char *)v[0], "rsid", 4))
+            continue;
+        size_t n = (size_t)(v[4] - v[3]);
+        if (!within_budget(ctx, x, ((tcpl_vec *)x->evec)->cap, n + 1))
+            return;
+        at[k].local = (const char *)v[0];
+        at[k].ns = map_ns(x, (const char *)v[2]);
+        at[k].value = tcpl_arena_strndup(a, (const char *)v[3], n);
+        if (!at[k].value) {
             stop(ctx, x, FAIL_NOMEM);
             return;
         }
-        int k = 0;
-        for (int i = 0; i < nattr; i++) {
-            const xmlChar **at = attrs + 5 * i;
-            /* Word's revision ids (w:rsidR ...) are half of all attribute
-             * bytes and nothing reads them. */
-            if (!strncmp((const char *)at[0], "rsid", 4))
-                continue;
-            e->attrs[k].local = (const char *)at[0];
-            e->attrs[k].ns = (const char *)at[2];
-            e->attrs[k].value = tcpl_arena_strndup(a, (const char *)at[3], (size_t)(at[4] - at[3]));
-            if (!e->attrs[k].value) {
-                stop(ctx, x, FAIL_NOMEM);
-                return;
-            }
-            k++;
-        }
-        e->nattrs = k;
+        k++;
     }
-    /* The parent has a child now. */
-    if (e->depth > 0)
-        x->ev[x->open[e->depth - 1]].empty = 0;
-    x->open[e->depth] = x->nev - 1;
-}
-
-/* The innermost open element's start event. */
-static tcpl_xml_event *open_element(tcpl_xml *x)
-{
-    return x->depth > 0 ? &x->ev[x->open[x->depth - 1]] : NULL;
+    e = event_at(x, x->open[d]);
+    e->attrs = at;
+    e->nattrs = k;
 }
 
 static void on_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri)
 {
     (void)prefix;
+    (void)local;
+    (void)uri;
     tcpl_xml *x = self(ctx);
     if (x->fail)
         return;
     flush_text(ctx, x);
-    tcpl_xml_event *start = open_element(x);
-    x->depth--;
+    int d = --x->depth;
+    if ((size_t)d >= x->emitted)
+        return; /* it never got a start event */
+    x->emitted = (size_t)d;
+    tcpl_xml_event *start = event_at(x, x->open[d]);
     /* An element without children has no END event, as the streaming
      * reader reports <x/>. */
-    if (start && start->empty)
+    if (start->empty)
         return;
+    const char *sl = start->local, *sn = start->ns;
     tcpl_xml_event *e = push(ctx, x);
     if (!e)
         return;
     e->type = TCPL_XML_END;
-    e->depth = x->depth;
+    e->depth = d;
     e->line = line_of(ctx);
-    e->local = (const char *)local;
-    e->ns = uri ? (const char *)uri : "";
+    e->local = sl;
+    e->ns = sn;
 }
 
 static void on_text(void *ctx, const xmlChar *s, int len)
@@ -151,20 +232,35 @@ static void on_text(void *ctx, const xmlChar *s, int len)
     tcpl_xml *x = self(ctx);
     if (x->fail || len <= 0)
         return;
+    if (x->opts.text_in) {
+        /* Text counts only directly inside a kept text element (w:t). */
+        int d = x->depth - 1;
+        if (d < 0 || (size_t)d >= x->emitted || x->pend_ns[d] != x->ns_w ||
+            strcmp(x->pend_local[d], x->opts.text_in) != 0)
+            return;
+    }
     /* libxml2 hands long text over in pieces: they collect in one buffer. */
     if (!x->text_ev) {
-        tcpl_xml_event *open = open_element(x);
-        if (open)
-            open->empty = 0;
+        if (x->depth > 0)
+            event_at(x, x->open[x->depth - 1])->empty = 0;
         tcpl_xml_event *e = push(ctx, x);
         if (!e)
             return;
         e->type = TCPL_XML_TEXT;
         e->depth = x->depth;
         e->line = line_of(ctx);
-        x->text_ev = x->nev;
+        x->text_ev = ((tcpl_vec *)x->evec)->len;
     }
-    if (tcpl_buf_put(x->text, s, (size_t)len) < 0)
+    tcpl_buf *b = x->text;
+    /* A hostile w:t of hundreds of MB is refused here, before it is held. */
+    if (x->opts.text_limit && b->len + (size_t)len > x->opts.text_limit) {
+        stop(ctx, x, FAIL_TEXT);
+        return;
+    }
+    if (b->len + (size_t)len > b->cap &&
+        !within_budget(ctx, x, ((tcpl_vec *)x->evec)->cap, b->len + (size_t)len))
+        return;
+    if (tcpl_buf_put(b, s, (size_t)len) < 0)
         stop(ctx, x, FAIL_NOMEM);
 }
 
@@ -195,34 +291,78 @@ static xmlEntityPtr on_get_entity(void *ctx, const xmlChar *name)
     return xmlGetPredefinedEntity(name);
 }
 
-/* Called with the parser context (its userData), like every handler. */
+/* Called with the parser context (its userData), like every handler.  The
+ * first error's code decides the class; the message is only shown. */
 static void on_error(void *arg, xmlErrorPtr e)
 {
     tcpl_xml *x = self(arg);
-    if (x->problem[0] || !e || !e->message)
+    if (x->problem[0] || !e)
         return;
-    snprintf(x->problem, sizeof x->problem, "%s", e->message);
+    x->xml_code = e->code;
+    snprintf(x->problem, sizeof x->problem, "%s", e->message ? e->message : "?");
     size_t n = strlen(x->problem);
     while (n > 0 && (x->problem[n - 1] == '\n' || x->problem[n - 1] == ' '))
         x->problem[--n] = 0;
 }
 
+/* libxml2 error codes that mean a DTD or an entity was met (libxml2 may
+ * fail inside a DOCTYPE before the handler runs). */
+static int dtd_code(int code)
+{
+    switch (code) {
+    case XML_ERR_ENTITYREF_AT_EOF:
+    case XML_ERR_ENTITYREF_IN_PROLOG:
+    case XML_ERR_ENTITYREF_IN_EPILOG:
+    case XML_ERR_ENTITYREF_IN_DTD:
+    case XML_ERR_PEREF_AT_EOF:
+    case XML_ERR_PEREF_IN_PROLOG:
+    case XML_ERR_PEREF_IN_EPILOG:
+    case XML_ERR_PEREF_IN_INT_SUBSET:
+    case XML_ERR_PEREF_NO_NAME:
+    case XML_ERR_PEREF_SEMICOL_MISSING:
+    case XML_ERR_UNDECLARED_ENTITY:
+    case XML_WAR_UNDECLARED_ENTITY:
+    case XML_ERR_UNPARSED_ENTITY:
+    case XML_ERR_ENTITY_IS_EXTERNAL:
+    case XML_ERR_ENTITY_IS_PARAMETER:
+    case XML_ERR_ENTITY_NOT_STARTED:
+    case XML_ERR_ENTITY_NOT_FINISHED:
+    case XML_ERR_EXT_SUBSET_NOT_FINISHED:
+    case XML_ERR_DOCTYPE_NOT_FINISHED:
+    case XML_ERR_EXT_ENTITY_STANDALONE:
+    case XML_ERR_ENTITY_CHAR_ERROR:
+    case XML_ERR_ENTITY_PE_INTERNAL:
+    case XML_ERR_ENTITY_LOOP:
+    case XML_ERR_ENTITY_BOUNDARY:
+    case XML_ERR_ENTITY_PROCESSING:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 static int parse(tcpl_xml *x, const char *data, size_t len, const char *file, const char *part,
-                 tcpl_error *err)
+                 const tcpl_xml_opts *opts, tcpl_error *err)
 {
     memset(x, 0, sizeof *x);
     x->file = file;
     x->part = part;
     x->depth_limit = TCPL_MAX_XML_DEPTH;
+    if (opts)
+        x->opts = *opts;
+    if (!x->opts.budget)
+        x->opts.budget = &x->own_budget;
     char where[160];
     snprintf(where, sizeof where, "%s", part ? part : "");
     if (len > (size_t)2147483647)
         return tcpl_err(err, TCPL_ERR_LIMIT, "err.xml_too_big", file, where, NULL);
     x->arena = calloc(1, sizeof(tcpl_arena));
     x->text = calloc(1, sizeof(tcpl_buf));
-    if (!x->arena || !x->text)
+    x->evec = calloc(1, sizeof(tcpl_vec));
+    if (!x->arena || !x->text || !x->evec)
         return TCPL_NOMEM(err, file);
     tcpl_arena_init(x->arena);
+    tcpl_vec_init(x->evec, sizeof(tcpl_xml_event));
     xmlParserCtxtPtr c = xmlCreateMemoryParserCtxt(data, (int)len);
     if (!c) {
         return len == 0
@@ -233,6 +373,17 @@ static int parse(tcpl_xml *x, const char *data, size_t len, const char *file, co
     /* No NOENT, no DTDLOAD, no network. */
     xmlCtxtUseOptions(c, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
                              XML_PARSE_NOCDATA);
+    /* Interned once: element namespaces compare by pointer. */
+    x->ns_w = (const char *)xmlDictLookup(c->dict, (const xmlChar *)TCPL_NS_W, -1);
+    for (size_t i = 0; i < sizeof strict_ns / sizeof strict_ns[0] && x->ns_w; i++) {
+        x->ns_map[0][i] = (const char *)xmlDictLookup(c->dict, (const xmlChar *)strict_ns[i][0], -1);
+        x->ns_map[1][i] = (const char *)xmlDictLookup(c->dict, (const xmlChar *)strict_ns[i][1], -1);
+        if (!x->ns_map[0][i] || !x->ns_map[1][i])
+            return TCPL_NOMEM(err, file);
+        x->nmap++;
+    }
+    if (!x->ns_w)
+        return TCPL_NOMEM(err, file);
     xmlSAXHandler *sax = c->sax;
     memset(sax, 0, sizeof *sax);
     sax->initialized = XML_SAX2_MAGIC;
@@ -251,34 +402,58 @@ static int parse(tcpl_xml *x, const char *data, size_t len, const char *file, co
     c->replaceEntities = 0;
     int rc = xmlParseDocument(c);
     flush_text(c, x);
-    if (x->fail == FAIL_NOMEM)
+    tcpl_vec *v = x->evec;
+    x->ev = v->data;
+    x->nev = v->len;
+    if (x->nev > x->opts.budget->events_peak)
+        x->opts.budget->events_peak = x->nev;
+    x->opts.budget->part = part_bytes(x, v->cap);
+    if (x->fail == FAIL_NOMEM || x->xml_code == XML_ERR_NO_MEMORY)
         return TCPL_NOMEM(err, file);
-    if (x->fail == FAIL_DTD)
+    if (x->fail == FAIL_BUDGET) {
+        size_t limit = x->opts.budget->limit ? x->opts.budget->limit : TCPL_MAX_DOC_MEMORY;
+        return tcpl_err(err, TCPL_ERR_LIMIT, "err.doc_memory", file, where, "%zu", limit >> 20);
+    }
+    if (x->fail == FAIL_TEXT)
+        return tcpl_err(err, TCPL_ERR_LIMIT, "err.para_too_long", file, where, "%zu",
+                        x->opts.text_limit);
+    if (x->fail == FAIL_DTD || dtd_code(x->xml_code))
         return tcpl_err(err, TCPL_ERR_FORMAT, "err.xml_dtd", file, where, NULL);
-    if (x->fail == FAIL_DEPTH || strstr(x->problem, "Excessive depth"))
+    if (x->fail == FAIL_DEPTH)
         return tcpl_err(err, TCPL_ERR_LIMIT, "err.xml_depth", file, where, "%d", x->depth_limit);
     if (rc != 0 || !c->wellFormed) {
-        /* libxml2 may fail inside a DOCTYPE before the handler runs. */
-        if (strstr(x->problem, "ntity") || strstr(x->problem, "DOCTYPE"))
-            return tcpl_err(err, TCPL_ERR_FORMAT, "err.xml_dtd", file, where, NULL);
         snprintf(where, sizeof where, "%s:%d", part ? part : "", c->input ? c->input->line : 0);
+        /* libxml2's own limits (its depth, name or text length caps; XML_ERR_INTERNAL_ERROR
+         * in 2.9, XML_ERR_NAME_TOO_LONG): a limit, not damage. */
+        if (x->xml_code == XML_ERR_INTERNAL_ERROR || x->xml_code == XML_ERR_NAME_TOO_LONG)
+            return tcpl_err(err, TCPL_ERR_LIMIT, "err.xml_limit", file, where, "%s",
+                            x->problem[0] ? x->problem : "?");
         return tcpl_err(err, TCPL_ERR_FORMAT, "err.xml_malformed", file, where, "%s",
                         x->problem[0] ? x->problem : "?");
     }
-    /* Interned once: element namespaces compare by pointer. */
-    x->ns_w = (const char *)xmlDictLookup(c->dict, (const xmlChar *)TCPL_NS_W, -1);
     return 0;
 }
 
-int tcpl_xml_open(tcpl_xml *x, const char *data, size_t len, const char *file, const char *part,
-                  tcpl_error *err)
+int tcpl_xml_open_opts(tcpl_xml *x, const char *data, size_t len, const char *file,
+                       const char *part, const tcpl_xml_opts *opts, tcpl_error *err)
 {
-    int rc = parse(x, data, len, file, part, err);
+    int rc = parse(x, data, len, file, part, opts, err);
     if (rc < 0) {
         /* Nothing half-read is left to walk; close stays safe to call. */
         tcpl_xml_close(x);
     }
     return rc;
+}
+
+int tcpl_xml_open(tcpl_xml *x, const char *data, size_t len, const char *file, const char *part,
+                  tcpl_error *err)
+{
+    return tcpl_xml_open_opts(x, data, len, file, part, NULL, err);
+}
+
+size_t tcpl_xml_event_count(const tcpl_xml *x)
+{
+    return x->nev;
 }
 
 void tcpl_xml_close(tcpl_xml *x)
@@ -291,9 +466,13 @@ void tcpl_xml_close(tcpl_xml *x)
         xmlFreeParserCtxt(c);
     }
     x->ctxt = NULL;
-    free(x->ev);
+    if (x->evec) {
+        tcpl_vec_free(x->evec);
+        free(x->evec);
+    }
+    x->evec = NULL;
     x->ev = NULL;
-    x->nev = x->cap = x->pos = 0;
+    x->nev = x->pos = 0;
     if (x->arena) {
         tcpl_arena_free(x->arena);
         free(x->arena);
@@ -304,6 +483,48 @@ void tcpl_xml_close(tcpl_xml *x)
         free(x->text);
     }
     x->text = NULL;
+}
+
+/* Every WordprocessingML element that docx.c, styles.c and numbering.c
+ * look at, sorted (strcmp) for bsearch.  An element missing here is
+ * invisible to them unless something kept is inside it: add it here when a
+ * reader starts reading it (tests/test_docx.c checks the order). */
+static const char *const wml_names[] = {
+    "abstractNum", "abstractNumId", "b", "basedOn", "bdo", "body", "br", "caps", "cr",
+    "customXml", "del", "dir", "docDefaults", "drawing", "dstrike", "endnote",
+    "endnoteReference", "endnotes", "fldChar", "fldSimple", "footnote", "footnoteReference",
+    "footnotes", "framePr", "ftr", "gridBefore", "gridCol", "gridSpan", "hdr", "hyperlink", "i",
+    "ilvl", "ins", "isLgl", "jc", "lvl", "lvlOverride", "lvlRestart", "lvlText", "moveFrom",
+    "moveTo", "name", "noBreakHyphen", "num", "numFmt", "numId", "numPr", "numStyleLink",
+    "numbering", "object", "outlineLvl", "p", "pPr", "pPrDefault", "pStyle", "pgMar", "pgSz",
+    "pict", "ptab", "r", "rFonts", "rPr", "rPrDefault", "rStyle", "sdt", "sdtContent", "sectPr",
+    "smartTag", "start", "startOverride", "strike", "style", "styleLink", "styles", "suff",
+    "sym", "sz", "t", "tab", "tbl", "tblGrid", "tc", "tcPr", "tr", "trPr", "txbxContent", "u",
+    "vMerge", "vertAlign"};
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int tcpl_xml_keep_wml(const char *ns, const char *local)
+{
+    if (!strcmp(ns, TCPL_NS_W))
+        return bsearch(&local, wml_names, sizeof wml_names / sizeof wml_names[0],
+                       sizeof wml_names[0], cmp_name) != NULL;
+    if (!strcmp(ns, TCPL_NS_MC))
+        return !strcmp(local, "AlternateContent") || !strcmp(local, "Choice") ||
+               !strcmp(local, "Fallback");
+    if (!strcmp(ns, TCPL_NS_A)) /* the theme's fonts */
+        return !strcmp(local, "minorFont") || !strcmp(local, "majorFont") ||
+               !strcmp(local, "latin");
+    return 0;
+}
+
+size_t tcpl_xml_wml_names(const char *const **names)
+{
+    *names = wml_names;
+    return sizeof wml_names / sizeof wml_names[0];
 }
 
 static const tcpl_xml_event *cur(const tcpl_xml *x)

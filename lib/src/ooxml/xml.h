@@ -15,6 +15,38 @@
 #define TCPL_NS_W "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 #define TCPL_NS_MC "http://schemas.openxmlformats.org/markup-compatibility/2006"
 #define TCPL_NS_R "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+#define TCPL_NS_A "http://schemas.openxmlformats.org/drawingml/2006/main"
+
+/* What the reader may build for one document: the XML events of the part
+ * being read with their texts and attributes, plus the model so far
+ * (blocks, texts, runs).  A Word plan of 100 pages needs a few MB; the XML
+ * layer refuses a part as soon as the sum would pass the limit
+ * (err.doc_memory), instead of after gigabytes of events. */
+#define TCPL_MAX_DOC_MEMORY ((size_t)256 << 20)
+
+/* A running count of that memory, shared by the parts of one document. */
+typedef struct tcpl_xml_budget {
+    size_t limit; /* bytes; 0: TCPL_MAX_DOC_MEMORY */
+    size_t used;  /* held by the caller (the model) while a part is parsed */
+    size_t peak;  /* highest used + one part's events, texts and attributes */
+    size_t events_peak; /* most events one part produced */
+    size_t part;        /* what the last part parsed holds while it is walked */
+} tcpl_xml_budget;
+
+/* Which elements a caller reads.  keep(ns, local) says whether an element
+ * is looked at (ns is the transitional URI, also for Strict documents).
+ * Other elements cost nothing: they appear only as the ancestors of a kept
+ * element (so skipping one still skips what is inside), never on their own,
+ * and their attributes are dropped.  Text is kept only directly inside a
+ * kept WordprocessingML element named text_in ("t"); "" keeps none. */
+typedef struct tcpl_xml_opts {
+    int (*keep)(const char *ns, const char *local);
+    const char *text_in;
+    /* One element's text beyond this many bytes is refused while reading
+     * (err.para_too_long, the limit as detail); 0: no limit. */
+    size_t text_limit;
+    tcpl_xml_budget *budget; /* NULL: a budget of TCPL_MAX_DOC_MEMORY for this part alone */
+} tcpl_xml_opts;
 
 /* Node types, as libxml2's reader numbers them. */
 enum {
@@ -44,7 +76,9 @@ typedef struct tcpl_xml_event {
 /* One part, parsed at open with libxml2's SAX2 parser (network, DTD
  * loading and entity expansion off; a DOCTYPE, an entity declaration or
  * nesting beyond the depth limit stops it) into a compact list of events
- * that the pull functions below walk.  SAX skips the tree the streaming
+ * that the pull functions below walk.  Strict Open XML namespaces
+ * (http://purl.oclc.org/ooxml/...) are mapped to their transitional
+ * twins, so every reader sees one vocabulary.  SAX skips the tree the streaming
  * reader would build for every node: it reads DOCX parts about twice as
  * fast.  file and part are kept for error messages. */
 typedef struct tcpl_xml {
@@ -53,19 +87,40 @@ typedef struct tcpl_xml {
     int depth_limit;
     char problem[200]; /* first parser message */
     void *ctxt;        /* the parser context: owns the interned names */
-    tcpl_xml_event *ev;
-    size_t nev, cap, pos; /* pos: 1 + index of the current event; 0 before the first */
+    tcpl_xml_event *ev;   /* the events (a tcpl_vec's array while parsing) */
+    size_t nev, pos;      /* pos: 1 + index of the current event; 0 before the first */
+    void *evec;           /* tcpl_vec of events while parsing */
+    tcpl_xml_opts opts;
+    tcpl_xml_budget own_budget;
+    size_t emitted;       /* while parsing: open elements 0..emitted-1 have start events */
+    const char *pend_local[TCPL_MAX_XML_DEPTH + 1]; /* while parsing: open elements' names */
+    const char *pend_ns[TCPL_MAX_XML_DEPTH + 1];
+    int pend_line[TCPL_MAX_XML_DEPTH + 1];
+    int xml_code;         /* first libxml2 error code, 0 if none */
+    const char *root_ns;  /* the root element's namespace (mapped), "" if none */
     void *arena;          /* tcpl_arena for texts and attributes */
     int depth;            /* while parsing */
-    int fail;             /* while parsing: 1 dtd, 2 depth, 3 memory */
+    int fail;             /* while parsing: why the parse was stopped (FAIL_* in xml.c) */
     size_t open[TCPL_MAX_XML_DEPTH + 1]; /* while parsing: start event of each open element */
     size_t text_ev;   /* while parsing: 1 + the text event being filled, 0 if none */
     void *text;       /* while parsing: tcpl_buf collecting that text */
-    const char *ns_w; /* the interned WordprocessingML URI, once seen */
+    const char *ns_w; /* the interned WordprocessingML URI */
+    const char *ns_map[2][8]; /* interned Strict URIs and their transitional twins */
+    int nmap;
 } tcpl_xml;
 
+/* Every element and all text kept; a budget of its own. */
 int tcpl_xml_open(tcpl_xml *x, const char *data, size_t len, const char *file, const char *part,
                   tcpl_error *err);
+/* Only what opts keeps, counted against opts->budget. */
+int tcpl_xml_open_opts(tcpl_xml *x, const char *data, size_t len, const char *file,
+                       const char *part, const tcpl_xml_opts *opts, tcpl_error *err);
+/* The keep() of the WordprocessingML readers (document, notes, headers,
+ * styles, numbering, theme fonts) and its sorted list of w: names. */
+int tcpl_xml_keep_wml(const char *ns, const char *local);
+size_t tcpl_xml_wml_names(const char *const **names);
+/* Events the part produced (for tests and benchmarks). */
+size_t tcpl_xml_event_count(const tcpl_xml *x);
 void tcpl_xml_close(tcpl_xml *x);
 
 /* Advances to the next node.  1: a node, 0: end of document.  (Errors —
