@@ -5,13 +5,15 @@ set -e
 missing=""
 for p in libxml-2.0:libxml2-dev libzip:libzip-dev libpcre2-8:libpcre2-dev \
          cmocka:libcmocka-dev libutf8proc:libutf8proc-dev yaml-0.1:libyaml-dev \
-         jansson:libjansson-dev; do
+         jansson:libjansson-dev hunspell:libhunspell-dev; do
   pc=${p%%:*}; deb=${p#*:}
   if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists "$pc"; then
     missing="$missing $deb"
   fi
 done
 command -v pkg-config >/dev/null 2>&1 || missing="$missing pkg-config"
+# The Vietnamese dictionary the spelling rules use (docs/rules.md).
+[ -f /usr/share/hunspell/vi_VN.dic ] || missing="$missing hunspell-vi"
 command -v cc >/dev/null 2>&1 || missing="$missing gcc"
 command -v make >/dev/null 2>&1 || missing="$missing make"
 [ -z "$missing" ] && exit 0

@@ -139,21 +139,21 @@ typedef struct tcpl_xactivity {
     const tcpl_xunit *support;
     size_t nsupport;
     tcpl_xtime time;
-    const char *product;  /* "" if none */
-    const char *cause;    /* remediation plans; "" if none */
-    const char *solution; /* remediation plans; "" if none */
-    unsigned present;     /* TCPL_FIELD_* seen with their label */
-    unsigned missing;     /* TCPL_FIELD_* expected but absent */
-    int unlabelled;       /* bullet or table lines under the activity that carry no field
-                             label (a label probably forgotten) */
+    const char *product;      /* "" if none */
+    const char *cause;        /* remediation plans; "" if none */
+    const char *solution;     /* remediation plans; "" if none */
+    unsigned present;         /* TCPL_FIELD_* seen with their label */
+    unsigned missing;         /* TCPL_FIELD_* expected but absent */
+    int unlabelled;           /* bullet or table lines under the activity that carry no field
+                                 label (a label probably forgotten) */
     const char *const *notes; /* every line under the activity that is no field, as printed
                                  (bullet marks removed), in document order */
     size_t nnotes;
-    int duplicate_of;     /* its section's duplicate_of (an index into sections), or -1 */
-    int block;            /* the activity's heading */
-    int section;          /* index into the sections array */
-    int time_block;       /* -1 if none */
-    int lead_block;       /* -1 if none */
+    int duplicate_of; /* its section's duplicate_of (an index into sections), or -1 */
+    int block;        /* the activity's heading */
+    int section;      /* index into the sections array */
+    int time_block;   /* -1 if none */
+    int lead_block;   /* -1 if none */
 } tcpl_xactivity;
 
 typedef struct tcpl_xdeadline {

@@ -443,8 +443,8 @@ int xt_read_body(job *j, size_t from, size_t to)
                                        "%d", TCPL_UNIT_NAME_MAX));
                 xu[k].printed = xt_dup(j, val + units[k].start, units[k].end - units[k].start);
                 xu[k].canonical = xt_dupz(j, tcpl_unit_canonical(&units[k]));
-                xu[k].note = xt_dup(j, val + units[k].note_start,
-                                    units[k].note_end - units[k].note_start);
+                xu[k].note =
+                    xt_dup(j, val + units[k].note_start, units[k].note_end - units[k].note_start);
             }
             if (which == 0) {
                 act->lead = xu;

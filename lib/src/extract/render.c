@@ -123,11 +123,11 @@ static json_t *build(const tcpl_extraction *x)
     for (size_t i = 0; cites && i < x->ncitations; i++) {
         const tcpl_xcitation *c = &x->citations[i];
         bad |= json_array_append_new(
-            cites, json_pack("{s:s,s:s,s:o,s:b,s:b,s:s,s:s,s:i,s:i}", "kind", c->kind, "number",
-                             c->number, "date", str_or_null(c->date), "date_invalid",
-                             c->date_invalid, "date_conflict", c->date_conflict, "issuer",
-                             c->issuer, "text", c->text, "mentions", c->mentions, "block",
-                             c->block));
+            cites,
+            json_pack("{s:s,s:s,s:o,s:b,s:b,s:s,s:s,s:i,s:i}", "kind", c->kind, "number", c->number,
+                      "date", str_or_null(c->date), "date_invalid", c->date_invalid,
+                      "date_conflict", c->date_conflict, "issuer", c->issuer, "text", c->text,
+                      "mentions", c->mentions, "block", c->block));
     }
     bad |= put(o, "citations", cites);
 
@@ -236,8 +236,9 @@ static int cut_len(const char *s, size_t max, int *cut)
             while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
                 k--;
             utf8proc_int32_t c;
-            if (k == 0 || utf8proc_iterate((const utf8proc_uint8_t *)s + k,
-                                           (utf8proc_ssize_t)(n - k), &c) <= 0 ||
+            if (k == 0 ||
+                utf8proc_iterate((const utf8proc_uint8_t *)s + k, (utf8proc_ssize_t)(n - k), &c) <=
+                    0 ||
                 utf8proc_category(c) != UTF8PROC_CATEGORY_MN)
                 break;
             k--;

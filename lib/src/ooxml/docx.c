@@ -387,8 +387,8 @@ static int parse_textbox(reader *rd)
  * models) is read through its mc:Fallback. */
 static int understood(const char *requires)
 {
-    static const char *const known[] = {"a",     "a14", "m",   "o",   "pic", "v",
-                                        "w",     "w10", "w14", "w15", "w16", "w16cid",
+    static const char *const known[] = {"a",     "a14", "m",    "o",   "pic", "v",
+                                        "w",     "w10", "w14",  "w15", "w16", "w16cid",
                                         "w16se", "wp",  "wp14", "wpc", "wpg", "wps"};
     if (!requires)
         return 0;
@@ -737,8 +737,8 @@ static int para_append(reader *rd, para *dst, const para *src)
     size_t shift = dst->text.len;
     for (size_t i = 0; i < src->runs.len; i++) {
         const pending_run *r = &TCPL_VEC_AT(&src->runs, pending_run, i);
-        int rc = para_add(rd, dst, src->text.data + r->offset, r->length, r->flags, r->font,
-                          r->size);
+        int rc =
+            para_add(rd, dst, src->text.data + r->offset, r->length, r->flags, r->font, r->size);
         if (rc < 0)
             return rc;
     }
@@ -968,8 +968,8 @@ static int parse_cell(reader *rd, int row_idx, int *col)
                         BLK(rd, idx).grid_span = span > 0 && span < 1000 ? (int)span : 1;
                     } else if (tcpl_xml_is_w(x, "vMerge")) {
                         const char *v = tcpl_xml_attr(x, TCPL_NS_W, "val");
-                        BLK(rd, idx).vmerge = v && !strcmp(v, "restart") ? TCPL_VMERGE_RESTART
-                                                                         : TCPL_VMERGE_CONTINUE;
+                        BLK(rd, idx).vmerge =
+                            v && !strcmp(v, "restart") ? TCPL_VMERGE_RESTART : TCPL_VMERGE_CONTINUE;
                     }
                     if (tcpl_xml_type(x) == XML_READER_TYPE_ELEMENT)
                         TCPL_CHECK(tcpl_xml_skip(x, rd->err));

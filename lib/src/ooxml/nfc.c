@@ -88,8 +88,8 @@ int tcpl_nfc_append(tcpl_buf *out, const char *s, size_t n)
     }
     utf8proc_uint8_t *r = NULL;
     utf8proc_ssize_t len =
-        safe.len ? utf8proc_map((const utf8proc_uint8_t *)safe.data, (utf8proc_ssize_t)safe.len,
-                                &r, UTF8PROC_STABLE | UTF8PROC_COMPOSE)
+        safe.len ? utf8proc_map((const utf8proc_uint8_t *)safe.data, (utf8proc_ssize_t)safe.len, &r,
+                                UTF8PROC_STABLE | UTF8PROC_COMPOSE)
                  : 0;
     tcpl_buf_free(&safe);
     if (len < 0)

@@ -196,8 +196,8 @@ static int twips_attr(const tcpl_xml *x, const char *name, int allow_negative)
     static const struct {
         const char *unit;
         double twips;
-    } units[] = {{"", 1},         {"mm", 1440 / 25.4}, {"cm", 1440 / 2.54}, {"in", 1440},
-                 {"pt", 20},      {"pc", 240},         {"pi", 240}};
+    } units[] = {{"", 1},    {"mm", 1440 / 25.4}, {"cm", 1440 / 2.54}, {"in", 1440},
+                 {"pt", 20}, {"pc", 240},         {"pi", 240}};
     for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
         if (strcmp(end, units[i].unit) != 0)
             continue;

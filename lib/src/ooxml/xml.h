@@ -26,9 +26,9 @@
 
 /* A running count of that memory, shared by the parts of one document. */
 typedef struct tcpl_xml_budget {
-    size_t limit; /* bytes; 0: TCPL_MAX_DOC_MEMORY */
-    size_t used;  /* held by the caller (the model) while a part is parsed */
-    size_t peak;  /* highest used + one part's events, texts and attributes */
+    size_t limit;       /* bytes; 0: TCPL_MAX_DOC_MEMORY */
+    size_t used;        /* held by the caller (the model) while a part is parsed */
+    size_t peak;        /* highest used + one part's events, texts and attributes */
     size_t events_peak; /* most events one part produced */
     size_t part;        /* what the last part parsed holds while it is walked */
 } tcpl_xml_budget;
@@ -85,26 +85,26 @@ typedef struct tcpl_xml {
     const char *file;
     const char *part;
     int depth_limit;
-    char problem[200]; /* first parser message */
-    void *ctxt;        /* the parser context: owns the interned names */
-    tcpl_xml_event *ev;   /* the events (a tcpl_vec's array while parsing) */
-    size_t nev, pos;      /* pos: 1 + index of the current event; 0 before the first */
-    void *evec;           /* tcpl_vec of events while parsing */
+    char problem[200];  /* first parser message */
+    void *ctxt;         /* the parser context: owns the interned names */
+    tcpl_xml_event *ev; /* the events (a tcpl_vec's array while parsing) */
+    size_t nev, pos;    /* pos: 1 + index of the current event; 0 before the first */
+    void *evec;         /* tcpl_vec of events while parsing */
     tcpl_xml_opts opts;
     tcpl_xml_budget own_budget;
-    size_t emitted;       /* while parsing: open elements 0..emitted-1 have start events */
+    size_t emitted; /* while parsing: open elements 0..emitted-1 have start events */
     const char *pend_local[TCPL_MAX_XML_DEPTH + 1]; /* while parsing: open elements' names */
     const char *pend_ns[TCPL_MAX_XML_DEPTH + 1];
     int pend_line[TCPL_MAX_XML_DEPTH + 1];
-    int xml_code;         /* first libxml2 error code, 0 if none */
-    const char *root_ns;  /* the root element's namespace (mapped), "" if none */
-    void *arena;          /* tcpl_arena for texts and attributes */
-    int depth;            /* while parsing */
-    int fail;             /* while parsing: why the parse was stopped (FAIL_* in xml.c) */
+    int xml_code;        /* first libxml2 error code, 0 if none */
+    const char *root_ns; /* the root element's namespace (mapped), "" if none */
+    void *arena;         /* tcpl_arena for texts and attributes */
+    int depth;           /* while parsing */
+    int fail;            /* while parsing: why the parse was stopped (FAIL_* in xml.c) */
     size_t open[TCPL_MAX_XML_DEPTH + 1]; /* while parsing: start event of each open element */
-    size_t text_ev;   /* while parsing: 1 + the text event being filled, 0 if none */
-    void *text;       /* while parsing: tcpl_buf collecting that text */
-    const char *ns_w; /* the interned WordprocessingML URI */
+    size_t text_ev;           /* while parsing: 1 + the text event being filled, 0 if none */
+    void *text;               /* while parsing: tcpl_buf collecting that text */
+    const char *ns_w;         /* the interned WordprocessingML URI */
     const char *ns_map[2][8]; /* interned Strict URIs and their transitional twins */
     int nmap;
 } tcpl_xml;

@@ -7,6 +7,7 @@
 #include "base/data.h"
 #include "base/error.h"
 #include "rules/rules.h"
+#include "rules/spell.h"
 
 /* The default packs the data names (checks/packs.yaml). */
 #define PACKS_FILE "packs.yaml"
@@ -35,6 +36,7 @@ void tcpl_checker_free(tcpl_checker *c)
         return;
     for (size_t i = 0; i < c->packs.len; i++)
         rl_pack_free(&TCPL_VEC_AT(&c->packs, pack, i));
+    spell_free(c->spell);
     tcpl_vec_free(&c->packs);
     tcpl_arena_free(&c->arena);
     free(c);
@@ -93,6 +95,18 @@ static int read_file(const char *path, char **out, size_t *len, tcpl_error *err)
     return *out ? 0 : TCPL_NOMEM(err, path);
 }
 
+/* The spelling tables and dictionary, once, when a pack first needs them. */
+static int load_spelling(tcpl_checker *c, tcpl_error *err)
+{
+    if (c->spell)
+        return 0;
+    const pack *p = &TCPL_VEC_AT(&c->packs, pack, c->packs.len - 1);
+    for (size_t i = 0; i < p->nrules; i++)
+        if (p->rules[i].type == RT_SPELLING)
+            return spell_new(&c->spell, c->ctx, err);
+    return 0;
+}
+
 int tcpl_checker_add_pack(tcpl_checker *c, const char *name, tcpl_error *err)
 {
     if (!c || !name || !*name)
@@ -111,7 +125,7 @@ int tcpl_checker_add_pack(tcpl_checker *c, const char *name, tcpl_error *err)
                  base);
         rc = rl_pack_load(c, id, data, len, name, err);
         free(data);
-        return rc;
+        return rc < 0 ? rc : load_spelling(c, err);
     }
     if (find_pack(c, name))
         return 0;
@@ -122,7 +136,8 @@ int tcpl_checker_add_pack(tcpl_checker *c, const char *name, tcpl_error *err)
     int rc = tcpl_ctx_data(&data, &len, c->ctx, file, err);
     if (rc < 0)
         return tcpl_err(err, TCPL_ERR_USAGE, "err.pack_unknown", name, NULL, "%s", name);
-    return rl_pack_load(c, name, data, len, file, err);
+    rc = rl_pack_load(c, name, data, len, file, err);
+    return rc < 0 ? rc : load_spelling(c, err);
 }
 
 int tcpl_checker_add_default_packs(tcpl_checker *c, tcpl_error *err)
@@ -202,6 +217,8 @@ static int run_rule(cjob *j, const rule *r)
         return r_format(j, r);
     case RT_COVERAGE:
         return j->against ? r_coverage(j, r) : 0;
+    case RT_SPELLING:
+        return r_spelling(j, r);
     }
     return 0;
 }
@@ -238,8 +255,9 @@ int tcpl_check(tcpl_findings **out, const tcpl_checker *c, const tcpl_doc *doc,
         return TCPL_NOMEM(err, tcpl_doc_path(doc));
     tcpl_arena_init(&f->arena);
     tcpl_vec_init(&f->items, sizeof(tcpl_finding));
-    cjob j = {c, doc, x, f, {0}, !strcmp(tcpl_ctx_lang(c->ctx), "en"), err, -1,
-              opts ? opts->against : NULL};
+    cjob j = {c,   doc, x,
+              f,   {0}, !strcmp(tcpl_ctx_lang(c->ctx), "en"),
+              err, -1,  opts ? opts->against : NULL};
     int rc = 0;
     const pack *list[64];
     size_t n = 0;

@@ -15,8 +15,8 @@
 #define TCPL_PACK_MAX_RULES 500
 #define TCPL_PACK_MAX_LIST 200
 
-static const char *const type_names[] = {"section", "field",     "exists", "absent",  "citation",
-                                         "date",    "numbering", "format", "coverage"};
+static const char *const type_names[] = {"section", "field",     "exists", "absent",   "citation",
+                                         "date",    "numbering", "format", "coverage", "spelling"};
 enum { NTYPES = sizeof type_names / sizeof type_names[0] };
 static const char *const sev_names[] = {"loi", "canh-bao", "goi-y"};
 static const char *const cat_names[] = {"number",   "date",     "numbering", "field",    "citation",
@@ -187,7 +187,8 @@ static int allowed(rule_type t, const char *key)
                                "kinds years_after",
                                "",
                                "margins size font",
-                               "section under ignore threshold"};
+                               "section under ignore threshold",
+                               "max"};
     const char *list = per[t];
     size_t kl = strlen(key);
     for (const char *p = list; *p;) {
@@ -318,6 +319,7 @@ static int load_rule(loader *l, rule *r, yaml_node_t *n)
                                  : r->type == RT_NUMBERING ? r_numbering_known
                                  : r->type == RT_FORMAT    ? r_format_known
                                  : r->type == RT_COVERAGE  ? r_coverage_known
+                                 : r->type == RT_SPELLING  ? r_spelling_known
                                                            : NULL;
     if (known && (!r->check || !known(r->check)))
         return bad(l, n, "rule %s: unknown or missing check '%s' (docs/rules.md)", r->id, r->check);

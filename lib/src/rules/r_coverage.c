@@ -26,7 +26,7 @@ int r_coverage_known(const char *check)
 #define TCPL_COVER_ITEMS 300
 
 typedef struct words {
-    char *buf;                      /* casefolded NFC title */
+    char *buf;                       /* casefolded NFC title */
     const char *w[TCPL_COVER_WORDS]; /* content syllables, then bigrams */
     size_t n;
     char *pairs; /* storage of the bigram strings */

@@ -16,7 +16,8 @@ typedef enum {
     RT_DATE,
     RT_NUMBERING,
     RT_FORMAT,
-    RT_COVERAGE
+    RT_COVERAGE,
+    RT_SPELLING
 } rule_type;
 
 /* Where exists/absent look. */
@@ -78,8 +79,11 @@ typedef struct reg_doc {
     const char *kind, *number, *norm, *date, *issuer, *title, *replaced_by, *effective;
 } reg_doc;
 
+struct tcpl_spell;
+
 struct tcpl_checker {
     tcpl_arena arena;
+    struct tcpl_spell *spell; /* loaded with the first pack that has spelling rules */
     const tcpl_ctx *ctx;
     tcpl_vec packs; /* of pack */
     reg_doc *reg;
@@ -138,6 +142,8 @@ int r_numbering(cjob *j, const rule *r);
 int r_format(cjob *j, const rule *r);
 int r_coverage(cjob *j, const rule *r);
 int r_coverage_known(const char *check);
+int r_spelling(cjob *j, const rule *r);
+int r_spelling_known(const char *check);
 
 /* Checks a rule's sub-check name is one its type knows. */
 int r_citation_known(const char *check);

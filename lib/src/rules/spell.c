@@ -1,0 +1,346 @@
+/* Spelling support for the spelling rules: the hunspell dictionary (loaded
+ * once per checker, used under a lock: a Hunhandle is not documented as
+ * safe to share), and the compound and confusion tables of
+ * checks/spelling.yaml, indexed by their mark-free form. */
+#include <hunspell.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <utf8proc.h>
+
+#include "base/buf.h"
+#include "base/data.h"
+#include "base/error.h"
+#include "rules/spell.h"
+
+#define SPELLING_FILE "spelling.yaml"
+/* Where Debian's hunspell-vi puts the dictionary. */
+#define TCPL_HUNSPELL_DIR "/usr/share/hunspell"
+
+struct tcpl_spell {
+    Hunhandle *hun; /* NULL: no dictionary installed */
+    pthread_mutex_t lock;
+    tcpl_arena arena;
+    spell_entry *compounds; /* sorted by base */
+    size_t ncompounds;
+    spell_entry *confusions; /* sorted by base (here: the casefolded wrong form) */
+    size_t nconfusions;
+    const char **accepted; /* sorted */
+    size_t naccepted;
+    const char **units; /* unit names as checks/units.yaml writes them */
+    size_t nunits;
+};
+
+/* Vietnamese tone marks (combining, after NFD). */
+static int is_tone(utf8proc_int32_t c)
+{
+    return c == 0x300 || c == 0x301 || c == 0x303 || c == 0x309 || c == 0x323;
+}
+
+int spell_shape(const char *s, size_t n, char *shape, size_t size, int *tone)
+{
+    utf8proc_uint8_t *d = NULL;
+    utf8proc_ssize_t k = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &d,
+                                      UTF8PROC_DECOMPOSE | UTF8PROC_CASEFOLD);
+    if (k < 0)
+        return -1;
+    size_t o = 0;
+    *tone = 0;
+    for (utf8proc_ssize_t i = 0; i < k;) {
+        utf8proc_int32_t c;
+        utf8proc_ssize_t l = utf8proc_iterate(d + i, k - i, &c);
+        if (l <= 0)
+            break;
+        if (is_tone(c))
+            *tone = (int)c;
+        else if (o + (size_t)l < size) {
+            memcpy(shape + o, d + i, (size_t)l);
+            o += (size_t)l;
+        }
+        i += l;
+    }
+    shape[o] = 0;
+    free(d);
+    /* recompose the shape (ô, ư, ơ, â, ă, ê) */
+    utf8proc_uint8_t *c2 = NULL;
+    if (utf8proc_map((const utf8proc_uint8_t *)shape, 0, &c2,
+                     UTF8PROC_NULLTERM | UTF8PROC_COMPOSE) < 0)
+        return -1;
+    size_t cl = strlen((char *)c2);
+    if (cl >= size)
+        cl = size - 1;
+    memcpy(shape, c2, cl);
+    shape[cl] = 0;
+    free(c2);
+    return 0;
+}
+
+/* Casefolded, without any mark, đ as d: two spellings one mark apart meet. */
+char *spell_base(tcpl_arena *a, const char *s, size_t n)
+{
+    utf8proc_uint8_t *d = NULL;
+    utf8proc_ssize_t k = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &d,
+                                      UTF8PROC_DECOMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK);
+    if (k < 0)
+        return NULL;
+    tcpl_buf b;
+    tcpl_buf_init(&b);
+    for (utf8proc_ssize_t i = 0; i < k; i++) {
+        if (d[i] == 0xC4 && i + 1 < k && d[i + 1] == 0x91) { /* đ */
+            tcpl_buf_putc(&b, 'd');
+            i++;
+        } else {
+            tcpl_buf_putc(&b, d[i]);
+        }
+    }
+    free(d);
+    char *r = tcpl_arena_strndup(a, b.data ? b.data : "", b.len);
+    tcpl_buf_free(&b);
+    return r;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+    return strcmp(((const spell_entry *)a)->base, ((const spell_entry *)b)->base);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int load_tables(tcpl_spell *sp, const tcpl_ctx *ctx, tcpl_error *err)
+{
+    tcpl_yaml y;
+    int rc = tcpl_yaml_load(&y, ctx, SPELLING_FILE, err);
+    if (rc < 0)
+        return rc;
+    yaml_node_t *root = tcpl_yaml_root(&y);
+    yaml_node_t *cs = tcpl_yaml_get(&y, root, "compounds");
+    yaml_node_t *cf = tcpl_yaml_get(&y, root, "confusions");
+    yaml_node_t *ac = tcpl_yaml_get(&y, root, "accepted");
+    size_t nc = tcpl_yaml_len(cs), nf = tcpl_yaml_map_len(cf), na = tcpl_yaml_len(ac);
+    sp->compounds = tcpl_arena_alloc(&sp->arena, (nc ? nc : 1) * sizeof *sp->compounds);
+    sp->confusions = tcpl_arena_alloc(&sp->arena, (nf ? nf : 1) * sizeof *sp->confusions);
+    sp->accepted = tcpl_arena_alloc(&sp->arena, (na ? na : 1) * sizeof *sp->accepted);
+    if (!sp->compounds || !sp->confusions || !sp->accepted) {
+        rc = TCPL_NOMEM(err, SPELLING_FILE);
+        goto out;
+    }
+    for (size_t i = 0; i < nc; i++) {
+        const char *w = tcpl_yaml_str(tcpl_yaml_item(&y, cs, i));
+        if (!w)
+            continue;
+        spell_entry *e = &sp->compounds[sp->ncompounds];
+        e->right = tcpl_arena_strdup(&sp->arena, w);
+        e->base = spell_base(&sp->arena, w, strlen(w));
+        if (!e->right || !e->base) {
+            rc = TCPL_NOMEM(err, SPELLING_FILE);
+            goto out;
+        }
+        sp->ncompounds++;
+    }
+    for (size_t i = 0; i < nf; i++) {
+        const char *w = tcpl_yaml_str(tcpl_yaml_map_key(&y, cf, i));
+        const char *r = tcpl_yaml_str(tcpl_yaml_map_value(&y, cf, i));
+        if (!w || !r)
+            continue;
+        spell_entry *e = &sp->confusions[sp->nconfusions];
+        utf8proc_uint8_t *f = NULL;
+        if (utf8proc_map((const utf8proc_uint8_t *)w, 0, &f,
+                         UTF8PROC_NULLTERM | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD) < 0) {
+            rc = TCPL_NOMEM(err, SPELLING_FILE);
+            goto out;
+        }
+        e->base = tcpl_arena_strdup(&sp->arena, (char *)f);
+        free(f);
+        e->right = tcpl_arena_strdup(&sp->arena, r);
+        if (!e->right || !e->base) {
+            rc = TCPL_NOMEM(err, SPELLING_FILE);
+            goto out;
+        }
+        sp->nconfusions++;
+    }
+    for (size_t i = 0; i < na; i++) {
+        const char *w = tcpl_yaml_str(tcpl_yaml_item(&y, ac, i));
+        if (w && (sp->accepted[sp->naccepted] = tcpl_arena_strdup(&sp->arena, w)))
+            sp->naccepted++;
+    }
+    tcpl_yaml_free(&y);
+    /* Unit names, written right: the canonical names and protected phrases. */
+    if ((rc = tcpl_yaml_load(&y, ctx, "units.yaml", err)) < 0)
+        return rc;
+    root = tcpl_yaml_root(&y);
+    yaml_node_t *al = tcpl_yaml_get(&y, root, "aliases");
+    yaml_node_t *pr = tcpl_yaml_get(&y, root, "protected");
+    size_t nu = tcpl_yaml_len(al) + tcpl_yaml_len(pr);
+    sp->units = tcpl_arena_alloc(&sp->arena, (nu ? nu : 1) * sizeof *sp->units);
+    if (!sp->units) {
+        rc = TCPL_NOMEM(err, "units.yaml");
+        goto out;
+    }
+    for (size_t i = 0; i < tcpl_yaml_len(al); i++) {
+        const char *w = tcpl_yaml_str(tcpl_yaml_get(&y, tcpl_yaml_item(&y, al, i), "canonical"));
+        if (w && (sp->units[sp->nunits] = tcpl_arena_strdup(&sp->arena, w)))
+            sp->nunits++;
+    }
+    for (size_t i = 0; i < tcpl_yaml_len(pr); i++) {
+        const char *w = tcpl_yaml_str(tcpl_yaml_item(&y, pr, i));
+        /* lower-case phrases ("các cơ quan ...") say nothing about capitals */
+        if (w && (unsigned char)w[0] >= 'A' && !(w[0] >= 'a' && w[0] <= 'z') &&
+            (sp->units[sp->nunits] = tcpl_arena_strdup(&sp->arena, w)))
+            sp->nunits++;
+    }
+    qsort(sp->compounds, sp->ncompounds, sizeof *sp->compounds, cmp_entry);
+    qsort(sp->confusions, sp->nconfusions, sizeof *sp->confusions, cmp_entry);
+    qsort(sp->accepted, sp->naccepted, sizeof *sp->accepted, cmp_str);
+out:
+    tcpl_yaml_free(&y);
+    return rc;
+}
+
+int spell_new(tcpl_spell **out, const tcpl_ctx *ctx, tcpl_error *err)
+{
+    *out = NULL;
+    tcpl_spell *sp = calloc(1, sizeof *sp);
+    if (!sp)
+        return TCPL_NOMEM(err, NULL);
+    tcpl_arena_init(&sp->arena);
+    pthread_mutex_init(&sp->lock, NULL);
+    int rc = load_tables(sp, ctx, err);
+    if (rc < 0) {
+        spell_free(sp);
+        return rc;
+    }
+    struct stat st;
+    const char *aff = TCPL_HUNSPELL_DIR "/vi_VN.aff", *dic = TCPL_HUNSPELL_DIR "/vi_VN.dic";
+    if (stat(aff, &st) == 0 && stat(dic, &st) == 0)
+        sp->hun = Hunspell_create(aff, dic);
+    *out = sp;
+    return 0;
+}
+
+void spell_free(tcpl_spell *sp)
+{
+    if (!sp)
+        return;
+    if (sp->hun)
+        Hunspell_destroy(sp->hun);
+    pthread_mutex_destroy(&sp->lock);
+    tcpl_arena_free(&sp->arena);
+    free(sp);
+}
+
+int spell_has_dictionary(const tcpl_spell *sp)
+{
+    return sp && sp->hun;
+}
+
+/* The same syllable with the tone on the other vowel of a final "oa", "oe"
+ * or "uy" ("hòa" <-> "hoà", "thủy" <-> "thuỷ"): both placements are in use,
+ * and a dictionary has one.  0 when w has no such cluster. */
+static int other_placement(const char *w, char *out, size_t size)
+{
+    utf8proc_int32_t cp[64];
+    utf8proc_ssize_t n = utf8proc_decompose((const utf8proc_uint8_t *)w, 0, cp, 64,
+                                            UTF8PROC_NULLTERM | UTF8PROC_DECOMPOSE);
+    if (n <= 2 || n > 64)
+        return 0;
+    /* the last two vowels: o|u, then a|e|y, tone after either */
+    utf8proc_ssize_t last = n - 1;
+    int tone_last = 0;
+    if (cp[last] == 0x300 || cp[last] == 0x301 || cp[last] == 0x303 || cp[last] == 0x309 ||
+        cp[last] == 0x323) {
+        tone_last = 1;
+        last--;
+    }
+    if (last < 1 || !(cp[last] == 'a' || cp[last] == 'e' || cp[last] == 'y'))
+        return 0;
+    utf8proc_ssize_t prev = last - 1;
+    utf8proc_int32_t tone = 0;
+    if (!tone_last && prev >= 1 &&
+        (cp[prev] == 0x300 || cp[prev] == 0x301 || cp[prev] == 0x303 || cp[prev] == 0x309 ||
+         cp[prev] == 0x323)) {
+        tone = cp[prev];
+        prev--;
+    }
+    if (prev < 0 || !((cp[prev] == 'o' && cp[last] != 'y') || (cp[prev] == 'u' && cp[last] == 'y')))
+        return 0;
+    if (!tone_last && !tone)
+        return 0;
+    utf8proc_int32_t v[66];
+    utf8proc_ssize_t k = 0;
+    for (utf8proc_ssize_t i = 0; i <= prev; i++)
+        v[k++] = cp[i];
+    if (tone_last)
+        v[k++] = cp[n - 1]; /* the tone moves onto the first vowel */
+    v[k++] = cp[last];
+    if (!tone_last)
+        v[k++] = tone; /* ... or onto the second */
+    utf8proc_ssize_t r = utf8proc_normalize_utf32(v, k, UTF8PROC_COMPOSE);
+    if (r < 0)
+        return 0;
+    size_t o = 0;
+    for (utf8proc_ssize_t i = 0; i < r; i++) {
+        utf8proc_uint8_t b[4];
+        utf8proc_ssize_t l = utf8proc_encode_char(v[i], b);
+        if (o + (size_t)l >= size)
+            return 0;
+        memcpy(out + o, b, (size_t)l);
+        o += (size_t)l;
+    }
+    out[o] = 0;
+    return 1;
+}
+
+int spell_word(tcpl_spell *sp, const char *w, char *suggestion, size_t size)
+{
+    if (suggestion && size)
+        suggestion[0] = 0;
+    if (!sp->hun)
+        return 1;
+    if (bsearch(&w, sp->accepted, sp->naccepted, sizeof *sp->accepted, cmp_str))
+        return 1;
+    char alt[128];
+    int has_alt = other_placement(w, alt, sizeof alt);
+    pthread_mutex_lock(&sp->lock);
+    int ok = Hunspell_spell(sp->hun, w) || (has_alt && Hunspell_spell(sp->hun, alt));
+    if (!ok && suggestion && size) {
+        char **list = NULL;
+        int n = Hunspell_suggest(sp->hun, &list, w);
+        if (n > 0) {
+            size_t l = strlen(list[0]);
+            if (l >= size)
+                l = size - 1;
+            memcpy(suggestion, list[0], l);
+            suggestion[l] = 0;
+        }
+        if (list)
+            Hunspell_free_list(sp->hun, &list, n);
+    }
+    pthread_mutex_unlock(&sp->lock);
+    return ok != 0;
+}
+
+const spell_entry *spell_compound(const tcpl_spell *sp, const char *base)
+{
+    spell_entry key = {base, NULL};
+    return bsearch(&key, sp->compounds, sp->ncompounds, sizeof key, cmp_entry);
+}
+
+const spell_entry *spell_confusion(const tcpl_spell *sp, const char *folded)
+{
+    spell_entry key = {folded, NULL};
+    return bsearch(&key, sp->confusions, sp->nconfusions, sizeof key, cmp_entry);
+}
+
+size_t spell_unit_count(const tcpl_spell *sp)
+{
+    return sp ? sp->nunits : 0;
+}
+
+const char *spell_unit(const tcpl_spell *sp, size_t i)
+{
+    return sp && i < sp->nunits ? sp->units[i] : NULL;
+}

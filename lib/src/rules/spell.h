@@ -1,0 +1,37 @@
+#ifndef TCPL_RULES_SPELL_H
+#define TCPL_RULES_SPELL_H
+#include <stddef.h>
+
+#include "base/arena.h"
+#include "tcpl/context.h"
+
+typedef struct tcpl_spell tcpl_spell;
+
+typedef struct spell_entry {
+    const char *base;  /* lookup key */
+    const char *right; /* the right form */
+} spell_entry;
+
+/* Loads checks/spelling.yaml and, when Debian's hunspell-vi is installed,
+ * the Vietnamese dictionary.  Read-only afterwards (hunspell under a lock). */
+int spell_new(tcpl_spell **out, const tcpl_ctx *ctx, tcpl_error *err);
+void spell_free(tcpl_spell *sp);
+int spell_has_dictionary(const tcpl_spell *sp);
+/* 1 when w (a lower-case syllable) is Vietnamese or accepted; else 0 and
+ * the first suggestion in suggestion. */
+int spell_word(tcpl_spell *sp, const char *w, char *suggestion, size_t size);
+/* The compound whose mark-free form is base, or NULL. */
+const spell_entry *spell_compound(const tcpl_spell *sp, const char *base);
+/* The confusion whose casefolded wrong form is folded, or NULL. */
+const spell_entry *spell_confusion(const tcpl_spell *sp, const char *folded);
+/* Unit names as checks/units.yaml writes them (canonical names, protected
+ * phrases that begin with a capital). */
+size_t spell_unit_count(const tcpl_spell *sp);
+const char *spell_unit(const tcpl_spell *sp, size_t i);
+/* Mark-free, casefolded, đ as d. */
+char *spell_base(tcpl_arena *a, const char *s, size_t n);
+/* A syllable's letters with their vowel marks but without its tone, and the
+ * tone (a combining mark, 0 for none): "hoà" and "hòa" give the same. */
+int spell_shape(const char *s, size_t n, char *shape, size_t size, int *tone);
+
+#endif
