@@ -13,14 +13,22 @@ set -- $src/*.docx
 for f in "$@"; do
   "$bin" text "$f" -o "$out/$(basename "$f" .docx).txt"
 done
-# One report for all documents; tcpl prints "N files: N read, 0 failed" on stderr.
-"$bin" extract "$@" -o $out/report.txt
-"$bin" extract --json "$@" -o $out/report.jsonl
+# The main job: check every sample against its rule pack (the remediation
+# plan against the conclusion it answers), then the extraction beside it.
+# tcpl check exits 1 when it finds errors, as the samples have on purpose.
+"$bin" check "$@" -o $out/report.txt || true
+"$bin" check --format csv "$@" -o $out/report.csv || true
+"$bin" check $src/kh-khac-phuc-2026.docx --against $src/kl-kiem-tra-2025.docx \
+  -o $out/khac-phuc-vs-ket-luan.txt || true
+"$bin" extract "$@" -o $out/extract.txt
+"$bin" extract --json "$@" -o $out/extract.jsonl
 echo
 echo "Đã xử lý $# văn bản mẫu trong $src/ (dựng từ samples/src/ bằng make samples):"
 for f in "$@"; do echo "  $f"; done
-echo "  Báo cáo trích xuất:    $(pwd)/$out/report.txt   (JSON, mỗi văn bản một dòng: $out/report.jsonl)"
+echo "  Báo cáo kiểm tra:      $(pwd)/$out/report.txt   (bảng Excel: $out/report.csv)"
+echo "  Kế hoạch khắc phục đối chiếu kết luận: $out/khac-phuc-vs-ket-luan.txt"
+echo "  Trích xuất:            $out/extract.txt   (JSON: $out/extract.jsonl)"
 echo "  Nội dung từng văn bản: $out/<tên>.txt"
 echo "Processed $# sample documents in $src/ (built from samples/src/ by make samples)."
-echo "  Report: $(pwd)/$out/report.txt (JSON Lines: $out/report.jsonl); text of each: $out/<name>.txt"
-echo "  Try: $bin extract $1"
+echo "  Check report: $(pwd)/$out/report.txt (Excel: $out/report.csv); extraction: $out/extract.txt"
+echo "  Try: $bin check $1"
