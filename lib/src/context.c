@@ -8,6 +8,7 @@
 #include <libxml/parser.h>
 
 #include "base/buf.h"
+#include "base/vec.h"
 #include "context.h"
 #include "base/embedded.h"
 #include "base/error.h"
@@ -113,7 +114,7 @@ static int load_messages(tcpl_ctx *ctx, tcpl_error *err)
     yaml_parser_set_input_string(&p, (const unsigned char *)data, len);
     int depth = 0, done = 0;
     char *id = NULL, *key = NULL;
-    size_t cap = 0;
+    tcpl_vec msgs = TCPL_VEC_INIT(message);
     rc = 0;
     while (!done) {
         if (!yaml_parser_parse(&p, &ev)) {
@@ -137,24 +138,27 @@ static int load_messages(tcpl_ctx *ctx, tcpl_error *err)
             const char *v = (const char *)ev.data.scalar.value;
             if (depth == 1) {
                 free(id);
-                id = strdup(v);
+                if (!(id = strdup(v))) {
+                    rc = TCPL_NOMEM(err, "messages.yaml");
+                    done = 1;
+                }
             } else if (depth == 2 && !key) {
-                key = strdup(v);
+                if (!(key = strdup(v))) {
+                    rc = TCPL_NOMEM(err, "messages.yaml");
+                    done = 1;
+                }
             } else if (depth == 2) {
-                if (id && !strcmp(key, ctx->lang)) {
-                    if (ctx->nmsgs == cap) {
-                        cap = cap ? cap * 2 : 128;
-                        message *m = realloc(ctx->msgs, cap * sizeof *m);
-                        if (!m) {
-                            rc = TCPL_NOMEM(err, "messages.yaml");
-                            done = 1;
-                            break;
-                        }
-                        ctx->msgs = m;
+                if (id && key && !strcmp(key, ctx->lang)) {
+                    message *m = tcpl_vec_push(&msgs);
+                    if (m) {
+                        m->id = strdup(id);
+                        m->text = strdup(v);
                     }
-                    ctx->msgs[ctx->nmsgs].id = strdup(id);
-                    ctx->msgs[ctx->nmsgs].text = strdup(v);
-                    ctx->nmsgs++;
+                    if (!m || !m->id || !m->text) {
+                        rc = TCPL_NOMEM(err, "messages.yaml");
+                        done = 1;
+                        break;
+                    }
                 }
                 free(key);
                 key = NULL;
@@ -172,6 +176,8 @@ static int load_messages(tcpl_ctx *ctx, tcpl_error *err)
     free(id);
     free(key);
     yaml_parser_delete(&p);
+    /* what was read is the context's either way: tcpl_ctx_free frees it */
+    ctx->msgs = tcpl_vec_detach(&msgs, &ctx->nmsgs);
     if (rc == 0)
         qsort(ctx->msgs, ctx->nmsgs, sizeof *ctx->msgs, cmp_msg);
     return rc;
