@@ -683,6 +683,10 @@ static void corpus_defects(void **state)
             trong += strstr(g[i]->message, "trong trong") != NULL;
         assert_true(trong >= 1);
         none(&r, "KH-CAN-CU-25"); /* a 2017 plan */
+        /* "- Thời gian thực hiện Thường xuyên, hằng năm." twice: no colon */
+        n = with_rule(&r, "CT-DAU-HAI-CHAM", g, 8);
+        assert_int_equal(n, 2);
+        assert_string_equal(g[0]->fix, "Thời gian thực hiện:");
         done(&r);
         free(p);
         /* 003: a second "2.2." after 2.4., missing labels */
