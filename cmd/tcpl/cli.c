@@ -275,6 +275,21 @@ void cli_batch_fail(cli *c, cli_batch *b, const tcpl_error *err, const char *fil
     free(m);
 }
 
+void cli_batch_finish(cli *c, cli_batch *b, const char *out, FILE *dst, char **all,
+                      size_t *all_len)
+{
+    if (out) {
+        fclose(dst);
+        if (b->read > 0)
+            cli_batch_rc(b, cli_output(c, out, *all, *all_len));
+        free(*all);
+        *all = NULL;
+    } else {
+        cli_batch_rc(b, cli_output(c, NULL, "", 0)); /* flush, and say if stdout failed */
+    }
+    cli_batch_summary(c, b);
+}
+
 /* The summary's numbers go in by name ({total} {read} {failed}). */
 void cli_batch_summary(cli *c, const cli_batch *b)
 {

@@ -70,6 +70,12 @@ void cli_batch_fail(cli *c, cli_batch *b, const tcpl_error *err, const char *fil
 void cli_batch_rc(cli_batch *b, int rc);
 /* Prints the one-line summary on stderr when there was more than one input. */
 void cli_batch_summary(cli *c, const cli_batch *b);
+/* Ends a run whose results went to dst: with out (an -o file), closes the
+ * memory stream *all and writes it once, only if an input was read (so a
+ * run where every input failed leaves an old file as it was); without,
+ * flushes stdout.  Then the summary. */
+void cli_batch_finish(cli *c, cli_batch *b, const char *out, FILE *dst, char **all,
+                      size_t *all_len);
 
 /* One option of a command: a flag (ORs bit into *flags) or, with value set,
  * an option taking the next argument (value_id: what that value is, for the

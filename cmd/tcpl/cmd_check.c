@@ -172,15 +172,7 @@ int cmd_check(cli *c, int argc, char **argv)
         tcpl_extraction_free(x);
         tcpl_doc_free(doc);
     }
-    if (to_file) {
-        fclose(dst);
-        if (b.read > 0)
-            cli_batch_rc(&b, cli_output(c, out, all, all_len));
-        free(all);
-    } else {
-        cli_batch_rc(&b, cli_output(c, NULL, "", 0));
-    }
-    cli_batch_summary(c, &b);
+    cli_batch_finish(c, &b, to_file ? out : NULL, dst, &all, &all_len);
     rc = b.rc;
 out:
     tcpl_extraction_free(ax);

@@ -65,15 +65,7 @@ int cmd_extract(cli *c, int argc, char **argv)
         tcpl_extraction_free(x);
         tcpl_doc_free(doc);
     }
-    if (to_file) {
-        fclose(dst);
-        if (b.read > 0)
-            cli_batch_rc(&b, cli_output(c, out, all, all_len));
-        free(all);
-    } else {
-        cli_batch_rc(&b, cli_output(c, NULL, "", 0)); /* flush, and say if stdout failed */
-    }
-    cli_batch_summary(c, &b);
+    cli_batch_finish(c, &b, to_file ? out : NULL, dst, &all, &all_len);
     tcpl_extractor_free(ex);
     return b.rc;
 }

@@ -51,6 +51,14 @@ static int bad(loader *l, yaml_node_t *n, const char *fmt, const char *a, const 
                     b ? b : "");
 }
 
+int rl_known(const char *const *names, size_t n, const char *check)
+{
+    for (size_t i = 0; check && i < n; i++)
+        if (!strcmp(names[i], check))
+            return 1;
+    return 0;
+}
+
 static int pick(const char *const *names, size_t n, const char *s)
 {
     for (size_t i = 0; s && i < n; i++)

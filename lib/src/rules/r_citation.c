@@ -8,10 +8,7 @@ static const char *const checks[] = {"wrong_date", "replaced", "unknown", "requi
 
 int r_citation_known(const char *check)
 {
-    for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++)
-        if (!strcmp(checks[i], check))
-            return 1;
-    return 0;
+    return rl_known(checks, sizeof checks / sizeof checks[0], check);
 }
 
 /* "2021-07-22" -> "22/07/2021" (NĐ 30 style with leading zeros). */

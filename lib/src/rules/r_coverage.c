@@ -14,10 +14,7 @@ static const char *const checks[] = {"answered", "deadlines"};
 
 int r_coverage_known(const char *check)
 {
-    for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++)
-        if (!strcmp(checks[i], check))
-            return 1;
-    return 0;
+    return rl_known(checks, sizeof checks / sizeof checks[0], check);
 }
 
 /* Titles are compared on their first words: a shortcoming is named in a

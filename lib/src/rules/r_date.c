@@ -10,10 +10,7 @@ static const char *const checks[] = {"document_date",        "invalid", "deadlin
 
 int r_date_known(const char *check)
 {
-    for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++)
-        if (!strcmp(checks[i], check))
-            return 1;
-    return 0;
+    return rl_known(checks, sizeof checks / sizeof checks[0], check);
 }
 
 static int listed(const rule *r, const char *s)

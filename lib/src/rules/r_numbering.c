@@ -13,10 +13,7 @@ static const char *const checks[] = {"duplicate", "order", "letters", "parent"};
 
 int r_numbering_known(const char *check)
 {
-    for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++)
-        if (!strcmp(checks[i], check))
-            return 1;
-    return 0;
+    return rl_known(checks, sizeof checks / sizeof checks[0], check);
 }
 
 /* Vietnamese list letters: no f, j, w, z; đ after d. */

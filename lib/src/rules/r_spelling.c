@@ -15,10 +15,7 @@ static const char *const checks[] = {"syllables", "compounds", "units", "abbrevi
 
 int r_spelling_known(const char *check)
 {
-    for (size_t i = 0; i < sizeof checks / sizeof checks[0]; i++)
-        if (!strcmp(checks[i], check))
-            return 1;
-    return 0;
+    return rl_known(checks, sizeof checks / sizeof checks[0], check);
 }
 
 /* A syllable is at most this long (Vietnamese: 7 letters, "nghiêng"); a

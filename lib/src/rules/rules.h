@@ -145,6 +145,8 @@ int r_coverage_known(const char *check);
 int r_spelling(cjob *j, const rule *r);
 int r_spelling_known(const char *check);
 
+/* Is check one of names[0..n)?  Each rule type lists its sub-checks. */
+int rl_known(const char *const *names, size_t n, const char *check);
 /* Checks a rule's sub-check name is one its type knows. */
 int r_citation_known(const char *check);
 int r_date_known(const char *check);
