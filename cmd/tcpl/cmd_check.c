@@ -1,5 +1,5 @@
-/* tcpl check FILE... [--pack P]... [--against F] [--format text|json|csv]
- * [--fail-on LEVEL] — applies rule packs and prints findings like a
+/* tcpl check FILE... [--pack P]... [--against F [--level xa|huyen]]
+ * [--format text|json|csv] [--fail-on LEVEL] — applies rule packs and prints findings like a
  * compiler.  Like extract: every input gives one result, a bad input never
  * stops the run, -o writes once at the end (docs/rules.md). */
 #include <stdlib.h>
@@ -47,7 +47,7 @@ int cmd_check(cli *c, int argc, char **argv)
 {
     const char *packs[MAX_PACKS];
     size_t npacks = 0;
-    const char *format = "text", *fail_on = "loi", *out = NULL, *against = NULL;
+    const char *format = "text", *fail_on = "loi", *out = NULL, *against = NULL, *level = NULL;
     /* --pack repeats: taken out before the common parser sees argv. */
     int k = 1;
     for (int i = 1; i < argc; i++) {
@@ -67,6 +67,7 @@ int cmd_check(cli *c, int argc, char **argv)
     const cli_opt opts[] = {{"--format", "-f", NULL, 0, &format, "cli.value_format"},
                             {"--fail-on", NULL, NULL, 0, &fail_on, "cli.value_level"},
                             {"--against", "-a", NULL, 0, &against, "cli.value_against"},
+                            {"--level", NULL, NULL, 0, &level, "cli.value_admin_level"},
                             {"--output", "-o", NULL, 0, &out, "cli.value_file"},
                             {NULL, NULL, NULL, 0, NULL, NULL}};
     int r = cli_parse(c, argc, argv, opts, "help.check", &nfiles);
@@ -84,6 +85,16 @@ int cmd_check(cli *c, int argc, char **argv)
                                                              : (tcpl_severity)-1;
     if ((int)threshold < 0)
         return cli_usage(c, "cli.bad_level", NULL, fail_on);
+    /* The level a superior plan (--against) assigns tasks to; written
+     * with or without the Vietnamese marks. */
+    if (level) {
+        if (!strcmp(level, "xa") || !strcmp(level, "xã"))
+            level = "xa";
+        else if (!strcmp(level, "huyen") || !strcmp(level, "huyện"))
+            level = "huyen";
+        else
+            return cli_usage(c, "cli.bad_admin_level", NULL, level);
+    }
     if ((r = cli_check_output(c, out, argv + 1, nfiles)) >= 0)
         return r;
     tcpl_error err;
@@ -123,7 +134,7 @@ int cmd_check(cli *c, int argc, char **argv)
                 ids[i] = id;
         }
     }
-    tcpl_check_options co = {ids, npacks, ax};
+    tcpl_check_options co = {ids, npacks, ax, level};
     int to_file = out && strcmp(out, "-");
     char *all = NULL;
     size_t all_len = 0;

@@ -84,6 +84,11 @@ typedef struct tcpl_check_options {
      * answers a conclusion): coverage rules compare the two.  NULL: those
      * rules do nothing. */
     const tcpl_extraction *against;
+    /* The level of government this document is written for, when against
+     * is a superior plan: "xa" (commune) or "huyen" (district); coverage
+     * `assigned` rules list the superior plan's tasks for that level that
+     * this plan does not take up.  NULL: those rules do nothing. */
+    const char *level;
 } tcpl_check_options;
 
 /* Never stops at a rule: a rule that fails at run time (a pattern limit)

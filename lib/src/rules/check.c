@@ -219,6 +219,8 @@ static int run_rule(cjob *j, const rule *r)
         return j->against ? r_coverage(j, r) : 0;
     case RT_SPELLING:
         return r_spelling(j, r);
+    case RT_TABLE_SUM:
+        return r_table_sum(j, r);
     }
     return 0;
 }
@@ -257,7 +259,17 @@ int tcpl_check(tcpl_findings **out, const tcpl_checker *c, const tcpl_doc *doc,
     tcpl_vec_init(&f->items, sizeof(tcpl_finding));
     cjob j = {c,   doc, x,
               f,   {0}, !strcmp(tcpl_ctx_lang(c->ctx), "en"),
-              err, -1,  opts ? opts->against : NULL};
+              err, -1,  opts ? opts->against : NULL, -1};
+    if (opts && opts->level) {
+        j.level = !strcmp(opts->level, "xa")      ? LEVEL_XA
+                  : !strcmp(opts->level, "huyen") ? LEVEL_HUYEN
+                                                  : -2;
+        if (j.level == -2) {
+            tcpl_findings_free(f);
+            return tcpl_err(err, TCPL_ERR_USAGE, "err.usage", NULL, NULL,
+                            "tcpl_check: level is \"xa\" or \"huyen\"");
+        }
+    }
     int rc = 0;
     const pack *list[64];
     size_t n = 0;

@@ -331,11 +331,17 @@ int tcpl_findings_text(char **out, size_t *len, const tcpl_findings *f, const tc
             tcpl_buf_printf(&b, " (%s: %s)", tcpl_msg(ctx, "out.fix"), g->fix);
         tcpl_buf_putc(&b, '\n');
     }
-    tcpl_buf_printf(&b, "%s: %s: %zu %s, %zu %s, %zu %s\n", m->file,
+    /* "1 Lỗi, 2 Cảnh báo"; "1 error, 2 warnings": counts.* say each
+     * severity counted, one and many */
+    static const char *const one_id[] = {"count.loi", "count.canh-bao", "count.goi-y"};
+    static const char *const many_id[] = {"count.loi_n", "count.canh-bao_n", "count.goi-y_n"};
+    tcpl_buf_printf(&b, "%s: %s: ", m->file,
                     tcpl_findings_packs(f)[0] ? tcpl_findings_packs(f)
-                                              : tcpl_msg(ctx, "out.no_pack"),
-                    f->counts[0], tcpl_msg(ctx, "sev.loi"), f->counts[1],
-                    tcpl_msg(ctx, "sev.canh-bao"), f->counts[2], tcpl_msg(ctx, "sev.goi-y"));
+                                              : tcpl_msg(ctx, "out.no_pack"));
+    for (int s = 0; s < 3; s++)
+        tcpl_buf_printf(&b, "%s%zu %s", s ? ", " : "", f->counts[s],
+                        tcpl_msg(ctx, f->counts[s] == 1 ? one_id[s] : many_id[s]));
+    tcpl_buf_putc(&b, '\n');
     *out = tcpl_buf_detach(&b, len);
     return *out ? 0 : TCPL_NOMEM(err, m->file);
 }

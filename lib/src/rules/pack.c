@@ -15,8 +15,9 @@
 #define TCPL_PACK_MAX_RULES 500
 #define TCPL_PACK_MAX_LIST 200
 
-static const char *const type_names[] = {"section", "field",     "exists", "absent",   "citation",
-                                         "date",    "numbering", "format", "coverage", "spelling"};
+static const char *const type_names[] = {"section",  "field",    "exists",   "absent",
+                                         "citation", "date",     "numbering", "format",
+                                         "coverage", "spelling", "table-sum"};
 enum { NTYPES = sizeof type_names / sizeof type_names[0] };
 static const char *const sev_names[] = {"loi", "canh-bao", "goi-y"};
 static const char *const cat_names[] = {"number",   "date",     "numbering", "field",    "citation",
@@ -143,6 +144,23 @@ static int range(loader *l, yaml_node_t *n, int out[2])
     return 0;
 }
 
+/* table-sum: the label of a total row, and the columns that hold no
+ * amounts (numbers, rates, averages) when the pack names none. */
+#define DEFAULT_TOTAL "(?i)^\\s*tổng(?:\\s+(?:cộng|số|điểm)\\b|\\s*(?:[:(]|$))"
+#define DEFAULT_SKIP "(?i)\\bstt\\b|số\\s+tt|thứ\\s+tự|tỷ\\s+lệ|tỉ\\s+lệ|%|bình\\s+quân|trung\\s+bình|mã\\s+số"
+
+/* An amount: a whole or decimal number, "80" or "80,5", in thousandths. */
+static int amount(loader *l, yaml_node_t *n, int64_t *out)
+{
+    const char *s = tcpl_yaml_str(n);
+    char *e;
+    double v = s ? strtod(s, &e) : -1;
+    if (!s || e == s || *e || v < 0 || v > 1e12)
+        return bad(l, n, "min '%s'%s: a number (80, 80.5)", s, NULL);
+    *out = (int64_t)(v * 1000 + 0.5);
+    return 0;
+}
+
 static int sections(loader *l, rule *r, yaml_node_t *n)
 {
     size_t k = tcpl_yaml_len(n);
@@ -195,8 +213,9 @@ static int allowed(rule_type t, const char *key)
                                "kinds years_after",
                                "",
                                "margins size font",
-                               "section under ignore threshold",
-                               "max"};
+                               "section under ignore threshold levels",
+                               "max",
+                               "table total skip column min"};
     const char *list = per[t];
     size_t kl = strlen(key);
     for (const char *p = list; *p;) {
@@ -269,6 +288,32 @@ static int load_rule(loader *l, rule *r, yaml_node_t *n)
             if ((rc = compile_at(l, &r->section, vn, 0)) < 0)
                 return rc;
             r->has_section = 1;
+        } else if (!strcmp(key, "total") || !strcmp(key, "skip") || !strcmp(key, "column") ||
+                   !strcmp(key, "table")) {
+            tcpl_re *re = key[0] == 't' && key[1] == 'o' ? &r->total
+                          : key[0] == 's'                ? &r->skip
+                          : key[0] == 'c'                ? &r->column
+                                                         : &r->table_re;
+            if ((rc = compile_at(l, re, vn, 0)) < 0)
+                return rc;
+            r->has_skip |= re == &r->skip;
+            r->has_column |= re == &r->column;
+            r->has_table |= re == &r->table_re;
+        } else if (!strcmp(key, "min")) {
+            if ((rc = amount(l, vn, &r->min)) < 0)
+                return rc;
+        } else if (!strcmp(key, "levels")) {
+            static const char *const lv[] = {"xa", "huyen"};
+            for (size_t s = 0; s < tcpl_yaml_map_len(vn); s++) {
+                yaml_node_t *sk = tcpl_yaml_map_key(&l->y, vn, s);
+                int k = pick(lv, LEVEL_COUNT, tcpl_yaml_str(sk));
+                if (k < 0)
+                    return bad(l, sk, "levels: xa, huyen%s%s", NULL, NULL);
+                if ((rc = compile_at(l, &r->level_re[k], tcpl_yaml_map_value(&l->y, vn, s), 0)) <
+                    0)
+                    return rc;
+                r->has_level[k] = 1;
+            }
         } else if (!strcmp(key, "under")) {
             if ((rc = compile_at(l, &r->under, vn, 0)) < 0)
                 return rc;
@@ -328,6 +373,7 @@ static int load_rule(loader *l, rule *r, yaml_node_t *n)
                                  : r->type == RT_FORMAT    ? r_format_known
                                  : r->type == RT_COVERAGE  ? r_coverage_known
                                  : r->type == RT_SPELLING  ? r_spelling_known
+                                 : r->type == RT_TABLE_SUM ? r_table_sum_known
                                                            : NULL;
     if (known && (!r->check || !known(r->check)))
         return bad(l, n, "rule %s: unknown or missing check '%s' (docs/rules.md)", r->id, r->check);
@@ -337,11 +383,24 @@ static int load_rule(loader *l, rule *r, yaml_node_t *n)
         return bad(l, n, "rule %s needs sections%s", r->id, NULL);
     if (r->type == RT_FIELD && !r->fields)
         return bad(l, n, "rule %s needs fields%s", r->id, NULL);
-    if (r->type == RT_COVERAGE && !r->has_section)
+    if (r->type == RT_COVERAGE && !r->has_section && strcmp(r->check, "assigned"))
         return bad(l, n, "rule %s: coverage needs the section of the other document%s", r->id,
                    NULL);
     if (r->type == RT_COVERAGE && !r->threshold)
         r->threshold = 30;
+    if (r->type == RT_COVERAGE && !strcmp(r->check, "assigned") &&
+        !(r->has_level[LEVEL_XA] && r->has_level[LEVEL_HUYEN]))
+        return bad(l, n, "rule %s: assigned needs levels {xa, huyen}%s", r->id, NULL);
+    if (r->type == RT_TABLE_SUM && !r->total.code &&
+        (rc = tcpl_re_compile_nojit(&r->total, DEFAULT_TOTAL, 0, l->file, 0, l->err)) < 0)
+        return rc;
+    if (r->type == RT_TABLE_SUM && !r->has_skip && !strcmp(r->check, "sum")) {
+        if ((rc = tcpl_re_compile_nojit(&r->skip, DEFAULT_SKIP, 0, l->file, 0, l->err)) < 0)
+            return rc;
+        r->has_skip = 1;
+    }
+    if (r->type == RT_TABLE_SUM && !strcmp(r->check, "threshold") && !r->min)
+        return bad(l, n, "rule %s: threshold needs min%s", r->id, NULL);
     if (r->scope == SC_SECTION && !r->has_section && r->type != RT_COVERAGE)
         return bad(l, n, "rule %s: scope section needs a section pattern%s", r->id, NULL);
     return 0;
@@ -352,6 +411,12 @@ static void free_rule(rule *r)
     tcpl_re_free(&r->pattern);
     tcpl_re_free(&r->section);
     tcpl_re_free(&r->under);
+    tcpl_re_free(&r->total);
+    tcpl_re_free(&r->skip);
+    tcpl_re_free(&r->column);
+    tcpl_re_free(&r->table_re);
+    for (size_t i = 0; i < LEVEL_COUNT; i++)
+        tcpl_re_free(&r->level_re[i]);
     for (size_t i = 0; i < r->nsections; i++)
         tcpl_re_free(&r->sections[i].title);
 }

@@ -1,16 +1,18 @@
 /* coverage rules: this document against the one it answers (--against):
  * every shortcoming of a conclusion has a remediation item, matched by the
  * words of their titles; no remediation deadline is later than the
- * conclusion's. */
+ * conclusion's; every task a superior plan assigns to this plan's level
+ * (--level) is taken up. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
 
+#include "base/error.h"
 #include "rules/rules.h"
 
-static const char *const checks[] = {"answered", "deadlines"};
+static const char *const checks[] = {"answered", "deadlines", "assigned"};
 
 int r_coverage_known(const char *check)
 {
@@ -160,6 +162,36 @@ static size_t children_of(cjob *j, const rule *r, const tcpl_extraction *x, cons
     return n;
 }
 
+/* This document's items: its sections below the top level, split. */
+static int my_items(const rule *r, const tcpl_extraction *x, words *mine, size_t *nm)
+{
+    *nm = 0;
+    for (size_t i = 0; i < tcpl_extraction_section_count(x) && *nm < TCPL_COVER_ITEMS; i++) {
+        const tcpl_xsection *s = tcpl_extraction_section(x, i);
+        if (s->parent < 0)
+            continue;
+        int rc = split(r, s->title, &mine[(*nm)++]);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+/* The best similarity of title to one of mine. */
+static int best_match(const rule *r, const char *title, const words *mine, size_t nm, int *best)
+{
+    words w;
+    int rc = split(r, title, &w);
+    *best = 0;
+    for (size_t m = 0; rc >= 0 && m < nm; m++) {
+        int sim = similarity(&w, &mine[m]);
+        if (sim > *best)
+            *best = sim;
+    }
+    words_free(&w);
+    return rc;
+}
+
 static int answered(cjob *j, const rule *r)
 {
     size_t *theirs = malloc(TCPL_COVER_ITEMS * sizeof *theirs);
@@ -170,29 +202,14 @@ static int answered(cjob *j, const rule *r)
         goto out;
     }
     size_t nt = children_of(j, r, j->against, &r->section, theirs, TCPL_COVER_ITEMS);
-    /* this document's items: its sections below the top level */
     size_t nm = 0;
-    for (size_t i = 0; i < tcpl_extraction_section_count(j->x) && nm < TCPL_COVER_ITEMS; i++) {
-        const tcpl_xsection *s = tcpl_extraction_section(j->x, i);
-        if (s->parent < 0)
-            continue;
-        if ((rc = split(r, s->title, &mine[nm++])) < 0)
-            goto out;
-    }
+    if ((rc = my_items(r, j->x, mine, &nm)) < 0)
+        goto out;
     for (size_t t = 0; t < nt && t < TCPL_COVER_ITEMS; t++) {
         const tcpl_xsection *s = tcpl_extraction_section(j->against, theirs[t]);
-        words w;
-        if ((rc = split(r, s->title, &w)) < 0) {
-            words_free(&w);
+        int best;
+        if ((rc = best_match(r, s->title, mine, nm, &best)) < 0)
             goto out;
-        }
-        int best = 0;
-        for (size_t m = 0; m < nm; m++) {
-            int sim = similarity(&w, &mine[m]);
-            if (sim > best)
-                best = sim;
-        }
-        words_free(&w);
         if (best < r->threshold) {
             char title[120];
             rl_short(s->title, title, sizeof title);
@@ -258,9 +275,72 @@ static int deadlines(cjob *j, const rule *r)
     return 0;
 }
 
+/* Does one of the activity's lead or support units name the level? */
+static int for_level(cjob *j, const tcpl_re *re, const tcpl_xactivity *a)
+{
+    for (size_t k = 0; k < a->nlead + a->nsupport; k++) {
+        const tcpl_xunit *u = k < a->nlead ? &a->lead[k] : &a->support[k - a->nlead];
+        const char *names[] = {u->printed, u->canonical};
+        for (size_t q = 0; q < 2; q++) {
+            if (!names[q] || !*names[q])
+                continue;
+            int hit = tcpl_re_find(re, &j->m, names[q], strlen(names[q]), 0);
+            if (hit != 0)
+                return hit < 0 ? 0 : 1; /* a limit on a unit name: not this level */
+        }
+    }
+    return 0;
+}
+
+/* Is activity a under a top-level section of o whose title matches re? */
+static int in_section(cjob *j, const tcpl_extraction *o, const tcpl_re *re, int i)
+{
+    for (int depth = 0; i >= 0 && depth < 64; depth++) {
+        const tcpl_xsection *s = tcpl_extraction_section(o, (size_t)i);
+        if (s->parent < 0)
+            return tcpl_re_find(re, &j->m, s->title, strlen(s->title), 0) > 0;
+        i = s->parent;
+    }
+    return 0;
+}
+
+static int assigned(cjob *j, const rule *r)
+{
+    if (j->level < 0)
+        return 0;
+    const tcpl_extraction *o = j->against;
+    words *mine = calloc(TCPL_COVER_ITEMS, sizeof *mine);
+    if (!mine)
+        return TCPL_ERR_NOMEM;
+    size_t nm = 0;
+    int rc = my_items(r, j->x, mine, &nm);
+    const char *level = tcpl_msg(j->c->ctx, j->level == LEVEL_XA ? "level.xa" : "level.huyen");
+    size_t na = tcpl_extraction_activity_count(o);
+    for (size_t i = 0; rc >= 0 && i < na && i < TCPL_COVER_ITEMS; i++) {
+        const tcpl_xactivity *a = tcpl_extraction_activity(o, i);
+        if (!for_level(j, &r->level_re[j->level], a))
+            continue;
+        if (r->has_section && !in_section(j, o, &r->section, a->section))
+            continue;
+        int best;
+        if ((rc = best_match(r, a->title, mine, nm, &best)) < 0 || best >= r->threshold)
+            continue;
+        char title[120];
+        rl_short(a->title, title, sizeof title);
+        kv v[] = {{"path", a->path}, {"title", title}, {"level", level}};
+        rc = rl_add(j, r, -1, v, 3, NULL);
+    }
+    for (size_t m = 0; m < TCPL_COVER_ITEMS; m++)
+        words_free(&mine[m]);
+    free(mine);
+    return rc;
+}
+
 int r_coverage(cjob *j, const rule *r)
 {
-    if (!strcmp(r->check, "answered"))
-        return answered(j, r);
-    return deadlines(j, r);
+    int rc = !strcmp(r->check, "answered")   ? answered(j, r)
+             : !strcmp(r->check, "assigned") ? assigned(j, r)
+                                             : deadlines(j, r);
+    /* the splitting helpers only say "out of memory": name the file */
+    return rc == TCPL_ERR_NOMEM ? TCPL_NOMEM(j->err, tcpl_doc_path(j->doc)) : rc;
 }

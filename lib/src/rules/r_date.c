@@ -29,12 +29,16 @@ int r_date(cjob *j, const rule *r)
     long doc_first = rl_days(dd->iso, &doc_last);
     int rc = 0;
     if (!strcmp(r->check, "document_date")) {
+        /* {found}: the date as printed, in quotes, or a phrase saying
+         * there is none (never a quoted "(none)") */
         if (dd->block < 0) {
-            kv v[] = {{"found", tcpl_msg(j->c->ctx, "out.none")}};
+            kv v[] = {{"found", tcpl_msg(j->c->ctx, "out.no_date")}};
             return rl_add(j, r, -1, v, 1, NULL);
         }
         if (!dd->complete || dd->invalid) {
-            kv v[] = {{"found", dd->text}};
+            char q[300];
+            snprintf(q, sizeof q, "\"%s\"", dd->text);
+            kv v[] = {{"found", q}};
             return rl_add(j, r, dd->block, v, 1, NULL);
         }
         return 0;

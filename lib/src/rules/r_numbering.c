@@ -2,6 +2,7 @@
  * duplicates, gaps, wrong order, Vietnamese letter order, a 2.2.3. under
  * the wrong parent.  Labels Word numbers itself are checked too: the reader
  * renders them as Word shows them, and a restart or override can slip. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,6 +127,42 @@ static void label_of(kind k, int v, const char *like, char *out, size_t size)
     }
 }
 
+/* Paragraphs searched for a label run into the text before an item. */
+#define TCPL_RUNON_BLOCKS 200
+
+/* Is the label `want` written inside the paragraphs [from, to) — a
+ * heading run into the text before it ("2. Các nhiệm vụ ... Hoạt động 1:
+ * Chỉ đạo ..."), as renderings that lose paragraph breaks make?  Then the
+ * item is there and no number is missing.  The label counts where a word
+ * starts and the next word does ("1. Mục đích", "Hoạt động 1: ..."). */
+static int run_on(cjob *j, int from, int to, const char *want)
+{
+    size_t wl = strlen(want);
+    int words = want[0] < '0' || want[0] > '9'; /* "Hoạt động 1", "b)", "II." */
+    if (to - from > TCPL_RUNON_BLOCKS)
+        from = to - TCPL_RUNON_BLOCKS;
+    for (int b = from < 0 ? 0 : from; b < to; b++) {
+        const tcpl_block *bl = tcpl_doc_block(j->doc, (size_t)b);
+        if (bl->kind != TCPL_BLOCK_PARAGRAPH || bl->text_len <= wl)
+            continue;
+        const char *t = bl->text, *end = t + bl->text_len;
+        for (const char *q = t + 1; q + wl < end; q++) {
+            q = memchr(q, want[0], (size_t)(end - q - (ptrdiff_t)wl));
+            if (!q)
+                break;
+            if (q[-1] != ' ' || memcmp(q, want, wl))
+                continue;
+            char after = q[wl];
+            /* "Hoạt động 1:" / "1. Mục" / "b) Tổ chức"; not "Hoạt động 10" */
+            if (after >= '0' && after <= '9')
+                continue;
+            if (after == ' ' || after == ':' || (words && after == '.'))
+                return 1;
+        }
+    }
+    return 0;
+}
+
 typedef struct sib {
     kind k;
     int value;
@@ -210,9 +247,19 @@ int r_numbering(cjob *j, const rule *r)
             /* duplicates are the duplicate check's; the gap after a slip too */
         } else if (v != expected && !was_slip && (p->k == k || p->index < 0)) {
             int letter_gap = k == K_LETTER && v > expected;
-            if ((!strcmp(r->check, "letters") && letter_gap) ||
-                (!strcmp(r->check, "order") && !letter_gap)) {
-                label_of(k, expected, s->label, want, sizeof want);
+            int prev_block = p->index >= 0 ? tcpl_extraction_section(j->x, (size_t)p->index)->block
+                             : s->parent >= 0
+                                 ? tcpl_extraction_section(j->x, (size_t)s->parent)->block
+                                 : s->block;
+            label_of(k, expected, s->label, want, sizeof want);
+            /* "Hoạt động1", the label glued to its number (another slip) */
+            char glued[sizeof want * 2];
+            const char *sp = strrchr(want, ' ');
+            snprintf(glued, sizeof glued, "%.*s%s", sp ? (int)(sp - want) : 0, want,
+                     sp ? sp + 1 : want);
+            if (((!strcmp(r->check, "letters") && letter_gap) ||
+                 (!strcmp(r->check, "order") && !letter_gap)) &&
+                !run_on(j, prev_block, s->block, want) && !run_on(j, prev_block, s->block, glued)) {
                 kv vals[] = {{"label", s->label},
                              {"expected", want},
                              {"previous", prev_label},

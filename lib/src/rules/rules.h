@@ -1,12 +1,14 @@
 #ifndef TCPL_RULES_INTERNAL_H
 #define TCPL_RULES_INTERNAL_H
+#include <stdint.h>
+
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/re.h"
 #include "base/vec.h"
 #include "tcpl/rules.h"
 
-/* Rule types (docs/rules.md); one file per type: rules/r_<type>.c. */
+/* Rule types (docs/rules.md); one file per type: rules/r_<type>.c (exists and absent share r_pattern.c). */
 typedef enum {
     RT_SECTION,
     RT_FIELD,
@@ -17,8 +19,13 @@ typedef enum {
     RT_NUMBERING,
     RT_FORMAT,
     RT_COVERAGE,
-    RT_SPELLING
+    RT_SPELLING,
+    RT_TABLE_SUM
 } rule_type;
+
+/* Administrative levels a superior plan assigns tasks to (coverage
+ * `assigned`, --level). */
+typedef enum { LEVEL_XA = 0, LEVEL_HUYEN, LEVEL_COUNT } admin_level;
 
 /* Where exists/absent look. */
 typedef enum {
@@ -60,6 +67,15 @@ typedef struct rule {
     int max;         /* absent: findings kept per rule */
     long since;      /* applies to documents dated on or after (days), 0 always */
     int threshold;   /* coverage: similarity in percent that counts as a match */
+    /* table-sum: the total row's label, columns not summed, the column a
+     * threshold applies to, the tables concerned; the threshold in
+     * thousandths ("80" is 80000) */
+    tcpl_re total, skip, column, table_re;
+    int has_skip, has_column, has_table;
+    int64_t min;
+    /* coverage assigned: the units that name each level */
+    tcpl_re level_re[LEVEL_COUNT];
+    int has_level[LEVEL_COUNT];
 } rule;
 
 typedef struct pack {
@@ -109,6 +125,7 @@ typedef struct cjob {
     tcpl_error *err;
     long when; /* the document's date (days): its own, else the latest it cites; -1 */
     const tcpl_extraction *against; /* coverage: the other document, or NULL */
+    int level;                      /* coverage assigned: an admin_level, or -1 */
 } cjob;
 
 /* A placeholder value for messages: {key} -> value. */
@@ -144,6 +161,8 @@ int r_coverage(cjob *j, const rule *r);
 int r_coverage_known(const char *check);
 int r_spelling(cjob *j, const rule *r);
 int r_spelling_known(const char *check);
+int r_table_sum(cjob *j, const rule *r);
+int r_table_sum_known(const char *check);
 
 /* Is check one of names[0..n)?  Each rule type lists its sub-checks. */
 int rl_known(const char *const *names, size_t n, const char *check);

@@ -1,114 +1,10 @@
-/* Rule types on the document's structure: section (required sections, in
- * order), field (activity fields), exists / absent (a pattern in a scope). */
+/* exists / absent rules: a PCRE2 pattern must / must not match in a scope
+ * (document, header, basis, a named section, activities, recipients, table
+ * cells; docs/rules.md). */
 #include <stdio.h>
 #include <string.h>
 
 #include "rules/rules.h"
-
-int r_section(cjob *j, const rule *r)
-{
-    size_t ns = tcpl_extraction_section_count(j->x);
-    int last_pos = -1;
-    const char *last_name = "";
-    for (size_t q = 0; q < r->nsections; q++) {
-        const section_req *req = &r->sections[q];
-        int found = -1;
-        for (size_t i = 0; i < ns && found < 0; i++) {
-            const tcpl_xsection *s = tcpl_extraction_section(j->x, i);
-            if (req->level && s->level != req->level)
-                continue;
-            int hit = rl_find(j, r, &req->title, s->title, strlen(s->title), s->block);
-            if (hit < 0)
-                return hit;
-            if (hit)
-                found = (int)i;
-        }
-        if (found < 0) {
-            kv v[] = {{"name", req->name}};
-            int rc = rl_add(j, r, -1, v, 1, NULL);
-            if (rc < 0)
-                return rc;
-            continue;
-        }
-        if (r->in_order && found < last_pos) {
-            const tcpl_xsection *s = tcpl_extraction_section(j->x, (size_t)found);
-            kv v[] = {{"name", req->name}, {"after", last_name}, {"label", s->label}};
-            int rc = rl_add(j, r, s->block, v, 3, NULL);
-            if (rc < 0)
-                return rc;
-        }
-        if (found > last_pos) {
-            last_pos = found;
-            last_name = req->name;
-        }
-    }
-    return 0;
-}
-
-/* Is section i (or one of its ancestors) titled as `under` says? */
-static int under(cjob *j, const rule *r, int i)
-{
-    for (int depth = 0; i >= 0 && depth < 64; depth++) {
-        const tcpl_xsection *s = tcpl_extraction_section(j->x, (size_t)i);
-        int hit = rl_find(j, r, &r->under, s->title, strlen(s->title), s->block);
-        if (hit != 0)
-            return hit;
-        i = s->parent;
-    }
-    return 0;
-}
-
-static int has_field(const tcpl_xactivity *a, unsigned bit)
-{
-    switch (bit) {
-    case TCPL_FIELD_LEAD:
-        return a->nlead > 0;
-    case TCPL_FIELD_SUPPORT:
-        return a->nsupport > 0;
-    case TCPL_FIELD_TIME:
-        return a->time.text[0] != 0;
-    case TCPL_FIELD_PRODUCT:
-        return a->product[0] != 0;
-    case TCPL_FIELD_CAUSE:
-        return a->cause[0] != 0;
-    case TCPL_FIELD_SOLUTION:
-        return a->solution[0] != 0;
-    }
-    return 1;
-}
-
-int r_field(cjob *j, const rule *r)
-{
-    for (size_t i = 0; i < tcpl_extraction_activity_count(j->x); i++) {
-        const tcpl_xactivity *a = tcpl_extraction_activity(j->x, i);
-        if (r->has_under) {
-            int u = under(j, r, a->section);
-            if (u < 0)
-                return u;
-            if (!u)
-                continue;
-        }
-        for (unsigned bit = 1; bit <= TCPL_FIELD_SOLUTION; bit <<= 1) {
-            if (!(r->fields & bit) || has_field(a, bit))
-                continue;
-            char id[32];
-            snprintf(id, sizeof id, "field.%s", tcpl_field_name(bit));
-            char title[96];
-            rl_short(a->title, title, sizeof title);
-            kv v[] = {{"field", tcpl_msg(j->c->ctx, id)}, {"path", a->path}, {"title", title}};
-            int rc = rl_add(j, r, a->block, v, 3, NULL);
-            if (rc < 0)
-                return rc;
-        }
-    }
-    return 0;
-}
-
-/* ---- exists / absent -------------------------------------------------- */
-
-typedef struct span {
-    int from, to; /* block range [from, to) */
-} span;
 
 static int first_section_block(cjob *j)
 {
@@ -125,8 +21,6 @@ static int section_end(cjob *j, size_t i)
         if (t->level <= s->level)
             return t->block;
     }
-    size_t nr = tcpl_extraction_recipient_count(j->x);
-    (void)nr;
     return (int)tcpl_doc_block_count(j->doc);
 }
 
