@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "helpers/hostile.h"
 #include "helpers/testutil.h"
 
@@ -716,6 +717,37 @@ static void diagnostics_for_cut_lists(void **state)
     free(body);
 }
 
+/* 70 citations in one paragraph: 64 are kept and the diagnostic says the
+ * list was cut.  tcpl_citations_find used to give TCPL_ERR_LIMIT for "more
+ * than max" (the status of a pattern limit), so the extractor warned
+ * "pattern_limit" and never "citations_cut". */
+static void diagnostics_for_cut_citations(void **state)
+{
+    (void)state;
+    result r;
+    tcpl_buf t;
+    tcpl_buf_init(&t);
+    for (int i = 0; i < 70; i++)
+        tcpl_buf_printf(&t, "Quyết định số %d/QĐ-UBND; ", i + 1);
+    tcpl_buf b;
+    tcpl_buf_init(&b);
+    tcpl_buf_printf(&b, HEAD P("I. CĂN CỨ") "<w:p><w:r><w:t>%s</w:t></w:r></w:p>", t.data);
+    assert_true(tcpl_buf_ok(&b));
+    run_xml(&r, b.data);
+    assert_int_equal(tcpl_extraction_citation_count(r.x), 65); /* 64 and the one in HEAD */
+    int cut = 0, limit = 0;
+    for (size_t i = 0; i < tcpl_extraction_diag_count(r.x); i++) {
+        const tcpl_xdiag *d = tcpl_extraction_diag(r.x, i);
+        cut += !strcmp(d->code, "citations_cut");
+        limit += !strcmp(d->code, "pattern_limit");
+    }
+    assert_int_equal(cut, 1);
+    assert_int_equal(limit, 0);
+    done(&r);
+    tcpl_buf_free(&t);
+    tcpl_buf_free(&b);
+}
+
 /* The keys of a JSON object, exactly and in order. */
 static void assert_keys(json_t *o, const char *const *keys, size_t n)
 {
@@ -1004,6 +1036,7 @@ int main(void)
         cmocka_unit_test(runon_signer_and_title),
         cmocka_unit_test(field_lines_are_not_headings),
         cmocka_unit_test(diagnostics_for_cut_lists),
+        cmocka_unit_test(diagnostics_for_cut_citations),
         cmocka_unit_test(outline_golden),
     };
     int rc = cmocka_run_group_tests_name("samples and rules", tests, NULL, NULL);
