@@ -748,6 +748,53 @@ static void diagnostics_for_cut_citations(void **state)
     tcpl_buf_free(&b);
 }
 
+/* The file name is any bytes the system allows.  In JSON it is always
+ * valid UTF-8 (a byte that is not becomes U+FFFD, as in the dump), in the
+ * outline header control characters are escaped.  Both used to print the
+ * raw name: the JSON failed ("out of memory") on a non-UTF-8 name, and a
+ * newline or ESC in the name reached the outline as is. */
+static void odd_file_names(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name, *json, *header;
+    } cases[] = {
+        {"a\nb.docx", "a\nb.docx", "== a\\nb.docx ==\n"},
+        {"k\x1b[31mh.docx", "k\x1b[31mh.docx", "== k\\x1b[31mh.docx ==\n"},
+        {"\xff\xfe\xc3.docx", "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD.docx",
+         "== \\xff\\xfe\\xc3.docx ==\n"},
+        {"Kế hoạch\n\xc3(.docx", "Kế hoạch\n\xEF\xBF\xBD(.docx", "== Kế hoạch\\n\\xc3(.docx ==\n"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        unsigned char *data;
+        size_t len;
+        assert_int_equal(hostile_docx(HEAD P("I. CĂN CỨ"), NULL, NULL, &data, &len), 0);
+        tcpl_doc *doc = NULL;
+        tcpl_error err;
+        assert_int_equal(tcpl_docx_read_memory(&doc, ctx, data, len, cases[i].name, &err), 0);
+        free(data);
+        tcpl_extraction *x = NULL;
+        assert_int_equal(tcpl_extract(&x, ex, doc, &err), 0);
+        char *s = NULL;
+        assert_int_equal(tcpl_extraction_json(&s, &len, x, 0, &err), 0);
+        json_error_t je;
+        json_t *j = json_loads(s, 0, &je); /* jansson refuses invalid UTF-8 */
+        assert_non_null(j);
+        assert_string_equal(json_string_value(json_object_get(j, "file")), cases[i].json);
+        json_decref(j);
+        free(s);
+        assert_int_equal(tcpl_extraction_outline(&s, &len, x, ctx, &err), 0);
+        assert_memory_equal(s, cases[i].header, strlen(cases[i].header));
+        /* the header is one line, and no byte of the name is a control */
+        const char *nl = strchr(s, '\n');
+        for (const char *p = s; p < nl; p++)
+            assert_true((unsigned char)*p >= 0x20 && *p != 0x7f);
+        free(s);
+        tcpl_extraction_free(x);
+        tcpl_doc_free(doc);
+    }
+}
+
 /* The keys of a JSON object, exactly and in order. */
 static void assert_keys(json_t *o, const char *const *keys, size_t n)
 {
@@ -1037,6 +1084,7 @@ int main(void)
         cmocka_unit_test(field_lines_are_not_headings),
         cmocka_unit_test(diagnostics_for_cut_lists),
         cmocka_unit_test(diagnostics_for_cut_citations),
+        cmocka_unit_test(odd_file_names),
         cmocka_unit_test(outline_golden),
     };
     int rc = cmocka_run_group_tests_name("samples and rules", tests, NULL, NULL);
