@@ -737,6 +737,39 @@ static void diagnostics_for_cut_lists(void **state)
     free(body);
 }
 
+/* A unit field longer than TCPL_UNITS_FIELD_MAX is not split at all; the
+ * diagnostic says so.  It used to say "units_cut: only the first 64 are
+ * kept" (the split's TCPL_ERR_LIMIT means either) while none was kept. */
+static void diagnostics_for_long_unit_field(void **state)
+{
+    (void)state;
+    result r;
+    tcpl_buf b;
+    tcpl_buf_init(&b);
+    tcpl_buf_puts(&b, HEAD P("II. NỘI DUNG") P("1. Tập huấn")
+                      "<w:p><w:r><w:t>Đơn vị chủ trì: Sở Tư pháp");
+    while (b.len < 20000)
+        tcpl_buf_puts(&b, " và các cơ quan có liên quan");
+    tcpl_buf_puts(&b, "</w:t></w:r></w:p>");
+    assert_true(tcpl_buf_ok(&b));
+    run_xml(&r, b.data);
+    const tcpl_xactivity *a = tcpl_extraction_activity(r.x, 0);
+    assert_non_null(a);
+    assert_int_equal(a->nlead, 0);
+    assert_int_equal(tcpl_extraction_diag_count(r.x), 1);
+    const tcpl_xdiag *d = tcpl_extraction_diag(r.x, 0);
+    assert_string_equal(d->code, "units_field_long");
+    assert_string_equal(d->detail, "16384");
+    char *outline;
+    size_t len;
+    tcpl_error err;
+    assert_int_equal(tcpl_extraction_outline(&outline, &len, r.x, ctx, &err), 0);
+    TU_ASSERT_CONTAINS(outline, "không tách thành đơn vị");
+    free(outline);
+    done(&r);
+    tcpl_buf_free(&b);
+}
+
 /* 70 citations in one paragraph: 64 are kept and the diagnostic says the
  * list was cut.  tcpl_citations_find used to give TCPL_ERR_LIMIT for "more
  * than max" (the status of a pattern limit), so the extractor warned
@@ -1104,6 +1137,7 @@ int main(void)
         cmocka_unit_test(field_lines_are_not_headings),
         cmocka_unit_test(diagnostics_for_cut_lists),
         cmocka_unit_test(diagnostics_for_cut_citations),
+        cmocka_unit_test(diagnostics_for_long_unit_field),
         cmocka_unit_test(odd_file_names),
         cmocka_unit_test(outline_golden),
     };

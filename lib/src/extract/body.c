@@ -420,7 +420,12 @@ int xt_read_body(job *j, size_t from, size_t to)
             const char *val = v[which];
             size_t n = 0;
             tcpl_unit units[TCPL_MAX_UNITS];
-            if (*val) {
+            if (strlen(val) > TCPL_UNITS_FIELD_MAX) {
+                /* not split at all: say so, not "only the first 64 kept" (the
+                 * split's TCPL_ERR_LIMIT means either) */
+                TCPL_CHECK(xt_warn(j, "units_field_long", which == 0 ? a->lead_block : s->block,
+                                   "%d", TCPL_UNITS_FIELD_MAX));
+            } else if (*val) {
                 int r = tcpl_units_split(ex->units, val, strlen(val), units, TCPL_MAX_UNITS, &n);
                 if (r == TCPL_ERR_NOMEM) {
                     rc = TCPL_NOMEM(j->err, tcpl_doc_path(j->doc));
