@@ -57,7 +57,8 @@ static json_t *units_json(const tcpl_xunit *u, size_t n)
     json_t *a = json_array();
     for (size_t i = 0; a && i < n; i++)
         if (json_array_append_new(a, json_pack("{s:o,s:o,s:o}", "canonical", jstr(u[i].canonical),
-                                               "printed", jstr(u[i].printed), "note", jstr(u[i].note))) < 0) {
+                                               "printed", jstr(u[i].printed), "note",
+                                               jstr(u[i].note))) < 0) {
             json_decref(a);
             return NULL;
         }
@@ -156,10 +157,10 @@ static json_t *build(const tcpl_extraction *x)
         const tcpl_xcitation *c = &x->citations[i];
         bad |= json_array_append_new(
             cites,
-            json_pack("{s:o,s:o,s:o,s:b,s:b,s:o,s:o,s:i,s:i}", "kind", jstr(c->kind), "number", jstr(c->number),
-                      "date", str_or_null(c->date), "date_invalid", c->date_invalid,
-                      "date_conflict", c->date_conflict, "issuer", jstr(c->issuer), "text", jstr(c->text),
-                      "mentions", c->mentions, "block", c->block));
+            json_pack("{s:o,s:o,s:o,s:b,s:b,s:o,s:o,s:i,s:i}", "kind", jstr(c->kind), "number",
+                      jstr(c->number), "date", str_or_null(c->date), "date_invalid",
+                      c->date_invalid, "date_conflict", c->date_conflict, "issuer", jstr(c->issuer),
+                      "text", jstr(c->text), "mentions", c->mentions, "block", c->block));
     }
     bad |= put(o, "citations", cites);
 
@@ -192,9 +193,9 @@ static json_t *build(const tcpl_extraction *x)
     json_t *dl = json_array();
     for (size_t i = 0; dl && i < x->ndeadlines; i++) {
         const tcpl_xdeadline *d = &x->deadlines[i];
-        bad |= json_array_append_new(dl, json_pack("{s:o,s:o,s:b,s:i}", "text", jstr(d->text), "date",
-                                                   str_or_null(d->date), "invalid", d->invalid,
-                                                   "block", d->block));
+        bad |= json_array_append_new(dl, json_pack("{s:o,s:o,s:b,s:i}", "text", jstr(d->text),
+                                                   "date", str_or_null(d->date), "invalid",
+                                                   d->invalid, "block", d->block));
     }
     bad |= put(o, "deadlines", dl);
 
@@ -204,8 +205,9 @@ static json_t *build(const tcpl_extraction *x)
     bad |= put(o, "recipients", rec);
     const tcpl_xsigner *s = &x->signer;
     bad |= put(o, "signer",
-               json_pack("{s:o,s:o,s:o,s:o,s:i}", "capacity", jstr(s->capacity), "deputy", jstr(s->deputy),
-                         "title", jstr(s->title), "name", jstr(s->name), "block", s->block));
+               json_pack("{s:o,s:o,s:o,s:o,s:i}", "capacity", jstr(s->capacity), "deputy",
+                         jstr(s->deputy), "title", jstr(s->title), "name", jstr(s->name), "block",
+                         s->block));
     json_t *diags = json_array();
     for (size_t i = 0; diags && i < x->diags.len; i++) {
         const tcpl_xdiag *d = &TCPL_VEC_AT(&x->diags, tcpl_xdiag, i);
