@@ -7,13 +7,54 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "extract/citations.h"
+#include "helpers/hostile.h"
 #include "helpers/testutil.h"
 
 #define MAXC 64
+
+/* Allocation failure on demand (glibc, no sanitizer: those bring their own
+ * allocator): while fail_at >= 0, allocation number fail_at (counted from
+ * 0 in allocs) returns NULL.  The executable's malloc interposes the
+ * library's and PCRE2's. */
+#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) ||                         \
+    __has_feature(memory_sanitizer)
+#define NO_FAIL_ALLOC 1
+#endif
+#endif
+#else
+#define NO_FAIL_ALLOC 1
+#endif
+#ifndef NO_FAIL_ALLOC
+#define FAIL_ALLOC 1
+static long fail_at = -1, allocs;
+extern void *__libc_malloc(size_t);
+extern void *__libc_calloc(size_t, size_t);
+extern void *__libc_realloc(void *, size_t);
+static int fail_now(void)
+{
+    return fail_at >= 0 && allocs++ == fail_at;
+}
+void *malloc(size_t n)
+{
+    return fail_now() ? NULL : __libc_malloc(n);
+}
+void *calloc(size_t k, size_t n)
+{
+    return fail_now() ? NULL : __libc_calloc(k, n);
+}
+void *realloc(void *p, size_t n)
+{
+    return fail_now() ? NULL : __libc_realloc(p, n);
+}
+#endif
 
 typedef struct want {
     const char *kind, *number, *date, *issuer;
@@ -73,6 +114,7 @@ static size_t seed_mentions(const char *name, char **text, tcpl_citation *out, s
         size_t len = e ? (size_t)(e - s) : strlen(s);
         size_t k;
         assert_int_equal(tcpl_citations_find(g_cit, s, len, out + n, max - n, &k), 0);
+        assert_true(k <= max - n);
         for (size_t i = 0; i < k; i++)
             out[n + i].block = block;
         n += k;
@@ -382,8 +424,11 @@ static void test_limits(void **state)
     const char *s = "Quyết định số 1/QĐ-A; Quyết định số 2/QĐ-B; Quyết định số 3/QĐ-C";
     tcpl_citation c[2];
     size_t n;
-    assert_int_equal(tcpl_citations_find(g_cit, s, strlen(s), c, 2, &n), TCPL_ERR_LIMIT);
-    assert_int_equal(n, 2);
+    /* more than max is no error: *count says how many there were (it used
+     * to be TCPL_ERR_LIMIT, the status of a pattern limit, so the
+     * extractor reported a pattern limit instead of a cut) */
+    assert_int_equal(tcpl_citations_find(g_cit, s, strlen(s), c, 2, &n), 0);
+    assert_int_equal(n, 3);
     assert_string_equal(c[1].number, "2/QĐ-B");
     assert_int_equal(tcpl_citations_find(NULL, s, strlen(s), c, 2, &n), TCPL_ERR_USAGE);
     assert_int_equal(tcpl_citations_find(g_cit, "", 0, c, 2, &n), 0);
@@ -397,6 +442,142 @@ static void test_limits(void **state)
     assert_string_equal(c[0].number, "4/QĐ-D");
 }
 
+/* A citer whose citations.yaml has `key` replaced by pattern (a data dir
+ * in a temporary folder; every other file stays built in). */
+static tcpl_citer *citer_with(tcpl_ctx **ctx, char *dir, const char *key, const char *pattern)
+{
+    char path[512], line[4096];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/patterns", dir);
+    assert_int_equal(mkdir(path, 0700), 0);
+    snprintf(path, sizeof path, "%s/patterns/citations.yaml", dir);
+    FILE *in = fopen("checks/patterns/citations.yaml", "r"), *out = fopen(path, "w");
+    assert_non_null(in);
+    assert_non_null(out);
+    int replaced = 0;
+    size_t kl = strlen(key);
+    while (fgets(line, sizeof line, in)) {
+        if (!strncmp(line, key, kl) && line[kl] == ':') {
+            fprintf(out, "%s: '%s'\n", key, pattern);
+            replaced++;
+        } else {
+            fputs(line, out);
+        }
+    }
+    fclose(in);
+    assert_int_equal(fclose(out), 0);
+    assert_int_equal(replaced, 1);
+    tcpl_ctx_options o = {"vi", dir};
+    tcpl_error err;
+    assert_int_equal(tcpl_ctx_new(ctx, &o, &err), 0);
+    tcpl_citer *c = NULL;
+    assert_int_equal(tcpl_citer_new(&c, *ctx, NULL, &err), 0);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/patterns", dir);
+    rmdir(path);
+    rmdir(dir);
+    return c;
+}
+
+/* A date search that reaches its PCRE2 limit leaves that mention without a
+ * date (not an invalid one) and the search goes on; the status says a
+ * pattern limit.  It used to end the whole search with TCPL_ERR_LIMIT and
+ * nothing found, the mention at the limit included.  The date pattern here
+ * backtracks exponentially over a run of digits on purpose. */
+static void test_date_limit_keeps_mentions(void **state)
+{
+    (void)state;
+    tcpl_ctx *ctx;
+    char dir[] = "/tmp/tcpl-cite-XXXXXX";
+    tcpl_citer *c = citer_with(&ctx, dir, "date", "\\G\\s*(?<date>(?:\\d|\\d)+[xy])");
+    const char *s = "Quyết định số 1/QĐ-A 1111111111111111111111111111111111; "
+                    "Quyết định số 2/QĐ-B ban hành.";
+    tcpl_citation out[4];
+    size_t n = 0;
+    assert_int_equal(tcpl_citations_find(c, s, strlen(s), out, 4, &n), TCPL_ERR_LIMIT);
+    assert_int_equal(n, 2);
+    assert_string_equal(out[0].number, "1/QĐ-A");
+    assert_string_equal(out[0].date, "");
+    assert_false(out[0].date_invalid);
+    assert_string_equal(out[1].number, "2/QĐ-B");
+    /* the extractor turns the limit into a diagnostic and keeps both */
+    tcpl_extractor *ex = NULL;
+    tcpl_error err;
+    assert_int_equal(tcpl_extractor_new(&ex, ctx, &err), 0);
+    char body[1024];
+    snprintf(body, sizeof body,
+             "<w:p><w:r><w:t>KẾ HOẠCH</w:t></w:r></w:p><w:p><w:r><w:t>Triển khai năm 2026</w:t>"
+             "</w:r></w:p><w:p><w:r><w:t>I. MỤC ĐÍCH</w:t></w:r></w:p>"
+             "<w:p><w:r><w:t>%s</w:t></w:r></w:p>",
+             s);
+    unsigned char *data;
+    size_t len;
+    assert_int_equal(hostile_docx(body, NULL, NULL, &data, &len), 0);
+    tcpl_doc *doc = NULL;
+    assert_int_equal(tcpl_docx_read_memory(&doc, ctx, data, len, "t.docx", &err), 0);
+    free(data);
+    tcpl_extraction *x = NULL;
+    assert_int_equal(tcpl_extract(&x, ex, doc, &err), 0);
+    assert_int_equal(tcpl_extraction_citation_count(x), 2);
+    int limits = 0;
+    for (size_t i = 0; i < tcpl_extraction_diag_count(x); i++)
+        limits += !strcmp(tcpl_extraction_diag(x, i)->code, "pattern_limit");
+    assert_int_equal(limits, 1);
+    tcpl_extraction_free(x);
+    tcpl_doc_free(doc);
+    tcpl_extractor_free(ex);
+    /* a number search at its limit: what came before is kept and counted */
+    tcpl_citer_free(c);
+    tcpl_ctx_free(ctx);
+    char dir2[] = "/tmp/tcpl-cite-XXXXXX";
+    c = citer_with(&ctx, dir2, "number_prefix", "(?i:số)\\s*+(?:(?:\\d|\\d)+[xy])?");
+    s = "Quyết định số 3/QĐ-C; Quyết định số 1111111111111111111111111111111111";
+    assert_int_equal(tcpl_citations_find(c, s, strlen(s), out, 4, &n), TCPL_ERR_LIMIT);
+    assert_int_equal(n, 1);
+    assert_string_equal(out[0].number, "3/QĐ-C");
+    tcpl_citer_free(c);
+    tcpl_ctx_free(ctx);
+}
+
+/* Out of memory anywhere in a search is TCPL_ERR_NOMEM, never a limit and
+ * never a quietly different result: each allocation in turn fails, and
+ * the search either gives NOMEM or the full answer.  The date parser's
+ * NOMEM used to mark the date invalid, the kind lookup's NOMEM to drop the
+ * citation, and a NOMEM in the date search to become TCPL_ERR_LIMIT. */
+static void test_nomem_propagates(void **state)
+{
+    (void)state;
+#ifdef FAIL_ALLOC
+    const char *s = "Căn cứ Quyết định số 25/2021/QĐ-TTg ngày 22/7/2021 của Thủ tướng Chính phủ "
+                    "và Luật Phổ biến, giáo dục pháp luật năm 2012;";
+    tcpl_citation c[4];
+    size_t n;
+    assert_int_equal(tcpl_citations_find(g_cit, s, strlen(s), c, 4, &n), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(c[0].date, "2021-07-22");
+    int nomem = 0, done = 0;
+    for (long k = 0; k < 10000 && !done; k++) {
+        allocs = 0;
+        fail_at = k;
+        int rc = tcpl_citations_find(g_cit, s, strlen(s), c, 4, &n);
+        done = allocs <= k; /* allocation k was never reached */
+        fail_at = -1;
+        if (rc == TCPL_ERR_NOMEM) {
+            nomem++;
+            continue;
+        }
+        if (rc != 0 || n != 2 || strcmp(c[0].date, "2021-07-22") || c[0].date_invalid ||
+            strcmp(c[0].kind, "Quyết định") || strcmp(c[1].kind, "Luật"))
+            fail_msg("allocation %ld failed: rc %d, %zu found, date \"%s\"", k, rc, n,
+                     n ? c[0].date : "");
+    }
+    assert_true(done);
+    TU_ASSERT_NONEMPTY(nomem, "searches that ran out of memory");
+#else
+    TU_SKIP("allocation failure needs glibc without a sanitizer");
+#endif
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -406,6 +587,8 @@ int main(void)
         cmocka_unit_test(test_not_citations), cmocka_unit_test(test_dates),
         cmocka_unit_test(test_merge),      cmocka_unit_test(test_limits),
         cmocka_unit_test(test_joint_and_stray_symbols),
+        cmocka_unit_test(test_nomem_propagates),
+        cmocka_unit_test(test_date_limit_keeps_mentions),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

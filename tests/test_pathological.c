@@ -368,7 +368,9 @@ static void commas_child(void)
                   HEAD KIND "<w:p><w:r><w:t>I. NỘI DUNG</w:t></w:r></w:p>"
                             "<w:p><w:r><w:t>1. Việc một</w:t></w:r></w:p>"
                             "<w:p><w:r><w:t xml:space=\"preserve\">Đơn vị phối hợp: Sở Tư pháp");
-    repeat(&b, ", Phòng Tư pháp", 5000);
+    /* 900 commas: the field stays under TCPL_UNITS_FIELD_MAX (16 KB), so it
+     * is split (5,000 made it too long to split at all: "units_field_long") */
+    repeat(&b, ", Phòng Tư pháp", 900);
     tcpl_buf_puts(&b, "</w:t></w:r></w:p>");
     tcpl_doc *doc;
     tcpl_extraction *x = extract(&b, &doc);

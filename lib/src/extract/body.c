@@ -420,10 +420,20 @@ int xt_read_body(job *j, size_t from, size_t to)
             const char *val = v[which];
             size_t n = 0;
             tcpl_unit units[TCPL_MAX_UNITS];
-            if (*val) {
+            if (strlen(val) > TCPL_UNITS_FIELD_MAX) {
+                /* not split at all: say so, not "only the first 64 kept" (the
+                 * split's TCPL_ERR_LIMIT means either) */
+                TCPL_CHECK(xt_warn(j, "units_field_long", which == 0 ? a->lead_block : s->block,
+                                   "%d", TCPL_UNITS_FIELD_MAX));
+            } else if (*val) {
                 int r = tcpl_units_split(ex->units, val, strlen(val), units, TCPL_MAX_UNITS, &n);
                 if (r == TCPL_ERR_NOMEM) {
                     rc = TCPL_NOMEM(j->err, tcpl_doc_path(j->doc));
+                    goto out;
+                }
+                if (r < 0 && r != TCPL_ERR_LIMIT) {
+                    rc = tcpl_err(j->err, r, "err.internal", tcpl_doc_path(j->doc), NULL,
+                                  "units: %d", r);
                     goto out;
                 }
                 if (r == TCPL_ERR_LIMIT || n > TCPL_MAX_UNITS) {
@@ -498,12 +508,13 @@ int xt_read_citations(job *j, size_t from)
         size_t cnt = 0;
         int r = tcpl_citations_find(j->ex->citer, l->full, l->full_len, found,
                                     TCPL_MAX_CITES_PER_LINE, &cnt);
+        /* A pattern limit: say so and keep what was found before it; out
+         * of memory ends the extraction.  More mentions than kept: a cut. */
+        if (r < 0)
+            TCPL_CHECK(xt_re_status(j, r, l->full));
         if (cnt > TCPL_MAX_CITES_PER_LINE) {
             cnt = TCPL_MAX_CITES_PER_LINE;
             TCPL_CHECK(xt_warn(j, "citations_cut", l->block, "%d", TCPL_MAX_CITES_PER_LINE));
-        } else if (r < 0) {
-            /* a pattern limit (or no memory): what was found before it is kept */
-            TCPL_CHECK(xt_re_status(j, r == TCPL_ERR_NOMEM ? r : TCPL_ERR_LIMIT, l->full));
         }
         for (size_t k = 0; k < cnt; k++) {
             found[k].block = l->block;

@@ -308,7 +308,9 @@ int tcpl_citer_new(tcpl_citer **out, const tcpl_ctx *ctx, const tcpl_timeparser 
             tcpl_buf_putc(&pat, '|');
         put_form(&pat, c->forms[i].fold);
     }
-    tcpl_buf_printf(&pat, "))\\s+(?:%s)?(?<num>%s)", prefix, number);
+    /* possessive: the prefix and the number start with no blank, so giving
+     * blanks back could never help, only cost a step per blank */
+    tcpl_buf_printf(&pat, "))\\s++(?:%s)?(?<num>%s)", prefix, number);
     if (!tcpl_buf_ok(&pat)) {
         rc = TCPL_NOMEM(err, CITE_FILE);
         goto out;
@@ -356,17 +358,20 @@ void tcpl_citer_free(tcpl_citer *c)
 
 /* ---- finding ---- */
 
-static const char *kind_of(const tcpl_citer *c, const char *s, size_t a, size_t b)
+/* The canonical kind of the printed form s[a..b) into *k (NULL if none).
+ * 0 or TCPL_ERR_NOMEM. */
+static int kind_of(const tcpl_citer *c, const char *s, size_t a, size_t b, const char **k)
 {
     tcpl_buf f;
     tcpl_buf_init(&f);
-    const char *k = NULL;
-    if (fold(s + a, b - a, &f) == 0)
-        for (size_t i = 0; i < c->nforms && !k; i++)
+    *k = NULL;
+    int rc = fold(s + a, b - a, &f);
+    if (rc == 0)
+        for (size_t i = 0; i < c->nforms && !*k; i++)
             if (!strcmp(c->forms[i].fold, f.data))
-                k = c->forms[i].kind;
+                *k = c->forms[i].kind;
     tcpl_buf_free(&f);
-    return k;
+    return rc;
 }
 
 static int is_punct_at(const char *s, size_t len, size_t i)
@@ -451,22 +456,34 @@ static void copy_number(tcpl_citation *ct, const char *s)
     ct->number[n] = 0;
 }
 
-/* The date text through the shared date parser (timeexpr.c). */
-static void set_date(const tcpl_citer *c, tcpl_citation *ct, const char *s)
+/* The date text through the shared date parser (timeexpr.c).  0; a
+ * pattern limit leaves the date unread (not invalid) and is recorded in
+ * *lim for the caller to report; TCPL_ERR_NOMEM or any other error is
+ * returned. */
+static int set_date(const tcpl_citer *c, tcpl_citation *ct, const char *s, int *lim)
 {
     if (ct->date_end <= ct->date_start)
-        return;
+        return 0;
     tcpl_date d;
-    if (tcpl_date_from_text(c->tp, s + ct->date_start, ct->date_end - ct->date_start, &d) > 0 &&
-        d.complete && !d.invalid)
+    int r = tcpl_date_from_text(c->tp, s + ct->date_start, ct->date_end - ct->date_start, &d);
+    if (r == TCPL_ERR_LIMIT) {
+        *lim = r;
+        return 0;
+    }
+    if (r < 0)
+        return r;
+    if (r > 0 && d.complete && !d.invalid)
         memcpy(ct->date, d.iso, sizeof ct->date);
     else
         ct->date_invalid = 1;
+    return 0;
 }
 
-/* The mention at the main pattern's hit: kind, number, date, issuer. */
+/* The mention at the main pattern's hit: kind, number, date, issuer.  1
+ * found, 0 not a citation, or a negative status (never a pattern limit:
+ * that is recorded in *lim and the mention kept without its date). */
 static int numbered(const tcpl_citer *c, tcpl_match *m, tcpl_match *dm, const char *s, size_t len,
-                    tcpl_citation *ct)
+                    tcpl_citation *ct, int *lim)
 {
     size_t ka, kb, na, nb;
     tcpl_match_group(m, c->g_kind, &ka, &kb);
@@ -474,9 +491,9 @@ static int numbered(const tcpl_citer *c, tcpl_match *m, tcpl_match *dm, const ch
     if (nb - na >= TCPL_CITE_NUMBER_MAX)
         return 0;
     memset(ct, 0, sizeof *ct);
-    ct->kind = kind_of(c, s, ka, kb);
-    if (!ct->kind)
-        return 0;
+    int rc = kind_of(c, s, ka, kb, &ct->kind);
+    if (rc < 0 || !ct->kind)
+        return rc;
     ct->src = s;
     ct->mentions = 1;
     ct->start = ka;
@@ -486,8 +503,12 @@ static int numbered(const tcpl_citer *c, tcpl_match *m, tcpl_match *dm, const ch
     copy_number(ct, s);
     size_t end = nb;
     int r = tcpl_re_find(&c->date, dm, s, len, nb);
+    if (r == TCPL_ERR_LIMIT) {
+        *lim = r; /* no date found: the mention is kept without one */
+        r = 0;
+    }
     if (r < 0)
-        return TCPL_ERR_LIMIT;
+        return r;
     ct->date_start = ct->date_end = nb;
     if (r == 1) {
         size_t da, db;
@@ -495,7 +516,8 @@ static int numbered(const tcpl_citer *c, tcpl_match *m, tcpl_match *dm, const ch
         ct->date_start = da;
         ct->date_end = db;
         end = db;
-        set_date(c, ct, s);
+        if ((rc = set_date(c, ct, s, lim)) < 0)
+            return rc;
     }
     find_issuer(c, s, len, end, &ct->issuer_start, &ct->issuer_end);
     if (ct->issuer_end > ct->issuer_start)
@@ -511,9 +533,9 @@ static int by_name(const tcpl_citer *c, tcpl_match *m, const char *s, size_t len
     tcpl_match_group(m, c->g_lname, &na, &nb);
     tcpl_match_group(m, c->g_lyear, &ya, &yb);
     memset(ct, 0, sizeof *ct);
-    ct->kind = kind_of(c, s, ka, kb);
-    if (!ct->kind)
-        return 0;
+    int rc = kind_of(c, s, ka, kb, &ct->kind);
+    if (rc < 0 || !ct->kind)
+        return rc;
     ct->src = s;
     ct->mentions = 1;
     ct->start = ka;
@@ -538,12 +560,12 @@ int tcpl_citations_find(const tcpl_citer *c, const char *s, size_t len, tcpl_cit
         return 0;
     tcpl_match m = {0}, lm = {0}, dm = {0};
     int rc = 0;
+    size_t pos = 0, n = 0;
+    int lim = 0; /* a pattern limit met on the way (TCPL_ERR_LIMIT) */
     if (tcpl_match_init(&m, 8) < 0 || tcpl_match_init(&lm, 8) < 0 || tcpl_match_init(&dm, 4) < 0) {
         rc = TCPL_ERR_NOMEM;
         goto out;
     }
-    size_t pos = 0, n = 0;
-    int over = 0;
     /* next hit of each pattern from pos; the earlier one wins */
     int rm = tcpl_re_find(&c->main, &m, s, len, pos);
     int rl = tcpl_re_find(&c->law, &lm, s, len, pos);
@@ -556,7 +578,7 @@ int tcpl_citations_find(const tcpl_citer *c, const char *s, size_t len, tcpl_cit
         tcpl_citation ct;
         int got;
         if (ms <= ls)
-            got = numbered(c, &m, &dm, s, len, &ct);
+            got = numbered(c, &m, &dm, s, len, &ct, &lim);
         else
             got = by_name(c, &lm, s, len, &ct);
         if (got < 0) {
@@ -566,9 +588,8 @@ int tcpl_citations_find(const tcpl_citer *c, const char *s, size_t len, tcpl_cit
         size_t hit = ms <= ls ? ms : ls;
         if (got) {
             if (n < max)
-                out[n++] = ct;
-            else
-                over = 1;
+                out[n] = ct;
+            n++; /* counted past max: *count > max says some were left out */
             pos = ct.end;
         } else {
             pos = hit + 1;
@@ -579,12 +600,10 @@ int tcpl_citations_find(const tcpl_citer *c, const char *s, size_t len, tcpl_cit
         if (rl == 1 && ls < pos)
             rl = tcpl_re_find(&c->law, &lm, s, len, pos);
     }
-    if (rm < 0 || rl < 0)
-        rc = TCPL_ERR_LIMIT;
-    else if (over)
-        rc = TCPL_ERR_LIMIT;
-    *count = n;
+    /* a status keeps its meaning: out of memory stays out of memory */
+    rc = rm < 0 ? rm : rl < 0 ? rl : lim;
 out:
+    *count = n;
     tcpl_match_free(&m);
     tcpl_match_free(&lm);
     tcpl_match_free(&dm);

@@ -54,8 +54,11 @@ int tcpl_citer_new(tcpl_citer **out, const tcpl_ctx *ctx, const struct tcpl_time
 void tcpl_citer_free(tcpl_citer *c);
 
 /* Finds the citations in s[0..len), in text order.  Writes at most max to
- * out, their number to *count.  0; TCPL_ERR_LIMIT if there were more than
- * max (or a pattern hit its match limit); TCPL_ERR_NOMEM; TCPL_ERR_USAGE. */
+ * out; *count gets how many there are (more than max means some were left
+ * out: that is no error).  0; TCPL_ERR_LIMIT only when a pattern hit its
+ * limit (the text was not searched in full; what was found before is
+ * written and counted); TCPL_ERR_NOMEM (with *count what was found so far);
+ * TCPL_ERR_USAGE. */
 int tcpl_citations_find(const tcpl_citer *c, const char *s, size_t len, tcpl_citation *out,
                         size_t max, size_t *count);
 

@@ -125,7 +125,9 @@ void xt_trim(const char **s, size_t *len);
 int xt_find(job *j, const tcpl_re *re, const char *s, size_t len);
 /* A status from a search of text s: rc >= 0 as is; TCPL_ERR_NOMEM filled
  * into j->err and returned; any other error (a limit) recorded as a
- * "pattern_limit" diagnostic, then 0: the caller goes on. */
+ * "pattern_limit" diagnostic, then 0: the caller goes on.  Whenever it
+ * returns a negative status it also sets x->nomem, so a caller that can
+ * only test "> 0" (header date, time field) still fails the extraction. */
 int xt_re_status(job *j, int rc, const char *s);
 size_t xt_group_end(job *j, int g);
 char *xt_dup(job *j, const char *s, size_t n);

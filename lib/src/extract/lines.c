@@ -71,6 +71,8 @@ int xt_re_status(job *j, int rc, const char *s)
      * into its limit, and only while diagnostics are still kept. */
     int block = j->x->diags.len < TCPL_MAX_DIAGS ? block_of(j, s) : -1;
     int w = xt_warn(j, "pattern_limit", block, "%d", rc);
+    if (w < 0)
+        j->x->nomem = 1; /* callers that test "> 0" cannot return it either */
     return w < 0 ? w : 0;
 }
 

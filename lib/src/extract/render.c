@@ -9,10 +9,42 @@
 #include "base/vec.h"
 #include "extract/extract.h"
 #include "tcpl/context.h"
+#include "tcpl/io.h"
+
+/* A JSON string from bytes that may not be UTF-8 (the file name is any
+ * bytes the system allows): bad sequences become U+FFFD, as in the dump
+ * (model/render.c), so the JSON is always valid UTF-8.  NULL only when out
+ * of memory. */
+static json_t *jstr(const char *s)
+{
+    if (!s)
+        s = "";
+    json_t *v = json_string(s);
+    if (v)
+        return v;
+    size_t n = strlen(s);
+    tcpl_buf b;
+    tcpl_buf_init(&b);
+    for (size_t i = 0; i < n;) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k =
+            utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &cp);
+        if (k > 0) {
+            tcpl_buf_put(&b, s + i, (size_t)k);
+            i += (size_t)k;
+        } else {
+            tcpl_buf_put_utf8(&b, 0xFFFD);
+            i++;
+        }
+    }
+    v = tcpl_buf_ok(&b) ? json_stringn(b.data ? b.data : "", b.len) : NULL;
+    tcpl_buf_free(&b);
+    return v;
+}
 
 static json_t *str_or_null(const char *s)
 {
-    return s ? json_string(s) : json_null();
+    return s ? jstr(s) : json_null();
 }
 
 static int put(json_t *o, const char *k, json_t *v)
@@ -24,8 +56,9 @@ static json_t *units_json(const tcpl_xunit *u, size_t n)
 {
     json_t *a = json_array();
     for (size_t i = 0; a && i < n; i++)
-        if (json_array_append_new(a, json_pack("{s:s,s:s,s:s}", "canonical", u[i].canonical,
-                                               "printed", u[i].printed, "note", u[i].note)) < 0) {
+        if (json_array_append_new(a, json_pack("{s:o,s:o,s:o}", "canonical", jstr(u[i].canonical),
+                                               "printed", jstr(u[i].printed), "note",
+                                               jstr(u[i].note))) < 0) {
             json_decref(a);
             return NULL;
         }
@@ -36,7 +69,7 @@ static json_t *fields_json(unsigned bits)
 {
     json_t *a = json_array();
     for (unsigned bit = 1; a && bit <= TCPL_FIELD_SOLUTION; bit <<= 1)
-        if ((bits & bit) && json_array_append_new(a, json_string(tcpl_field_name(bit))) < 0) {
+        if ((bits & bit) && json_array_append_new(a, jstr(tcpl_field_name(bit))) < 0) {
             json_decref(a);
             return NULL;
         }
@@ -47,7 +80,7 @@ static json_t *strings_json(const char *const *v, size_t n)
 {
     json_t *a = json_array();
     for (size_t i = 0; a && i < n; i++)
-        if (json_array_append_new(a, json_string(v[i])) < 0) {
+        if (json_array_append_new(a, jstr(v[i])) < 0) {
             json_decref(a);
             return NULL;
         }
@@ -57,27 +90,27 @@ static json_t *strings_json(const char *const *v, size_t n)
 /* The path of section i, or null. */
 static json_t *section_path(const tcpl_extraction *x, int i)
 {
-    return i >= 0 && (size_t)i < x->nsections ? json_string(x->sections[i].path) : json_null();
+    return i >= 0 && (size_t)i < x->nsections ? jstr(x->sections[i].path) : json_null();
 }
 
 static json_t *activity_json(const tcpl_extraction *x, const tcpl_xactivity *a)
 {
-    json_t *t = json_pack("{s:s,s:s,s:o,s:o,s:b,s:b,s:i}", "text", a->time.text, "kind",
+    json_t *t = json_pack("{s:o,s:s,s:o,s:o,s:b,s:b,s:i}", "text", jstr(a->time.text), "kind",
                           tcpl_time_kind_name(a->time.kind), "start", str_or_null(a->time.start),
                           "end", str_or_null(a->time.end), "recurring", a->time.recurring,
                           "invalid", a->time.invalid, "block", a->time.block);
     json_t *ao = json_object();
     int bad = !ao;
     if (ao) {
-        bad |= put(ao, "path", json_string(a->path));
-        bad |= put(ao, "title", json_string(a->title));
+        bad |= put(ao, "path", jstr(a->path));
+        bad |= put(ao, "title", jstr(a->title));
         bad |= put(ao, "lead", units_json(a->lead, a->nlead));
         bad |= put(ao, "support", units_json(a->support, a->nsupport));
         bad |= put(ao, "time", t);
         t = NULL;
-        bad |= put(ao, "product", json_string(a->product));
-        bad |= put(ao, "cause", json_string(a->cause));
-        bad |= put(ao, "solution", json_string(a->solution));
+        bad |= put(ao, "product", jstr(a->product));
+        bad |= put(ao, "cause", jstr(a->cause));
+        bad |= put(ao, "solution", jstr(a->solution));
         bad |= put(ao, "notes", strings_json(a->notes, a->nnotes));
         bad |= put(ao, "present", fields_json(a->present));
         bad |= put(ao, "missing", fields_json(a->missing));
@@ -101,20 +134,20 @@ static json_t *build(const tcpl_extraction *x)
     if (!o)
         return NULL;
     int bad = 0;
-    bad |= put(o, "file", json_string(m->file));
-    bad |= put(o, "kind", json_string(m->kind));
-    bad |= put(o, "number", json_string(m->number));
+    bad |= put(o, "file", jstr(m->file));
+    bad |= put(o, "kind", jstr(m->kind));
+    bad |= put(o, "number", jstr(m->number));
     bad |= put(o, "number_blank", json_boolean(m->number_blank));
-    bad |= put(o, "symbol", json_string(m->symbol));
-    bad |= put(o, "authority", json_string(m->authority));
+    bad |= put(o, "symbol", jstr(m->symbol));
+    bad |= put(o, "authority", jstr(m->authority));
     bad |= put(o, "national_header", json_boolean(m->national_header));
-    bad |= put(o, "place", json_string(m->place));
+    bad |= put(o, "place", jstr(m->place));
     bad |= put(o, "date",
-               json_pack("{s:s,s:o,s:b,s:b,s:i,s:i,s:i}", "text", m->date.text, "iso",
+               json_pack("{s:o,s:o,s:b,s:b,s:i,s:i,s:i}", "text", jstr(m->date.text), "iso",
                          str_or_null(m->date.iso), "complete", m->date.complete, "invalid",
                          m->date.invalid, "day_digits", m->date.day_digits, "month_digits",
                          m->date.month_digits, "block", m->date.block));
-    bad |= put(o, "title", json_string(m->title));
+    bad |= put(o, "title", jstr(m->title));
     bad |= put(o, "blocks",
                json_pack("{s:i,s:i,s:i,s:i}", "kind", m->kind_block, "number", m->number_block,
                          "authority", m->authority_block, "title", m->title_block));
@@ -124,10 +157,10 @@ static json_t *build(const tcpl_extraction *x)
         const tcpl_xcitation *c = &x->citations[i];
         bad |= json_array_append_new(
             cites,
-            json_pack("{s:s,s:s,s:o,s:b,s:b,s:s,s:s,s:i,s:i}", "kind", c->kind, "number", c->number,
-                      "date", str_or_null(c->date), "date_invalid", c->date_invalid,
-                      "date_conflict", c->date_conflict, "issuer", c->issuer, "text", c->text,
-                      "mentions", c->mentions, "block", c->block));
+            json_pack("{s:o,s:o,s:o,s:b,s:b,s:o,s:o,s:i,s:i}", "kind", jstr(c->kind), "number",
+                      jstr(c->number), "date", str_or_null(c->date), "date_invalid",
+                      c->date_invalid, "date_conflict", c->date_conflict, "issuer", jstr(c->issuer),
+                      "text", jstr(c->text), "mentions", c->mentions, "block", c->block));
     }
     bad |= put(o, "citations", cites);
 
@@ -138,8 +171,8 @@ static json_t *build(const tcpl_extraction *x)
         bad = 1;
     for (size_t i = 0; !bad && roots && i < x->nsections; i++) {
         const tcpl_xsection *s = &x->sections[i];
-        nodes[i] = json_pack("{s:s,s:s,s:s,s:i,s:b,s:o,s:i,s:[]}", "label", s->label, "title",
-                             s->title, "path", s->path, "level", s->level, "auto_label",
+        nodes[i] = json_pack("{s:o,s:o,s:o,s:i,s:b,s:o,s:i,s:[]}", "label", jstr(s->label), "title",
+                             jstr(s->title), "path", jstr(s->path), "level", s->level, "auto_label",
                              s->auto_label, "duplicate_of", section_path(x, s->duplicate_of),
                              "block", s->block, "children");
         if (!nodes[i]) {
@@ -160,25 +193,26 @@ static json_t *build(const tcpl_extraction *x)
     json_t *dl = json_array();
     for (size_t i = 0; dl && i < x->ndeadlines; i++) {
         const tcpl_xdeadline *d = &x->deadlines[i];
-        bad |= json_array_append_new(dl, json_pack("{s:s,s:o,s:b,s:i}", "text", d->text, "date",
-                                                   str_or_null(d->date), "invalid", d->invalid,
-                                                   "block", d->block));
+        bad |= json_array_append_new(dl, json_pack("{s:o,s:o,s:b,s:i}", "text", jstr(d->text),
+                                                   "date", str_or_null(d->date), "invalid",
+                                                   d->invalid, "block", d->block));
     }
     bad |= put(o, "deadlines", dl);
 
     json_t *rec = json_array();
     for (size_t i = 0; rec && i < x->nrecipients; i++)
-        bad |= json_array_append_new(rec, json_string(x->recipients[i]));
+        bad |= json_array_append_new(rec, jstr(x->recipients[i]));
     bad |= put(o, "recipients", rec);
     const tcpl_xsigner *s = &x->signer;
     bad |= put(o, "signer",
-               json_pack("{s:s,s:s,s:s,s:s,s:i}", "capacity", s->capacity, "deputy", s->deputy,
-                         "title", s->title, "name", s->name, "block", s->block));
+               json_pack("{s:o,s:o,s:o,s:o,s:i}", "capacity", jstr(s->capacity), "deputy",
+                         jstr(s->deputy), "title", jstr(s->title), "name", jstr(s->name), "block",
+                         s->block));
     json_t *diags = json_array();
     for (size_t i = 0; diags && i < x->diags.len; i++) {
         const tcpl_xdiag *d = &TCPL_VEC_AT(&x->diags, tcpl_xdiag, i);
-        bad |= json_array_append_new(diags, json_pack("{s:s,s:s,s:i}", "code", d->code, "detail",
-                                                      d->detail, "block", d->block));
+        bad |= json_array_append_new(diags, json_pack("{s:s,s:o,s:i}", "code", d->code, "detail",
+                                                      jstr(d->detail), "block", d->block));
     }
     bad |= put(o, "diagnostics", diags);
     if (bad) {
@@ -261,7 +295,16 @@ int tcpl_extraction_outline(char **out, size_t *len, const tcpl_extraction *x, c
     const tcpl_xmeta *m = &x->meta;
     tcpl_buf b;
     tcpl_buf_init(&b);
-    tcpl_buf_printf(&b, "== %s ==\n", m->file);
+    /* The name as the system gave it may hold any byte: control characters
+     * (a newline, ESC) and bytes that are not UTF-8 are shown escaped (\n,
+     * \x1b, \xff), so a name can neither forge outline lines nor drive the
+     * terminal. */
+    char *name = NULL;
+    int rc = tcpl_escape_text(&name, m->file, TCPL_ESCAPE_CONTROLS, err);
+    if (rc < 0)
+        return rc;
+    tcpl_buf_printf(&b, "== %s ==\n", name);
+    free(name);
     field(&b, ctx, "out.kind", m->kind);
     if (m->number_blank)
         tcpl_buf_printf(&b, "%s: %s /%s\n", tcpl_msg(ctx, "out.number"), tcpl_msg(ctx, "out.blank"),
