@@ -812,6 +812,34 @@ static void json_and_text(void **state)
     done(&r);
 }
 
+/* A file name is any bytes: JSON stays valid UTF-8, text shows it escaped. */
+static void odd_file_name(void **state)
+{
+    (void)state;
+    size_t len;
+    char *data = tu_read_file("build/samples/kh-khac-phuc-2026.docx", &len);
+    assert_non_null(data);
+    tcpl_doc *doc = NULL;
+    tcpl_error err;
+    assert_int_equal(tcpl_docx_read_memory(&doc, ctx, data, len, "a\nb\x1b\xff.docx", &err), 0);
+    free(data);
+    result r;
+    check_doc(&r, doc, NULL);
+    char *s;
+    assert_int_equal(tcpl_findings_json(&s, &len, r.f, r.x, 0, &err), 0);
+    json_error_t je;
+    json_t *o = json_loads(s, 0, &je);
+    assert_non_null(o);
+    assert_string_equal(json_string_value(json_object_get(o, "file")), "a\nb\x1b\\xff.docx");
+    json_decref(o);
+    free(s);
+    assert_int_equal(tcpl_findings_text(&s, &len, r.f, r.x, ctx, &err), 0);
+    assert_null(strchr(s, '\x1b'));
+    assert_non_null(strstr(s, "a\\nb\\x1b\\xff.docx: II.3:"));
+    free(s);
+    done(&r);
+}
+
 /* ---- pack validation ----------------------------------------------------- */
 
 /* Writes yaml to a new folder as NAME.yaml; the pack is known as NAME. */
@@ -1000,6 +1028,7 @@ int main(void)
         cmocka_unit_test(sample_remediation_defects),
         cmocka_unit_test(sample_clean_documents),
         cmocka_unit_test(json_and_text),
+        cmocka_unit_test(odd_file_name),
         cmocka_unit_test(type_coverage),
         cmocka_unit_test(type_coverage_assigned),
         cmocka_unit_test(type_table_sum),

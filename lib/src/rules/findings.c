@@ -8,6 +8,7 @@
 
 #include "base/error.h"
 #include "rules/rules.h"
+#include "tcpl/io.h"
 
 /* Excerpts: the opening words of a paragraph, cut on a word boundary. */
 #define TCPL_EXCERPT_BYTES 80
@@ -267,6 +268,10 @@ int tcpl_findings_json(char **out, size_t *len, const tcpl_findings *f, const tc
 {
     *out = NULL;
     const tcpl_xmeta *m = tcpl_extraction_meta(x);
+    /* A file name is any bytes: the JSON is always valid UTF-8 (\xNN text) */
+    char *file = NULL;
+    if (tcpl_escape_text(&file, m->file, 0, err) < 0)
+        return TCPL_NOMEM(err, m->file);
     json_t *o = json_object();
     json_t *items = json_array();
     int bad = !o || !items;
@@ -282,7 +287,7 @@ int tcpl_findings_json(char **out, size_t *len, const tcpl_findings *f, const tc
         bad |= !it || json_array_append_new(items, it) < 0;
     }
     if (!bad) {
-        json_object_set_new(o, "file", json_string(m->file));
+        json_object_set_new(o, "file", json_string(file));
         json_object_set_new(o, "kind", json_string(m->kind));
         json_object_set_new(o, "pack", json_string(tcpl_findings_packs(f)));
         json_object_set_new(o, "findings", items);
@@ -296,6 +301,7 @@ int tcpl_findings_json(char **out, size_t *len, const tcpl_findings *f, const tc
                   : json_dumps(o, JSON_PRESERVE_ORDER |
                                       (options & TCPL_JSON_PRETTY ? JSON_INDENT(2) : JSON_COMPACT));
     json_decref(o);
+    free(file);
     if (!s)
         return TCPL_NOMEM(err, m->file);
     tcpl_buf b;
@@ -312,6 +318,10 @@ int tcpl_findings_text(char **out, size_t *len, const tcpl_findings *f, const tc
 {
     const tcpl_xmeta *m = tcpl_extraction_meta(x);
     static const char *const sev_ids[] = {"sev.loi", "sev.canh-bao", "sev.goi-y"};
+    /* a name with a newline or an escape sequence is shown escaped */
+    char *file = NULL;
+    if (tcpl_escape_text(&file, m->file, TCPL_ESCAPE_CONTROLS, err) < 0)
+        return TCPL_NOMEM(err, m->file);
     tcpl_buf b;
     tcpl_buf_init(&b);
     for (size_t i = 0; i < f->items.len; i++) {
@@ -322,7 +332,7 @@ int tcpl_findings_text(char **out, size_t *len, const tcpl_findings *f, const tc
                             : sg->block >= 0 && g->block >= sg->block
                                 ? tcpl_msg(ctx, "out.doc_end")
                                 : tcpl_msg(ctx, "out.doc_start");
-        tcpl_buf_printf(&b, "%s: %s: %s [%s] %s", m->file, where,
+        tcpl_buf_printf(&b, "%s: %s: %s [%s] %s", file, where,
                         tcpl_msg(ctx, sev_ids[g->severity]), tcpl_category_name(g->category),
                         g->message);
         if (g->excerpt[0])
@@ -335,13 +345,14 @@ int tcpl_findings_text(char **out, size_t *len, const tcpl_findings *f, const tc
      * severity counted, one and many */
     static const char *const one_id[] = {"count.loi", "count.canh-bao", "count.goi-y"};
     static const char *const many_id[] = {"count.loi_n", "count.canh-bao_n", "count.goi-y_n"};
-    tcpl_buf_printf(&b, "%s: %s: ", m->file,
+    tcpl_buf_printf(&b, "%s: %s: ", file,
                     tcpl_findings_packs(f)[0] ? tcpl_findings_packs(f)
                                               : tcpl_msg(ctx, "out.no_pack"));
     for (int s = 0; s < 3; s++)
         tcpl_buf_printf(&b, "%s%zu %s", s ? ", " : "", f->counts[s],
                         tcpl_msg(ctx, f->counts[s] == 1 ? one_id[s] : many_id[s]));
     tcpl_buf_putc(&b, '\n');
+    free(file);
     *out = tcpl_buf_detach(&b, len);
     return *out ? 0 : TCPL_NOMEM(err, m->file);
 }
