@@ -38,16 +38,10 @@ typedef struct run {
     tcpl_error fatal_err;
 } run;
 
-static const char *status_name(int s)
-{
-    static const char *const names[] = {"ok", "loi", "error", "skipped", "todo"};
-    return s >= 0 && s <= BREC_TODO ? names[s] : "error";
-}
-
 static int status_of(const char *s)
 {
     for (int i = 0; i < BREC_TODO; i++)
-        if (s && !strcmp(s, status_name(i)))
+        if (s && !strcmp(s, brec_status_name(i)))
             return i;
     return -1;
 }
@@ -122,7 +116,7 @@ static json_t *batch_obj(run *R, const brec *r, size_t size, int status)
     snprintf(hex, sizeof hex, "%016llx", (unsigned long long)r->hash);
     return json_pack("{s:o, s:o, s:I, s:s, s:s}", "source", jstr(r->shown), "hash",
                      r->has_hash ? json_string(hex) : json_null(), "size", (json_int_t)size,
-                     "rules", R->rules, "status", status_name(status));
+                     "rules", R->rules, "status", brec_status_name(status));
 }
 
 /* The record of an input that could not be read. */

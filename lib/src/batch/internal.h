@@ -55,6 +55,8 @@ typedef struct brec {
 } brec;
 
 void brec_free(brec *r);
+/* "ok", "loi", "error", "skipped": the status as the outputs spell it. */
+const char *brec_status_name(int status);
 
 /* 64-bit FNV-1a, continued from h (start with BATCH_FNV_INIT). */
 #define BATCH_FNV_INIT 0xcbf29ce484222325ull

@@ -23,6 +23,12 @@ uint64_t batch_fnv(uint64_t h, const void *p, size_t n)
     return h;
 }
 
+const char *brec_status_name(int s)
+{
+    static const char *const names[] = {"ok", "loi", "error", "skipped"};
+    return s >= 0 && s < BREC_TODO ? names[s] : "error";
+}
+
 void brec_free(brec *r)
 {
     free(r->path);

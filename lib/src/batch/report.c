@@ -36,12 +36,6 @@ long batch_days_between(const char *a, const char *b, int *ok)
     return d[1] - d[0];
 }
 
-static const char *status_name(int s)
-{
-    static const char *const names[] = {"ok", "loi", "error", "skipped"};
-    return s >= 0 && s < BREC_TODO ? names[s] : "error";
-}
-
 static char *msg(const batch_report *r, const char *id, const char *detail)
 {
     tcpl_buf b;
@@ -135,7 +129,7 @@ int batch_write_summary(const batch_report *r, tcpl_error *err)
             csv_put(csv.f, cols[c]);
         }
         fprintf(csv.f, ",%zu,%zu,%zu,", x->counts[0], x->counts[1], x->counts[2]);
-        csv_put(csv.f, status_name(x->status));
+        csv_put(csv.f, brec_status_name(x->status));
         fputc(',', csv.f);
         csv_put(csv.f, note);
         fputs("\r\n", csv.f);
@@ -145,7 +139,7 @@ int batch_write_summary(const batch_report *r, tcpl_error *err)
         json_t *j = json_pack(
             "{s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:{s:I, s:I, s:I}, s:o, s:o, s:o}", "file",
             jstr(x->shown), "result", x->result ? json_string(res) : json_null(), "status",
-            status_name(x->status), "unit", jstr(x->unit), "kind", jstr(x->kind), "number",
+            brec_status_name(x->status), "unit", jstr(x->unit), "kind", jstr(x->kind), "number",
             jstr(x->number), "date", jstr(x->date), "counts", "loi", (json_int_t)x->counts[0],
             "canh-bao", (json_int_t)x->counts[1], "goi-y", (json_int_t)x->counts[2], "note",
             jstr(x->note), "duplicate_of", jstr(x->dup_of >= 0 ? r->recs[x->dup_of].shown : NULL),
@@ -175,6 +169,32 @@ int batch_write_summary(const batch_report *r, tcpl_error *err)
     return rc;
 }
 
+/* Each roster unit's submissions as a chain through the inputs (in path
+ * order), built in one pass, so listing them stays linear: first[unit] is
+ * its first input, next[input] the following one (-1 ends). */
+static int unit_chains(const batch_report *r, long **first, long **next)
+{
+    size_t nunits = r->roster->units.len;
+    *first = malloc((nunits ? nunits : 1) * sizeof **first);
+    *next = malloc((r->n ? r->n : 1) * sizeof **next);
+    if (!*first || !*next) {
+        free(*first);
+        free(*next);
+        return -1;
+    }
+    for (size_t u = 0; u < nunits; u++)
+        (*first)[u] = -1;
+    for (size_t i = r->n; i-- > 0;) {
+        (*next)[i] = -1;
+        long u = r->recs[i].roster;
+        if (u >= 0) {
+            (*next)[i] = (*first)[u];
+            (*first)[u] = (long)i;
+        }
+    }
+    return 0;
+}
+
 /* roster.csv: each expected unit with what was received, then each
  * submission that matched none. */
 int batch_write_roster(const batch_report *r, tcpl_error *err)
@@ -185,26 +205,11 @@ int batch_write_roster(const batch_report *r, tcpl_error *err)
         return rc;
     fputs("\xEF\xBB\xBF\"unit\",\"contact\",\"status\",\"files\"\r\n", o.f);
     const roster *ros = r->roster;
-    /* Each unit's files as a chain through the inputs (in path order),
-     * built in one pass: listing them stays linear. */
     size_t nunits = ros->units.len;
-    long *first = malloc((nunits ? nunits : 1) * sizeof *first);
-    long *next = malloc((r->n ? r->n : 1) * sizeof *next);
-    if (!first || !next) {
-        free(first);
-        free(next);
+    long *first, *next;
+    if (unit_chains(r, &first, &next) < 0) {
         bout_abort(&o);
         return TCPL_NOMEM(err, "roster.csv");
-    }
-    for (size_t u = 0; u < nunits; u++)
-        first[u] = -1;
-    for (size_t i = r->n; i-- > 0;) { /* chains in path order */
-        next[i] = -1;
-        long u = r->recs[i].roster;
-        if (u >= 0) {
-            next[i] = first[u];
-            first[u] = (long)i;
-        }
     }
     for (size_t u = 0; u < nunits; u++) {
         const roster_unit *ru = &TCPL_VEC_AT(&ros->units, roster_unit, u);
@@ -414,7 +419,7 @@ static void total_row(FILE *f, const batch_report *r, const char *id, size_t v)
     fputs("</tr>\n", f);
 }
 
-static void roster_html(FILE *f, const batch_report *r)
+static void roster_html(FILE *f, const batch_report *r, const long *first, const long *next)
 {
     const roster *ros = r->roster;
     const tcpl_batch_totals *t = r->totals;
@@ -453,15 +458,13 @@ static void roster_html(FILE *f, const batch_report *r)
             if (pass == 0) {
                 h(f, ru->contact);
             } else {
-                int k = 0;
-                for (size_t i = 0; i < r->n; i++)
-                    if (r->recs[i].roster == (long)u) {
-                        if (k++)
-                            fputs("<br/>", f);
-                        fprintf(f, "<a href=\"#f%zu\">", i + 1);
-                        h(f, r->recs[i].shown);
-                        fputs("</a>", f);
-                    }
+                for (long i = first[u]; i >= 0; i = next[i]) {
+                    if (i != first[u])
+                        fputs("<br/>", f);
+                    fprintf(f, "<a href=\"#f%ld\">", i + 1);
+                    h(f, r->recs[i].shown);
+                    fputs("</a>", f);
+                }
             }
             fputs("</td></tr>\n", f);
         }
@@ -537,8 +540,16 @@ int batch_write_html(const batch_report *r, tcpl_error *err)
     total_row(f, r, "sev.canh-bao", t->findings[1]);
     total_row(f, r, "sev.goi-y", t->findings[2]);
     fputs("</table>\n", f);
-    if (r->roster)
-        roster_html(f, r);
+    if (r->roster) {
+        long *first, *next;
+        if (unit_chains(r, &first, &next) < 0) {
+            bout_abort(&o);
+            return TCPL_NOMEM(err, "report.html");
+        }
+        roster_html(f, r, first, next);
+        free(first);
+        free(next);
+    }
     /* The table of submissions. */
     fputs("<h2>", f);
     hm(f, r, "batch.files_table", NULL);
@@ -579,7 +590,7 @@ int batch_write_html(const batch_report *r, tcpl_error *err)
     fputs("</th></tr></thead>\n<tbody>\n", f);
     for (size_t i = 0; i < r->n; i++) {
         const brec *x = &r->recs[i];
-        const char *st = status_name(x->status);
+        const char *st = brec_status_name(x->status);
         fprintf(f, "<tr class=\"%s\" data-s=\"%s\">", st, st);
         num_cell(f, i + 1);
         fprintf(f, "<td><a href=\"#f%zu\">", i + 1);
