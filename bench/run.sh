@@ -68,3 +68,4 @@ else
   echo "python-docx: not installed (apt-get install python3-docx) - skipped"
 fi
 } | tee $out/results.txt
+sh bench/bench_batch.sh $bin | tee -a $out/results.txt

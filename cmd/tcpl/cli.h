@@ -98,5 +98,6 @@ int cmd_text(cli *c, int argc, char **argv);
 int cmd_dump(cli *c, int argc, char **argv);
 int cmd_extract(cli *c, int argc, char **argv);
 int cmd_check(cli *c, int argc, char **argv);
+int cmd_batch(cli *c, int argc, char **argv);
 
 #endif

@@ -11,6 +11,7 @@ static const command commands[] = {
     {"dump", "help.dump", cmd_dump},
     {"extract", "help.extract", cmd_extract},
     {"check", "help.check", cmd_check},
+    {"batch", "help.batch", cmd_batch},
 };
 
 /* Takes --lang and --data out of argv wherever they are.  *missing: an

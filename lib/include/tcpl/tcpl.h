@@ -8,4 +8,5 @@
 #include "tcpl/io.h"
 #include "tcpl/extract.h"
 #include "tcpl/rules.h"
+#include "tcpl/batch.h"
 #endif

@@ -1,0 +1,580 @@
+/* tcpl_batch_run: inputs listed (walk.c), checked on a pool of threads,
+ * one result file each, then the summaries and the report (report.c).
+ * Only the public API reads and checks documents; the context, extractor
+ * and checker are shared read-only by every thread. */
+#define _XOPEN_SOURCE 700 /* realpath */
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/buf.h"
+#include "base/embedded.h"
+#include "base/error.h"
+#include "batch/internal.h"
+#include "tcpl/docx.h"
+#include "tcpl/io.h"
+
+typedef struct run {
+    const tcpl_ctx *ctx;
+    const tcpl_extractor *ex;
+    const tcpl_checker *ck;
+    const tcpl_batch_options *o;
+    tcpl_check_options co;
+    char *results_dir;
+    char rules[17]; /* fingerprint of everything besides the input that shapes a result */
+    brec *recs;
+    size_t n;
+    pthread_mutex_t mu;
+    size_t next;
+    tcpl_batch_progress prog;
+    int fatal; /* the first error that stops the run (disk full, no memory) */
+    tcpl_error fatal_err;
+} run;
+
+static int status_of(const char *s)
+{
+    for (int i = 0; i < BREC_TODO; i++)
+        if (s && !strcmp(s, brec_status_name(i)))
+            return i;
+    return -1;
+}
+
+static const char *code_name(int status)
+{
+    switch (status) {
+    case TCPL_ERR_USAGE: return "usage";
+    case TCPL_ERR_IO: return "io";
+    case TCPL_ERR_FORMAT: return "format";
+    case TCPL_ERR_LIMIT: return "limit";
+    case TCPL_ERR_NOMEM: return "nomem";
+    case TCPL_ERR_DATA: return "data";
+    default: return "internal";
+    }
+}
+
+/* A JSON string of s, escaped first when it is not UTF-8 (jansson refuses
+ * it).  NULL only when memory is out. */
+static json_t *jstr(const char *s)
+{
+    json_t *j = json_string(s ? s : "");
+    if (j)
+        return j;
+    char *e = NULL;
+    if (tcpl_escape_text(&e, s, 0, NULL) < 0)
+        return NULL;
+    j = json_string(e);
+    free(e);
+    return j;
+}
+
+static char *dupstr(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+static const char *jget(json_t *o, const char *key)
+{
+    return json_string_value(json_object_get(o, key));
+}
+
+/* Fills the record from its result (new or reused): one path for both, so
+ * a reused result reports exactly what a fresh one would. */
+static int rec_from_json(brec *r, json_t *root)
+{
+    json_t *b = json_object_get(root, "batch"), *meta = json_object_get(root, "meta");
+    int st = status_of(jget(b, "status"));
+    if (st < 0)
+        return -1;
+    r->status = st;
+    json_t *counts = json_object_get(root, "counts");
+    r->counts[TCPL_SEV_LOI] = (size_t)json_integer_value(json_object_get(counts, "loi"));
+    r->counts[TCPL_SEV_CANH_BAO] = (size_t)json_integer_value(json_object_get(counts, "canh-bao"));
+    r->counts[TCPL_SEV_GOI_Y] = (size_t)json_integer_value(json_object_get(counts, "goi-y"));
+    if (meta) {
+        r->unit = dupstr(jget(meta, "authority"));
+        r->kind = dupstr(jget(meta, "kind"));
+        r->number = dupstr(jget(meta, "number"));
+        r->date = dupstr(jget(meta, "date"));
+        r->title = dupstr(jget(meta, "title"));
+    }
+    json_t *e = json_object_get(root, "error");
+    if (e)
+        r->note = dupstr(jget(e, "message"));
+    return 0;
+}
+
+static json_t *batch_obj(run *R, const brec *r, size_t size, int status)
+{
+    char hex[17];
+    snprintf(hex, sizeof hex, "%016llx", (unsigned long long)r->hash);
+    return json_pack("{s:o, s:o, s:I, s:s, s:s}", "source", jstr(r->shown), "hash",
+                     r->has_hash ? json_string(hex) : json_null(), "size", (json_int_t)size,
+                     "rules", R->rules, "status", brec_status_name(status));
+}
+
+/* The record of an input that could not be read. */
+static json_t *error_json(run *R, const brec *r, size_t size, const tcpl_error *err)
+{
+    tcpl_error e = *err;
+    e.file[0] = 0;
+    char msg[1024];
+    tcpl_error_format(R->ctx, &e, msg, sizeof msg);
+    char *m = NULL;
+    if (tcpl_escape_text(&m, msg, 0, NULL) < 0)
+        return NULL;
+    json_t *j = json_pack("{s:o, s:{s:s, s:s, s:s}, s:o}", "file", jstr(r->shown), "error", "code",
+                          code_name(err->code), "id", err->id ? err->id : "", "message", m,
+                          "batch", batch_obj(R, r, size, BREC_ERROR));
+    free(m);
+    return j;
+}
+
+/* The check of one document, as its result object. */
+static int process_doc(run *R, brec *r, const void *data, size_t len, json_t **out,
+                       tcpl_error *err)
+{
+    tcpl_doc *doc = NULL;
+    tcpl_extraction *x = NULL;
+    tcpl_findings *f = NULL;
+    char *s = NULL;
+    size_t slen = 0;
+    *out = NULL;
+    int rc = tcpl_docx_read_memory(&doc, R->ctx, data, len, r->shown, err);
+    if (rc == 0)
+        rc = tcpl_extract(&x, R->ex, doc, err);
+    if (rc == 0)
+        rc = tcpl_check(&f, R->ck, doc, x, &R->co, err);
+    if (rc == 0)
+        rc = tcpl_findings_json(&s, &slen, f, x, 0, err);
+    if (rc == 0) {
+        json_error_t je;
+        json_t *root = json_loadb(s, slen, 0, &je);
+        const tcpl_xmeta *m = tcpl_extraction_meta(x);
+        const char *date = m->date.iso ? m->date.iso : m->date.text;
+        int st = tcpl_findings_at(f, TCPL_SEV_LOI) ? BREC_LOI : BREC_OK;
+        if (root && json_object_set_new(root, "meta",
+                                        json_pack("{s:o, s:o, s:o, s:o, s:o}", "authority",
+                                                  jstr(m->authority), "kind", jstr(m->kind),
+                                                  "number", jstr(m->number), "date", jstr(date),
+                                                  "title", jstr(m->title))) == 0 &&
+            json_object_set_new(root, "batch", batch_obj(R, r, len, st)) == 0)
+            *out = root;
+        else {
+            json_decref(root);
+            rc = TCPL_NOMEM(err, r->path);
+        }
+    }
+    free(s);
+    tcpl_findings_free(f);
+    tcpl_extraction_free(x);
+    tcpl_doc_free(doc);
+    return rc;
+}
+
+/* An earlier result for the same bytes, rules and name, or NULL. */
+static json_t *reusable(run *R, const brec *r, const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0)
+        return NULL;
+    struct stat st;
+    json_t *root = NULL;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+        (unsigned long long)st.st_size <= BATCH_MAX_RESULT_BYTES) {
+        char *buf = malloc((size_t)st.st_size);
+        ssize_t got = buf ? read(fd, buf, (size_t)st.st_size) : -1;
+        if (got == st.st_size) {
+            json_error_t je;
+            root = json_loadb(buf, (size_t)got, 0, &je);
+        }
+        free(buf);
+    }
+    close(fd);
+    json_t *b = json_object_get(root, "batch");
+    char hex[17];
+    snprintf(hex, sizeof hex, "%016llx", (unsigned long long)r->hash);
+    const char *h = jget(b, "hash"), *rules = jget(b, "rules"), *src = jget(b, "source");
+    if (!b || !h || strcmp(h, hex) || !rules || strcmp(rules, R->rules) || !src ||
+        strcmp(src, r->shown) || status_of(jget(b, "status")) < 0) {
+        json_decref(root);
+        return NULL;
+    }
+    return root;
+}
+
+static void set_fatal(run *R, const tcpl_error *err)
+{
+    pthread_mutex_lock(&R->mu);
+    if (!R->fatal) {
+        R->fatal = 1;
+        R->fatal_err = *err;
+    }
+    pthread_mutex_unlock(&R->mu);
+}
+
+/* The result's name: the input's base name made safe (no control
+ * characters, no bytes that are not UTF-8, no leading dot), cut, then a
+ * hash of the input's full path so that two inputs with one name differ. */
+static int result_name(brec *r)
+{
+    char *real = realpath(r->path, NULL);
+    const char *full = real ? real : r->path;
+    uint32_t h = (uint32_t)(batch_fnv(BATCH_FNV_INIT, full, strlen(full)) >> 16);
+    free(real);
+    const char *b = strrchr(r->shown, '/') ? strrchr(r->shown, '/') + 1 : r->shown;
+    size_t n = strlen(b);
+    const char *dot = strrchr(b, '.');
+    if (dot && dot != b)
+        n = (size_t)(dot - b);
+    tcpl_buf s;
+    tcpl_buf_init(&s);
+    for (size_t i = 0; i < n && s.len < BATCH_NAME_BYTES;) {
+        unsigned char c = (unsigned char)b[i];
+        size_t k = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+        if (i + k > n || s.len + k > BATCH_NAME_BYTES)
+            break;
+        if (c < 0x20 || c == 0x7f || c == '\\' || (c == '.' && s.len == 0) || c == '"' ||
+            c == '<' || c == '>' || c == ':' || c == '|' || c == '?' || c == '*')
+            tcpl_buf_putc(&s, '_');
+        else
+            tcpl_buf_put(&s, b + i, k);
+        i += k;
+    }
+    tcpl_buf_printf(&s, "-%08x.json", (unsigned)h);
+    if (!tcpl_buf_ok(&s)) {
+        tcpl_buf_free(&s);
+        return -1;
+    }
+    r->result = tcpl_buf_detach(&s, NULL);
+    return 0;
+}
+
+static void emit(run *R, json_t *root)
+{
+    if (!R->o->on_result || !root)
+        return;
+    char *line = json_dumps(root, JSON_COMPACT);
+    if (!line)
+        return;
+    pthread_mutex_lock(&R->mu);
+    R->o->on_result(R->o->user, line, strlen(line));
+    pthread_mutex_unlock(&R->mu);
+    free(line);
+}
+
+static void process(run *R, brec *r)
+{
+    tcpl_error err;
+    tcpl_error_clear(&err);
+    if (r->status == BREC_SKIPPED) {
+        tcpl_buf b;
+        tcpl_buf_init(&b);
+        tcpl_msg_subst(&b, tcpl_msg(R->ctx, r->skip), r->skip_detail);
+        r->note = tcpl_buf_ok(&b) ? tcpl_buf_detach(&b, NULL) : NULL;
+        tcpl_buf_free(&b);
+        json_t *j = json_pack("{s:o, s:s, s:s, s:o}", "file", jstr(r->shown), "status", "skipped",
+                              "reason", r->skip, "note", jstr(r->note));
+        emit(R, j);
+        json_decref(j);
+        return;
+    }
+    if (result_name(r) < 0) {
+        TCPL_NOMEM(&err, r->path);
+        set_fatal(R, &err);
+        return;
+    }
+    tcpl_buf path;
+    tcpl_buf_init(&path);
+    tcpl_buf_printf(&path, "%s/%s", R->results_dir, r->result);
+    if (!tcpl_buf_ok(&path)) {
+        TCPL_NOMEM(&err, r->path);
+        set_fatal(R, &err);
+        return;
+    }
+    /* The bytes, mapped: hashed, then read from memory (one read). */
+    void *data = MAP_FAILED;
+    size_t len = 0;
+    json_t *root = NULL;
+    int fd = open(r->path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0) {
+        tcpl_err(&err, TCPL_ERR_IO, errno == EISDIR ? "err.is_directory" : "err.io_open", r->shown,
+                 NULL, "%s", strerror(errno));
+    } else if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        tcpl_err(&err, TCPL_ERR_IO, "err.not_regular", r->shown, NULL, "%s", "fstat");
+    } else {
+        len = (size_t)st.st_size;
+        data = len ? mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0) : (void *)"";
+        if (data == MAP_FAILED)
+            tcpl_err(&err, TCPL_ERR_IO, "err.io_read", r->shown, NULL, "%s", strerror(errno));
+    }
+    if (fd >= 0)
+        close(fd);
+    if (data != MAP_FAILED) {
+        r->hash = batch_fnv(BATCH_FNV_INIT, data, len);
+        r->has_hash = 1;
+        if ((root = reusable(R, r, path.data)) != NULL) {
+            r->reused = 1;
+        } else {
+            /* Any failure, out of memory included, is this file's result:
+             * the run goes on with the others. */
+            (void)process_doc(R, r, data, len, &root, &err);
+        }
+        if (len)
+            munmap(data, len);
+    }
+    if (!root)
+        root = error_json(R, r, len, &err);
+    if (!root || rec_from_json(r, root) < 0) {
+        TCPL_NOMEM(&err, r->path);
+        set_fatal(R, &err);
+    } else if (!r->reused) {
+        char *text = json_dumps(root, JSON_COMPACT);
+        bout o;
+        tcpl_error werr;
+        int rc = text ? bout_open(&o, path.data, &werr) : TCPL_NOMEM(&werr, path.data);
+        if (rc == 0) {
+            fputs(text, o.f);
+            fputc('\n', o.f);
+            rc = bout_commit(&o, 0, &werr);
+        }
+        if (rc < 0)
+            set_fatal(R, &werr);
+        free(text);
+    }
+    emit(R, root);
+    json_decref(root);
+    tcpl_buf_free(&path);
+}
+
+static void *worker(void *arg)
+{
+    run *R = arg;
+    for (;;) {
+        pthread_mutex_lock(&R->mu);
+        if (R->fatal || R->next >= R->n) {
+            pthread_mutex_unlock(&R->mu);
+            return NULL;
+        }
+        brec *r = &R->recs[R->next++];
+        pthread_mutex_unlock(&R->mu);
+        process(R, r);
+        pthread_mutex_lock(&R->mu);
+        R->prog.done++;
+        if (r->reused)
+            R->prog.reused++;
+        else if (r->status == BREC_OK || r->status == BREC_LOI)
+            R->prog.checked++;
+        if (R->o->progress)
+            R->o->progress(R->o->user, &R->prog);
+        pthread_mutex_unlock(&R->mu);
+    }
+}
+
+/* Everything besides the input that shapes a result: the version, the
+ * language, the packs asked for and loaded, every data file as this
+ * context sees it (a data dir overrides the built-in copies). */
+static void fingerprint(run *R)
+{
+    uint64_t h = BATCH_FNV_INIT;
+    const char *v = tcpl_version();
+    h = batch_fnv(h, v, strlen(v) + 1);
+    const char *lang = tcpl_ctx_lang(R->ctx);
+    h = batch_fnv(h, lang, strlen(lang) + 1);
+    for (size_t i = 0; i < R->o->npacks; i++)
+        h = batch_fnv(h, R->o->packs[i], strlen(R->o->packs[i]) + 1);
+    h = batch_fnv(h, "|", 1);
+    for (size_t i = 0; i < tcpl_checker_pack_count(R->ck); i++) {
+        const char *id = tcpl_checker_pack_id(R->ck, i);
+        h = batch_fnv(h, id, strlen(id) + 1);
+    }
+    if (R->o->rules_salt)
+        h = batch_fnv(h, R->o->rules_salt, strlen(R->o->rules_salt) + 1);
+    for (const tcpl_embedded_file *f = tcpl_embedded_files; f->name; f++) {
+        const char *data;
+        size_t len;
+        h = batch_fnv(h, f->name, strlen(f->name) + 1);
+        if (tcpl_ctx_data(&data, &len, R->ctx, f->name, NULL) == 0)
+            h = batch_fnv(h, data, len);
+    }
+    snprintf(R->rules, sizeof R->rules, "%016llx", (unsigned long long)h);
+}
+
+static int make_dir(const char *path, tcpl_error *err)
+{
+    if (mkdir(path, 0777) == 0)
+        return 0;
+    struct stat st;
+    if (errno == EEXIST && stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return 0;
+    return tcpl_err(err, TCPL_ERR_IO, "batch.out_dir", path, NULL, "%s",
+                    errno == EEXIST ? strerror(ENOTDIR) : strerror(errno));
+}
+
+typedef struct hashidx {
+    uint64_t hash;
+    size_t idx;
+} hashidx;
+
+static int by_hash(const void *a, const void *b)
+{
+    const hashidx *x = a, *y = b;
+    if (x->hash != y->hash)
+        return x->hash < y->hash ? -1 : 1;
+    return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+/* Inputs with the same bytes as an earlier one (in path order). */
+static int mark_duplicates(brec *recs, size_t n)
+{
+    hashidx *a = malloc((n ? n : 1) * sizeof *a);
+    if (!a)
+        return -1;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (recs[i].has_hash && recs[i].status != BREC_SKIPPED)
+            a[k++] = (hashidx){recs[i].hash, i};
+    qsort(a, k, sizeof *a, by_hash);
+    for (size_t i = 1; i < k; i++)
+        if (a[i].hash == a[i - 1].hash)
+            recs[a[i].idx].dup_of = (long)(recs[a[i - 1].idx].dup_of >= 0
+                                               ? (size_t)recs[a[i - 1].idx].dup_of
+                                               : a[i - 1].idx);
+    free(a);
+    return 0;
+}
+
+int tcpl_batch_run(tcpl_batch_totals *out, const tcpl_ctx *ctx, const tcpl_extractor *ex,
+                   const tcpl_checker *ck, const tcpl_batch_options *o, tcpl_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (!ctx || !ex || !ck || !o || !o->out_dir || !*o->out_dir || (o->ninputs && !o->inputs) ||
+        (o->shard_n && (o->shard_k < 1 || o->shard_k > o->shard_n)))
+        return tcpl_err(err, TCPL_ERR_USAGE, "err.usage", NULL, NULL, "%s", "tcpl_batch_run");
+    run R;
+    memset(&R, 0, sizeof R);
+    R.ctx = ctx;
+    R.ex = ex;
+    R.ck = ck;
+    R.o = o;
+    R.co.packs = o->packs;
+    R.co.npacks = o->npacks;
+    tcpl_vec recs = TCPL_VEC_INIT(brec);
+    roster ros;
+    int have_roster = 0, rc = 0;
+    memset(&ros, 0, sizeof ros);
+    tcpl_buf rdir;
+    tcpl_buf_init(&rdir);
+    tcpl_buf_printf(&rdir, "%s/results", o->out_dir);
+    if (!tcpl_buf_ok(&rdir)) {
+        rc = TCPL_NOMEM(err, o->out_dir);
+        goto out;
+    }
+    R.results_dir = rdir.data;
+    if (o->roster) {
+        TCPL_CHECK(roster_load(&ros, o->roster, err));
+        have_roster = 1;
+    }
+    TCPL_CHECK(make_dir(o->out_dir, err));
+    TCPL_CHECK(make_dir(R.results_dir, err));
+    batch_sweep_temps(o->out_dir);
+    batch_sweep_temps(R.results_dir);
+    fingerprint(&R);
+    TCPL_CHECK(batch_walk(&recs, o->inputs, o->ninputs, o->out_dir, err));
+    if (o->shard_n > 1) { /* the inputs whose path hash falls in this share */
+        size_t k = 0;
+        brec *a = TCPL_VEC_DATA(&recs, brec);
+        for (size_t i = 0; i < recs.len; i++) {
+            uint64_t h = batch_fnv(BATCH_FNV_INIT, a[i].path, strlen(a[i].path));
+            if (h % o->shard_n == o->shard_k - 1)
+                a[k++] = a[i];
+            else
+                brec_free(&a[i]);
+        }
+        recs.len = k;
+    }
+    R.recs = TCPL_VEC_DATA(&recs, brec);
+    R.n = recs.len;
+    R.prog.total = R.n;
+    pthread_mutex_init(&R.mu, NULL);
+    unsigned jobs = o->jobs ? o->jobs : 1;
+    if (jobs > BATCH_MAX_JOBS)
+        jobs = BATCH_MAX_JOBS;
+    if ((size_t)jobs > R.n)
+        jobs = R.n ? (unsigned)R.n : 1;
+    pthread_t threads[BATCH_MAX_JOBS];
+    unsigned started = 0;
+    for (unsigned i = 1; i < jobs; i++) {
+        if (pthread_create(&threads[started], NULL, worker, &R) != 0)
+            break; /* fewer threads: slower, same results */
+        started++;
+    }
+    worker(&R);
+    for (unsigned i = 0; i < started; i++)
+        pthread_join(threads[i], NULL);
+    pthread_mutex_destroy(&R.mu);
+    if (R.fatal) {
+        *err = R.fatal_err;
+        rc = err->code;
+        goto out;
+    }
+    if (mark_duplicates(R.recs, R.n) < 0) {
+        rc = TCPL_NOMEM(err, o->out_dir);
+        goto out;
+    }
+    out->files = R.n;
+    for (size_t i = 0; i < R.n; i++) {
+        brec *r = &R.recs[i];
+        if (r->status == BREC_SKIPPED) {
+            out->skipped++;
+            continue;
+        }
+        if (r->status == BREC_ERROR) {
+            out->failed++;
+            continue;
+        }
+        if (r->reused)
+            out->reused++;
+        else
+            out->checked++;
+        out->with_loi += r->status == BREC_LOI;
+        for (int s = 0; s < 3; s++)
+            out->findings[s] += r->counts[s];
+        if (have_roster) {
+            r->roster = roster_match(&ros, r->unit);
+            if (r->roster >= 0)
+                TCPL_VEC_AT(&ros.units, roster_unit, (size_t)r->roster).files++;
+            else
+                out->roster_unmatched++;
+        }
+    }
+    if (have_roster) {
+        const size_t *ord = TCPL_VEC_DATA(&ros.order, size_t);
+        for (size_t i = 0; i < ros.order.len; i++) {
+            size_t f = TCPL_VEC_AT(&ros.units, roster_unit, ord[i]).files;
+            out->roster_missing += f == 0;
+            out->roster_twice += f > 1;
+        }
+    }
+    batch_report rep = {ctx,         o->out_dir, R.recs, R.n, have_roster ? &ros : NULL,
+                        out,         o->today,   o->deadline};
+    TCPL_CHECK(batch_write_summary(&rep, err));
+    if (have_roster)
+        TCPL_CHECK(batch_write_roster(&rep, err));
+    TCPL_CHECK(batch_write_html(&rep, err));
+out:
+    for (size_t i = 0; i < recs.len; i++)
+        brec_free(&TCPL_VEC_AT(&recs, brec, i));
+    tcpl_vec_free(&recs);
+    if (have_roster)
+        roster_free(&ros);
+    tcpl_buf_free(&rdir);
+    return rc;
+}

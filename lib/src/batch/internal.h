@@ -1,0 +1,116 @@
+#ifndef TCPL_BATCH_INTERNAL_H
+#define TCPL_BATCH_INTERNAL_H
+/* What the batch files share (docs/batch.md): one record per input, the
+ * input walk, the outputs written through temporary files, the roster. */
+#include <stdint.h>
+#include <stdio.h>
+
+#include "base/vec.h"
+#include "tcpl/batch.h"
+
+/* Inputs one run lists, files and skipped entries together: each costs a
+ * record of a few hundred bytes held until the summary is written, so this
+ * bounds the run's memory (about 60 MB); a department's deadline week is a
+ * few thousand submissions. */
+#define BATCH_MAX_INPUTS 200000
+/* Folder depth walked below an input: evidence folders are 3-5 deep; deeper
+ * is a mistake or a trap, and each level holds an open path. */
+#define BATCH_MAX_DEPTH 32
+/* Bytes of the input's base name kept in its result's name (then a hash
+ * makes it unique): file systems allow 255, and the hash needs room. */
+#define BATCH_NAME_BYTES 96
+/* A result file larger than this is not ours: it is not reused. */
+#define BATCH_MAX_RESULT_BYTES (64u << 20)
+/* Threads one run starts: far above any machine this runs on. */
+#define BATCH_MAX_JOBS 256
+
+/* Temporary names start with this, so a rerun can clear what a killed run
+ * left and nothing else. */
+#define BATCH_TMP_PREFIX ".tcpl-tmp-"
+
+typedef enum brec_status {
+    BREC_OK = 0,  /* checked, no Lỗi */
+    BREC_LOI,     /* checked, at least one Lỗi */
+    BREC_ERROR,   /* could not be read */
+    BREC_SKIPPED, /* not a document tcpl checks */
+    BREC_TODO     /* to be checked */
+} brec_status;
+
+/* One input.  Strings are malloc'd; NULL when absent. */
+typedef struct brec {
+    char *path;   /* as walked (bytes) */
+    char *shown;  /* the path as valid UTF-8 (bytes that are not escaped \xNN) */
+    char *result; /* the result's file name in results/, or NULL (skipped) */
+    char *unit, *kind, *number, *date, *title;
+    char *note;        /* why skipped, or the error message */
+    const char *skip;  /* message id of the skip reason (static) */
+    char *skip_detail; /* its {detail} */
+    uint64_t hash;
+    int has_hash;
+    size_t counts[3];
+    int status; /* brec_status */
+    int reused;
+    long roster;     /* index of the roster unit it matches, -1 */
+    long dup_of;     /* the first input with the same bytes, -1 */
+} brec;
+
+void brec_free(brec *r);
+/* "ok", "loi", "error", "skipped": the status as the outputs spell it. */
+const char *brec_status_name(int status);
+
+/* 64-bit FNV-1a, continued from h (start with BATCH_FNV_INIT). */
+#define BATCH_FNV_INIT 0xcbf29ce484222325ull
+uint64_t batch_fnv(uint64_t h, const void *p, size_t n);
+
+/* Lists the inputs (walk.c): every file under the folders, every file
+ * named, as records sorted by path; out_dir itself is never entered.
+ * Skipped entries get status BREC_SKIPPED and their reason. */
+int batch_walk(tcpl_vec *recs, const char *const *inputs, size_t n, const char *out_dir,
+               tcpl_error *err);
+
+/* An output written to a temporary name beside path and renamed by
+ * bout_commit (with sync: flushed to disk first, the folder too). */
+typedef struct bout {
+    FILE *f;
+    char *tmp, *path;
+} bout;
+int bout_open(bout *o, const char *path, tcpl_error *err);
+int bout_commit(bout *o, int sync, tcpl_error *err);
+void bout_abort(bout *o);
+/* Removes what a killed run left in dir (names starting BATCH_TMP_PREFIX). */
+void batch_sweep_temps(const char *dir);
+
+/* Roster (roster.c). */
+typedef struct roster_unit {
+    char *name, *contact, *key;
+    size_t files; /* submissions matched */
+    int dup;      /* the same key as an earlier row: that row stands for both */
+} roster_unit;
+typedef struct roster {
+    tcpl_vec units; /* roster_unit, in file order */
+    tcpl_vec order; /* size_t: indexes sorted by key, for lookup */
+} roster;
+int roster_load(roster *r, const char *path, tcpl_error *err);
+/* The unit an issuing body names: its key equals a unit's, or ends with
+ * one on a word boundary (a superior body's line comes first); the longest
+ * such unit.  -1 if none. */
+long roster_match(const roster *r, const char *authority);
+void roster_free(roster *r);
+
+/* The report (report.c).  today, deadline: ISO dates or NULL. */
+typedef struct batch_report {
+    const tcpl_ctx *ctx;
+    const char *out_dir;
+    const brec *recs;
+    size_t n;
+    const roster *roster; /* NULL: none */
+    const tcpl_batch_totals *totals;
+    const char *today, *deadline;
+} batch_report;
+int batch_write_summary(const batch_report *r, tcpl_error *err);
+int batch_write_html(const batch_report *r, tcpl_error *err);
+int batch_write_roster(const batch_report *r, tcpl_error *err);
+/* Days from a to b (ISO dates); 0 and *ok 0 when either is not a date. */
+long batch_days_between(const char *a, const char *b, int *ok);
+
+#endif
