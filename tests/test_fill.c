@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <zip.h>
 
@@ -615,6 +616,235 @@ static void hostile_data(void **state)
     tcpl_buf_free(&b);
 }
 
+
+/* ---- the shipped templates ------------------------------------------------------- */
+
+#define KHKP_TEMPLATE "build/templates/ke-hoach-khac-phuc.docx"
+#define KHKP_DATA "samples/data/ke-hoach-khac-phuc.json"
+#define KL_SAMPLE "build/samples/kl-kiem-tra-2025.docx"
+
+/* Fills a shipped template from data; the result in memory. */
+static void *fill_shipped(const char *tpl, const char *json, size_t *len)
+{
+    tcpl_template *t;
+    tcpl_error err;
+    if (tcpl_template_compile(&t, ctx, tpl, NULL, &err) < 0)
+        fail_msg("%s: %s (%s) %s — run make templates", tpl, err.id, err.where, err.detail);
+    void *out;
+    if (tcpl_template_fill(&out, len, t, json, strlen(json), NULL, &err) < 0)
+        fail_msg("fill %s: %s (%s) %s", tpl, err.id, err.where, err.detail);
+    tcpl_template_free(t);
+    return out;
+}
+
+/* Findings of severity Lỗi on a filled document, with the packs of a
+ * remediation plan, optionally against a conclusion; each printed. */
+static size_t errors_of(const void *docx, size_t len, const tcpl_extraction *against,
+                        const char *rule_wanted)
+{
+    tcpl_error err;
+    tcpl_doc *doc;
+    tcpl_extractor *ex;
+    tcpl_extraction *x;
+    tcpl_checker *ck;
+    tcpl_findings *f;
+    assert_int_equal(tcpl_docx_read_memory(&doc, ctx, docx, len, "kh.docx", &err), 0);
+    assert_int_equal(tcpl_extractor_new(&ex, ctx, &err), 0);
+    assert_int_equal(tcpl_extract(&x, ex, doc, &err), 0);
+    assert_int_equal(tcpl_checker_new(&ck, ctx, &err), 0);
+    assert_int_equal(tcpl_checker_add_pack(ck, "ke-hoach-khac-phuc", &err), 0);
+    assert_int_equal(tcpl_checker_add_pack(ck, "the-thuc-nd30", &err), 0);
+    const char *packs[] = {"ke-hoach-khac-phuc", "the-thuc-nd30"};
+    tcpl_check_options o = {packs, 2, against};
+    assert_int_equal(tcpl_check(&f, ck, doc, x, &o, &err), 0);
+    size_t n = 0;
+    for (size_t i = 0; i < tcpl_findings_count(f); i++) {
+        const tcpl_finding *g = tcpl_findings_get(f, i);
+        if (g->severity != TCPL_SEV_LOI)
+            continue;
+        if (rule_wanted && strcmp(g->rule, rule_wanted))
+            continue;
+        print_message("  %s: %s [%s] %s\n", g->rule, g->section, tcpl_category_name(g->category),
+                      g->message);
+        n++;
+    }
+    tcpl_findings_free(f);
+    tcpl_checker_free(ck);
+    tcpl_extraction_free(x);
+    tcpl_extractor_free(ex);
+    tcpl_doc_free(doc);
+    return n;
+}
+
+static tcpl_extraction *extract_file(const char *path, tcpl_doc **doc)
+{
+    tcpl_error err;
+    tcpl_extractor *ex;
+    tcpl_extraction *x;
+    if (tcpl_docx_read(doc, ctx, path, &err) < 0)
+        fail_msg("%s: %s — run make samples", path, err.id);
+    assert_int_equal(tcpl_extractor_new(&ex, ctx, &err), 0);
+    assert_int_equal(tcpl_extract(&x, ex, *doc, &err), 0);
+    tcpl_extractor_free(ex);
+    return x;
+}
+
+/* The remediation template filled from the sample data passes the plan's
+ * own pack and the layout pack with no Lỗi, and, checked against the
+ * sample conclusion, answers every shortcoming in time.  The same data
+ * less one shortcoming is caught: the check is not vacuous. */
+static void shipped_remediation_plan(void **state)
+{
+    (void)state;
+    size_t jlen, len;
+    char *json = tu_read_file(KHKP_DATA, &jlen);
+    assert_non_null(json);
+    void *out = fill_shipped(KHKP_TEMPLATE, json, &len);
+    tcpl_doc *kl;
+    tcpl_extraction *klx = extract_file(KL_SAMPLE, &kl);
+    assert_int_equal(errors_of(out, len, NULL, NULL), 0);
+    assert_int_equal(errors_of(out, len, klx, NULL), 0);
+    char *text = text_of(out, len, TCPL_TEXT_BODY);
+    TU_ASSERT_CONTAINS(text, "Phú Thịnh, ngày 09 tháng 01 năm 2026");
+    TU_ASSERT_CONTAINS(text, "Kết luận số 1126/KL-STP ngày 19/12/2025");
+    TU_ASSERT_CONTAINS(text, "- Lưu: VT.");
+    TU_ASSERT_CONTAINS(text, "TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH PHÓ CHỦ TỊCH");
+    TU_ASSERT_CONTAINS(text, "./.");
+    TU_ASSERT_LACKS(text, "{{");
+    free(text);
+    free(out);
+    /* drop the third shortcoming: the coverage rule names it */
+    json_error_t je;
+    json_t *d = json_loads(json, 0, &je);
+    assert_non_null(d);
+    assert_int_equal(json_array_remove(json_object_get(d, "han_che"), 2), 0);
+    char *less = json_dumps(d, 0);
+    out = fill_shipped(KHKP_TEMPLATE, less, &len);
+    assert_int_equal(errors_of(out, len, klx, "KP-DU-HAN-CHE"), 1);
+    free(out);
+    free(less);
+    json_decref(d);
+    tcpl_extraction_free(klx);
+    tcpl_doc_free(kl);
+    free(json);
+}
+
+/* LibreOffice opens the filled document and makes a PDF of it. */
+static void libreoffice_opens_it(void **state)
+{
+    (void)state;
+    if (system("command -v soffice >/dev/null 2>&1") != 0)
+        TU_SKIP("soffice (LibreOffice) is not installed");
+    size_t jlen, len;
+    char *json = tu_read_file(KHKP_DATA, &jlen);
+    assert_non_null(json);
+    void *out = fill_shipped(KHKP_TEMPLATE, json, &len);
+    char dir[] = "/tmp/tcpl-lo-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[256], cmd[1024], pdf[256];
+    snprintf(path, sizeof path, "%s/kh.docx", dir);
+    snprintf(pdf, sizeof pdf, "%s/kh.pdf", dir);
+    tcpl_error err;
+    assert_int_equal(tcpl_write_file(path, out, len, &err), 0);
+    /* a profile of its own: no clash with a LibreOffice already running */
+    snprintf(cmd, sizeof cmd,
+             "soffice -env:UserInstallation=file://%s/profile --headless --convert-to pdf "
+             "--outdir %s %s >/dev/null 2>&1",
+             dir, dir, path);
+    assert_int_equal(system(cmd), 0);
+    struct stat st;
+    assert_int_equal(stat(pdf, &st), 0);
+    assert_true(st.st_size > 10000);
+    size_t plen;
+    char *p = tu_read_file(pdf, &plen);
+    assert_non_null(p);
+    assert_memory_equal(p, "%PDF", 4);
+    free(p);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+    free(out);
+    free(json);
+}
+
+/* ---- the command line ------------------------------------------------------------ */
+
+/* Runs a shell command built from fmt; its exit status. */
+static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int sh(const char *fmt, ...)
+{
+    char cmd[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    int st = system(cmd);
+    return st == -1 ? -1 : WEXITSTATUS(st);
+}
+
+static void command_line(void **state)
+{
+    (void)state;
+    const char *bin = getenv("TCPL_BIN");
+    if (!bin || !*bin)
+        bin = "build/tcpl";
+    char dir[] = "/tmp/tcpl-cli-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[512];
+    /* fill: exit 0, a readable document */
+    assert_int_equal(sh("%s fill %s %s -o %s/kh.docx", bin, KHKP_TEMPLATE, KHKP_DATA, dir), 0);
+    snprintf(path, sizeof path, "%s/kh.docx", dir);
+    size_t len;
+    char *docx = tu_read_file(path, &len);
+    assert_non_null(docx);
+    char *text = text_of(docx, len, TCPL_TEXT_BODY);
+    TU_ASSERT_CONTAINS(text, "Lò Thị Hương");
+    free(text);
+    free(docx);
+    /* no -o, one file only: usage errors */
+    assert_int_equal(sh("%s fill %s %s 2>/dev/null", bin, KHKP_TEMPLATE, KHKP_DATA), 2);
+    assert_int_equal(sh("%s fill %s -o %s/x.docx 2>/dev/null", bin, KHKP_TEMPLATE, dir), 2);
+    /* a key missing from the data: exit 3, the tag and its place named */
+    snprintf(path, sizeof path, "%s/d.json", dir);
+    assert_int_equal(tcpl_write_file(path, "{}", 2, NULL), 0);
+    assert_int_equal(sh("%s fill %s %s -o %s/x.docx 2>%s/err.txt", bin, KHKP_TEMPLATE, path, dir,
+                        dir),
+                     3);
+    snprintf(path, sizeof path, "%s/err.txt", dir);
+    char *e = tu_read_file(path, &len);
+    assert_non_null(e);
+    TU_ASSERT_CONTAINS(e, "{{co_quan.dong_1|upper}}");
+    TU_ASSERT_CONTAINS(e, "bảng 1, hàng 1, ô 1");
+    free(e);
+    /* lint: every error, exit 1 */
+    tu_part parts[] = {{"word/document.xml",
+                        DOC(P(R("{{#a}}")) P(R("x")) P(R("{{/b}}")) P(R("{{y|khong_co}}"))), 0}};
+    unsigned char *bad = build(parts, 1, &len);
+    snprintf(path, sizeof path, "%s/bad.docx", dir);
+    assert_int_equal(tcpl_write_file(path, bad, len, NULL), 0);
+    free(bad);
+    assert_int_equal(sh("%s template lint %s >%s/lint.txt 2>/dev/null", bin, path, dir), 1);
+    snprintf(path, sizeof path, "%s/lint.txt", dir);
+    char *lint = tu_read_file(path, &len);
+    assert_non_null(lint);
+    TU_ASSERT_CONTAINS(lint, "đoạn 3");
+    TU_ASSERT_CONTAINS(lint, "{{/b}}");
+    TU_ASSERT_CONTAINS(lint, "đoạn 4");
+    TU_ASSERT_CONTAINS(lint, "khong_co");
+    free(lint);
+    /* --keys: a JSON skeleton on stdout */
+    assert_int_equal(sh("%s template lint --keys %s >%s/keys.json 2>/dev/null", bin,
+                        KHKP_TEMPLATE, dir),
+                     0);
+    snprintf(path, sizeof path, "%s/keys.json", dir);
+    json_error_t je;
+    json_t *k = json_load_file(path, 0, &je);
+    assert_non_null(k);
+    assert_true(json_is_array(json_object_get(k, "han_che")));
+    assert_true(json_is_string(json_object_get(json_object_get(k, "ky"), "quyen_han")));
+    json_decref(k);
+    assert_int_equal(sh("rm -rf %s", dir), 0);
+}
+
 int main(void)
 {
     ctx = tu_ctx();
@@ -625,7 +855,8 @@ int main(void)
         cmocka_unit_test(missing_keys),       cmocka_unit_test(malformed_all_at_once),
         cmocka_unit_test(delimiters),         cmocka_unit_test(keys_skeleton),
         cmocka_unit_test(package_copy),       cmocka_unit_test(hostile_templates),
-        cmocka_unit_test(hostile_data),
+        cmocka_unit_test(hostile_data),       cmocka_unit_test(shipped_remediation_plan),
+        cmocka_unit_test(libreoffice_opens_it), cmocka_unit_test(command_line),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     tcpl_ctx_free(ctx);

@@ -11,6 +11,8 @@ static const command commands[] = {
     {"dump", "help.dump", cmd_dump},
     {"extract", "help.extract", cmd_extract},
     {"check", "help.check", cmd_check},
+    {"fill", "help.fill", cmd_fill},
+    {"template", "help.template", cmd_template},
 };
 
 /* Takes --lang and --data out of argv wherever they are.  *missing: an

@@ -1144,32 +1144,38 @@ out:
 /* ---- the key skeleton ------------------------------------------------------------ */
 
 typedef struct scope {
-    json_t *obj;
-    json_t *arr; /* the loop's array, NULL for an inverted section */
-    int dot;     /* {{.}} used directly inside */
+    json_t *obj;     /* where the keys used inside go */
+    json_t *holder;  /* a loop: the object holding its array, and its key */
+    const char *key;
+    int dot; /* {{.}} used directly inside */
 } scope;
 
-static json_t *path_get(json_t *o, const tpl_tag *g, int create_last, json_t *leaf)
+/* Where Mustache would find the first segment: the innermost scope that has
+ * it, else the innermost scope. */
+static json_t *home(const scope *st, size_t d, const tpl_tag *g)
 {
-    for (size_t i = 0; i < g->npath && json_is_object(o); i++) {
+    for (size_t k = d + 1; k-- > 0;)
+        if (json_object_get(st[k].obj, g->path[0]))
+            return st[k].obj;
+    return st[d].obj;
+}
+
+/* The object that holds the last segment, made as needed; NULL when a
+ * value that is not an object is in the way. */
+static json_t *holder_of(json_t *o, const tpl_tag *g)
+{
+    for (size_t i = 0; i + 1 < g->npath; i++) {
         json_t *v = json_object_get(o, g->path[i]);
-        if (i + 1 == g->npath) {
-            if (!v && create_last) {
-                json_object_set_new(o, g->path[i], leaf);
-                return json_object_get(o, g->path[i]);
-            }
-            if (!v || v != leaf)
-                json_decref(leaf);
-            return v;
-        }
         if (!v) {
             v = json_object();
-            json_object_set_new(o, g->path[i], v);
+            if (json_object_set_new(o, g->path[i], v) < 0)
+                return NULL;
         }
+        if (!json_is_object(v))
+            return NULL;
         o = v;
     }
-    json_decref(leaf);
-    return NULL;
+    return o;
 }
 
 static int build_keys(tcpl_template *t, tcpl_error *err)
@@ -1179,36 +1185,43 @@ static int build_keys(tcpl_template *t, tcpl_error *err)
     size_t d = 0;
     if (!root)
         return TCPL_NOMEM(err, t->name);
-    st[0] = (scope){root, NULL, 0};
+    st[0] = (scope){root, NULL, NULL, 0};
     for (size_t i = 0; i < t->tags.len; i++) {
         const tpl_tag *g = &TCPL_VEC_AT(&t->tags, tpl_tag, i);
         json_t *top = st[d].obj;
+        json_t *h = g->npath ? holder_of(home(st, d, g), g) : NULL;
+        const char *last = g->npath ? g->path[g->npath - 1] : NULL;
+        json_t *v = h ? json_object_get(h, last) : NULL;
         if (g->kind == TAG_VAR) {
             if (g->npath == 0)
                 st[d].dot = 1;
-            else
-                path_get(top, g, 1, json_string(""));
+            else if (h && !v)
+                json_object_set_new(h, last, json_string(""));
         } else if ((g->kind == TAG_OPEN || g->kind == TAG_INV) && g->pair != (size_t)-1 &&
                    d < TCPL_TPL_MAX_NESTING) {
-            if (g->kind == TAG_INV || g->npath == 0) {
-                if (g->npath)
-                    path_get(top, g, 1, json_false());
-                st[++d] = (scope){top, NULL, 0};
-                continue;
+            scope s = {top, NULL, NULL, 0};
+            if (g->kind == TAG_INV) {
+                if (h && !v)
+                    json_object_set_new(h, last, json_false());
+            } else if (h && !v) {
+                json_t *arr = json_array(), *obj = json_object();
+                json_array_append_new(arr, obj);
+                json_object_set_new(h, last, arr);
+                s = (scope){obj, h, last, 0};
+            } else if (json_is_array(v) && json_is_object(json_array_get(v, 0))) {
+                s = (scope){json_array_get(v, 0), h, last, 0};
+            } else if (json_is_object(v)) {
+                s.obj = v;
             }
-            json_t *arr = json_array(), *obj = json_object();
-            json_array_append_new(arr, obj);
-            json_t *v = path_get(top, g, 1, arr);
-            if (json_is_array(v) && json_is_object(json_array_get(v, 0)))
-                st[++d] = (scope){json_array_get(v, 0), v, 0};
-            else if (json_is_object(v))
-                st[++d] = (scope){v, NULL, 0};
-            else
-                st[++d] = (scope){top, NULL, 0};
+            st[++d] = s;
         } else if (g->kind == TAG_CLOSE && g->pair != (size_t)-1 && d > 0) {
             scope *s = &st[d--];
-            if (s->arr && s->dot && json_object_size(s->obj) == 0)
-                json_array_set_new(s->arr, 0, json_string(""));
+            /* a loop with no keys of its own: a list of values, or a
+             * condition on one value */
+            if (s->holder && json_object_size(s->obj) == 0) {
+                json_t *nv = s->dot ? json_pack("[s]", "") : json_string("");
+                json_object_set_new(s->holder, s->key, nv);
+            }
         }
     }
     t->keys = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);

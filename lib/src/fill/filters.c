@@ -14,6 +14,7 @@ static const struct {
 } FILTERS[] = {{"upper", FILTER_UPPER},
                {"lower", FILTER_LOWER},
                {"ngay_viet", FILTER_NGAY_VIET},
+               {"ngay_so", FILTER_NGAY_SO},
                {"so_la_ma", FILTER_SO_LA_MA},
                {"default", FILTER_DEFAULT}};
 
@@ -83,11 +84,9 @@ static int leap(long y)
     return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
-/* "2024-01-05" (ISO, a time after 'T' ignored) or "05/01/2024" ->
- * "ngày 05 tháng 01 năm 2024".  Nghị định 30/2020, Phụ lục I: a day
- * below 10 and the months 1 and 2 take a leading zero; the other months do
- * not ("ngày 19 tháng 12 năm 2025", "ngày 09 tháng 3 năm 2026"). */
-static int ngay_viet(tcpl_buf *out, const char *s)
+/* "2024-01-05" (ISO, a time after 'T' ignored) or "05/01/2024" (also
+ * with '-' or '.') into day, month, year; -1 if it is not a real date. */
+static int parse_date(const char *s, long *dd, long *mm, long *yy)
 {
     size_t i = 0;
     while (s[i] == ' ')
@@ -126,7 +125,24 @@ static int ngay_viet(tcpl_buf *out, const char *s)
         return -1;
     if (d > DAYS[m - 1] + (m == 2 && leap(y)))
         return -1;
-    tcpl_buf_printf(out, "ngày %02ld tháng %s%ld năm %ld", d, m <= 2 ? "0" : "", m, y);
+    *dd = d;
+    *mm = m;
+    *yy = y;
+    return 0;
+}
+
+/* Nghị định 30/2020, Phụ lục I: a day below 10 and the months 1 and 2
+ * take a leading zero; the other months do not ("ngày 19 tháng 12 năm
+ * 2025", "ngày 09 tháng 3 năm 2026", "15/01/2026", "31/3/2026"). */
+static int ngay(tcpl_buf *out, const char *s, int words)
+{
+    long d, m, y;
+    if (parse_date(s, &d, &m, &y) < 0)
+        return -1;
+    if (words)
+        tcpl_buf_printf(out, "ngày %02ld tháng %s%ld năm %ld", d, m <= 2 ? "0" : "", m, y);
+    else
+        tcpl_buf_printf(out, "%02ld/%s%ld/%ld", d, m <= 2 ? "0" : "", m, y);
     return 0;
 }
 
@@ -163,7 +179,8 @@ int tpl_filter_apply(tcpl_buf *out, const tpl_filter *f, const char *s, const tp
         r = change_case(out, s, f->kind == FILTER_UPPER);
         break;
     case FILTER_NGAY_VIET:
-        r = ngay_viet(out, s);
+    case FILTER_NGAY_SO:
+        r = ngay(out, s, f->kind == FILTER_NGAY_VIET);
         break;
     case FILTER_SO_LA_MA:
         r = so_la_ma(out, s);
