@@ -381,6 +381,15 @@ static void malformed_all_at_once(void **state)
     TU_ASSERT_CONTAINS(e->where, "đoạn 10 (bảng 1, hàng 1, ô 2)");
     /* and nothing else: {{/b}} is taken as the end of {{#a}} */
     assert_int_equal(tcpl_template_problem_count(t), 6);
+    /* in document order, whatever stage found them */
+    int last = 0;
+    for (size_t i = 0; i < tcpl_template_problem_count(t); i++) {
+        const char *w = strstr(tcpl_template_problem(t, i)->where, "đoạn ");
+        assert_non_null(w);
+        int para = atoi(w + strlen("đoạn "));
+        assert_true(para >= last);
+        last = para;
+    }
     /* a template with errors does not fill */
     void *out;
     size_t len;

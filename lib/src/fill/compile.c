@@ -115,18 +115,20 @@ static void add_marker(comp *c, xmlNodePtr n, size_t i, int after)
 
 /* Records a template error.  The first one also goes to c->err (what
  * compile returns without lint). */
-static void problem(comp *c, const char *id, const char *where, const char *detail)
+static void problem(comp *c, int para, const char *id, const char *where, const char *detail)
 {
     tcpl_template *t = c->t;
     t->nproblems++;
     if (t->problems.len >= TCPL_TPL_MAX_PROBLEMS)
         return;
-    tcpl_error *e = tcpl_vec_push(&t->problems);
-    if (!e) {
+    tpl_problem *pr = tcpl_vec_push(&t->problems);
+    if (!pr) {
         c->fatal = TCPL_NOMEM(c->err, t->name);
         return;
     }
-    tcpl_err(e, TCPL_ERR_FORMAT, id, t->name, where, "%s", detail ? detail : "");
+    pr->key = ((unsigned long long)t->nparts_read << 44) |
+              ((unsigned long long)(para & 0xFFFFFF) << 20) | (t->problems.len & 0xFFFFF);
+    tcpl_err(&pr->e, TCPL_ERR_FORMAT, id, t->name, where, "%s", detail ? detail : "");
 }
 
 static void tag_problem(comp *c, const tpl_tag *g, const char *id, const char *extra)
@@ -136,7 +138,7 @@ static void tag_problem(comp *c, const tpl_tag *g, const char *id, const char *e
         snprintf(d, sizeof d, "%s (%s) — “%s”", g->raw, extra, g->context);
     else
         snprintf(d, sizeof d, "%s — “%s”", g->raw, g->context);
-    problem(c, id, g->where, d);
+    problem(c, g->para, id, g->where, d);
 }
 
 static char *arena_fmt(comp *c, const char *s, size_t n)
@@ -531,6 +533,7 @@ static void paragraph(comp *c, xmlNodePtr p)
         tpl_tag tmp;
         memset(&tmp, 0, sizeof tmp);
         tmp.where = where;
+        tmp.para = c->para_no;
         tmp.pair = (size_t)-1;
         if (!cl) {
             tmp.context = context_of(c, oi, n);
@@ -1086,6 +1089,7 @@ static int compile_part(tcpl_template *t, const tcpl_ctx *ctx, tcpl_pkg *pkg, co
     tcpl_vec_init(&c.stack, sizeof(size_t));
     tcpl_buf_init(&c.text);
     c.first_tag = t->tags.len;
+    t->nparts_read++;
     const char *dl = o && o->delimiters && *o->delimiters ? o->delimiters : "{{ }}";
     const char *sp = strchr(dl, ' ');
     size_t ol = sp ? (size_t)(sp - dl) : 0, cl = sp ? strlen(sp + 1) : 0;
@@ -1101,7 +1105,6 @@ static int compile_part(tcpl_template *t, const tcpl_ctx *ctx, tcpl_pkg *pkg, co
     c.olen = ol;
     memcpy(c.close, sp + 1, cl);
     c.clen = cl;
-    size_t problems0 = t->nproblems;
     visit(&c, (xmlNodePtr)doc, 0);
     if (c.fatal) {
         rc = c.fatal;
@@ -1129,7 +1132,6 @@ static int compile_part(tcpl_template *t, const tcpl_ctx *ctx, tcpl_pkg *pkg, co
     if (!c.fatal && !tcpl_buf_ok(&p->blob))
         c.fatal = TCPL_NOMEM(err, t->name);
     rc = c.fatal;
-    (void)problems0;
 out:
     xmlFreeDoc(doc);
     tcpl_vec_free(&c.anns);
@@ -1237,6 +1239,12 @@ static int ends_with(const char *s, const char *suffix)
     return n >= m && !strcmp(s + n - m, suffix);
 }
 
+static int problem_cmp(const void *a, const void *b)
+{
+    unsigned long long x = ((const tpl_problem *)a)->key, y = ((const tpl_problem *)b)->key;
+    return x < y ? -1 : x > y;
+}
+
 int tpl_compile(tcpl_template *t, const tcpl_ctx *ctx, const tcpl_template_options *o,
                 tcpl_error *err)
 {
@@ -1272,8 +1280,10 @@ int tpl_compile(tcpl_template *t, const tcpl_ctx *ctx, const tcpl_template_optio
         }
     }
     TCPL_CHECK(build_keys(t, err));
+    if (t->problems.len)
+        qsort(t->problems.data, t->problems.len, sizeof(tpl_problem), problem_cmp);
     if (t->nproblems && !(o && (o->flags & TCPL_TPL_LINT))) {
-        *err = TCPL_VEC_AT(&t->problems, tcpl_error, 0);
+        *err = TCPL_VEC_AT(&t->problems, tpl_problem, 0).e;
         rc = err->code;
     }
 out:

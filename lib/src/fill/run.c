@@ -346,7 +346,7 @@ static void template_init(tcpl_template *t)
     tcpl_arena_init(&t->arena);
     tcpl_vec_init(&t->tags, sizeof(tpl_tag));
     tcpl_vec_init(&t->parts, sizeof(tpl_part));
-    tcpl_vec_init(&t->problems, sizeof(tcpl_error));
+    tcpl_vec_init(&t->problems, sizeof(tpl_problem));
 }
 
 int tcpl_template_compile_memory(tcpl_template **out, const tcpl_ctx *ctx, const void *data,
@@ -478,7 +478,7 @@ size_t tcpl_template_problem_count(const tcpl_template *t)
 
 const tcpl_error *tcpl_template_problem(const tcpl_template *t, size_t i)
 {
-    return t && i < t->problems.len ? &TCPL_VEC_AT(&t->problems, tcpl_error, i) : NULL;
+    return t && i < t->problems.len ? &TCPL_VEC_AT(&t->problems, tpl_problem, i).e : NULL;
 }
 
 size_t tcpl_template_tag_count(const tcpl_template *t)

@@ -51,8 +51,15 @@ typedef struct tpl_tag {
     void *p;               /* xmlNodePtr of its paragraph */
     size_t start, end;     /* byte range in the w:t's text once normalised */
     int alone;             /* the only thing in its paragraph */
+    int para;              /* its paragraph's number in the part, for ordering messages */
     size_t next_t, next_m; /* 1 + next tag in the same w:t / marker list, 0 none */
 } tpl_tag;
+
+/* A template error and where it is, for sorting: part, paragraph, order found. */
+typedef struct tpl_problem {
+    tcpl_error e;
+    unsigned long long key;
+} tpl_problem;
 
 enum { OP_LIT, OP_VAR, OP_BEGIN, OP_END };
 
@@ -75,7 +82,8 @@ struct tcpl_template {
     tcpl_arena arena;
     tcpl_vec tags;     /* tpl_tag */
     tcpl_vec parts;    /* tpl_part */
-    tcpl_vec problems; /* tcpl_error */
+    tcpl_vec problems; /* tpl_problem, in document order once compiled */
+    unsigned nparts_read; /* parts compiled so far (orders the problems) */
     size_t nproblems;  /* all found, also beyond TCPL_TPL_MAX_PROBLEMS */
     char *settings;    /* settings.xml with w:updateFields, or NULL */
     size_t settings_len;
