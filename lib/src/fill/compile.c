@@ -45,7 +45,6 @@ typedef struct comp {
     tcpl_vec wts;  /* xmlNodePtr: the w:t of the paragraph being read */
     tcpl_vec offs; /* size_t: where each starts in text */
     tcpl_buf text; /* the paragraph's text */
-    tcpl_vec spans; /* size_t pairs: tags found in text */
     tpl_part *out;
     tcpl_vec stack; /* size_t: op index of each open BEGIN while emitting */
     int fatal;      /* out of memory or a limit: stop */
@@ -507,7 +506,6 @@ static void paragraph(comp *c, xmlNodePtr p)
 {
     tcpl_vec_clear(&c->wts);
     tcpl_vec_clear(&c->offs);
-    tcpl_vec_clear(&c->spans);
     tcpl_buf_reset(&c->text);
     collect_wt(c, p, 0);
     if (!tcpl_buf_ok(&c->text)) {
@@ -537,7 +535,7 @@ static void paragraph(comp *c, xmlNodePtr p)
         tmp.pair = (size_t)-1;
         if (!cl) {
             tmp.context = context_of(c, oi, n);
-            tmp.raw = arena_fmt(c, o, n - oi > 40 ? 40 : n - oi);
+            tmp.raw = arena_fmt(c, o, n - oi > 40 ? utf8_back(o, 40) : n - oi);
             if (tmp.raw)
                 tag_problem(c, &tmp, "err.tpl_unclosed_tag", NULL);
             break; /* no close delimiter further on either */
@@ -555,7 +553,7 @@ static void paragraph(comp *c, xmlNodePtr p)
         size_t end = ci + c->clen;
         tmp.context = context_of(c, oi, end);
         if (end - oi > TCPL_TPL_MAX_TAG_BYTES) {
-            tmp.raw = arena_fmt(c, o, 40);
+            tmp.raw = arena_fmt(c, o, utf8_back(o, 40));
             if (tmp.raw)
                 tag_problem(c, &tmp, "err.tpl_tag_long", NULL);
             pos = end;
@@ -1085,7 +1083,6 @@ static int compile_part(tcpl_template *t, const tcpl_ctx *ctx, tcpl_pkg *pkg, co
     tcpl_vec_init(&c.anns, sizeof(ann));
     tcpl_vec_init(&c.wts, sizeof(xmlNodePtr));
     tcpl_vec_init(&c.offs, sizeof(size_t));
-    tcpl_vec_init(&c.spans, sizeof(size_t));
     tcpl_vec_init(&c.stack, sizeof(size_t));
     tcpl_buf_init(&c.text);
     c.first_tag = t->tags.len;
@@ -1137,7 +1134,6 @@ out:
     tcpl_vec_free(&c.anns);
     tcpl_vec_free(&c.wts);
     tcpl_vec_free(&c.offs);
-    tcpl_vec_free(&c.spans);
     tcpl_vec_free(&c.stack);
     tcpl_buf_free(&c.text);
     return rc;
@@ -1269,15 +1265,24 @@ int tpl_compile(tcpl_template *t, const tcpl_ctx *ctx, const tcpl_template_optio
         char *xml = NULL;
         size_t len = 0;
         TCPL_CHECK(tcpl_pkg_read(pkg, set->target, &xml, &len, err));
-        rc = tcpl_settings_update_fields(&t->settings, &t->settings_len, xml, len, t->name, err);
+        char *upd = NULL;
+        size_t ulen = 0;
+        rc = tcpl_settings_update_fields(&upd, &ulen, xml, len, t->name, err);
         free(xml);
         if (rc < 0)
             goto out;
-        t->settings_part = tcpl_arena_strdup(&t->arena, set->target);
-        if (!t->settings_part) {
-            rc = TCPL_NOMEM(err, t->name);
+        /* Once, here: the template the fills copy from already has the new
+         * settings, deflated, so a fill copies them like any other part. */
+        tcpl_part_data pd = {set->target, upd, ulen};
+        void *nd = NULL;
+        size_t nlen = 0;
+        rc = tcpl_pkg_rewrite(&nd, &nlen, t->data, t->len, t->name, &pd, 1, NULL, err);
+        free(upd);
+        if (rc < 0)
             goto out;
-        }
+        free(t->data);
+        t->data = nd;
+        t->len = nlen;
     }
     TCPL_CHECK(build_keys(t, err));
     if (t->problems.len)

@@ -281,8 +281,6 @@ int tpl_fill_json(void **out, size_t *len, const tcpl_template *t, const json_t 
         TCPL_CHECK(exec(&r, 0, r.part->ops.len));
         pd[n++] = (tcpl_part_data){r.part->name, r.out->data ? r.out->data : "", r.out->len};
     }
-    if (t->settings)
-        pd[n++] = (tcpl_part_data){t->settings_part, t->settings, t->settings_len};
     rc = tcpl_pkg_rewrite(out, len, t->data, t->len, t->name, pd, n, NULL, err);
 out:
     for (size_t i = 0; bufs && i < np; i++)
@@ -464,7 +462,6 @@ void tcpl_template_free(tcpl_template *t)
     tcpl_vec_free(&t->tags);
     tcpl_vec_free(&t->problems);
     tcpl_arena_free(&t->arena);
-    free(t->settings);
     free(t->keys);
     free(t->data);
     free(t->name);

@@ -77,7 +77,8 @@ typedef struct tpl_part {
 
 struct tcpl_template {
     char *name;
-    void *data; /* the template package, kept to copy its other parts */
+    void *data; /* the template package, its settings.xml already with w:updateFields:
+                   the fills copy every part they do not fill from it */
     size_t len;
     tcpl_arena arena;
     tcpl_vec tags;     /* tpl_tag */
@@ -85,9 +86,6 @@ struct tcpl_template {
     tcpl_vec problems; /* tpl_problem, in document order once compiled */
     unsigned nparts_read; /* parts compiled so far (orders the problems) */
     size_t nproblems;  /* all found, also beyond TCPL_TPL_MAX_PROBLEMS */
-    char *settings;    /* settings.xml with w:updateFields, or NULL */
-    size_t settings_len;
-    const char *settings_part;
     char *keys; /* JSON skeleton */
 };
 
