@@ -36,8 +36,8 @@ TEST_HELP = $(sort $(wildcard tests/helpers/*.c))
 # Data compiled into the binary as defaults; a data dir given at run time wins.
 EMBED     = $(sort $(wildcard checks/*.yaml checks/*/*.yaml checks/*/*.tsv))
 
-.PHONY: all deps demo check test asan tsan fuzz fuzz-smoke bench install format clean samples
-all: $(B)/tcpl $(B)/libtcpl.a $(B)/libtcpl.so samples
+.PHONY: all deps demo check test asan tsan fuzz fuzz-smoke bench install format clean samples templates
+all: $(B)/tcpl $(B)/libtcpl.a $(B)/libtcpl.so samples templates
 
 # Sample documents and templates are kept as unpacked XML sources and zipped
 # here (tools/pack.c, libzip) into build/samples/NAME.docx.
@@ -48,6 +48,15 @@ $(B)/samples/%.docx: $(B)/tools/pack $(shell find samples/src -type f 2>/dev/nul
 	@mkdir -p $(@D)
 	@echo "  PACK    $@"
 	$(Q)$(B)/tools/pack samples/src/$* $@
+
+# Shipped templates (docs/templates.md): templates/NAME/ -> build/templates/NAME.docx.
+TEMPLATE_SRC = $(sort $(wildcard templates/*))
+TEMPLATES    = $(TEMPLATE_SRC:templates/%=$(B)/templates/%.docx)
+templates: $(TEMPLATES)
+$(B)/templates/%.docx: $(B)/tools/pack $(shell find templates -type f 2>/dev/null)
+	@mkdir -p $(@D)
+	@echo "  PACK    $@"
+	$(Q)$(B)/tools/pack templates/$* $@
 
 $(B)/tools/pack: tools/pack.c
 	@mkdir -p $(@D)
@@ -102,7 +111,7 @@ $(B)/tests/%: tests/%.c $(TEST_HELP) $(B)/libtcpl.a $(wildcard tests/helpers/*.h
 
 # Every test binary runs from the top of the tree; any failure fails the run,
 # and the end of the output lists every skipped test and why.
-test: $(B)/tcpl $(TEST_BIN) samples
+test: $(B)/tcpl $(TEST_BIN) samples templates
 	@sh tools/layers.sh
 	@sh tools/runtests.sh $(B) $(TEST_BIN)
 

@@ -4,6 +4,7 @@
 # harness for FUZZ_SECONDS (default 60).
 #   fuzz_docx  raw bytes as a .docx (zip layer, then everything after it)
 #   fuzz_xml   XML or text lines packed into a valid .docx by the harness
+#   fuzz_template  document XML and JSON data: template compiler and filler
 # FUZZ_TARGETS="fuzz_xml" runs only some; FUZZ_JOBS=2 runs that many
 # processes per harness (logs in build-fuzz/fuzz-N.log).
 # FUZZ_SMOKE=1 (make fuzz-smoke, part of make check): each harness runs
@@ -38,7 +39,7 @@ else
   SECONDS_EACH=${FUZZ_SECONDS:-60}
   TIMEOUT=${FUZZ_TIMEOUT:-5}
 fi
-TARGETS=${FUZZ_TARGETS:-fuzz_docx fuzz_xml}
+TARGETS=${FUZZ_TARGETS:-fuzz_docx fuzz_xml fuzz_template}
 JOBS=${FUZZ_JOBS:-1}
 # UB must stop the run like a crash, or libFuzzer never keeps the input.
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
@@ -58,7 +59,7 @@ make --no-print-directory build/tcpl samples >/dev/null || true
 
 for t in $TARGETS; do
   extra=
-  [ "$t" = fuzz_xml ] && extra=tests/helpers/hostile.c
+  [ "$t" = fuzz_xml ] || [ "$t" = fuzz_template ] && extra=tests/helpers/hostile.c
   clang $CFLAGS_H $SAN -fsanitize=fuzzer tests/fuzz/$t.c $extra "$B/libtcpl.a" $LIBS -o "$B/$t"
 done
 
@@ -66,7 +67,13 @@ done
 CORPUS=${TCPL_CORPUS:-../shared/corpus}
 docs=$(ls build/samples/*.docx "$CORPUS"/*.docx 2>/dev/null || true)
 rm -rf "$B/seeds"
-mkdir -p "$B/seeds/fuzz_docx" "$B/seeds/fuzz_xml" "$B/crashes"
+mkdir -p "$B/seeds/fuzz_docx" "$B/seeds/fuzz_xml" "$B/seeds/fuzz_template" "$B/crashes"
+# Templates: each shipped one's document.xml, byte 0x01, its sample data.
+for d in templates/*/; do
+  n=$(basename "$d")
+  { cat "$d/word/document.xml"; printf '\001'; cat "samples/data/$n.json" 2>/dev/null; } \
+    > "$B/seeds/fuzz_template/$n"
+done
 for d in $docs; do cp "$d" "$B/seeds/fuzz_docx/"; done
 cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L $(pkg-config --cflags libzip) tests/fuzz/seed_xml.c \
   $(pkg-config --libs libzip) -o "$B/seed_xml"
@@ -104,6 +111,7 @@ dict_ascii() {
 }
 dict_ascii tests/fuzz/wordml.dict tests/fuzz/vi.dict > "$B/fuzz_xml.dict"
 dict_ascii tests/fuzz/wordml.dict > "$B/fuzz_docx.dict"
+dict_ascii tests/fuzz/wordml.dict tests/fuzz/template.dict > "$B/fuzz_template.dict"
 
 # ---- run ------------------------------------------------------------------
 status=0

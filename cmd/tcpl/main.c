@@ -12,6 +12,8 @@ static const command commands[] = {
     {"extract", "help.extract", cmd_extract},
     {"check", "help.check", cmd_check},
     {"batch", "help.batch", cmd_batch},
+    {"fill", "help.fill", cmd_fill},
+    {"template", "help.template", cmd_template},
 };
 
 /* Takes --lang and --data out of argv wherever they are.  *missing: an

@@ -9,4 +9,5 @@
 #include "tcpl/extract.h"
 #include "tcpl/rules.h"
 #include "tcpl/batch.h"
+#include "tcpl/fill.h"
 #endif

@@ -1,0 +1,346 @@
+/* Writing DOCX packages (ooxml/writer.h). */
+#include "ooxml/writer.h"
+
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/tree.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zip.h>
+
+#include "base/buf.h"
+#include "base/error.h"
+#include "ooxml/pkg.h"
+#include "ooxml/xml.h"
+
+/* ---- the package ---------------------------------------------------------- */
+
+/* Deflate level of the parts written: zlib's own default.  libzip's default
+ * (9) costs about twice the time for a part a few percent smaller, and a
+ * filled document is written once per fill. */
+#define WRITE_LEVEL 6
+
+static int zip_fail(tcpl_error *err, const char *name, const char *what, zip_error_t *ze)
+{
+    if (zip_error_code_zip(ze) == ZIP_ER_MEMORY)
+        return TCPL_NOMEM(err, name);
+    return tcpl_err(err, TCPL_ERR_FORMAT, "err.zip_corrupt", name, NULL, "%s: %s", what,
+                    zip_error_strerror(ze));
+}
+
+/* The bytes of an in-memory archive once closed (libzip's in-memory
+ * pattern: the source is kept past zip_close, then read back). */
+static int take_buffer(void **out, size_t *outlen, zip_source_t *src, const char *name,
+                       tcpl_error *err)
+{
+    zip_stat_t st;
+    zip_stat_init(&st);
+    if (zip_source_stat(src, &st) < 0 || !(st.valid & ZIP_STAT_SIZE))
+        return zip_fail(err, name, "stat", zip_source_error(src));
+    if (st.size > TCPL_MAX_WRITE_BYTES)
+        return tcpl_err(err, TCPL_ERR_LIMIT, "err.write_too_big", name, NULL, "%llu MB > %zu MB",
+                        (unsigned long long)(st.size >> 20), TCPL_MAX_WRITE_BYTES >> 20);
+    void *buf = malloc(st.size ? (size_t)st.size : 1);
+    if (!buf)
+        return TCPL_NOMEM(err, name);
+    if (zip_source_open(src) < 0) {
+        free(buf);
+        return zip_fail(err, name, "open", zip_source_error(src));
+    }
+    zip_int64_t n = zip_source_read(src, buf, st.size);
+    zip_source_close(src);
+    if (n < 0 || (zip_uint64_t)n != st.size) {
+        free(buf);
+        return zip_fail(err, name, "read", zip_source_error(src));
+    }
+    *out = buf;
+    *outlen = (size_t)st.size;
+    return 0;
+}
+
+/* Adds one part from memory (libzip copies nothing until zip_close, so data
+ * must live until then: it does, the caller owns it). */
+static int add_part(zip_t *dst, const tcpl_part_data *p, zip_int64_t replace, const char *name,
+                    tcpl_error *err)
+{
+    zip_source_t *s = zip_source_buffer(dst, p->data, p->len, 0);
+    if (!s)
+        return zip_fail(err, name, p->name, zip_get_error(dst));
+    if (replace >= 0) {
+        if (zip_file_replace(dst, (zip_uint64_t)replace, s, 0) < 0) {
+            zip_source_free(s);
+            return zip_fail(err, name, p->name, zip_get_error(dst));
+        }
+        zip_set_file_compression(dst, (zip_uint64_t)replace, ZIP_CM_DEFLATE, WRITE_LEVEL);
+        return 0;
+    }
+    zip_int64_t idx = zip_file_add(dst, p->name, s, ZIP_FL_ENC_UTF_8);
+    if (idx < 0) {
+        zip_source_free(s);
+        return zip_fail(err, name, p->name, zip_get_error(dst));
+    }
+    zip_set_file_compression(dst, (zip_uint64_t)idx, ZIP_CM_DEFLATE, WRITE_LEVEL);
+    return 0;
+}
+
+int tcpl_pkg_rewrite(void **out, size_t *outlen, const void *src, size_t srclen, const char *name,
+                     const tcpl_part_data *parts, size_t nparts, tcpl_write_stats *stats,
+                     tcpl_error *err)
+{
+    int rc = 0;
+    zip_error_t ze;
+    zip_t *in = NULL, *dst = NULL;
+    zip_source_t *obuf = NULL;
+    unsigned char *used = NULL;
+    tcpl_write_stats st = {0, 0, 0};
+    *out = NULL;
+    *outlen = 0;
+    if (!name)
+        name = "";
+    zip_error_init(&ze);
+    zip_source_t *isrc = zip_source_buffer_create(src, srclen, 0, &ze);
+    if (!isrc) {
+        rc = zip_fail(err, name, "source", &ze);
+        goto out;
+    }
+    in = zip_open_from_source(isrc, ZIP_RDONLY, &ze);
+    if (!in) {
+        zip_source_free(isrc);
+        rc = zip_fail(err, name, "open", &ze);
+        goto out;
+    }
+    zip_int64_t n = zip_get_num_entries(in, 0);
+    if (n < 0 || n > TCPL_MAX_ZIP_ENTRIES) {
+        rc = tcpl_err(err, TCPL_ERR_LIMIT, "err.zip_entries", name, NULL, "%lld > %d",
+                      (long long)n, TCPL_MAX_ZIP_ENTRIES);
+        goto out;
+    }
+    used = calloc(nparts ? nparts : 1, 1);
+    obuf = zip_source_buffer_create(NULL, 0, 0, &ze);
+    if (!used || !obuf) {
+        rc = TCPL_NOMEM(err, name);
+        goto out;
+    }
+    zip_source_keep(obuf); /* read back after zip_close */
+    dst = zip_open_from_source(obuf, ZIP_TRUNCATE, &ze);
+    if (!dst) {
+        rc = zip_fail(err, name, "create", &ze);
+        goto out;
+    }
+    for (zip_int64_t i = 0; i < n; i++) {
+        zip_stat_t zs;
+        if (zip_stat_index(in, (zip_uint64_t)i, 0, &zs) < 0 || !(zs.valid & ZIP_STAT_NAME)) {
+            rc = tcpl_err(err, TCPL_ERR_FORMAT, "err.zip_corrupt", name, NULL, "entry %lld",
+                          (long long)i);
+            goto out;
+        }
+        const tcpl_part_data *rep = NULL;
+        for (size_t k = 0; k < nparts && !rep; k++)
+            if (!used[k] && !strcmp(parts[k].name, zs.name)) {
+                rep = &parts[k];
+                used[k] = 1;
+            }
+        if (rep) {
+            TCPL_CHECK(add_part(dst, rep, -1, name, err));
+            st.replaced++;
+            continue;
+        }
+        /* The deflated bytes as they are: libzip sees a source already
+         * compressed with the method asked for and copies it raw. */
+        zip_source_t *s = zip_source_zip(dst, in, (zip_uint64_t)i, ZIP_FL_COMPRESSED, 0, -1);
+        if (!s) {
+            rc = zip_fail(err, name, zs.name, zip_get_error(dst));
+            goto out;
+        }
+        zip_int64_t idx = zip_file_add(dst, zs.name, s, ZIP_FL_ENC_UTF_8);
+        if (idx < 0) {
+            zip_source_free(s);
+            rc = zip_fail(err, name, zs.name, zip_get_error(dst));
+            goto out;
+        }
+        if (zs.valid & ZIP_STAT_COMP_METHOD)
+            zip_set_file_compression(dst, (zip_uint64_t)idx, (zip_int32_t)zs.comp_method, 0);
+        if (zs.valid & ZIP_STAT_MTIME)
+            zip_file_set_mtime(dst, (zip_uint64_t)idx, zs.mtime, 0);
+        st.copied++;
+    }
+    for (size_t k = 0; k < nparts; k++)
+        if (!used[k]) {
+            TCPL_CHECK(add_part(dst, &parts[k], -1, name, err));
+            st.added++;
+        }
+    if (zip_close(dst) < 0) {
+        rc = zip_fail(err, name, "write", zip_get_error(dst));
+        goto out;
+    }
+    dst = NULL;
+    TCPL_CHECK(take_buffer(out, outlen, obuf, name, err));
+    if (stats)
+        *stats = st;
+out:
+    if (dst)
+        zip_discard(dst);
+    if (in)
+        zip_discard(in);
+    if (obuf)
+        zip_source_free(obuf);
+    free(used);
+    zip_error_fini(&ze);
+    return rc;
+}
+
+/* ---- a part as a tree ------------------------------------------------------- */
+
+/* A DOCTYPE or an entity declaration stops the parser at once. */
+static void dom_refuse(void *ctx)
+{
+    xmlParserCtxtPtr c = ctx;
+    c->_private = (void *)1;
+    xmlStopParser(c);
+}
+static void on_subset(void *ctx, const xmlChar *n, const xmlChar *e, const xmlChar *s)
+{
+    (void)n;
+    (void)e;
+    (void)s;
+    dom_refuse(ctx);
+}
+static void on_entity_decl(void *ctx, const xmlChar *n, int t, const xmlChar *p, const xmlChar *s,
+                           xmlChar *c)
+{
+    (void)n;
+    (void)t;
+    (void)p;
+    (void)s;
+    (void)c;
+    dom_refuse(ctx);
+}
+
+int tcpl_xml_dom_read(void **doc, const char *data, size_t len, const char *file, const char *part,
+                      tcpl_error *err)
+{
+    *doc = NULL;
+    char where[160];
+    snprintf(where, sizeof where, "%s", part ? part : "");
+    if (len > (size_t)2147483647)
+        return tcpl_err(err, TCPL_ERR_LIMIT, "err.xml_too_big", file, where, NULL);
+    if (len == 0)
+        return tcpl_err(err, TCPL_ERR_FORMAT, "err.xml_malformed", file, where, "empty part");
+    xmlParserCtxtPtr c = xmlCreateMemoryParserCtxt(data, (int)len);
+    if (!c)
+        return TCPL_NOMEM(err, file);
+    /* No NOENT, no DTDLOAD, no network, no HUGE (libxml2 keeps its depth
+     * and text caps). */
+    xmlCtxtUseOptions(c, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    c->sax->internalSubset = on_subset;
+    c->sax->externalSubset = on_subset;
+    c->sax->entityDecl = on_entity_decl;
+    c->replaceEntities = 0;
+    int prc = xmlParseDocument(c);
+    xmlDocPtr d = c->myDoc;
+    c->myDoc = NULL;
+    int refused = c->_private != NULL;
+    int well = c->wellFormed;
+    const xmlError *e = xmlCtxtGetLastError(c);
+    int code = e ? e->code : 0;
+    char msg[200];
+    snprintf(msg, sizeof msg, "%s", e && e->message ? e->message : "?");
+    size_t m = strlen(msg);
+    while (m > 0 && (msg[m - 1] == '\n' || msg[m - 1] == ' '))
+        msg[--m] = 0;
+    int line = c->input ? c->input->line : 0;
+    xmlFreeParserCtxt(c);
+    if (refused || (d && d->intSubset) || code == XML_ERR_UNDECLARED_ENTITY ||
+        code == XML_WAR_UNDECLARED_ENTITY) {
+        xmlFreeDoc(d);
+        return tcpl_err(err, TCPL_ERR_FORMAT, "err.xml_dtd", file, where, NULL);
+    }
+    if (code == XML_ERR_NO_MEMORY) {
+        xmlFreeDoc(d);
+        return TCPL_NOMEM(err, file);
+    }
+    if (prc != 0 || !well || !d || !xmlDocGetRootElement(d)) {
+        xmlFreeDoc(d);
+        snprintf(where, sizeof where, "%s:%d", part ? part : "", line);
+        if (code == XML_ERR_INTERNAL_ERROR || code == XML_ERR_NAME_TOO_LONG)
+            return tcpl_err(err, TCPL_ERR_LIMIT, "err.xml_limit", file, where, "%s", msg);
+        return tcpl_err(err, TCPL_ERR_FORMAT, "err.xml_malformed", file, where, "%s", msg);
+    }
+    *doc = d;
+    return 0;
+}
+
+/* ---- settings.xml ------------------------------------------------------------ */
+
+/* CT_Settings children that come after w:updateFields in the schema's
+ * sequence (ECMA-376 Part 1, 17.15.1.78): the new element goes before the
+ * first of these, so Word's strict ordering holds. */
+static const char *const AFTER_UPDATE_FIELDS[] = {
+    "hdrShapeDefaults", "footnotePr",     "endnotePr",          "compat",
+    "docVars",          "rsids",          "mathPr",             "attachedSchema",
+    "themeFontLang",    "clrSchemeMapping", "doNotIncludeSubdocsInStats",
+    "doNotAutoCompressPictures", "forceUpgrade", "captions", "readModeInkLockDown",
+    "smartTagType",     "schemaLibrary",  "shapeDefaults",      "doNotEmbedSmartTags",
+    "decimalSymbol",    "listSeparator"};
+
+static int after_update_fields(const char *local)
+{
+    for (size_t i = 0; i < sizeof AFTER_UPDATE_FIELDS / sizeof *AFTER_UPDATE_FIELDS; i++)
+        if (!strcmp(local, AFTER_UPDATE_FIELDS[i]))
+            return 1;
+    return 0;
+}
+
+int tcpl_settings_update_fields(char **out, size_t *outlen, const char *xml, size_t len,
+                                const char *file, tcpl_error *err)
+{
+    void *dv;
+    *out = NULL;
+    *outlen = 0;
+    int rc = tcpl_xml_dom_read(&dv, xml, len, file, "word/settings.xml", err);
+    if (rc < 0)
+        return rc;
+    xmlDocPtr d = dv;
+    xmlNodePtr root = xmlDocGetRootElement(d);
+    xmlNsPtr ns = root->ns;
+    xmlNodePtr found = NULL, before = NULL;
+    for (xmlNodePtr k = root->children; k; k = k->next) {
+        if (k->type != XML_ELEMENT_NODE)
+            continue;
+        const char *local = (const char *)k->name;
+        if (!strcmp(local, "updateFields") && k->ns == ns)
+            found = k;
+        else if (!before && after_update_fields(local))
+            before = k;
+    }
+    if (!found) {
+        found = xmlNewDocNode(d, ns, (const xmlChar *)"updateFields", NULL);
+        if (!found)
+            goto nomem;
+        if (before ? !xmlAddPrevSibling(before, found) : !xmlAddChild(root, found)) {
+            xmlFreeNode(found);
+            goto nomem;
+        }
+    }
+    if (!xmlSetNsProp(found, ns, (const xmlChar *)"val", (const xmlChar *)"true"))
+        goto nomem;
+    xmlChar *mem = NULL;
+    int n = 0;
+    xmlDocDumpMemoryEnc(d, &mem, &n, "UTF-8");
+    xmlFreeDoc(d);
+    if (!mem)
+        return TCPL_NOMEM(err, file);
+    *out = malloc((size_t)n + 1);
+    if (!*out) {
+        xmlFree(mem);
+        return TCPL_NOMEM(err, file);
+    }
+    memcpy(*out, mem, (size_t)n);
+    (*out)[n] = 0;
+    *outlen = (size_t)n;
+    xmlFree(mem);
+    return 0;
+nomem:
+    xmlFreeDoc(d);
+    return TCPL_NOMEM(err, file);
+}

@@ -1,0 +1,58 @@
+#ifndef TCPL_WRITER_H
+#define TCPL_WRITER_H
+#include <stddef.h>
+
+#include "tcpl/error.h"
+
+/* Writing DOCX packages: a copy of an existing package (a template, a
+ * document to annotate) with some parts replaced or added.  Every entry
+ * that is not replaced is copied still compressed: its deflated bytes go
+ * from the source archive to the new one untouched, never inflated and
+ * deflated again (so a template with 5 MB of pictures costs a copy, not a
+ * recompression, per document filled). */
+
+/* The finished package is built in memory and must stay below this: it is
+ * handed whole to tcpl_write_file (temp file + rename).  Far above any
+ * administrative document (kilobytes to a few MB), below the reader's own
+ * TCPL_MAX_INPUT_BYTES so whatever tcpl writes, tcpl can read back. */
+#define TCPL_MAX_WRITE_BYTES ((size_t)512 << 20)
+
+typedef struct tcpl_part_data {
+    const char *name; /* zip entry name, no leading '/': "word/document.xml" */
+    const void *data;
+    size_t len;
+} tcpl_part_data;
+
+/* What a rewrite did (tests and benchmarks). */
+typedef struct tcpl_write_stats {
+    size_t copied;   /* entries copied compressed */
+    size_t replaced; /* entries replaced by parts[] */
+    size_t added;    /* parts[] that were not in the source */
+} tcpl_write_stats;
+
+/* *out (malloc'd, *outlen bytes) receives the package src with each part of
+ * parts written instead of the entry of the same name, or added after the
+ * others.  src must be a package tcpl_pkg_open_* accepted (the caller
+ * checked its limits and names once); the entry limit is checked again.
+ * name is for messages.  stats may be NULL.  Entry order is kept, so
+ * [Content_Types].xml stays first. */
+int tcpl_pkg_rewrite(void **out, size_t *outlen, const void *src, size_t srclen, const char *name,
+                     const tcpl_part_data *parts, size_t nparts, tcpl_write_stats *stats,
+                     tcpl_error *err);
+
+/* A libxml2 tree of one part, parsed the safe way (ooxml/xml.h): no
+ * network, no DTD (a DOCTYPE or an entity declaration is refused), no entity
+ * expansion, depth bounded by libxml2's own limit without XML_PARSE_HUGE.
+ * *doc is an xmlDocPtr, the caller's (xmlFreeDoc).  file/part name the
+ * source in messages. */
+int tcpl_xml_dom_read(void **doc, const char *data, size_t len, const char *file, const char *part,
+                      tcpl_error *err);
+
+/* settings.xml with <w:updateFields w:val="true"/> set (added at its place
+ * in the schema order, or its value changed), so Word refreshes fields
+ * (tables of contents, page counts) when the document is opened.  *out is
+ * malloc'd. */
+int tcpl_settings_update_fields(char **out, size_t *outlen, const char *xml, size_t len,
+                                const char *file, tcpl_error *err);
+
+#endif
