@@ -433,6 +433,9 @@ static void sample_clean_documents(void **state)
             unexpected++;
         }
         assert_int_equal(unexpected, 0);
+        /* "UBND cấp huyện" is written in II.1.2 and II.3.2: one note */
+        const tcpl_finding *g[4];
+        assert_int_equal(with_rule(&r, "CT-VIET-TAT", g, 4), i == 0 ? 1 : 0);
         done(&r);
     }
 }

@@ -379,21 +379,32 @@ static int opens_with_abbreviation(const char *p, const char *canonical)
     return w >= 2 && upper >= 2 && !lower && strncmp(p, canonical, w) != 0;
 }
 
+/* Names reported per document by one rule (the rule's max is capped to it). */
+#define TCPL_UNITS_SAID 64
+
 static int units(cjob *j, const rule *r, tcpl_spell *sp, int abbreviations)
 {
-    int reported = 0;
-    for (size_t i = 0; i < tcpl_extraction_activity_count(j->x) && reported < r->max; i++) {
+    int reported = 0, max = r->max < TCPL_UNITS_SAID ? r->max : TCPL_UNITS_SAID;
+    const char *said[TCPL_UNITS_SAID];
+    for (size_t i = 0; i < tcpl_extraction_activity_count(j->x) && reported < max; i++) {
         const tcpl_xactivity *a = tcpl_extraction_activity(j->x, i);
         for (int which = 0; which < 2; which++) {
             const tcpl_xunit *u = which ? a->support : a->lead;
             size_t n = which ? a->nsupport : a->nlead;
-            for (size_t k = 0; k < n && reported < r->max; k++) {
+            for (size_t k = 0; k < n && reported < max; k++) {
                 char fix[600] = "";
                 const char *p = u[k].printed;
                 int hit = abbreviations ? opens_with_abbreviation(p, u[k].canonical)
                                         : sp && wrong_case(sp, p, fix, sizeof fix);
                 if (!hit)
                     continue;
+                /* one finding per name written wrong, at its first place */
+                int again = 0;
+                for (int q = 0; q < reported && !again; q++)
+                    again = !strcmp(said[q], p);
+                if (again)
+                    continue;
+                said[reported] = p;
                 const char *expected = abbreviations ? u[k].canonical : fix;
                 kv v[] = {{"found", p}, {"expected", expected}, {"path", a->path}};
                 int block = which || a->lead_block < 0 ? a->block : a->lead_block;
