@@ -56,8 +56,9 @@ static void styles_part(sbuf *b, int unique_id)
     put(b, "<w:latentStyles w:defLockedState=\"0\" w:defUIPriority=\"99\" "
            "w:defSemiHidden=\"0\" w:defUnhideWhenUsed=\"0\" w:defQFormat=\"0\" w:count=\"376\">");
     for (int i = 0; i < 376; i++)
-        put(b, "<w:lsdException w:name=\"Latent Style Number %d\" w:semiHidden=\"1\" "
-               "w:uiPriority=\"%d\" w:unhideWhenUsed=\"1\" w:qFormat=\"1\"/>",
+        put(b,
+            "<w:lsdException w:name=\"Latent Style Number %d\" w:semiHidden=\"1\" "
+            "w:uiPriority=\"%d\" w:unhideWhenUsed=\"1\" w:qFormat=\"1\"/>",
             i, i % 99);
     put(b, "</w:latentStyles>");
     put(b, "<w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\"><w:name "
@@ -67,18 +68,19 @@ static void styles_part(sbuf *b, int unique_id)
            "w:styleId=\"DefaultParagraphFont\"><w:name w:val=\"Default Paragraph "
            "Font\"/><w:uiPriority w:val=\"1\"/><w:semiHidden/><w:unhideWhenUsed/></w:style>");
     for (int h = 1; h <= 9; h++)
-        put(b, "<w:style w:type=\"paragraph\" w:styleId=\"Heading%d\"><w:name w:val=\"heading "
-               "%d\"/><w:basedOn w:val=\"Normal\"/><w:next w:val=\"Normal\"/><w:link "
-               "w:val=\"Heading%dChar\"/><w:uiPriority w:val=\"9\"/><w:qFormat/><w:pPr><w:keepNext/>"
-               "<w:keepLines/><w:spacing w:before=\"480\" w:after=\"0\"/><w:outlineLvl "
-               "w:val=\"%d\"/></w:pPr><w:rPr><w:rFonts w:asciiTheme=\"majorHAnsi\" "
-               "w:eastAsiaTheme=\"majorEastAsia\" w:hAnsiTheme=\"majorHAnsi\" "
-               "w:cstheme=\"majorBidi\"/><w:b/><w:bCs/><w:color w:val=\"365F91\" "
-               "w:themeColor=\"accent1\" w:themeShade=\"BF\"/><w:sz w:val=\"%d\"/></w:rPr></w:style>"
-               "<w:style w:type=\"character\" w:customStyle=\"1\" w:styleId=\"Heading%dChar\"><w:name "
-               "w:val=\"Heading %d Char\"/><w:basedOn w:val=\"DefaultParagraphFont\"/><w:link "
-               "w:val=\"Heading%d\"/><w:uiPriority w:val=\"9\"/><w:rPr><w:b/><w:sz "
-               "w:val=\"%d\"/></w:rPr></w:style>",
+        put(b,
+            "<w:style w:type=\"paragraph\" w:styleId=\"Heading%d\"><w:name w:val=\"heading "
+            "%d\"/><w:basedOn w:val=\"Normal\"/><w:next w:val=\"Normal\"/><w:link "
+            "w:val=\"Heading%dChar\"/><w:uiPriority w:val=\"9\"/><w:qFormat/><w:pPr><w:keepNext/>"
+            "<w:keepLines/><w:spacing w:before=\"480\" w:after=\"0\"/><w:outlineLvl "
+            "w:val=\"%d\"/></w:pPr><w:rPr><w:rFonts w:asciiTheme=\"majorHAnsi\" "
+            "w:eastAsiaTheme=\"majorEastAsia\" w:hAnsiTheme=\"majorHAnsi\" "
+            "w:cstheme=\"majorBidi\"/><w:b/><w:bCs/><w:color w:val=\"365F91\" "
+            "w:themeColor=\"accent1\" w:themeShade=\"BF\"/><w:sz w:val=\"%d\"/></w:rPr></w:style>"
+            "<w:style w:type=\"character\" w:customStyle=\"1\" w:styleId=\"Heading%dChar\"><w:name "
+            "w:val=\"Heading %d Char\"/><w:basedOn w:val=\"DefaultParagraphFont\"/><w:link "
+            "w:val=\"Heading%d\"/><w:uiPriority w:val=\"9\"/><w:rPr><w:b/><w:sz "
+            "w:val=\"%d\"/></w:rPr></w:style>",
             h, h, h, h - 1, 36 - 2 * h, h, h, h, 36 - 2 * h);
     put(b, "<w:style w:type=\"paragraph\" w:styleId=\"ListParagraph\"><w:name w:val=\"List "
            "Paragraph\"/><w:basedOn w:val=\"Normal\"/><w:uiPriority w:val=\"34\"/><w:qFormat/>"
@@ -87,39 +89,45 @@ static void styles_part(sbuf *b, int unique_id)
     /* The bulk: table, list and character styles a template carries and a
      * document never uses. */
     for (int i = 0; i < 470; i++)
-        put(b, "<w:style w:type=\"%s\" w:styleId=\"Template%03d\"><w:name w:val=\"Template style "
-               "%d\"/><w:basedOn w:val=\"%s\"/><w:uiPriority w:val=\"%d\"/><w:semiHidden/>"
-               "<w:unhideWhenUsed/><w:rsid w:val=\"00A1%04X\"/><w:pPr><w:spacing w:before=\"%d\" "
-               "w:after=\"%d\" w:line=\"240\" w:lineRule=\"auto\"/><w:ind w:left=\"%d\" "
-               "w:hanging=\"360\"/><w:jc w:val=\"%s\"/></w:pPr><w:rPr><w:rFonts w:ascii=\"Arial\" "
-               "w:hAnsi=\"Arial\" w:cs=\"Arial\"/><w:color w:val=\"%06X\"/><w:sz w:val=\"%d\"/>"
-               "<w:szCs w:val=\"%d\"/><w:lang w:val=\"en-US\"/></w:rPr><w:tblPr><w:tblInd w:w=\"0\" "
-               "w:type=\"dxa\"/><w:tblCellMar><w:top w:w=\"0\" w:type=\"dxa\"/><w:left w:w=\"108\" "
-               "w:type=\"dxa\"/></w:tblCellMar></w:tblPr></w:style>",
+        put(b,
+            "<w:style w:type=\"%s\" w:styleId=\"Template%03d\"><w:name w:val=\"Template style "
+            "%d\"/><w:basedOn w:val=\"%s\"/><w:uiPriority w:val=\"%d\"/><w:semiHidden/>"
+            "<w:unhideWhenUsed/><w:rsid w:val=\"00A1%04X\"/><w:pPr><w:spacing w:before=\"%d\" "
+            "w:after=\"%d\" w:line=\"240\" w:lineRule=\"auto\"/><w:ind w:left=\"%d\" "
+            "w:hanging=\"360\"/><w:jc w:val=\"%s\"/></w:pPr><w:rPr><w:rFonts w:ascii=\"Arial\" "
+            "w:hAnsi=\"Arial\" w:cs=\"Arial\"/><w:color w:val=\"%06X\"/><w:sz w:val=\"%d\"/>"
+            "<w:szCs w:val=\"%d\"/><w:lang w:val=\"en-US\"/></w:rPr><w:tblPr><w:tblInd w:w=\"0\" "
+            "w:type=\"dxa\"/><w:tblCellMar><w:top w:w=\"0\" w:type=\"dxa\"/><w:left w:w=\"108\" "
+            "w:type=\"dxa\"/></w:tblCellMar></w:tblPr></w:style>",
             i % 3 ? "paragraph" : "table", i, i, i % 3 ? "Normal" : "TableNormal", 40 + i % 50, i,
-            i, 2 * i, 360 * (i % 8), i % 2 ? "left" : "center", i * 977 & 0xFFFFFF,
-            18 + i % 10, 18 + i % 10);
+            i, 2 * i, 360 * (i % 8), i % 2 ? "left" : "center", i * 977 & 0xFFFFFF, 18 + i % 10,
+            18 + i % 10);
     if (unique_id >= 0)
-        put(b, "<w:style w:type=\"paragraph\" w:customStyle=\"1\" w:styleId=\"Office%d\"><w:name "
-               "w:val=\"Office %d\"/><w:basedOn w:val=\"Normal\"/></w:style>",
+        put(b,
+            "<w:style w:type=\"paragraph\" w:customStyle=\"1\" w:styleId=\"Office%d\"><w:name "
+            "w:val=\"Office %d\"/><w:basedOn w:val=\"Normal\"/></w:style>",
             unique_id, unique_id);
     put(b, "</w:styles>");
 }
 
 static void numbering_part(sbuf *b)
 {
-    put(b, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:numbering " ROOT
-           ">");
+    put(b, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:numbering " ROOT ">");
     for (int a = 0; a < 12; a++) {
-        put(b, "<w:abstractNum w:abstractNumId=\"%d\"><w:nsid w:val=\"1A2B%04X\"/>"
-               "<w:multiLevelType w:val=\"hybridMultilevel\"/>",
+        put(b,
+            "<w:abstractNum w:abstractNumId=\"%d\"><w:nsid w:val=\"1A2B%04X\"/>"
+            "<w:multiLevelType w:val=\"hybridMultilevel\"/>",
             a, a);
         for (int l = 0; l < 9; l++)
-            put(b, "<w:lvl w:ilvl=\"%d\"><w:start w:val=\"1\"/><w:numFmt w:val=\"%s\"/><w:lvlText "
-                   "w:val=\"%%%d.\"/><w:lvlJc w:val=\"left\"/><w:pPr><w:ind w:left=\"%d\" "
-                   "w:hanging=\"360\"/></w:pPr></w:lvl>",
-                l, l % 3 == 0 ? "decimal" : l % 3 == 1 ? "lowerLetter" : "lowerRoman", l + 1,
-                720 * (l + 1));
+            put(b,
+                "<w:lvl w:ilvl=\"%d\"><w:start w:val=\"1\"/><w:numFmt w:val=\"%s\"/><w:lvlText "
+                "w:val=\"%%%d.\"/><w:lvlJc w:val=\"left\"/><w:pPr><w:ind w:left=\"%d\" "
+                "w:hanging=\"360\"/></w:pPr></w:lvl>",
+                l,
+                l % 3 == 0   ? "decimal"
+                : l % 3 == 1 ? "lowerLetter"
+                             : "lowerRoman",
+                l + 1, 720 * (l + 1));
         put(b, "</w:abstractNum>");
     }
     for (int n = 1; n <= 12; n++)
@@ -127,11 +135,13 @@ static void numbering_part(sbuf *b)
     put(b, "</w:numbering>");
 }
 
-static const char *const words[] = {
-    "kế hoạch", "triển khai", "xây dựng", "xã", "phường", "đạt chuẩn", "tiếp cận",
-    "pháp luật", "năm", "Ủy ban nhân dân", "thực hiện", "các", "cơ quan", "đơn vị",
-    "theo", "Quyết định", "số", "25/2021/QĐ-TTg", "của", "Thủ tướng", "Chính phủ",
-    "tiêu chí", "đánh giá", "công nhận", "trên", "địa bàn", "huyện", "tỉnh"};
+static const char *const words[] = {"kế hoạch",  "triển khai",      "xây dựng",  "xã",
+                                    "phường",    "đạt chuẩn",       "tiếp cận",  "pháp luật",
+                                    "năm",       "Ủy ban nhân dân", "thực hiện", "các",
+                                    "cơ quan",   "đơn vị",          "theo",      "Quyết định",
+                                    "số",        "25/2021/QĐ-TTg",  "của",       "Thủ tướng",
+                                    "Chính phủ", "tiêu chí",        "đánh giá",  "công nhận",
+                                    "trên",      "địa bàn",         "huyện",     "tỉnh"};
 
 static void document_part(sbuf *b, int file)
 {
@@ -141,17 +151,17 @@ static void document_part(sbuf *b, int file)
     size_t target = 45000 + (size_t)(file * 1237 % 15000);
     int para = 0;
     while (b->n < target) {
-        const char *style = para % 12 == 0 ? "Heading1"
+        const char *style = para % 12 == 0   ? "Heading1"
                             : para % 12 == 6 ? "Heading2"
                             : para % 3 == 1  ? "ListParagraph"
                                              : NULL;
-        put(b, "<w:p w14:paraId=\"%08X\" w:rsidR=\"00A1B2C3\" w:rsidRDefault=\"00D4E5F6\">",
-            seed);
+        put(b, "<w:p w14:paraId=\"%08X\" w:rsidR=\"00A1B2C3\" w:rsidRDefault=\"00D4E5F6\">", seed);
         if (style)
             put(b, "<w:pPr><w:pStyle w:val=\"%s\"/></w:pPr>", style);
         for (int r = 0; r < 3; r++) {
-            put(b, "<w:r w:rsidRPr=\"00112233\"><w:rPr>%s<w:sz w:val=\"28\"/></w:rPr><w:t "
-                   "xml:space=\"preserve\">",
+            put(b,
+                "<w:r w:rsidRPr=\"00112233\"><w:rPr>%s<w:sz w:val=\"28\"/></w:rPr><w:t "
+                "xml:space=\"preserve\">",
                 r == 1 ? "<w:b/>" : "");
             for (int k = 0; k < 6; k++) {
                 seed = seed * 1103515245u + 12345u;
@@ -182,8 +192,9 @@ static void fonts_part(sbuf *b)
     put(b, "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<w:fonts " ROOT ">");
     static const char *f[] = {"Times New Roman", "Calibri", "Calibri Light", "Arial"};
     for (int i = 0; i < 4; i++)
-        put(b, "<w:font w:name=\"%s\"><w:charset w:val=\"00\"/><w:family w:val=\"roman\"/>"
-               "</w:font>",
+        put(b,
+            "<w:font w:name=\"%s\"><w:charset w:val=\"00\"/><w:family w:val=\"roman\"/>"
+            "</w:font>",
             f[i]);
     put(b, "</w:fonts>");
 }
@@ -221,10 +232,10 @@ static const char RELS[] =
 
 static const char DOC_RELS[] =
     "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<Relationships "
-    "xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">" REL(
-        "rId1", "styles", "styles.xml") REL("rId2", "numbering", "numbering.xml")
-        REL("rId3", "theme", "theme/theme1.xml") REL("rId4", "fontTable", "fontTable.xml")
-            "</Relationships>";
+    "xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">" REL("rId1", "styles",
+                                                                                  "styles.xml")
+        REL("rId2", "numbering", "numbering.xml") REL("rId3", "theme", "theme/theme1.xml")
+            REL("rId4", "fontTable", "fontTable.xml") "</Relationships>";
 
 static int add(zip_t *z, const char *name, const char *data, size_t len)
 {

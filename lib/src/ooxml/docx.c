@@ -1248,6 +1248,10 @@ static int read_part(reader *rd, const char *name, tcpl_part_kind kind)
     rd->budget.part = 0;
     read_stats(rd);
     free(data);
+    /* A style parsed on demand that failed fails the read, as the full
+     * parse of the styles part would have. */
+    if (rc == 0)
+        rc = tcpl_styles_status(rd->styles, rd->err);
     return rc;
 }
 
@@ -1314,8 +1318,9 @@ static int read_package(reader *rd)
     TCPL_CHECK(tcpl_pkg_rels(rd->pkg, main_part, &rels, &nrels, rd->err));
 
     TCPL_CHECK(read_optional(rd, rels, nrels, "/styles", &data, &len, &name));
-    rc = tcpl_styles_parse(&rd->styles, data, len, rd->file, name, rd->err);
-    free(data);
+    /* Lazily: the styles take the part and parse a style when the
+     * document first uses it (styles.c). */
+    rc = tcpl_styles_open(&rd->styles, data, len, rd->file, name, rd->err);
     data = NULL;
     if (rc < 0)
         goto out;
