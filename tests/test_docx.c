@@ -1597,6 +1597,98 @@ static int teardown(void **state)
     return 0;
 }
 
+/* ---- parts read once, one memory budget (issue 8) ------------------------- */
+
+#define REL(id, type, target)                                                                      \
+    "<Relationship Id=\"" id "\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"    \
+    "relationships/" type "\" Target=\"" target "\"/>"
+
+/* The main part named again as a header and as footnotes, and one header
+ * under two relationship types: each part is read once. */
+static void test_main_part_once(void **state)
+{
+    (void)state;
+    tu_part parts[] = {
+        {"word/document.xml", DOC(P(R("Thân một")) P(R("Thân hai"))), 0},
+        {"word/header1.xml", "<w:hdr " TU_W_NS ">" P(R("Đầu trang")) "</w:hdr>", 0},
+        {"word/_rels/document.xml.rels",
+         "<?xml version=\"1.0\"?><Relationships "
+         "xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">" REL(
+             "rId1", "header", "document.xml") REL("rId2", "footer", "/word/DOCUMENT.xml")
+             REL("rId3", "header", "header1.xml") REL("rId4", "footer", "header1.xml")
+                 REL("rId5", "footnotes", "document.xml") "</Relationships>",
+         0},
+    };
+    tcpl_doc *doc = NULL;
+    tcpl_error err;
+    assert_int_equal(read_parts(parts, 3, &doc, &err), 0);
+    /* two body paragraphs and the header's one, each part inflated and
+     * parsed once (the bytes read are the two parts') */
+    assert_int_equal(tcpl_doc_block_count(doc), 3);
+    assert_int_equal(tcpl_doc_xml_bytes(doc), strlen(parts[0].content) + strlen(parts[1].content));
+    char *s = text_of(doc, TCPL_TEXT_BODY | TCPL_TEXT_HEADERS | TCPL_TEXT_NOTES);
+    assert_string_equal(s, "Thân một\nThân hai\n== word/header1.xml ==\nĐầu trang\n");
+    free(s);
+    tcpl_doc_free(doc);
+}
+
+/* styles.xml and numbering.xml of ~0.4 MB each (1.9 and 1.4 MB read): each fits in 2.5 MB
+ * budget alone, together they do not — they count against the document's
+ * one budget (TCPL_MAX_DOC_MEMORY in the reader), not each against its own. */
+static void test_parts_share_budget(void **state)
+{
+    (void)state;
+    tcpl_buf sty, num;
+    tcpl_buf_init(&sty);
+    tcpl_buf_init(&num);
+    tcpl_buf_puts(&sty, "<w:styles " TU_W_NS ">");
+    for (int i = 0; i < 4000; i++)
+        tcpl_buf_printf(&sty,
+                        "<w:style w:type=\"paragraph\" w:styleId=\"S%d\"><w:name w:val=\"s %d\"/>"
+                        "<w:rPr><w:b/></w:rPr></w:style>",
+                        i, i);
+    tcpl_buf_puts(&sty, "</w:styles>");
+    tcpl_buf_puts(&num, "<w:numbering " TU_W_NS ">");
+    for (int i = 0; i < 1200; i++)
+        tcpl_buf_printf(&num,
+                        "<w:abstractNum w:abstractNumId=\"%d\"><w:lvl w:ilvl=\"0\"><w:start "
+                        "w:val=\"1\"/><w:numFmt w:val=\"decimal\"/><w:lvlText w:val=\"%%1.\"/>"
+                        "</w:lvl></w:abstractNum><w:num w:numId=\"%d\"><w:abstractNumId "
+                        "w:val=\"%d\"/></w:num>",
+                        i, i + 1, i);
+    tcpl_buf_puts(&num, "</w:numbering>");
+    assert_true(tcpl_buf_ok(&sty) && tcpl_buf_ok(&num));
+    const char *body = DOC(P("<w:pPr><w:pStyle w:val=\"S7\"/><w:numPr><w:ilvl w:val=\"0\"/>"
+                             "<w:numId w:val=\"3\"/></w:numPr></w:pPr>" R("Một")));
+    size_t limit = (size_t)5 << 19; /* 2.5 MB */
+    for (int which = 0; which < 3; which++) {
+        tu_part parts[3] = {{"word/document.xml", body, 0}};
+        size_t n = 1;
+        if (which != 1)
+            parts[n++] = (tu_part){"word/styles.xml", sty.data, sty.len};
+        if (which != 0)
+            parts[n++] = (tu_part){"word/numbering.xml", num.data, num.len};
+        unsigned char *data;
+        size_t len;
+        assert_int_equal(tu_build_docx(parts, n, &data, &len), 0);
+        tcpl_read_opts opts = {limit};
+        tcpl_doc *doc = NULL;
+        tcpl_error err;
+        int rc = tcpl_docx_read_memory_opts(&doc, ctx, data, len, "t.docx", &opts, &err);
+        free(data);
+        if (which < 2) {
+            assert_int_equal(rc, 0);
+            assert_string_equal(para(doc, 0)->label, which == 1 ? "1." : "");
+            tcpl_doc_free(doc);
+        } else {
+            assert_int_equal(rc, TCPL_ERR_LIMIT);
+            assert_string_equal(err.id, "err.doc_memory");
+        }
+    }
+    tcpl_buf_free(&sty);
+    tcpl_buf_free(&num);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1626,6 +1718,8 @@ int main(void)
         cmocka_unit_test(test_notes),
         cmocka_unit_test(test_text_nested_boxes_and_empty_note),
         cmocka_unit_test(test_headers_footers),
+        cmocka_unit_test(test_main_part_once),
+        cmocka_unit_test(test_parts_share_budget),
         cmocka_unit_test(test_table_spans_merges),
         cmocka_unit_test(test_table_grid_before),
         cmocka_unit_test(test_table_nested),

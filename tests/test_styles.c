@@ -389,7 +389,7 @@ static size_t compare_lazy(const char *xml, size_t len)
     char *copy = malloc(len + 1);
     assert_non_null(copy);
     memcpy(copy, xml, len);
-    int r2 = tcpl_styles_open(&lazy, copy, len, "t.docx", "word/styles.xml", &e2);
+    int r2 = tcpl_styles_open(&lazy, copy, len, "t.docx", "word/styles.xml", NULL, &e2);
     assert_int_equal(r1, r2);
     if (r1 < 0) {
         assert_string_equal(e1.id, e2.id);

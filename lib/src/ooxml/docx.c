@@ -107,6 +107,13 @@ static int fail_nomem(reader *rd)
     return TCPL_NOMEM(rd->err, rd->file);
 }
 
+/* What the document holds between parts: the model so far, and the styles
+ * and numbering it reads from (one budget for all, TCPL_MAX_DOC_MEMORY). */
+static size_t held(const reader *rd)
+{
+    return tcpl_doc_bytes(rd->doc) + tcpl_styles_bytes(rd->styles) + tcpl_numbering_bytes(rd->num);
+}
+
 /* Interned strings: past this many distinct ones, copy without looking. */
 #define TCPL_MAX_INTERNED 256
 
@@ -142,7 +149,7 @@ static tcpl_block *new_block(reader *rd, tcpl_block_kind kind, int *index)
     tcpl_xml_budget *bg = &rd->budget;
     const tcpl_vec *bv = &rd->doc->blocks;
     size_t grow = bv->len == bv->cap ? (bv->cap ? bv->cap : 16) * bv->elem : 0;
-    size_t now = tcpl_doc_bytes(rd->doc) + grow + bg->part;
+    size_t now = held(rd) + grow + bg->part;
     if (now > bg->peak)
         bg->peak = now;
     if (now > bg->limit) {
@@ -1204,7 +1211,7 @@ static int read_part(reader *rd, const char *name, tcpl_part_kind kind)
     /* Only the elements the reader looks at become events, text only inside
      * w:t, and a w:t past the paragraph limit is refused while parsing. */
     tcpl_xml_opts opts = {tcpl_xml_keep_wml, "t", TCPL_MAX_PARA_BYTES, &rd->budget};
-    rd->budget.used = tcpl_doc_bytes(rd->doc);
+    rd->budget.used = held(rd);
     rc = tcpl_xml_open_opts(&rd->x, data, len, rd->file, rd->part_name, &opts, rd->err);
     read_stats(rd);
     if (rc < 0) {
@@ -1261,7 +1268,7 @@ static int read_theme(reader *rd, const char *data, size_t len, const char *part
 {
     tcpl_xml x;
     tcpl_xml_opts opts = {tcpl_xml_keep_wml, "", 0, &rd->budget};
-    rd->budget.used = tcpl_doc_bytes(rd->doc);
+    rd->budget.used = held(rd) + len; /* the part is held while it is parsed */
     int rc = tcpl_xml_open_opts(&x, data, len, rd->file, part, &opts, rd->err);
     read_stats(rd);
     if (rc < 0)
@@ -1320,14 +1327,22 @@ static int read_package(reader *rd)
     TCPL_CHECK(read_optional(rd, rels, nrels, "/styles", &data, &len, &name));
     /* Lazily: the styles take the part and parse a style when the
      * document first uses it (styles.c). */
-    rc = tcpl_styles_open(&rd->styles, data, len, rd->file, name, rd->err);
+    rd->budget.used = held(rd);
+    rc = tcpl_styles_open(&rd->styles, data, len, rd->file, name, &rd->budget, rd->err);
     data = NULL;
+    read_stats(rd);
     if (rc < 0)
         goto out;
     TCPL_CHECK(read_optional(rd, rels, nrels, "/numbering", &data, &len, &name));
-    rc = tcpl_numbering_parse(&rd->num, data, len, rd->file, name, rd->err);
+    rd->budget.used = held(rd) + len; /* the part is held while it is parsed */
+    rc = tcpl_numbering_parse_budget(&rd->num, data, len, rd->file, name, &rd->budget, rd->err);
     free(data);
     data = NULL;
+    rd->budget.part = 0;
+    read_stats(rd);
+    if (rc == 0 && held(rd) > (rd->budget.limit ? rd->budget.limit : TCPL_MAX_DOC_MEMORY))
+        rc = tcpl_err(rd->err, TCPL_ERR_LIMIT, "err.doc_memory", rd->file, name, "%zu",
+                      rd->budget.limit >> 20);
     if (rc < 0)
         goto out;
 
@@ -1356,6 +1371,10 @@ static int read_package(reader *rd)
             /* The same part may be referenced twice (first-page and default
              * header), in any letter case: read it once (pkg marks dup). */
             if (r->dup || !tcpl_pkg_has(rd->pkg, r->target))
+                continue;
+            /* The main part named again as a header, footer or notes part
+             * was read as the body: once. */
+            if (tcpl_pkg_same_part(r->target, main_part))
                 continue;
             TCPL_CHECK(read_part(rd, r->target, extra[k].kind));
         }

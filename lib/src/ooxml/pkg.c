@@ -727,6 +727,11 @@ unsigned tcpl_pkg_read_count(const tcpl_pkg *pkg, const char *part)
     return e ? e->reads : 0;
 }
 
+int tcpl_pkg_same_part(const char *a, const char *b)
+{
+    return a && b && name_cmp(a, b) == 0;
+}
+
 int tcpl_pkg_has(const tcpl_pkg *pkg, const char *part)
 {
     return part && find_entry(pkg, part) != NULL;

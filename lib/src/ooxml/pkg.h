@@ -57,6 +57,9 @@ const char *tcpl_pkg_main_part(const tcpl_pkg *pkg);
  * work the same for both. */
 int tcpl_pkg_strict(const tcpl_pkg *pkg);
 
+/* Whether two part names name the same part (letter case aside, as
+ * lookup ignores it). */
+int tcpl_pkg_same_part(const char *a, const char *b);
 /* Whether the package has a part of that name. */
 int tcpl_pkg_has(const tcpl_pkg *pkg, const char *part);
 

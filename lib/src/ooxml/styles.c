@@ -54,7 +54,8 @@ struct tcpl_styles {
     const char *file, *part;
     int failed;
     tcpl_error err;
-    size_t parses; /* parses on demand, for tests */
+    size_t parses;           /* parses on demand, for tests */
+    tcpl_xml_budget *budget; /* the document's (NULL: none) */
 };
 
 void tcpl_rpr_init(tcpl_rpr *r)
@@ -489,8 +490,17 @@ static int resolve(tcpl_styles *st, tcpl_error *err)
     return 0;
 }
 
+static int parse_all(tcpl_styles **out, const char *xml, size_t len, const char *file,
+                     const char *part, tcpl_xml_budget *budget, tcpl_error *err);
+
 int tcpl_styles_parse(tcpl_styles **out, const char *xml, size_t len, const char *file,
                       const char *part, tcpl_error *err)
+{
+    return parse_all(out, xml, len, file, part, NULL, err);
+}
+
+static int parse_all(tcpl_styles **out, const char *xml, size_t len, const char *file,
+                     const char *part, tcpl_xml_budget *budget, tcpl_error *err)
 {
     int rc = 0, r;
     tcpl_xml x = {0};
@@ -506,7 +516,7 @@ int tcpl_styles_parse(tcpl_styles **out, const char *xml, size_t len, const char
     st->defaults.size = 20;
     if (!xml)
         goto done;
-    tcpl_xml_opts opts = {tcpl_xml_keep_wml, "", 0, NULL};
+    tcpl_xml_opts opts = {tcpl_xml_keep_wml, "", 0, budget};
     TCPL_CHECK(tcpl_xml_open_opts(&x, xml, len, file, part, &opts, err));
     while ((r = tcpl_xml_next(&x, err)) > 0) {
         if (tcpl_xml_type(&x) != XML_READER_TYPE_ELEMENT || tcpl_xml_depth(&x) != 1)
@@ -932,8 +942,20 @@ static int parse_ranges(tcpl_styles *st, raw_style **want, size_t nwant, int wit
         tcpl_buf_puts(&doc, ">") < 0)
         goto nomem;
     st->parses++;
-    tcpl_xml_opts opts = {tcpl_xml_keep_wml, "", 0, NULL};
-    TCPL_CHECK(tcpl_xml_open_opts(&x, doc.data, doc.len, st->file, st->part, &opts, err));
+    /* Counted against the document's budget on top of what it holds now
+     * (the part being walked included), restored after. */
+    tcpl_xml_budget *bg = st->budget;
+    size_t used = bg ? bg->used : 0, held = bg ? bg->part : 0;
+    if (bg)
+        bg->used = used + held + doc.cap;
+    tcpl_xml_opts opts = {tcpl_xml_keep_wml, "", 0, bg};
+    rc = tcpl_xml_open_opts(&x, doc.data, doc.len, st->file, st->part, &opts, err);
+    if (bg) {
+        bg->used = used;
+        bg->part = held;
+    }
+    if (rc < 0)
+        goto out;
     size_t k = 0;
     while ((r = tcpl_xml_next(&x, err)) > 0) {
         if (tcpl_xml_type(&x) != XML_READER_TYPE_ELEMENT || tcpl_xml_depth(&x) != 1)
@@ -1047,12 +1069,28 @@ static int load(tcpl_styles *st, raw_style *want)
     return 0;
 }
 
+/* Whether the styles fit in the budget beside what the document holds. */
+static int over_budget(const tcpl_styles *st, size_t base, tcpl_error *err)
+{
+    tcpl_xml_budget *bg = st->budget;
+    if (!bg)
+        return 0;
+    size_t limit = bg->limit ? bg->limit : TCPL_MAX_DOC_MEMORY;
+    size_t now = base + tcpl_styles_bytes(st);
+    if (now > bg->peak)
+        bg->peak = now;
+    if (now <= limit)
+        return 0;
+    return tcpl_err(err, TCPL_ERR_LIMIT, "err.doc_memory", st->file, st->part, "%zu", limit >> 20);
+}
+
 int tcpl_styles_open(tcpl_styles **out, char *xml, size_t len, const char *file, const char *part,
-                     tcpl_error *err)
+                     tcpl_xml_budget *budget, tcpl_error *err)
 {
     *out = NULL;
     if (!xml)
         return tcpl_styles_parse(out, NULL, 0, file, part, err);
+    size_t base = budget ? budget->used : 0;
     tcpl_styles *st = calloc(1, sizeof *st);
     if (!st) {
         free(xml);
@@ -1068,14 +1106,27 @@ int tcpl_styles_open(tcpl_styles **out, char *xml, size_t len, const char *file,
     st->len = len;
     st->file = file;
     st->part = part;
-    int rc = scan(st, err);
+    st->budget = budget;
+    int rc = over_budget(st, base, err);
+    if (rc == 0)
+        rc = scan(st, err);
     if (rc <= 0) {
         st->xml = NULL;
         tcpl_styles_free(st);
-        /* Not sure: the full parse, which also reports damage. */
-        if (rc == 0)
-            rc = tcpl_styles_parse(out, xml, len, file, part, err);
+        /* Not sure: the full parse, which also reports damage; the part
+         * is held while it is parsed. */
+        if (rc == 0) {
+            if (budget)
+                budget->used = base + len;
+            rc = parse_all(out, xml, len, file, part, budget, err);
+            if (budget)
+                budget->used = base;
+        }
         free(xml);
+        return rc;
+    }
+    if ((rc = over_budget(st, base, err)) < 0) {
+        tcpl_styles_free(st);
         return rc;
     }
     /* xml is the styles' now (freed with them). */
@@ -1089,7 +1140,13 @@ int tcpl_styles_open(tcpl_styles **out, char *xml, size_t len, const char *file,
             st->v[w++] = st->v[i];
     st->n = w;
     /* The docDefaults now: every style is resolved over them. */
-    if (st->defaults_at.len && (rc = parse_ranges(st, NULL, 0, 1)) < 0) {
+    if (budget)
+        budget->used = base + tcpl_styles_bytes(st);
+    if (st->defaults_at.len)
+        rc = parse_ranges(st, NULL, 0, 1);
+    if (budget)
+        budget->used = base;
+    if (rc < 0) {
         *err = st->err;
         tcpl_styles_free(st);
         return rc;

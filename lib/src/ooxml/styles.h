@@ -71,10 +71,13 @@ void tcpl_styles_free(tcpl_styles *st);
  * a style (with its basedOn chain) when tcpl_styles_get or
  * tcpl_styles_default_para first asks for it.  Results are those of
  * tcpl_styles_parse; a parse on demand that fails makes those return NULL
- * and tcpl_styles_status return the error.  Not for sharing between
+ * and tcpl_styles_status return the error.  budget (NULL: none) is the
+ * document's: the part, the index and every parse count against it, on
+ * top of budget->used (what the document holds; the caller keeps it up to
+ * date, with tcpl_styles_bytes included, while it reads).  Not for sharing between
  * threads (the getters then write). */
 int tcpl_styles_open(tcpl_styles **out, char *xml, size_t len, const char *file, const char *part,
-                     tcpl_error *err);
+                     tcpl_xml_budget *budget, tcpl_error *err);
 /* 0, or the error of a parse on demand (copied into err). */
 int tcpl_styles_status(const tcpl_styles *st, tcpl_error *err);
 /* Styles parsed and resolved so far (all of them after tcpl_styles_parse). */
