@@ -390,6 +390,19 @@ static size_t compare_lazy(const char *xml, size_t len)
     assert_non_null(copy);
     memcpy(copy, xml, len);
     int r2 = tcpl_styles_open(&lazy, copy, len, "t.docx", "word/styles.xml", NULL, &e2);
+    if (r1 < 0 && r2 == 0) {
+        /* Damage inside a w:style shows when the style is used: the same
+         * error then, from tcpl_styles_status. */
+        const char *q = strstr(xml, "styleId=\"");
+        assert_non_null(q);
+        char id[64];
+        assert_int_equal(sscanf(q, "styleId=\"%63[^\"]", id), 1);
+        assert_null(tcpl_styles_get(lazy, id));
+        assert_int_equal(tcpl_styles_status(lazy, &e2), r1);
+        assert_string_equal(e1.id, e2.id);
+        tcpl_styles_free(lazy);
+        return 0;
+    }
     assert_int_equal(r1, r2);
     if (r1 < 0) {
         assert_string_equal(e1.id, e2.id);
@@ -436,8 +449,13 @@ static void test_lazy_same(void **state)
         "<w:style w:type=\"paragraph\" w:styleId=\"A\"><w:rPr><w:sz w:val=\"40\"/></w:rPr>"
         "</w:style><w:style w:type=\"character\" w:styleId=\"C\"><w:basedOn w:val=\"A\"/>"
         "<w:rPr><w:caps/></w:rPr></w:style><w:style w:type=\"paragraph\"/>"
-        "<w:style w:type='paragraph' w:styleId='Q'><![CDATA[</w:style>]]><w:basedOn "
-        "w:val='B'/></w:style></w:styles>",
+        "<w:style w:type='paragraph' w:styleId='Q'><w:basedOn w:val='B'/></w:style></w:styles>",
+        /* what the scan steps over by its end tag may not hide one (full parse) */
+        "<w:styles " NS "><w:style w:styleId=\"Q\"><![CDATA[</w:style>]]><w:basedOn "
+        "w:val=\"B\"/></w:style><w:style w:styleId=\"B\"><w:rPr><w:b/></w:rPr></w:style>"
+        "</w:styles>",
+        "<w:styles " NS "><w:style w:styleId=\"Q\"><w:style w:styleId=\"R\"></w:style><w:rPr>"
+        "<w:b/></w:rPr></w:style></w:styles>",
         /* a cycle, a self reference, no w:default (Normal), CR LF between tags */
         "<w:styles " NS ">\r\n<w:style w:styleId=\"X\"><w:basedOn w:val=\"Y\"/></w:style>\r\n"
         "<w:style w:styleId=\"Y\"><w:basedOn w:val=\"X\"/><w:rPr><w:b/></w:rPr></w:style>"
@@ -465,8 +483,9 @@ static void test_lazy_same(void **state)
     /* Read lazily (one style resolved for the first asked), or in full
      * when the scan cannot be sure (a namespace below the root: 1 of 1). */
     assert_int_equal(first[0], 1);
-    assert_int_equal(first[1], 1);
-    assert_int_equal(first[2], 1);
+    assert_int_equal(first[1], 2); /* CDATA: the full parse */
+    assert_int_equal(first[3], 1);
+    assert_int_equal(first[4], 1);
 }
 
 /* A long chain: the lazy reading parses a style's chain, cut at the limit

@@ -659,17 +659,21 @@ static size_t name_len(const char *p, const char *end)
 }
 
 /* The end of the tag whose '<' is at p ('>' included), stepping over quoted
- * values; NULL when unterminated. */
-static const char *tag_end(const char *p, const char *end)
+ * values (with memchr); *xmlns set when a namespace is declared in it.
+ * NULL when unterminated. */
+static const char *tag_end(const char *p, const char *end, int *xmlns)
 {
     for (p++; p < end; p++) {
-        if (*p == '"' || *p == '\'') {
-            const char *q = memchr(p + 1, *p, (size_t)(end - p - 1));
+        char c = *p;
+        if (c == '>')
+            return p + 1;
+        if (c == '"' || c == '\'') {
+            const char *q = memchr(p + 1, c, (size_t)(end - p - 1));
             if (!q)
                 return NULL;
             p = q;
-        } else if (*p == '>')
-            return p + 1;
+        } else if (c == 'x' && end - p > 5 && !memcmp(p, "xmlns", 5))
+            *xmlns = 1;
     }
     return NULL;
 }
@@ -764,9 +768,41 @@ static int w_prefix(const char *p, const char *e, char *pre, size_t size)
     return found ? 0 : -1;
 }
 
+/* Whether name (n bytes) is at p followed by the end of a name. */
+static int name_at(const char *p, const char *end, const char *name, size_t n)
+{
+    if ((size_t)(end - p) <= n || memcmp(p, name, n) != 0)
+        return 0;
+    char c = p[n];
+    return c == '>' || c == '/' || c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* The end ('>' included) of the element named name whose start tag ends
+ * at p, for an element that cannot contain itself (w:style, w:docDefaults,
+ * w:latentStyles): the first end tag of that name, found with memchr.
+ * NULL — the caller then parses the whole part — when a comment, CDATA,
+ * PI or a start tag of the same name comes first (they could hide or
+ * nest an end tag), or there is none. */
+static const char *skip_element(const char *p, const char *end, const char *name, size_t n)
+{
+    while (p < end) {
+        const char *lt = memchr(p, '<', (size_t)(end - p));
+        if (!lt || end - lt < 2 || lt[1] == '!' || lt[1] == '?')
+            return NULL;
+        if (lt[1] == '/' && name_at(lt + 2, end, name, n)) {
+            const char *gt = memchr(lt + 2 + n, '>', (size_t)(end - lt - 2 - n));
+            return gt ? gt + 1 : NULL;
+        }
+        if (name_at(lt + 1, end, name, n))
+            return NULL;
+        p = lt + 1;
+    }
+    return NULL;
+}
+
 typedef struct scan_ctx {
     const char *pre; /* "w:" */
-    char q_style[80], q_defaults[80], q_id[80], q_type[80], q_default[80];
+    char q_style[80], q_defaults[80], q_latent[80], q_id[80], q_type[80], q_default[80];
 } scan_ctx;
 
 /* Builds the index; 1 done, 0 the scan cannot be sure (full parse), <0
@@ -814,7 +850,8 @@ static int scan(tcpl_styles *st, tcpl_error *err)
         }
         if (end - p >= 2 && p[1] == '!')
             return 0; /* a DOCTYPE, or damage: the full parse says which */
-        const char *e = tag_end(p, end);
+        int xmlns = 0;
+        const char *e = tag_end(p, end, &xmlns);
         if (!e)
             return 0;
         if (p[1] == '/') {
@@ -849,6 +886,7 @@ static int scan(tcpl_styles *st, tcpl_error *err)
             st->root_end = (size_t)(e - b);
             snprintf(sc.q_style, sizeof sc.q_style, "%s:style", pre);
             snprintf(sc.q_defaults, sizeof sc.q_defaults, "%s:docDefaults", pre);
+            snprintf(sc.q_latent, sizeof sc.q_latent, "%s:latentStyles", pre);
             snprintf(sc.q_id, sizeof sc.q_id, "%s:styleId", pre);
             snprintf(sc.q_type, sizeof sc.q_type, "%s:type", pre);
             snprintf(sc.q_default, sizeof sc.q_default, "%s:default", pre);
@@ -857,7 +895,7 @@ static int scan(tcpl_styles *st, tcpl_error *err)
             continue;
         }
         /* A namespace declared below the root could rebind the prefix. */
-        if (find_str(p, e, "xmlns"))
+        if (xmlns)
             return 0;
         if (depth == 1) {
             size_t nn = name_len(p + 1, e);
@@ -910,6 +948,29 @@ static int scan(tcpl_styles *st, tcpl_error *err)
                                               (dn == 2 && !memcmp(dv, "on", 2)));
                     top_kind = empty ? 0 : 1;
                 }
+            }
+        }
+        if (depth == 1 && !empty) {
+            /* A w:style, w:docDefaults or w:latentStyles is stepped over
+             * to its end tag (its content is parsed when it is used). */
+            size_t nn = name_len(p + 1, e);
+            int known = top_kind ||
+                        (nn == strlen(sc.q_latent) && !memcmp(p + 1, sc.q_latent, nn)) ||
+                        (nn == strlen(sc.q_style) && !memcmp(p + 1, sc.q_style, nn));
+            if (known) {
+                const char *close = skip_element(e, end, p + 1, nn);
+                if (!close)
+                    return 0;
+                if (top_kind == 2) {
+                    size_t *r = tcpl_vec_push(&st->defaults_at);
+                    if (!r)
+                        return TCPL_NOMEM(err, st->file);
+                    r[0] = top;
+                    r[1] = (size_t)(close - b);
+                } else if (top_kind == 1)
+                    TCPL_VEC_AT(&st->vec, raw_style, st->vec.len - 1).end = (size_t)(close - b);
+                p = close;
+                continue;
             }
         }
         if (!empty)
