@@ -4,6 +4,8 @@
  *   floor-dsn   the same over document.xml, styles.xml and numbering.xml
  *   text        tcpl read + body text (the work of `tcpl text`)
  *   extract     tcpl read + extract + JSON (the work of `tcpl extract --json`)
+ *   text+reader, extract+reader   the same through one tcpl_reader with a
+ *               part cache (tcpl_part_cache), as a batch would read
  * MB is the size of the inflated document.xml parts (the same for every
  * mode, so MB/s compare).  Run by bench/run.sh for the office corpora. */
 #include <libxml/parser.h>
@@ -51,7 +53,8 @@ int main(int argc, char **argv)
     }
     const char *mode = argv[1];
     int floor_doc = !strcmp(mode, "floor-doc"), floor_dsn = !strcmp(mode, "floor-dsn");
-    int text = !strcmp(mode, "text"), extract = !strcmp(mode, "extract");
+    int use_reader = strstr(mode, "+reader") != NULL;
+    int text = !strncmp(mode, "text", 4), extract = !strncmp(mode, "extract", 7);
     if (!floor_doc && !floor_dsn && !text && !extract)
         return 2;
     tcpl_ctx *ctx = NULL;
@@ -60,6 +63,11 @@ int main(int argc, char **argv)
     if (tcpl_ctx_new(&ctx, NULL, &err) < 0)
         return 4;
     if (extract && tcpl_extractor_new(&ex, ctx, &err) < 0)
+        return 4;
+    tcpl_part_cache *cache = NULL;
+    tcpl_reader *rd = NULL;
+    if (use_reader &&
+        (tcpl_part_cache_new(&cache, 0, &err) < 0 || tcpl_reader_new(&rd, ctx, cache, &err) < 0))
         return 4;
     size_t bytes = 0;
     int failed = 0;
@@ -91,7 +99,8 @@ int main(int argc, char **argv)
             continue;
         }
         tcpl_doc *doc = NULL;
-        if (tcpl_docx_read(&doc, ctx, argv[i], &err) < 0) {
+        if ((rd ? tcpl_reader_read(rd, &doc, argv[i], &err)
+                : tcpl_docx_read(&doc, ctx, argv[i], &err)) < 0) {
             failed++;
             continue;
         }
@@ -112,6 +121,8 @@ int main(int argc, char **argv)
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     printf("%.4f %d %.3f %ld %d\n", t, argc - 2, bytes / 1e6, ru.ru_maxrss, failed);
+    tcpl_reader_free(rd);
+    tcpl_part_cache_free(cache);
     tcpl_extractor_free(ex);
     tcpl_ctx_free(ctx);
     return 0;

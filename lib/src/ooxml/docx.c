@@ -13,6 +13,7 @@
 #include "context.h"
 #include "model/model.h"
 #include "base/error.h"
+#include "ooxml/cache.h"
 #include "ooxml/legacy.h"
 #include "ooxml/nfc.h"
 #include "ooxml/numbering.h"
@@ -94,6 +95,10 @@ typedef struct reader {
     tcpl_buf tmp;   /* scratch for run text */
     tcpl_buf label; /* scratch for numbering labels */
     tcpl_xml_budget budget;
+    /* The batch's part cache (NULL: none); styles and num are then the
+     * cache's, shared and read-only, when *_shared. */
+    tcpl_part_cache *cache;
+    int styles_shared, num_shared;
     /* mc:AlternateContent: the event (tcpl_xml pos) of the branch read,
      * by the depth of its Choice/Fallback; 0 none. */
     size_t alt_pick[TCPL_MAX_XML_DEPTH + 2];
@@ -1313,6 +1318,62 @@ static int read_optional(reader *rd, const tcpl_rel *rels, size_t n, const char 
     return rc;
 }
 
+/* The styles or numbering part through the batch's cache: 1 with *obj
+ * the shared parse (*shared set) or a private one, 0 when the cache does
+ * not take this part (the caller reads it as usual). */
+static int read_cached(reader *rd, const tcpl_rel *r, int kind, void **obj, int *shared)
+{
+    int rc = 0;
+    tcpl_part_key key;
+    *obj = NULL;
+    *shared = 0;
+    if (!rd->cache || !r || r->external || !tcpl_pkg_part_key(rd->pkg, r->target, &key) ||
+        tcpl_cache_seen(rd->cache, kind, &key) == 0)
+        return 0;
+    char *raw = NULL, *data = NULL;
+    size_t len = 0;
+    TCPL_CHECK(tcpl_pkg_read_raw(rd->pkg, r->target, &key, &raw, rd->err));
+    const void *hit = tcpl_cache_find(rd->cache, kind, &key, raw);
+    if (hit) {
+        free(raw);
+        *obj = (void *)hit;
+        *shared = 1;
+        /* The bytes count as read, as without the cache. */
+        rd->doc->xml_bytes += (size_t)key.size;
+        return 1;
+    }
+    /* Seen before: parsed in full for the cache.  A part that does not
+     * parse is left to the usual reading (and its messages). */
+    TCPL_CHECK(tcpl_pkg_read(rd->pkg, r->target, &data, &len, rd->err));
+    tcpl_error scratch;
+    void *mine = NULL;
+    int prc = kind == TCPL_CACHE_STYLES ? tcpl_styles_parse((tcpl_styles **)&mine, data, len,
+                                                            rd->file, r->target, &scratch)
+                                        : tcpl_numbering_parse((tcpl_numbering **)&mine, data, len,
+                                                               rd->file, r->target, &scratch);
+    free(data);
+    data = NULL;
+    if (prc < 0) {
+        if (prc == TCPL_ERR_NOMEM) {
+            rc = TCPL_NOMEM(rd->err, rd->file);
+            goto out;
+        }
+        rc = 0;
+        goto out;
+    }
+    rd->doc->xml_bytes += len;
+    size_t bytes = kind == TCPL_CACHE_STYLES ? tcpl_styles_bytes(mine) : tcpl_numbering_bytes(mine);
+    const void *sh = tcpl_cache_put(rd->cache, kind, &key, raw, mine, bytes);
+    raw = NULL;
+    *obj = sh ? (void *)sh : mine;
+    *shared = sh != NULL;
+    return 1;
+out:
+    free(raw);
+    free(data);
+    return rc;
+}
+
 static int read_package(reader *rd)
 {
     int rc;
@@ -1324,15 +1385,32 @@ static int read_package(reader *rd)
     const char *name;
     TCPL_CHECK(tcpl_pkg_rels(rd->pkg, main_part, &rels, &nrels, rd->err));
 
-    TCPL_CHECK(read_optional(rd, rels, nrels, "/styles", &data, &len, &name));
-    /* Lazily: the styles take the part and parse a style when the
-     * document first uses it (styles.c). */
-    rd->budget.used = held(rd);
-    rc = tcpl_styles_open(&rd->styles, data, len, rd->file, name, &rd->budget, rd->err);
-    data = NULL;
-    read_stats(rd);
+    void *cached;
+    rc = read_cached(rd, tcpl_pkg_rel_by_type(rels, nrels, "/styles"), TCPL_CACHE_STYLES, &cached,
+                     &rd->styles_shared);
     if (rc < 0)
         goto out;
+    if (rc > 0) {
+        rd->styles = cached;
+    } else {
+        TCPL_CHECK(read_optional(rd, rels, nrels, "/styles", &data, &len, &name));
+        /* Lazily: the styles take the part and parse a style when the
+         * document first uses it (styles.c). */
+        rd->budget.used = held(rd);
+        rc = tcpl_styles_open(&rd->styles, data, len, rd->file, name, &rd->budget, rd->err);
+        data = NULL;
+        read_stats(rd);
+        if (rc < 0)
+            goto out;
+    }
+    rc = read_cached(rd, tcpl_pkg_rel_by_type(rels, nrels, "/numbering"), TCPL_CACHE_NUMBERING,
+                     &cached, &rd->num_shared);
+    if (rc < 0)
+        goto out;
+    if (rc > 0) {
+        rd->num = cached;
+        goto numbering_done;
+    }
     TCPL_CHECK(read_optional(rd, rels, nrels, "/numbering", &data, &len, &name));
     rd->budget.used = held(rd) + len; /* the part is held while it is parsed */
     rc = tcpl_numbering_parse_budget(&rd->num, data, len, rd->file, name, &rd->budget, rd->err);
@@ -1345,7 +1423,7 @@ static int read_package(reader *rd)
                       rd->budget.limit >> 20);
     if (rc < 0)
         goto out;
-
+numbering_done:
     TCPL_CHECK(read_optional(rd, rels, nrels, "/theme", &data, &len, &name));
     rc = data ? read_theme(rd, data, len, name) : 0;
     free(data);
@@ -1383,13 +1461,35 @@ out:
     return rc;
 }
 
+struct tcpl_reader {
+    const tcpl_ctx *ctx;
+    tcpl_part_cache *cache;
+    /* Scratch kept from one document to the next (capacity only). */
+    para carry;
+    tcpl_buf tmp, label;
+    tcpl_vec interned;
+};
+
 static int read_common(tcpl_doc **out, const tcpl_ctx *ctx, tcpl_pkg *pkg, const char *name,
-                       const tcpl_read_opts *opts, tcpl_error *err)
+                       const tcpl_read_opts *opts, tcpl_reader *keep, tcpl_error *err)
 {
     reader rd;
     memset(&rd, 0, sizeof rd);
     tcpl_vec_init(&rd.interned, sizeof(const char *));
     para_init(&rd.carry);
+    if (keep) {
+        /* The reader's buffers, emptied: interned strings pointed into the
+         * last document. */
+        rd.carry = keep->carry;
+        para_reset(&rd.carry);
+        rd.tmp = keep->tmp;
+        tcpl_buf_reset(&rd.tmp);
+        rd.label = keep->label;
+        tcpl_buf_reset(&rd.label);
+        rd.interned = keep->interned;
+        tcpl_vec_clear(&rd.interned);
+        rd.cache = keep->cache;
+    }
     rd.budget.limit = opts && opts->mem_limit ? opts->mem_limit : TCPL_MAX_DOC_MEMORY;
     rd.ctx = ctx;
     rd.legacy = tcpl_ctx_legacy(ctx);
@@ -1403,19 +1503,88 @@ static int read_common(tcpl_doc **out, const tcpl_ctx *ctx, tcpl_pkg *pkg, const
     }
     rc = read_package(&rd);
 out:
-    tcpl_styles_free(rd.styles);
+    if (!rd.styles_shared)
+        tcpl_styles_free(rd.styles);
     tcpl_numstate_free(rd.numstate);
-    tcpl_numbering_free(rd.num);
-    para_free(&rd.carry);
-    tcpl_buf_free(&rd.tmp);
-    tcpl_vec_free(&rd.interned);
-    tcpl_buf_free(&rd.label);
+    if (!rd.num_shared)
+        tcpl_numbering_free(rd.num);
+    if (keep) {
+        keep->carry = rd.carry;
+        keep->tmp = rd.tmp;
+        keep->label = rd.label;
+        keep->interned = rd.interned;
+    } else {
+        para_free(&rd.carry);
+        tcpl_buf_free(&rd.tmp);
+        tcpl_vec_free(&rd.interned);
+        tcpl_buf_free(&rd.label);
+    }
     if (rc < 0) {
         tcpl_doc_free(rd.doc);
         return rc;
     }
     *out = rd.doc;
     return 0;
+}
+
+int tcpl_reader_new(tcpl_reader **out, const tcpl_ctx *ctx, tcpl_part_cache *cache, tcpl_error *err)
+{
+    *out = NULL;
+    tcpl_reader *r = calloc(1, sizeof *r);
+    if (!r)
+        return TCPL_NOMEM(err, NULL);
+    r->ctx = ctx;
+    r->cache = cache;
+    para_init(&r->carry);
+    tcpl_buf_init(&r->tmp);
+    tcpl_buf_init(&r->label);
+    tcpl_vec_init(&r->interned, sizeof(const char *));
+    *out = r;
+    return 0;
+}
+
+void tcpl_reader_free(tcpl_reader *r)
+{
+    if (!r)
+        return;
+    para_free(&r->carry);
+    tcpl_buf_free(&r->tmp);
+    tcpl_buf_free(&r->label);
+    tcpl_vec_free(&r->interned);
+    free(r);
+}
+
+int tcpl_reader_read(tcpl_reader *r, tcpl_doc **out, const char *path, tcpl_error *err)
+{
+    tcpl_error local;
+    if (!err)
+        err = &local;
+    tcpl_error_clear(err);
+    *out = NULL;
+    tcpl_pkg *pkg = NULL;
+    int rc = tcpl_pkg_open_file(&pkg, path, err);
+    if (rc < 0)
+        return rc;
+    rc = read_common(out, r->ctx, pkg, path, NULL, r, err);
+    tcpl_pkg_free(pkg);
+    return rc;
+}
+
+int tcpl_reader_read_memory(tcpl_reader *r, tcpl_doc **out, const void *data, size_t len,
+                            const char *name, tcpl_error *err)
+{
+    tcpl_error local;
+    if (!err)
+        err = &local;
+    tcpl_error_clear(err);
+    *out = NULL;
+    tcpl_pkg *pkg = NULL;
+    int rc = tcpl_pkg_open_memory(&pkg, data, len, name, err);
+    if (rc < 0)
+        return rc;
+    rc = read_common(out, r->ctx, pkg, name, NULL, r, err);
+    tcpl_pkg_free(pkg);
+    return rc;
 }
 
 int tcpl_docx_read(tcpl_doc **out, const tcpl_ctx *ctx, const char *path, tcpl_error *err)
@@ -1429,7 +1598,7 @@ int tcpl_docx_read(tcpl_doc **out, const tcpl_ctx *ctx, const char *path, tcpl_e
     int rc = tcpl_pkg_open_file(&pkg, path, err);
     if (rc < 0)
         return rc;
-    rc = read_common(out, ctx, pkg, path, NULL, err);
+    rc = read_common(out, ctx, pkg, path, NULL, NULL, err);
     tcpl_pkg_free(pkg);
     return rc;
 }
@@ -1446,7 +1615,7 @@ int tcpl_docx_read_memory_opts(tcpl_doc **out, const tcpl_ctx *ctx, const void *
     int rc = tcpl_pkg_open_memory(&pkg, data, len, name, err);
     if (rc < 0)
         return rc;
-    rc = read_common(out, ctx, pkg, name, opts, err);
+    rc = read_common(out, ctx, pkg, name, opts, NULL, err);
     tcpl_pkg_free(pkg);
     return rc;
 }
