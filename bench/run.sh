@@ -68,3 +68,6 @@ else
   echo "python-docx: not installed (apt-get install python3-docx) - skipped"
 fi
 } | tee $out/results.txt
+
+# The office-shaped corpora (issue 8): bench/office.sh.
+B=$B sh bench/office.sh
