@@ -99,6 +99,7 @@ typedef struct reader {
      * cache's, shared and read-only, when *_shared. */
     tcpl_part_cache *cache;
     int styles_shared, num_shared;
+    tcpl_xml_keep xkeep; /* the event array, kept between parts */
     /* mc:AlternateContent: the event (tcpl_xml pos) of the branch read,
      * by the depth of its Choice/Fallback; 0 none. */
     size_t alt_pick[TCPL_MAX_XML_DEPTH + 2];
@@ -1215,7 +1216,7 @@ static int read_part(reader *rd, const char *name, tcpl_part_kind kind)
     }
     /* Only the elements the reader looks at become events, text only inside
      * w:t, and a w:t past the paragraph limit is refused while parsing. */
-    tcpl_xml_opts opts = {tcpl_xml_keep_wml, "t", TCPL_MAX_PARA_BYTES, &rd->budget};
+    tcpl_xml_opts opts = {tcpl_xml_keep_wml, "t", TCPL_MAX_PARA_BYTES, &rd->budget, &rd->xkeep};
     rd->budget.used = held(rd);
     rc = tcpl_xml_open_opts(&rd->x, data, len, rd->file, rd->part_name, &opts, rd->err);
     read_stats(rd);
@@ -1272,7 +1273,7 @@ static int read_part(reader *rd, const char *name, tcpl_part_kind kind)
 static int read_theme(reader *rd, const char *data, size_t len, const char *part)
 {
     tcpl_xml x;
-    tcpl_xml_opts opts = {tcpl_xml_keep_wml, "", 0, &rd->budget};
+    tcpl_xml_opts opts = {tcpl_xml_keep_wml, "", 0, &rd->budget, &rd->xkeep};
     rd->budget.used = held(rd) + len; /* the part is held while it is parsed */
     int rc = tcpl_xml_open_opts(&x, data, len, rd->file, part, &opts, rd->err);
     read_stats(rd);
@@ -1468,6 +1469,7 @@ struct tcpl_reader {
     para carry;
     tcpl_buf tmp, label;
     tcpl_vec interned;
+    tcpl_xml_keep xkeep;
 };
 
 static int read_common(tcpl_doc **out, const tcpl_ctx *ctx, tcpl_pkg *pkg, const char *name,
@@ -1488,6 +1490,7 @@ static int read_common(tcpl_doc **out, const tcpl_ctx *ctx, tcpl_pkg *pkg, const
         tcpl_buf_reset(&rd.label);
         rd.interned = keep->interned;
         tcpl_vec_clear(&rd.interned);
+        rd.xkeep = keep->xkeep;
         rd.cache = keep->cache;
     }
     rd.budget.limit = opts && opts->mem_limit ? opts->mem_limit : TCPL_MAX_DOC_MEMORY;
@@ -1513,7 +1516,9 @@ out:
         keep->tmp = rd.tmp;
         keep->label = rd.label;
         keep->interned = rd.interned;
+        keep->xkeep = rd.xkeep;
     } else {
+        tcpl_xml_keep_free(&rd.xkeep);
         para_free(&rd.carry);
         tcpl_buf_free(&rd.tmp);
         tcpl_vec_free(&rd.interned);
@@ -1551,6 +1556,7 @@ void tcpl_reader_free(tcpl_reader *r)
     tcpl_buf_free(&r->tmp);
     tcpl_buf_free(&r->label);
     tcpl_vec_free(&r->interned);
+    tcpl_xml_keep_free(&r->xkeep);
     free(r);
 }
 

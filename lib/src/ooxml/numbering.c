@@ -448,7 +448,7 @@ int tcpl_numbering_parse_budget(tcpl_numbering **out, const char *xml, size_t le
     tcpl_vec_init(&n->numv, sizeof(num_inst));
     if (!xml)
         goto done;
-    tcpl_xml_opts opts = {tcpl_xml_keep_wml, "", 0, budget};
+    tcpl_xml_opts opts = {tcpl_xml_keep_wml, "", 0, budget, NULL};
     TCPL_CHECK(tcpl_xml_open_opts(&x, xml, len, file, part, &opts, err));
     while ((r = tcpl_xml_next(&x, err)) > 0) {
         if (tcpl_xml_type(&x) != XML_READER_TYPE_ELEMENT || tcpl_xml_depth(&x) != 1)

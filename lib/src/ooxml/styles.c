@@ -516,7 +516,7 @@ static int parse_all(tcpl_styles **out, const char *xml, size_t len, const char 
     st->defaults.size = 20;
     if (!xml)
         goto done;
-    tcpl_xml_opts opts = {tcpl_xml_keep_wml, "", 0, budget};
+    tcpl_xml_opts opts = {tcpl_xml_keep_wml, "", 0, budget, NULL};
     TCPL_CHECK(tcpl_xml_open_opts(&x, xml, len, file, part, &opts, err));
     while ((r = tcpl_xml_next(&x, err)) > 0) {
         if (tcpl_xml_type(&x) != XML_READER_TYPE_ELEMENT || tcpl_xml_depth(&x) != 1)
@@ -1009,7 +1009,7 @@ static int parse_ranges(tcpl_styles *st, raw_style **want, size_t nwant, int wit
     size_t used = bg ? bg->used : 0, held = bg ? bg->part : 0;
     if (bg)
         bg->used = used + held + doc.cap;
-    tcpl_xml_opts opts = {tcpl_xml_keep_wml, "", 0, bg};
+    tcpl_xml_opts opts = {tcpl_xml_keep_wml, "", 0, bg, NULL};
     rc = tcpl_xml_open_opts(&x, doc.data, doc.len, st->file, st->part, &opts, err);
     if (bg) {
         bg->used = used;
