@@ -8,7 +8,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +21,7 @@
 #include "helpers/hostile.h"
 #include "helpers/testutil.h"
 #include "model/model.h"
+#include "ooxml/cache.h"
 #include "ooxml/nfc.h"
 #include "ooxml/numbering.h"
 #include "ooxml/reader.h"
@@ -1597,6 +1600,249 @@ static int teardown(void **state)
     return 0;
 }
 
+/* ---- parts read once, one memory budget (issue 8) ------------------------- */
+
+#define REL(id, type, target)                                                                      \
+    "<Relationship Id=\"" id "\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"    \
+    "relationships/" type "\" Target=\"" target "\"/>"
+
+/* The main part named again as a header and as footnotes, and one header
+ * under two relationship types: each part is read once. */
+static void test_main_part_once(void **state)
+{
+    (void)state;
+    tu_part parts[] = {
+        {"word/document.xml", DOC(P(R("Thân một")) P(R("Thân hai"))), 0},
+        {"word/header1.xml", "<w:hdr " TU_W_NS ">" P(R("Đầu trang")) "</w:hdr>", 0},
+        {"word/_rels/document.xml.rels",
+         "<?xml version=\"1.0\"?><Relationships "
+         "xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">" REL(
+             "rId1", "header", "document.xml") REL("rId2", "footer", "/word/DOCUMENT.xml")
+             REL("rId3", "header", "header1.xml") REL("rId4", "footer", "header1.xml")
+                 REL("rId5", "footnotes", "document.xml") "</Relationships>",
+         0},
+    };
+    tcpl_doc *doc = NULL;
+    tcpl_error err;
+    assert_int_equal(read_parts(parts, 3, &doc, &err), 0);
+    /* two body paragraphs and the header's one, each part inflated and
+     * parsed once (the bytes read are the two parts') */
+    assert_int_equal(tcpl_doc_block_count(doc), 3);
+    assert_int_equal(tcpl_doc_xml_bytes(doc), strlen(parts[0].content) + strlen(parts[1].content));
+    char *s = text_of(doc, TCPL_TEXT_BODY | TCPL_TEXT_HEADERS | TCPL_TEXT_NOTES);
+    assert_string_equal(s, "Thân một\nThân hai\n== word/header1.xml ==\nĐầu trang\n");
+    free(s);
+    tcpl_doc_free(doc);
+}
+
+/* styles.xml and numbering.xml of ~0.4 MB each (1.9 and 1.4 MB read): each fits in 2.5 MB
+ * budget alone, together they do not — they count against the document's
+ * one budget (TCPL_MAX_DOC_MEMORY in the reader), not each against its own. */
+static void test_parts_share_budget(void **state)
+{
+    (void)state;
+    tcpl_buf sty, num;
+    tcpl_buf_init(&sty);
+    tcpl_buf_init(&num);
+    tcpl_buf_puts(&sty, "<w:styles " TU_W_NS ">");
+    for (int i = 0; i < 4000; i++)
+        tcpl_buf_printf(&sty,
+                        "<w:style w:type=\"paragraph\" w:styleId=\"S%d\"><w:name w:val=\"s %d\"/>"
+                        "<w:rPr><w:b/></w:rPr></w:style>",
+                        i, i);
+    tcpl_buf_puts(&sty, "</w:styles>");
+    tcpl_buf_puts(&num, "<w:numbering " TU_W_NS ">");
+    for (int i = 0; i < 1200; i++)
+        tcpl_buf_printf(&num,
+                        "<w:abstractNum w:abstractNumId=\"%d\"><w:lvl w:ilvl=\"0\"><w:start "
+                        "w:val=\"1\"/><w:numFmt w:val=\"decimal\"/><w:lvlText w:val=\"%%1.\"/>"
+                        "</w:lvl></w:abstractNum><w:num w:numId=\"%d\"><w:abstractNumId "
+                        "w:val=\"%d\"/></w:num>",
+                        i, i + 1, i);
+    tcpl_buf_puts(&num, "</w:numbering>");
+    assert_true(tcpl_buf_ok(&sty) && tcpl_buf_ok(&num));
+    const char *body = DOC(P("<w:pPr><w:pStyle w:val=\"S7\"/><w:numPr><w:ilvl w:val=\"0\"/>"
+                             "<w:numId w:val=\"3\"/></w:numPr></w:pPr>" R("Một")));
+    size_t limit = (size_t)5 << 19; /* 2.5 MB */
+    for (int which = 0; which < 3; which++) {
+        tu_part parts[3] = {{"word/document.xml", body, 0}};
+        size_t n = 1;
+        if (which != 1)
+            parts[n++] = (tu_part){"word/styles.xml", sty.data, sty.len};
+        if (which != 0)
+            parts[n++] = (tu_part){"word/numbering.xml", num.data, num.len};
+        unsigned char *data;
+        size_t len;
+        assert_int_equal(tu_build_docx(parts, n, &data, &len), 0);
+        tcpl_read_opts opts = {limit};
+        tcpl_doc *doc = NULL;
+        tcpl_error err;
+        int rc = tcpl_docx_read_memory_opts(&doc, ctx, data, len, "t.docx", &opts, &err);
+        free(data);
+        if (which < 2) {
+            assert_int_equal(rc, 0);
+            assert_string_equal(para(doc, 0)->label, which == 1 ? "1." : "");
+            tcpl_doc_free(doc);
+        } else {
+            assert_int_equal(rc, TCPL_ERR_LIMIT);
+            assert_string_equal(err.id, "err.doc_memory");
+        }
+    }
+    tcpl_buf_free(&sty);
+    tcpl_buf_free(&num);
+}
+
+/* ---- the part cache and the reusable reader (issue 8) --------------------- */
+
+typedef struct corpus_run {
+    char **files;
+    size_t n;
+    char **want; /* JSON of each file read alone, or "error <id>" */
+    tcpl_part_cache *cache;
+    int failures;
+} corpus_run;
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static char *result_of(int rc, tcpl_doc *doc, const tcpl_error *err)
+{
+    char *s = NULL;
+    size_t n;
+    if (rc < 0) {
+        s = malloc(300);
+        if (s)
+            snprintf(s, 300, "error %s %s", err->id ? err->id : "?", err->detail);
+        return s;
+    }
+    tcpl_error e;
+    if (tcpl_doc_json(&s, &n, doc, 0, &e) < 0)
+        return NULL;
+    return s;
+}
+
+/* Every file of the corpus, three times over, through one reader. */
+static void *read_all(void *arg)
+{
+    corpus_run *cr = arg;
+    tcpl_reader *r = NULL;
+    tcpl_error err;
+    if (tcpl_reader_new(&r, ctx, cr->cache, &err) < 0)
+        return (void *)1;
+    int bad = 0;
+    for (int pass = 0; pass < 3; pass++)
+        for (size_t i = 0; i < cr->n; i++) {
+            tcpl_doc *doc = NULL;
+            int rc = tcpl_reader_read(r, &doc, cr->files[i], &err);
+            char *got = result_of(rc, doc, &err);
+            if (!got || strcmp(got, cr->want[i]) != 0)
+                bad++;
+            free(got);
+            tcpl_doc_free(doc);
+        }
+    tcpl_reader_free(r);
+    return bad ? (void *)1 : NULL;
+}
+
+static void test_cache_corpus(void **state)
+{
+    (void)state;
+    const char *dir = tu_corpus();
+    if (!dir)
+        skip();
+    corpus_run cr = {0};
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    struct dirent *de;
+    size_t cap = 0;
+    while ((de = readdir(d)) != NULL) {
+        size_t l = strlen(de->d_name);
+        if (l < 5 || strcmp(de->d_name + l - 5, ".docx") != 0)
+            continue;
+        if (cr.n == cap) {
+            cap = cap ? cap * 2 : 16;
+            cr.files = realloc(cr.files, cap * sizeof *cr.files);
+            assert_non_null(cr.files);
+        }
+        cr.files[cr.n++] = tu_corpus_file(de->d_name);
+    }
+    closedir(d);
+    assert_true(cr.n > 0);
+    qsort(cr.files, cr.n, sizeof *cr.files, cmp_str);
+    cr.want = calloc(cr.n, sizeof *cr.want);
+    assert_non_null(cr.want);
+    for (size_t i = 0; i < cr.n; i++) {
+        tcpl_doc *doc = NULL;
+        tcpl_error err;
+        int rc = tcpl_docx_read(&doc, ctx, cr.files[i], &err);
+        cr.want[i] = result_of(rc, doc, &err);
+        assert_non_null(cr.want[i]);
+        tcpl_doc_free(doc);
+    }
+    /* One reader without a cache, one with: the same results. */
+    assert_null(read_all(&cr));
+    tcpl_error err;
+    assert_int_equal(tcpl_part_cache_new(&cr.cache, 0, &err), 0);
+    assert_null(read_all(&cr));
+    /* Parts seen twice were parsed for the cache and shared after. */
+    assert_true(tcpl_cache_entries(cr.cache) > 0);
+    tcpl_part_cache_free(cr.cache);
+    /* Two threads, one reader each, one cache. */
+    assert_int_equal(tcpl_part_cache_new(&cr.cache, 0, &err), 0);
+    pthread_t th[2];
+    for (int t = 0; t < 2; t++)
+        assert_int_equal(pthread_create(&th[t], NULL, read_all, &cr), 0);
+    for (int t = 0; t < 2; t++) {
+        void *res;
+        assert_int_equal(pthread_join(th[t], &res), 0);
+        assert_null(res);
+    }
+    tcpl_part_cache_free(cr.cache);
+    for (size_t i = 0; i < cr.n; i++) {
+        free(cr.files[i]);
+        free(cr.want[i]);
+    }
+    free(cr.files);
+    free(cr.want);
+}
+
+/* A cache too small for any part: still the same results (read as usual). */
+static void test_cache_bounded(void **state)
+{
+    (void)state;
+    const char *styles =
+        "<w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\"><w:rPr><w:b/>"
+        "</w:rPr></w:style>";
+    unsigned char *data;
+    size_t len;
+    assert_int_equal(hostile_docx(P(R("Một")), styles, NULL, &data, &len), 0);
+    tcpl_part_cache *small = NULL, *big = NULL;
+    tcpl_error err;
+    assert_int_equal(tcpl_part_cache_new(&small, 1, &err), 0);
+    assert_int_equal(tcpl_part_cache_new(&big, 0, &err), 0);
+    tcpl_reader *rs = NULL, *rb = NULL;
+    assert_int_equal(tcpl_reader_new(&rs, ctx, small, &err), 0);
+    assert_int_equal(tcpl_reader_new(&rb, ctx, big, &err), 0);
+    for (int i = 0; i < 3; i++) {
+        tcpl_doc *a = NULL, *b = NULL;
+        assert_int_equal(tcpl_reader_read_memory(rs, &a, data, len, "t.docx", &err), 0);
+        assert_int_equal(tcpl_reader_read_memory(rb, &b, data, len, "t.docx", &err), 0);
+        assert_int_equal(para(a, 0)->runs[0].flags & TCPL_RUN_BOLD, TCPL_RUN_BOLD);
+        assert_int_equal(para(b, 0)->runs[0].flags & TCPL_RUN_BOLD, TCPL_RUN_BOLD);
+        tcpl_doc_free(a);
+        tcpl_doc_free(b);
+    }
+    assert_int_equal(tcpl_cache_entries(small), 0);
+    assert_int_equal(tcpl_cache_entries(big), 1);
+    tcpl_reader_free(rs);
+    tcpl_reader_free(rb);
+    tcpl_part_cache_free(small);
+    tcpl_part_cache_free(big);
+    free(data);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1626,6 +1872,10 @@ int main(void)
         cmocka_unit_test(test_notes),
         cmocka_unit_test(test_text_nested_boxes_and_empty_note),
         cmocka_unit_test(test_headers_footers),
+        cmocka_unit_test(test_main_part_once),
+        cmocka_unit_test(test_parts_share_budget),
+        cmocka_unit_test(test_cache_corpus),
+        cmocka_unit_test(test_cache_bounded),
         cmocka_unit_test(test_table_spans_merges),
         cmocka_unit_test(test_table_grid_before),
         cmocka_unit_test(test_table_nested),

@@ -11,6 +11,7 @@
 #include <zip.h>
 
 #include "helpers/testutil.h"
+#include "base/buf.h"
 #include "ooxml/styles.h"
 #include "tcpl/model.h"
 #include "ooxml/xml.h"
@@ -337,12 +338,200 @@ static void test_corpus(void **state)
     tcpl_styles_free(st);
 }
 
+/* ---- lazy reading: tcpl_styles_open gives tcpl_styles_parse's results ---- */
+
+static int same_str(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+static void same_rpr(const tcpl_rpr *a, const tcpl_rpr *b)
+{
+    assert_int_equal(a->bold, b->bold);
+    assert_int_equal(a->italic, b->italic);
+    assert_int_equal(a->underline, b->underline);
+    assert_int_equal(a->caps, b->caps);
+    assert_int_equal(a->strike, b->strike);
+    assert_int_equal(a->vert, b->vert);
+    assert_true(same_str(a->font, b->font));
+    assert_int_equal(a->theme, b->theme);
+    assert_int_equal(a->size, b->size);
+    assert_true(same_str(a->style, b->style));
+    assert_int_equal(a->deleted, b->deleted);
+}
+
+static void same_style(const tcpl_style *a, const tcpl_style *b)
+{
+    assert_true((a == NULL) == (b == NULL));
+    if (!a)
+        return;
+    assert_string_equal(a->id, b->id);
+    assert_true(same_str(a->name, b->name));
+    assert_int_equal(a->type, b->type);
+    assert_int_equal(a->ppr.num_id, b->ppr.num_id);
+    assert_int_equal(a->ppr.ilvl, b->ppr.ilvl);
+    assert_int_equal(a->ppr.outline_level, b->ppr.outline_level);
+    assert_int_equal(a->ppr.align, b->ppr.align);
+    assert_int_equal(a->ppr.mark_deleted, b->ppr.mark_deleted);
+    assert_true(same_str(a->ppr.style, b->ppr.style));
+    same_rpr(&a->ppr.rpr, &b->ppr.rpr);
+    same_rpr(&a->rpr, &b->rpr);
+}
+
+/* Opens xml both ways and compares every style named in it (the ids after
+ * styleId=" and basedOn's w:val=", plus one that is not there); returns
+ * how many styles the lazy reading parsed for the first id alone. */
+static size_t compare_lazy(const char *xml, size_t len)
+{
+    tcpl_styles *eager = NULL, *lazy = NULL;
+    tcpl_error e1 = {0}, e2 = {0};
+    int r1 = tcpl_styles_parse(&eager, xml, len, "t.docx", "word/styles.xml", &e1);
+    char *copy = malloc(len + 1);
+    assert_non_null(copy);
+    memcpy(copy, xml, len);
+    int r2 = tcpl_styles_open(&lazy, copy, len, "t.docx", "word/styles.xml", NULL, &e2);
+    if (r1 < 0 && r2 == 0) {
+        /* Damage inside a w:style shows when the style is used: the same
+         * error then, from tcpl_styles_status. */
+        const char *q = strstr(xml, "styleId=\"");
+        assert_non_null(q);
+        char id[64];
+        assert_int_equal(sscanf(q, "styleId=\"%63[^\"]", id), 1);
+        assert_null(tcpl_styles_get(lazy, id));
+        assert_int_equal(tcpl_styles_status(lazy, &e2), r1);
+        assert_string_equal(e1.id, e2.id);
+        tcpl_styles_free(lazy);
+        return 0;
+    }
+    assert_int_equal(r1, r2);
+    if (r1 < 0) {
+        assert_string_equal(e1.id, e2.id);
+        return 0;
+    }
+    assert_int_equal(tcpl_styles_parsed(lazy) <= tcpl_styles_parsed(eager), 1);
+    same_rpr(tcpl_styles_defaults(eager), tcpl_styles_defaults(lazy));
+    size_t first = (size_t)-1;
+    const char *p = xml, *end = xml + len;
+    while (p < end && (p = strstr(p, "styleId=\"")) != NULL) {
+        p += 9;
+        const char *q = strchr(p, '"');
+        char id[256];
+        size_t n = (size_t)(q - p) < sizeof id - 1 ? (size_t)(q - p) : sizeof id - 1;
+        memcpy(id, p, n);
+        id[n] = 0;
+        same_style(tcpl_styles_get(eager, id), tcpl_styles_get(lazy, id));
+        if (first == (size_t)-1)
+            first = tcpl_styles_parsed(lazy);
+    }
+    same_style(tcpl_styles_default_para(eager), tcpl_styles_default_para(lazy));
+    assert_null(tcpl_styles_get(lazy, "NoSuchStyle"));
+    assert_int_equal(tcpl_styles_status(lazy, &e2), 0);
+    tcpl_styles_free(eager);
+    tcpl_styles_free(lazy);
+    return first;
+}
+
+static void test_lazy_same(void **state)
+{
+    (void)state;
+    static const char *const cases[] = {
+        /* docDefaults, a chain, a default, latent styles, duplicates */
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><!-- <w:style w:styleId=Fake> <w:style> -->"
+        "<w:styles " NS "><w:docDefaults><w:rPrDefault><w:rPr><w:sz w:val=\"26\"/>"
+        "</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:jc w:val=\"center\"/></w:pPr>"
+        "</w:pPrDefault></w:docDefaults><w:latentStyles w:count=\"2\"><w:lsdException "
+        "w:name=\"heading 1\"/></w:latentStyles>"
+        "<w:style w:type=\"paragraph\" w:styleId=\"B\"><w:name w:val=\"heading 3\"/>"
+        "<w:basedOn w:val=\"A\"/><w:rPr><w:i/></w:rPr></w:style>"
+        "<w:style w:type=\"paragraph\" w:default=\"true\" w:styleId=\"A\"><w:name "
+        "w:val=\"x &gt; y\"/><w:pPr><w:numPr><w:numId w:val=\"3\"/></w:numPr></w:pPr>"
+        "<w:rPr><w:b/><w:rFonts w:ascii=\"Arial\"/></w:rPr></w:style>"
+        "<w:style w:type=\"paragraph\" w:styleId=\"A\"><w:rPr><w:sz w:val=\"40\"/></w:rPr>"
+        "</w:style><w:style w:type=\"character\" w:styleId=\"C\"><w:basedOn w:val=\"A\"/>"
+        "<w:rPr><w:caps/></w:rPr></w:style><w:style w:type=\"paragraph\"/>"
+        "<w:style w:type='paragraph' w:styleId='Q'><w:basedOn w:val='B'/></w:style></w:styles>",
+        /* what the scan steps over by its end tag may not hide one (full parse) */
+        "<w:styles " NS "><w:style w:styleId=\"Q\"><![CDATA[</w:style>]]><w:basedOn "
+        "w:val=\"B\"/></w:style><w:style w:styleId=\"B\"><w:rPr><w:b/></w:rPr></w:style>"
+        "</w:styles>",
+        "<w:styles " NS "><w:style w:styleId=\"Q\"><w:style w:styleId=\"R\"></w:style><w:rPr>"
+        "<w:b/></w:rPr></w:style></w:styles>",
+        /* a cycle, a self reference, no w:default (Normal), CR LF between tags */
+        "<w:styles " NS ">\r\n<w:style w:styleId=\"X\"><w:basedOn w:val=\"Y\"/></w:style>\r\n"
+        "<w:style w:styleId=\"Y\"><w:basedOn w:val=\"X\"/><w:rPr><w:b/></w:rPr></w:style>"
+        "<w:style w:styleId=\"Z\"><w:basedOn w:val=\"Z\"/></w:style>"
+        "<w:style w:styleId=\"Normal\"><w:rPr><w:u/></w:rPr></w:style></w:styles>",
+        /* another prefix; a namespace declared below the root (full parse) */
+        "<x:styles xmlns:x=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\">"
+        "<x:style x:styleId=\"P\"><x:rPr><x:b/></x:rPr></x:style></x:styles>",
+        "<w:styles " NS "><w:style w:styleId=\"P\" " NS "><w:rPr><w:b/></w:rPr></w:style>"
+        "</w:styles>",
+        /* an id with an entity, the Strict namespace, a self-closing root */
+        "<w:styles " NS "><w:style w:styleId=\"a&amp;b\"><w:rPr><w:b/></w:rPr></w:style>"
+        "</w:styles>",
+        "<w:styles xmlns:w=\"http://purl.oclc.org/ooxml/wordprocessingml/main\"><w:style "
+        "w:styleId=\"S\"><w:rPr><w:i/></w:rPr></w:style></w:styles>",
+        "<w:styles " NS "/>",
+        /* damage and a DOCTYPE: the same error both ways */
+        "<!DOCTYPE x [<!ENTITY a \"b\">]><w:styles " NS "/>",
+        "<w:styles " NS "><w:style w:styleId=\"A\"><w:rPr></w:style></w:styles>",
+        "<w:styles " NS "><w:style w:styleId=\"A\">",
+    };
+    size_t first[sizeof cases / sizeof cases[0]];
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        first[i] = compare_lazy(cases[i], strlen(cases[i]));
+    /* Read lazily (one style resolved for the first asked), or in full
+     * when the scan cannot be sure (a namespace below the root: 1 of 1). */
+    assert_int_equal(first[0], 1);
+    assert_int_equal(first[1], 2); /* CDATA: the full parse */
+    assert_int_equal(first[3], 1);
+    assert_int_equal(first[4], 1);
+}
+
+/* A long chain: the lazy reading parses a style's chain, cut at the limit
+ * as the full parse cuts it. */
+static void test_lazy_long_chain(void **state)
+{
+    (void)state;
+    tcpl_buf b;
+    tcpl_buf_init(&b);
+    tcpl_buf_puts(&b, "<w:styles " NS ">");
+    for (int i = 0; i < 80; i++)
+        tcpl_buf_printf(&b,
+                        "<w:style w:styleId=\"S%d\"><w:basedOn w:val=\"S%d\"/><w:rPr>"
+                        "<w:sz w:val=\"%d\"/>%s</w:rPr></w:style>",
+                        i, i + 1, 10 + i, i % 7 == 0 ? "<w:b/>" : "<w:i w:val=\"0\"/>");
+    tcpl_buf_puts(&b, "</w:styles>");
+    compare_lazy(b.data, b.len);
+    tcpl_buf_free(&b);
+}
+
+static void test_lazy_corpus(void **state)
+{
+    (void)state;
+    if (!tu_corpus())
+        skip();
+    static const char *const files[] = {"003-numbered.docx", "000-libreoffice.docx",
+                                        "000-pandoc.docx",   "000-word.docx",
+                                        "000-nasty.docx",    "000-tcvn3.docx"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        size_t len;
+        char *xml = zip_entry(files[i], "word/styles.xml", &len);
+        size_t first = compare_lazy(xml, len);
+        /* One style asked for: it and its chain, not the whole part. */
+        assert_true(first >= 1 && first <= 4);
+        free(xml);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ppr),   cmocka_unit_test(test_rpr_toggles_fonts),
         cmocka_unit_test(test_chain), cmocka_unit_test(test_long_chain_and_empty),
         cmocka_unit_test(test_corpus),
+        cmocka_unit_test(test_lazy_same), cmocka_unit_test(test_lazy_long_chain),
+        cmocka_unit_test(test_lazy_corpus),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,6 +13,7 @@
 #include "context.h"
 #include "model/model.h"
 #include "base/error.h"
+#include "ooxml/cache.h"
 #include "ooxml/legacy.h"
 #include "ooxml/nfc.h"
 #include "ooxml/numbering.h"
@@ -94,6 +95,11 @@ typedef struct reader {
     tcpl_buf tmp;   /* scratch for run text */
     tcpl_buf label; /* scratch for numbering labels */
     tcpl_xml_budget budget;
+    /* The batch's part cache (NULL: none); styles and num are then the
+     * cache's, shared and read-only, when *_shared. */
+    tcpl_part_cache *cache;
+    int styles_shared, num_shared;
+    tcpl_xml_keep xkeep; /* the event array, kept between parts */
     /* mc:AlternateContent: the event (tcpl_xml pos) of the branch read,
      * by the depth of its Choice/Fallback; 0 none. */
     size_t alt_pick[TCPL_MAX_XML_DEPTH + 2];
@@ -105,6 +111,13 @@ typedef struct reader {
 static int fail_nomem(reader *rd)
 {
     return TCPL_NOMEM(rd->err, rd->file);
+}
+
+/* What the document holds between parts: the model so far, and the styles
+ * and numbering it reads from (one budget for all, TCPL_MAX_DOC_MEMORY). */
+static size_t held(const reader *rd)
+{
+    return tcpl_doc_bytes(rd->doc) + tcpl_styles_bytes(rd->styles) + tcpl_numbering_bytes(rd->num);
 }
 
 /* Interned strings: past this many distinct ones, copy without looking. */
@@ -142,7 +155,7 @@ static tcpl_block *new_block(reader *rd, tcpl_block_kind kind, int *index)
     tcpl_xml_budget *bg = &rd->budget;
     const tcpl_vec *bv = &rd->doc->blocks;
     size_t grow = bv->len == bv->cap ? (bv->cap ? bv->cap : 16) * bv->elem : 0;
-    size_t now = tcpl_doc_bytes(rd->doc) + grow + bg->part;
+    size_t now = held(rd) + grow + bg->part;
     if (now > bg->peak)
         bg->peak = now;
     if (now > bg->limit) {
@@ -1203,8 +1216,8 @@ static int read_part(reader *rd, const char *name, tcpl_part_kind kind)
     }
     /* Only the elements the reader looks at become events, text only inside
      * w:t, and a w:t past the paragraph limit is refused while parsing. */
-    tcpl_xml_opts opts = {tcpl_xml_keep_wml, "t", TCPL_MAX_PARA_BYTES, &rd->budget};
-    rd->budget.used = tcpl_doc_bytes(rd->doc);
+    tcpl_xml_opts opts = {tcpl_xml_keep_wml, "t", TCPL_MAX_PARA_BYTES, &rd->budget, &rd->xkeep};
+    rd->budget.used = held(rd);
     rc = tcpl_xml_open_opts(&rd->x, data, len, rd->file, rd->part_name, &opts, rd->err);
     read_stats(rd);
     if (rc < 0) {
@@ -1248,6 +1261,10 @@ static int read_part(reader *rd, const char *name, tcpl_part_kind kind)
     rd->budget.part = 0;
     read_stats(rd);
     free(data);
+    /* A style parsed on demand that failed fails the read, as the full
+     * parse of the styles part would have. */
+    if (rc == 0)
+        rc = tcpl_styles_status(rd->styles, rd->err);
     return rc;
 }
 
@@ -1256,8 +1273,8 @@ static int read_part(reader *rd, const char *name, tcpl_part_kind kind)
 static int read_theme(reader *rd, const char *data, size_t len, const char *part)
 {
     tcpl_xml x;
-    tcpl_xml_opts opts = {tcpl_xml_keep_wml, "", 0, &rd->budget};
-    rd->budget.used = tcpl_doc_bytes(rd->doc);
+    tcpl_xml_opts opts = {tcpl_xml_keep_wml, "", 0, &rd->budget, &rd->xkeep};
+    rd->budget.used = held(rd) + len; /* the part is held while it is parsed */
     int rc = tcpl_xml_open_opts(&x, data, len, rd->file, part, &opts, rd->err);
     read_stats(rd);
     if (rc < 0)
@@ -1302,6 +1319,62 @@ static int read_optional(reader *rd, const tcpl_rel *rels, size_t n, const char 
     return rc;
 }
 
+/* The styles or numbering part through the batch's cache: 1 with *obj
+ * the shared parse (*shared set) or a private one, 0 when the cache does
+ * not take this part (the caller reads it as usual). */
+static int read_cached(reader *rd, const tcpl_rel *r, int kind, void **obj, int *shared)
+{
+    int rc = 0;
+    tcpl_part_key key;
+    *obj = NULL;
+    *shared = 0;
+    if (!rd->cache || !r || r->external || !tcpl_pkg_part_key(rd->pkg, r->target, &key) ||
+        tcpl_cache_seen(rd->cache, kind, &key) == 0)
+        return 0;
+    char *raw = NULL, *data = NULL;
+    size_t len = 0;
+    TCPL_CHECK(tcpl_pkg_read_raw(rd->pkg, r->target, &key, &raw, rd->err));
+    const void *hit = tcpl_cache_find(rd->cache, kind, &key, raw);
+    if (hit) {
+        free(raw);
+        *obj = (void *)hit;
+        *shared = 1;
+        /* The bytes count as read, as without the cache. */
+        rd->doc->xml_bytes += (size_t)key.size;
+        return 1;
+    }
+    /* Seen before: parsed in full for the cache.  A part that does not
+     * parse is left to the usual reading (and its messages). */
+    TCPL_CHECK(tcpl_pkg_read(rd->pkg, r->target, &data, &len, rd->err));
+    tcpl_error scratch;
+    void *mine = NULL;
+    int prc = kind == TCPL_CACHE_STYLES ? tcpl_styles_parse((tcpl_styles **)&mine, data, len,
+                                                            rd->file, r->target, &scratch)
+                                        : tcpl_numbering_parse((tcpl_numbering **)&mine, data, len,
+                                                               rd->file, r->target, &scratch);
+    free(data);
+    data = NULL;
+    if (prc < 0) {
+        if (prc == TCPL_ERR_NOMEM) {
+            rc = TCPL_NOMEM(rd->err, rd->file);
+            goto out;
+        }
+        rc = 0;
+        goto out;
+    }
+    rd->doc->xml_bytes += len;
+    size_t bytes = kind == TCPL_CACHE_STYLES ? tcpl_styles_bytes(mine) : tcpl_numbering_bytes(mine);
+    const void *sh = tcpl_cache_put(rd->cache, kind, &key, raw, mine, bytes);
+    raw = NULL;
+    *obj = sh ? (void *)sh : mine;
+    *shared = sh != NULL;
+    return 1;
+out:
+    free(raw);
+    free(data);
+    return rc;
+}
+
 static int read_package(reader *rd)
 {
     int rc;
@@ -1313,19 +1386,45 @@ static int read_package(reader *rd)
     const char *name;
     TCPL_CHECK(tcpl_pkg_rels(rd->pkg, main_part, &rels, &nrels, rd->err));
 
-    TCPL_CHECK(read_optional(rd, rels, nrels, "/styles", &data, &len, &name));
-    rc = tcpl_styles_parse(&rd->styles, data, len, rd->file, name, rd->err);
-    free(data);
-    data = NULL;
+    void *cached;
+    rc = read_cached(rd, tcpl_pkg_rel_by_type(rels, nrels, "/styles"), TCPL_CACHE_STYLES, &cached,
+                     &rd->styles_shared);
     if (rc < 0)
         goto out;
+    if (rc > 0) {
+        rd->styles = cached;
+    } else {
+        TCPL_CHECK(read_optional(rd, rels, nrels, "/styles", &data, &len, &name));
+        /* Lazily: the styles take the part and parse a style when the
+         * document first uses it (styles.c). */
+        rd->budget.used = held(rd);
+        rc = tcpl_styles_open(&rd->styles, data, len, rd->file, name, &rd->budget, rd->err);
+        data = NULL;
+        read_stats(rd);
+        if (rc < 0)
+            goto out;
+    }
+    rc = read_cached(rd, tcpl_pkg_rel_by_type(rels, nrels, "/numbering"), TCPL_CACHE_NUMBERING,
+                     &cached, &rd->num_shared);
+    if (rc < 0)
+        goto out;
+    if (rc > 0) {
+        rd->num = cached;
+        goto numbering_done;
+    }
     TCPL_CHECK(read_optional(rd, rels, nrels, "/numbering", &data, &len, &name));
-    rc = tcpl_numbering_parse(&rd->num, data, len, rd->file, name, rd->err);
+    rd->budget.used = held(rd) + len; /* the part is held while it is parsed */
+    rc = tcpl_numbering_parse_budget(&rd->num, data, len, rd->file, name, &rd->budget, rd->err);
     free(data);
     data = NULL;
+    rd->budget.part = 0;
+    read_stats(rd);
+    if (rc == 0 && held(rd) > (rd->budget.limit ? rd->budget.limit : TCPL_MAX_DOC_MEMORY))
+        rc = tcpl_err(rd->err, TCPL_ERR_LIMIT, "err.doc_memory", rd->file, name, "%zu",
+                      rd->budget.limit >> 20);
     if (rc < 0)
         goto out;
-
+numbering_done:
     TCPL_CHECK(read_optional(rd, rels, nrels, "/theme", &data, &len, &name));
     rc = data ? read_theme(rd, data, len, name) : 0;
     free(data);
@@ -1352,6 +1451,10 @@ static int read_package(reader *rd)
              * header), in any letter case: read it once (pkg marks dup). */
             if (r->dup || !tcpl_pkg_has(rd->pkg, r->target))
                 continue;
+            /* The main part named again as a header, footer or notes part
+             * was read as the body: once. */
+            if (tcpl_pkg_same_part(r->target, main_part))
+                continue;
             TCPL_CHECK(read_part(rd, r->target, extra[k].kind));
         }
     }
@@ -1359,13 +1462,37 @@ out:
     return rc;
 }
 
+struct tcpl_reader {
+    const tcpl_ctx *ctx;
+    tcpl_part_cache *cache;
+    /* Scratch kept from one document to the next (capacity only). */
+    para carry;
+    tcpl_buf tmp, label;
+    tcpl_vec interned;
+    tcpl_xml_keep xkeep;
+};
+
 static int read_common(tcpl_doc **out, const tcpl_ctx *ctx, tcpl_pkg *pkg, const char *name,
-                       const tcpl_read_opts *opts, tcpl_error *err)
+                       const tcpl_read_opts *opts, tcpl_reader *keep, tcpl_error *err)
 {
     reader rd;
     memset(&rd, 0, sizeof rd);
     tcpl_vec_init(&rd.interned, sizeof(const char *));
     para_init(&rd.carry);
+    if (keep) {
+        /* The reader's buffers, emptied: interned strings pointed into the
+         * last document. */
+        rd.carry = keep->carry;
+        para_reset(&rd.carry);
+        rd.tmp = keep->tmp;
+        tcpl_buf_reset(&rd.tmp);
+        rd.label = keep->label;
+        tcpl_buf_reset(&rd.label);
+        rd.interned = keep->interned;
+        tcpl_vec_clear(&rd.interned);
+        rd.xkeep = keep->xkeep;
+        rd.cache = keep->cache;
+    }
     rd.budget.limit = opts && opts->mem_limit ? opts->mem_limit : TCPL_MAX_DOC_MEMORY;
     rd.ctx = ctx;
     rd.legacy = tcpl_ctx_legacy(ctx);
@@ -1379,19 +1506,91 @@ static int read_common(tcpl_doc **out, const tcpl_ctx *ctx, tcpl_pkg *pkg, const
     }
     rc = read_package(&rd);
 out:
-    tcpl_styles_free(rd.styles);
+    if (!rd.styles_shared)
+        tcpl_styles_free(rd.styles);
     tcpl_numstate_free(rd.numstate);
-    tcpl_numbering_free(rd.num);
-    para_free(&rd.carry);
-    tcpl_buf_free(&rd.tmp);
-    tcpl_vec_free(&rd.interned);
-    tcpl_buf_free(&rd.label);
+    if (!rd.num_shared)
+        tcpl_numbering_free(rd.num);
+    if (keep) {
+        keep->carry = rd.carry;
+        keep->tmp = rd.tmp;
+        keep->label = rd.label;
+        keep->interned = rd.interned;
+        keep->xkeep = rd.xkeep;
+    } else {
+        tcpl_xml_keep_free(&rd.xkeep);
+        para_free(&rd.carry);
+        tcpl_buf_free(&rd.tmp);
+        tcpl_vec_free(&rd.interned);
+        tcpl_buf_free(&rd.label);
+    }
     if (rc < 0) {
         tcpl_doc_free(rd.doc);
         return rc;
     }
     *out = rd.doc;
     return 0;
+}
+
+int tcpl_reader_new(tcpl_reader **out, const tcpl_ctx *ctx, tcpl_part_cache *cache, tcpl_error *err)
+{
+    *out = NULL;
+    tcpl_reader *r = calloc(1, sizeof *r);
+    if (!r)
+        return TCPL_NOMEM(err, NULL);
+    r->ctx = ctx;
+    r->cache = cache;
+    para_init(&r->carry);
+    tcpl_buf_init(&r->tmp);
+    tcpl_buf_init(&r->label);
+    tcpl_vec_init(&r->interned, sizeof(const char *));
+    *out = r;
+    return 0;
+}
+
+void tcpl_reader_free(tcpl_reader *r)
+{
+    if (!r)
+        return;
+    para_free(&r->carry);
+    tcpl_buf_free(&r->tmp);
+    tcpl_buf_free(&r->label);
+    tcpl_vec_free(&r->interned);
+    tcpl_xml_keep_free(&r->xkeep);
+    free(r);
+}
+
+int tcpl_reader_read(tcpl_reader *r, tcpl_doc **out, const char *path, tcpl_error *err)
+{
+    tcpl_error local;
+    if (!err)
+        err = &local;
+    tcpl_error_clear(err);
+    *out = NULL;
+    tcpl_pkg *pkg = NULL;
+    int rc = tcpl_pkg_open_file(&pkg, path, err);
+    if (rc < 0)
+        return rc;
+    rc = read_common(out, r->ctx, pkg, path, NULL, r, err);
+    tcpl_pkg_free(pkg);
+    return rc;
+}
+
+int tcpl_reader_read_memory(tcpl_reader *r, tcpl_doc **out, const void *data, size_t len,
+                            const char *name, tcpl_error *err)
+{
+    tcpl_error local;
+    if (!err)
+        err = &local;
+    tcpl_error_clear(err);
+    *out = NULL;
+    tcpl_pkg *pkg = NULL;
+    int rc = tcpl_pkg_open_memory(&pkg, data, len, name, err);
+    if (rc < 0)
+        return rc;
+    rc = read_common(out, r->ctx, pkg, name, NULL, r, err);
+    tcpl_pkg_free(pkg);
+    return rc;
 }
 
 int tcpl_docx_read(tcpl_doc **out, const tcpl_ctx *ctx, const char *path, tcpl_error *err)
@@ -1405,7 +1604,7 @@ int tcpl_docx_read(tcpl_doc **out, const tcpl_ctx *ctx, const char *path, tcpl_e
     int rc = tcpl_pkg_open_file(&pkg, path, err);
     if (rc < 0)
         return rc;
-    rc = read_common(out, ctx, pkg, path, NULL, err);
+    rc = read_common(out, ctx, pkg, path, NULL, NULL, err);
     tcpl_pkg_free(pkg);
     return rc;
 }
@@ -1422,7 +1621,7 @@ int tcpl_docx_read_memory_opts(tcpl_doc **out, const tcpl_ctx *ctx, const void *
     int rc = tcpl_pkg_open_memory(&pkg, data, len, name, err);
     if (rc < 0)
         return rc;
-    rc = read_common(out, ctx, pkg, name, opts, err);
+    rc = read_common(out, ctx, pkg, name, opts, NULL, err);
     tcpl_pkg_free(pkg);
     return rc;
 }

@@ -431,6 +431,12 @@ static int build_tables(tcpl_numbering *n, tcpl_error *err)
 int tcpl_numbering_parse(tcpl_numbering **out, const char *xml, size_t len, const char *file,
                          const char *part, tcpl_error *err)
 {
+    return tcpl_numbering_parse_budget(out, xml, len, file, part, NULL, err);
+}
+
+int tcpl_numbering_parse_budget(tcpl_numbering **out, const char *xml, size_t len, const char *file,
+                                const char *part, tcpl_xml_budget *budget, tcpl_error *err)
+{
     int rc = 0, r;
     tcpl_xml x = {0};
     tcpl_numbering *n = calloc(1, sizeof *n);
@@ -442,7 +448,7 @@ int tcpl_numbering_parse(tcpl_numbering **out, const char *xml, size_t len, cons
     tcpl_vec_init(&n->numv, sizeof(num_inst));
     if (!xml)
         goto done;
-    tcpl_xml_opts opts = {tcpl_xml_keep_wml, "", 0, NULL};
+    tcpl_xml_opts opts = {tcpl_xml_keep_wml, "", 0, budget, NULL};
     TCPL_CHECK(tcpl_xml_open_opts(&x, xml, len, file, part, &opts, err));
     while ((r = tcpl_xml_next(&x, err)) > 0) {
         if (tcpl_xml_type(&x) != XML_READER_TYPE_ELEMENT || tcpl_xml_depth(&x) != 1)
@@ -484,6 +490,13 @@ out:
     tcpl_xml_close(&x);
     tcpl_numbering_free(n);
     return rc;
+}
+
+size_t tcpl_numbering_bytes(const tcpl_numbering *num)
+{
+    return num ? num->arena.used_total + num->absv.cap * num->absv.elem +
+                     num->numv.cap * num->numv.elem
+               : 0;
 }
 
 void tcpl_numbering_free(tcpl_numbering *num)

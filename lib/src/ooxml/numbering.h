@@ -3,6 +3,7 @@
 #include <stddef.h>
 
 #include "base/buf.h"
+#include "ooxml/xml.h"
 #include "tcpl/error.h"
 
 /* numbering.xml: abstractNum definitions and num instances, and the
@@ -18,6 +19,11 @@ typedef struct tcpl_numstate tcpl_numstate;
 /* xml may be NULL (no numbering part). */
 int tcpl_numbering_parse(tcpl_numbering **out, const char *xml, size_t len, const char *file,
                          const char *part, tcpl_error *err);
+/* The same, the parse counted against a document's budget (NULL: its own). */
+int tcpl_numbering_parse_budget(tcpl_numbering **out, const char *xml, size_t len, const char *file,
+                                const char *part, tcpl_xml_budget *budget, tcpl_error *err);
+/* Memory the parsed numbering holds. */
+size_t tcpl_numbering_bytes(const tcpl_numbering *num);
 void tcpl_numbering_free(tcpl_numbering *num);
 
 /* The numId/ilvl that a numbering-linked paragraph style (w:lvl/w:pStyle)

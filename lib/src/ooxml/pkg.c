@@ -727,6 +727,11 @@ unsigned tcpl_pkg_read_count(const tcpl_pkg *pkg, const char *part)
     return e ? e->reads : 0;
 }
 
+int tcpl_pkg_same_part(const char *a, const char *b)
+{
+    return a && b && name_cmp(a, b) == 0;
+}
+
 int tcpl_pkg_has(const tcpl_pkg *pkg, const char *part)
 {
     return part && find_entry(pkg, part) != NULL;
@@ -832,6 +837,55 @@ out:
         zip_fclose(zf);
     tcpl_vec_free(&buf);
     return rc;
+}
+
+/* ---- raw entries (the part cache) ----------------------------------------- */
+
+int tcpl_pkg_part_key(tcpl_pkg *pkg, const char *part, tcpl_part_key *key)
+{
+    memset(key, 0, sizeof *key);
+    pkg_entry *e = part ? find_entry(pkg, part) : NULL;
+    zip_stat_t st;
+    if (!e || zip_stat_index(pkg->za, e->index, 0, &st) < 0)
+        return 0;
+    zip_uint64_t need = ZIP_STAT_CRC | ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE | ZIP_STAT_COMP_METHOD |
+                        ZIP_STAT_ENCRYPTION_METHOD;
+    if ((st.valid & need) != need || st.encryption_method != ZIP_EM_NONE ||
+        st.comp_size > TCPL_MAX_ENTRY_BYTES || st.size > TCPL_MAX_ENTRY_BYTES)
+        return 0;
+    key->crc = st.crc;
+    key->size = st.size;
+    key->comp_size = st.comp_size;
+    key->method = st.comp_method;
+    return 1;
+}
+
+int tcpl_pkg_read_raw(tcpl_pkg *pkg, const char *part, const tcpl_part_key *key, char **data,
+                      tcpl_error *err)
+{
+    *data = NULL;
+    pkg_entry *e = part ? find_entry(pkg, part) : NULL;
+    if (!e)
+        return tcpl_err(err, TCPL_ERR_FORMAT, "err.part_missing", pkg->name, part, "%s", part);
+    if (pkg->archive_size && key->comp_size > pkg->archive_size)
+        return tcpl_err(err, TCPL_ERR_FORMAT, "err.zip_corrupt", pkg->name, e->name, "%s", "size");
+    char *buf = malloc(key->comp_size ? (size_t)key->comp_size : 1);
+    if (!buf)
+        return TCPL_NOMEM(err, pkg->name);
+    zip_file_t *zf = zip_fopen_index(pkg->za, e->index, ZIP_FL_COMPRESSED);
+    zip_int64_t r = zf ? zip_fread(zf, buf, key->comp_size) : -1;
+    int rc = 0;
+    if (r < 0 || (zip_uint64_t)r != key->comp_size)
+        rc = zip_read_error(zf ? zip_file_get_error(zf) : zip_get_error(pkg->za), pkg->name,
+                            e->name, err);
+    if (zf)
+        zip_fclose(zf);
+    if (rc < 0) {
+        free(buf);
+        return rc;
+    }
+    *data = buf;
+    return 0;
 }
 
 /* ---- relationships ------------------------------------------------------ */

@@ -57,6 +57,22 @@ const char *tcpl_pkg_main_part(const tcpl_pkg *pkg);
  * work the same for both. */
 int tcpl_pkg_strict(const tcpl_pkg *pkg);
 
+/* What the zip central directory says of an entry: with the compressed
+ * bytes it identifies a part across packages (the part cache). */
+typedef struct tcpl_part_key {
+    unsigned long long size, comp_size;
+    unsigned crc;
+    int method;
+} tcpl_part_key;
+/* 1 with *key filled, 0 when the part is missing, encrypted or its sizes
+ * are not known (then it is not cached). */
+int tcpl_pkg_part_key(tcpl_pkg *pkg, const char *part, tcpl_part_key *key);
+/* The entry's compressed bytes (key->comp_size of them), malloc'd. */
+int tcpl_pkg_read_raw(tcpl_pkg *pkg, const char *part, const tcpl_part_key *key, char **data,
+                      tcpl_error *err);
+/* Whether two part names name the same part (letter case aside, as
+ * lookup ignores it). */
+int tcpl_pkg_same_part(const char *a, const char *b);
 /* Whether the package has a part of that name. */
 int tcpl_pkg_has(const tcpl_pkg *pkg, const char *part);
 

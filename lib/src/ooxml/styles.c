@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/error.h"
 #include "base/vec.h"
 #include "tcpl/model.h"
@@ -27,6 +28,11 @@ typedef struct raw_style {
     const char *based_on;
     int is_default;
     size_t order; /* position in the file: the first of equal ids wins */
+    /* Read lazily (tcpl_styles_open): where the element is in the part, and
+     * whether it has been parsed (1) and resolved (2).  Eager parses set 2. */
+    size_t start, end;
+    int state;
+    tcpl_style own; /* own properties, kept while the chain is resolved */
 } raw_style;
 
 struct tcpl_styles {
@@ -37,6 +43,19 @@ struct tcpl_styles {
     tcpl_rpr defaults;
     tcpl_ppr pdefaults;
     const tcpl_style *default_para;
+    /* Lazy: the part (owned), its root start tag and name, where the
+     * docDefaults are, and the first failure of a parse on demand. */
+    char *xml;
+    size_t len;
+    size_t root_start, root_end; /* the root's start tag: [root_start, root_end) */
+    const char *root_name;       /* qualified name, in the arena */
+    tcpl_vec defaults_at;        /* size_t pairs: docDefaults [start, end) */
+    raw_style *default_raw;      /* the default paragraph style, loaded on first use */
+    const char *file, *part;
+    int failed;
+    tcpl_error err;
+    size_t parses;           /* parses on demand, for tests */
+    tcpl_xml_budget *budget; /* the document's (NULL: none) */
 };
 
 void tcpl_rpr_init(tcpl_rpr *r)
@@ -471,8 +490,17 @@ static int resolve(tcpl_styles *st, tcpl_error *err)
     return 0;
 }
 
+static int parse_all(tcpl_styles **out, const char *xml, size_t len, const char *file,
+                     const char *part, tcpl_xml_budget *budget, tcpl_error *err);
+
 int tcpl_styles_parse(tcpl_styles **out, const char *xml, size_t len, const char *file,
                       const char *part, tcpl_error *err)
+{
+    return parse_all(out, xml, len, file, part, NULL, err);
+}
+
+static int parse_all(tcpl_styles **out, const char *xml, size_t len, const char *file,
+                     const char *part, tcpl_xml_budget *budget, tcpl_error *err)
 {
     int rc = 0, r;
     tcpl_xml x = {0};
@@ -488,7 +516,7 @@ int tcpl_styles_parse(tcpl_styles **out, const char *xml, size_t len, const char
     st->defaults.size = 20;
     if (!xml)
         goto done;
-    tcpl_xml_opts opts = {tcpl_xml_keep_wml, "", 0, NULL};
+    tcpl_xml_opts opts = {tcpl_xml_keep_wml, "", 0, budget, NULL};
     TCPL_CHECK(tcpl_xml_open_opts(&x, xml, len, file, part, &opts, err));
     while ((r = tcpl_xml_next(&x, err)) > 0) {
         if (tcpl_xml_type(&x) != XML_READER_TYPE_ELEMENT || tcpl_xml_depth(&x) != 1)
@@ -525,6 +553,8 @@ int tcpl_styles_parse(tcpl_styles **out, const char *xml, size_t len, const char
             st->v[w++] = st->v[i];
     st->n = w;
     TCPL_CHECK(resolve(st, err));
+    for (size_t i = 0; i < st->n; i++)
+        st->v[i].state = 2;
     size_t best = (size_t)-1;
     for (size_t i = 0; i < st->n; i++)
         if (st->v[i].is_default && st->v[i].st.type == 'p' &&
@@ -552,21 +582,647 @@ void tcpl_styles_free(tcpl_styles *st)
         return;
     tcpl_arena_free(&st->arena);
     tcpl_vec_free(&st->vec);
+    tcpl_vec_free(&st->defaults_at);
+    free(st->xml);
     free(st);
 }
+
+static int load(tcpl_styles *st, raw_style *want);
 
 const tcpl_style *tcpl_styles_get(const tcpl_styles *st, const char *id)
 {
     raw_style *r = find_raw(st, id);
+    if (r && r->state != 2 && load((tcpl_styles *)st, r) < 0)
+        return NULL;
     return r ? &r->st : NULL;
 }
 
 const tcpl_style *tcpl_styles_default_para(const tcpl_styles *st)
 {
+    if (st && !st->default_para && st->default_raw && !st->failed) {
+        tcpl_styles *m = (tcpl_styles *)st;
+        if (load(m, m->default_raw) == 0)
+            m->default_para = &m->default_raw->st;
+    }
     return st ? st->default_para : NULL;
+}
+
+int tcpl_styles_status(const tcpl_styles *st, tcpl_error *err)
+{
+    if (!st || !st->failed)
+        return 0;
+    *err = st->err;
+    return st->err.code;
+}
+
+size_t tcpl_styles_parsed(const tcpl_styles *st)
+{
+    size_t k = 0;
+    for (size_t i = 0; st && i < st->n; i++)
+        k += st->v[i].state == 2;
+    return k;
+}
+
+size_t tcpl_styles_bytes(const tcpl_styles *st)
+{
+    return st ? st->len + st->arena.used_total + st->vec.cap * st->vec.elem : 0;
 }
 
 const tcpl_rpr *tcpl_styles_defaults(const tcpl_styles *st)
 {
     return st ? &st->defaults : NULL;
+}
+
+/* ---- lazy reading -------------------------------------------------------
+ *
+ * Word's styles part is mostly styles a document never uses (a template's
+ * hundreds of w:style and a w:latentStyles of 300-odd entries): 350 KB that
+ * took 60% of a read.  tcpl_styles_open scans the part's tags once without
+ * parsing (quoted attributes, comments, PIs and CDATA are stepped over) to
+ * find each top-level w:style, its id, type and default flag; a style is
+ * parsed by libxml2 when first asked for, with its basedOn chain, from a
+ * small document made of the part's root start tag, the docDefaults and
+ * those elements.  Whatever the scan cannot be sure of (a DOCTYPE, another
+ * encoding, a namespace declared below the root, an id with an entity, ...)
+ * falls back to the full parse, so the result is always the full parse's. */
+
+/* A qualified name at p: its length (letters, digits, '_', '-', '.', ':'
+ * and any byte >= 0x80). */
+static size_t name_len(const char *p, const char *end)
+{
+    const char *q = p;
+    while (q < end &&
+           (((unsigned char)*q >= 0x80) || (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
+            (*q >= '0' && *q <= '9') || *q == '_' || *q == '-' || *q == '.' || *q == ':'))
+        q++;
+    return (size_t)(q - p);
+}
+
+/* The end of the tag whose '<' is at p ('>' included), stepping over quoted
+ * values (with memchr); *xmlns set when a namespace is declared in it.
+ * NULL when unterminated. */
+static const char *tag_end(const char *p, const char *end, int *xmlns)
+{
+    for (p++; p < end; p++) {
+        char c = *p;
+        if (c == '>')
+            return p + 1;
+        if (c == '"' || c == '\'') {
+            const char *q = memchr(p + 1, c, (size_t)(end - p - 1));
+            if (!q)
+                return NULL;
+            p = q;
+        } else if (c == 'x' && end - p > 5 && !memcmp(p, "xmlns", 5))
+            *xmlns = 1;
+    }
+    return NULL;
+}
+
+static const char *find_str(const char *p, const char *end, const char *s)
+{
+    size_t n = strlen(s);
+    while (p < end) {
+        const char *q = memchr(p, s[0], (size_t)(end - p));
+        if (!q || (size_t)(end - q) < n)
+            return NULL;
+        if (!memcmp(q, s, n))
+            return q;
+        p = q + 1;
+    }
+    return NULL;
+}
+
+/* Attribute qname's raw value in the start tag [p, e): 1 found (value in
+ * *v, *vn), 0 absent, -1 a value the scan cannot take as it is (an entity
+ * or a character attribute normalisation would change). */
+static int tag_attr(const char *p, const char *e, const char *qname, const char **v, size_t *vn)
+{
+    size_t qn = strlen(qname);
+    p += 1 + name_len(p + 1, e);
+    while (p < e) {
+        while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+            p++;
+        size_t an = name_len(p, e);
+        if (an == 0)
+            return 0;
+        const char *a = p;
+        p += an;
+        while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '='))
+            p++;
+        if (p >= e || (*p != '"' && *p != '\''))
+            return -1;
+        const char *q = memchr(p + 1, *p, (size_t)(e - p - 1));
+        if (!q)
+            return -1;
+        if (an == qn && !memcmp(a, qname, qn)) {
+            for (const char *c = p + 1; c < q; c++)
+                if (*c == '&' || *c == '\t' || *c == '\n' || *c == '\r')
+                    return -1;
+            *v = p + 1;
+            *vn = (size_t)(q - p - 1);
+            return 1;
+        }
+        p = q + 1;
+    }
+    return 0;
+}
+
+static int is_w_uri(const char *v, size_t n)
+{
+    static const char strict[] = "http://purl.oclc.org/ooxml/wordprocessingml/main";
+    return (n == sizeof TCPL_NS_W - 1 && !memcmp(v, TCPL_NS_W, n)) ||
+           (n == sizeof strict - 1 && !memcmp(v, strict, n));
+}
+
+/* The prefix bound to WordprocessingML by the root start tag [p, e), into
+ * pre (NUL-terminated); -1 when there is none, more than one, or it is the
+ * default namespace (its attributes would then be in no namespace). */
+static int w_prefix(const char *p, const char *e, char *pre, size_t size)
+{
+    int found = 0;
+    const char *q = p;
+    while ((q = find_str(q, e, "xmlns")) != NULL) {
+        const char *a = q;
+        q += 5;
+        size_t pn = 0;
+        if (*q == ':') {
+            pn = name_len(q + 1, e);
+            q += 1 + pn;
+        }
+        while (q < e && (*q == ' ' || *q == '='))
+            q++;
+        if (q >= e || (*q != '"' && *q != '\''))
+            continue;
+        const char *z = memchr(q + 1, *q, (size_t)(e - q - 1));
+        if (!z)
+            return -1;
+        if (is_w_uri(q + 1, (size_t)(z - q - 1))) {
+            if (pn == 0 || found || pn + 1 >= size)
+                return -1;
+            memcpy(pre, a + 6, pn);
+            pre[pn] = 0;
+            found = 1;
+        }
+        q = z + 1;
+    }
+    return found ? 0 : -1;
+}
+
+/* Whether name (n bytes) is at p followed by the end of a name. */
+static int name_at(const char *p, const char *end, const char *name, size_t n)
+{
+    if ((size_t)(end - p) <= n || memcmp(p, name, n) != 0)
+        return 0;
+    char c = p[n];
+    return c == '>' || c == '/' || c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* The end ('>' included) of the element named name whose start tag ends
+ * at p, for an element that cannot contain itself (w:style, w:docDefaults,
+ * w:latentStyles): the first end tag of that name, found with memchr.
+ * NULL — the caller then parses the whole part — when a comment, CDATA,
+ * PI or a start tag of the same name comes first (they could hide or
+ * nest an end tag), or there is none. */
+static const char *skip_element(const char *p, const char *end, const char *name, size_t n)
+{
+    while (p < end) {
+        const char *lt = memchr(p, '<', (size_t)(end - p));
+        if (!lt || end - lt < 2 || lt[1] == '!' || lt[1] == '?')
+            return NULL;
+        if (lt[1] == '/' && name_at(lt + 2, end, name, n)) {
+            const char *gt = memchr(lt + 2 + n, '>', (size_t)(end - lt - 2 - n));
+            return gt ? gt + 1 : NULL;
+        }
+        if (name_at(lt + 1, end, name, n))
+            return NULL;
+        p = lt + 1;
+    }
+    return NULL;
+}
+
+typedef struct scan_ctx {
+    const char *pre; /* "w:" */
+    char q_style[80], q_defaults[80], q_latent[80], q_id[80], q_type[80], q_default[80];
+} scan_ctx;
+
+/* Builds the index; 1 done, 0 the scan cannot be sure (full parse), <0
+ * out of memory. */
+static int scan(tcpl_styles *st, tcpl_error *err)
+{
+    const char *b = st->xml, *p = b, *end = b + st->len;
+    if (st->len >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3))
+        p += 3;
+    int depth = 0;
+    size_t top = 0;   /* start of the current top-level element */
+    int top_kind = 0; /* 1 style, 2 docDefaults */
+    scan_ctx sc;
+    char pre[64];
+    size_t order = 0;
+    while (p < end) {
+        const char *lt = memchr(p, '<', (size_t)(end - p));
+        if (!lt)
+            break;
+        p = lt;
+        if (end - p >= 4 && !memcmp(p, "<!--", 4)) {
+            const char *q = find_str(p + 4, end, "-->");
+            if (!q)
+                return 0;
+            p = q + 3;
+            continue;
+        }
+        if (end - p >= 9 && !memcmp(p, "<![CDATA[", 9)) {
+            const char *q = find_str(p + 9, end, "]]>");
+            if (!q)
+                return 0;
+            p = q + 3;
+            continue;
+        }
+        if (end - p >= 2 && p[1] == '?') {
+            const char *q = find_str(p + 2, end, "?>");
+            if (!q)
+                return 0;
+            /* The XML declaration may name another encoding. */
+            const char *enc = find_str(p, q, "encoding");
+            if (enc && !find_str(enc, q, "UTF-8") && !find_str(enc, q, "utf-8"))
+                return 0;
+            p = q + 2;
+            continue;
+        }
+        if (end - p >= 2 && p[1] == '!')
+            return 0; /* a DOCTYPE, or damage: the full parse says which */
+        int xmlns = 0;
+        const char *e = tag_end(p, end, &xmlns);
+        if (!e)
+            return 0;
+        if (p[1] == '/') {
+            if (--depth < 0)
+                return 0;
+            if (depth == 1 && top_kind == 2) {
+                size_t *r = tcpl_vec_push(&st->defaults_at);
+                if (!r)
+                    return TCPL_NOMEM(err, st->file);
+                r[0] = top;
+                r[1] = (size_t)(e - b);
+            } else if (depth == 1 && top_kind == 1)
+                TCPL_VEC_AT(&st->vec, raw_style, st->vec.len - 1).end = (size_t)(e - b);
+            if (depth == 0) {
+                p = end; /* the root is closed */
+                break;
+            }
+            p = e;
+            continue;
+        }
+        int empty = e[-2] == '/';
+        if (depth == 0) {
+            if (st->root_name)
+                return 0;
+            size_t nn = name_len(p + 1, e);
+            if (w_prefix(p, e, pre, sizeof pre) < 0 || nn == 0 || empty)
+                return 0;
+            st->root_name = tcpl_arena_strndup(&st->arena, p + 1, nn);
+            if (!st->root_name)
+                return TCPL_NOMEM(err, st->file);
+            st->root_start = (size_t)(p - b);
+            st->root_end = (size_t)(e - b);
+            snprintf(sc.q_style, sizeof sc.q_style, "%s:style", pre);
+            snprintf(sc.q_defaults, sizeof sc.q_defaults, "%s:docDefaults", pre);
+            snprintf(sc.q_latent, sizeof sc.q_latent, "%s:latentStyles", pre);
+            snprintf(sc.q_id, sizeof sc.q_id, "%s:styleId", pre);
+            snprintf(sc.q_type, sizeof sc.q_type, "%s:type", pre);
+            snprintf(sc.q_default, sizeof sc.q_default, "%s:default", pre);
+            depth = 1;
+            p = e;
+            continue;
+        }
+        /* A namespace declared below the root could rebind the prefix. */
+        if (xmlns)
+            return 0;
+        if (depth == 1) {
+            size_t nn = name_len(p + 1, e);
+            top = (size_t)(p - b);
+            top_kind = 0;
+            if (nn == strlen(sc.q_defaults) && !memcmp(p + 1, sc.q_defaults, nn)) {
+                top_kind = 2;
+                if (empty) {
+                    size_t *r = tcpl_vec_push(&st->defaults_at);
+                    if (!r)
+                        return TCPL_NOMEM(err, st->file);
+                    r[0] = top;
+                    r[1] = (size_t)(e - b);
+                }
+            } else if (nn == strlen(sc.q_style) && !memcmp(p + 1, sc.q_style, nn)) {
+                const char *v;
+                size_t vn;
+                int a = tag_attr(p, e, sc.q_id, &v, &vn);
+                if (a < 0)
+                    return 0;
+                order++; /* as the full parse counts: every w:style */
+                if (a > 0 && vn > 0 && st->vec.len < TCPL_MAX_STYLES) {
+                    raw_style *s = tcpl_vec_push(&st->vec);
+                    if (!s)
+                        return TCPL_NOMEM(err, st->file);
+                    memset(s, 0, sizeof *s);
+                    s->order = order - 1;
+                    s->start = top;
+                    s->end = (size_t)(e - b);
+                    s->st.id = tcpl_arena_strndup(&st->arena, v, vn);
+                    if (!s->st.id)
+                        return TCPL_NOMEM(err, st->file);
+                    const char *tv = "";
+                    size_t tn = 0;
+                    if (tag_attr(p, e, sc.q_type, &tv, &tn) < 0)
+                        return 0;
+                    char type[16] = "";
+                    if (tn < sizeof type)
+                        memcpy(type, tv, tn), type[tn] = 0;
+                    else
+                        snprintf(type, sizeof type, "?");
+                    s->st.type = style_type(type);
+                    const char *dv = NULL;
+                    size_t dn = 0;
+                    int d = tag_attr(p, e, sc.q_default, &dv, &dn);
+                    if (d < 0)
+                        return 0;
+                    s->is_default = d > 0 && ((dn == 1 && dv[0] == '1') ||
+                                              (dn == 4 && !memcmp(dv, "true", 4)) ||
+                                              (dn == 2 && !memcmp(dv, "on", 2)));
+                    top_kind = empty ? 0 : 1;
+                }
+            }
+        }
+        if (depth == 1 && !empty) {
+            /* A w:style, w:docDefaults or w:latentStyles is stepped over
+             * to its end tag (its content is parsed when it is used). */
+            size_t nn = name_len(p + 1, e);
+            int known = top_kind ||
+                        (nn == strlen(sc.q_latent) && !memcmp(p + 1, sc.q_latent, nn)) ||
+                        (nn == strlen(sc.q_style) && !memcmp(p + 1, sc.q_style, nn));
+            if (known) {
+                const char *close = skip_element(e, end, p + 1, nn);
+                if (!close)
+                    return 0;
+                if (top_kind == 2) {
+                    size_t *r = tcpl_vec_push(&st->defaults_at);
+                    if (!r)
+                        return TCPL_NOMEM(err, st->file);
+                    r[0] = top;
+                    r[1] = (size_t)(close - b);
+                } else if (top_kind == 1)
+                    TCPL_VEC_AT(&st->vec, raw_style, st->vec.len - 1).end = (size_t)(close - b);
+                p = close;
+                continue;
+            }
+        }
+        if (!empty)
+            depth++;
+        p = e;
+    }
+    return st->root_name && depth == 0 ? 1 : 0;
+}
+
+/* Parses the top-level elements [start, end) pairs of ranges (the
+ * docDefaults first when with_defaults) as children of the part's root. */
+static int parse_ranges(tcpl_styles *st, raw_style **want, size_t nwant, int with_defaults)
+{
+    tcpl_buf doc;
+    tcpl_buf_init(&doc);
+    int rc = 0, r;
+    tcpl_xml x = {0};
+    tcpl_error *err = &st->err;
+    if (tcpl_buf_put(&doc, st->xml + st->root_start, st->root_end - st->root_start) < 0)
+        goto nomem;
+    for (size_t i = 0; with_defaults && i < st->defaults_at.len; i++) {
+        size_t *at = (size_t *)st->defaults_at.data + 2 * i;
+        if (tcpl_buf_put(&doc, st->xml + at[0], at[1] - at[0]) < 0)
+            goto nomem;
+    }
+    for (size_t i = 0; i < nwant; i++)
+        if (tcpl_buf_put(&doc, st->xml + want[i]->start, want[i]->end - want[i]->start) < 0)
+            goto nomem;
+    if (tcpl_buf_puts(&doc, "</") < 0 || tcpl_buf_puts(&doc, st->root_name) < 0 ||
+        tcpl_buf_puts(&doc, ">") < 0)
+        goto nomem;
+    st->parses++;
+    /* Counted against the document's budget on top of what it holds now
+     * (the part being walked included), restored after. */
+    tcpl_xml_budget *bg = st->budget;
+    size_t used = bg ? bg->used : 0, held = bg ? bg->part : 0;
+    if (bg)
+        bg->used = used + held + doc.cap;
+    tcpl_xml_opts opts = {tcpl_xml_keep_wml, "", 0, bg, NULL};
+    rc = tcpl_xml_open_opts(&x, doc.data, doc.len, st->file, st->part, &opts, err);
+    if (bg) {
+        bg->used = used;
+        bg->part = held;
+    }
+    if (rc < 0)
+        goto out;
+    size_t k = 0;
+    while ((r = tcpl_xml_next(&x, err)) > 0) {
+        if (tcpl_xml_type(&x) != XML_READER_TYPE_ELEMENT || tcpl_xml_depth(&x) != 1)
+            continue;
+        if (tcpl_xml_is_w(&x, "docDefaults")) {
+            TCPL_CHECK(defaults_parse(&x, st, err));
+        } else if (tcpl_xml_is_w(&x, "style") && k < nwant) {
+            raw_style *s = want[k++];
+            raw_style tmp;
+            memset(&tmp, 0, sizeof tmp);
+            TCPL_CHECK(style_parse(&x, st, &tmp, err));
+            s->own = tmp.st;
+            s->own.id = s->st.id;
+            s->based_on = tmp.based_on;
+            if (s->own.ppr.outline_level < 0)
+                s->own.ppr.outline_level = heading_level(s->own.name);
+            s->state = 1;
+        } else {
+            TCPL_CHECK(tcpl_xml_skip(&x, err));
+        }
+    }
+    rc = r;
+    if (rc == 0 && k != nwant) /* the scan and the parser disagree */
+        rc = tcpl_err(err, TCPL_ERR_FORMAT, "err.xml_malformed", st->file, st->part, "%s",
+                      "w:style");
+    goto out;
+nomem:
+    rc = TCPL_NOMEM(err, st->file);
+out:
+    tcpl_xml_close(&x);
+    tcpl_buf_free(&doc);
+    return rc;
+}
+
+/* Resolves a loaded style whose chain is loaded, as resolve() does. */
+static void resolve_one(tcpl_styles *st, raw_style *rs)
+{
+    size_t chain[TCPL_MAX_STYLE_CHAIN];
+    size_t len = 0, cur = (size_t)(rs - st->v);
+    for (;;) {
+        chain[len++] = cur;
+        if (len == TCPL_MAX_STYLE_CHAIN)
+            break;
+        raw_style *p = find_raw(st, st->v[cur].based_on);
+        if (!p || p->st.type != rs->st.type)
+            break;
+        size_t pi = (size_t)(p - st->v);
+        int seen = 0;
+        for (size_t k = 0; k < len; k++)
+            seen |= chain[k] == pi;
+        if (seen)
+            break;
+        cur = pi;
+    }
+    tcpl_style *s = &rs->st;
+    const char *id = s->id;
+    int type = s->type;
+    *s = rs->own;
+    s->id = id;
+    s->type = type;
+    tcpl_rpr_init(&s->rpr);
+    if (s->type != 'c')
+        tcpl_rpr_merge(&s->rpr, &st->defaults);
+    tcpl_ppr_init(&s->ppr);
+    if (s->type == 'p')
+        ppr_merge(&s->ppr, &st->pdefaults);
+    while (len > 0) {
+        const tcpl_style *o = &st->v[chain[--len]].own;
+        ppr_merge(&s->ppr, &o->ppr);
+        tcpl_rpr_merge(&s->rpr, &o->rpr);
+    }
+    s->ppr.style = NULL;
+}
+
+/* Parses want and every style of its basedOn chain not parsed yet (one
+ * small parse per chain step), then resolves them. */
+static int load(tcpl_styles *st, raw_style *want)
+{
+    if (st->failed)
+        return st->err.code;
+    raw_style *batch[TCPL_MAX_STYLE_CHAIN];
+    raw_style *chain[TCPL_MAX_STYLE_CHAIN];
+    size_t nchain = 0;
+    raw_style *cur = want;
+    int rc = 0;
+    while (cur && nchain < TCPL_MAX_STYLE_CHAIN) {
+        int seen = 0;
+        for (size_t k = 0; k < nchain; k++)
+            seen |= chain[k] == cur;
+        if (seen)
+            break;
+        chain[nchain++] = cur;
+        if (cur->state == 0) {
+            batch[0] = cur;
+            if ((rc = parse_ranges(st, batch, 1, 0)) < 0)
+                break;
+        }
+        raw_style *p = find_raw(st, cur->based_on);
+        cur = p && p->st.type == want->st.type ? p : NULL;
+    }
+    if (rc < 0) {
+        st->failed = 1;
+        return rc;
+    }
+    /* Only want: a parent's own chain may reach past the part loaded here
+     * (a chain cut at the limit); it is resolved when it is asked for. */
+    if (want->state == 1) {
+        resolve_one(st, want);
+        want->state = 2;
+    }
+    return 0;
+}
+
+/* Whether the styles fit in the budget beside what the document holds. */
+static int over_budget(const tcpl_styles *st, size_t base, tcpl_error *err)
+{
+    tcpl_xml_budget *bg = st->budget;
+    if (!bg)
+        return 0;
+    size_t limit = bg->limit ? bg->limit : TCPL_MAX_DOC_MEMORY;
+    size_t now = base + tcpl_styles_bytes(st);
+    if (now > bg->peak)
+        bg->peak = now;
+    if (now <= limit)
+        return 0;
+    return tcpl_err(err, TCPL_ERR_LIMIT, "err.doc_memory", st->file, st->part, "%zu", limit >> 20);
+}
+
+int tcpl_styles_open(tcpl_styles **out, char *xml, size_t len, const char *file, const char *part,
+                     tcpl_xml_budget *budget, tcpl_error *err)
+{
+    *out = NULL;
+    if (!xml)
+        return tcpl_styles_parse(out, NULL, 0, file, part, err);
+    size_t base = budget ? budget->used : 0;
+    tcpl_styles *st = calloc(1, sizeof *st);
+    if (!st) {
+        free(xml);
+        return TCPL_NOMEM(err, file);
+    }
+    tcpl_arena_init(&st->arena);
+    tcpl_vec_init(&st->vec, sizeof(raw_style));
+    tcpl_vec_init(&st->defaults_at, 2 * sizeof(size_t));
+    tcpl_rpr_init(&st->defaults);
+    tcpl_ppr_init(&st->pdefaults);
+    st->defaults.size = 20;
+    st->xml = xml;
+    st->len = len;
+    st->file = file;
+    st->part = part;
+    st->budget = budget;
+    int rc = over_budget(st, base, err);
+    if (rc == 0)
+        rc = scan(st, err);
+    if (rc <= 0) {
+        st->xml = NULL;
+        tcpl_styles_free(st);
+        /* Not sure: the full parse, which also reports damage; the part
+         * is held while it is parsed. */
+        if (rc == 0) {
+            if (budget)
+                budget->used = base + len;
+            rc = parse_all(out, xml, len, file, part, budget, err);
+            if (budget)
+                budget->used = base;
+        }
+        free(xml);
+        return rc;
+    }
+    if ((rc = over_budget(st, base, err)) < 0) {
+        tcpl_styles_free(st);
+        return rc;
+    }
+    /* xml is the styles' now (freed with them). */
+    st->v = st->vec.data;
+    st->n = st->vec.len;
+    if (st->n)
+        qsort(st->v, st->n, sizeof *st->v, cmp_raw);
+    size_t w = 0;
+    for (size_t i = 0; i < st->n; i++)
+        if (w == 0 || strcmp(st->v[w - 1].st.id, st->v[i].st.id) != 0)
+            st->v[w++] = st->v[i];
+    st->n = w;
+    /* The docDefaults now: every style is resolved over them. */
+    if (budget)
+        budget->used = base + tcpl_styles_bytes(st);
+    if (st->defaults_at.len)
+        rc = parse_ranges(st, NULL, 0, 1);
+    if (budget)
+        budget->used = base;
+    if (rc < 0) {
+        *err = st->err;
+        tcpl_styles_free(st);
+        return rc;
+    }
+    size_t best = (size_t)-1;
+    for (size_t i = 0; i < st->n; i++)
+        if (st->v[i].is_default && st->v[i].st.type == 'p' &&
+            (best == (size_t)-1 || st->v[i].order < st->v[best].order))
+            best = i;
+    if (best != (size_t)-1)
+        st->default_raw = &st->v[best];
+    else {
+        raw_style *nm = find_raw(st, "Normal");
+        st->default_raw = nm && nm->st.type == 'p' ? nm : NULL;
+    }
+    *out = st;
+    return 0;
 }

@@ -66,6 +66,24 @@ int tcpl_sectpr_parse(tcpl_xml *x, tcpl_section *out, tcpl_error *err);
 int tcpl_styles_parse(tcpl_styles **out, const char *xml, size_t len, const char *file,
                       const char *part, tcpl_error *err);
 void tcpl_styles_free(tcpl_styles *st);
+/* The same, lazily: takes xml (freed with the styles, or at once on
+ * failure), indexes its w:style elements without parsing them, and parses
+ * a style (with its basedOn chain) when tcpl_styles_get or
+ * tcpl_styles_default_para first asks for it.  Results are those of
+ * tcpl_styles_parse; a parse on demand that fails makes those return NULL
+ * and tcpl_styles_status return the error.  budget (NULL: none) is the
+ * document's: the part, the index and every parse count against it, on
+ * top of budget->used (what the document holds; the caller keeps it up to
+ * date, with tcpl_styles_bytes included, while it reads).  Not for sharing between
+ * threads (the getters then write). */
+int tcpl_styles_open(tcpl_styles **out, char *xml, size_t len, const char *file, const char *part,
+                     tcpl_xml_budget *budget, tcpl_error *err);
+/* 0, or the error of a parse on demand (copied into err). */
+int tcpl_styles_status(const tcpl_styles *st, tcpl_error *err);
+/* Styles parsed and resolved so far (all of them after tcpl_styles_parse). */
+size_t tcpl_styles_parsed(const tcpl_styles *st);
+/* Memory the styles hold (the part kept for lazy reading included). */
+size_t tcpl_styles_bytes(const tcpl_styles *st);
 
 /* A resolved style by id, NULL if unknown. */
 const tcpl_style *tcpl_styles_get(const tcpl_styles *st, const char *id);

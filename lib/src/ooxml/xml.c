@@ -358,11 +358,18 @@ static int parse(tcpl_xml *x, const char *data, size_t len, const char *file, co
         return tcpl_err(err, TCPL_ERR_LIMIT, "err.xml_too_big", file, where, NULL);
     x->arena = calloc(1, sizeof(tcpl_arena));
     x->text = calloc(1, sizeof(tcpl_buf));
-    x->evec = calloc(1, sizeof(tcpl_vec));
+    if (x->opts.store && x->opts.store->evec) {
+        x->evec = x->opts.store->evec;
+        x->opts.store->evec = NULL;
+        tcpl_vec_clear(x->evec);
+    } else {
+        x->evec = calloc(1, sizeof(tcpl_vec));
+        if (x->evec)
+            tcpl_vec_init(x->evec, sizeof(tcpl_xml_event));
+    }
     if (!x->arena || !x->text || !x->evec)
         return TCPL_NOMEM(err, file);
     tcpl_arena_init(x->arena);
-    tcpl_vec_init(x->evec, sizeof(tcpl_xml_event));
     xmlParserCtxtPtr c = xmlCreateMemoryParserCtxt(data, (int)len);
     if (!c) {
         return len == 0
@@ -453,6 +460,15 @@ int tcpl_xml_open(tcpl_xml *x, const char *data, size_t len, const char *file, c
     return tcpl_xml_open_opts(x, data, len, file, part, NULL, err);
 }
 
+void tcpl_xml_keep_free(tcpl_xml_keep *k)
+{
+    if (k && k->evec) {
+        tcpl_vec_free(k->evec);
+        free(k->evec);
+        k->evec = NULL;
+    }
+}
+
 size_t tcpl_xml_event_count(const tcpl_xml *x)
 {
     return x->nev;
@@ -468,9 +484,12 @@ void tcpl_xml_close(tcpl_xml *x)
         xmlFreeParserCtxt(c);
     }
     x->ctxt = NULL;
-    if (x->evec) {
-        tcpl_vec_free(x->evec);
-        free(x->evec);
+    tcpl_vec *v = x->evec;
+    if (v && x->opts.store && !x->opts.store->evec && v->cap * v->elem <= TCPL_XML_KEEP_BYTES) {
+        x->opts.store->evec = v;
+    } else if (v) {
+        tcpl_vec_free(v);
+        free(v);
     }
     x->evec = NULL;
     x->ev = NULL;

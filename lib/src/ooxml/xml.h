@@ -45,8 +45,19 @@ typedef struct tcpl_xml_opts {
     /* One element's text beyond this many bytes is refused while reading
      * (err.para_too_long, the limit as detail); 0: no limit. */
     size_t text_limit;
-    tcpl_xml_budget *budget; /* NULL: a budget of TCPL_MAX_DOC_MEMORY for this part alone */
+    tcpl_xml_budget *budget;     /* NULL: a budget of TCPL_MAX_DOC_MEMORY for this part alone */
+    struct tcpl_xml_keep *store; /* NULL, or where the event array is kept between parts */
 } tcpl_xml_opts;
+
+/* A reader's event array kept from one part (and document) to the next,
+ * so that it is not grown by copying and given back to the system every
+ * time.  An array larger than TCPL_XML_KEEP_BYTES is freed instead (it
+ * counts against the next part's budget by its capacity). */
+#define TCPL_XML_KEEP_BYTES ((size_t)8 << 20)
+typedef struct tcpl_xml_keep {
+    void *evec; /* tcpl_vec of tcpl_xml_event, or NULL */
+} tcpl_xml_keep;
+void tcpl_xml_keep_free(tcpl_xml_keep *k);
 
 /* Node types, as libxml2's reader numbers them. */
 enum {

@@ -1,0 +1,129 @@
+/* bench_batch MODE FILE...: one pass over the files in this process, then
+ * "seconds docs MB peak_rss_kb" on stdout.  MODE:
+ *   floor-doc   inflate + libxml2 SAX2 (no handlers) over word/document.xml
+ *   floor-dsn   the same over document.xml, styles.xml and numbering.xml
+ *   text        tcpl read + body text (the work of `tcpl text`)
+ *   extract     tcpl read + extract + JSON (the work of `tcpl extract --json`)
+ *   text+reader, extract+reader   the same through one tcpl_reader with a
+ *               part cache (tcpl_part_cache), as a batch would read
+ * MB is the size of the inflated document.xml parts (the same for every
+ * mode, so MB/s compare).  Run by bench/run.sh for the office corpora. */
+#include <libxml/parser.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <zip.h>
+
+#include "tcpl/tcpl.h"
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static size_t sax_part(zip_t *z, const char *name, int parse)
+{
+    zip_stat_t st;
+    if (zip_stat(z, name, 0, &st) < 0)
+        return 0;
+    char *buf = malloc(st.size + 1);
+    zip_file_t *f = zip_fopen(z, name, 0);
+    zip_int64_t got = f && buf ? zip_fread(f, buf, st.size) : -1;
+    if (f)
+        zip_fclose(f);
+    if (got > 0 && parse) {
+        xmlSAXHandler sax;
+        memset(&sax, 0, sizeof sax);
+        sax.initialized = XML_SAX2_MAGIC;
+        xmlSAXUserParseMemory(&sax, NULL, buf, (int)got);
+    }
+    free(buf);
+    return got > 0 ? (size_t)got : 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 3) {
+        fprintf(stderr, "usage: bench_batch floor-doc|floor-dsn|text|extract FILE...\n");
+        return 2;
+    }
+    const char *mode = argv[1];
+    int floor_doc = !strcmp(mode, "floor-doc"), floor_dsn = !strcmp(mode, "floor-dsn");
+    int use_reader = strstr(mode, "+reader") != NULL;
+    int text = !strncmp(mode, "text", 4), extract = !strncmp(mode, "extract", 7);
+    if (!floor_doc && !floor_dsn && !text && !extract)
+        return 2;
+    tcpl_ctx *ctx = NULL;
+    tcpl_extractor *ex = NULL;
+    tcpl_error err;
+    if (tcpl_ctx_new(&ctx, NULL, &err) < 0)
+        return 4;
+    if (extract && tcpl_extractor_new(&ex, ctx, &err) < 0)
+        return 4;
+    tcpl_part_cache *cache = NULL;
+    tcpl_reader *rd = NULL;
+    if (use_reader &&
+        (tcpl_part_cache_new(&cache, 0, &err) < 0 || tcpl_reader_new(&rd, ctx, cache, &err) < 0))
+        return 4;
+    size_t bytes = 0;
+    int failed = 0;
+    /* MB of the document parts, as the floors count them (outside the timing). */
+    for (int i = 2; i < argc && (text || extract); i++) {
+        int e;
+        zip_t *z = zip_open(argv[i], ZIP_RDONLY, &e);
+        zip_stat_t st;
+        if (z && zip_stat(z, "word/document.xml", 0, &st) == 0)
+            bytes += st.size;
+        if (z)
+            zip_discard(z);
+    }
+    double t0 = now();
+    for (int i = 2; i < argc; i++) {
+        if (floor_doc || floor_dsn) {
+            int e;
+            zip_t *z = zip_open(argv[i], ZIP_RDONLY, &e);
+            if (!z) {
+                failed++;
+                continue;
+            }
+            bytes += sax_part(z, "word/document.xml", 1);
+            if (floor_dsn) {
+                sax_part(z, "word/styles.xml", 1);
+                sax_part(z, "word/numbering.xml", 1);
+            }
+            zip_discard(z);
+            continue;
+        }
+        tcpl_doc *doc = NULL;
+        if ((rd ? tcpl_reader_read(rd, &doc, argv[i], &err)
+                : tcpl_docx_read(&doc, ctx, argv[i], &err)) < 0) {
+            failed++;
+            continue;
+        }
+        char *s = NULL;
+        size_t n;
+        if (text && tcpl_doc_text(&s, &n, doc, TCPL_TEXT_BODY, &err) == 0)
+            free(s);
+        if (extract) {
+            tcpl_extraction *x = NULL;
+            if (tcpl_extract(&x, ex, doc, &err) == 0 &&
+                tcpl_extraction_json(&s, &n, x, 0, &err) == 0)
+                free(s);
+            tcpl_extraction_free(x);
+        }
+        tcpl_doc_free(doc);
+    }
+    double t = now() - t0;
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    printf("%.4f %d %.3f %ld %d\n", t, argc - 2, bytes / 1e6, ru.ru_maxrss, failed);
+    tcpl_reader_free(rd);
+    tcpl_part_cache_free(cache);
+    tcpl_extractor_free(ex);
+    tcpl_ctx_free(ctx);
+    return 0;
+}
