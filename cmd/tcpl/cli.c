@@ -172,6 +172,18 @@ static int fail(tcpl_error *err, int code, const char *id, const char *file, con
     return code;
 }
 
+/* The reader and part cache of this run, made on the first read: files a
+ * province sends share their styles parts, which are then parsed once. */
+static int reader(cli *c, tcpl_error *err)
+{
+    if (c->reader)
+        return 0;
+    int rc = c->cache ? 0 : tcpl_part_cache_new(&c->cache, 0, err);
+    if (rc == 0)
+        rc = tcpl_reader_new(&c->reader, c->ctx, c->cache, err);
+    return rc;
+}
+
 /* The memory path for a name the library may not print as it is: the same
  * checks as tcpl_docx_read (a folder, not a regular file), then the bytes,
  * mapped rather than read so that the library's size limit is checked before
@@ -201,7 +213,9 @@ static int read_named(cli *c, tcpl_doc **doc, const char *path, const char *name
     close(fd);
     if (data == MAP_FAILED)
         return fail(err, TCPL_ERR_IO, "err.io_read", name, strerror(e));
-    int rc = tcpl_docx_read_memory(doc, c->ctx, data, len, name, err);
+    int rc = reader(c, err);
+    if (rc == 0)
+        rc = tcpl_reader_read_memory(c->reader, doc, data, len, name, err);
     if (len)
         munmap(data, len);
     return rc;
@@ -210,14 +224,17 @@ static int read_named(cli *c, tcpl_doc **doc, const char *path, const char *name
 int cli_read(cli *c, tcpl_doc **doc, const char *path, int naming, tcpl_error *err)
 {
     char *name = NULL;
+    int rc = reader(c, err);
+    if (rc < 0)
+        return rc;
     if (naming == CLI_NAME_ASIS)
-        return tcpl_docx_read(doc, c->ctx, path, err);
+        return tcpl_reader_read(c->reader, doc, path, err);
     if (naming == CLI_NAME_TEXT)
         name = cli_shown(path);
     else if (tcpl_escape_text(&name, path, 0, err) < 0)
         return err->code;
-    int rc = strcmp(name, path) == 0 ? tcpl_docx_read(doc, c->ctx, path, err)
-                                     : read_named(c, doc, path, name, err);
+    rc = strcmp(name, path) == 0 ? tcpl_reader_read(c->reader, doc, path, err)
+                                 : read_named(c, doc, path, name, err);
     free(name);
     return rc;
 }

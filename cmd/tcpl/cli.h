@@ -18,6 +18,10 @@ typedef struct cli {
     tcpl_ctx *ctx;
     const char *prog;
     const char *verb; /* the command running, for usage messages */
+    /* One reader (its buffers kept from file to file) and a cache of the
+     * styles and numbering parts files share: set up on the first read. */
+    tcpl_part_cache *cache;
+    tcpl_reader *reader;
 } cli;
 
 typedef struct command {

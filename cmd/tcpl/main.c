@@ -62,7 +62,7 @@ static const char *lang_of(const char *s)
 
 int main(int argc, char **argv)
 {
-    cli c = {NULL, "tcpl", NULL};
+    cli c = {NULL, "tcpl", NULL, NULL, NULL};
     tcpl_ctx_options o = {NULL, NULL};
     const char *missing = NULL, *bad_lang = NULL;
     global_options(&argc, argv, &o, &missing);
@@ -124,6 +124,8 @@ int main(int argc, char **argv)
     if (rc < 0)
         rc = cli_usage(&c, "cli.unknown_command", NULL, argv[1]);
 out:
+    tcpl_reader_free(c.reader);
+    tcpl_part_cache_free(c.cache);
     tcpl_ctx_free(c.ctx);
     return rc;
 }
