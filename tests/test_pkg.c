@@ -897,6 +897,22 @@ static void test_strict(void **state)
     }
     tcpl_pkg_free(pkg);
 
+    /* End to end: a package Strict in its relationships and its namespaces
+     * reads as text, through the reader and the extraction. */
+    unsigned char *data;
+    size_t len;
+    assert_int_equal(tu_build_docx(p, sizeof p / sizeof *p, &data, &len), 0);
+    tcpl_ctx *ctx = tu_ctx();
+    tcpl_doc *doc = NULL;
+    assert_int_equal(tcpl_docx_read_memory(&doc, ctx, data, len, "strict.docx", &err), 0);
+    free(data);
+    char *text;
+    assert_int_equal(tcpl_doc_text(&text, &len, doc, TCPL_TEXT_BODY, &err), 0);
+    assert_string_equal(text, "Điều 1\n");
+    free(text);
+    tcpl_doc_free(doc);
+    tcpl_ctx_free(ctx);
+
     /* Transitional is not strict */
     unsigned char *data;
     size_t len;
