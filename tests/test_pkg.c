@@ -914,8 +914,6 @@ static void test_strict(void **state)
     tcpl_ctx_free(ctx);
 
     /* Transitional is not strict */
-    unsigned char *data;
-    size_t len;
     assert_int_equal(hostile_docx("<w:p/>", NULL, NULL, &data, &len), 0);
     assert_int_equal(tcpl_pkg_open_memory(&pkg, data, len, NAME, &err), 0);
     assert_int_equal(tcpl_pkg_strict(pkg), 0);

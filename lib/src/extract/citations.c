@@ -8,6 +8,7 @@
 
 #include "base/arena.h"
 #include "base/buf.h"
+#include "base/vec.h"
 #include "base/data.h"
 #include "base/error.h"
 #include "base/re.h"
@@ -209,52 +210,49 @@ static void put_form(tcpl_buf *b, const char *f)
     }
 }
 
-static int add_form(tcpl_citer *c, size_t *cap, const char *text, const char *kind)
+static int add_form(tcpl_citer *c, tcpl_vec *all, const char *text, const char *kind)
 {
-    if (c->nforms == *cap) {
-        size_t nc = *cap ? *cap * 2 : 32;
-        form *nf = realloc(c->forms, nc * sizeof *nf);
-        if (!nf)
-            return TCPL_ERR_NOMEM;
-        c->forms = nf;
-        *cap = nc;
-    }
     const char *f = fold_dup(&c->arena, text);
-    if (!f)
+    form *o = f ? tcpl_vec_push(all) : NULL;
+    if (!o)
         return TCPL_ERR_NOMEM;
-    c->forms[c->nforms].fold = f;
-    c->forms[c->nforms++].kind = kind;
+    o->fold = f;
+    o->kind = kind;
     return 0;
 }
 
 static int load_kinds(tcpl_citer *c, tcpl_yaml *y, tcpl_error *err)
 {
     yaml_node_t *seq = tcpl_yaml_get(y, tcpl_yaml_root(y), "kinds");
-    size_t cap = 0;
     if (!tcpl_yaml_len(seq))
         return data_err(err, seq, "'kinds' must be a non-empty list");
-    for (size_t i = 0; i < tcpl_yaml_len(seq); i++) {
+    tcpl_vec all = TCPL_VEC_INIT(form);
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < tcpl_yaml_len(seq); i++) {
         yaml_node_t *it = tcpl_yaml_item(y, seq, i);
         const char *k = tcpl_yaml_str(tcpl_yaml_get(y, it, "kind"));
-        if (!k || !*k)
-            return data_err(err, it, "each kind needs 'kind'");
+        if (!k || !*k) {
+            rc = data_err(err, it, "each kind needs 'kind'");
+            break;
+        }
         const char *kind = tcpl_arena_strdup(&c->arena, k);
-        if (!kind)
-            return TCPL_NOMEM(err, CITE_FILE);
         yaml_node_t *forms = tcpl_yaml_get(y, it, "forms");
         size_t nf = tcpl_yaml_len(forms);
-        if (!nf && add_form(c, &cap, kind, kind) < 0)
-            return TCPL_NOMEM(err, CITE_FILE);
-        for (size_t j = 0; j < nf; j++) {
+        if (!kind || (!nf && add_form(c, &all, kind, kind) < 0))
+            rc = TCPL_NOMEM(err, CITE_FILE);
+        for (size_t j = 0; rc == 0 && j < nf; j++) {
             const char *f = tcpl_yaml_str(tcpl_yaml_item(y, forms, j));
             if (!f || !*f)
-                return data_err(err, forms, "forms must be text");
-            if (add_form(c, &cap, f, kind) < 0)
-                return TCPL_NOMEM(err, CITE_FILE);
+                rc = data_err(err, forms, "forms must be text");
+            else if (add_form(c, &all, f, kind) < 0)
+                rc = TCPL_NOMEM(err, CITE_FILE);
         }
     }
-    qsort(c->forms, c->nforms, sizeof *c->forms, cmp_form_len_desc);
-    return 0;
+    /* the list is the citer's either way: tcpl_citer_free frees it */
+    c->forms = tcpl_vec_detach(&all, &c->nforms);
+    if (rc == 0)
+        qsort(c->forms, c->nforms, sizeof *c->forms, cmp_form_len_desc);
+    return rc;
 }
 
 static const char *need_str(tcpl_yaml *y, const char *key)

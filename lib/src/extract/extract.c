@@ -13,6 +13,7 @@
 #include "base/data.h"
 #include "base/error.h"
 #include "base/re.h"
+#include "base/vec.h"
 #include "extract/citations.h"
 #include "extract/extract.h"
 #include "extract/timeexpr.h"
@@ -68,8 +69,9 @@ static int cmp_label(const void *a, const void *b)
 static int build_fields(tcpl_extractor *ex, tcpl_yaml *y, tcpl_error *err)
 {
     yaml_node_t *fields = tcpl_yaml_get(y, tcpl_yaml_root(y), "fields");
+    tcpl_vec all = TCPL_VEC_INIT(label_src);
     label_src *src = NULL;
-    size_t n = 0, cap = 0;
+    size_t n = 0;
     int rc = 0;
     tcpl_buf re;
     tcpl_buf_init(&re);
@@ -84,19 +86,17 @@ static int build_fields(tcpl_extractor *ex, tcpl_yaml *y, tcpl_error *err)
                 const char *t = tcpl_yaml_str(tcpl_yaml_item(y, list, i));
                 if (!t || !*t)
                     continue;
-                if (n == cap) {
-                    cap = cap ? cap * 2 : 64;
-                    label_src *s2 = realloc(src, cap * sizeof *s2);
-                    if (!s2) {
-                        rc = TCPL_NOMEM(err, STRUCT_FILE);
-                        goto out;
-                    }
-                    src = s2;
+                label_src *s = tcpl_vec_push(&all);
+                if (!s) {
+                    rc = TCPL_NOMEM(err, STRUCT_FILE);
+                    goto out;
                 }
-                src[n++] = (label_src){t, 1u << f, strict};
+                *s = (label_src){t, 1u << f, strict};
             }
         }
     }
+    src = TCPL_VEC_DATA(&all, label_src);
+    n = all.len;
     if (n == 0) {
         rc = tcpl_err(err, TCPL_ERR_DATA, "err.data_invalid", STRUCT_FILE, NULL, "no field labels");
         goto out;
@@ -133,7 +133,7 @@ static int build_fields(tcpl_extractor *ex, tcpl_yaml *y, tcpl_error *err)
     }
     rc = tcpl_re_compile(&ex->fields_at, re.data, 0, STRUCT_FILE, 0, err);
 out:
-    free(src);
+    tcpl_vec_free(&all);
     tcpl_buf_free(&re);
     return rc;
 }

@@ -535,61 +535,51 @@ static int load_phrases(tcpl_units *u, tcpl_yaml *y, const char *key, phrases *o
     return 0;
 }
 
-static int add_alias(tcpl_units *u, size_t *cap, const char *variant, const char *canonical,
+static int add_alias(tcpl_units *u, tcpl_vec *all, const char *variant, const char *canonical,
                      tcpl_error *err)
 {
     char *norm, *key;
     if (make_key(u, variant, strlen(variant), &norm, &key) < 0)
         return TCPL_NOMEM(err, UNITS_FILE);
     free(norm);
-    if (u->nalias == *cap) {
-        size_t nc = *cap ? *cap * 2 : 64;
-        alias *na = realloc(u->aliases, nc * sizeof *na);
-        if (!na) {
-            free(key);
-            return TCPL_NOMEM(err, UNITS_FILE);
-        }
-        u->aliases = na;
-        *cap = nc;
-    }
     const char *k = tcpl_arena_strdup(&u->arena, key);
     free(key);
-    if (!k)
+    alias *a = k ? tcpl_vec_push(all) : NULL;
+    if (!a)
         return TCPL_NOMEM(err, UNITS_FILE);
-    u->aliases[u->nalias].key = k;
-    u->aliases[u->nalias++].canonical = canonical;
+    a->key = k;
+    a->canonical = canonical;
     return 0;
 }
 
 static int load_aliases(tcpl_units *u, tcpl_yaml *y, tcpl_error *err)
 {
     yaml_node_t *seq = tcpl_yaml_get(y, tcpl_yaml_root(y), "aliases");
-    size_t cap = 0;
-    for (size_t i = 0; i < tcpl_yaml_len(seq); i++) {
+    tcpl_vec all = TCPL_VEC_INIT(alias);
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < tcpl_yaml_len(seq); i++) {
         yaml_node_t *it = tcpl_yaml_item(y, seq, i);
         const char *canon = tcpl_yaml_str(tcpl_yaml_get(y, it, "canonical"));
         if (!canon || !*canon) {
             char where[32];
             snprintf(where, sizeof where, "line %d", tcpl_yaml_line(it));
-            return tcpl_err(err, TCPL_ERR_DATA, "err.data_invalid", UNITS_FILE, where,
-                            "an alias needs 'canonical'");
+            rc = tcpl_err(err, TCPL_ERR_DATA, "err.data_invalid", UNITS_FILE, where,
+                          "an alias needs 'canonical'");
+            break;
         }
         const char *c = tcpl_arena_strdup(&u->arena, canon);
-        if (!c)
-            return TCPL_NOMEM(err, UNITS_FILE);
-        int rc = add_alias(u, &cap, canon, c, err);
-        if (rc < 0)
-            return rc;
+        rc = c ? add_alias(u, &all, canon, c, err) : TCPL_NOMEM(err, UNITS_FILE);
         yaml_node_t *vs = tcpl_yaml_get(y, it, "variants");
-        for (size_t j = 0; j < tcpl_yaml_len(vs); j++) {
+        for (size_t j = 0; rc == 0 && j < tcpl_yaml_len(vs); j++) {
             const char *v = tcpl_yaml_str(tcpl_yaml_item(y, vs, j));
-            if (!v)
-                continue;
-            rc = add_alias(u, &cap, v, c, err);
-            if (rc < 0)
-                return rc;
+            if (v)
+                rc = add_alias(u, &all, v, c, err);
         }
     }
+    /* the table is the units' either way: tcpl_units_free frees it */
+    u->aliases = tcpl_vec_detach(&all, &u->nalias);
+    if (rc < 0)
+        return rc;
     if (u->nalias)
         qsort(u->aliases, u->nalias, sizeof *u->aliases, cmp_alias);
     for (size_t i = 1; i < u->nalias; i++)
