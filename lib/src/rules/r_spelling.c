@@ -130,20 +130,6 @@ static void forget(seen *m)
     free(m->state);
 }
 
-/* The casefolded word. */
-static int fold(const char *s, size_t n, char *out, size_t size)
-{
-    utf8proc_uint8_t *f = NULL;
-    utf8proc_ssize_t k = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &f,
-                                      UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD);
-    if (k < 0)
-        return -1;
-    size_t l = (size_t)k < size ? (size_t)k : size - 1;
-    memcpy(out, f, l);
-    out[l] = 0;
-    free(f);
-    return 0;
-}
 
 static int syllables(cjob *j, const rule *r, tcpl_spell *sp)
 {
@@ -174,7 +160,7 @@ static int syllables(cjob *j, const rule *r, tcpl_spell *sp)
                                  &(utf8proc_int32_t){0}) == (utf8proc_ssize_t)len)
                 continue;
             char w[TCPL_WORD_MAX * 2];
-            if (fold(bl->text + t.start, len, w, sizeof w) < 0)
+            if (spell_fold(sp, bl->text + t.start, len, w, sizeof w) < 0)
                 continue;
             int fresh;
             unsigned char *st = remember(&m, w, &fresh);
@@ -226,18 +212,35 @@ static int one_mark_apart(const char *a, size_t an, const char *b)
 
 /* How a pair of adjacent words relates to the compounds: 0 none, 1 one mark
  * away from one (a slip), 2 exactly one. */
-static int pair_kind(const char *text, const tok *a, const tok *b, tcpl_spell *sp,
-                     tcpl_arena *scratch, const spell_entry **e, int *rc)
+/* A word of the window with its casefolded and mark-free forms, made once
+ * (each is one utf8proc pass; the pairs and phrases are joined from them). */
+typedef struct wtok {
+    tok t;
+    char fold[TCPL_WORD_MAX * 2];
+    char base[TCPL_WORD_MAX * 2];
+} wtok;
+
+static int pair_kind(const char *text, const wtok *a, const wtok *b, tcpl_spell *sp,
+                     const spell_entry **e)
 {
-    size_t from = a->start, to = b->end;
-    char *base = spell_base(scratch, text + from, to - from);
-    if (!base) {
-        *rc = TCPL_ERR_NOMEM;
-        return 0;
-    }
+    char base[TCPL_WORD_MAX * 4 + 2];
+    size_t la = strlen(a->base), lb = strlen(b->base);
+    memcpy(base, a->base, la);
+    base[la] = ' ';
+    memcpy(base + la + 1, b->base, lb + 1);
     *e = spell_compound(sp, base);
     if (!*e)
         return 0;
+    /* most pairs are the compound itself: no need to compare marks */
+    char folded[TCPL_WORD_MAX * 4 + 2];
+    la = strlen(a->fold);
+    lb = strlen(b->fold);
+    memcpy(folded, a->fold, la);
+    folded[la] = ' ';
+    memcpy(folded + la + 1, b->fold, lb + 1);
+    if (!strcmp(folded, (*e)->right))
+        return 2;
+    size_t from = a->t.start, to = b->t.end;
     return one_mark_apart(text + from, to - from, (*e)->right) ? 1 : 2;
 }
 
@@ -253,14 +256,12 @@ static int report_pair(cjob *j, const rule *r, int block, const char *text, cons
 static int compounds(cjob *j, const rule *r, tcpl_spell *sp)
 {
     int rc = 0, reported = 0;
-    tcpl_arena scratch;
-    tcpl_arena_init(&scratch);
     for (size_t b = 0; b < tcpl_doc_block_count(j->doc) && reported < r->max; b++) {
         const tcpl_block *bl = tcpl_doc_block(j->doc, b);
         if (bl->part != TCPL_PART_BODY || bl->kind != TCPL_BLOCK_PARAGRAPH)
             continue;
         const char *text = bl->text;
-        tok win[TCPL_SPELL_WINDOW];
+        wtok win[TCPL_SPELL_WINDOW];
         size_t nw = 0, pos = 0;
         tok t;
         /* A slip is reported one word late: "cơ sở kết quả" is two right
@@ -271,8 +272,8 @@ static int compounds(cjob *j, const rule *r, tcpl_spell *sp)
         const spell_entry *pe = NULL;
         for (;;) {
             int more = reported < r->max && next_word(text, bl->text_len, &pos, &t);
-            int joined = more && nw && t.start == win[nw - 1].end + 1 && text[t.start - 1] == ' ' &&
-                         t.end - t.start < TCPL_WORD_MAX;
+            int joined = more && nw && t.start == win[nw - 1].t.end + 1 &&
+                         text[t.start - 1] == ' ' && t.end - t.start < TCPL_WORD_MAX;
             if (!joined) {
                 if (pending) {
                     if ((rc = report_pair(j, r, (int)b, text, &pa, &pb, pe)) < 0)
@@ -290,15 +291,29 @@ static int compounds(cjob *j, const rule *r, tcpl_spell *sp)
                 memmove(win, win + 1, (TCPL_SPELL_WINDOW - 1) * sizeof *win);
                 nw--;
             }
-            win[nw++] = t;
+            wtok *w = &win[nw];
+            w->t = t;
+            if (spell_fold(sp, text + t.start, t.end - t.start, w->fold, sizeof w->fold) < 0 ||
+                spell_bare(sp, text + t.start, t.end - t.start, w->base, sizeof w->base) < 0) {
+                nw = 0; /* not UTF-8: not a word */
+                continue;
+            }
+            nw++;
             /* known confusions of one to three words ending here */
+            /* the phrase is built from its end: "b", "a b", "x a b" */
+            char phrase[TCPL_SPELL_WINDOW * (TCPL_WORD_MAX * 2 + 1)];
+            size_t at = sizeof phrase - 1;
+            phrase[at] = 0;
             for (size_t k = 1; k <= nw && reported < r->max; k++) {
-                size_t from = win[nw - k].start;
-                char f[TCPL_WORD_MAX * 8];
-                if (fold(text + from, t.end - from, f, sizeof f) < 0)
-                    continue;
-                const spell_entry *e = spell_confusion(sp, f);
+                const char *wf = win[nw - k].fold;
+                size_t l = strlen(wf);
+                if (k > 1)
+                    phrase[--at] = ' ';
+                at -= l;
+                memcpy(phrase + at, wf, l);
+                const spell_entry *e = spell_confusion(sp, phrase + at);
                 if (e) {
+                    size_t from = win[nw - k].t.start;
                     char found[TCPL_WORD_MAX * 8];
                     snprintf(found, sizeof found, "%.*s", (int)(t.end - from), text + from);
                     kv v[] = {{"found", found}, {"expected", e->right}};
@@ -310,9 +325,7 @@ static int compounds(cjob *j, const rule *r, tcpl_spell *sp)
             if (nw < 2)
                 continue;
             const spell_entry *e = NULL;
-            int kind = pair_kind(text, &win[nw - 2], &win[nw - 1], sp, &scratch, &e, &rc);
-            if (rc < 0)
-                goto out;
+            int kind = pair_kind(text, &win[nw - 2], &win[nw - 1], sp, &e);
             if (pending) {
                 if (kind != 2) {
                     if ((rc = report_pair(j, r, (int)b, text, &pa, &pb, pe)) < 0)
@@ -322,21 +335,17 @@ static int compounds(cjob *j, const rule *r, tcpl_spell *sp)
                 pending = 0;
             }
             /* "báo cáo Sở kết quả": a capital starts a name, not a slip */
-            int named = win[nw - 2].caps || win[nw - 1].caps;
+            int named = win[nw - 2].t.caps || win[nw - 1].t.caps;
             if (kind == 1 && !named && !prev_exact) {
                 pending = 1;
-                pa = win[nw - 2];
-                pb = win[nw - 1];
+                pa = win[nw - 2].t;
+                pb = win[nw - 1].t;
                 pe = e;
             }
             prev_exact = kind == 2;
         }
-        /* the scratch arena holds one paragraph's lookups at most */
-        tcpl_arena_free(&scratch);
-        tcpl_arena_init(&scratch);
     }
 out:
-    tcpl_arena_free(&scratch);
     return rc;
 }
 
@@ -352,7 +361,7 @@ static int wrong_case(tcpl_spell *sp, const char *p, char *fix, size_t size)
         char fp[512], fk[512];
         if (strlen(p) < kl || kl >= 256 || (p[kl] && p[kl] != ' ' && p[kl] != ','))
             continue;
-        if (fold(p, kl, fp, sizeof fp) < 0 || fold(k, kl, fk, sizeof fk) < 0)
+        if (spell_fold(sp, p, kl, fp, sizeof fp) < 0 || spell_fold(sp, k, kl, fk, sizeof fk) < 0)
             continue;
         /* the first letter may follow the sentence ("các cơ quan ...") */
         utf8proc_int32_t c0;

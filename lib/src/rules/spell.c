@@ -18,7 +18,14 @@
 /* Where Debian's hunspell-vi puts the dictionary. */
 #define TCPL_HUNSPELL_DIR "/usr/share/hunspell"
 
+/* Letters below this code point (Latin, Vietnamese in U+1EA0..U+1EF9) are
+ * folded through tables made once: a word is folded in one pass without
+ * allocating. */
+#define SPELL_TABLE 0x2000
+
 struct tcpl_spell {
+    utf8proc_int32_t lower[SPELL_TABLE]; /* lower case */
+    utf8proc_int32_t bare[SPELL_TABLE];  /* lower case without any mark, đ as d */
     Hunhandle *hun; /* NULL: no dictionary installed */
     pthread_mutex_t lock;
     tcpl_arena arena;
@@ -73,6 +80,28 @@ int spell_shape(const char *s, size_t n, char *shape, size_t size, int *tone)
     memcpy(shape, c2, cl);
     shape[cl] = 0;
     free(c2);
+    return 0;
+}
+
+int spell_base_to(const char *s, size_t n, char *out, size_t size)
+{
+    utf8proc_uint8_t *d = NULL;
+    utf8proc_ssize_t k =
+        utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &d,
+                     UTF8PROC_DECOMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK);
+    if (k < 0)
+        return -1;
+    size_t o = 0;
+    for (utf8proc_ssize_t i = 0; i < k && o + 1 < size; i++) {
+        if (d[i] == 0xC4 && i + 1 < k && d[i + 1] == 0x91) { /* đ */
+            out[o++] = 'd';
+            i++;
+        } else {
+            out[o++] = (char)d[i];
+        }
+    }
+    out[o] = 0;
+    free(d);
     return 0;
 }
 
@@ -208,6 +237,16 @@ int spell_new(tcpl_spell **out, const tcpl_ctx *ctx, tcpl_error *err)
         return TCPL_NOMEM(err, NULL);
     tcpl_arena_init(&sp->arena);
     pthread_mutex_init(&sp->lock, NULL);
+    for (utf8proc_int32_t c = 0; c < SPELL_TABLE; c++) {
+        sp->lower[c] = utf8proc_tolower(c);
+        utf8proc_int32_t d[8];
+        int last;
+        utf8proc_ssize_t k =
+            utf8proc_decompose_char(sp->lower[c], d, 8, UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK, &last);
+        sp->bare[c] = k >= 1 ? d[0] : sp->lower[c];
+        if (sp->bare[c] == 0x111) /* đ */
+            sp->bare[c] = 'd';
+    }
     int rc = load_tables(sp, ctx, err);
     if (rc < 0) {
         spell_free(sp);
@@ -343,4 +382,40 @@ size_t spell_unit_count(const tcpl_spell *sp)
 const char *spell_unit(const tcpl_spell *sp, size_t i)
 {
     return sp && i < sp->nunits ? sp->units[i] : NULL;
+}
+
+/* One pass over s through a table; 0, or -1 when s is not UTF-8. */
+static int map_to(const utf8proc_int32_t *table, const char *s, size_t n, char *out, size_t size)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n;) {
+        utf8proc_int32_t c;
+        utf8proc_ssize_t k =
+            utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &c);
+        if (k <= 0)
+            return -1;
+        i += (size_t)k;
+        if (c < SPELL_TABLE)
+            c = table[c];
+        else if (table == NULL)
+            c = utf8proc_tolower(c);
+        utf8proc_uint8_t b[4];
+        utf8proc_ssize_t l = utf8proc_encode_char(c, b);
+        if (l <= 0 || o + (size_t)l >= size)
+            break;
+        memcpy(out + o, b, (size_t)l);
+        o += (size_t)l;
+    }
+    out[o] = 0;
+    return 0;
+}
+
+int spell_fold(const tcpl_spell *sp, const char *s, size_t n, char *out, size_t size)
+{
+    return map_to(sp->lower, s, n, out, size);
+}
+
+int spell_bare(const tcpl_spell *sp, const char *s, size_t n, char *out, size_t size)
+{
+    return map_to(sp->bare, s, n, out, size);
 }

@@ -28,6 +28,13 @@ const spell_entry *spell_confusion(const tcpl_spell *sp, const char *folded);
  * phrases that begin with a capital). */
 size_t spell_unit_count(const tcpl_spell *sp);
 const char *spell_unit(const tcpl_spell *sp, size_t i);
+/* A word in lower case (text is NFC: precomposed letters stay so), and the
+ * same without any mark (đ as d), in one pass without allocating; cut to
+ * size.  -1 when s is not UTF-8. */
+int spell_fold(const tcpl_spell *sp, const char *s, size_t n, char *out, size_t size);
+int spell_bare(const tcpl_spell *sp, const char *s, size_t n, char *out, size_t size);
+/* Mark-free, casefolded, đ as d, into out (cut to size). */
+int spell_base_to(const char *s, size_t n, char *out, size_t size);
 /* Mark-free, casefolded, đ as d. */
 char *spell_base(tcpl_arena *a, const char *s, size_t n);
 /* A syllable's letters with their vowel marks but without its tone, and the
