@@ -334,3 +334,28 @@ void cli_batch_summary(cli *c, const cli_batch *b)
     }
     fputc('\n', stderr);
 }
+
+int cli_take_packs(cli *c, int *argc, char **argv, const char **packs, size_t max,
+                   size_t *npacks)
+{
+    int k = 1;
+    *npacks = 0;
+    for (int i = 1; i < *argc; i++) {
+        if (!strcmp(argv[i], "--pack") || !strcmp(argv[i], "-p")) {
+            if (i + 1 >= *argc)
+                return cli_usage(c, "cli.missing_value", tcpl_msg(c->ctx, "cli.value_pack"),
+                                 argv[i]);
+            if (*npacks == max) {
+                char n[24];
+                snprintf(n, sizeof n, "%zu", max);
+                return cli_usage(c, "cli.too_many_packs", NULL, n);
+            }
+            packs[(*npacks)++] = argv[++i];
+        } else {
+            argv[k++] = argv[i];
+        }
+    }
+    *argc = k;
+    argv[k] = NULL;
+    return -1;
+}

@@ -97,6 +97,11 @@ typedef struct cli_opt {
  * name), --help (prints help_id), everything else a file, moved to
  * argv[1..*nfiles].  Returns -1 to go on, or the exit code to return. */
 int cli_parse(cli *c, int argc, char **argv, const cli_opt *opts, const char *help_id, int *nfiles);
+/* Takes every "--pack P" ("-p P") out of argv, before cli_parse sees it
+ * (the option repeats): at most max into packs.  -1 to go on, or the exit
+ * code of a usage error. */
+int cli_take_packs(cli *c, int *argc, char **argv, const char **packs, size_t max,
+                   size_t *npacks);
 
 int cmd_text(cli *c, int argc, char **argv);
 int cmd_dump(cli *c, int argc, char **argv);

@@ -74,21 +74,9 @@ int cmd_batch(cli *c, int argc, char **argv)
 {
     const char *packs[MAX_PACKS];
     size_t npacks = 0;
-    int k = 1;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--pack") || !strcmp(argv[i], "-p")) {
-            if (i + 1 >= argc)
-                return cli_usage(c, "cli.missing_value", tcpl_msg(c->ctx, "cli.value_pack"),
-                                 argv[i]);
-            if (npacks == MAX_PACKS)
-                return cli_usage(c, "cli.too_many_packs", NULL, "32");
-            packs[npacks++] = argv[++i];
-        } else {
-            argv[k++] = argv[i];
-        }
-    }
-    argc = k;
-    argv[argc] = NULL;
+    int r0 = cli_take_packs(c, &argc, argv, packs, MAX_PACKS, &npacks);
+    if (r0 >= 0)
+        return r0;
     const char *out = NULL, *deadline = NULL, *roster = NULL, *jobs_s = NULL, *shard = NULL,
                *format = NULL;
     unsigned flags = 0;

@@ -48,21 +48,9 @@ int cmd_check(cli *c, int argc, char **argv)
     const char *packs[MAX_PACKS];
     size_t npacks = 0;
     const char *format = "text", *fail_on = "loi", *out = NULL, *against = NULL, *level = NULL;
-    /* --pack repeats: taken out before the common parser sees argv. */
-    int k = 1;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--pack") || !strcmp(argv[i], "-p")) {
-            if (i + 1 >= argc)
-                return cli_usage(c, "cli.missing_value", "cli.value_pack", argv[i]);
-            if (npacks == MAX_PACKS)
-                return cli_usage(c, "cli.too_many_packs", NULL, "32");
-            packs[npacks++] = argv[++i];
-        } else {
-            argv[k++] = argv[i];
-        }
-    }
-    argc = k;
-    argv[argc] = NULL;
+    int r0 = cli_take_packs(c, &argc, argv, packs, MAX_PACKS, &npacks);
+    if (r0 >= 0)
+        return r0;
     int nfiles;
     const cli_opt opts[] = {{"--format", "-f", NULL, 0, &format, "cli.value_format"},
                             {"--fail-on", NULL, NULL, 0, &fail_on, "cli.value_level"},
