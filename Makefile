@@ -10,7 +10,7 @@ VERSION   = 0.1.0
 CC       ?= cc
 OPT      ?= -O2 -g
 WARN      = -std=c11 -Wall -Wextra -Wshadow -Werror -Wno-unused-parameter
-DEFS      = -D_POSIX_C_SOURCE=200809L -DTCPL_VERSION='"$(VERSION)"'
+DEFS      = -D_POSIX_C_SOURCE=200809L -DTCPL_VERSION='"$(VERSION)"' -DTCPL_DATADIR='"$(DATADIR)"'
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lpthread
 TEST_LIBS  = $(shell pkg-config --libs $(TEST_PKGS))
@@ -159,6 +159,8 @@ install: all $(B)/tcpl.pc
 	install -m 644 lib/include/tcpl/*.h $(DESTDIR)$(PREFIX)/include/tcpl/
 	install -m 644 $(B)/tcpl.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/tcpl.pc
 	install -m 644 docs/man/tcpl.1 $(DESTDIR)$(PREFIX)/share/man/man1/tcpl.1
+	install -d $(DESTDIR)$(DATADIR)/templates
+	install -m 644 $(TEMPLATES) $(DESTDIR)$(DATADIR)/templates/
 	cp -R checks/. $(DESTDIR)$(DATADIR)/
 
 # Tests are left out: their XML is built from string-literal macros that

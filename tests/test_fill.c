@@ -738,6 +738,61 @@ static void shipped_remediation_plan(void **state)
     free(json);
 }
 
+/* tcpl remediate: the sample conclusion becomes a draft plan with one item
+ * per shortcoming (its five, in order), each with a lead and the
+ * conclusion's completion deadline; filled with the commune's own data it
+ * passes its packs and, against the conclusion, answers every shortcoming
+ * in time. */
+static void remediation_from_conclusion(void **state)
+{
+    (void)state;
+    tcpl_doc *kl;
+    tcpl_extraction *klx = extract_file(KL_SAMPLE, &kl);
+    tcpl_error err;
+    char *data;
+    assert_int_equal(tcpl_remediation_data(&data, klx, NULL, ctx, &err), 0);
+    json_error_t je;
+    json_t *d = json_loads(data, 0, &je);
+    assert_non_null(d);
+    json_t *items = json_object_get(d, "han_che");
+    assert_int_equal(json_array_size(items), 5);
+    TU_ASSERT_CONTAINS(json_string_value(json_object_get(json_array_get(items, 2), "noi_dung")),
+                       "Chưa lập danh sách các quyết định");
+    for (size_t i = 0; i < 5; i++) {
+        json_t *it = json_array_get(items, i);
+        assert_string_equal(json_string_value(json_object_get(it, "thoi_han")),
+                            "Trước ngày 31/3/2026");
+        assert_true(json_string_length(json_object_get(it, "chu_tri")) > 0);
+        TU_ASSERT_CONTAINS(json_string_value(json_object_get(it, "nguyen_nhan")), "[");
+    }
+    assert_string_equal(json_string_value(json_object_get(d, "han_bao_cao")), "2026-03-31");
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(d, "ket_luan"), "so")), "1126/KL-STP");
+    json_decref(d);
+    free(data);
+    /* the commune's data wins, and the filled draft answers the conclusion */
+    const char *meta = "{\"co_quan\": {\"dong_2\": \"xã Phú Thịnh\", \"ten\": \"Ủy ban nhân dân "
+                       "xã Phú Thịnh\"}, \"so\": \"08\", \"dia_danh\": \"Phú Thịnh\", \"ngay\": "
+                       "\"2026-01-09\", \"ky\": {\"ho_ten\": \"Hoàng Minh Đức\"}}";
+    assert_int_equal(tcpl_remediation_data(&data, klx, meta, ctx, &err), 0);
+    size_t len;
+    void *out = fill_shipped(KHKP_TEMPLATE, data, &len);
+    assert_int_equal(errors_of(out, len, NULL, NULL), 0);
+    assert_int_equal(errors_of(out, len, klx, NULL), 0);
+    char *text = text_of(out, len, TCPL_TEXT_BODY);
+    TU_ASSERT_CONTAINS(text, "ỦY BAN NHÂN DÂN XÃ PHÚ THỊNH\tCỘNG HÒA");
+    TU_ASSERT_CONTAINS(text, "Phú Thịnh, ngày 09 tháng 01 năm 2026");
+    TU_ASSERT_CONTAINS(text, "Hoàng Minh Đức");
+    TU_ASSERT_LACKS(text, "{{");
+    free(text);
+    free(out);
+    free(data);
+    /* bad commune data is a clear error */
+    assert_int_equal(tcpl_remediation_data(&data, klx, "[1,2", ctx, &err), TCPL_ERR_DATA);
+    tcpl_extraction_free(klx);
+    tcpl_doc_free(kl);
+}
+
 /* LibreOffice opens the filled document and makes a PDF of it. */
 static void libreoffice_opens_it(void **state)
 {
@@ -865,6 +920,7 @@ int main(void)
         cmocka_unit_test(delimiters),         cmocka_unit_test(keys_skeleton),
         cmocka_unit_test(package_copy),       cmocka_unit_test(hostile_templates),
         cmocka_unit_test(hostile_data),       cmocka_unit_test(shipped_remediation_plan),
+        cmocka_unit_test(remediation_from_conclusion),
         cmocka_unit_test(libreoffice_opens_it), cmocka_unit_test(command_line),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);

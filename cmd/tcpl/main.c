@@ -13,6 +13,7 @@ static const command commands[] = {
     {"check", "help.check", cmd_check},
     {"batch", "help.batch", cmd_batch},
     {"fill", "help.fill", cmd_fill},
+    {"remediate", "help.remediate", cmd_remediate},
     {"template", "help.template", cmd_template},
 };
 

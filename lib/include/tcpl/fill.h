@@ -3,6 +3,7 @@
 
 #include <stddef.h>
 #include "tcpl/context.h"
+#include "tcpl/extract.h"
 #include "tcpl/error.h"
 
 #ifdef __cplusplus
@@ -71,6 +72,17 @@ TCPL_API int tcpl_template_fill(void **out, size_t *len, const tcpl_template *t,
 TCPL_API int tcpl_template_fill_file(const tcpl_template *t, const char *json, size_t json_len,
                                      const char *path, const tcpl_fill_options *opts,
                                      tcpl_error *err);
+
+/* The data of a draft remediation plan (templates/ke-hoach-khac-phuc)
+ * answering the inspection conclusion kl: one item per shortcoming listed
+ * under its "HẠN CHẾ, THIẾU SÓT" section, with a default lead part
+ * (checks/remediate.yaml), the cause and the fix left as visible
+ * placeholders, and a concrete deadline: the latest one the conclusion's
+ * requirements set.  meta_json (may be NULL): the commune's own data (name,
+ * number, date, signer), merged over the draft's.  *out: JSON text, the
+ * caller's (free()). */
+TCPL_API int tcpl_remediation_data(char **out, const tcpl_extraction *kl, const char *meta_json,
+                                   const tcpl_ctx *ctx, tcpl_error *err);
 
 #ifdef __cplusplus
 }
