@@ -14,6 +14,7 @@ static const command commands[] = {
     {"batch", "help.batch", cmd_batch},
     {"fill", "help.fill", cmd_fill},
     {"remediate", "help.remediate", cmd_remediate},
+    {"conclude", "help.conclude", cmd_conclude},
     {"template", "help.template", cmd_template},
 };
 

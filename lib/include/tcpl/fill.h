@@ -84,6 +84,20 @@ TCPL_API int tcpl_template_fill_file(const tcpl_template *t, const char *json, s
 TCPL_API int tcpl_remediation_data(char **out, const tcpl_extraction *kl, const char *meta_json,
                                    const tcpl_ctx *ctx, tcpl_error *err);
 
+/* The data of a draft inspection conclusion (templates/ket-luan-kiem-tra)
+ * from findings: findings_json (len bytes) is the output of `tcpl check
+ * --format json` -- one object, several one after another (JSON Lines), or
+ * a dossier check holding such objects.  Its findings of severity Lỗi and
+ * Cảnh báo become the shortcomings, one per category (in tcpl_category
+ * order, numbered "stt"), each phrased from its findings' messages, with
+ * the place and the basis.  meta_json (may be NULL): the inspection's data
+ * (co_quan, so, ngay, don_vi, han_ke_hoach, han_khac_phuc, ky, noi_nhan
+ * ...), merged over the draft's placeholders.  Errors: bad JSON or no
+ * "findings" anywhere (TCPL_ERR_DATA), too many findings (TCPL_ERR_LIMIT).
+ * *out: JSON text, the caller's (free()). */
+TCPL_API int tcpl_conclusion_data(char **out, const char *findings_json, size_t len,
+                                  const char *meta_json, tcpl_error *err);
+
 #ifdef __cplusplus
 }
 #endif
