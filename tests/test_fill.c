@@ -631,6 +631,9 @@ static void hostile_data(void **state)
 #define KHKP_TEMPLATE "build/templates/ke-hoach-khac-phuc.docx"
 #define KHKP_DATA "samples/data/ke-hoach-khac-phuc.json"
 #define KL_SAMPLE "build/samples/kl-kiem-tra-2025.docx"
+#define KL_TEMPLATE "build/templates/ket-luan-kiem-tra.docx"
+#define KL_DATA "samples/data/ket-luan-kiem-tra.json"
+#define KHXA_SAMPLE "build/samples/kh-xa-2025.docx"
 
 /* Fills a shipped template from data; the result in memory. */
 static void *fill_shipped(const char *tpl, const char *json, size_t *len)
@@ -648,8 +651,8 @@ static void *fill_shipped(const char *tpl, const char *json, size_t *len)
 
 /* Findings of severity Lỗi on a filled document, with the packs of a
  * remediation plan, optionally against a conclusion; each printed. */
-static size_t errors_of(const void *docx, size_t len, const tcpl_extraction *against,
-                        const char *rule_wanted)
+static size_t errors_in(const void *docx, size_t len, const tcpl_extraction *against,
+                        const char *rule_wanted, const char *pack)
 {
     tcpl_error err;
     tcpl_doc *doc;
@@ -661,9 +664,9 @@ static size_t errors_of(const void *docx, size_t len, const tcpl_extraction *aga
     assert_int_equal(tcpl_extractor_new(&ex, ctx, &err), 0);
     assert_int_equal(tcpl_extract(&x, ex, doc, &err), 0);
     assert_int_equal(tcpl_checker_new(&ck, ctx, &err), 0);
-    assert_int_equal(tcpl_checker_add_pack(ck, "ke-hoach-khac-phuc", &err), 0);
+    assert_int_equal(tcpl_checker_add_pack(ck, pack, &err), 0);
     assert_int_equal(tcpl_checker_add_pack(ck, "the-thuc-nd30", &err), 0);
-    const char *packs[] = {"ke-hoach-khac-phuc", "the-thuc-nd30"};
+    const char *packs[] = {pack, "the-thuc-nd30"};
     tcpl_check_options o = {packs, 2, against, NULL};
     assert_int_equal(tcpl_check(&f, ck, doc, x, &o, &err), 0);
     size_t n = 0;
@@ -684,6 +687,9 @@ static size_t errors_of(const void *docx, size_t len, const tcpl_extraction *aga
     tcpl_doc_free(doc);
     return n;
 }
+
+#define errors_of(docx, len, against, rule)                                                        \
+    errors_in((docx), (len), (against), (rule), "ke-hoach-khac-phuc")
 
 static tcpl_extraction *extract_file(const char *path, tcpl_doc **doc)
 {
@@ -791,6 +797,157 @@ static void remediation_from_conclusion(void **state)
     assert_int_equal(tcpl_remediation_data(&data, klx, "[1,2", ctx, &err), TCPL_ERR_DATA);
     tcpl_extraction_free(klx);
     tcpl_doc_free(kl);
+}
+
+/* The conclusion template filled from the sample data passes the
+ * conclusion's pack and the layout pack with no Lỗi, and reads like the
+ * sample conclusion it is modelled on. */
+static void shipped_conclusion(void **state)
+{
+    (void)state;
+    size_t jlen, len;
+    char *json = tu_read_file(KL_DATA, &jlen);
+    assert_non_null(json);
+    void *out = fill_shipped(KL_TEMPLATE, json, &len);
+    assert_int_equal(errors_in(out, len, NULL, NULL, "ket-luan-kiem-tra"), 0);
+    char *text = text_of(out, len, TCPL_TEXT_BODY);
+    TU_ASSERT_CONTAINS(text, "Số: 1126/KL-STP\tLâm Giang, ngày 19 tháng 12 năm 2025");
+    TU_ASSERT_CONTAINS(text, "II. HẠN CHẾ, THIẾU SÓT\n1. Chưa ban hành");
+    TU_ASSERT_CONTAINS(text, "\n5. Cuộc họp đánh giá");
+    TU_ASSERT_CONTAINS(text, "gửi về Sở Tư pháp trước ngày 15/01/2026");
+    TU_ASSERT_CONTAINS(text, "Hoàn thành việc khắc phục trước ngày 31/3/2026");
+    TU_ASSERT_CONTAINS(text, "- Lưu: VT, PBGDPL.");
+    TU_ASSERT_LACKS(text, "{{");
+    free(text);
+    free(out);
+    free(json);
+}
+
+/* The findings of the sample commune plan as tcpl check --format json. */
+static char *findings_of(const char *path, size_t *len)
+{
+    tcpl_error err;
+    tcpl_doc *doc;
+    tcpl_extraction *x = extract_file(path, &doc);
+    tcpl_checker *ck;
+    tcpl_findings *f;
+    char *json;
+    assert_int_equal(tcpl_checker_new(&ck, ctx, &err), 0);
+    assert_int_equal(tcpl_checker_add_default_packs(ck, &err), 0);
+    assert_int_equal(tcpl_check(&f, ck, doc, x, NULL, &err), 0);
+    assert_int_equal(tcpl_findings_json(&json, len, f, x, 0, &err), 0);
+    tcpl_findings_free(f);
+    tcpl_checker_free(ck);
+    tcpl_extraction_free(x);
+    tcpl_doc_free(doc);
+    return json;
+}
+
+#define KL_META                                                                                                        \
+    "{\"co_quan\": {\"cap_tren\": \"UBND tỉnh Lâm Giang\", \"ten\": \"Sở Tư pháp\", "                           \
+    "\"ten_ngan\": \"Sở Tư pháp\"}, \"so\": \"15\", \"ky_hieu\": \"KL-STP\", \"dia_danh\": "                       \
+    "\"Lâm Giang\", \"ngay\": \"2026-01-20\", \"trich_yeu\": \"Kiểm tra Kế hoạch xây dựng xã đạt "       \
+    "chuẩn tiếp cận pháp luật năm 2026 của Ủy ban nhân dân xã Phú Thịnh\", \"don_vi\": {\"ten\": " \
+    "\"Ủy ban nhân dân xã Phú Thịnh\"}, \"han_ke_hoach\": \"2026-02-10\", \"han_khac_phuc\": "                 \
+    "\"2026-03-31\", \"ky\": {\"quyen_han\": \"KT. GIÁM ĐỐC\", \"chuc_vu\": \"PHÓ GIÁM ĐỐC\", "               \
+    "\"ho_ten\": \"Trịnh Văn Khải\"}}"
+
+/* tcpl conclude: the findings of kh-xa-2025 (twice, as JSON Lines) become a
+ * conclusion whose HẠN CHẾ section, read back by the extractor, has one
+ * item per category of Lỗi and Cảnh báo found; the remediation plan drafted
+ * from that conclusion answers every shortcoming (round trip), and the same
+ * plan less one item is caught. */
+static void conclusion_from_findings(void **state)
+{
+    (void)state;
+    size_t flen;
+    char *one = findings_of(KHXA_SAMPLE, &flen);
+    /* the categories expected: those of the Lỗi and Cảnh báo findings */
+    json_error_t je;
+    json_t *fj = json_loads(one, 0, &je);
+    assert_non_null(fj);
+    int seen[TCPL_CAT_COUNT] = {0};
+    size_t ncat = 0, i;
+    json_t *f;
+    json_array_foreach(json_object_get(fj, "findings"), i, f)
+    {
+        const char *sev = json_string_value(json_object_get(f, "severity"));
+        if (strcmp(sev, "loi") && strcmp(sev, "canh-bao"))
+            continue;
+        for (int c = 0; c < TCPL_CAT_COUNT; c++)
+            if (!strcmp(tcpl_category_name((tcpl_category)c),
+                        json_string_value(json_object_get(f, "category"))) &&
+                !seen[c]++)
+                ncat++;
+    }
+    json_decref(fj);
+    assert_true(ncat >= 5); /* number, date, numbering, field, citation, spelling */
+    tcpl_buf lines;
+    tcpl_buf_init(&lines);
+    assert_int_equal(tcpl_buf_printf(&lines, "%s\n%s\n", one, one), 0);
+    tcpl_error err;
+    char *data;
+    assert_int_equal(tcpl_conclusion_data(&data, lines.data, lines.len, KL_META, &err), 0);
+    size_t len;
+    void *kl = fill_shipped(KL_TEMPLATE, data, &len);
+    free(data);
+    char *text = text_of(kl, len, TCPL_TEXT_BODY);
+    TU_ASSERT_CONTAINS(text, "Đoàn kiểm tra đã kiểm tra 2 văn bản");
+    TU_ASSERT_CONTAINS(text, "Ngày không có thật: \"Trước ngày 31/02/2026\"");
+    TU_ASSERT_CONTAINS(text, "Sở Tư Pháp tỉnh Lâm Giang");
+    TU_ASSERT_CONTAINS(text, "(căn cứ: QĐ 1320/QĐ-BTP");
+    TU_ASSERT_CONTAINS(text, "gửi về Sở Tư pháp trước ngày 10/02/2026");
+    free(text);
+    /* read back: the HẠN CHẾ section lists one item per category */
+    tcpl_doc *kdoc;
+    tcpl_extractor *ex;
+    tcpl_extraction *klx;
+    assert_int_equal(tcpl_docx_read_memory(&kdoc, ctx, kl, len, "kl.docx", &err), 0);
+    assert_int_equal(tcpl_extractor_new(&ex, ctx, &err), 0);
+    assert_int_equal(tcpl_extract(&klx, ex, kdoc, &err), 0);
+    int sec = -1;
+    size_t items = 0;
+    for (i = 0; i < tcpl_extraction_section_count(klx); i++) {
+        const tcpl_xsection *s = tcpl_extraction_section(klx, i);
+        if (s->parent < 0 && strstr(s->title, "HẠN CHẾ"))
+            sec = (int)i;
+        else if (sec >= 0 && s->parent == sec)
+            items++;
+    }
+    assert_true(sec >= 0);
+    assert_int_equal(items, ncat);
+    /* round trip: the remediation plan drafted from it answers it all */
+    assert_int_equal(tcpl_remediation_data(&data, klx,
+                                           "{\"so\": \"09\", \"dia_danh\": \"Phú Thịnh\", "
+                                           "\"ngay\": \"2026-02-05\"}",
+                                           ctx, &err),
+                     0);
+    size_t plen;
+    void *plan = fill_shipped(KHKP_TEMPLATE, data, &plen);
+    assert_int_equal(errors_of(plan, plen, klx, "KP-DU-HAN-CHE"), 0);
+    free(plan);
+    json_t *d = json_loads(data, 0, &je);
+    assert_non_null(d);
+    assert_int_equal(json_array_size(json_object_get(d, "han_che")), ncat);
+    assert_int_equal(json_array_remove(json_object_get(d, "han_che"), 0), 0);
+    char *less = json_dumps(d, 0);
+    plan = fill_shipped(KHKP_TEMPLATE, less, &plen);
+    assert_int_equal(errors_of(plan, plen, klx, "KP-DU-HAN-CHE"), 1);
+    free(plan);
+    free(less);
+    json_decref(d);
+    free(data);
+    /* not findings: a clear error */
+    assert_int_equal(tcpl_conclusion_data(&data, "{\"a\": 1}", 8, NULL, &err), TCPL_ERR_DATA);
+    assert_string_equal(err.id, "err.conclude_no_findings");
+    assert_int_equal(tcpl_conclusion_data(&data, "{\"findings\": [", 14, NULL, &err),
+                     TCPL_ERR_DATA);
+    tcpl_extraction_free(klx);
+    tcpl_extractor_free(ex);
+    tcpl_doc_free(kdoc);
+    free(kl);
+    tcpl_buf_free(&lines);
+    free(one);
 }
 
 /* LibreOffice opens the filled document and makes a PDF of it. */
@@ -921,6 +1078,7 @@ int main(void)
         cmocka_unit_test(package_copy),       cmocka_unit_test(hostile_templates),
         cmocka_unit_test(hostile_data),       cmocka_unit_test(shipped_remediation_plan),
         cmocka_unit_test(remediation_from_conclusion),
+        cmocka_unit_test(shipped_conclusion), cmocka_unit_test(conclusion_from_findings),
         cmocka_unit_test(libreoffice_opens_it), cmocka_unit_test(command_line),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);

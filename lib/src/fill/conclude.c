@@ -191,8 +191,8 @@ int tcpl_conclusion_data(char **out, const char *findings_json, size_t len, cons
         if (at >= len)
             break;
         json_error_t je;
-        doc = json_loadb(findings_json + at, len - at,
-                         JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY, &je);
+        doc =
+            json_loadb(findings_json + at, len - at, JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY, &je);
         if (!doc) {
             rc = tcpl_err(err, TCPL_ERR_DATA, "err.fill_json", NULL, NULL, "%s (%d:%d)", je.text,
                           je.line, je.column);
