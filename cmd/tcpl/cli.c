@@ -359,3 +359,25 @@ int cli_take_packs(cli *c, int *argc, char **argv, const char **packs, size_t ma
     argv[k] = NULL;
     return -1;
 }
+
+#ifndef TCPL_DATADIR
+#define TCPL_DATADIR "/usr/local/share/tcpl"
+#endif
+
+int cli_find_template(const char *name, char *out, size_t size)
+{
+    char self[4096];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n > 0) {
+        self[n] = 0;
+        char *slash = strrchr(self, '/');
+        if (slash) {
+            *slash = 0;
+            snprintf(out, size, "%s/templates/%s", self, name);
+            if (access(out, R_OK) == 0)
+                return 0;
+        }
+    }
+    snprintf(out, size, "%s/templates/%s", TCPL_DATADIR, name);
+    return access(out, R_OK) == 0 ? 0 : -1;
+}

@@ -108,6 +108,10 @@ int cmd_dump(cli *c, int argc, char **argv);
 int cmd_extract(cli *c, int argc, char **argv);
 int cmd_check(cli *c, int argc, char **argv);
 int cmd_batch(cli *c, int argc, char **argv);
+/* A shipped template by file name: beside the program in a build tree
+ * (build/templates/), else where make install puts it.  0 with its path in
+ * out, or -1 with the last path tried. */
+int cli_find_template(const char *name, char *out, size_t size);
 int cmd_fill(cli *c, int argc, char **argv);
 int cmd_remediate(cli *c, int argc, char **argv);
 int cmd_conclude(cli *c, int argc, char **argv);

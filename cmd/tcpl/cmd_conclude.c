@@ -12,29 +12,6 @@
 #include "tcpl/fill.h"
 
 #define TEMPLATE_NAME "ket-luan-kiem-tra.docx"
-#ifndef TCPL_DATADIR
-#define TCPL_DATADIR "/usr/local/share/tcpl"
-#endif
-
-/* The shipped template: beside the program in a build tree
- * (build/templates/), else where make install puts it. */
-static int find_template(char *out, size_t size)
-{
-    char self[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-    if (n > 0) {
-        self[n] = 0;
-        char *slash = strrchr(self, '/');
-        if (slash) {
-            *slash = 0;
-            snprintf(out, size, "%s/templates/" TEMPLATE_NAME, self);
-            if (access(out, R_OK) == 0)
-                return 0;
-        }
-    }
-    snprintf(out, size, "%s/templates/" TEMPLATE_NAME, TCPL_DATADIR);
-    return access(out, R_OK) == 0 ? 0 : -1;
-}
 
 int cmd_conclude(cli *c, int argc, char **argv)
 {
@@ -58,7 +35,7 @@ int cmd_conclude(cli *c, int argc, char **argv)
         return r;
     char found[PATH_MAX + 64];
     if (!tpl) {
-        if (find_template(found, sizeof found) < 0)
+        if (cli_find_template(TEMPLATE_NAME, found, sizeof found) < 0)
             return cli_usage(c, "cli.no_template_kl", NULL, found);
         tpl = found;
     }
