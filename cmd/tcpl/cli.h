@@ -108,6 +108,7 @@ int cmd_dump(cli *c, int argc, char **argv);
 int cmd_extract(cli *c, int argc, char **argv);
 int cmd_check(cli *c, int argc, char **argv);
 int cmd_batch(cli *c, int argc, char **argv);
+int cmd_merge(cli *c, int argc, char **argv);
 int cmd_fill(cli *c, int argc, char **argv);
 int cmd_remediate(cli *c, int argc, char **argv);
 int cmd_template(cli *c, int argc, char **argv);
