@@ -869,6 +869,29 @@ static void test_merge(void **state)
     free(lm);
     free(r1);
     free(rm);
+    /* with a roster: matched across the shards as one run matches it (test_roster's run) */
+    char *rin = dir_of("rin"), *rout = dir_of("rout"), *rp = dir_of("don-vi.csv");
+    char *rs[2] = {dir_of("rs1"), dir_of("rs2")}, *rm2 = dir_of("rmerged");
+    run(&r, ARGS("batch", rin, "--out", rs[0], "--shard", "1/2", "-q"));
+    result_free(&r);
+    run(&r, ARGS("batch", rin, "--out", rs[1], "--shard", "2/2", "-q"));
+    result_free(&r);
+    run(&r, ARGS("merge", rs[0], rs[1], "--out", rm2, "--roster", rp, "-q"));
+    assert_int_equal(r.status, 1);
+    result_free(&r);
+    static const char *const rfiles[] = {"roster.csv", "summary.jsonl", "report.html"};
+    for (size_t i = 0; i < 3; i++) {
+        char *a = slurp(rout, rfiles[i]), *b = slurp(rm2, rfiles[i]);
+        assert_string_equal(a, b);
+        free(a);
+        free(b);
+    }
+    free(rin);
+    free(rout);
+    free(rp);
+    free(rs[0]);
+    free(rs[1]);
+    free(rm2);
     /* a missing folder, a damaged summary: one error naming it, nothing written */
     char *none = dir_of("no-such-shard"), *mx = dir_of("mx");
     run(&r, ARGS("merge", sh[0], none, "--out", mx));
