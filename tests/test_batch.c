@@ -828,7 +828,7 @@ static void test_merge(void **state)
     char *sh[3] = {dir_of("m1"), dir_of("m2"), dir_of("m3")};
     result r;
     for (int k = 0; k < 3; k++) {
-        char share[8];
+        char share[16];
         snprintf(share, sizeof share, "%d/3", k + 1);
         run(&r, ARGS("batch", in, "--out", sh[k], "--shard", share, "-j", "2", "--deadline",
                      "2026-03-31", "-q"));
