@@ -816,6 +816,113 @@ static void test_shards_and_stream(void **state)
     free(in);
 }
 
+/* Three shards merged give what one run over every input gives, byte for
+ * byte: the same summaries, report and result files, duplicates (same
+ * bytes) found across shards.  A folder named twice is listed once; a
+ * missing or damaged folder is one error naming it, and nothing is
+ * written. */
+static void test_merge(void **state)
+{
+    (void)state;
+    char *in = in_dir(), *o1 = dir_of("o1"), *mo = dir_of("mo");
+    char *sh[3] = {dir_of("m1"), dir_of("m2"), dir_of("m3")};
+    result r;
+    for (int k = 0; k < 3; k++) {
+        char share[16];
+        snprintf(share, sizeof share, "%d/3", k + 1);
+        run(&r, ARGS("batch", in, "--out", sh[k], "--shard", share, "-j", "2", "--deadline",
+                     "2026-03-31", "-q"));
+        result_free(&r);
+        char *jl = slurp(sh[k], "summary.jsonl");
+        assert_true(lines(jl) > 0 && lines(jl) < n_inputs);
+        free(jl);
+    }
+    run(&r, ARGS("merge", sh[0], sh[1], sh[2], sh[1], "--out", mo, "--deadline", "2026-03-31"));
+    if (r.status != 1)
+        print_error("stderr: %s\n", r.err);
+    assert_int_equal(r.status, 1); /* as the run: some files have Lỗi */
+    result_free(&r);
+    assert_summary_ok(mo);
+    static const char *const files[] = {"summary.jsonl", "summary.csv", "report.html"};
+    for (size_t i = 0; i < 3; i++) {
+        char *a = slurp(o1, files[i]), *b = slurp(mo, files[i]);
+        assert_string_equal(a, b);
+        free(a);
+        free(b);
+    }
+    char *jl = slurp(mo, "summary.jsonl");
+    TU_ASSERT_CONTAINS(jl, "\"duplicate_of\":\"");
+    free(jl);
+    char *r1 = cat(o1, "results"), *rm = cat(mo, "results");
+    char *l1 = listing(r1), *lm = listing(rm);
+    assert_string_equal(l1, lm);
+    for (char *name = l1, *nl; (nl = strchr(name, '\n')); name = nl + 1) {
+        *nl = 0;
+        if (name[0] != '.') {
+            char *a = slurp(r1, name), *b = slurp(rm, name);
+            assert_string_equal(a, b);
+            free(a);
+            free(b);
+        }
+    }
+    free(l1);
+    free(lm);
+    free(r1);
+    free(rm);
+    /* with a roster: matched across the shards as one run matches it (test_roster's run) */
+    char *rin = dir_of("rin"), *rout = dir_of("rout"), *rp = dir_of("don-vi.csv");
+    char *rs[2] = {dir_of("rs1"), dir_of("rs2")}, *rm2 = dir_of("rmerged");
+    run(&r, ARGS("batch", rin, "--out", rs[0], "--shard", "1/2", "-q"));
+    result_free(&r);
+    run(&r, ARGS("batch", rin, "--out", rs[1], "--shard", "2/2", "-q"));
+    result_free(&r);
+    run(&r, ARGS("merge", rs[0], rs[1], "--out", rm2, "--roster", rp, "-q"));
+    assert_int_equal(r.status, 1);
+    result_free(&r);
+    static const char *const rfiles[] = {"roster.csv", "summary.jsonl", "report.html"};
+    for (size_t i = 0; i < 3; i++) {
+        char *a = slurp(rout, rfiles[i]), *b = slurp(rm2, rfiles[i]);
+        assert_string_equal(a, b);
+        free(a);
+        free(b);
+    }
+    free(rin);
+    free(rout);
+    free(rp);
+    free(rs[0]);
+    free(rs[1]);
+    free(rm2);
+    /* a missing folder, a damaged summary: one error naming it, nothing written */
+    char *none = dir_of("no-such-shard"), *mx = dir_of("mx");
+    run(&r, ARGS("merge", sh[0], none, "--out", mx));
+    assert_int_equal(r.status, 3);
+    TU_ASSERT_CONTAINS(r.err, "no-such-shard");
+    result_free(&r);
+    char *sj = cat(sh[2], "summary.jsonl");
+    FILE *f = fopen(sj, "ab");
+    assert_non_null(f);
+    fputs("{\"file\":\"x.docx\",\"status\":\"ok\",\"result\":\"results/../../etc\"}\n", f);
+    assert_int_equal(fclose(f), 0);
+    run(&r, ARGS("merge", sh[0], sh[2], "--out", mx));
+    assert_int_equal(r.status, 3);
+    TU_ASSERT_CONTAINS(r.err, "m3");
+    TU_ASSERT_CONTAINS(r.err, "summary.jsonl:");
+    result_free(&r);
+    struct stat st;
+    assert_int_not_equal(stat(mx, &st), 0);
+    run(&r, ARGS("merge", "--out", mx));
+    assert_int_equal(r.status, 2);
+    result_free(&r);
+    free(sj);
+    free(none);
+    free(mx);
+    for (int k = 0; k < 3; k++)
+        free(sh[k]);
+    free(in);
+    free(o1);
+    free(mo);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -829,6 +936,7 @@ int main(void)
         cmocka_unit_test(test_roster),
         cmocka_unit_test(test_usage),
         cmocka_unit_test(test_shards_and_stream),
+        cmocka_unit_test(test_merge),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

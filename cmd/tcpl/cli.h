@@ -112,6 +112,7 @@ int cmd_batch(cli *c, int argc, char **argv);
  * (build/templates/), else where make install puts it.  0 with its path in
  * out, or -1 with the last path tried. */
 int cli_find_template(const char *name, char *out, size_t size);
+int cmd_merge(cli *c, int argc, char **argv);
 int cmd_fill(cli *c, int argc, char **argv);
 int cmd_remediate(cli *c, int argc, char **argv);
 int cmd_conclude(cli *c, int argc, char **argv);

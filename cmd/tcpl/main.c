@@ -12,6 +12,7 @@ static const command commands[] = {
     {"extract", "help.extract", cmd_extract},
     {"check", "help.check", cmd_check},
     {"batch", "help.batch", cmd_batch},
+    {"merge", "help.merge", cmd_merge},
     {"fill", "help.fill", cmd_fill},
     {"remediate", "help.remediate", cmd_remediate},
     {"conclude", "help.conclude", cmd_conclude},

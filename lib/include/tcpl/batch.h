@@ -72,6 +72,30 @@ TCPL_API int tcpl_batch_run(tcpl_batch_totals *out, const tcpl_ctx *ctx, const t
                             const tcpl_checker *ck, const tcpl_batch_options *opts,
                             tcpl_error *err);
 
+/* Merging the outputs of several runs (docs/batch.md, docs/scale-out.md):
+ * typically the N shards of one batch (--shard K/N), each written to its own
+ * folder, perhaps on its own machine. */
+typedef struct tcpl_batch_merge_options {
+    const char *const *inputs; /* folders written by tcpl_batch_run */
+    size_t ninputs;
+    const char *out_dir;  /* created if missing; may be one of the inputs */
+    const char *roster;   /* path of a CSV of expected units, or NULL */
+    const char *deadline; /* "YYYY-MM-DD" or NULL */
+    const char *today;    /* "YYYY-MM-DD" or NULL */
+} tcpl_batch_merge_options;
+
+/* Joins the inputs' summary.jsonl into one list (in the order a single run
+ * lists them; an input met in two folders is listed once), copies their
+ * result files into out_dir/results/, and writes summary.csv,
+ * summary.jsonl, report.html (and roster.csv with a roster) as
+ * tcpl_batch_run does; the roster and the duplicates (same bytes) are
+ * matched across all the inputs.  Everything is written through temporary
+ * files.  A folder that is missing, is not a batch output, or holds a
+ * summary or result that does not parse is TCPL_ERR_IO "merge.bad_input"
+ * naming it, before anything is written. */
+TCPL_API int tcpl_batch_merge(tcpl_batch_totals *out, const tcpl_ctx *ctx,
+                              const tcpl_batch_merge_options *opts, tcpl_error *err);
+
 /* The key two unit names are compared by: NFC, case folded, "UBND" read as
  * "Ủy ban nhân dân" (and HĐND, TP), the tone mark's place in a syllable
  * ignored ("Uỷ" = "Ủy", "Hoà" = "Hòa"), punctuation and spacing ignored.

@@ -407,7 +407,7 @@ static void fingerprint(run *R)
     snprintf(R->rules, sizeof R->rules, "%016llx", (unsigned long long)h);
 }
 
-static int make_dir(const char *path, tcpl_error *err)
+int batch_make_dir(const char *path, tcpl_error *err)
 {
     if (mkdir(path, 0777) == 0)
         return 0;
@@ -451,6 +451,54 @@ static int mark_duplicates(brec *recs, size_t n)
     return 0;
 }
 
+int batch_finish(tcpl_batch_totals *out, const tcpl_ctx *ctx, brec *recs, size_t n, roster *ros,
+                 const char *out_dir, const char *today, const char *deadline, tcpl_error *err)
+{
+    if (mark_duplicates(recs, n) < 0)
+        return TCPL_NOMEM(err, out_dir);
+    out->files = n;
+    for (size_t i = 0; i < n; i++) {
+        brec *r = &recs[i];
+        if (r->status == BREC_SKIPPED) {
+            out->skipped++;
+            continue;
+        }
+        if (r->status == BREC_ERROR) {
+            out->failed++;
+            continue;
+        }
+        if (r->reused)
+            out->reused++;
+        else
+            out->checked++;
+        out->with_loi += r->status == BREC_LOI;
+        for (int s = 0; s < 3; s++)
+            out->findings[s] += r->counts[s];
+        if (ros) {
+            r->roster = roster_match(ros, r->unit);
+            if (r->roster >= 0)
+                TCPL_VEC_AT(&ros->units, roster_unit, (size_t)r->roster).files++;
+            else
+                out->roster_unmatched++;
+        }
+    }
+    if (ros) {
+        const size_t *ord = TCPL_VEC_DATA(&ros->order, size_t);
+        for (size_t i = 0; i < ros->order.len; i++) {
+            size_t f = TCPL_VEC_AT(&ros->units, roster_unit, ord[i]).files;
+            out->roster_missing += f == 0;
+            out->roster_twice += f > 1;
+        }
+    }
+    batch_report rep = {ctx, out_dir, recs, n, ros, out, today, deadline};
+    int rc = batch_write_summary(&rep, err);
+    if (rc == 0 && ros)
+        rc = batch_write_roster(&rep, err);
+    if (rc == 0)
+        rc = batch_write_html(&rep, err);
+    return rc;
+}
+
 int tcpl_batch_run(tcpl_batch_totals *out, const tcpl_ctx *ctx, const tcpl_extractor *ex,
                    const tcpl_checker *ck, const tcpl_batch_options *o, tcpl_error *err)
 {
@@ -482,8 +530,8 @@ int tcpl_batch_run(tcpl_batch_totals *out, const tcpl_ctx *ctx, const tcpl_extra
         TCPL_CHECK(roster_load(&ros, o->roster, err));
         have_roster = 1;
     }
-    TCPL_CHECK(make_dir(o->out_dir, err));
-    TCPL_CHECK(make_dir(R.results_dir, err));
+    TCPL_CHECK(batch_make_dir(o->out_dir, err));
+    TCPL_CHECK(batch_make_dir(R.results_dir, err));
     batch_sweep_temps(o->out_dir);
     batch_sweep_temps(R.results_dir);
     fingerprint(&R);
@@ -525,50 +573,8 @@ int tcpl_batch_run(tcpl_batch_totals *out, const tcpl_ctx *ctx, const tcpl_extra
         rc = err->code;
         goto out;
     }
-    if (mark_duplicates(R.recs, R.n) < 0) {
-        rc = TCPL_NOMEM(err, o->out_dir);
-        goto out;
-    }
-    out->files = R.n;
-    for (size_t i = 0; i < R.n; i++) {
-        brec *r = &R.recs[i];
-        if (r->status == BREC_SKIPPED) {
-            out->skipped++;
-            continue;
-        }
-        if (r->status == BREC_ERROR) {
-            out->failed++;
-            continue;
-        }
-        if (r->reused)
-            out->reused++;
-        else
-            out->checked++;
-        out->with_loi += r->status == BREC_LOI;
-        for (int s = 0; s < 3; s++)
-            out->findings[s] += r->counts[s];
-        if (have_roster) {
-            r->roster = roster_match(&ros, r->unit);
-            if (r->roster >= 0)
-                TCPL_VEC_AT(&ros.units, roster_unit, (size_t)r->roster).files++;
-            else
-                out->roster_unmatched++;
-        }
-    }
-    if (have_roster) {
-        const size_t *ord = TCPL_VEC_DATA(&ros.order, size_t);
-        for (size_t i = 0; i < ros.order.len; i++) {
-            size_t f = TCPL_VEC_AT(&ros.units, roster_unit, ord[i]).files;
-            out->roster_missing += f == 0;
-            out->roster_twice += f > 1;
-        }
-    }
-    batch_report rep = {ctx,         o->out_dir, R.recs, R.n, have_roster ? &ros : NULL,
-                        out,         o->today,   o->deadline};
-    TCPL_CHECK(batch_write_summary(&rep, err));
-    if (have_roster)
-        TCPL_CHECK(batch_write_roster(&rep, err));
-    TCPL_CHECK(batch_write_html(&rep, err));
+    TCPL_CHECK(batch_finish(out, ctx, R.recs, R.n, have_roster ? &ros : NULL, o->out_dir,
+                            o->today, o->deadline, err));
 out:
     for (size_t i = 0; i < recs.len; i++)
         brec_free(&TCPL_VEC_AT(&recs, brec, i));

@@ -110,6 +110,19 @@ typedef struct batch_report {
 int batch_write_summary(const batch_report *r, tcpl_error *err);
 int batch_write_html(const batch_report *r, tcpl_error *err);
 int batch_write_roster(const batch_report *r, tcpl_error *err);
+/* Ends a run (batch.c), tcpl_batch_run's and tcpl_batch_merge's alike:
+ * marks inputs with the same bytes as an earlier one, counts the totals,
+ * matches the roster (NULL: none), writes the summaries, the roster and the
+ * report into out_dir. */
+int batch_finish(tcpl_batch_totals *out, const tcpl_ctx *ctx, brec *recs, size_t n, roster *ros,
+                 const char *out_dir, const char *today, const char *deadline, tcpl_error *err);
+/* mkdir that accepts an existing folder; batch.out_dir when it cannot. */
+int batch_make_dir(const char *path, tcpl_error *err);
+/* The order every output lists inputs in: by the path as shown (the
+ * outputs hold nothing else, so a merge of shards sorts the same way),
+ * then by the bytes of the path. */
+int batch_rec_cmp(const brec *x, const brec *y);
+
 /* Days from a to b (ISO dates); 0 and *ok 0 when either is not a date. */
 long batch_days_between(const char *a, const char *b, int *ok);
 

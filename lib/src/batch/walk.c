@@ -200,11 +200,17 @@ static int walk(walker *w, const char *path, int depth, int named)
     return add(w, path, "batch.skip_special", NULL);
 }
 
+int batch_rec_cmp(const brec *x, const brec *y)
+{
+    int c = strcmp(x->shown, y->shown);
+    if (!c)
+        c = strcmp(x->path, y->path);
+    return c ? c : (x->status > y->status) - (x->status < y->status);
+}
+
 static int by_path(const void *a, const void *b)
 {
-    const brec *x = a, *y = b;
-    int c = strcmp(x->path, y->path);
-    return c ? c : (x->status > y->status) - (x->status < y->status);
+    return batch_rec_cmp(a, b);
 }
 
 int batch_walk(tcpl_vec *recs, const char *const *inputs, size_t n, const char *out_dir,
