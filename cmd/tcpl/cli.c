@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "tcpl/fill.h"
 
 int cli_is_help(const char *arg)
 {
@@ -116,7 +117,7 @@ int cli_usage(cli *c, const char *id, const char *where, const char *detail)
     e.code = TCPL_ERR_USAGE;
     e.id = id;
     snprintf(e.where, sizeof e.where, "%s", where ? where : "");
-    snprintf(e.detail, sizeof e.detail, "%s", detail ? detail : "");
+    snprintf(e.detail, sizeof e.detail, "%.*s", (int)sizeof e.detail - 1, detail ? detail : "");
     cli_report(c, &e);
     return EXIT_USAGE;
 }
@@ -380,4 +381,45 @@ int cli_find_template(const char *name, char *out, size_t size)
     }
     snprintf(out, size, "%s/templates/%s", TCPL_DATADIR, name);
     return access(out, R_OK) == 0 ? 0 : -1;
+}
+
+int cli_draft_args(cli *c, int argc, char **argv, const char *help_id, const char *template_name,
+                   const char *no_template_id, cli_draft *d)
+{
+    memset(d, 0, sizeof *d);
+    int nfiles;
+    const cli_opt opts[] = {{"--output", "-o", NULL, 0, &d->out, "cli.value_file"},
+                            {"--meta", "-m", NULL, 0, &d->meta, "cli.value_data_file"},
+                            {"--template", "-t", NULL, 0, &d->tpl, "cli.value_template"},
+                            {NULL, NULL, NULL, 0, NULL, NULL}};
+    int r = cli_parse(c, argc, argv, opts, help_id, &nfiles);
+    if (r >= 0)
+        return r;
+    if (nfiles != 1) {
+        char n[16];
+        snprintf(n, sizeof n, "%d", nfiles);
+        return cli_usage(c, "cli.one_input", c->verb, n);
+    }
+    d->input = argv[1];
+    if (!d->out)
+        return cli_usage(c, "cli.need_output", NULL, NULL);
+    if ((r = cli_check_output(c, d->out, argv + 1, 1)) >= 0)
+        return r;
+    if (!d->tpl) {
+        if (cli_find_template(template_name, d->found, sizeof d->found) < 0)
+            return cli_usage(c, no_template_id, NULL, d->found);
+        d->tpl = d->found;
+    }
+    return -1;
+}
+
+int cli_draft_fill(cli *c, const cli_draft *d, const char *data, tcpl_error *err)
+{
+    tcpl_template *t = NULL;
+    int rc = tcpl_template_compile(&t, c->ctx, d->tpl, NULL, err);
+    tcpl_fill_options fo = {TCPL_FILL_ALLOW_MISSING};
+    if (rc == 0)
+        rc = tcpl_template_fill_file(t, data, strlen(data), d->out, &fo, err);
+    tcpl_template_free(t);
+    return rc;
 }

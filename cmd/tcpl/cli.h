@@ -112,6 +112,18 @@ int cmd_batch(cli *c, int argc, char **argv);
  * (build/templates/), else where make install puts it.  0 with its path in
  * out, or -1 with the last path tried. */
 int cli_find_template(const char *name, char *out, size_t size);
+/* The arguments of a draft command (remediate, conclude): one input,
+ * -o OUT, --meta JSON, --template T (else the shipped template_name). */
+typedef struct cli_draft {
+    const char *input, *out, *meta, *tpl;
+    char found[4200];
+} cli_draft;
+/* Parses them: -1 to go on, or the exit code of a usage error. */
+int cli_draft_args(cli *c, int argc, char **argv, const char *help_id, const char *template_name,
+                   const char *no_template_id, cli_draft *d);
+/* Fills d->tpl from data (JSON) into d->out, missing keys left empty (a
+ * draft); 0 or a negative status in err. */
+int cli_draft_fill(cli *c, const cli_draft *d, const char *data, tcpl_error *err);
 int cmd_merge(cli *c, int argc, char **argv);
 int cmd_fill(cli *c, int argc, char **argv);
 int cmd_remediate(cli *c, int argc, char **argv);

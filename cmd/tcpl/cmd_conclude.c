@@ -15,48 +15,23 @@
 
 int cmd_conclude(cli *c, int argc, char **argv)
 {
-    const char *out = NULL, *meta = NULL, *tpl = NULL;
-    int nfiles;
-    const cli_opt opts[] = {{"--output", "-o", NULL, 0, &out, "cli.value_file"},
-                            {"--meta", "-m", NULL, 0, &meta, "cli.value_data_file"},
-                            {"--template", "-t", NULL, 0, &tpl, "cli.value_template"},
-                            {NULL, NULL, NULL, 0, NULL, NULL}};
-    int r = cli_parse(c, argc, argv, opts, "help.conclude", &nfiles);
+    cli_draft d;
+    int r = cli_draft_args(c, argc, argv, "help.conclude", TEMPLATE_NAME, "cli.no_template_kl", &d);
     if (r >= 0)
         return r;
-    if (nfiles != 1) {
-        char n[16];
-        snprintf(n, sizeof n, "%d", nfiles);
-        return cli_usage(c, "cli.one_input", "conclude", n);
-    }
-    if (!out)
-        return cli_usage(c, "cli.need_output", NULL, NULL);
-    if ((r = cli_check_output(c, out, argv + 1, 1)) >= 0)
-        return r;
-    char found[PATH_MAX + 64];
-    if (!tpl) {
-        if (cli_find_template(TEMPLATE_NAME, found, sizeof found) < 0)
-            return cli_usage(c, "cli.no_template_kl", NULL, found);
-        tpl = found;
-    }
     tcpl_error err;
     tcpl_error_clear(&err);
-    tcpl_template *t = NULL;
     char *findings = NULL, *meta_json = NULL, *data = NULL;
     size_t findings_len = 0, meta_len = 0;
-    int rc = cli_read_data(argv[1], &findings, &findings_len, &err);
-    if (rc == 0 && meta)
-        rc = cli_read_data(meta, &meta_json, &meta_len, &err);
+    int rc = cli_read_data(d.input, &findings, &findings_len, &err);
+    if (rc == 0 && d.meta)
+        rc = cli_read_data(d.meta, &meta_json, &meta_len, &err);
     if (rc == 0)
         rc = tcpl_conclusion_data(&data, findings, findings_len, meta_json, &err);
-    if (rc == 0)
-        rc = tcpl_template_compile(&t, c->ctx, tpl, NULL, &err);
     /* A draft: what neither the findings nor the data says stays empty. */
-    tcpl_fill_options fo = {TCPL_FILL_ALLOW_MISSING};
     if (rc == 0)
-        rc = tcpl_template_fill_file(t, data, strlen(data), out, &fo, &err);
+        rc = cli_draft_fill(c, &d, data, &err);
     int code = rc < 0 ? cli_report(c, &err) : EXIT_OK;
-    tcpl_template_free(t);
     free(data);
     free(meta_json);
     free(findings);

@@ -12,6 +12,7 @@
 
 #include "base/buf.h"
 #include "base/error.h"
+#include "fill/template.h"
 #include "tcpl/fill.h"
 #include "tcpl/rules.h"
 
@@ -236,11 +237,12 @@ int tcpl_conclusion_data(char **out, const char *findings_json, size_t len, cons
         rc = TCPL_NOMEM(err, NULL);
         goto out;
     }
-    o = json_pack("{s:{s:s,s:s,s:s},s:s,s:s,s:s,s:s,s:s,s:{s:s},s:[s],s:s,s:[s],s:o,s:[],"
+    /* no "ngay": a date left out is an empty line to write, not an error */
+    o = json_pack("{s:{s:s,s:s,s:s},s:s,s:s,s:s,s:s,s:{s:s},s:[s],s:s,s:[s],s:o,s:[],"
                   "s:s,s:[s],s:{s:s,s:s,s:s}}",
                   "co_quan", "cap_tren", "[cơ quan cấp trên]", "ten", "[cơ quan kiểm tra]",
                   "ten_ngan", "[cơ quan kiểm tra]", "so", "", "ky_hieu", "KL-[...]", "dia_danh",
-                  "[địa danh]", "ngay", "", "trich_yeu", "Kiểm tra [nội dung] tại [đơn vị]",
+                  "[địa danh]", "trich_yeu", "Kiểm tra [nội dung] tại [đơn vị]",
                   "don_vi", "ten", "[đơn vị được kiểm tra]", "can_cu",
                   "Căn cứ Quyết định số [...] về việc kiểm tra [...];", "mo_dau",
                   "Trên cơ sở kết quả kiểm tra, [cơ quan kiểm tra] kết luận như sau:", "ket_qua",
@@ -253,25 +255,8 @@ int tcpl_conclusion_data(char **out, const char *findings_json, size_t len, cons
         rc = TCPL_NOMEM(err, NULL);
         goto out;
     }
-    if (meta_json && *meta_json) {
-        json_error_t je;
-        meta = json_loads(meta_json, JSON_REJECT_DUPLICATES, &je);
-        if (!json_is_object(meta)) {
-            rc = tcpl_err(err, TCPL_ERR_DATA, "err.fill_json", NULL, NULL, "%s (%d:%d)", je.text,
-                          je.line, je.column);
-            goto out;
-        }
-        const char *key;
-        json_t *val;
-        json_object_foreach(meta, key, val)
-        {
-            json_t *mine = json_object_get(o, key);
-            if (json_is_object(mine) && json_is_object(val))
-                json_object_update(mine, val);
-            else
-                json_object_set(o, key, val);
-        }
-    }
+    if ((rc = fill_merge_meta(o, meta_json, err)) < 0)
+        goto out;
     *out = json_dumps(o, JSON_PRESERVE_ORDER | JSON_INDENT(2));
     if (!*out)
         rc = TCPL_NOMEM(err, NULL);

@@ -13,6 +13,7 @@
 #include "base/data.h"
 #include "base/error.h"
 #include "base/re.h"
+#include "fill/template.h"
 #include "tcpl/fill.h"
 
 #define REMEDIATE_FILE "remediate.yaml"
@@ -60,6 +61,31 @@ static char *subst(const char *t, const char *const *kv, size_t n)
     }
     o[k] = 0;
     return o;
+}
+
+int fill_merge_meta(json_t *o, const char *meta_json, tcpl_error *err)
+{
+    if (!meta_json || !*meta_json)
+        return 0;
+    json_error_t je;
+    json_t *meta = json_loads(meta_json, JSON_REJECT_DUPLICATES, &je);
+    if (!json_is_object(meta)) {
+        json_decref(meta);
+        return tcpl_err(err, TCPL_ERR_DATA, "err.fill_json", NULL, NULL, "%s (%d:%d)", je.text,
+                        je.line, je.column);
+    }
+    const char *key;
+    json_t *val;
+    json_object_foreach(meta, key, val)
+    {
+        json_t *mine = json_object_get(o, key);
+        if (json_is_object(mine) && json_is_object(val))
+            json_object_update(mine, val);
+        else
+            json_object_set(o, key, val);
+    }
+    json_decref(meta);
+    return 0;
 }
 
 static const char *nz(const char *s)
@@ -221,25 +247,8 @@ int tcpl_remediation_data(char **out, const tcpl_extraction *kl, const char *met
         goto out;
     }
     /* The commune's own data wins, key by key (objects merged one level). */
-    if (meta_json && *meta_json) {
-        json_error_t je;
-        meta = json_loads(meta_json, JSON_REJECT_DUPLICATES, &je);
-        if (!json_is_object(meta)) {
-            rc = tcpl_err(err, TCPL_ERR_DATA, "err.fill_json", NULL, NULL, "%s (%d:%d)", je.text,
-                          je.line, je.column);
-            goto out;
-        }
-        const char *key;
-        json_t *val;
-        json_object_foreach(meta, key, val)
-        {
-            json_t *mine = json_object_get(o, key);
-            if (json_is_object(mine) && json_is_object(val))
-                json_object_update(mine, val);
-            else
-                json_object_set(o, key, val);
-        }
-    }
+    if ((rc = fill_merge_meta(o, meta_json, err)) < 0)
+        goto out;
     *out = json_dumps(o, JSON_PRESERVE_ORDER | JSON_INDENT(2));
     if (!*out)
         rc = TCPL_NOMEM(err, m->file);

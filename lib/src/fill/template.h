@@ -102,4 +102,9 @@ int tpl_filter_apply(tcpl_buf *out, const tpl_filter *f, const char *s, const tp
 /* The filter named name (n bytes), -1 if none. */
 int tpl_filter_kind(const char *name, size_t n);
 
+/* Merges the JSON object meta_json over o, key by key (objects one level
+ * deep): a user's own data over a drafted one.  0, or TCPL_ERR_DATA for
+ * JSON that is not an object (err names line and column). */
+int fill_merge_meta(json_t *o, const char *meta_json, tcpl_error *err);
+
 #endif
