@@ -774,6 +774,9 @@ static void remediation_from_conclusion(void **state)
     assert_string_equal(json_string_value(json_object_get(d, "han_bao_cao")), "2026-03-31");
     assert_string_equal(
         json_string_value(json_object_get(json_object_get(d, "ket_luan"), "so")), "1126/KL-STP");
+    /* the issuer is the organ the header names last, as printed */
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(d, "ket_luan"), "co_quan")), "SỞ TƯ PHÁP");
     json_decref(d);
     free(data);
     /* the commune's data wins, and the filled draft answers the conclusion */

@@ -132,10 +132,18 @@ int tcpl_remediation_data(char **out, const tcpl_extraction *kl, const char *met
         rc = TCPL_NOMEM(err, m->file);
         goto out;
     }
-    if ((rc = tcpl_re_compile_nojit(&shortcomings, "(?i)hạn\\s+chế|thiếu\\s+sót|tồn\\s+tại", 0,
-                                     REMEDIATE_FILE, 0, err)) < 0 ||
-        (rc = tcpl_re_compile_nojit(&requirements, "(?i)yêu\\s+cầu|kiến\\s+nghị", 0,
-                                    REMEDIATE_FILE, 0, err)) < 0)
+    /* The conclusion's sections are named in the data, not here. */
+    yaml_node_t *sn = tcpl_yaml_get(&y, root, "shortcomings_section");
+    yaml_node_t *rn = tcpl_yaml_get(&y, root, "requirements_section");
+    if (!tcpl_yaml_str(sn) || !tcpl_yaml_str(rn)) {
+        rc = tcpl_err(err, TCPL_ERR_DATA, "err.data_invalid", REMEDIATE_FILE, NULL,
+                      "needs shortcomings_section and requirements_section patterns");
+        goto out;
+    }
+    if ((rc = tcpl_re_compile_nojit(&shortcomings, tcpl_yaml_str(sn), 0, REMEDIATE_FILE,
+                                    tcpl_yaml_line(sn), err)) < 0 ||
+        (rc = tcpl_re_compile_nojit(&requirements, tcpl_yaml_str(rn), 0, REMEDIATE_FILE,
+                                    tcpl_yaml_line(rn), err)) < 0)
         goto out;
     for (size_t i = 0; i < nleads; i++) {
         yaml_node_t *it = tcpl_yaml_item(&y, tcpl_yaml_get(&y, root, "leads"), i);
@@ -177,12 +185,22 @@ int tcpl_remediation_data(char **out, const tcpl_extraction *kl, const char *met
     vn_date(deadline, han, sizeof han);
     vn_date(m->date.iso, kl_date, sizeof kl_date);
 
-    /* The issuer of the conclusion: the last organ of its header ("... SỞ TƯ
-     * PHÁP"), written as a name. */
+    /* The issuer of the conclusion: the organ its header names last ("UBND
+     * TỈNH X SỞ TƯ PHÁP" -> "SỞ TƯ PHÁP"), as printed; the heads that start an
+     * organ are data (issuer_heads). */
     const char *issuer = m->authority;
-    const char *last = strstr(issuer, " SỞ ");
+    yaml_node_t *heads = tcpl_yaml_get(&y, root, "issuer_heads");
+    for (size_t i = 0; i < tcpl_yaml_len(heads); i++) {
+        const char *h = tcpl_yaml_str(tcpl_yaml_item(&y, heads, i));
+        const char *at = h && *h ? strstr(m->authority, h) : NULL;
+        while (at) { /* the last occurrence after the first word */
+            if (at > m->authority && at > issuer)
+                issuer = at + 1;
+            at = strstr(at + 1, h);
+        }
+    }
     char issuer_buf[256];
-    snprintf(issuer_buf, sizeof issuer_buf, "%s", last ? "Sở Tư pháp" : issuer);
+    snprintf(issuer_buf, sizeof issuer_buf, "%s", issuer);
 
     items = json_array();
     size_t sec = 0;

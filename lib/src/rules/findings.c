@@ -115,13 +115,14 @@ int rl_add(cjob *j, const rule *r, int block, const kv *vals, size_t n, const ch
     tcpl_findings *f = j->f;
     if (f->items.len > TCPL_MAX_FINDINGS)
         return 0;
-    static const rule cut_rule = {.id = "findings-cut",
-                                  .severity = TCPL_SEV_CANH_BAO,
-                                  .category = TCPL_CAT_FORMAT,
-                                  .message_vi = "Quá nhiều lỗi: chỉ liệt kê 2000 lỗi đầu",
-                                  .message_en = "Too many findings: only the first 2000 are listed",
-                                  .basis = "",
-                                  .fix = ""};
+    /* The texts of the checker's own findings are in checks/messages.yaml. */
+    rule cut_rule = {.id = "findings-cut",
+                     .severity = TCPL_SEV_CANH_BAO,
+                     .category = TCPL_CAT_FORMAT,
+                     .message_vi = tcpl_msg(j->c->ctx, "check.findings_cut"),
+                     .message_en = "",
+                     .basis = "",
+                     .fix = ""};
     if (f->items.len == TCPL_MAX_FINDINGS) {
         r = &cut_rule;
         block = -1;
@@ -168,8 +169,8 @@ int rl_find(cjob *j, const rule *r, const tcpl_re *re, const char *s, size_t len
     /* A pattern that ran out of steps: say so instead of a silent "no". */
     rule lim = *r;
     lim.severity = TCPL_SEV_CANH_BAO;
-    lim.message_vi = "Quy tắc {rule} không chạy hết được trên đoạn này (vượt giới hạn so khớp)";
-    lim.message_en = "Rule {rule} could not finish on this paragraph (pattern limit reached)";
+    lim.message_vi = tcpl_msg(j->c->ctx, "check.pattern_limit");
+    lim.message_en = "";
     lim.fix = "";
     kv v[] = {{"rule", r->id}};
     int a = rl_add(j, &lim, block, v, 1, NULL);

@@ -442,10 +442,8 @@ int r_spelling(cjob *j, const rule *r)
         /* say once that the syllable check could not run */
         rule nodict = *r;
         nodict.severity = TCPL_SEV_GOI_Y;
-        nodict.message_vi = "Chưa kiểm tra chính tả từng tiếng: máy chưa cài từ điển tiếng Việt "
-                            "(gói hunspell-vi)";
-        nodict.message_en = "Syllables were not spell-checked: the Vietnamese dictionary "
-                            "(package hunspell-vi) is not installed";
+        nodict.message_vi = tcpl_msg(j->c->ctx, "check.no_dictionary");
+        nodict.message_en = "";
         nodict.fix = "";
         return rl_add(j, &nodict, -1, NULL, 0, NULL);
     }
