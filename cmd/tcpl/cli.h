@@ -125,6 +125,7 @@ int cli_draft_args(cli *c, int argc, char **argv, const char *help_id, const cha
  * draft); 0 or a negative status in err. */
 int cli_draft_fill(cli *c, const cli_draft *d, const char *data, tcpl_error *err);
 int cmd_merge(cli *c, int argc, char **argv);
+int cmd_dossier(cli *c, int argc, char **argv);
 int cmd_fill(cli *c, int argc, char **argv);
 int cmd_remediate(cli *c, int argc, char **argv);
 int cmd_conclude(cli *c, int argc, char **argv);

@@ -13,6 +13,7 @@ static const command commands[] = {
     {"check", "help.check", cmd_check},
     {"batch", "help.batch", cmd_batch},
     {"merge", "help.merge", cmd_merge},
+    {"dossier", "help.dossier", cmd_dossier},
     {"fill", "help.fill", cmd_fill},
     {"remediate", "help.remediate", cmd_remediate},
     {"conclude", "help.conclude", cmd_conclude},

@@ -8,6 +8,7 @@
 #include "tcpl/io.h"
 #include "tcpl/extract.h"
 #include "tcpl/rules.h"
+#include "tcpl/dossier.h"
 #include "tcpl/batch.h"
 #include "tcpl/fill.h"
 #endif

@@ -1,0 +1,112 @@
+/* tcpl dossier DIR... [--pack P] [--out DIR] [--format text|json] — checks
+ * communes' evaluation folders against a dossier pack (docs/batch.md,
+ * docs/rules.md "Dossier packs"): which evidence is there, missing, or
+ * there but failing its content rule.  The work is tcpl_dossier_run's. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "tcpl/dossier.h"
+
+/* The pack used without --pack. */
+#define DEFAULT_DOSSIER_PACK "ho-so-tcpl"
+
+/* out/NAME from a file name: the text, JSON and HTML beside each other. */
+static int write_out(cli *c, const char *dir, const char *base, const char *ext, const char *data,
+                     size_t len, int several)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s%s", dir, several ? base : "dossier", ext);
+    tcpl_error err;
+    tcpl_error_clear(&err);
+    if (tcpl_write_file(path, data, len, &err) < 0)
+        return cli_report(c, &err);
+    return EXIT_OK;
+}
+
+int cmd_dossier(cli *c, int argc, char **argv)
+{
+    const char *pack = NULL, *out = NULL, *format = NULL;
+    int nfiles;
+    const cli_opt opts[] = {{"--pack", "-p", NULL, 0, &pack, "dossier.value_pack"},
+                            {"--out", "-o", NULL, 0, &out, "batch.value_dir"},
+                            {"--format", "-f", NULL, 0, &format, "cli.value_format"},
+                            {NULL, NULL, NULL, 0, NULL, NULL}};
+    int r = cli_parse(c, argc, argv, opts, "help.dossier", &nfiles);
+    if (r >= 0)
+        return r;
+    int json = 0;
+    if (format && !strcmp(format, "json"))
+        json = 1;
+    else if (format && strcmp(format, "text"))
+        return cli_usage(c, "cli.bad_format", NULL, format);
+    tcpl_error err;
+    tcpl_error_clear(&err);
+    tcpl_dossier_pack *p = NULL;
+    if (tcpl_dossier_pack_load(&p, c->ctx, pack ? pack : DEFAULT_DOSSIER_PACK, &err) < 0)
+        return cli_report(c, &err);
+    if (out) {
+        struct stat st;
+        if (mkdir(out, 0777) != 0 && (errno != EEXIST || stat(out, &st) != 0 || !S_ISDIR(st.st_mode))) {
+            tcpl_dossier_pack_free(p);
+            return cli_usage(c, "dossier.bad_out", NULL, out);
+        }
+    }
+    int rc = EXIT_OK;
+    for (int i = 1; i <= nfiles; i++) {
+        tcpl_dossier *d = NULL;
+        tcpl_error_clear(&err);
+        if (tcpl_dossier_run(&d, p, argv[i], NULL, &err) < 0) {
+            int e = cli_report(c, &err);
+            rc = e > rc ? e : rc;
+            continue;
+        }
+        char *txt = NULL, *js = NULL, *html = NULL;
+        size_t tl = 0, jl = 0, hl = 0;
+        int st = tcpl_dossier_text(&txt, &tl, d, &err);
+        if (st == 0)
+            st = tcpl_dossier_json(&js, &jl, d, 0, &err);
+        if (st == 0 && out)
+            st = tcpl_dossier_html(&html, &hl, d, &err);
+        if (st < 0) {
+            int e = cli_report(c, &err);
+            rc = e > rc ? e : rc;
+        } else {
+            if (json)
+                fwrite(js, 1, jl, stdout);
+            else
+                fwrite(txt, 1, tl, stdout);
+            if (out) {
+                /* one dossier: OUT/dossier.*; several: OUT/<folder name>.* */
+                const char *b = argv[i] + strlen(argv[i]);
+                while (b > argv[i] && b[-1] == '/')
+                    b--;
+                const char *end = b;
+                while (b > argv[i] && b[-1] != '/')
+                    b--;
+                char base[256];
+                snprintf(base, sizeof base, "%.*s", (int)(end - b), b);
+                int several = nfiles > 1;
+                int e = write_out(c, out, base, ".json", js, jl, several);
+                if (e == EXIT_OK)
+                    e = write_out(c, out, base, ".txt", txt, tl, several);
+                if (e == EXIT_OK)
+                    e = write_out(c, out, base, ".html", html, hl, several);
+                rc = e > rc ? e : rc;
+            }
+            if (tcpl_dossier_at(d, TCPL_DOSSIER_MISSING) || tcpl_dossier_at(d, TCPL_DOSSIER_FAILING))
+                rc = rc > EXIT_FINDINGS ? rc : EXIT_FINDINGS;
+        }
+        free(txt);
+        free(js);
+        free(html);
+        tcpl_dossier_free(d);
+    }
+    if (fflush(stdout) != 0)
+        rc = cli_output(c, NULL, "", 0);
+    tcpl_dossier_pack_free(p);
+    return rc;
+}
