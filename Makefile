@@ -49,6 +49,27 @@ $(B)/samples/%.docx: $(B)/tools/pack $(shell find samples/src -type f 2>/dev/nul
 	@echo "  PACK    $@"
 	$(Q)$(B)/tools/pack samples/src/$* $@
 
+# Sample evidence dossiers (samples/dossiers/README.md): each commune folder's
+# NAME.xml is a word/document.xml, packed with the skeleton in _khung/ into
+# build/samples/dossiers/COMMUNE/NAME.docx; other files are copied as they are.
+DOSSIER_SRC = $(sort $(wildcard samples/dossiers/*/*.* samples/dossiers/*/*/*.* samples/dossiers/_khung/*/.rels))
+samples: $(B)/samples/dossiers/.stamp
+$(B)/samples/dossiers/.stamp: $(B)/tools/pack $(DOSSIER_SRC)
+	@echo "  PACK    $(B)/samples/dossiers/"
+	$(Q)rm -rf $(B)/samples/dossiers && mkdir -p $(B)/samples/dossiers
+	$(Q)cd samples/dossiers && find . -path ./_khung -prune -o -type f -print | sed 's|^\./||' | sort | \
+	while IFS= read -r f; do \
+	    out="../../$(B)/samples/dossiers/$${f%.xml}"; mkdir -p "$$(dirname "$$out")"; \
+	    case "$$f" in \
+	    *.xml) tmp="../../$(B)/samples/dossiers/.pack"; rm -rf "$$tmp"; mkdir -p "$$tmp/word"; \
+	           cp -R _khung/. "$$tmp/" && cp "$$f" "$$tmp/word/document.xml" && \
+	           ../../$(B)/tools/pack "$$tmp" "$$out.docx" || exit 1 ;; \
+	    README.md) ;; \
+	    *) cp "$$f" "$$out" || exit 1 ;; \
+	    esac; \
+	done && rm -rf ../../$(B)/samples/dossiers/.pack
+	$(Q)touch $@
+
 # Shipped templates (docs/templates.md): templates/NAME/ -> build/templates/NAME.docx.
 TEMPLATE_SRC = $(sort $(wildcard templates/*))
 TEMPLATES    = $(TEMPLATE_SRC:templates/%=$(B)/templates/%.docx)

@@ -47,6 +47,12 @@ static int findings(const tcpl_dossier *d, tcpl_vec *v, tcpl_arena *a)
             tcpl_buf_free(&b);
             f.rule = *it->rule ? it->rule : it->id;
             f.excerpt = it->file;
+            /* a score table that does not add up is arithmetic, not missing evidence */
+            for (size_t k = 0; k < d->finds.len; k++) {
+                const dfind *t = &TCPL_VEC_AT(&d->finds, dfind, k);
+                if (t->item == i && !strcmp(t->file, it->file) && !strcmp(t->message, it->reason))
+                    f.cat = t->category;
+            }
         } else if (!it->checked) {
             f.message = dz_msg(a, ctx, "dossier.unchecked", it->description);
             f.excerpt = it->file;
