@@ -72,6 +72,9 @@ static int valid_date(const char *s)
 
 int cmd_batch(cli *c, int argc, char **argv)
 {
+    for (int i = 1; i < argc; i++)
+        if (!strcmp(argv[i], "--dossiers"))
+            return cli_batch_dossiers(c, argc, argv);
     const char *packs[MAX_PACKS];
     size_t npacks = 0;
     int r0 = cli_take_packs(c, &argc, argv, packs, MAX_PACKS, &npacks);

@@ -110,3 +110,57 @@ int cmd_dossier(cli *c, int argc, char **argv)
     tcpl_dossier_pack_free(p);
     return rc;
 }
+
+/* tcpl batch --dossiers PARENT --out DIR [--pack P] [-q]: cmd_batch hands
+ * the command line here when it holds --dossiers. */
+int cli_batch_dossiers(cli *c, int argc, char **argv)
+{
+    const char *pack = NULL, *out = NULL, *parent = NULL;
+    unsigned flags = 0;
+    int j = 1;
+    /* --dossiers takes the place of the inputs cli_parse wants */
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--dossiers")) {
+            if (i + 1 >= argc)
+                return cli_usage(c, "cli.missing_value", tcpl_msg(c->ctx, "batch.value_dir"),
+                                 argv[i]);
+            parent = argv[++i];
+            continue;
+        }
+        argv[j++] = argv[i];
+    }
+    argv[j++] = (char *)parent;
+    argv[j] = NULL;
+    argc = j;
+    int nfiles;
+    const cli_opt opts[] = {{"--pack", "-p", NULL, 0, &pack, "dossier.value_pack"},
+                            {"--out", "-o", NULL, 0, &out, "batch.value_dir"},
+                            {"--quiet", "-q", &flags, 1, NULL, NULL},
+                            {NULL, NULL, NULL, 0, NULL, NULL}};
+    int r = cli_parse(c, argc, argv, opts, "help.batch", &nfiles);
+    if (r >= 0)
+        return r;
+    if (nfiles != 1)
+        return cli_usage(c, "dossier.batch_inputs", NULL, argv[1]);
+    if (!out || !*out)
+        return cli_usage(c, "batch.need_out", NULL, NULL);
+    tcpl_error err;
+    tcpl_error_clear(&err);
+    tcpl_dossier_pack *p = NULL;
+    if (tcpl_dossier_pack_load(&p, c->ctx, pack ? pack : DEFAULT_DOSSIER_PACK, &err) < 0)
+        return cli_report(c, &err);
+    size_t n = 0, bad = 0;
+    int st = tcpl_dossier_batch(&n, &bad, p, parent, out, NULL, &err);
+    tcpl_dossier_pack_free(p);
+    if (st < 0)
+        return cli_report(c, &err);
+    if (!(flags & 1)) {
+        char *shown = cli_shown(out);
+        fprintf(stderr, "tcpl: %zu %s: %zu %s, %zu %s — %s/report.html\n", n,
+                tcpl_msg(c->ctx, "dossier.col_commune"), n - bad,
+                tcpl_msg(c->ctx, "dossier.complete"), bad, tcpl_msg(c->ctx, "dossier.incomplete"),
+                shown);
+        free(shown);
+    }
+    return bad ? EXIT_FINDINGS : EXIT_OK;
+}

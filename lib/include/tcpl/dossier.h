@@ -27,6 +27,8 @@ TCPL_API int tcpl_dossier_pack_load(tcpl_dossier_pack **out, const tcpl_ctx *ctx
 TCPL_API void tcpl_dossier_pack_free(tcpl_dossier_pack *p);
 TCPL_API const char *tcpl_dossier_pack_id(const tcpl_dossier_pack *p);
 TCPL_API size_t tcpl_dossier_pack_item_count(const tcpl_dossier_pack *p);
+/* The context the pack was loaded with (its messages and language). */
+TCPL_API const tcpl_ctx *tcpl_dossier_pack_ctx(const tcpl_dossier_pack *p);
 
 typedef enum tcpl_dossier_status {
     TCPL_DOSSIER_FOUND = 0, /* a file proves the item */

@@ -314,6 +314,11 @@ size_t tcpl_dossier_pack_item_count(const tcpl_dossier_pack *p)
     return p ? p->nitems : 0;
 }
 
+const tcpl_ctx *tcpl_dossier_pack_ctx(const tcpl_dossier_pack *p)
+{
+    return p ? p->ctx : NULL;
+}
+
 int dz_en(const tcpl_ctx *ctx)
 {
     return !strcmp(tcpl_ctx_lang(ctx), "en");
