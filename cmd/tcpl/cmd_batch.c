@@ -91,6 +91,7 @@ int cmd_batch(cli *c, int argc, char **argv)
                             {"--shard", NULL, NULL, 0, &shard, "batch.value_shard"},
                             {"--format", "-f", NULL, 0, &format, "cli.value_format"},
                             {"--quiet", "-q", &flags, 1, NULL, NULL},
+                            {"--convert-doc", NULL, &flags, 2, NULL, NULL},
                             {NULL, NULL, NULL, 0, NULL, NULL}};
     int r = cli_parse(c, argc, argv, opts, "help.batch", &nfiles);
     if (r >= 0)
@@ -117,6 +118,20 @@ int cmd_batch(cli *c, int argc, char **argv)
         char tail;
         if (sscanf(shard, "%u/%u%c", &sk, &sn, &tail) != 2 || sn < 1 || sk < 1 || sk > sn)
             return cli_usage(c, "batch.bad_shard", NULL, shard);
+    }
+    /* --convert-doc: the .doc files converted into OUT/converted/ join the inputs */
+    char **converted = NULL, **inputs = argv + 1;
+    size_t nconverted = 0;
+    if (flags & 2) {
+        int cr = cli_convert_docs(c, argv + 1, nfiles, out, &converted, &nconverted);
+        if (cr)
+            return cr;
+        if (nconverted && !(inputs = calloc((size_t)nfiles + nconverted, sizeof *inputs)))
+            return EXIT_INTERNAL;
+        if (nconverted) {
+            memcpy(inputs, argv + 1, (size_t)nfiles * sizeof *inputs);
+            memcpy(inputs + nfiles, converted, nconverted * sizeof *inputs);
+        }
     }
     tcpl_error err;
     tcpl_error_clear(&err);
@@ -180,8 +195,8 @@ int cmd_batch(cli *c, int argc, char **argv)
             strftime(today, sizeof today, "%Y-%m-%d", &tm);
     }
     progress_state ps = {c, !(flags & 1) && isatty(2), now(), 0, 0};
-    tcpl_batch_options o = {(const char *const *)argv + 1,
-                            (size_t)nfiles,
+    tcpl_batch_options o = {(const char *const *)inputs,
+                            (size_t)nfiles + nconverted,
                             out,
                             ids,
                             npacks,
@@ -227,6 +242,11 @@ int cmd_batch(cli *c, int argc, char **argv)
     }
     rc = t.failed || t.with_loi ? EXIT_FINDINGS : EXIT_OK;
 out:
+    for (size_t i = 0; i < nconverted; i++)
+        free(converted[i]);
+    free(converted);
+    if (inputs != argv + 1)
+        free(inputs);
     tcpl_checker_free(ck);
     tcpl_extractor_free(ex);
     return rc;

@@ -1,0 +1,214 @@
+/* tcpl batch --convert-doc: Word 97-2003 .doc files under the inputs are
+ * converted to .docx with LibreOffice (soffice --headless --convert-to docx)
+ * into OUT/converted/, and the converted files join the batch.  Starting a
+ * process belongs to the CLI, not the library: the library never reads the
+ * environment (PATH) and never forks (it is used inside servers and
+ * threads); see docs/batch.md. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+/* Seconds one conversion may take: a large .doc converts in a few seconds;
+ * a file that hangs LibreOffice must not hang the batch. */
+#define CONVERT_TIMEOUT_S 120
+/* .doc files converted in one run: each costs a LibreOffice start (about a
+ * second); more is a job for a conversion server. */
+#define CONVERT_MAX_FILES 2000
+/* Folder depth and entries walked looking for .doc files (as the batch walk). */
+#define CONVERT_MAX_DEPTH 32
+#define CONVERT_MAX_ENTRIES 200000
+
+typedef struct docs {
+    char **v;
+    size_t n, cap, entries;
+} docs;
+
+static int is_doc(const char *name)
+{
+    size_t n = strlen(name);
+    return n > 4 && name[n - 4] == '.' && (name[n - 3] | 32) == 'd' && (name[n - 2] | 32) == 'o' &&
+           (name[n - 1] | 32) == 'c' && strncmp(name, "~$", 2);
+}
+
+static int push(docs *d, const char *path)
+{
+    if (d->n == d->cap) {
+        size_t cap = d->cap ? d->cap * 2 : 16;
+        char **v = realloc(d->v, cap * sizeof *v);
+        if (!v)
+            return -1;
+        d->v = v;
+        d->cap = cap;
+    }
+    return (d->v[d->n] = strdup(path)) ? (int)++d->n * 0 : -1;
+}
+
+/* .doc files under path (links not followed: a loop cannot start here). */
+static int find_docs(docs *d, const char *path, int depth)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0 || ++d->entries > CONVERT_MAX_ENTRIES || d->n >= CONVERT_MAX_FILES)
+        return 0;
+    if (S_ISREG(st.st_mode)) {
+        const char *b = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+        return is_doc(b) ? push(d, path) : 0;
+    }
+    if (!S_ISDIR(st.st_mode) || depth >= CONVERT_MAX_DEPTH)
+        return 0;
+    DIR *dir = opendir(path);
+    if (!dir)
+        return 0;
+    struct dirent *e;
+    int rc = 0;
+    while (rc == 0 && (e = readdir(dir))) {
+        if (e->d_name[0] == '.')
+            continue;
+        size_t n = strlen(path) + strlen(e->d_name) + 2;
+        char *child = malloc(n);
+        if (!child) {
+            rc = -1;
+            break;
+        }
+        snprintf(child, n, "%s/%s", path, e->d_name);
+        rc = find_docs(d, child, depth + 1);
+        free(child);
+    }
+    closedir(dir);
+    return rc;
+}
+
+/* soffice on PATH, into out (size bytes); 0 found. */
+static int find_soffice(char *out, size_t size)
+{
+    const char *path = getenv("PATH");
+    if (!path || !*path)
+        path = "/usr/bin:/bin";
+    while (*path) {
+        const char *colon = strchr(path, ':');
+        size_t n = colon ? (size_t)(colon - path) : strlen(path);
+        snprintf(out, size, "%.*s/soffice", (int)n, n ? path : ".");
+        if (access(out, X_OK) == 0)
+            return 0;
+        path += n + (colon != NULL);
+    }
+    return -1;
+}
+
+static uint64_t fnv(const char *s)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+    return h;
+}
+
+/* Runs soffice on one file with a deadline; 0 when it exited 0. */
+static int run_soffice(const char *soffice, const char *profile, const char *outdir,
+                       const char *file)
+{
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        /* its own profile: a LibreOffice the user has open does not take the job */
+        char env[8500];
+        snprintf(env, sizeof env, "-env:UserInstallation=file://%s", profile);
+        int devnull = open("/dev/null", 0);
+        if (devnull >= 0) {
+            dup2(devnull, 1);
+            dup2(devnull, 2);
+        }
+        execl(soffice, "soffice", env, "--headless", "--norestore", "--convert-to", "docx",
+              "--outdir", outdir, file, (char *)NULL);
+        _exit(127);
+    }
+    struct timespec tick = {0, 100 * 1000 * 1000};
+    for (int i = 0; i < CONVERT_TIMEOUT_S * 10; i++) {
+        int status;
+        pid_t r = waitpid(pid, &status, WNOHANG);
+        if (r == pid)
+            return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+        if (r < 0 && errno != EINTR)
+            return -1;
+        nanosleep(&tick, NULL);
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    return -2;
+}
+
+static int make_dir(const char *p)
+{
+    struct stat st;
+    return mkdir(p, 0777) == 0 || (errno == EEXIST && stat(p, &st) == 0 && S_ISDIR(st.st_mode))
+               ? 0
+               : -1;
+}
+
+int cli_convert_docs(cli *c, char **inputs, int ninputs, const char *out, char ***extra,
+                     size_t *nextra)
+{
+    *extra = NULL;
+    *nextra = 0;
+    docs d = {NULL, 0, 0, 0};
+    for (int i = 0; i < ninputs; i++)
+        if (find_docs(&d, inputs[i], 0) < 0)
+            return EXIT_INTERNAL;
+    if (!d.n)
+        return 0;
+    char soffice[4200];
+    if (find_soffice(soffice, sizeof soffice) != 0) {
+        fprintf(stderr, "tcpl: %s\n", tcpl_msg(c->ctx, "convert.no_soffice"));
+        for (size_t i = 0; i < d.n; i++)
+            free(d.v[i]);
+        free(d.v);
+        return 0;
+    }
+    char conv[4200], profile[8400], cwd[4096] = "";
+    snprintf(conv, sizeof conv, "%s/converted", out);
+    if (make_dir(out) != 0 || make_dir(conv) != 0 || (conv[0] != '/' && !getcwd(cwd, sizeof cwd)))
+        return cli_usage(c, "dossier.bad_out", NULL, conv);
+    /* a file:// URL needs the absolute path */
+    snprintf(profile, sizeof profile, "%s%s%s/.profile", cwd, *cwd ? "/" : "", conv);
+    char **v = calloc(d.n, sizeof *v);
+    if (!v)
+        return EXIT_INTERNAL;
+    size_t k = 0;
+    for (size_t i = 0; i < d.n; i++) {
+        const char *b = strrchr(d.v[i], '/') ? strrchr(d.v[i], '/') + 1 : d.v[i];
+        char dir[4400], docx[4700];
+        /* one folder per source path: two KH.doc in two folders stay apart */
+        snprintf(dir, sizeof dir, "%s/%016llx", conv, (unsigned long long)fnv(d.v[i]));
+        snprintf(docx, sizeof docx, "%s/%.*sdocx", dir, (int)(strlen(b) - 3), b);
+        struct stat ss, sd;
+        int fresh = stat(docx, &sd) == 0 && stat(d.v[i], &ss) == 0 && sd.st_mtime >= ss.st_mtime;
+        int rc = fresh ? 0 : make_dir(dir) != 0 ? -1 : run_soffice(soffice, profile, dir, d.v[i]);
+        if (rc == 0 && stat(docx, &sd) == 0) {
+            if (!(v[k] = strdup(docx)))
+                break;
+            k++;
+        } else {
+            char *shown = cli_shown(d.v[i]);
+            fprintf(stderr, "tcpl: %s: %s\n", shown,
+                    tcpl_msg(c->ctx, rc == -2 ? "convert.timeout" : "convert.failed"));
+            free(shown);
+        }
+    }
+    for (size_t i = 0; i < d.n; i++)
+        free(d.v[i]);
+    free(d.v);
+    *extra = v;
+    *nextra = k;
+    return 0;
+}
