@@ -411,6 +411,58 @@ static void test_cli_batch_and_conclude(void **state)
     free(out);
 }
 
+/* --convert-doc: without soffice the .doc stays skipped and the user is
+ * told what to install; with soffice (skipped when absent) the converted
+ * file is checked. */
+static void test_convert_doc(void **state)
+{
+    (void)state;
+    char *in = cat3(root, "/docs", "");
+    sh("mkdir -p '%s' && printf 'KẾ HOẠCH\\nTriển khai xây dựng xã đạt chuẩn tiếp cận pháp luật\\n' "
+       "> '%s/Ke hoach cu.doc'", in, in);
+    char *empty = cat3(root, "/nobin", "");
+    sh("mkdir -p '%s'", empty);
+    char *out = NULL, args[1024];
+    snprintf(args, sizeof args, "PATH='%s' %s batch '%s' --out '%s/c1' --convert-doc -q", empty,
+             getenv("TCPL_BIN") && *getenv("TCPL_BIN") ? getenv("TCPL_BIN") : "build/tcpl", in,
+             root);
+    char cmd[1200], *o = cat3(root, "/conv.out", "");
+    snprintf(cmd, sizeof cmd, "env %s > '%s' 2>&1", args, o);
+    int st = system(cmd);
+    assert_true(WIFEXITED(st));
+    out = tu_read_file(o, NULL);
+    assert_non_null(out);
+    TU_ASSERT_CONTAINS(out, "không tìm thấy soffice");
+    TU_ASSERT_CONTAINS(out, "cài LibreOffice");
+    free(out);
+    char *p = cat3(root, "/c1/summary.csv", "");
+    char *csv = tu_read_file(p, NULL);
+    assert_non_null(csv);
+    TU_ASSERT_CONTAINS(csv, "Ke hoach cu.doc\",\"\",\"\",\"\",\"\",0,0,0,\"skipped\"");
+    TU_ASSERT_CONTAINS(csv, "--convert-doc");
+    free(csv);
+    free(p);
+    if (system("command -v soffice >/dev/null 2>&1") != 0) {
+        free(o);
+        free(empty);
+        free(in);
+        TU_SKIP("soffice (LibreOffice) is not installed");
+    }
+    snprintf(args, sizeof args, "batch '%s' --out '%s/c2' --convert-doc -q", in, root);
+    run_cli(args, &out);
+    free(out);
+    p = cat3(root, "/c2/summary.csv", "");
+    csv = tu_read_file(p, NULL);
+    assert_non_null(csv);
+    TU_ASSERT_CONTAINS(csv, "/c2/converted/");
+    TU_ASSERT_CONTAINS(csv, "/Ke hoach cu.docx\",");
+    free(csv);
+    free(p);
+    free(o);
+    free(empty);
+    free(in);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -421,6 +473,7 @@ int main(void)
         cmocka_unit_test(test_content_and_tables),
         cmocka_unit_test(test_hostile),
         cmocka_unit_test(test_cli_batch_and_conclude),
+        cmocka_unit_test(test_convert_doc),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
