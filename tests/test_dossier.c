@@ -215,13 +215,13 @@ static void test_names(void **state)
     char *dir = cat3(root, "/names", "");
     sh("mkdir -p '%s/Tài liệu kiểm chứng'", dir);
     const char *names[] = {
-        "BIÊN BẢN HỌP ĐÁNH GIÁ.pdf",                /* capitals, NFC */
+        "BIÊN BẢN HỌP ĐÁNH GIÁ.pdf",                        /* capitals, NFC */
         "Bie\xcc\x82\xcc\x81n ba\xcc\x89n ho\xcc\xa3p.pdf", /* "Biên bản họp", NFD */
-        "to-trinh_de-nghi.PDF",                      /* no diacritics, dashes */
-        "Danh  mục   văn bản.xlsx",                  /* runs of spaces */
-        "Tài liệu kiểm chứng/ảnh hội nghị.jpg",      /* proved by its folder */
-        "Biên lai.pdf",                              /* no item: biên lai is not biên bản */
-        "Phan cong nhiem vu.doc",                    /* a .doc matches by name too */
+        "to-trinh_de-nghi.PDF",                             /* no diacritics, dashes */
+        "Danh  mục   văn bản.xlsx",                         /* runs of spaces */
+        "Tài liệu kiểm chứng/ảnh hội nghị.jpg",             /* proved by its folder */
+        "Biên lai.pdf",           /* no item: biên lai is not biên bản */
+        "Phan cong nhiem vu.doc", /* a .doc matches by name too */
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         char *p = cat3(dir, "/", names[i]);
@@ -419,7 +419,8 @@ static void test_convert_doc(void **state)
     (void)state;
     char *in = cat3(root, "/docs", "");
     sh("mkdir -p '%s' && printf 'KẾ HOẠCH\\nTriển khai xây dựng xã đạt chuẩn tiếp cận pháp luật\\n' "
-       "> '%s/Ke hoach cu.doc'", in, in);
+       "> '%s/Ke hoach cu.doc'",
+       in, in);
     char *empty = cat3(root, "/nobin", "");
     sh("mkdir -p '%s'", empty);
     char *out = NULL, args[1024];

@@ -50,7 +50,8 @@ int cmd_dossier(cli *c, int argc, char **argv)
         return cli_report(c, &err);
     if (out) {
         struct stat st;
-        if (mkdir(out, 0777) != 0 && (errno != EEXIST || stat(out, &st) != 0 || !S_ISDIR(st.st_mode))) {
+        if (mkdir(out, 0777) != 0 &&
+            (errno != EEXIST || stat(out, &st) != 0 || !S_ISDIR(st.st_mode))) {
             tcpl_dossier_pack_free(p);
             return cli_usage(c, "dossier.bad_out", NULL, out);
         }
@@ -97,7 +98,8 @@ int cmd_dossier(cli *c, int argc, char **argv)
                     e = write_out(c, out, base, ".html", html, hl, several);
                 rc = e > rc ? e : rc;
             }
-            if (tcpl_dossier_at(d, TCPL_DOSSIER_MISSING) || tcpl_dossier_at(d, TCPL_DOSSIER_FAILING))
+            if (tcpl_dossier_at(d, TCPL_DOSSIER_MISSING) ||
+                tcpl_dossier_at(d, TCPL_DOSSIER_FAILING))
                 rc = rc > EXIT_FINDINGS ? rc : EXIT_FINDINGS;
         }
         free(txt);

@@ -18,8 +18,8 @@
 #include "tcpl/io.h"
 
 typedef struct commune {
-    char *name;  /* the folder's name (bytes) */
-    char *shown; /* as UTF-8 text (bytes that are not escaped) */
+    char *name;   /* the folder's name (bytes) */
+    char *shown;  /* as UTF-8 text (bytes that are not escaped) */
     char *result; /* results/ file stem */
     size_t items, found, missing, failing, unmatched;
     char *missing_ids, *failing_ids; /* "ID: description; ..." */
@@ -46,11 +46,20 @@ static void html_text(tcpl_buf *b, const char *s)
 {
     for (; s && *s; s++) {
         switch (*s) {
-        case '<': tcpl_buf_puts(b, "&lt;"); break;
-        case '>': tcpl_buf_puts(b, "&gt;"); break;
-        case '&': tcpl_buf_puts(b, "&amp;"); break;
-        case '"': tcpl_buf_puts(b, "&quot;"); break;
-        default: tcpl_buf_putc(b, *s);
+        case '<':
+            tcpl_buf_puts(b, "&lt;");
+            break;
+        case '>':
+            tcpl_buf_puts(b, "&gt;");
+            break;
+        case '&':
+            tcpl_buf_puts(b, "&amp;");
+            break;
+        case '"':
+            tcpl_buf_puts(b, "&quot;");
+            break;
+        default:
+            tcpl_buf_putc(b, *s);
         }
     }
 }
@@ -70,7 +79,8 @@ static char *stem_of(const char *shown)
     if (!s)
         return NULL;
     for (size_t i = 0; i < n; i++)
-        s[i] = (unsigned char)shown[i] < 0x20 || shown[i] == '/' || shown[i] == '\\' ? '_' : shown[i];
+        s[i] =
+            (unsigned char)shown[i] < 0x20 || shown[i] == '/' || shown[i] == '\\' ? '_' : shown[i];
     s[n] = 0;
     if (s[0] == '.' || !s[0]) {
         memmove(s + 1, s, n + 1);
@@ -127,8 +137,7 @@ static int one(commune *c, const tcpl_dossier_pack *p, const char *parent, const
         if (it->status == TCPL_DOSSIER_MISSING)
             tcpl_buf_printf(&mi, "%s%s: %s", mi.len ? "; " : "", it->id, it->description);
         else if (it->status == TCPL_DOSSIER_FAILING)
-            tcpl_buf_printf(&fi, "%s%s: %s (%s)", fi.len ? "; " : "", it->id, it->reason,
-                            it->file);
+            tcpl_buf_printf(&fi, "%s%s: %s (%s)", fi.len ? "; " : "", it->id, it->reason, it->file);
     }
     tcpl_buf_putc(&mi, 0);
     tcpl_buf_putc(&fi, 0);
@@ -187,10 +196,11 @@ static int summary(const commune *cs, size_t n, const char *out_dir, const tcpl_
     tcpl_buf_printf(&b, "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\"><title>",
                     tcpl_ctx_lang(ctx));
     html_text(&b, tcpl_msg(ctx, "dossier.batch_title"));
-    tcpl_buf_puts(&b, "</title><style>body{font:15px/1.45 system-ui,sans-serif;margin:1.5em;color:#222}"
-                      "table{border-collapse:collapse;width:100%}th,td{border:1px solid #ccc;"
-                      "padding:.35em .5em;text-align:left;vertical-align:top}th{background:#f2f2f2}"
-                      ".ok{background:#e6f4ea}.bad{background:#fde7e9}</style></head><body>\n<h1>");
+    tcpl_buf_puts(&b,
+                  "</title><style>body{font:15px/1.45 system-ui,sans-serif;margin:1.5em;color:#222}"
+                  "table{border-collapse:collapse;width:100%}th,td{border:1px solid #ccc;"
+                  "padding:.35em .5em;text-align:left;vertical-align:top}th{background:#f2f2f2}"
+                  ".ok{background:#e6f4ea}.bad{background:#fde7e9}</style></head><body>\n<h1>");
     html_text(&b, tcpl_msg(ctx, "dossier.batch_title"));
     tcpl_buf_puts(&b, "</h1>\n<p>");
     html_text(&b, title);

@@ -83,8 +83,9 @@ static int findings(const tcpl_dossier *d, tcpl_vec *v, tcpl_arena *a)
         fnd *s = tcpl_vec_push(v);
         if (!s)
             return -1;
-        *s = (fnd){DOSSIER_WALK_RULE, TCPL_VEC_AT(&d->notes, const char *, i), "", "",
-                   TCPL_SEV_CANH_BAO, TCPL_CAT_EVIDENCE};
+        *s = (fnd){
+            DOSSIER_WALK_RULE, TCPL_VEC_AT(&d->notes, const char *, i), "", "", TCPL_SEV_CANH_BAO,
+            TCPL_CAT_EVIDENCE};
     }
     return 0;
 }
@@ -130,7 +131,8 @@ int tcpl_dossier_json(char **out, size_t *len, const tcpl_dossier *d, unsigned o
     for (size_t i = 0; !bad && i < d->unmatched.len; i++)
         bad |= json_array_append_new(um, jpath(TCPL_VEC_AT(&d->unmatched, const char *, i))) < 0;
     for (size_t i = 0; !bad && i < d->notes.len; i++)
-        bad |= json_array_append_new(notes, json_string(TCPL_VEC_AT(&d->notes, const char *, i))) < 0;
+        bad |=
+            json_array_append_new(notes, json_string(TCPL_VEC_AT(&d->notes, const char *, i))) < 0;
     if (!bad) {
         json_object_set_new(o, "file", jpath(d->dir));
         json_object_set_new(o, "kind", json_string("HỒ SƠ"));
@@ -239,12 +241,11 @@ int tcpl_dossier_text(char **out, size_t *len, const tcpl_dossier *d, tcpl_error
         tcpl_buf_putc(&b, '\n');
     }
     put_shown(&b, d->dir);
-    tcpl_buf_printf(&b, ": %s: %zu %s, %zu %s, %zu %s\n", d->p->id,
-                    tcpl_dossier_at(d, TCPL_DOSSIER_FOUND), tcpl_msg(ctx, "dossier.status.found"),
-                    tcpl_dossier_at(d, TCPL_DOSSIER_MISSING),
-                    tcpl_msg(ctx, "dossier.status.missing"),
-                    tcpl_dossier_at(d, TCPL_DOSSIER_FAILING),
-                    tcpl_msg(ctx, "dossier.status.failing"));
+    tcpl_buf_printf(
+        &b, ": %s: %zu %s, %zu %s, %zu %s\n", d->p->id, tcpl_dossier_at(d, TCPL_DOSSIER_FOUND),
+        tcpl_msg(ctx, "dossier.status.found"), tcpl_dossier_at(d, TCPL_DOSSIER_MISSING),
+        tcpl_msg(ctx, "dossier.status.missing"), tcpl_dossier_at(d, TCPL_DOSSIER_FAILING),
+        tcpl_msg(ctx, "dossier.status.failing"));
     if (!tcpl_buf_ok(&b)) {
         tcpl_buf_free(&b);
         return TCPL_NOMEM(err, d->dir);
@@ -262,11 +263,20 @@ static void html(tcpl_buf *b, const char *s)
     }
     for (const char *p = e; *p; p++) {
         switch (*p) {
-        case '<': tcpl_buf_puts(b, "&lt;"); break;
-        case '>': tcpl_buf_puts(b, "&gt;"); break;
-        case '&': tcpl_buf_puts(b, "&amp;"); break;
-        case '"': tcpl_buf_puts(b, "&quot;"); break;
-        default: tcpl_buf_putc(b, *p);
+        case '<':
+            tcpl_buf_puts(b, "&lt;");
+            break;
+        case '>':
+            tcpl_buf_puts(b, "&gt;");
+            break;
+        case '&':
+            tcpl_buf_puts(b, "&amp;");
+            break;
+        case '"':
+            tcpl_buf_puts(b, "&quot;");
+            break;
+        default:
+            tcpl_buf_putc(b, *p);
         }
     }
     free(e);
@@ -279,31 +289,32 @@ int tcpl_dossier_html(char **out, size_t *len, const tcpl_dossier *d, tcpl_error
     const tcpl_ctx *ctx = d->p->ctx;
     tcpl_buf b;
     tcpl_buf_init(&b);
-    tcpl_buf_printf(&b, "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
-                        "<title>", tcpl_ctx_lang(ctx));
+    tcpl_buf_printf(&b,
+                    "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
+                    "<title>",
+                    tcpl_ctx_lang(ctx));
     html(&b, tcpl_msg(ctx, "dossier.html_title"));
     tcpl_buf_puts(&b, " — ");
     html(&b, d->dir);
-    tcpl_buf_puts(&b,
-                  "</title><style>body{font:15px/1.45 system-ui,sans-serif;margin:1.5em;color:#222}"
-                  "table{border-collapse:collapse;width:100%}th,td{border:1px solid #ccc;padding:"
-                  ".35em .5em;text-align:left;vertical-align:top}th{background:#f2f2f2}"
-                  ".found{background:#e6f4ea}.missing{background:#fde7e9}.failing{background:#fff4d6}"
-                  "small{color:#555}code{font-size:90%}</style></head><body>\n<h1>");
+    tcpl_buf_puts(
+        &b, "</title><style>body{font:15px/1.45 system-ui,sans-serif;margin:1.5em;color:#222}"
+            "table{border-collapse:collapse;width:100%}th,td{border:1px solid #ccc;padding:"
+            ".35em .5em;text-align:left;vertical-align:top}th{background:#f2f2f2}"
+            ".found{background:#e6f4ea}.missing{background:#fde7e9}.failing{background:#fff4d6}"
+            "small{color:#555}code{font-size:90%}</style></head><body>\n<h1>");
     html(&b, tcpl_msg(ctx, "dossier.html_title"));
     tcpl_buf_puts(&b, "</h1>\n<p><b>");
     html(&b, d->dir);
     tcpl_buf_puts(&b, "</b> — ");
     html(&b, d->p->title);
     tcpl_buf_printf(&b, " <small>(%s; %s)</small></p>\n<p>", d->p->id, d->p->basis);
-    tcpl_buf_printf(&b, "%zu %s, %zu %s, %zu %s</p>\n<table><thead><tr><th>",
-                    tcpl_dossier_at(d, TCPL_DOSSIER_FOUND), tcpl_msg(ctx, "dossier.status.found"),
-                    tcpl_dossier_at(d, TCPL_DOSSIER_MISSING),
-                    tcpl_msg(ctx, "dossier.status.missing"),
-                    tcpl_dossier_at(d, TCPL_DOSSIER_FAILING),
-                    tcpl_msg(ctx, "dossier.status.failing"));
-    static const char *const cols[] = {"dossier.col_item", "dossier.col_status", "dossier.col_files",
-                                       "dossier.col_reason"};
+    tcpl_buf_printf(
+        &b, "%zu %s, %zu %s, %zu %s</p>\n<table><thead><tr><th>",
+        tcpl_dossier_at(d, TCPL_DOSSIER_FOUND), tcpl_msg(ctx, "dossier.status.found"),
+        tcpl_dossier_at(d, TCPL_DOSSIER_MISSING), tcpl_msg(ctx, "dossier.status.missing"),
+        tcpl_dossier_at(d, TCPL_DOSSIER_FAILING), tcpl_msg(ctx, "dossier.status.failing"));
+    static const char *const cols[] = {"dossier.col_item", "dossier.col_status",
+                                       "dossier.col_files", "dossier.col_reason"};
     for (size_t c = 0; c < 4; c++) {
         html(&b, tcpl_msg(ctx, cols[c]));
         tcpl_buf_puts(&b, c < 3 ? "</th><th>" : "</th></tr></thead><tbody>\n");

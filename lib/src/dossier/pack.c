@@ -115,8 +115,8 @@ static int phrases(loader *l, yaml_node_t *n, const char ***out, size_t *count)
 
 static int load_item(loader *l, yaml_node_t *n, ditem *it)
 {
-    static const char *const keys[] = {"id",    "description", "proves", "names",
-                                       "folders", "content",   "tables", NULL};
+    static const char *const keys[] = {"id",      "description", "proves", "names",
+                                       "folders", "content",     "tables", NULL};
     if (!n || n->type != YAML_MAPPING_NODE)
         return bad(l, n, "an item is a mapping (id, description, proves, names, ...)");
     int rc = keys_ok(l, n, keys);
@@ -160,7 +160,8 @@ static int load_item(loader *l, yaml_node_t *n, ditem *it)
         if ((rc = phrases(l, tcpl_yaml_get(&l->y, r, "any"), &q->any, &q->nany)) < 0)
             return rc;
         if (!q->nany)
-            return bad(l, r, "a content requirement needs `any`: the phrases one of which must appear");
+            return bad(l, r,
+                       "a content requirement needs `any`: the phrases one of which must appear");
         if ((rc = text(l, tcpl_yaml_get(&l->y, r, "message"), &q->msg_vi, &q->msg_en,
                        "a content requirement needs a message")) < 0)
             return rc;
@@ -212,7 +213,8 @@ static int load(loader *l, const char *data, size_t len)
         (rc = tcpl_checker_new(&p->ck, p->ctx, l->err)) < 0)
         return rc;
     for (size_t i = 0; i < p->nitems; i++)
-        if (p->items[i].tables && (rc = tcpl_checker_add_pack(p->ck, p->items[i].tables, l->err)) < 0)
+        if (p->items[i].tables &&
+            (rc = tcpl_checker_add_pack(p->ck, p->items[i].tables, l->err)) < 0)
             return rc;
     return 0;
 }

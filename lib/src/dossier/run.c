@@ -285,7 +285,8 @@ static int run_item(tcpl_dossier *d, const ditem *it, tcpl_dossier_item *out, df
     size_t first = n;
     for (size_t i = 0; i < n; i++) {
         dfile *f = &files[i];
-        if (!any_in(it->names, it->nnames, f->name) && !any_in(it->folders, it->nfolders, f->folders))
+        if (!any_in(it->names, it->nnames, f->name) &&
+            !any_in(it->folders, it->nfolders, f->folders))
             continue;
         f->matched = 1;
         const char **slot = tcpl_vec_push(&m);
