@@ -314,7 +314,8 @@ static void test_hostile(void **state)
         n += snprintf(deep + n, sizeof deep - (size_t)n, "/d");
     sh("mkdir -p '%s' && touch '%s/Biên bản niêm yết.docx'", deep, deep);
     char *corrupt = cat3(dir, "/Biên bản họp đánh giá.docx", "");
-    put(corrupt, "PK\x03\x04 not really a zip", 24);
+    static const char junk[] = "PK\x03\x04 not really a zip";
+    put(corrupt, junk, sizeof junk - 1);
     /* a bounded walk first: 10,000 files but a limit of 300 */
     for (int i = 0; i < 10000; i++) {
         char p[512];
