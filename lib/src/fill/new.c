@@ -124,7 +124,7 @@ static int from_superior(json_t *o, const tcpl_extraction *sup, const tcpl_check
     if (rc < 0)
         return rc;
     const tcpl_xmeta *m = tcpl_extraction_meta(sup);
-    char kind[64], issuer[TCPL_NEW_NAME_MAX], date[32], ref[TCPL_NEW_NAME_MAX * 2];
+    char kind[64], issuer[TCPL_NEW_NAME_MAX], date[32];
     sentence_case(*m->kind ? m->kind : "KẾ HOẠCH", kind, sizeof kind);
     if (*m->authority)
         sentence_case(m->authority, issuer, sizeof issuer);
@@ -132,17 +132,18 @@ static int from_superior(json_t *o, const tcpl_extraction *sup, const tcpl_check
         snprintf(issuer, sizeof issuer, "%s", PH_AUTHORITY);
     vn_date(m->date.iso, date, sizeof date);
     /* "Kế hoạch số 86/KH-UBND ngày 14/3/2022 của Ủy ban nhân dân tỉnh Lâm Giang" */
-    snprintf(ref, sizeof ref, "%s số %s%s%s của %s", kind, *m->number ? m->number : "[số]",
-             *date ? " ngày " : "", date, issuer);
+    /* Built whole (json_sprintf): the number and title are the document's,
+     * of any length, and a cut could split a character. */
+    json_t *refj = json_sprintf("%s số %s%s%s của %s", kind, *m->number ? m->number : "[số]",
+                                *date ? " ngày " : "", date, issuer);
+    const char *ref = refj ? json_string_value(refj) : NULL;
     char *about = lower_first(m->title ? m->title : "");
     json_t *basis = json_array(), *acts = json_array(), *to = json_array();
-    char line[TCPL_NEW_NAME_MAX * 4];
-    if (!about || !basis || !acts || !to) {
+    if (!ref || !about || !basis || !acts || !to) {
         rc = TCPL_NOMEM(err, NULL);
         goto out;
     }
-    snprintf(line, sizeof line, "Thực hiện %s %s", ref, about);
-    if ((rc = append(basis, json_string(line), err)) < 0)
+    if ((rc = append(basis, json_sprintf("Thực hiện %s %s", ref, about), err)) < 0)
         goto out;
     const char *lead = !strcmp(level, "xa") ? PH_LEAD_XA : PH_LEAD_HUYEN;
     for (size_t i = 0; i < n; i++) {
@@ -153,13 +154,13 @@ static int from_superior(json_t *o, const tcpl_extraction *sup, const tcpl_check
         if ((rc = append(acts, it, err)) < 0)
             goto out;
     }
-    snprintf(line, sizeof line, "%s (để b/c)", issuer);
-    if ((rc = append(to, json_string(line), err)) < 0)
+    if ((rc = append(to, json_sprintf("%s (để b/c)", issuer), err)) < 0)
         goto out;
     if (json_object_set(o, "can_cu", basis) < 0 || json_object_set(o, "hoat_dong", acts) < 0 ||
         json_object_set(o, "noi_nhan", to) < 0)
         rc = TCPL_NOMEM(err, NULL);
 out:
+    json_decref(refj);
     json_decref(basis);
     json_decref(acts);
     json_decref(to);
@@ -186,11 +187,9 @@ static int summary(json_t *o, const tcpl_extraction *sup, const char *meta_json,
     const char *at = strstr(title, " trên địa bàn ");
     if (at)
         cut = (size_t)(at - title);
-    char line[TCPL_NEW_NAME_MAX * 2];
-    snprintf(line, sizeof line, "%.*s trên địa bàn %s", (int)(cut < 600 ? cut : 600), title,
-             area ? area : "");
-    char *mt = lower_first(line);
-    json_t *a = json_string(line), *b = mt ? json_string(mt) : NULL;
+    json_t *a = json_sprintf("%.*s trên địa bàn %s", (int)cut, title, area ? area : "");
+    char *mt = a ? lower_first(json_string_value(a)) : NULL;
+    json_t *b = mt ? json_string(mt) : NULL;
     free(mt);
     int rc = 0;
     if (!a || !b || (!own_ty && json_object_set(o, "trich_yeu", a) < 0) ||
