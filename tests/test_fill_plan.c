@@ -174,11 +174,66 @@ static void numbering_across_copies(void **state)
     free(data);
 }
 
+static tcpl_extraction *extract_file(const char *path, tcpl_doc **doc)
+{
+    tcpl_error err;
+    tcpl_extractor *ex;
+    tcpl_extraction *x;
+    if (tcpl_docx_read(doc, ctx, path, &err) < 0)
+        fail_msg("%s: %s — run make samples", path, err.id);
+    assert_int_equal(tcpl_extractor_new(&ex, ctx, &err), 0);
+    assert_int_equal(tcpl_extract(&x, ex, *doc, &err), 0);
+    tcpl_extractor_free(ex);
+    return x;
+}
+
+/* tcpl_assigned_activities finds in the sample provincial plan the one task
+ * it gives communes (II.3.1) and, for districts, the ones led or supported
+ * by "cấp huyện" units; with no pack holding the rule, or a bad level, it
+ * is a usage error, never an empty success.  tcpl_plan_data puts the
+ * commune's task first and its own after. */
+static void assigned_tasks(void **state)
+{
+    (void)state;
+    tcpl_error err;
+    tcpl_doc *doc;
+    tcpl_extraction *x = extract_file("build/samples/kh-tinh-2022.docx", &doc);
+    tcpl_checker *ck;
+    assert_int_equal(tcpl_checker_new(&ck, ctx, &err), 0);
+    size_t *idx, n;
+    assert_int_equal(tcpl_checker_add_pack(ck, "the-thuc-nd30", &err), 0);
+    assert_int_equal(tcpl_assigned_activities(&idx, &n, ck, x, "xa", &err), TCPL_ERR_USAGE);
+    assert_string_equal(err.id, "err.no_assigned_rule");
+    assert_int_equal(tcpl_checker_add_pack(ck, "ke-hoach-tcpl", &err), 0);
+    assert_int_equal(tcpl_assigned_activities(&idx, &n, ck, x, "tinh", &err), TCPL_ERR_USAGE);
+    assert_int_equal(tcpl_assigned_activities(&idx, &n, ck, x, "xa", &err), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(tcpl_extraction_activity(x, idx[0])->path, "II.3.1");
+    free(idx);
+    assert_int_equal(tcpl_assigned_activities(&idx, &n, ck, x, "huyen", &err), 0);
+    assert_true(n >= 4); /* 1.1, 1.2, 2.2, 3.1 ... name cấp huyện units */
+    free(idx);
+    char *json;
+    const char *meta = "{\"co_quan\": {\"dong_2\": \"xã Phú Thịnh\"}, \"hoat_dong\": [{\"noi_dung\": \"Riêng\"}]}";
+    assert_int_equal(tcpl_plan_data(&json, x, ck, "xa", meta, &err), 0);
+    TU_ASSERT_CONTAINS(json, "trên địa bàn xã Phú Thịnh");
+    const char *task = strstr(json, "Tổ chức đánh giá, công nhận cấp xã"), *own = strstr(json, "Riêng");
+    assert_non_null(task);
+    assert_non_null(own);
+    assert_true(task < own);
+    free(json);
+    assert_int_equal(tcpl_plan_data(&json, x, NULL, "xa", NULL, &err), TCPL_ERR_USAGE);
+    tcpl_checker_free(ck);
+    tcpl_extraction_free(x);
+    tcpl_doc_free(doc);
+}
+
 int main(void)
 {
     ctx = tu_ctx();
     const struct CMUnitTest tests[] = {cmocka_unit_test(shipped_plan),
-                                       cmocka_unit_test(numbering_across_copies)};
+                                       cmocka_unit_test(numbering_across_copies),
+                                       cmocka_unit_test(assigned_tasks)};
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     tcpl_ctx_free(ctx);
     return rc;
