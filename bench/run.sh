@@ -69,6 +69,7 @@ else
 fi
 } | tee $out/results.txt
 sh bench/bench_batch.sh $bin | tee -a $out/results.txt
+sh bench/bench_fill.sh $bin | tee -a $out/results.txt
 
 # The office-shaped corpora (issue 8): bench/office.sh.
 B=$B sh bench/office.sh

@@ -17,6 +17,7 @@ static const command commands[] = {
     {"fill", "help.fill", cmd_fill},
     {"remediate", "help.remediate", cmd_remediate},
     {"conclude", "help.conclude", cmd_conclude},
+    {"new", "help.new", cmd_new},
     {"template", "help.template", cmd_template},
 };
 

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include "tcpl/context.h"
 #include "tcpl/extract.h"
+#include "tcpl/rules.h"
 #include "tcpl/error.h"
 
 #ifdef __cplusplus
@@ -98,6 +99,17 @@ TCPL_API int tcpl_remediation_data(char **out, const tcpl_extraction *kl, const 
 TCPL_API int tcpl_conclusion_data(char **out, const char *findings_json, size_t len,
                                   const char *meta_json, tcpl_error *err);
 
+/* The data of a new plan (templates/ke-hoach, `tcpl new ke-hoach`): a
+ * draft whose unknowns are visible "[ ... ]" placeholders, with meta_json
+ * (may be NULL: the unit's own data, as samples/data/ke-hoach.json) merged
+ * over it.  superior (may be NULL): a superior plan; then the draft's
+ * activities ("hoat_dong") are the tasks it assigns to level ("xa" or
+ * "huyen", per tcpl_assigned_activities with checker c) -- content, time
+ * and product from the task, the lead a placeholder for the unit's own
+ * part -- and its basis ("can_cu") cites the superior plan.  *out: JSON
+ * text, the caller's (free()). */
+TCPL_API int tcpl_plan_data(char **out, const tcpl_extraction *superior, const tcpl_checker *c,
+                            const char *level, const char *meta_json, tcpl_error *err);
 #ifdef __cplusplus
 }
 #endif

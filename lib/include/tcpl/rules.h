@@ -96,6 +96,15 @@ typedef struct tcpl_check_options {
  * Errors only for out of memory or bad arguments. */
 TCPL_API int tcpl_check(tcpl_findings **out, const tcpl_checker *c, const tcpl_doc *doc,
                         const tcpl_extraction *x, const tcpl_check_options *opts, tcpl_error *err);
+/* The activities of a superior plan that the first coverage rule with
+ * `check: assigned` among the checker's packs (ke-hoach-tcpl) gives to
+ * level ("xa" or "huyen"): the tasks `tcpl check --against SUPERIOR --level`
+ * expects a plan of that level to take up.  *idx: their indices for
+ * tcpl_extraction_activity, malloc'd (the caller frees it), *n of them.
+ * Errors: a bad level, no such rule loaded (TCPL_ERR_USAGE). */
+TCPL_API int tcpl_assigned_activities(size_t **idx, size_t *n, const tcpl_checker *c,
+                                      const tcpl_extraction *superior, const char *level,
+                                      tcpl_error *err);
 TCPL_API void tcpl_findings_free(tcpl_findings *f);
 TCPL_API size_t tcpl_findings_count(const tcpl_findings *f);
 TCPL_API const tcpl_finding *tcpl_findings_get(const tcpl_findings *f, size_t i);

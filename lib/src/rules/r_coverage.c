@@ -276,7 +276,7 @@ static int deadlines(cjob *j, const rule *r)
 }
 
 /* Does one of the activity's lead or support units name the level? */
-static int for_level(cjob *j, const tcpl_re *re, const tcpl_xactivity *a)
+static int for_level(tcpl_match *m, const tcpl_re *re, const tcpl_xactivity *a)
 {
     for (size_t k = 0; k < a->nlead + a->nsupport; k++) {
         const tcpl_xunit *u = k < a->nlead ? &a->lead[k] : &a->support[k - a->nlead];
@@ -284,7 +284,7 @@ static int for_level(cjob *j, const tcpl_re *re, const tcpl_xactivity *a)
         for (size_t q = 0; q < 2; q++) {
             if (!names[q] || !*names[q])
                 continue;
-            int hit = tcpl_re_find(re, &j->m, names[q], strlen(names[q]), 0);
+            int hit = tcpl_re_find(re, m, names[q], strlen(names[q]), 0);
             if (hit != 0)
                 return hit < 0 ? 0 : 1; /* a limit on a unit name: not this level */
         }
@@ -293,15 +293,26 @@ static int for_level(cjob *j, const tcpl_re *re, const tcpl_xactivity *a)
 }
 
 /* Is activity a under a top-level section of o whose title matches re? */
-static int in_section(cjob *j, const tcpl_extraction *o, const tcpl_re *re, int i)
+static int in_section(tcpl_match *m, const tcpl_extraction *o, const tcpl_re *re, int i)
 {
     for (int depth = 0; i >= 0 && depth < 64; depth++) {
         const tcpl_xsection *s = tcpl_extraction_section(o, (size_t)i);
         if (s->parent < 0)
-            return tcpl_re_find(re, &j->m, s->title, strlen(s->title), 0) > 0;
+            return tcpl_re_find(re, m, s->title, strlen(s->title), 0) > 0;
         i = s->parent;
     }
     return 0;
+}
+
+/* Does the superior plan o give its activity a to level (rule r's
+ * `levels`, and its `section` when it has one)?  Shared by the rule and
+ * tcpl_assigned_activities. */
+static int is_assigned(tcpl_match *m, const rule *r, const tcpl_extraction *o, int level,
+                       const tcpl_xactivity *a)
+{
+    if (!for_level(m, &r->level_re[level], a))
+        return 0;
+    return !r->has_section || in_section(m, o, &r->section, a->section);
 }
 
 static int assigned(cjob *j, const rule *r)
@@ -318,9 +329,7 @@ static int assigned(cjob *j, const rule *r)
     size_t na = tcpl_extraction_activity_count(o);
     for (size_t i = 0; rc >= 0 && i < na && i < TCPL_COVER_ITEMS; i++) {
         const tcpl_xactivity *a = tcpl_extraction_activity(o, i);
-        if (!for_level(j, &r->level_re[j->level], a))
-            continue;
-        if (r->has_section && !in_section(j, o, &r->section, a->section))
+        if (!is_assigned(&j->m, r, o, j->level, a))
             continue;
         int best;
         if ((rc = best_match(r, a->title, mine, nm, &best)) < 0 || best >= r->threshold)
@@ -343,4 +352,42 @@ int r_coverage(cjob *j, const rule *r)
                                              : deadlines(j, r);
     /* the splitting helpers only say "out of memory": name the file */
     return rc == TCPL_ERR_NOMEM ? TCPL_NOMEM(j->err, tcpl_doc_path(j->doc)) : rc;
+}
+
+int tcpl_assigned_activities(size_t **out, size_t *n, const tcpl_checker *c,
+                             const tcpl_extraction *superior, const char *level, tcpl_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    int lv = level && !strcmp(level, "xa")      ? LEVEL_XA
+             : level && !strcmp(level, "huyen") ? LEVEL_HUYEN
+                                                : -1;
+    if (lv < 0)
+        return tcpl_err(err, TCPL_ERR_USAGE, "err.usage", NULL, NULL,
+                        "tcpl_assigned_activities: level is \"xa\" or \"huyen\"");
+    const rule *r = NULL;
+    for (size_t p = 0; p < c->packs.len && !r; p++) {
+        const pack *pk = &TCPL_VEC_AT(&c->packs, pack, p);
+        for (size_t i = 0; i < pk->nrules && !r; i++)
+            if (pk->rules[i].type == RT_COVERAGE && !strcmp(pk->rules[i].check, "assigned"))
+                r = &pk->rules[i];
+    }
+    if (!r)
+        return tcpl_err(err, TCPL_ERR_USAGE, "err.no_assigned_rule", NULL, NULL,
+                        "no pack loaded has a coverage rule with check: assigned");
+    size_t na = tcpl_extraction_activity_count(superior);
+    if (na > TCPL_COVER_ITEMS)
+        na = TCPL_COVER_ITEMS; /* the rule looks no further either */
+    size_t *idx = malloc((na ? na : 1) * sizeof *idx);
+    tcpl_match m;
+    if (!idx || tcpl_match_init(&m, 32) < 0) {
+        free(idx);
+        return TCPL_NOMEM(err, NULL);
+    }
+    for (size_t i = 0; i < na; i++)
+        if (is_assigned(&m, r, superior, lv, tcpl_extraction_activity(superior, i)))
+            idx[(*n)++] = i;
+    tcpl_match_free(&m);
+    *out = idx;
+    return 0;
 }

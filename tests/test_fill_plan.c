@@ -1,0 +1,240 @@
+/* The shipped plan template (templates/ke-hoach) and list numbering across
+ * repeated paragraphs (docs/templates.md).  Needs `make templates`. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zip.h>
+
+#include "helpers/hostile.h"
+#include "helpers/testutil.h"
+#include "tcpl/fill.h"
+
+static tcpl_ctx *ctx;
+
+#define KH_TEMPLATE "build/templates/ke-hoach.docx"
+#define KH_DATA "samples/data/ke-hoach.json"
+
+static char *text_of(const void *docx, size_t len)
+{
+    tcpl_doc *doc = NULL;
+    tcpl_error err;
+    if (tcpl_docx_read_memory(&doc, ctx, docx, len, "out.docx", &err) < 0)
+        fail_msg("filled document unreadable: %s %s %s", err.id, err.where, err.detail);
+    char *text = NULL;
+    size_t n;
+    assert_int_equal(tcpl_doc_text(&text, &n, doc, TCPL_TEXT_BODY, &err), 0);
+    tcpl_doc_free(doc);
+    return text;
+}
+
+/* One entry of a zip in memory, NUL-terminated (free()). */
+static char *entry_of(const void *zipdata, size_t len, const char *name)
+{
+    zip_error_t ze;
+    zip_error_init(&ze);
+    zip_source_t *src = zip_source_buffer_create(zipdata, len, 0, &ze);
+    assert_non_null(src);
+    zip_t *z = zip_open_from_source(src, ZIP_RDONLY, &ze);
+    assert_non_null(z);
+    zip_stat_t st;
+    assert_int_equal(zip_stat(z, name, 0, &st), 0);
+    char *buf = malloc(st.size + 1);
+    assert_non_null(buf);
+    zip_file_t *f = zip_fopen(z, name, 0);
+    assert_non_null(f);
+    assert_int_equal(zip_fread(f, buf, st.size), (zip_int64_t)st.size);
+    buf[st.size] = 0;
+    zip_fclose(f);
+    zip_close(z);
+    return buf;
+}
+
+static size_t count_of(const char *hay, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = hay; (p = strstr(p, needle)) != NULL; p += strlen(needle))
+        n++;
+    return n;
+}
+
+/* Findings on a filled document with its pack and the layout pack, at
+ * severity sev (each printed). */
+static size_t findings_at(const void *docx, size_t len, tcpl_severity sev, size_t *all)
+{
+    tcpl_error err;
+    tcpl_doc *doc;
+    tcpl_extractor *ex;
+    tcpl_extraction *x;
+    tcpl_checker *ck;
+    tcpl_findings *f;
+    assert_int_equal(tcpl_docx_read_memory(&doc, ctx, docx, len, "kh.docx", &err), 0);
+    assert_int_equal(tcpl_extractor_new(&ex, ctx, &err), 0);
+    assert_int_equal(tcpl_extract(&x, ex, doc, &err), 0);
+    assert_int_equal(tcpl_checker_new(&ck, ctx, &err), 0);
+    assert_int_equal(tcpl_checker_add_pack(ck, "ke-hoach-tcpl", &err), 0);
+    assert_int_equal(tcpl_checker_add_pack(ck, "the-thuc-nd30", &err), 0);
+    const char *packs[] = {"ke-hoach-tcpl", "the-thuc-nd30"};
+    tcpl_check_options o = {packs, 2, NULL, NULL};
+    assert_int_equal(tcpl_check(&f, ck, doc, x, &o, &err), 0);
+    size_t n = 0;
+    for (size_t i = 0; i < tcpl_findings_count(f); i++) {
+        const tcpl_finding *g = tcpl_findings_get(f, i);
+        print_message("  %s: %s [%s] %s\n", g->rule, g->section, tcpl_category_name(g->category),
+                      g->message);
+        n += g->severity == sev;
+    }
+    *all = tcpl_findings_count(f);
+    tcpl_findings_free(f);
+    tcpl_checker_free(ck);
+    tcpl_extraction_free(x);
+    tcpl_extractor_free(ex);
+    tcpl_doc_free(doc);
+    return n;
+}
+
+/* The plan template filled from its sample data passes ke-hoach-tcpl and
+ * the-thuc-nd30 with no Lỗi (in fact no finding at all), its activities and
+ * organisation items numbered by Word lists 1., 2., ... each from 1. */
+static void shipped_plan(void **state)
+{
+    (void)state;
+    size_t jlen, len, all;
+    char *json = tu_read_file(KH_DATA, &jlen);
+    assert_non_null(json);
+    tcpl_template *t;
+    tcpl_error err;
+    if (tcpl_template_compile(&t, ctx, KH_TEMPLATE, NULL, &err) < 0)
+        fail_msg("%s: %s (%s) %s — run make templates", KH_TEMPLATE, err.id, err.where, err.detail);
+    void *out;
+    if (tcpl_template_fill(&out, &len, t, json, jlen, NULL, &err) < 0)
+        fail_msg("fill: %s (%s) %s", err.id, err.where, err.detail);
+    assert_int_equal(findings_at(out, len, TCPL_SEV_LOI, &all), 0);
+    assert_int_equal(all, 0);
+    char *text = text_of(out, len);
+    TU_ASSERT_CONTAINS(text, "Số: 15/KH-UBND\tPhú Thịnh, ngày 06 tháng 02 năm 2026");
+    TU_ASSERT_CONTAINS(text, "KẾ HOẠCH\nXây dựng xã đạt chuẩn tiếp cận pháp luật năm 2026");
+    TU_ASSERT_CONTAINS(text, "Căn cứ Quyết định số 25/2021/QĐ-TTg ngày 22/7/2021");
+    TU_ASSERT_CONTAINS(text, "II. NỘI DUNG, NHIỆM VỤ\n1. Ban hành quyết định");
+    TU_ASSERT_CONTAINS(text, "\n- Phối hợp: Các bộ phận có liên quan.\n"); /* the default */
+    TU_ASSERT_CONTAINS(text, "\n5. Kiểm tra việc thu thập");
+    TU_ASSERT_CONTAINS(text, "III. TỔ CHỨC THỰC HIỆN\n1. Văn phòng HĐND và UBND xã\n");
+    TU_ASSERT_CONTAINS(text, "\n3. Kinh phí\n");
+    TU_ASSERT_CONTAINS(text, "- Lưu: VT.");
+    TU_ASSERT_LACKS(text, "{{");
+    free(text);
+    free(out);
+    tcpl_template_free(t);
+    free(json);
+}
+
+#define W_NS "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\""
+#define NUMP(x)                                                                                    \
+    "<w:p><w:pPr><w:numPr><w:ilvl w:val=\"0\"/><w:numId w:val=\"7\"/></w:numPr></w:pPr>"      \
+    "<w:r><w:t>" x "</w:t></w:r></w:p>"
+#define PLAIN(x) "<w:p><w:r><w:t>" x "</w:t></w:r></w:p>"
+
+/* A Word-numbered paragraph inside a loop: every copy keeps the list's
+ * w:numId (no restart, no new list), so Word and the reader count 1., 2.,
+ * 3. across the copies; the list after the loop goes on counting. */
+static void numbering_across_copies(void **state)
+{
+    (void)state;
+    const char *doc = "<w:document " W_NS "><w:body>" PLAIN("Đầu") PLAIN("{{#ds}}") NUMP("{{ten}}")
+        PLAIN("Nội dung {{ten}}") PLAIN("{{/ds}}") NUMP("Cuối") "</w:body></w:document>";
+    const char *num =
+        "<w:numbering " W_NS "><w:abstractNum w:abstractNumId=\"3\"><w:lvl w:ilvl=\"0\">"
+        "<w:start w:val=\"1\"/><w:numFmt w:val=\"decimal\"/><w:lvlText w:val=\"%1.\"/></w:lvl>"
+        "</w:abstractNum><w:num w:numId=\"7\"><w:abstractNumId w:val=\"3\"/></w:num></w:numbering>";
+    tu_part parts[] = {{"word/document.xml", doc, 0}, {"word/numbering.xml", num, 0}};
+    unsigned char *data;
+    size_t len;
+    assert_int_equal(tu_build_docx(parts, 2, &data, &len), 0);
+    tcpl_template *t;
+    tcpl_error err;
+    assert_int_equal(tcpl_template_compile_memory(&t, ctx, data, len, "t.docx", NULL, &err), 0);
+    const char *json = "{\"ds\": [{\"ten\": \"Một\"}, {\"ten\": \"Hai\"}, {\"ten\": \"Ba\"}]}";
+    void *out;
+    size_t olen;
+    assert_int_equal(tcpl_template_fill(&out, &olen, t, json, strlen(json), NULL, &err), 0);
+    char *xml = entry_of(out, olen, "word/document.xml");
+    assert_int_equal(count_of(xml, "<w:numId w:val=\"7\"/>"), 4); /* 3 copies + the last */
+    assert_int_equal(count_of(xml, "w:numId "), 4);              /* and no other list */
+    char *text = text_of(out, olen);
+    TU_ASSERT_CONTAINS(text, "Đầu\n1. Một\nNội dung Một\n2. Hai\nNội dung Hai\n3. Ba\nNội dung Ba\n4. Cuối");
+    free(text);
+    free(xml);
+    free(out);
+    tcpl_template_free(t);
+    free(data);
+}
+
+static tcpl_extraction *extract_file(const char *path, tcpl_doc **doc)
+{
+    tcpl_error err;
+    tcpl_extractor *ex;
+    tcpl_extraction *x;
+    if (tcpl_docx_read(doc, ctx, path, &err) < 0)
+        fail_msg("%s: %s — run make samples", path, err.id);
+    assert_int_equal(tcpl_extractor_new(&ex, ctx, &err), 0);
+    assert_int_equal(tcpl_extract(&x, ex, *doc, &err), 0);
+    tcpl_extractor_free(ex);
+    return x;
+}
+
+/* tcpl_assigned_activities finds in the sample provincial plan the one task
+ * it gives communes (II.3.1) and, for districts, the ones led or supported
+ * by "cấp huyện" units; with no pack holding the rule, or a bad level, it
+ * is a usage error, never an empty success.  tcpl_plan_data puts the
+ * commune's task first and its own after. */
+static void assigned_tasks(void **state)
+{
+    (void)state;
+    tcpl_error err;
+    tcpl_doc *doc;
+    tcpl_extraction *x = extract_file("build/samples/kh-tinh-2022.docx", &doc);
+    tcpl_checker *ck;
+    assert_int_equal(tcpl_checker_new(&ck, ctx, &err), 0);
+    size_t *idx, n;
+    assert_int_equal(tcpl_checker_add_pack(ck, "the-thuc-nd30", &err), 0);
+    assert_int_equal(tcpl_assigned_activities(&idx, &n, ck, x, "xa", &err), TCPL_ERR_USAGE);
+    assert_string_equal(err.id, "err.no_assigned_rule");
+    assert_int_equal(tcpl_checker_add_pack(ck, "ke-hoach-tcpl", &err), 0);
+    assert_int_equal(tcpl_assigned_activities(&idx, &n, ck, x, "tinh", &err), TCPL_ERR_USAGE);
+    assert_int_equal(tcpl_assigned_activities(&idx, &n, ck, x, "xa", &err), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(tcpl_extraction_activity(x, idx[0])->path, "II.3.1");
+    free(idx);
+    assert_int_equal(tcpl_assigned_activities(&idx, &n, ck, x, "huyen", &err), 0);
+    assert_true(n >= 4); /* 1.1, 1.2, 2.2, 3.1 ... name cấp huyện units */
+    free(idx);
+    char *json;
+    const char *meta = "{\"co_quan\": {\"dong_2\": \"xã Phú Thịnh\"}, \"hoat_dong\": [{\"noi_dung\": \"Riêng\"}]}";
+    assert_int_equal(tcpl_plan_data(&json, x, ck, "xa", meta, &err), 0);
+    TU_ASSERT_CONTAINS(json, "trên địa bàn xã Phú Thịnh");
+    const char *task = strstr(json, "Tổ chức đánh giá, công nhận cấp xã"), *own = strstr(json, "Riêng");
+    assert_non_null(task);
+    assert_non_null(own);
+    assert_true(task < own);
+    free(json);
+    assert_int_equal(tcpl_plan_data(&json, x, NULL, "xa", NULL, &err), TCPL_ERR_USAGE);
+    tcpl_checker_free(ck);
+    tcpl_extraction_free(x);
+    tcpl_doc_free(doc);
+}
+
+int main(void)
+{
+    ctx = tu_ctx();
+    const struct CMUnitTest tests[] = {cmocka_unit_test(shipped_plan),
+                                       cmocka_unit_test(numbering_across_copies),
+                                       cmocka_unit_test(assigned_tasks)};
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    tcpl_ctx_free(ctx);
+    return rc;
+}
