@@ -10,4 +10,5 @@
 #include "tcpl/rules.h"
 #include "tcpl/batch.h"
 #include "tcpl/fill.h"
+#include "tcpl/annotate.h"
 #endif
