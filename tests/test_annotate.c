@@ -619,6 +619,58 @@ static void test_structures(void **state)
     run_free(&r);
 }
 
+/* batch --annotate: beside each result, the annotated submission, named in
+ * the result. */
+static void test_batch_annotate(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/tcpl-annotate-batch-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    const char *inputs[] = {"build/samples"};
+    tcpl_batch_options o;
+    memset(&o, 0, sizeof o);
+    o.inputs = inputs;
+    o.ninputs = 1;
+    o.out_dir = dir;
+    o.today = "2026-11-30";
+    o.jobs = 2;
+    o.annotate = 1;
+    tcpl_batch_totals t;
+    tcpl_error err;
+    assert_int_equal(tcpl_batch_run(&t, ctx, ex, ck, &o, &err), 0);
+    assert_int_equal(t.checked, 4);
+    char rdir[256];
+    snprintf(rdir, sizeof rdir, "%s/results", dir);
+    DIR *dd = opendir(rdir);
+    assert_non_null(dd);
+    struct dirent *de;
+    size_t seen = 0;
+    while ((de = readdir(dd))) {
+        size_t n = strlen(de->d_name);
+        if (n < 6 || strcmp(de->d_name + n - 5, ".json"))
+            continue;
+        char p[512], a[512];
+        snprintf(p, sizeof p, "%s/%s", rdir, de->d_name);
+        size_t len;
+        char *json = tu_read_file(p, &len);
+        assert_non_null(json);
+        snprintf(a, sizeof a, "\"annotated\":\"annotated/%.*s.docx\"", (int)(n - 5), de->d_name);
+        TU_ASSERT_CONTAINS(json, a);
+        free(json);
+        snprintf(a, sizeof a, "%s/annotated/%.*s.docx", dir, (int)(n - 5), de->d_name);
+        tcpl_doc *d = NULL;
+        if (tcpl_docx_read(&d, ctx, a, &err) < 0)
+            fail_msg("%s not readable", a);
+        tcpl_doc_free(d);
+        seen++;
+    }
+    closedir(dd);
+    assert_int_equal(seen, 4);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 /* The command line, and LibreOffice opening what it wrote. */
 static void test_cli_and_libreoffice(void **state)
 {
@@ -688,6 +740,7 @@ int main(void)
         cmocka_unit_test(test_keeps_other_comments),
         cmocka_unit_test(test_hostile),
         cmocka_unit_test(test_structures),
+        cmocka_unit_test(test_batch_annotate),
         cmocka_unit_test(test_cli_and_libreoffice),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

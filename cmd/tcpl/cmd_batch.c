@@ -88,6 +88,7 @@ int cmd_batch(cli *c, int argc, char **argv)
                             {"--shard", NULL, NULL, 0, &shard, "batch.value_shard"},
                             {"--format", "-f", NULL, 0, &format, "cli.value_format"},
                             {"--quiet", "-q", &flags, 1, NULL, NULL},
+                            {"--annotate", NULL, &flags, 2, NULL, NULL},
                             {NULL, NULL, NULL, 0, NULL, NULL}};
     int r = cli_parse(c, argc, argv, opts, "help.batch", &nfiles);
     if (r >= 0)
@@ -164,6 +165,8 @@ int cmd_batch(cli *c, int argc, char **argv)
             fclose(pf);
         }
     }
+    if (flags & 2) /* results made without the annotated copies are not reused */
+        fputs("\n--annotate", sf);
     fputc(0, sf);
     fclose(sf);
     char today[16] = "";
@@ -191,7 +194,8 @@ int cmd_batch(cli *c, int argc, char **argv)
                             sn,
                             on_progress,
                             format ? on_result : NULL,
-                            &ps};
+                            &ps,
+                            (flags & 2) != 0};
     tcpl_batch_totals t;
     int st = tcpl_batch_run(&t, c->ctx, ex, ck, &o, &err);
     free(salt);
