@@ -386,6 +386,9 @@ static void check_one(const char *path, size_t *findings, size_t *checked)
     annotate_path(&r, path);
     if (!r.st.mapped)
         fail_msg("%s: the document's paragraphs do not match the model's", path);
+    if (r.st.unverified)
+        fail_msg("%s: %zu comments on a paragraph not matching the model's text", path,
+                 r.st.unverified);
     assert_untouched_identical(&r);
     assert_same_text(&r);
     *checked += assert_comments_anchored(&r);

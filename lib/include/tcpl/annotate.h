@@ -39,6 +39,8 @@ typedef struct tcpl_annotate_stats {
     size_t on_title;   /* findings anchored on the title (document-level, or their block is in a
                           header, footer or note with no reference) */
     int mapped;        /* 1 when the document's paragraphs matched the model's one for one */
+    size_t unverified; /* comments on a paragraph whose opening words could not be matched with
+                          the model's text (anchored where counting put them) */
 } tcpl_annotate_stats;
 
 /* *out (malloc'd, *outlen bytes) receives the annotated copy of the DOCX

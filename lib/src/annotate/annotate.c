@@ -22,6 +22,7 @@
 #include "base/error.h"
 #include "base/vec.h"
 #include "tcpl/io.h"
+#include "ooxml/nfc.h"
 #include "ooxml/pkg.h"
 #include "ooxml/writer.h"
 #include "ooxml/xml.h"
@@ -583,6 +584,120 @@ static xmlNodePtr outer_para(const ann *a, xmlNodePtr p)
     return best;
 }
 
+/* ---- checking the paragraph found ------------------------------------------ */
+
+/* Bytes of a paragraph's opening compared with the model's text: enough to
+ * tell paragraphs apart, short enough that fields and symbols later in the
+ * paragraph do not matter. */
+#define ANNOTATE_KEY_BYTES 24
+/* How far from the paragraph found by counting a paragraph with the
+ * block's text is looked for when the two disagree. */
+#define ANNOTATE_SEARCH_PARAS 64
+
+/* Up to max bytes of s with white space left out, whole characters only. */
+static size_t key_of(char *out, size_t max, const char *s, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n && k < max; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+            continue;
+        if (c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] == 0xA0) { /* no-break space */
+            i++;
+            continue;
+        }
+        out[k++] = (char)c;
+    }
+    while (k && ((unsigned char)out[k - 1] & 0xC0) == 0x80)
+        k--;
+    if (k && (unsigned char)out[k - 1] >= 0xC0)
+        k--;
+    out[k] = 0;
+    return k;
+}
+
+/* The w:t text of a paragraph's own runs (not its text boxes, not deleted
+ * text), at most about limit bytes. */
+static void xml_text(const ann *a, xmlNodePtr n, tcpl_buf *b, size_t limit, int depth)
+{
+    if (depth > TCPL_MAX_XML_DEPTH)
+        return;
+    for (xmlNodePtr k = n->children; k && b->len < limit; k = k->next) {
+        if (k->type != XML_ELEMENT_NODE)
+            continue;
+        if (is_w(a, k, "t")) {
+            for (xmlNodePtr t = k->children; t; t = t->next)
+                if (t->type == XML_TEXT_NODE && t->content)
+                    tcpl_buf_puts(b, (const char *)t->content);
+        } else if (is_mc(k, "AlternateContent")) {
+            xmlNodePtr pick = mc_pick(k);
+            if (pick)
+                xml_text(a, pick, b, limit, depth + 1);
+        } else if (!is_w(a, k, "txbxContent") && !is_w(a, k, "del") &&
+                   !is_w(a, k, "moveFrom") && !is_w(a, k, "pPr")) {
+            xml_text(a, k, b, limit, depth + 1);
+        }
+    }
+}
+
+/* 1 when the paragraph p opens with the text of block b (or b's text
+ * cannot be compared: empty, converted from a legacy font, a field);
+ * 0 when it does not; <0 out of memory. */
+static int same_para(const ann *a, xmlNodePtr p, const tcpl_block *b)
+{
+    char want[ANNOTATE_KEY_BYTES + 1];
+    size_t n = b->text_len;
+    for (size_t r = 0; r < b->run_count; r++) /* compare only up to a converted run */
+        if ((b->runs[r].flags & (TCPL_RUN_LEGACY | TCPL_RUN_FIELD)) && b->runs[r].offset < n)
+            n = b->runs[r].offset;
+    size_t w = key_of(want, ANNOTATE_KEY_BYTES, b->text, n);
+    if (w < 4)
+        return 1;
+    tcpl_buf raw, nfc;
+    tcpl_buf_init(&raw);
+    tcpl_buf_init(&nfc);
+    xml_text(a, p, &raw, 4 * ANNOTATE_KEY_BYTES + 64, 0);
+    int rc = tcpl_buf_ok(&raw) && tcpl_nfc_append(&nfc, raw.data ? raw.data : "", raw.len) == 0
+                 ? 0
+                 : -1;
+    if (rc == 0) {
+        char have[ANNOTATE_KEY_BYTES + 1];
+        size_t h = key_of(have, ANNOTATE_KEY_BYTES, nfc.data ? nfc.data : "", nfc.len);
+        rc = h >= w && !memcmp(have, want, w);
+    }
+    tcpl_buf_free(&raw);
+    tcpl_buf_free(&nfc);
+    return rc;
+}
+
+/* The paragraph for para_index p: the one counted, checked against the
+ * model's text; when they disagree (a construct the count does not know),
+ * the nearest paragraph within ANNOTATE_SEARCH_PARAS that opens with the
+ * block's text.  *verified: 1 when a paragraph with the text was found. */
+static int find_para(const ann *a, int p, const tcpl_block *b, int *verified)
+{
+    xmlNodePtr *paras = TCPL_VEC_DATA(&a->paras, xmlNodePtr);
+    int n = (int)a->paras.len;
+    *verified = 0;
+    if (!b)
+        return p;
+    for (int d = 0; d <= ANNOTATE_SEARCH_PARAS; d++) {
+        for (int sgn = 0; sgn < (d ? 2 : 1); sgn++) {
+            int q = sgn ? p - d : p + d;
+            if (q < 0 || q >= n)
+                continue;
+            int rc = same_para(a, paras[q], b);
+            if (rc < 0)
+                return rc;
+            if (rc) {
+                *verified = 1;
+                return q;
+            }
+        }
+    }
+    return p;
+}
+
 /* ---- parts ------------------------------------------------------------------------ */
 
 static int dump(xmlDocPtr d, tcpl_part_data *part, const char *name, char **keep, ann *a)
@@ -715,6 +830,8 @@ int tcpl_annotate(void **out, size_t *outlen, const tcpl_ctx *ctx, const void *d
     a.err = err;
     tcpl_vec_init(&a.paras, sizeof(xmlNodePtr));
     tcpl_vec_init(&a.gone, sizeof(long));
+    tcpl_vec byindex; /* const tcpl_block * by para_index */
+    tcpl_vec_init(&byindex, sizeof(const tcpl_block *));
     tcpl_pkg *pkg = NULL;
     xmlDocPtr d = NULL, cm = NULL, rels = NULL, ct = NULL;
     char *bufs[4] = {NULL, NULL, NULL, NULL};
@@ -821,11 +938,22 @@ int tcpl_annotate(void **out, size_t *outlen, const tcpl_ctx *ctx, const void *d
 
     /* The body's paragraphs in the reader's order. */
     TCPL_CHECK(walk_block(&a, body, 1, 0));
+    /* The model's body paragraphs by para_index. */
     size_t model_paras = 0;
     for (size_t i = 0; i < tcpl_doc_block_count(doc); i++) {
         const tcpl_block *q = tcpl_doc_block(doc, i);
-        if (q->part == TCPL_PART_BODY && q->kind == TCPL_BLOCK_PARAGRAPH)
-            model_paras++;
+        if (q->part != TCPL_PART_BODY || q->kind != TCPL_BLOCK_PARAGRAPH || q->para_index < 0)
+            continue;
+        model_paras++;
+        while (byindex.len <= (size_t)q->para_index) {
+            const tcpl_block **slot = tcpl_vec_push(&byindex);
+            if (!slot) {
+                rc = nomem(&a);
+                goto out;
+            }
+            *slot = NULL;
+        }
+        TCPL_VEC_AT(&byindex, const tcpl_block *, q->para_index) = q;
     }
     st.mapped = model_paras == a.paras.len;
     xmlNodePtr *paras = TCPL_VEC_DATA(&a.paras, xmlNodePtr);
@@ -843,6 +971,14 @@ int tcpl_annotate(void **out, size_t *outlen, const tcpl_ctx *ctx, const void *d
         }
         if (p < 0)
             continue; /* a body without paragraphs: nowhere to anchor */
+        int verified = 0;
+        const tcpl_block *pb =
+            (size_t)p < byindex.len ? TCPL_VEC_AT(&byindex, const tcpl_block *, p) : NULL;
+        TCPL_CHECK(find_para(&a, p, pb, &verified));
+        p = rc;
+        rc = 0;
+        if (!verified)
+            st.unverified++;
         if (add_comment(croot, cns, id, g, ctx, opts ? opts->date : NULL) < 0 ||
             anchor(outer_para(&a, paras[p]), ns, &a, id) < 0) {
             rc = nomem(&a);
@@ -892,6 +1028,7 @@ out:
     tcpl_pkg_free(pkg);
     tcpl_vec_free(&a.paras);
     tcpl_vec_free(&a.gone);
+    tcpl_vec_free(&byindex);
     return rc;
 }
 
