@@ -13,7 +13,8 @@ allowed() {
     rules) echo "base model extract rules" ;;
     dossier) echo "base model extract rules dossier" ;;
     fill) echo "base model extract rules ooxml fill" ;;
-    batch) echo "base model extract rules dossier fill batch" ;;
+    annotate) echo "base model extract rules ooxml annotate" ;;
+    batch) echo "base model extract rules dossier fill annotate batch" ;;
     *) echo "" ;;
     esac
 }
@@ -41,7 +42,7 @@ for dir in lib/src/*/; do
     done
 done
 # The CLI uses the public headers only.
-if grep -n '#include "\(base\|ooxml\|model\|extract\|rules\|dossier\|fill\|batch\)/' cmd/tcpl/*.c cmd/tcpl/*.h; then
+if grep -n '#include "\(base\|ooxml\|model\|extract\|rules\|dossier\|fill\|annotate\|batch\)/' cmd/tcpl/*.c cmd/tcpl/*.h; then
     echo "layers: cmd/ must include only tcpl/ public headers"
     bad=1
 fi

@@ -138,6 +138,7 @@ int cmd_remediate(cli *c, int argc, char **argv);
 int cmd_conclude(cli *c, int argc, char **argv);
 int cmd_new(cli *c, int argc, char **argv);
 int cmd_template(cli *c, int argc, char **argv);
+int cmd_annotate(cli *c, int argc, char **argv);
 /* Reads a JSON data file whole (cmd_fill.c); 0 or a negative status. */
 int cli_read_data(const char *path, char **out, size_t *len, tcpl_error *e);
 

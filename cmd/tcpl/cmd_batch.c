@@ -92,6 +92,7 @@ int cmd_batch(cli *c, int argc, char **argv)
                             {"--format", "-f", NULL, 0, &format, "cli.value_format"},
                             {"--quiet", "-q", &flags, 1, NULL, NULL},
                             {"--convert-doc", NULL, &flags, 2, NULL, NULL},
+                            {"--annotate", NULL, &flags, 4, NULL, NULL},
                             {NULL, NULL, NULL, 0, NULL, NULL}};
     int r = cli_parse(c, argc, argv, opts, "help.batch", &nfiles);
     if (r >= 0)
@@ -182,6 +183,8 @@ int cmd_batch(cli *c, int argc, char **argv)
             fclose(pf);
         }
     }
+    if (flags & 4) /* results made without the annotated copies are not reused */
+        fputs("\n--annotate", sf);
     fputc(0, sf);
     fclose(sf);
     char today[16] = "";
@@ -209,7 +212,8 @@ int cmd_batch(cli *c, int argc, char **argv)
                             sn,
                             on_progress,
                             format ? on_result : NULL,
-                            &ps};
+                            &ps,
+                            (flags & 4) != 0};
     tcpl_batch_totals t;
     int st = tcpl_batch_run(&t, c->ctx, ex, ck, &o, &err);
     free(salt);

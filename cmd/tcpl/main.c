@@ -11,6 +11,7 @@ static const command commands[] = {
     {"dump", "help.dump", cmd_dump},
     {"extract", "help.extract", cmd_extract},
     {"check", "help.check", cmd_check},
+    {"annotate", "help.annotate", cmd_annotate},
     {"batch", "help.batch", cmd_batch},
     {"merge", "help.merge", cmd_merge},
     {"dossier", "help.dossier", cmd_dossier},

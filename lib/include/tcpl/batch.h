@@ -51,6 +51,9 @@ typedef struct tcpl_batch_options {
      * serialised, in completion order.  NULL: none. */
     void (*on_result)(void *user, const char *json, size_t len);
     void *user;
+    /* Beside each result, the submission with its findings as Word comments:
+     * out_dir/annotated/NAME.docx (tcpl_annotate, docs/annotate.md). */
+    int annotate;
 } tcpl_batch_options;
 
 typedef struct tcpl_batch_totals {

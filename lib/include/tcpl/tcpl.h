@@ -11,4 +11,5 @@
 #include "tcpl/dossier.h"
 #include "tcpl/batch.h"
 #include "tcpl/fill.h"
+#include "tcpl/annotate.h"
 #endif

@@ -17,6 +17,7 @@
 #include "base/buf.h"
 #include "base/embedded.h"
 #include "base/error.h"
+#include "batch/annotated.h"
 #include "batch/internal.h"
 #include "tcpl/docx.h"
 #include "tcpl/io.h"
@@ -164,7 +165,9 @@ static int process_doc(run *R, brec *r, const void *data, size_t len, json_t **o
                                                   jstr(m->authority), "kind", jstr(m->kind),
                                                   "number", jstr(m->number), "date", jstr(date),
                                                   "title", jstr(m->title))) == 0 &&
-            json_object_set_new(root, "batch", batch_obj(R, r, len, st)) == 0)
+            json_object_set_new(root, "batch", batch_obj(R, r, len, st)) == 0 &&
+            (!R->o->annotate ||
+             batch_annotate(root, R->ctx, R->o, r->result, data, len, r->shown, doc, x, f, err) == 0))
             *out = root;
         else {
             json_decref(root);
