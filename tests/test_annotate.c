@@ -11,6 +11,7 @@
 #include <cmocka.h>
 #include <ctype.h>
 #include <dirent.h>
+#include <glob.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <stdio.h>
@@ -629,11 +630,15 @@ static void test_batch_annotate(void **state)
     (void)state;
     char dir[] = "/tmp/tcpl-annotate-batch-XXXXXX";
     assert_non_null(mkdtemp(dir));
-    const char *inputs[] = {"build/samples"};
+    /* the four sample plans (build/samples also holds the dossier samples'
+     * folders, which are not submissions) */
+    glob_t g;
+    assert_int_equal(glob("build/samples/*.docx", 0, NULL, &g), 0);
+    assert_int_equal(g.gl_pathc, 4);
     tcpl_batch_options o;
     memset(&o, 0, sizeof o);
-    o.inputs = inputs;
-    o.ninputs = 1;
+    o.inputs = (const char *const *)g.gl_pathv;
+    o.ninputs = g.gl_pathc;
     o.out_dir = dir;
     o.today = "2026-11-30";
     o.jobs = 2;
@@ -669,6 +674,7 @@ static void test_batch_annotate(void **state)
     }
     closedir(dd);
     assert_int_equal(seen, 4);
+    globfree(&g);
     char cmd[300];
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     assert_int_equal(system(cmd), 0);
