@@ -17,6 +17,7 @@
 
 #include <utf8proc.h>
 
+#include "base/arena.h"
 #include "base/buf.h"
 #include "helpers/hostile.h"
 #include "helpers/testutil.h"
@@ -1573,6 +1574,35 @@ static void test_xml_error_codes(void **state)
     assert_string_equal(err.id, "err.xml_dtd");
 }
 
+/* A reset arena keeps its chunks (up to the bound) and allocates from them
+ * again; one-off blocks larger than a chunk are given back. */
+static void test_arena_reset_keeps_chunks(void **state)
+{
+    (void)state;
+    tcpl_arena a;
+    tcpl_arena_init(&a);
+    enum { N = 4 * 1024 };
+    char *first[N];
+    for (int i = 0; i < N; i++) /* 4,096 x 64 bytes: 4 chunks of 64 KB and more */
+        assert_non_null(first[i] = tcpl_arena_alloc(&a, 64));
+    assert_non_null(tcpl_arena_alloc(&a, 1 << 20)); /* a one-off block */
+    size_t kept = tcpl_arena_reset(&a, (size_t)3 << 16);
+    assert_int_equal(kept, (size_t)3 << 16); /* bounded: 3 chunks of the 5 */
+    assert_int_equal(a.used_total, 0);
+    /* The next allocations land in kept chunks: the first of the reused
+     * addresses was handed out before the reset. */
+    char *p = tcpl_arena_alloc(&a, 64);
+    int reused = 0;
+    for (int i = 0; i < N && !reused; i++)
+        reused = first[i] == p;
+    assert_true(reused);
+    assert_int_equal(p[0], 0); /* zeroed as always */
+    /* A second reset with nothing new keeps the same three. */
+    assert_int_equal(tcpl_arena_reset(&a, (size_t)8 << 20), (size_t)3 << 16);
+    tcpl_arena_free(&a);
+    tcpl_arena_free(&a); /* safe twice */
+}
+
 /* The reader's list of elements is sorted (it is searched by bsearch). */
 static void test_keep_list_sorted(void **state)
 {
@@ -1906,6 +1936,7 @@ int main(void)
         cmocka_unit_test(test_drop_cap),
         cmocka_unit_test(test_xml_error_codes),
         cmocka_unit_test(test_keep_list_sorted),
+        cmocka_unit_test(test_arena_reset_keeps_chunks),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

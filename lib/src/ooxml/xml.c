@@ -356,8 +356,19 @@ static int parse(tcpl_xml *x, const char *data, size_t len, const char *file, co
     snprintf(where, sizeof where, "%s", part ? part : "");
     if (len > (size_t)2147483647)
         return tcpl_err(err, TCPL_ERR_LIMIT, "err.xml_too_big", file, where, NULL);
-    x->arena = calloc(1, sizeof(tcpl_arena));
-    x->text = calloc(1, sizeof(tcpl_buf));
+    tcpl_xml_keep *store = x->opts.store;
+    if (store && store->arena) {
+        x->arena = store->arena;
+        store->arena = NULL;
+    } else if ((x->arena = calloc(1, sizeof(tcpl_arena))) != NULL) {
+        tcpl_arena_init(x->arena);
+    }
+    if (store && store->text) {
+        x->text = store->text;
+        store->text = NULL;
+    } else if ((x->text = calloc(1, sizeof(tcpl_buf))) != NULL) {
+        tcpl_buf_init(x->text);
+    }
     if (x->opts.store && x->opts.store->evec) {
         x->evec = x->opts.store->evec;
         x->opts.store->evec = NULL;
@@ -369,7 +380,6 @@ static int parse(tcpl_xml *x, const char *data, size_t len, const char *file, co
     }
     if (!x->arena || !x->text || !x->evec)
         return TCPL_NOMEM(err, file);
-    tcpl_arena_init(x->arena);
     xmlParserCtxtPtr c = xmlCreateMemoryParserCtxt(data, (int)len);
     if (!c) {
         return len == 0
@@ -462,10 +472,22 @@ int tcpl_xml_open(tcpl_xml *x, const char *data, size_t len, const char *file, c
 
 void tcpl_xml_keep_free(tcpl_xml_keep *k)
 {
-    if (k && k->evec) {
+    if (!k)
+        return;
+    if (k->evec) {
         tcpl_vec_free(k->evec);
         free(k->evec);
         k->evec = NULL;
+    }
+    if (k->arena) {
+        tcpl_arena_free(k->arena);
+        free(k->arena);
+        k->arena = NULL;
+    }
+    if (k->text) {
+        tcpl_buf_free(k->text);
+        free(k->text);
+        k->text = NULL;
     }
 }
 
@@ -494,14 +516,22 @@ void tcpl_xml_close(tcpl_xml *x)
     x->evec = NULL;
     x->ev = NULL;
     x->nev = x->pos = 0;
-    if (x->arena) {
+    tcpl_xml_keep *store = x->opts.store;
+    if (x->arena && store && !store->arena) {
+        tcpl_arena_reset(x->arena, TCPL_XML_KEEP_BYTES);
+        store->arena = x->arena;
+    } else if (x->arena) {
         tcpl_arena_free(x->arena);
         free(x->arena);
     }
     x->arena = NULL;
-    if (x->text) {
-        tcpl_buf_free(x->text);
-        free(x->text);
+    tcpl_buf *t = x->text;
+    if (t && store && !store->text && !t->failed && t->cap <= TCPL_XML_KEEP_BYTES) {
+        tcpl_buf_reset(t);
+        store->text = t;
+    } else if (t) {
+        tcpl_buf_free(t);
+        free(t);
     }
     x->text = NULL;
 }

@@ -49,13 +49,17 @@ typedef struct tcpl_xml_opts {
     struct tcpl_xml_keep *store; /* NULL, or where the event array is kept between parts */
 } tcpl_xml_opts;
 
-/* A reader's event array kept from one part (and document) to the next,
- * so that it is not grown by copying and given back to the system every
- * time.  An array larger than TCPL_XML_KEEP_BYTES is freed instead (it
- * counts against the next part's budget by its capacity). */
+/* A reader's event array, arena chunks (texts and attributes) and text
+ * buffer kept from one part (and document) to the next, so that they are
+ * not grown by copying and given back to the system every time.  An array
+ * or buffer larger than TCPL_XML_KEEP_BYTES is freed instead (it counts
+ * against the next part's budget by its capacity); of the arena, chunks up
+ * to TCPL_XML_KEEP_BYTES are kept, empty (they count as they are used). */
 #define TCPL_XML_KEEP_BYTES ((size_t)8 << 20)
 typedef struct tcpl_xml_keep {
-    void *evec; /* tcpl_vec of tcpl_xml_event, or NULL */
+    void *evec;  /* tcpl_vec of tcpl_xml_event, or NULL */
+    void *arena; /* tcpl_arena, reset, or NULL */
+    void *text;  /* tcpl_buf, emptied, or NULL */
 } tcpl_xml_keep;
 void tcpl_xml_keep_free(tcpl_xml_keep *k);
 
