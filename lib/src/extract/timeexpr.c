@@ -357,8 +357,7 @@ int tcpl_timeparser_new(tcpl_timeparser **out, const tcpl_ctx *ctx, tcpl_error *
      * it, the interpreter pays some 400 instructions a byte there: JIT once
      * it has searched enough. */
     TCPL_CHECK(compile_list(tp, &tp->header, &y, root, defs, "header", "(?:", TP_LAZY, err));
-    TCPL_CHECK(
-        compile_list(tp, &tp->date, &y, root, defs, "date", "\\A\\s*(?:", TP_NOJIT, err));
+    TCPL_CHECK(compile_list(tp, &tp->date, &y, root, defs, "date", "\\A\\s*(?:", TP_NOJIT, err));
     TCPL_CHECK(compile_list(tp, &tp->deadline, &y, root, defs, "deadline", "(?:", TP_JIT, err));
     yaml_node_t *rules = tcpl_yaml_get(&y, root, "time");
     size_t n = tcpl_yaml_len(rules);

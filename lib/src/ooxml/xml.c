@@ -2,6 +2,7 @@
 
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,6 +135,21 @@ static tcpl_xml_event *emit_start(void *ctx, tcpl_xml *x, int d)
     return e;
 }
 
+/* opts.keep(ns, local), asked once per name and part. */
+static int keep(tcpl_xml *x, const char *ns, const char *local)
+{
+    /* interned names lie a few bytes apart: mix all the address bits */
+    uint64_t a = (uint64_t)(uintptr_t)local ^ ((uint64_t)(uintptr_t)ns << 1);
+    size_t h = (size_t)((a * UINT64_C(0x9E3779B97F4A7C15)) >> 32) % TCPL_XML_KEEP_MEMO;
+    if (x->keep_memo[h].local == local && x->keep_memo[h].ns == ns)
+        return x->keep_memo[h].keep;
+    int k = x->opts.keep(ns, local) != 0;
+    x->keep_memo[h].ns = ns;
+    x->keep_memo[h].local = local;
+    x->keep_memo[h].keep = k;
+    return k;
+}
+
 static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri,
                      int nns, const xmlChar **nss, int nattr, int ndef, const xmlChar **attrs)
 {
@@ -158,7 +174,7 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, con
         x->root_ns = ns;
     /* An element nobody reads waits: it gets a start event only if a kept
      * element shows up inside it. */
-    if (x->opts.keep && !x->opts.keep(ns, (const char *)local))
+    if (x->opts.keep && !keep(x, ns, (const char *)local))
         return;
     for (int k = (int)x->emitted; k < d; k++)
         if (!emit_start(ctx, x, k))

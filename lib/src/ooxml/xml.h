@@ -96,6 +96,9 @@ typedef struct tcpl_xml_event {
  * twins, so every reader sees one vocabulary.  SAX skips the tree the streaming
  * reader would build for every node: it reads DOCX parts about twice as
  * fast.  file and part are kept for error messages. */
+/* Entries of the memo of opts.keep in a parse (direct-mapped by the name's
+ * address): a document part uses a few dozen element names. */
+#define TCPL_XML_KEEP_MEMO 64
 typedef struct tcpl_xml {
     const char *file;
     const char *part;
@@ -122,6 +125,12 @@ typedef struct tcpl_xml {
     const char *ns_w;         /* the interned WordprocessingML URI */
     const char *ns_map[2][8]; /* interned Strict URIs and their transitional twins */
     int nmap;
+    /* while parsing: opts.keep's answers by name; the names are interned by
+     * the parser, so one pointer is one name for the whole part */
+    struct {
+        const char *ns, *local;
+        int keep;
+    } keep_memo[TCPL_XML_KEEP_MEMO];
 } tcpl_xml;
 
 /* Every element and all text kept; a budget of its own. */
