@@ -17,6 +17,7 @@
 
 #include <utf8proc.h>
 
+#include "base/arena.h"
 #include "base/buf.h"
 #include "helpers/hostile.h"
 #include "helpers/testutil.h"
@@ -1573,6 +1574,70 @@ static void test_xml_error_codes(void **state)
     assert_string_equal(err.id, "err.xml_dtd");
 }
 
+/* opts.keep is asked once per element name and part, not per element. */
+static int g_keep_calls;
+static int count_keep(const char *ns, const char *local)
+{
+    g_keep_calls++;
+    return tcpl_xml_keep_wml(ns, local);
+}
+
+static void test_keep_asked_once_per_name(void **state)
+{
+    (void)state;
+    tcpl_buf b;
+    tcpl_buf_init(&b);
+    tcpl_buf_puts(&b, "<w:document xmlns:w=\"" TCPL_NS_W "\"><w:body>");
+    for (int i = 0; i < 500; i++)
+        tcpl_buf_puts(
+            &b, "<w:p><w:r><w:t>x</w:t></w:r><w:bookmarkStart/><w:r><w:t>y</w:t></w:r></w:p>");
+    tcpl_buf_puts(&b, "</w:body></w:document>");
+    assert_true(tcpl_buf_ok(&b));
+    tcpl_xml_opts opts = {count_keep, "t", 0, NULL, NULL};
+    tcpl_xml x;
+    tcpl_error err;
+    g_keep_calls = 0;
+    assert_int_equal(
+        tcpl_xml_open_opts(&x, b.data, b.len, "t.docx", "word/document.xml", &opts, &err), 0);
+    /* document, body, p, r, t, bookmarkStart: 6 names, 3,502 elements */
+    assert_true(g_keep_calls <= 6 * 2);
+    size_t kept_t = 0;
+    for (size_t i = 0; i < x.nev; i++)
+        kept_t += x.ev[i].type == TCPL_XML_ELEMENT && !strcmp(x.ev[i].local, "t");
+    assert_int_equal(kept_t, 1000);
+    tcpl_xml_close(&x);
+    tcpl_buf_free(&b);
+}
+
+/* A reset arena keeps its chunks (up to the bound) and allocates from them
+ * again; one-off blocks larger than a chunk are given back. */
+static void test_arena_reset_keeps_chunks(void **state)
+{
+    (void)state;
+    tcpl_arena a;
+    tcpl_arena_init(&a);
+    enum { N = 4 * 1024 };
+    char *first[N];
+    for (int i = 0; i < N; i++) /* 4,096 x 64 bytes: 4 chunks of 64 KB and more */
+        assert_non_null(first[i] = tcpl_arena_alloc(&a, 64));
+    assert_non_null(tcpl_arena_alloc(&a, 1 << 20)); /* a one-off block */
+    size_t kept = tcpl_arena_reset(&a, (size_t)3 << 16);
+    assert_int_equal(kept, (size_t)3 << 16); /* bounded: 3 chunks of the 5 */
+    assert_int_equal(a.used_total, 0);
+    /* The next allocations land in kept chunks: the first of the reused
+     * addresses was handed out before the reset. */
+    char *p = tcpl_arena_alloc(&a, 64);
+    int reused = 0;
+    for (int i = 0; i < N && !reused; i++)
+        reused = first[i] == p;
+    assert_true(reused);
+    assert_int_equal(p[0], 0); /* zeroed as always */
+    /* A second reset with nothing new keeps the same three. */
+    assert_int_equal(tcpl_arena_reset(&a, (size_t)8 << 20), (size_t)3 << 16);
+    tcpl_arena_free(&a);
+    tcpl_arena_free(&a); /* safe twice */
+}
+
 /* The reader's list of elements is sorted (it is searched by bsearch). */
 static void test_keep_list_sorted(void **state)
 {
@@ -1906,6 +1971,8 @@ int main(void)
         cmocka_unit_test(test_drop_cap),
         cmocka_unit_test(test_xml_error_codes),
         cmocka_unit_test(test_keep_list_sorted),
+        cmocka_unit_test(test_arena_reset_keeps_chunks),
+        cmocka_unit_test(test_keep_asked_once_per_name),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

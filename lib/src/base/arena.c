@@ -16,15 +16,43 @@ void tcpl_arena_init(tcpl_arena *a)
     memset(a, 0, sizeof *a);
 }
 
-void tcpl_arena_free(tcpl_arena *a)
+static void free_list(tcpl_arena_chunk *c)
 {
-    tcpl_arena_chunk *c = a->head;
     while (c) {
         tcpl_arena_chunk *n = c->next;
         free(c);
         c = n;
     }
+}
+
+void tcpl_arena_free(tcpl_arena *a)
+{
+    free_list(a->head);
+    free_list(a->spare);
     memset(a, 0, sizeof *a);
+}
+
+size_t tcpl_arena_reset(tcpl_arena *a, size_t keep_bytes)
+{
+    size_t total = 0;
+    for (tcpl_arena_chunk *s = a->spare; s; s = s->next)
+        total += s->cap;
+    tcpl_arena_chunk *c = a->head;
+    while (c) {
+        tcpl_arena_chunk *n = c->next;
+        if (c->cap == ARENA_CHUNK && total + ARENA_CHUNK <= keep_bytes) {
+            c->used = 0;
+            c->next = a->spare;
+            a->spare = c;
+            total += ARENA_CHUNK;
+        } else {
+            free(c);
+        }
+        c = n;
+    }
+    a->head = NULL;
+    a->used_total = 0;
+    return total;
 }
 
 void *tcpl_arena_alloc(tcpl_arena *a, size_t n)
@@ -35,7 +63,12 @@ void *tcpl_arena_alloc(tcpl_arena *a, size_t n)
     tcpl_arena_chunk *c = a->head;
     if (!c || c->cap - c->used < n) {
         size_t cap = n > ARENA_CHUNK / 2 ? n : ARENA_CHUNK;
-        c = malloc(sizeof *c + cap);
+        if (cap == ARENA_CHUNK && a->spare) {
+            c = a->spare; /* kept by a reset: no malloc */
+            a->spare = c->next;
+        } else {
+            c = malloc(sizeof *c + cap);
+        }
         if (!c)
             return NULL;
         c->used = 0;

@@ -1,15 +1,24 @@
 #include "base/re.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/error.h"
+
+struct tcpl_re_lazy {
+    _Atomic(pcre2_code *) jit; /* published once, never changed after */
+    atomic_ullong bytes;       /* subject bytes searched by the interpreter */
+    atomic_int started;        /* a thread has taken on the JIT compile */
+};
 
 static int compile(tcpl_re *re, const char *pattern, unsigned flags, int jit, const char *file,
                    int line, tcpl_error *err)
 {
     int code;
     PCRE2_SIZE off;
+    re->lazy = NULL;
     re->code =
         pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
                       PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF | flags, &code, &off, NULL);
@@ -39,12 +48,72 @@ int tcpl_re_compile_nojit(tcpl_re *re, const char *pattern, unsigned flags, cons
     return compile(re, pattern, flags, 0, file, line, err);
 }
 
+int tcpl_re_compile_lazy(tcpl_re *re, const char *pattern, unsigned flags, const char *file,
+                         int line, tcpl_error *err)
+{
+    int rc = compile(re, pattern, flags, 0, file, line, err);
+    if (rc < 0)
+        return rc;
+    re->lazy = malloc(sizeof *re->lazy);
+    if (!re->lazy) {
+        tcpl_re_free(re);
+        return TCPL_NOMEM(err, file);
+    }
+    atomic_init(&re->lazy->jit, NULL);
+    atomic_init(&re->lazy->bytes, 0);
+    atomic_init(&re->lazy->started, 0);
+    return 0;
+}
+
 void tcpl_re_free(tcpl_re *re)
 {
-    if (re && re->code)
+    if (!re)
+        return;
+    if (re->code)
         pcre2_code_free(re->code);
-    if (re)
-        re->code = NULL;
+    if (re->lazy) {
+        pcre2_code *jit = atomic_load(&re->lazy->jit);
+        if (jit)
+            pcre2_code_free(jit);
+        free(re->lazy);
+    }
+    re->code = NULL;
+    re->lazy = NULL;
+}
+
+int tcpl_re_is_jit(const tcpl_re *re)
+{
+    const pcre2_code *code = re->code;
+    if (re->lazy)
+        code = atomic_load_explicit(&re->lazy->jit, memory_order_acquire);
+    size_t size = 0;
+    return code && pcre2_pattern_info(code, PCRE2_INFO_JITSIZE, &size) == 0 && size > 0;
+}
+
+/* The code to match with: the JIT copy once there is one; the interpreted
+ * pattern until then, counting what it searches.  The thread that passes
+ * the mark compiles a copy (pcre2_jit_compile writes to the code, which
+ * other threads are reading) and publishes it; a failed compile leaves the
+ * interpreter in use. */
+static const pcre2_code *lazy_code(const tcpl_re *re, size_t bytes)
+{
+    struct tcpl_re_lazy *lz = re->lazy;
+    pcre2_code *jit = atomic_load_explicit(&lz->jit, memory_order_acquire);
+    if (jit)
+        return jit;
+    if (atomic_fetch_add_explicit(&lz->bytes, bytes, memory_order_relaxed) + bytes <
+            TCPL_RE_LAZY_JIT_BYTES ||
+        atomic_exchange_explicit(&lz->started, 1, memory_order_relaxed))
+        return re->code;
+    pcre2_code *copy = pcre2_code_copy(re->code);
+    if (!copy)
+        return re->code;
+    if (pcre2_jit_compile(copy, PCRE2_JIT_COMPLETE) != 0) {
+        pcre2_code_free(copy);
+        return re->code;
+    }
+    atomic_store_explicit(&lz->jit, copy, memory_order_release);
+    return copy;
 }
 
 int tcpl_match_init(tcpl_match *m, size_t pairs)
@@ -93,7 +162,8 @@ int tcpl_re_find(const tcpl_re *re, tcpl_match *m, const char *subject, size_t l
     uint32_t opts = n < len ? PCRE2_PARTIAL_HARD : 0;
     m->calls++;
     m->bytes += n - start;
-    int rc = pcre2_match(re->code, (PCRE2_SPTR)subject, n, start, opts, m->md, m->mc);
+    const pcre2_code *code = re->lazy ? lazy_code(re, n - start) : re->code;
+    int rc = pcre2_match(code, (PCRE2_SPTR)subject, n, start, opts, m->md, m->mc);
     if (rc >= 0)
         return 1;
     switch (rc) {

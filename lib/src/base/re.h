@@ -33,8 +33,23 @@
  * cut).  The extractor warns about such lines ("line_long"). */
 #define TCPL_RE_SUBJECT_MAX (64u << 10)
 
+/* Subject bytes a lazily compiled pattern (tcpl_re_compile_lazy) is
+ * searched by the interpreter before it is JIT-compiled.  JIT-compiling a
+ * large pattern (the header date's alternatives, with their Unicode classes)
+ * costs about 8 M instructions, some 2 ms; the interpreter costs 300-400
+ * instructions per subject byte on such a pattern, so after 16 KB the
+ * compile has paid for itself: one document with a real header (a few
+ * short lines) never pays it, a batch pays it once. */
+#define TCPL_RE_LAZY_JIT_BYTES (16u << 10)
+
+struct tcpl_re_lazy;
+
 typedef struct tcpl_re {
     pcre2_code *code;
+    /* tcpl_re_compile_lazy only: the JIT-compiled copy once made (atomic:
+     * the pattern is shared by threads), and the bytes searched until then.
+     * A tcpl_re is not copied by value. */
+    struct tcpl_re_lazy *lazy;
 } tcpl_re;
 
 /* flags: extra PCRE2 compile options (e.g. PCRE2_CASELESS).  file/line name
@@ -46,7 +61,17 @@ int tcpl_re_compile(tcpl_re *re, const char *pattern, unsigned flags, const char
  * paid by every process). */
 int tcpl_re_compile_nojit(tcpl_re *re, const char *pattern, unsigned flags, const char *file,
                           int line, tcpl_error *err);
+/* The interpreter first, JIT-compiled (a copy, made once, by whichever
+ * thread passes the mark) after TCPL_RE_LAZY_JIT_BYTES of subject: for a
+ * pattern searched a few times in an ordinary document but over every line
+ * of some (the header date of a document without a header).  Matches are the
+ * same either way. */
+int tcpl_re_compile_lazy(tcpl_re *re, const char *pattern, unsigned flags, const char *file,
+                         int line, tcpl_error *err);
 void tcpl_re_free(tcpl_re *re);
+/* 1 when matches run JIT-compiled code (tcpl_re_compile whose JIT compile
+ * worked, or a lazy pattern past its mark), else 0. */
+int tcpl_re_is_jit(const tcpl_re *re);
 
 /* Per-thread (or per-call) match state. */
 typedef struct tcpl_match {

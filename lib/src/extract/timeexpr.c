@@ -203,6 +203,10 @@ static int index_groups(tp_pat *p, yaml_node_t *at, tcpl_error *err)
     return 0;
 }
 
+/* How a pattern is compiled: interpreted, JIT, or JIT once it has been
+ * searched enough (tcpl_re_compile_lazy). */
+enum { TP_NOJIT, TP_JIT, TP_LAZY };
+
 /* Expands src and compiles pre + src + post (pre and post add the anchors). */
 static int compile_pat(tcpl_timeparser *tp, tp_pat *p, tcpl_yaml *y, yaml_node_t *defs,
                        yaml_node_t *at, const char *src, const char *pre, const char *post, int jit,
@@ -218,7 +222,9 @@ static int compile_pat(tcpl_timeparser *tp, tp_pat *p, tcpl_yaml *y, yaml_node_t
         rc = TCPL_NOMEM(err, TP_FILE);
         goto out;
     }
-    TCPL_CHECK((jit ? tcpl_re_compile : tcpl_re_compile_nojit)(
+    TCPL_CHECK((jit == TP_JIT    ? tcpl_re_compile
+                : jit == TP_LAZY ? tcpl_re_compile_lazy
+                                 : tcpl_re_compile_nojit)(
         &p->re, b.data, PCRE2_CASELESS | PCRE2_DUPNAMES, TP_FILE, tcpl_yaml_line(at), err));
     TCPL_CHECK(index_groups(p, at, err));
     uint32_t caps = 0;
@@ -313,7 +319,7 @@ static int compile_rule(tcpl_timeparser *tp, tp_rule *r, tcpl_yaml *y, yaml_node
     }
     /* The text is trimmed first, so a full match runs to its very end. */
     return compile_pat(tp, &r->pat, y, defs, item, re,
-                       "\\A(?:", prefix ? ")(?![\\p{L}\\p{N}])" : ")\\z", 0, err);
+                       "\\A(?:", prefix ? ")(?![\\p{L}\\p{N}])" : ")\\z", TP_NOJIT, err);
 }
 
 void tcpl_timeparser_free(tcpl_timeparser *tp)
@@ -343,11 +349,16 @@ int tcpl_timeparser_new(tcpl_timeparser **out, const tcpl_ctx *ctx, tcpl_error *
     yaml_node_t *root = tcpl_yaml_root(&y);
     yaml_node_t *defs = tcpl_yaml_get(&y, root, "defs");
     /* Only the deadline list runs over every line of a document: worth
-     * JIT.  Header dates, citation dates and time fields are matched a few
-     * times per document, where JIT-compiling costs more than it saves. */
-    TCPL_CHECK(compile_list(tp, &tp->header, &y, root, defs, "header", "(?:", 0, err));
-    TCPL_CHECK(compile_list(tp, &tp->date, &y, root, defs, "date", "\\A\\s*(?:", 0, err));
-    TCPL_CHECK(compile_list(tp, &tp->deadline, &y, root, defs, "deadline", "(?:", 1, err));
+     * JIT.  Citation dates and time fields are matched a few times per
+     * document, where JIT-compiling costs more than it saves.  The header
+     * date is searched in the lines before the document's kind, a few short
+     * lines in a real header but up to TCPL_HEADER_LINES paragraphs of text
+     * when a document has none; unanchored, with an optional place before
+     * it, the interpreter pays some 400 instructions a byte there: JIT once
+     * it has searched enough. */
+    TCPL_CHECK(compile_list(tp, &tp->header, &y, root, defs, "header", "(?:", TP_LAZY, err));
+    TCPL_CHECK(compile_list(tp, &tp->date, &y, root, defs, "date", "\\A\\s*(?:", TP_NOJIT, err));
+    TCPL_CHECK(compile_list(tp, &tp->deadline, &y, root, defs, "deadline", "(?:", TP_JIT, err));
     yaml_node_t *rules = tcpl_yaml_get(&y, root, "time");
     size_t n = tcpl_yaml_len(rules);
     if (!n) {

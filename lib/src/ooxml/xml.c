@@ -2,6 +2,7 @@
 
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,6 +135,21 @@ static tcpl_xml_event *emit_start(void *ctx, tcpl_xml *x, int d)
     return e;
 }
 
+/* opts.keep(ns, local), asked once per name and part. */
+static int keep(tcpl_xml *x, const char *ns, const char *local)
+{
+    /* interned names lie a few bytes apart: mix all the address bits */
+    uint64_t a = (uint64_t)(uintptr_t)local ^ ((uint64_t)(uintptr_t)ns << 1);
+    size_t h = (size_t)((a * UINT64_C(0x9E3779B97F4A7C15)) >> 32) % TCPL_XML_KEEP_MEMO;
+    if (x->keep_memo[h].local == local && x->keep_memo[h].ns == ns)
+        return x->keep_memo[h].keep;
+    int k = x->opts.keep(ns, local) != 0;
+    x->keep_memo[h].ns = ns;
+    x->keep_memo[h].local = local;
+    x->keep_memo[h].keep = k;
+    return k;
+}
+
 static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri,
                      int nns, const xmlChar **nss, int nattr, int ndef, const xmlChar **attrs)
 {
@@ -158,7 +174,7 @@ static void on_start(void *ctx, const xmlChar *local, const xmlChar *prefix, con
         x->root_ns = ns;
     /* An element nobody reads waits: it gets a start event only if a kept
      * element shows up inside it. */
-    if (x->opts.keep && !x->opts.keep(ns, (const char *)local))
+    if (x->opts.keep && !keep(x, ns, (const char *)local))
         return;
     for (int k = (int)x->emitted; k < d; k++)
         if (!emit_start(ctx, x, k))
@@ -356,8 +372,19 @@ static int parse(tcpl_xml *x, const char *data, size_t len, const char *file, co
     snprintf(where, sizeof where, "%s", part ? part : "");
     if (len > (size_t)2147483647)
         return tcpl_err(err, TCPL_ERR_LIMIT, "err.xml_too_big", file, where, NULL);
-    x->arena = calloc(1, sizeof(tcpl_arena));
-    x->text = calloc(1, sizeof(tcpl_buf));
+    tcpl_xml_keep *store = x->opts.store;
+    if (store && store->arena) {
+        x->arena = store->arena;
+        store->arena = NULL;
+    } else if ((x->arena = calloc(1, sizeof(tcpl_arena))) != NULL) {
+        tcpl_arena_init(x->arena);
+    }
+    if (store && store->text) {
+        x->text = store->text;
+        store->text = NULL;
+    } else if ((x->text = calloc(1, sizeof(tcpl_buf))) != NULL) {
+        tcpl_buf_init(x->text);
+    }
     if (x->opts.store && x->opts.store->evec) {
         x->evec = x->opts.store->evec;
         x->opts.store->evec = NULL;
@@ -369,7 +396,6 @@ static int parse(tcpl_xml *x, const char *data, size_t len, const char *file, co
     }
     if (!x->arena || !x->text || !x->evec)
         return TCPL_NOMEM(err, file);
-    tcpl_arena_init(x->arena);
     xmlParserCtxtPtr c = xmlCreateMemoryParserCtxt(data, (int)len);
     if (!c) {
         return len == 0
@@ -462,10 +488,22 @@ int tcpl_xml_open(tcpl_xml *x, const char *data, size_t len, const char *file, c
 
 void tcpl_xml_keep_free(tcpl_xml_keep *k)
 {
-    if (k && k->evec) {
+    if (!k)
+        return;
+    if (k->evec) {
         tcpl_vec_free(k->evec);
         free(k->evec);
         k->evec = NULL;
+    }
+    if (k->arena) {
+        tcpl_arena_free(k->arena);
+        free(k->arena);
+        k->arena = NULL;
+    }
+    if (k->text) {
+        tcpl_buf_free(k->text);
+        free(k->text);
+        k->text = NULL;
     }
 }
 
@@ -494,14 +532,22 @@ void tcpl_xml_close(tcpl_xml *x)
     x->evec = NULL;
     x->ev = NULL;
     x->nev = x->pos = 0;
-    if (x->arena) {
+    tcpl_xml_keep *store = x->opts.store;
+    if (x->arena && store && !store->arena) {
+        tcpl_arena_reset(x->arena, TCPL_XML_KEEP_BYTES);
+        store->arena = x->arena;
+    } else if (x->arena) {
         tcpl_arena_free(x->arena);
         free(x->arena);
     }
     x->arena = NULL;
-    if (x->text) {
-        tcpl_buf_free(x->text);
-        free(x->text);
+    tcpl_buf *t = x->text;
+    if (t && store && !store->text && !t->failed && t->cap <= TCPL_XML_KEEP_BYTES) {
+        tcpl_buf_reset(t);
+        store->text = t;
+    } else if (t) {
+        tcpl_buf_free(t);
+        free(t);
     }
     x->text = NULL;
 }

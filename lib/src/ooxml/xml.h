@@ -49,13 +49,17 @@ typedef struct tcpl_xml_opts {
     struct tcpl_xml_keep *store; /* NULL, or where the event array is kept between parts */
 } tcpl_xml_opts;
 
-/* A reader's event array kept from one part (and document) to the next,
- * so that it is not grown by copying and given back to the system every
- * time.  An array larger than TCPL_XML_KEEP_BYTES is freed instead (it
- * counts against the next part's budget by its capacity). */
+/* A reader's event array, arena chunks (texts and attributes) and text
+ * buffer kept from one part (and document) to the next, so that they are
+ * not grown by copying and given back to the system every time.  An array
+ * or buffer larger than TCPL_XML_KEEP_BYTES is freed instead (it counts
+ * against the next part's budget by its capacity); of the arena, chunks up
+ * to TCPL_XML_KEEP_BYTES are kept, empty (they count as they are used). */
 #define TCPL_XML_KEEP_BYTES ((size_t)8 << 20)
 typedef struct tcpl_xml_keep {
-    void *evec; /* tcpl_vec of tcpl_xml_event, or NULL */
+    void *evec;  /* tcpl_vec of tcpl_xml_event, or NULL */
+    void *arena; /* tcpl_arena, reset, or NULL */
+    void *text;  /* tcpl_buf, emptied, or NULL */
 } tcpl_xml_keep;
 void tcpl_xml_keep_free(tcpl_xml_keep *k);
 
@@ -92,6 +96,9 @@ typedef struct tcpl_xml_event {
  * twins, so every reader sees one vocabulary.  SAX skips the tree the streaming
  * reader would build for every node: it reads DOCX parts about twice as
  * fast.  file and part are kept for error messages. */
+/* Entries of the memo of opts.keep in a parse (direct-mapped by the name's
+ * address): a document part uses a few dozen element names. */
+#define TCPL_XML_KEEP_MEMO 64
 typedef struct tcpl_xml {
     const char *file;
     const char *part;
@@ -118,6 +125,12 @@ typedef struct tcpl_xml {
     const char *ns_w;         /* the interned WordprocessingML URI */
     const char *ns_map[2][8]; /* interned Strict URIs and their transitional twins */
     int nmap;
+    /* while parsing: opts.keep's answers by name; the names are interned by
+     * the parser, so one pointer is one name for the whole part */
+    struct {
+        const char *ns, *local;
+        int keep;
+    } keep_memo[TCPL_XML_KEEP_MEMO];
 } tcpl_xml;
 
 /* Every element and all text kept; a budget of its own. */
