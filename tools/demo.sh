@@ -20,6 +20,16 @@ done
 "$bin" check --format csv "$@" -o $out/report.csv || true
 "$bin" check $src/kh-khac-phuc-2026.docx --against $src/kl-kiem-tra-2025.docx \
   -o $out/khac-phuc-vs-ket-luan.txt || true
+# The week before a deadline: every submission in one batch, one report to
+# open in a browser or Excel; and the communes' evaluation dossiers.
+rm -rf $out/batch $out/ho-so
+"$bin" batch -q "$@" --out $out/batch || true
+if [ -d $src/dossiers ]; then
+  "$bin" batch -q --dossiers $src/dossiers --out $out/ho-so || true
+fi
+# A commune answering its inspection conclusion; a reviewer's marked-up copy.
+"$bin" remediate $src/kl-kiem-tra-2025.docx -o $out/ke-hoach-khac-phuc-du-thao.docx
+"$bin" annotate $src/kh-xa-2025.docx -o $out/kh-xa-2025-nhan-xet.docx 2>/dev/null
 "$bin" extract "$@" -o $out/extract.txt
 "$bin" extract --json "$@" -o $out/extract.jsonl
 echo
@@ -27,8 +37,12 @@ echo "Đã xử lý $# văn bản mẫu trong $src/ (dựng từ samples/src/ b�
 for f in "$@"; do echo "  $f"; done
 echo "  Báo cáo kiểm tra:      $(pwd)/$out/report.txt   (bảng Excel: $out/report.csv)"
 echo "  Kế hoạch khắc phục đối chiếu kết luận: $out/khac-phuc-vs-ket-luan.txt"
+echo "  Báo cáo cả đợt (mở bằng trình duyệt): $(pwd)/$out/batch/report.html   (Excel: $out/batch/summary.csv)"
+[ -f $out/ho-so/report.html ] && echo "  Hồ sơ đánh giá của các xã: $(pwd)/$out/ho-so/report.html"
+echo "  Dự thảo kế hoạch khắc phục từ kết luận: $out/ke-hoach-khac-phuc-du-thao.docx"
+echo "  Bản có nhận xét (comment Word) từng lỗi: $out/kh-xa-2025-nhan-xet.docx"
 echo "  Trích xuất:            $out/extract.txt   (JSON: $out/extract.jsonl)"
 echo "  Nội dung từng văn bản: $out/<tên>.txt"
 echo "Processed $# sample documents in $src/ (built from samples/src/ by make samples)."
-echo "  Check report: $(pwd)/$out/report.txt (Excel: $out/report.csv); extraction: $out/extract.txt"
+echo "  Check report: $(pwd)/$out/report.txt (Excel: $out/report.csv); batch report: $out/batch/report.html; extraction: $out/extract.txt"
 echo "  Try: $bin check $1"
