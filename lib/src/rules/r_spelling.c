@@ -23,9 +23,6 @@ int r_spelling_known(const char *check)
  * the three-word confusions). */
 #define TCPL_WORD_MAX 64
 #define TCPL_SPELL_WINDOW 3
-/* Distinct words remembered per document (each is looked up in the
- * dictionary once): a plan uses a few thousand. */
-#define TCPL_SPELL_SEEN 8192
 
 typedef struct tok {
     size_t start, end; /* bytes in the paragraph */
@@ -82,64 +79,13 @@ static int next_word(const char *s, size_t n, size_t *pos, tok *t)
     return 1;
 }
 
-/* ---- remembered words (open addressing, bounded) ----------------------- */
-
-typedef struct seen {
-    char **word;
-    unsigned char *state; /* 1 right, 2 wrong (reported) */
-    size_t cap, n;
-} seen;
-
-static uint64_t hash(const char *s)
-{
-    uint64_t h = 1469598103934665603u;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211u;
-    return h;
-}
-
-/* The slot of w: its state (0 when new and there is room to remember it). */
-static unsigned char *remember(seen *m, const char *w, int *fresh)
-{
-    size_t i = (size_t)hash(w) & (m->cap - 1);
-    for (size_t probe = 0; probe < m->cap; probe++, i = (i + 1) & (m->cap - 1)) {
-        if (!m->word[i]) {
-            *fresh = 1;
-            if (m->n * 2 >= m->cap)
-                return NULL; /* full: look it up, do not remember */
-            m->word[i] = strdup(w);
-            if (!m->word[i])
-                return NULL;
-            m->n++;
-            return &m->state[i];
-        }
-        if (!strcmp(m->word[i], w)) {
-            *fresh = 0;
-            return &m->state[i];
-        }
-    }
-    *fresh = 1;
-    return NULL;
-}
-
-static void forget(seen *m)
-{
-    for (size_t i = 0; i < m->cap; i++)
-        free(m->word[i]);
-    free(m->word);
-    free(m->state);
-}
-
-
 static int syllables(cjob *j, const rule *r, tcpl_spell *sp)
 {
-    seen m = {calloc(TCPL_SPELL_SEEN, sizeof(char *)), calloc(TCPL_SPELL_SEEN, 1), TCPL_SPELL_SEEN,
-              0};
+    /* this thread's hunspell handle and the words it has answered */
+    spell_slot *slot = spell_take(sp);
     int rc = 0, reported = 0;
-    if (!m.word || !m.state) {
-        rc = TCPL_ERR_NOMEM;
-        goto out;
-    }
+    if (!slot)
+        return TCPL_ERR_NOMEM;
     /* the signer's name is a name: rare surnames (Nhữ, Ông) are not slips */
     const tcpl_xsigner *sg = tcpl_extraction_signer(j->x);
     size_t end = tcpl_doc_block_count(j->doc);
@@ -162,16 +108,9 @@ static int syllables(cjob *j, const rule *r, tcpl_spell *sp)
             char w[TCPL_WORD_MAX * 2];
             if (spell_fold(sp, bl->text + t.start, len, w, sizeof w) < 0)
                 continue;
-            int fresh;
-            unsigned char *st = remember(&m, w, &fresh);
-            if (!fresh)
-                continue; /* looked up already; a wrong word is reported once */
             char sug[TCPL_WORD_MAX * 2];
-            int ok = spell_word(sp, w, sug, sizeof sug);
-            if (st)
-                *st = ok ? 1 : 2;
-            if (ok)
-                continue;
+            if (spell_word(sp, slot, w, sug, sizeof sug) != 0)
+                continue; /* right, or reported already in this document */
             char found[TCPL_WORD_MAX * 2];
             snprintf(found, sizeof found, "%.*s", (int)len, bl->text + t.start);
             kv v[] = {{"found", found}, {"suggestion", sug}};
@@ -181,7 +120,7 @@ static int syllables(cjob *j, const rule *r, tcpl_spell *sp)
         }
     }
 out:
-    forget(&m);
+    spell_give(sp, slot);
     return rc;
 }
 
