@@ -32,9 +32,29 @@ typedef struct tok {
 
 static int is_letter(utf8proc_int32_t c)
 {
+    if (c < 0x80)
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
     utf8proc_category_t k = utf8proc_category(c);
     return (k >= UTF8PROC_CATEGORY_LU && k <= UTF8PROC_CATEGORY_LO) ||
            (k >= UTF8PROC_CATEGORY_MN && k <= UTF8PROC_CATEGORY_ME);
+}
+
+/* The code point at s[i] (ASCII without a call); its length, <= 0 when
+ * the bytes are not UTF-8. */
+static utf8proc_ssize_t cp_at(const char *s, size_t n, size_t i, utf8proc_int32_t *c)
+{
+    if ((unsigned char)s[i] < 0x80) {
+        *c = (unsigned char)s[i];
+        return 1;
+    }
+    return utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), c);
+}
+
+static int is_upper(utf8proc_int32_t c)
+{
+    if (c < 0x80)
+        return c >= 'A' && c <= 'Z';
+    return utf8proc_category(c) == UTF8PROC_CATEGORY_LU;
 }
 
 /* The next word of s from *pos, or 0 at the end.  Linear overall. */
@@ -43,8 +63,7 @@ static int next_word(const char *s, size_t n, size_t *pos, tok *t)
     size_t i = *pos;
     while (i < n) {
         utf8proc_int32_t c;
-        utf8proc_ssize_t k =
-            utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &c);
+        utf8proc_ssize_t k = cp_at(s, n, i, &c);
         if (k <= 0) {
             i++;
             continue;
@@ -61,11 +80,10 @@ static int next_word(const char *s, size_t n, size_t *pos, tok *t)
     t->caps = 0;
     while (i < n) {
         utf8proc_int32_t c;
-        utf8proc_ssize_t k =
-            utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &c);
+        utf8proc_ssize_t k = cp_at(s, n, i, &c);
         if (k <= 0 || !is_letter(c))
             break;
-        if (utf8proc_category(c) == UTF8PROC_CATEGORY_LU)
+        if (is_upper(c))
             t->caps++;
         i += (size_t)k;
     }

@@ -61,6 +61,12 @@ struct tcpl_spell {
     size_t ncompounds;
     spell_entry *confusions; /* sorted by base (here: the casefolded wrong form) */
     size_t nconfusions;
+    /* Hash indexes of the two tables (entry + 1, 0 empty; twice the
+     * entries, a power of two): every word of a document is looked up in
+     * both, a hash finds it in about one comparison where a binary search
+     * takes a dozen.  Each key maps to the entry bsearch would return. */
+    uint32_t *compound_idx, *confusion_idx;
+    size_t compound_cap, confusion_cap;
     const char **accepted; /* sorted */
     size_t naccepted;
     const char **units; /* unit names as checks/units.yaml writes them */
@@ -167,6 +173,49 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+static uint64_t fnv(const char *w)
+{
+    uint64_t h = 1469598103934665603u;
+    for (; *w; w++)
+        h = (h ^ (unsigned char)*w) * 1099511628211u;
+    return h;
+}
+
+/* The hash index of a sorted table; 0, or -1 when memory is out. */
+static int index_table(tcpl_arena *a, const spell_entry *t, size_t n, uint32_t **idx, size_t *cap)
+{
+    size_t c = 16;
+    while (c < 2 * n)
+        c *= 2;
+    *idx = tcpl_arena_alloc(a, c * sizeof **idx);
+    if (!*idx)
+        return -1;
+    *cap = c;
+    for (size_t i = 0; i < n; i++) {
+        if (i && !strcmp(t[i].base, t[i - 1].base))
+            continue; /* one slot per key */
+        const spell_entry *e = bsearch(&t[i], t, n, sizeof *t, cmp_entry);
+        size_t k = (size_t)fnv(t[i].base) & (c - 1);
+        while ((*idx)[k])
+            k = (k + 1) & (c - 1);
+        (*idx)[k] = (uint32_t)(e - t) + 1;
+    }
+    return 0;
+}
+
+static const spell_entry *find(const spell_entry *t, const uint32_t *idx, size_t cap,
+                               const char *key)
+{
+    if (!idx)
+        return NULL;
+    for (size_t k = (size_t)fnv(key) & (cap - 1);; k = (k + 1) & (cap - 1)) {
+        if (!idx[k])
+            return NULL;
+        if (!strcmp(t[idx[k] - 1].base, key))
+            return &t[idx[k] - 1];
+    }
+}
+
 static int load_tables(tcpl_spell *sp, const tcpl_ctx *ctx, tcpl_error *err)
 {
     tcpl_yaml y;
@@ -252,6 +301,11 @@ static int load_tables(tcpl_spell *sp, const tcpl_ctx *ctx, tcpl_error *err)
     qsort(sp->compounds, sp->ncompounds, sizeof *sp->compounds, cmp_entry);
     qsort(sp->confusions, sp->nconfusions, sizeof *sp->confusions, cmp_entry);
     qsort(sp->accepted, sp->naccepted, sizeof *sp->accepted, cmp_str);
+    if (index_table(&sp->arena, sp->compounds, sp->ncompounds, &sp->compound_idx,
+                    &sp->compound_cap) < 0 ||
+        index_table(&sp->arena, sp->confusions, sp->nconfusions, &sp->confusion_idx,
+                    &sp->confusion_cap) < 0)
+        rc = TCPL_NOMEM(err, SPELLING_FILE);
 out:
     tcpl_yaml_free(&y);
     return rc;
@@ -477,10 +531,7 @@ int spell_word(const tcpl_spell *sp, spell_slot *s, const char *w, char *suggest
         suggestion[0] = 0;
     if (!s || !size)
         return 1;
-    uint64_t h = 1469598103934665603u;
-    for (const char *c = w; *c; c++)
-        h = (h ^ (unsigned char)*c) * 1099511628211u;
-    size_t i = (size_t)h & (SPELL_CACHE - 1);
+    size_t i = (size_t)fnv(w) & (SPELL_CACHE - 1);
     spell_known *k = NULL;
     for (size_t probe = 0; probe < SPELL_CACHE; probe++, i = (i + 1) & (SPELL_CACHE - 1)) {
         if (!s->known[i].word) {
@@ -513,14 +564,12 @@ int spell_word(const tcpl_spell *sp, spell_slot *s, const char *w, char *suggest
 
 const spell_entry *spell_compound(const tcpl_spell *sp, const char *base)
 {
-    spell_entry key = {base, NULL};
-    return bsearch(&key, sp->compounds, sp->ncompounds, sizeof key, cmp_entry);
+    return find(sp->compounds, sp->compound_idx, sp->compound_cap, base);
 }
 
 const spell_entry *spell_confusion(const tcpl_spell *sp, const char *folded)
 {
-    spell_entry key = {folded, NULL};
-    return bsearch(&key, sp->confusions, sp->nconfusions, sizeof key, cmp_entry);
+    return find(sp->confusions, sp->confusion_idx, sp->confusion_cap, folded);
 }
 
 size_t spell_unit_count(const tcpl_spell *sp)
@@ -538,6 +587,14 @@ static int map_to(const utf8proc_int32_t *table, const char *s, size_t n, char *
 {
     size_t o = 0;
     for (size_t i = 0; i < n;) {
+        unsigned char a = (unsigned char)s[i];
+        if (a < 0x80) { /* ASCII: one byte in, one out */
+            if (o + 1 >= size)
+                break;
+            out[o++] = (char)table[a];
+            i++;
+            continue;
+        }
         utf8proc_int32_t c;
         utf8proc_ssize_t k =
             utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &c);
@@ -546,8 +603,6 @@ static int map_to(const utf8proc_int32_t *table, const char *s, size_t n, char *
         i += (size_t)k;
         if (c < SPELL_TABLE)
             c = table[c];
-        else if (table == NULL)
-            c = utf8proc_tolower(c);
         utf8proc_uint8_t b[4];
         utf8proc_ssize_t l = utf8proc_encode_char(c, b);
         if (l <= 0 || o + (size_t)l >= size)
