@@ -297,7 +297,9 @@ static const char css[] =
  * and filtering work on the arrays.  The first page is also written as
  * HTML, so the page shows it before (or without) the script.  The script
  * writes "<\/" for "</": an HTML parser ends a script at "</" and a
- * letter (HTML 4, libxml2). */
+ * letter (HTML 4, libxml2).  When the table is drawn, the body's data-ready
+ * holds the milliseconds since navigation began (bench/bench_batch.sh reads
+ * it through chromium --dump-dom). */
 #define REPORT_PAGE 100
 static const char js[] =
     "(function(){var D=JSON.parse(document.getElementById('rows').textContent),R=D.rows,"
@@ -341,7 +343,8 @@ static const char js[] =
     "q.addEventListener('input',filter);st.addEventListener('change',filter);"
     "document.getElementById('prev').addEventListener('click',function(){page--;draw();});"
     "document.getElementById('next').addEventListener('click',function(){page++;draw();});"
-    "window.addEventListener('hashchange',hash);filter();hash();})();";
+    "window.addEventListener('hashchange',hash);filter();hash();"
+    "document.body.setAttribute('data-ready',Math.round(performance.now()));})();";
 
 static void num_cell(FILE *f, size_t v)
 {
