@@ -23,9 +23,6 @@ int r_spelling_known(const char *check)
  * the three-word confusions). */
 #define TCPL_WORD_MAX 64
 #define TCPL_SPELL_WINDOW 3
-/* Distinct words remembered per document (each is looked up in the
- * dictionary once): a plan uses a few thousand. */
-#define TCPL_SPELL_SEEN 8192
 
 typedef struct tok {
     size_t start, end; /* bytes in the paragraph */
@@ -35,9 +32,29 @@ typedef struct tok {
 
 static int is_letter(utf8proc_int32_t c)
 {
+    if (c < 0x80)
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
     utf8proc_category_t k = utf8proc_category(c);
     return (k >= UTF8PROC_CATEGORY_LU && k <= UTF8PROC_CATEGORY_LO) ||
            (k >= UTF8PROC_CATEGORY_MN && k <= UTF8PROC_CATEGORY_ME);
+}
+
+/* The code point at s[i] (ASCII without a call); its length, <= 0 when
+ * the bytes are not UTF-8. */
+static utf8proc_ssize_t cp_at(const char *s, size_t n, size_t i, utf8proc_int32_t *c)
+{
+    if ((unsigned char)s[i] < 0x80) {
+        *c = (unsigned char)s[i];
+        return 1;
+    }
+    return utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), c);
+}
+
+static int is_upper(utf8proc_int32_t c)
+{
+    if (c < 0x80)
+        return c >= 'A' && c <= 'Z';
+    return utf8proc_category(c) == UTF8PROC_CATEGORY_LU;
 }
 
 /* The next word of s from *pos, or 0 at the end.  Linear overall. */
@@ -46,8 +63,7 @@ static int next_word(const char *s, size_t n, size_t *pos, tok *t)
     size_t i = *pos;
     while (i < n) {
         utf8proc_int32_t c;
-        utf8proc_ssize_t k =
-            utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &c);
+        utf8proc_ssize_t k = cp_at(s, n, i, &c);
         if (k <= 0) {
             i++;
             continue;
@@ -64,11 +80,10 @@ static int next_word(const char *s, size_t n, size_t *pos, tok *t)
     t->caps = 0;
     while (i < n) {
         utf8proc_int32_t c;
-        utf8proc_ssize_t k =
-            utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &c);
+        utf8proc_ssize_t k = cp_at(s, n, i, &c);
         if (k <= 0 || !is_letter(c))
             break;
-        if (utf8proc_category(c) == UTF8PROC_CATEGORY_LU)
+        if (is_upper(c))
             t->caps++;
         i += (size_t)k;
     }
@@ -82,64 +97,13 @@ static int next_word(const char *s, size_t n, size_t *pos, tok *t)
     return 1;
 }
 
-/* ---- remembered words (open addressing, bounded) ----------------------- */
-
-typedef struct seen {
-    char **word;
-    unsigned char *state; /* 1 right, 2 wrong (reported) */
-    size_t cap, n;
-} seen;
-
-static uint64_t hash(const char *s)
-{
-    uint64_t h = 1469598103934665603u;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211u;
-    return h;
-}
-
-/* The slot of w: its state (0 when new and there is room to remember it). */
-static unsigned char *remember(seen *m, const char *w, int *fresh)
-{
-    size_t i = (size_t)hash(w) & (m->cap - 1);
-    for (size_t probe = 0; probe < m->cap; probe++, i = (i + 1) & (m->cap - 1)) {
-        if (!m->word[i]) {
-            *fresh = 1;
-            if (m->n * 2 >= m->cap)
-                return NULL; /* full: look it up, do not remember */
-            m->word[i] = strdup(w);
-            if (!m->word[i])
-                return NULL;
-            m->n++;
-            return &m->state[i];
-        }
-        if (!strcmp(m->word[i], w)) {
-            *fresh = 0;
-            return &m->state[i];
-        }
-    }
-    *fresh = 1;
-    return NULL;
-}
-
-static void forget(seen *m)
-{
-    for (size_t i = 0; i < m->cap; i++)
-        free(m->word[i]);
-    free(m->word);
-    free(m->state);
-}
-
-
 static int syllables(cjob *j, const rule *r, tcpl_spell *sp)
 {
-    seen m = {calloc(TCPL_SPELL_SEEN, sizeof(char *)), calloc(TCPL_SPELL_SEEN, 1), TCPL_SPELL_SEEN,
-              0};
+    /* this thread's hunspell handle and the words it has answered */
+    spell_slot *slot = spell_take(sp);
     int rc = 0, reported = 0;
-    if (!m.word || !m.state) {
-        rc = TCPL_ERR_NOMEM;
-        goto out;
-    }
+    if (!slot)
+        return TCPL_ERR_NOMEM;
     /* the signer's name is a name: rare surnames (Nhữ, Ông) are not slips */
     const tcpl_xsigner *sg = tcpl_extraction_signer(j->x);
     size_t end = tcpl_doc_block_count(j->doc);
@@ -162,16 +126,9 @@ static int syllables(cjob *j, const rule *r, tcpl_spell *sp)
             char w[TCPL_WORD_MAX * 2];
             if (spell_fold(sp, bl->text + t.start, len, w, sizeof w) < 0)
                 continue;
-            int fresh;
-            unsigned char *st = remember(&m, w, &fresh);
-            if (!fresh)
-                continue; /* looked up already; a wrong word is reported once */
             char sug[TCPL_WORD_MAX * 2];
-            int ok = spell_word(sp, w, sug, sizeof sug);
-            if (st)
-                *st = ok ? 1 : 2;
-            if (ok)
-                continue;
+            if (spell_word(sp, slot, w, sug, sizeof sug) != 0)
+                continue; /* right, or reported already in this document */
             char found[TCPL_WORD_MAX * 2];
             snprintf(found, sizeof found, "%.*s", (int)len, bl->text + t.start);
             kv v[] = {{"found", found}, {"suggestion", sug}};
@@ -181,7 +138,7 @@ static int syllables(cjob *j, const rule *r, tcpl_spell *sp)
         }
     }
 out:
-    forget(&m);
+    spell_give(sp, slot);
     return rc;
 }
 

@@ -1,9 +1,14 @@
-/* Spelling support for the spelling rules: the hunspell dictionary (loaded
- * once per checker, used under a lock: a Hunhandle is not documented as
- * safe to share), and the compound and confusion tables of
- * checks/spelling.yaml, indexed by their mark-free form. */
+/* Spelling support for the spelling rules: the hunspell dictionary, and the
+ * compound and confusion tables of checks/spelling.yaml, indexed by their
+ * mark-free form.  A Hunhandle is not documented as safe to share, so each
+ * document being checked takes a slot (its own handle and the words that
+ * handle has answered) from a small pool and gives it back: threads never
+ * wait on each other's lookups, and a word is asked of hunspell once per
+ * slot, not once per document. */
 #include <hunspell.h>
 #include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -22,17 +27,46 @@
  * folded through tables made once: a word is folded in one pass without
  * allocating. */
 #define SPELL_TABLE 0x2000
+/* Words remembered per slot (open addressing, filled to half): Vietnamese
+ * has about 7,000 syllables in use, a plan a few thousand distinct words;
+ * past that words are looked up each time.  Bounds a slot's memory (the
+ * table, 16,384 x 24 bytes, and at most 8,192 words with suggestions). */
+#define SPELL_CACHE 16384
+
+typedef struct spell_known {
+    const char *word;       /* NULL: empty */
+    const char *suggestion; /* wrong words: the first suggestion ("" none) */
+    unsigned use;           /* the slot's use that last reported it */
+    unsigned char right;
+} spell_known;
+
+struct spell_slot {
+    spell_slot *next; /* in the pool's free list */
+    Hunhandle *hun;
+    spell_known *known; /* SPELL_CACHE entries */
+    size_t nknown;
+    unsigned use; /* counts takes: "reported in this document" */
+    size_t asked; /* words asked of hunspell */
+    tcpl_arena arena;  /* the words and suggestions */
+};
 
 struct tcpl_spell {
     utf8proc_int32_t lower[SPELL_TABLE]; /* lower case */
     utf8proc_int32_t bare[SPELL_TABLE];  /* lower case without any mark, đ as d */
-    Hunhandle *hun; /* NULL: no dictionary installed */
-    pthread_mutex_t lock;
+    int has_dictionary; /* 0: hunspell-vi is not installed */
+    pthread_mutex_t lock; /* the pool below */
+    spell_slot *free_slots;
     tcpl_arena arena;
     spell_entry *compounds; /* sorted by base */
     size_t ncompounds;
     spell_entry *confusions; /* sorted by base (here: the casefolded wrong form) */
     size_t nconfusions;
+    /* Hash indexes of the two tables (entry + 1, 0 empty; twice the
+     * entries, a power of two): every word of a document is looked up in
+     * both, a hash finds it in about one comparison where a binary search
+     * takes a dozen.  Each key maps to the entry bsearch would return. */
+    uint32_t *compound_idx, *confusion_idx;
+    size_t compound_cap, confusion_cap;
     const char **accepted; /* sorted */
     size_t naccepted;
     const char **units; /* unit names as checks/units.yaml writes them */
@@ -139,6 +173,49 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+static uint64_t fnv(const char *w)
+{
+    uint64_t h = 1469598103934665603u;
+    for (; *w; w++)
+        h = (h ^ (unsigned char)*w) * 1099511628211u;
+    return h;
+}
+
+/* The hash index of a sorted table; 0, or -1 when memory is out. */
+static int index_table(tcpl_arena *a, const spell_entry *t, size_t n, uint32_t **idx, size_t *cap)
+{
+    size_t c = 16;
+    while (c < 2 * n)
+        c *= 2;
+    *idx = tcpl_arena_alloc(a, c * sizeof **idx);
+    if (!*idx)
+        return -1;
+    *cap = c;
+    for (size_t i = 0; i < n; i++) {
+        if (i && !strcmp(t[i].base, t[i - 1].base))
+            continue; /* one slot per key */
+        const spell_entry *e = bsearch(&t[i], t, n, sizeof *t, cmp_entry);
+        size_t k = (size_t)fnv(t[i].base) & (c - 1);
+        while ((*idx)[k])
+            k = (k + 1) & (c - 1);
+        (*idx)[k] = (uint32_t)(e - t) + 1;
+    }
+    return 0;
+}
+
+static const spell_entry *find(const spell_entry *t, const uint32_t *idx, size_t cap,
+                               const char *key)
+{
+    if (!idx)
+        return NULL;
+    for (size_t k = (size_t)fnv(key) & (cap - 1);; k = (k + 1) & (cap - 1)) {
+        if (!idx[k])
+            return NULL;
+        if (!strcmp(t[idx[k] - 1].base, key))
+            return &t[idx[k] - 1];
+    }
+}
+
 static int load_tables(tcpl_spell *sp, const tcpl_ctx *ctx, tcpl_error *err)
 {
     tcpl_yaml y;
@@ -224,9 +301,86 @@ static int load_tables(tcpl_spell *sp, const tcpl_ctx *ctx, tcpl_error *err)
     qsort(sp->compounds, sp->ncompounds, sizeof *sp->compounds, cmp_entry);
     qsort(sp->confusions, sp->nconfusions, sizeof *sp->confusions, cmp_entry);
     qsort(sp->accepted, sp->naccepted, sizeof *sp->accepted, cmp_str);
+    if (index_table(&sp->arena, sp->compounds, sp->ncompounds, &sp->compound_idx,
+                    &sp->compound_cap) < 0 ||
+        index_table(&sp->arena, sp->confusions, sp->nconfusions, &sp->confusion_idx,
+                    &sp->confusion_cap) < 0)
+        rc = TCPL_NOMEM(err, SPELLING_FILE);
 out:
     tcpl_yaml_free(&y);
     return rc;
+}
+
+#define SPELL_AFF TCPL_HUNSPELL_DIR "/vi_VN.aff"
+#define SPELL_DIC TCPL_HUNSPELL_DIR "/vi_VN.dic"
+
+static void slot_free(spell_slot *s)
+{
+    if (!s)
+        return;
+    if (s->hun)
+        Hunspell_destroy(s->hun);
+    free(s->known);
+    tcpl_arena_free(&s->arena);
+    free(s);
+}
+
+/* A slot with its own handle; s->hun is NULL when the dictionary does not
+ * load.  NULL when memory is out. */
+static spell_slot *slot_new(void)
+{
+    spell_slot *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    tcpl_arena_init(&s->arena);
+    s->known = calloc(SPELL_CACHE, sizeof *s->known);
+    if (!s->known) {
+        slot_free(s);
+        return NULL;
+    }
+    s->hun = Hunspell_create(SPELL_AFF, SPELL_DIC);
+    return s;
+}
+
+spell_slot *spell_take(tcpl_spell *sp)
+{
+    if (!sp->has_dictionary)
+        return NULL;
+    pthread_mutex_lock(&sp->lock);
+    spell_slot *s = sp->free_slots;
+    if (s)
+        sp->free_slots = s->next;
+    pthread_mutex_unlock(&sp->lock);
+    if (!s) { /* one more document at a time than ever before */
+        s = slot_new();
+        if (s && !s->hun) {
+            slot_free(s);
+            s = NULL;
+        }
+    }
+    if (s)
+        s->use++;
+    return s;
+}
+
+void spell_give(tcpl_spell *sp, spell_slot *s)
+{
+    if (!s)
+        return;
+    pthread_mutex_lock(&sp->lock);
+    s->next = sp->free_slots;
+    sp->free_slots = s;
+    pthread_mutex_unlock(&sp->lock);
+}
+
+size_t spell_asked(tcpl_spell *sp)
+{
+    size_t n = 0;
+    pthread_mutex_lock(&sp->lock);
+    for (const spell_slot *s = sp->free_slots; s; s = s->next)
+        n += s->asked;
+    pthread_mutex_unlock(&sp->lock);
+    return n;
 }
 
 int spell_new(tcpl_spell **out, const tcpl_ctx *ctx, tcpl_error *err)
@@ -253,9 +407,20 @@ int spell_new(tcpl_spell **out, const tcpl_ctx *ctx, tcpl_error *err)
         return rc;
     }
     struct stat st;
-    const char *aff = TCPL_HUNSPELL_DIR "/vi_VN.aff", *dic = TCPL_HUNSPELL_DIR "/vi_VN.dic";
-    if (stat(aff, &st) == 0 && stat(dic, &st) == 0)
-        sp->hun = Hunspell_create(aff, dic);
+    if (stat(SPELL_AFF, &st) == 0 && stat(SPELL_DIC, &st) == 0) {
+        /* the first slot now: a dictionary that does not load is no dictionary */
+        spell_slot *s = slot_new();
+        if (!s) {
+            spell_free(sp);
+            return TCPL_NOMEM(err, SPELL_DIC);
+        }
+        if (s->hun) {
+            sp->has_dictionary = 1;
+            sp->free_slots = s;
+        } else {
+            slot_free(s);
+        }
+    }
     *out = sp;
     return 0;
 }
@@ -264,8 +429,11 @@ void spell_free(tcpl_spell *sp)
 {
     if (!sp)
         return;
-    if (sp->hun)
-        Hunspell_destroy(sp->hun);
+    while (sp->free_slots) {
+        spell_slot *s = sp->free_slots;
+        sp->free_slots = s->next;
+        slot_free(s);
+    }
     pthread_mutex_destroy(&sp->lock);
     tcpl_arena_free(&sp->arena);
     free(sp);
@@ -273,7 +441,7 @@ void spell_free(tcpl_spell *sp)
 
 int spell_has_dictionary(const tcpl_spell *sp)
 {
-    return sp && sp->hun;
+    return sp && sp->has_dictionary;
 }
 
 /* The same syllable with the tone on the other vowel of a final "oa", "oe"
@@ -333,45 +501,75 @@ static int other_placement(const char *w, char *out, size_t size)
     return 1;
 }
 
-int spell_word(tcpl_spell *sp, const char *w, char *suggestion, size_t size)
+/* Hunspell's answer for w: 1 right, else 0 and the first suggestion. */
+static int ask(const tcpl_spell *sp, Hunhandle *hun, const char *w, char *suggestion, size_t size)
 {
-    if (suggestion && size)
-        suggestion[0] = 0;
-    if (!sp->hun)
-        return 1;
+    suggestion[0] = 0;
     if (bsearch(&w, sp->accepted, sp->naccepted, sizeof *sp->accepted, cmp_str))
         return 1;
     char alt[128];
     int has_alt = other_placement(w, alt, sizeof alt);
-    pthread_mutex_lock(&sp->lock);
-    int ok = Hunspell_spell(sp->hun, w) || (has_alt && Hunspell_spell(sp->hun, alt));
-    if (!ok && suggestion && size) {
-        char **list = NULL;
-        int n = Hunspell_suggest(sp->hun, &list, w);
-        if (n > 0) {
-            size_t l = strlen(list[0]);
-            if (l >= size)
-                l = size - 1;
-            memcpy(suggestion, list[0], l);
-            suggestion[l] = 0;
-        }
-        if (list)
-            Hunspell_free_list(sp->hun, &list, n);
+    if (Hunspell_spell(hun, w) || (has_alt && Hunspell_spell(hun, alt)))
+        return 1;
+    char **list = NULL;
+    int n = Hunspell_suggest(hun, &list, w);
+    if (n > 0) {
+        size_t l = strlen(list[0]);
+        if (l >= size)
+            l = size - 1;
+        memcpy(suggestion, list[0], l);
+        suggestion[l] = 0;
     }
-    pthread_mutex_unlock(&sp->lock);
-    return ok != 0;
+    if (list)
+        Hunspell_free_list(hun, &list, n);
+    return 0;
+}
+
+int spell_word(const tcpl_spell *sp, spell_slot *s, const char *w, char *suggestion, size_t size)
+{
+    if (size)
+        suggestion[0] = 0;
+    if (!s || !size)
+        return 1;
+    size_t i = (size_t)fnv(w) & (SPELL_CACHE - 1);
+    spell_known *k = NULL;
+    for (size_t probe = 0; probe < SPELL_CACHE; probe++, i = (i + 1) & (SPELL_CACHE - 1)) {
+        if (!s->known[i].word) {
+            k = &s->known[i];
+            break;
+        }
+        if (!strcmp(s->known[i].word, w)) {
+            k = &s->known[i];
+            if (k->right)
+                return 1;
+            if (k->use == s->use)
+                return 2;
+            k->use = s->use;
+            snprintf(suggestion, size, "%s", k->suggestion);
+            return 0;
+        }
+    }
+    int right = ask(sp, s->hun, w, suggestion, size);
+    s->asked++;
+    if (k && s->nknown * 2 < SPELL_CACHE) { /* remember it */
+        const char *kw = tcpl_arena_strdup(&s->arena, w);
+        const char *ks = right ? "" : tcpl_arena_strdup(&s->arena, suggestion);
+        if (kw && ks) {
+            *k = (spell_known){kw, ks, s->use, (unsigned char)right};
+            s->nknown++;
+        }
+    }
+    return right;
 }
 
 const spell_entry *spell_compound(const tcpl_spell *sp, const char *base)
 {
-    spell_entry key = {base, NULL};
-    return bsearch(&key, sp->compounds, sp->ncompounds, sizeof key, cmp_entry);
+    return find(sp->compounds, sp->compound_idx, sp->compound_cap, base);
 }
 
 const spell_entry *spell_confusion(const tcpl_spell *sp, const char *folded)
 {
-    spell_entry key = {folded, NULL};
-    return bsearch(&key, sp->confusions, sp->nconfusions, sizeof key, cmp_entry);
+    return find(sp->confusions, sp->confusion_idx, sp->confusion_cap, folded);
 }
 
 size_t spell_unit_count(const tcpl_spell *sp)
@@ -389,6 +587,14 @@ static int map_to(const utf8proc_int32_t *table, const char *s, size_t n, char *
 {
     size_t o = 0;
     for (size_t i = 0; i < n;) {
+        unsigned char a = (unsigned char)s[i];
+        if (a < 0x80) { /* ASCII: one byte in, one out */
+            if (o + 1 >= size)
+                break;
+            out[o++] = (char)table[a];
+            i++;
+            continue;
+        }
         utf8proc_int32_t c;
         utf8proc_ssize_t k =
             utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &c);
@@ -397,8 +603,6 @@ static int map_to(const utf8proc_int32_t *table, const char *s, size_t n, char *
         i += (size_t)k;
         if (c < SPELL_TABLE)
             c = table[c];
-        else if (table == NULL)
-            c = utf8proc_tolower(c);
         utf8proc_uint8_t b[4];
         utf8proc_ssize_t l = utf8proc_encode_char(c, b);
         if (l <= 0 || o + (size_t)l >= size)

@@ -6,6 +6,8 @@
 #include "tcpl/context.h"
 
 typedef struct tcpl_spell tcpl_spell;
+/* One document's lookups: a hunspell handle and the words it answered. */
+typedef struct spell_slot spell_slot;
 
 typedef struct spell_entry {
     const char *base;  /* lookup key */
@@ -13,13 +15,24 @@ typedef struct spell_entry {
 } spell_entry;
 
 /* Loads checks/spelling.yaml and, when Debian's hunspell-vi is installed,
- * the Vietnamese dictionary.  Read-only afterwards (hunspell under a lock). */
+ * the Vietnamese dictionary.  Read-only afterwards but for the pool of
+ * slots (spell_take), which any thread may use. */
 int spell_new(tcpl_spell **out, const tcpl_ctx *ctx, tcpl_error *err);
 void spell_free(tcpl_spell *sp);
 int spell_has_dictionary(const tcpl_spell *sp);
+/* A slot for one document's syllables, for one thread at a time (made when
+ * every slot is in use); NULL when there is no dictionary or memory is
+ * out.  spell_give puts it back. */
+spell_slot *spell_take(tcpl_spell *sp);
+void spell_give(tcpl_spell *sp, spell_slot *s);
+/* Words asked of hunspell by the slots not in use (tests). */
+size_t spell_asked(tcpl_spell *sp);
 /* 1 when w (a lower-case syllable) is Vietnamese or accepted; else 0 and
- * the first suggestion in suggestion. */
-int spell_word(tcpl_spell *sp, const char *w, char *suggestion, size_t size);
+ * the first suggestion in suggestion, or 2 when w was already answered
+ * wrong during this take of the slot (a word is reported once per
+ * document).  A slot remembers its answers across takes (bounded). */
+int spell_word(const tcpl_spell *sp, spell_slot *s, const char *w, char *suggestion,
+               size_t size);
 /* The compound whose mark-free form is base, or NULL. */
 const spell_entry *spell_compound(const tcpl_spell *sp, const char *base);
 /* The confusion whose casefolded wrong form is folded, or NULL. */
