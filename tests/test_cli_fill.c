@@ -264,6 +264,118 @@ static void test_conclude_cli(void **state)
     free(kl);
 }
 
+/* The lead named on the line after "Nguyên nhân" that follows the item
+ * whose text contains what; NULL-safe assertion helper. */
+static void assert_item_lead(const char *text, const char *what, const char *lead)
+{
+    const char *at = strstr(text, what);
+    if (!at)
+        fail_msg("no item with \"%s\"", what);
+    const char *l = strstr(at, "Bộ phận chủ trì\t");
+    assert_non_null(l);
+    l += strlen("Bộ phận chủ trì\t");
+    if (strncmp(l, lead, strlen(lead)) != 0)
+        fail_msg("item \"%s\": lead \"%.40s\", expected \"%s\"", what, l, lead);
+}
+
+/* tcpl remediate FINDINGS.json: one item per distinct Lỗi / Cảnh báo
+ * finding of `tcpl check --format json` (its message, the fix as the
+ * remedy), a concrete deadline 30 days from today, the lead by category or
+ * by the words of the finding; the same from `tcpl dossier --format json`.
+ * And the conclusion path's leads come from checks/remediate.yaml (a stray
+ * "leads:" line once hid them all behind the default). */
+static void test_remediate_findings(void **state)
+{
+    (void)state;
+    char *fj = path_in("f.json"), *dj = path_in("d.json"), *kh = path_in("kh.docx"),
+         *kh2 = path_in("kh2.docx"), *kh3 = path_in("kh3.docx");
+    setenv("TCPL_TODAY", "2026-11-30", 1);
+    result r;
+    run(&r, ARGS("check", KHXA, "--format", "json"));
+    write_file(fj, r.out);
+    json_t *o = json_loads(r.out, 0, NULL);
+    assert_non_null(o);
+    result_free(&r);
+    run(&r, ARGS("remediate", fj, "-o", kh));
+    if (r.status != 0)
+        fail_msg("tcpl remediate findings: %s", r.err);
+    result_free(&r);
+    run(&r, ARGS("text", kh));
+    const char *text = r.out, *sec = strstr(text, "II. NHIỆM VỤ KHẮC PHỤC");
+    assert_non_null(sec);
+    size_t i, want = 0;
+    json_t *f, *seen = json_object();
+    json_array_foreach(json_object_get(o, "findings"), i, f)
+    {
+        const char *sev = json_string_value(json_object_get(f, "severity"));
+        const char *msg = json_string_value(json_object_get(f, "message"));
+        const char *fix = json_string_value(json_object_get(f, "fix"));
+        if (!strcmp(sev, "goi-y")) {
+            TU_ASSERT_LACKS(sec, msg);
+            continue;
+        }
+        TU_ASSERT_CONTAINS(sec, msg);
+        if (fix && *fix) {
+            char how[512];
+            snprintf(how, sizeof how, "Sửa thành: %s", fix);
+            TU_ASSERT_CONTAINS(sec, how);
+        }
+        if (!json_object_get(seen, msg)) {
+            json_object_set_new(seen, msg, json_true());
+            want++;
+        }
+    }
+    assert_true(want >= 8);
+    size_t items = 0;
+    for (const char *p = sec; (p = strstr(p, "\nNguyên nhân\t")); p++)
+        items++;
+    assert_int_equal(items, want);
+    /* 30 days after 2026-11-30, NĐ 30 style */
+    TU_ASSERT_CONTAINS(sec, "Thời gian khắc phục\tTrước ngày 30/12/2026");
+    /* a citation finding goes to the justice officer (category_leads) */
+    assert_item_lead(sec, "đã được thay thế bởi", "Công chức Tư pháp - Hộ tịch");
+    json_decref(seen);
+    json_decref(o);
+    result_free(&r);
+
+    /* a dossier check: the minutes without village heads -> culture */
+    run(&r, ARGS("dossier", "build/samples/dossiers/xa-tan-lap", "--format", "json"));
+    assert_int_equal(r.status, 1);
+    write_file(dj, r.out);
+    result_free(&r);
+    run(&r, ARGS("remediate", dj, "-o", kh2));
+    if (r.status != 0)
+        fail_msg("tcpl remediate dossier: %s", r.err);
+    result_free(&r);
+    run(&r, ARGS("text", kh2));
+    assert_item_lead(r.out, "trưởng thôn", "Phòng Văn hóa - Xã hội");
+    result_free(&r);
+
+    /* the conclusion: its item on grassroots democracy -> culture, its
+     * item on the assignment decision -> the office */
+    run(&r, ARGS("remediate", "build/samples/kl-kiem-tra-2025.docx", "-o", kh3));
+    if (r.status != 0)
+        fail_msg("tcpl remediate conclusion: %s", r.err);
+    result_free(&r);
+    run(&r, ARGS("text", kh3));
+    assert_item_lead(r.out, "dân chủ ở cơ sở", "Phòng Văn hóa - Xã hội");
+    assert_item_lead(r.out, "Chưa ban hành quyết định phân công", "Văn phòng HĐND và UBND xã");
+    result_free(&r);
+
+    /* not JSON with findings: one clear error naming the file */
+    write_file(dj, "{\"x\": 1}");
+    run(&r, ARGS("remediate", dj, "-o", kh));
+    assert_int_not_equal(r.status, 0);
+    TU_ASSERT_CONTAINS(r.err, dj);
+    result_free(&r);
+    unsetenv("TCPL_TODAY");
+    free(fj);
+    free(dj);
+    free(kh);
+    free(kh2);
+    free(kh3);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -296,6 +408,7 @@ int main(void)
         cmocka_unit_test(test_new_from_superior),
         cmocka_unit_test(test_new_from_data),
         cmocka_unit_test(test_conclude_cli),
+        cmocka_unit_test(test_remediate_findings),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -422,4 +423,21 @@ int cli_draft_fill(cli *c, const cli_draft *d, const char *data, tcpl_error *err
         rc = tcpl_template_fill_file(t, data, strlen(data), d->out, &fo, err);
     tcpl_template_free(t);
     return rc;
+}
+
+void cli_today(char out[16])
+{
+    out[0] = 0;
+    const char *fixed = getenv("TCPL_TODAY"); /* tests and reruns of an old report */
+    int y, m, d;
+    char tail;
+    if (fixed && strlen(fixed) == 10 && sscanf(fixed, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3 &&
+        m >= 1 && m <= 12 && d >= 1 && d <= 31) {
+        snprintf(out, 16, "%s", fixed);
+        return;
+    }
+    time_t t = time(NULL);
+    struct tm tm;
+    if (localtime_r(&t, &tm))
+        strftime(out, 16, "%Y-%m-%d", &tm);
 }

@@ -141,5 +141,7 @@ int cmd_template(cli *c, int argc, char **argv);
 int cmd_annotate(cli *c, int argc, char **argv);
 /* Reads a JSON data file whole (cmd_fill.c); 0 or a negative status. */
 int cli_read_data(const char *path, char **out, size_t *len, tcpl_error *e);
+/* Today as YYYY-MM-DD: TCPL_TODAY when it is a date (tests), else the local date. */
+void cli_today(char out[16]);
 
 #endif

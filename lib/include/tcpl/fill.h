@@ -85,6 +85,19 @@ TCPL_API int tcpl_template_fill_file(const tcpl_template *t, const char *json, s
 TCPL_API int tcpl_remediation_data(char **out, const tcpl_extraction *kl, const char *meta_json,
                                    const tcpl_ctx *ctx, tcpl_error *err);
 
+/* The same draft from findings instead of a conclusion: findings_json (len
+ * bytes) as tcpl_conclusion_data takes it (`tcpl check --format json`, JSON
+ * Lines, or `tcpl dossier --format json`).  One item per distinct finding
+ * of severity Lỗi or Cảnh báo (its section, message and basis; the
+ * finding's fix as the remedy when it has one), the lead by the finding's
+ * category (checks/remediate.yaml category_leads, then the word patterns),
+ * and a concrete deadline: han_bao_cao of meta_json when given, else today
+ * ("YYYY-MM-DD", the caller's clock) plus default_days.  The conclusion's
+ * number and issuer are placeholders unless meta_json gives ket_luan. */
+TCPL_API int tcpl_remediation_data_findings(char **out, const char *findings_json, size_t len,
+                                            const char *meta_json, const char *today,
+                                            const tcpl_ctx *ctx, tcpl_error *err);
+
 /* The data of a draft inspection conclusion (templates/ket-luan-kiem-tra)
  * from findings: findings_json (len bytes) is the output of `tcpl check
  * --format json` -- one object, several one after another (JSON Lines), or

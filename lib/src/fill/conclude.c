@@ -67,11 +67,11 @@ static int add_unique(json_t *arr, const char *s)
     return json_array_append_new(arr, json_string(s));
 }
 
-static int take_findings(groups *g, json_t *arr, tcpl_error *err)
+static int take_findings(void *ud, json_t *arr, tcpl_error *err)
 {
+    groups *g = ud;
     size_t i;
     json_t *f;
-    g->documents++;
     json_array_foreach(arr, i, f)
     {
         if (++g->findings > TCPL_CONCLUDE_MAX_FINDINGS)
@@ -113,7 +113,13 @@ static int take_findings(groups *g, json_t *arr, tcpl_error *err)
 
 /* The "findings" arrays of a check object, or of the check objects a
  * dossier check holds. */
-static int walk(groups *g, json_t *v, int depth, tcpl_error *err)
+typedef struct {
+    int (*take)(void *ud, json_t *findings, tcpl_error *err);
+    void *ud;
+    size_t documents;
+} walker;
+
+static int walk(walker *w, json_t *v, int depth, tcpl_error *err)
 {
     if (depth > TCPL_CONCLUDE_MAX_DEPTH)
         return 0;
@@ -122,7 +128,7 @@ static int walk(groups *g, json_t *v, int depth, tcpl_error *err)
         json_t *it;
         json_array_foreach(v, i, it)
         {
-            int r = walk(g, it, depth + 1, err);
+            int r = walk(w, it, depth + 1, err);
             if (r < 0)
                 return r;
         }
@@ -131,16 +137,50 @@ static int walk(groups *g, json_t *v, int depth, tcpl_error *err)
     if (!json_is_object(v))
         return 0;
     json_t *f = json_object_get(v, "findings");
-    if (json_is_array(f))
-        return take_findings(g, f, err);
+    if (json_is_array(f)) {
+        w->documents++;
+        return w->take(w->ud, f, err);
+    }
     const char *k;
     json_t *it;
     json_object_foreach(v, k, it)
     {
-        int r = walk(g, it, depth + 1, err);
+        int r = walk(w, it, depth + 1, err);
         if (r < 0)
             return r;
     }
+    return 0;
+}
+
+int fill_findings_walk(const char *json, size_t len, int (*take)(void *, json_t *, tcpl_error *),
+                       void *ud, size_t *documents, tcpl_error *err)
+{
+    walker w = {take, ud, 0};
+    *documents = 0;
+    /* One JSON value after another (JSON Lines or a single object). */
+    size_t at = 0, values = 0;
+    while (at < len) {
+        while (at < len && strchr(" \t\r\n", json[at]))
+            at++;
+        if (at >= len)
+            break;
+        json_error_t je;
+        json_t *doc =
+            json_loadb(json + at, len - at, JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY, &je);
+        if (!doc)
+            return tcpl_err(err, TCPL_ERR_DATA, "err.fill_json", NULL, NULL, "%s (%d:%d)",
+                            je.text, je.line, je.column);
+        at += je.position ? (size_t)je.position : len - at;
+        values++;
+        int r = walk(&w, doc, 0, err);
+        json_decref(doc);
+        if (r < 0)
+            return r;
+    }
+    *documents = w.documents;
+    if (!w.documents)
+        return tcpl_err(err, TCPL_ERR_DATA, "err.conclude_no_findings", NULL, NULL,
+                        "%zu JSON values, none with \"findings\"", values);
     return 0;
 }
 
@@ -180,37 +220,12 @@ int tcpl_conclusion_data(char **out, const char *findings_json, size_t len, cons
     *out = NULL;
     groups g;
     memset(&g, 0, sizeof g);
-    json_t *o = NULL, *items = NULL, *meta = NULL, *doc = NULL;
+    json_t *o = NULL, *items = NULL, *meta = NULL;
     tcpl_buf b;
     tcpl_buf_init(&b);
     int rc = 0;
-    /* One JSON value after another (JSON Lines or a single object). */
-    size_t at = 0, values = 0;
-    while (at < len) {
-        while (at < len && strchr(" \t\r\n", findings_json[at]))
-            at++;
-        if (at >= len)
-            break;
-        json_error_t je;
-        doc =
-            json_loadb(findings_json + at, len - at, JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY, &je);
-        if (!doc) {
-            rc = tcpl_err(err, TCPL_ERR_DATA, "err.fill_json", NULL, NULL, "%s (%d:%d)", je.text,
-                          je.line, je.column);
-            goto out;
-        }
-        at += je.position ? (size_t)je.position : len - at;
-        values++;
-        if ((rc = walk(&g, doc, 0, err)) < 0)
-            goto out;
-        json_decref(doc);
-        doc = NULL;
-    }
-    if (!g.documents) {
-        rc = tcpl_err(err, TCPL_ERR_DATA, "err.conclude_no_findings", NULL, NULL,
-                      "%zu JSON values, none with \"findings\"", values);
+    if ((rc = fill_findings_walk(findings_json, len, take_findings, &g, &g.documents, err)) < 0)
         goto out;
-    }
     items = json_array();
     if (!items) {
         rc = TCPL_NOMEM(err, NULL);
@@ -265,7 +280,6 @@ out:
         json_decref(g.messages[c]);
         json_decref(g.bases[c]);
     }
-    json_decref(doc);
     json_decref(o);
     json_decref(items);
     json_decref(meta);

@@ -284,3 +284,243 @@ out:
     tcpl_yaml_free(&y);
     return rc;
 }
+
+/* ---- a draft from findings (tcpl remediate FINDINGS.json) --------------- */
+
+/* Findings taken into one draft: distinct messages of severity Lỗi and
+ * Cảnh báo; TCPL_REMEDIATE_MAX_ITEMS of them at most. */
+#define REMEDIATE_MAX_DAYS 3660
+
+static long civil_days(long y, long m, long d)
+{
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+}
+
+/* iso + days -> "YYYY-MM-DD" (civil_from_days); 0, or -1 for a date that is
+ * not YYYY-MM-DD. */
+static int add_days(char out[16], const char *iso, long days)
+{
+    int y, m, d;
+    if (!iso || sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12 || d < 1 || d > 31)
+        return -1;
+    long z = civil_days(y, m, d) + days + 719468;
+    long era = (z >= 0 ? z : z - 146096) / 146097;
+    long doe = z - era * 146097;
+    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long mp = (5 * doy + 2) / 153;
+    long dd = doy - (153 * mp + 2) / 5 + 1;
+    long mm = mp < 10 ? mp + 3 : mp - 9;
+    long yy = yoe + era * 400 + (mm <= 2);
+    if (yy < 1000 || yy > 9999)
+        return -1;
+    snprintf(out, 16, "%04d-%02d-%02d", (int)yy, (int)mm, (int)dd);
+    return 0;
+}
+
+typedef struct {
+    json_t *items;    /* the draft's han_che */
+    json_t *seen;     /* message -> true: one item per distinct message */
+    tcpl_yaml *y;
+    yaml_node_t *root;
+    tcpl_re *leads;
+    char **leads_txt;
+    size_t nleads;
+    tcpl_match *match;
+    const char *cause, *fix, *when, *default_lead;
+    size_t loi, canh_bao;
+} rf_state;
+
+static const char *lead_for(rf_state *s, const char *category, const char *msg)
+{
+    /* by category first (category_leads), then by the words of the message */
+    yaml_node_t *cl = tcpl_yaml_get(s->y, s->root, "category_leads");
+    const char *by_cat = category ? tcpl_yaml_str(tcpl_yaml_get(s->y, cl, category)) : NULL;
+    if (by_cat && *by_cat)
+        return by_cat;
+    for (size_t k = 0; k < s->nleads; k++)
+        if (tcpl_re_find(&s->leads[k], s->match, msg, strlen(msg), 0) > 0)
+            return s->leads_txt[k];
+    return s->default_lead ? s->default_lead : "";
+}
+
+static int rf_take(void *ud, json_t *arr, tcpl_error *err)
+{
+    rf_state *s = ud;
+    size_t i;
+    json_t *f;
+    json_array_foreach(arr, i, f)
+    {
+        const char *sev = json_string_value(json_object_get(f, "severity"));
+        const char *msg = json_string_value(json_object_get(f, "message"));
+        if (!sev || !msg || !*msg || (strcmp(sev, "loi") && strcmp(sev, "canh-bao")))
+            continue;
+        if (!strcmp(sev, "loi"))
+            s->loi++;
+        else
+            s->canh_bao++;
+        if (json_object_get(s->seen, msg) ||
+            json_array_size(s->items) >= TCPL_REMEDIATE_MAX_ITEMS)
+            continue;
+        if (json_object_set_new(s->seen, msg, json_true()) < 0)
+            return TCPL_NOMEM(err, NULL);
+        const char *sec = json_string_value(json_object_get(f, "section"));
+        const char *fix = json_string_value(json_object_get(f, "fix"));
+        const char *basis = json_string_value(json_object_get(f, "basis"));
+        const char *cat = json_string_value(json_object_get(f, "category"));
+        tcpl_buf what, how;
+        tcpl_buf_init(&what);
+        tcpl_buf_init(&how);
+        int r = 0;
+        /* "II.2.2#2" (the second item numbered 2.2.) reads as "mục II.2.2" */
+        if (sec && *sec)
+            r = tcpl_buf_printf(&what, "Mục %.*s: ", (int)strcspn(sec, "#"), sec);
+        if (r == 0)
+            r = tcpl_buf_puts(&what, msg);
+        if (r == 0 && basis && *basis)
+            r = tcpl_buf_printf(&what, " (căn cứ: %s)", basis);
+        if (r == 0)
+            r = fix && *fix ? tcpl_buf_printf(&how, "Sửa thành: %s", fix)
+                            : tcpl_buf_puts(&how, s->fix ? s->fix : "");
+        json_t *it = r == 0 ? json_pack("{s:s,s:s,s:s,s:s,s:s}", "noi_dung", what.data,
+                                        "nguyen_nhan", s->cause ? s->cause : "", "chu_tri",
+                                        lead_for(s, cat, msg), "giai_phap",
+                                        how.data ? how.data : "", "thoi_han", s->when)
+                            : NULL;
+        tcpl_buf_free(&what);
+        tcpl_buf_free(&how);
+        if (!it || json_array_append_new(s->items, it) < 0)
+            return TCPL_NOMEM(err, NULL);
+    }
+    return 0;
+}
+
+int tcpl_remediation_data_findings(char **out, const char *findings_json, size_t len,
+                                   const char *meta_json, const char *today, const tcpl_ctx *ctx,
+                                   tcpl_error *err)
+{
+    *out = NULL;
+    tcpl_yaml y;
+    int rc = tcpl_yaml_load(&y, ctx, REMEDIATE_FILE, err);
+    if (rc < 0)
+        return rc;
+    rf_state s;
+    memset(&s, 0, sizeof s);
+    s.y = &y;
+    s.root = tcpl_yaml_root(&y);
+    tcpl_match match = {0};
+    s.match = &match;
+    json_t *o = NULL, *meta = NULL;
+    yaml_node_t *ln = tcpl_yaml_get(&y, s.root, "leads");
+    s.nleads = tcpl_yaml_len(ln);
+    s.leads = calloc(s.nleads ? s.nleads : 1, sizeof *s.leads);
+    s.leads_txt = calloc(s.nleads ? s.nleads : 1, sizeof *s.leads_txt);
+    s.items = json_array();
+    s.seen = json_object();
+    if (!s.leads || !s.leads_txt || !s.items || !s.seen || tcpl_match_init(&match, 16) < 0) {
+        rc = TCPL_NOMEM(err, NULL);
+        goto out;
+    }
+    for (size_t i = 0; i < s.nleads; i++) {
+        yaml_node_t *it = tcpl_yaml_item(&y, ln, i);
+        const char *pat = tcpl_yaml_str(tcpl_yaml_get(&y, it, "pattern"));
+        s.leads_txt[i] = (char *)tcpl_yaml_str(tcpl_yaml_get(&y, it, "lead"));
+        if (!pat || !s.leads_txt[i]) {
+            rc = tcpl_err(err, TCPL_ERR_DATA, "err.data_invalid", REMEDIATE_FILE, NULL,
+                          "a lead needs pattern and lead");
+            goto out;
+        }
+        if ((rc = tcpl_re_compile_nojit(&s.leads[i], pat, PCRE2_CASELESS, REMEDIATE_FILE,
+                                        tcpl_yaml_line(it), err)) < 0)
+            goto out;
+    }
+    s.default_lead = tcpl_yaml_str(tcpl_yaml_get(&y, s.root, "default_lead"));
+    s.cause = tcpl_yaml_str(tcpl_yaml_get(&y, s.root, "cause_placeholder"));
+    s.fix = tcpl_yaml_str(tcpl_yaml_get(&y, s.root, "fix_placeholder"));
+
+    /* The deadline: the one the data gives (han_bao_cao), else today plus
+     * default_days (remediate.yaml); a concrete date either way. */
+    char deadline[16] = "";
+    if (meta_json && *meta_json) {
+        json_error_t je;
+        meta = json_loads(meta_json, 0, &je);
+        const char *h = json_string_value(json_object_get(meta, "han_bao_cao"));
+        if (h && add_days(deadline, h, 0) < 0)
+            deadline[0] = 0;
+    }
+    if (!deadline[0]) {
+        const char *dd = tcpl_yaml_str(tcpl_yaml_get(&y, s.root, "default_days"));
+        long days = dd ? strtol(dd, NULL, 10) : 30;
+        if (days < 1 || days > REMEDIATE_MAX_DAYS)
+            days = 30;
+        if (add_days(deadline, today, days) < 0)
+            deadline[0] = 0;
+    }
+    char han[32], when[64];
+    vn_date(deadline, han, sizeof han);
+    snprintf(when, sizeof when, deadline[0] ? "Trước ngày %s" : "[Nêu thời hạn cụ thể]", han);
+    s.when = when;
+
+    size_t documents = 0;
+    if ((rc = fill_findings_walk(findings_json, len, rf_take, &s, &documents, err)) < 0)
+        goto out;
+    const char *kv[] = {"han", deadline[0] ? han : "[thời hạn]"};
+    char *purpose = subst(nz(tcpl_yaml_str(tcpl_yaml_get(&y, s.root, "purpose_findings"))), kv, 2);
+    char *organisation =
+        subst(nz(tcpl_yaml_str(tcpl_yaml_get(&y, s.root, "organisation_findings"))), kv, 2);
+    json_t *reqs = json_array();
+    yaml_node_t *rq = tcpl_yaml_get(&y, s.root, "requirements_findings");
+    for (size_t i = 0; reqs && i < tcpl_yaml_len(rq); i++) {
+        char *t = subst(nz(tcpl_yaml_str(tcpl_yaml_item(&y, rq, i))), kv, 2);
+        if (!t || json_array_append_new(reqs, json_string(t)) < 0) {
+            json_decref(reqs);
+            reqs = NULL;
+        }
+        free(t);
+    }
+    if (!purpose || !organisation || !reqs) {
+        free(purpose);
+        free(organisation);
+        json_decref(reqs);
+        rc = TCPL_NOMEM(err, NULL);
+        goto out;
+    }
+    /* no ket_luan.ngay: a date left out is a blank to write, not an error */
+    o = json_pack("{s:{s:s,s:s,s:s},s:s,s:s,s:s,s:{s:s,s:s,s:s},s:[s],s:o,s:O,s:[s],"
+                  "s:s,s:s*,s:[s],s:{s:s,s:s,s:s}}",
+                  "co_quan", "dong_1", "Ủy ban nhân dân", "dong_2", "xã [tên xã]", "ten",
+                  "Ủy ban nhân dân xã [tên xã]", "so", "", "ky_hieu", "KH-UBND", "dia_danh",
+                  "[địa danh]", "ket_luan", "so", "[số]", "co_quan",
+                  "[cơ quan kiểm tra]", "noi_dung", "[nội dung kiểm tra]", "muc_dich", purpose,
+                  "yeu_cau", reqs, "han_che", s.items, "to_chuc", organisation,
+                  "bo_phan_tong_hop", s.default_lead ? s.default_lead : "", "han_bao_cao",
+                  deadline[0] ? deadline : NULL, "noi_nhan", "[cơ quan kiểm tra]", "ky",
+                  "quyen_han", "", "chuc_vu", "CHỦ TỊCH", "ho_ten", "[Họ và tên]");
+    free(purpose);
+    free(organisation);
+    if (!o) {
+        rc = TCPL_NOMEM(err, NULL);
+        goto out;
+    }
+    if ((rc = fill_merge_meta(o, meta_json, err)) < 0)
+        goto out;
+    *out = json_dumps(o, JSON_PRESERVE_ORDER | JSON_INDENT(2));
+    if (!*out)
+        rc = TCPL_NOMEM(err, NULL);
+out:
+    json_decref(o);
+    json_decref(meta);
+    json_decref(s.items);
+    json_decref(s.seen);
+    for (size_t i = 0; s.leads && i < s.nleads; i++)
+        tcpl_re_free(&s.leads[i]);
+    free(s.leads);
+    free(s.leads_txt);
+    tcpl_match_free(&match);
+    tcpl_yaml_free(&y);
+    return rc;
+}

@@ -107,4 +107,11 @@ int tpl_filter_kind(const char *name, size_t n);
  * JSON that is not an object (err names line and column). */
 int fill_merge_meta(json_t *o, const char *meta_json, tcpl_error *err);
 
+/* Calls take(ud, array) for every "findings" array in json (len bytes): the
+ * output of `tcpl check --format json` (one object or JSON Lines) or of
+ * `tcpl dossier --format json`.  *documents: the arrays found.  Bad JSON or
+ * no "findings" anywhere: TCPL_ERR_DATA (conclude.c). */
+int fill_findings_walk(const char *json, size_t len, int (*take)(void *, json_t *, tcpl_error *),
+                       void *ud, size_t *documents, tcpl_error *err);
+
 #endif
