@@ -43,7 +43,7 @@ TARGETS=${FUZZ_TARGETS:-fuzz_docx fuzz_xml fuzz_template}
 JOBS=${FUZZ_JOBS:-1}
 # UB must stop the run like a crash, or libFuzzer never keeps the input.
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
-LIBS="$(pkg-config --libs libxml-2.0 libzip libpcre2-8 libutf8proc yaml-0.1 jansson hunspell) -lpthread"
+LIBS="$(pkg-config --libs libxml-2.0 libzip zlib libpcre2-8 libutf8proc yaml-0.1 jansson hunspell) -lpthread"
 CFLAGS_H="-O1 -g -fno-omit-frame-pointer -std=c11 -Wall -Wextra -Werror -Wno-unused-function \
   -D_POSIX_C_SOURCE=200809L -Ilib/include -Ilib/src -Itests $(pkg-config --cflags libxml-2.0 libzip jansson)"
 
