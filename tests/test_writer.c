@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zip.h>
@@ -18,6 +20,7 @@
 #include "helpers/testutil.h"
 #include "ooxml/pkg.h"
 #include "ooxml/writer.h"
+#include "tcpl/fill.h"
 
 #define W_NS "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\""
 
@@ -134,10 +137,82 @@ static void one_writer_many_rewrites(void **state)
     free(src);
 }
 
+/* One compiled template filled from several threads at once: each fill
+ * takes the template's writer or makes its own (never two fills on one
+ * z_stream), and every document comes out whole. */
+enum { THREADS = 4, FILLS = 40 };
+
+static tcpl_template *shared_t;
+
+static void *filler(void *arg)
+{
+    long k = (long)(intptr_t)arg;
+    tcpl_error err;
+    for (int i = 0; i < FILLS; i++) {
+        char json[64];
+        snprintf(json, sizeof json, "{\"a\": \"T%ld-%d\"}", k, i);
+        void *out = NULL;
+        size_t len = 0;
+        if (tcpl_template_fill(&out, &len, shared_t, json, strlen(json), NULL, &err) < 0)
+            return (void *)1;
+        zip_error_t ze;
+        zip_error_init(&ze);
+        zip_t *za = zip_open_from_source(zip_source_buffer_create(out, len, 0, &ze),
+                                         ZIP_CHECKCONS | ZIP_RDONLY, &ze);
+        if (!za)
+            return (void *)2;
+        zip_file_t *f = zip_fopen(za, "word/document.xml", 0);
+        char buf[4096];
+        zip_int64_t n = f ? zip_fread(f, buf, sizeof buf - 1) : -1; /* CRC checked at the end */
+        if (f)
+            zip_fclose(f);
+        zip_discard(za);
+        free(out);
+        if (n <= 0)
+            return (void *)3;
+        buf[n] = 0;
+        char want[32];
+        snprintf(want, sizeof want, ">T%ld-%d<", k, i);
+        if (!strstr(buf, want))
+            return (void *)4;
+    }
+    return NULL;
+}
+
+static void threads_share_a_template(void **state)
+{
+    (void)state;
+    tu_part parts[] = {
+        {"word/document.xml",
+         "<w:document " W_NS "><w:body><w:p><w:r><w:t>{{a}}</w:t></w:r></w:p></w:body></w:document>",
+         0},
+        {"word/settings.xml", "<w:settings " W_NS "><w:compat/></w:settings>", 0},
+    };
+    unsigned char *src;
+    size_t slen;
+    assert_int_equal(tu_build_docx(parts, 2, &src, &slen), 0);
+    tcpl_ctx *ctx = tu_ctx();
+    tcpl_error err;
+    assert_int_equal(tcpl_template_compile_memory(&shared_t, ctx, src, slen, "t.docx", NULL, &err),
+                     0);
+    pthread_t th[THREADS];
+    for (long k = 0; k < THREADS; k++)
+        assert_int_equal(pthread_create(&th[k], NULL, filler, (void *)(intptr_t)k), 0);
+    for (long k = 0; k < THREADS; k++) {
+        void *res = NULL;
+        pthread_join(th[k], &res);
+        assert_null(res);
+    }
+    tcpl_template_free(shared_t);
+    tcpl_ctx_free(ctx);
+    free(src);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(one_writer_many_rewrites),
+        cmocka_unit_test(threads_share_a_template),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
