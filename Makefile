@@ -1,7 +1,7 @@
 # tcpl — build, test, install.  See README.md.
 # Library packages, found with pkg-config.  Variables are recursively expanded
 # on purpose: `make deps` may install them in the same make run.
-PKGS      = libxml-2.0 libzip libpcre2-8 libutf8proc yaml-0.1 jansson hunspell
+PKGS      = libxml-2.0 libzip zlib libpcre2-8 libutf8proc yaml-0.1 jansson hunspell
 TEST_PKGS = cmocka
 PREFIX   ?= /usr/local
 DATADIR  ?= $(PREFIX)/share/tcpl

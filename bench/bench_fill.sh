@@ -25,16 +25,17 @@ d["hoat_dong"] = [dict(acts[i % len(acts)], noi_dung="%s (%d)" % (acts[i % len(a
 json.dump(d, open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False)
 PYEOF
 cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -Ilib/include bench/bench_fill.c $B/libtcpl.a \
-  $(pkg-config --libs libxml-2.0 libzip libpcre2-8 libutf8proc yaml-0.1 jansson hunspell) -lpthread \
+  $(pkg-config --libs libxml-2.0 libzip zlib libpcre2-8 libutf8proc yaml-0.1 jansson hunspell) -lpthread \
   -o $B/bench_fill
 echo "== tcpl fill bench $(date -u +%Y-%m-%d) on $(nproc) cores: $tpl, 30 activities =="
 line=$($B/bench_fill $tpl $out/data30.json $N)
 echo "$line"
 ours=$(echo "$line" | sed -n 's/.* \([0-9.]*\) docs\/s per CPU.*/\1/p')
-# libzip allocates zlib's deflate state (about 256 KB) for every part it
-# compresses; glibc maps it with mmap and unmaps it when freed, so every
-# filled part pays page faults.  The same run with glibc keeping that memory
-# (a process-level setting, not the library's) shows what that costs.
+# The same run with glibc told to keep freed memory (a process-level
+# setting, not the library's).  Before the writer kept its own deflate
+# stream, libzip made a fresh one (about 256 KB, mmap'd and unmapped by
+# glibc) for every part, and this line was 3x the first; now the two should
+# be equal, which is what it checks.
 line2=$(GLIBC_TUNABLES=glibc.malloc.mmap_threshold=4194304:glibc.malloc.trim_threshold=8388608 \
   $B/bench_fill $tpl $out/data30.json $N | sed 's/^tcpl fill/tcpl fill, malloc keeps memory/')
 echo "$line2"

@@ -15,7 +15,7 @@ cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L $(pkg-config --cflags libzip) bench/ge
   $(pkg-config --libs libzip) -o $B/gen_office
 cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -Ilib/include $(pkg-config --cflags libxml-2.0 libzip) \
   bench/bench_batch.c $B/libtcpl.a \
-  $(pkg-config --libs libxml-2.0 libzip libpcre2-8 libutf8proc yaml-0.1 jansson hunspell) -lpthread \
+  $(pkg-config --libs libxml-2.0 libzip zlib libpcre2-8 libutf8proc yaml-0.1 jansson hunspell) -lpthread \
   -o $B/bench_batch
 max=0; for n in $OFFICE; do [ $n -gt $max ] && max=$n; done
 {

@@ -23,7 +23,7 @@ while [ $i -lt $N ]; do
 done
 cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -Ilib/include $(pkg-config --cflags libxml-2.0 libzip) \
   bench/bench_read.c $B/libtcpl.a \
-  $(pkg-config --libs libxml-2.0 libzip libpcre2-8 libutf8proc yaml-0.1 jansson hunspell) -lpthread \
+  $(pkg-config --libs libxml-2.0 libzip zlib libpcre2-8 libutf8proc yaml-0.1 jansson hunspell) -lpthread \
   -o $B/bench_read
 {
 echo "== tcpl bench $(date -u +%Y-%m-%d) on $(nproc) cores, $N files =="

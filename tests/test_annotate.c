@@ -22,6 +22,8 @@
 #include <utf8proc.h>
 #include <zip.h>
 
+#include "annotate/annotate_limits.h"
+#include "base/buf.h"
 #include "helpers/hostile.h"
 #include "helpers/testutil.h"
 
@@ -741,6 +743,276 @@ static void test_cli_and_libreoffice(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* data with entries names[i] replaced by (or added as) contents[i]. */
+static char *zip_with(const void *data, size_t len, const char *const *names,
+                      char *const *contents, size_t n, size_t *outlen)
+{
+    zip_error_t ze;
+    zip_error_init(&ze);
+    char *copy = malloc(len);
+    memcpy(copy, data, len);
+    zip_source_t *src = zip_source_buffer_create(copy, len, 1, &ze);
+    zip_source_keep(src);
+    zip_t *w = zip_open_from_source(src, 0, &ze);
+    assert_non_null(w);
+    for (size_t i = 0; i < n; i++) {
+        zip_source_t *ps = zip_source_buffer(w, contents[i], strlen(contents[i]), 0);
+        assert_non_null(ps);
+        zip_int64_t at = zip_name_locate(w, names[i], 0);
+        if (at >= 0)
+            assert_int_equal(zip_file_replace(w, (zip_uint64_t)at, ps, 0), 0);
+        else
+            assert_true(zip_file_add(w, names[i], ps, 0) >= 0);
+    }
+    assert_int_equal(zip_close(w), 0);
+    zip_stat_t st;
+    zip_source_stat(src, &st);
+    char *out = malloc(st.size);
+    zip_source_open(src);
+    assert_int_equal(zip_source_read(src, out, st.size), (zip_int64_t)st.size);
+    zip_source_close(src);
+    zip_source_free(src);
+    *outlen = st.size;
+    return out;
+}
+
+/* s with ins put before the first occurrence of at (malloc'd). */
+static char *insert_before(const char *s, const char *at, const char *ins)
+{
+    const char *p = strstr(s, at);
+    assert_non_null(p);
+    size_t a = (size_t)(p - s), b = strlen(ins), c = strlen(p);
+    char *o = malloc(a + b + c + 1);
+    memcpy(o, s, a);
+    memcpy(o + a, ins, b);
+    memcpy(o + a + b, p, c + 1);
+    return o;
+}
+
+/* Both limits give their own error, with nothing written; lowered through
+ * annotate_limited so the test needs neither 64 MB nor 20,000 comments. */
+static void test_limits(void **state)
+{
+    (void)state;
+    run r;
+    annotate_path(&r, "build/samples/kh-xa-2025.docx");
+    size_t nf = tcpl_findings_count(r.f);
+    TU_ASSERT_NONEMPTY(nf, "findings");
+    tcpl_error err;
+    void *out = NULL;
+    size_t outlen = 0;
+    /* exactly enough comments: fine; one fewer: refused */
+    assert_int_equal(annotate_limited(&out, &outlen, ctx, r.src, r.srclen, "kh.docx", r.doc, r.x,
+                                      r.f, NULL, NULL, nf, 0, &err),
+                     0);
+    free(out);
+    out = NULL;
+    assert_int_equal(annotate_limited(&out, &outlen, ctx, r.src, r.srclen, "kh.docx", r.doc, r.x,
+                                      r.f, NULL, NULL, nf - 1, 0, &err),
+                     TCPL_ERR_LIMIT);
+    assert_string_equal(err.id, "err.annotate_comments");
+    assert_null(out);
+    char msg[1024];
+    tcpl_error_format(ctx, &err, msg, sizeof msg);
+    TU_ASSERT_CONTAINS(msg, "quá nhiều nhận xét");
+    /* document.xml larger than the part limit */
+    assert_int_equal(annotate_limited(&out, &outlen, ctx, r.src, r.srclen, "kh.docx", r.doc, r.x,
+                                      r.f, NULL, NULL, 0, 4096, &err),
+                     TCPL_ERR_LIMIT);
+    assert_string_equal(err.id, "err.annotate_too_big");
+    assert_string_equal(err.where, "word/document.xml");
+    assert_null(out);
+    tcpl_error_format(ctx, &err, msg, sizeof msg);
+    TU_ASSERT_CONTAINS(msg, "quá lớn");
+    /* a limit cannot be raised: above the constant means the constant */
+    assert_int_equal(annotate_limited(&out, &outlen, ctx, r.src, r.srclen, "kh.docx", r.doc, r.x,
+                                      r.f, NULL, NULL, (size_t)1 << 40, (size_t)1 << 40, &err),
+                     0);
+    free(out);
+    run_free(&r);
+}
+
+/* The model and the document disagree (a paragraph the model does not
+ * have: here one inserted at the top, as a construct the count does not
+ * know would do): the counts no longer match, every comment still lands on
+ * the paragraph whose text its finding quotes (the nearest paragraph that
+ * opens with the block's text), none unverified. */
+static void test_nearest_paragraph(void **state)
+{
+    (void)state;
+    run r;
+    annotate_path(&r, "build/samples/kh-xa-2025.docx");
+    zip_t *z = zopen(r.src, r.srclen);
+    size_t dl;
+    char *doc = entry(z, "word/document.xml", 0, &dl);
+    zip_discard(z);
+    assert_non_null(doc);
+    char *body = strstr(doc, "<w:body>");
+    assert_non_null(body);
+    /* after <w:body>: a paragraph the model never saw */
+    size_t head = (size_t)(body + 8 - doc);
+    static const char extra[] = "<w:p><w:r><w:t>Đoạn thêm không có trong mô hình</w:t></w:r></w:p>";
+    char *nd = malloc(dl + sizeof extra);
+    memcpy(nd, doc, head);
+    memcpy(nd + head, extra, sizeof extra - 1);
+    memcpy(nd + head + sizeof extra - 1, doc + head, dl - head + 1);
+    const char *names[] = {"word/document.xml"};
+    char *contents[] = {nd};
+    size_t blen;
+    char *b = zip_with(r.src, r.srclen, names, contents, 1, &blen);
+    run m = r; /* the model, extraction and findings of the original */
+    m.out = NULL;
+    tcpl_error err;
+    tcpl_annotate_options o = {"2026-11-30T08:00:00Z"};
+    assert_int_equal(tcpl_annotate(&m.out, &m.outlen, ctx, b, blen, "moved.docx", r.doc, r.x, r.f,
+                                   &o, &m.st, &err),
+                     0);
+    assert_int_equal(m.st.mapped, 0);
+    assert_int_equal(m.st.unverified, 0);
+    assert_int_equal(m.st.added, tcpl_findings_count(r.f));
+    /* checked against the excerpts: without the search, each would sit one
+     * paragraph early */
+    assert_true(assert_comments_anchored(&m) > 5);
+    free(m.out);
+    free(b);
+    free(nd);
+    free(doc);
+    run_free(&r);
+}
+
+#define W14_NS "http://schemas.microsoft.com/office/word/2010/wordml"
+
+/* Word's extension parts for the comments of an annotated file: a
+ * re-annotation removes the entries of the tcpl comments it removes, keeps
+ * the others, and a reply to a removed comment loses its parent. */
+static void test_extension_parts(void **state)
+{
+    (void)state;
+    run r;
+    annotate_path(&r, "build/samples/kh-xa-2025.docx");
+    size_t nf = tcpl_findings_count(r.f);
+    TU_ASSERT_NONEMPTY(nf, "findings");
+    /* what Word does on saving: a w14:paraId on every comment paragraph */
+    xmlDocPtr cd = part_tree(&r, "word/comments.xml");
+    xmlNodePtr root = xmlDocGetRootElement(cd);
+    xmlNsPtr w14 = xmlNewNs(root, (const xmlChar *)W14_NS, (const xmlChar *)"w14");
+    tcpl_buf ext, ids, cex;
+    tcpl_buf_init(&ext);
+    tcpl_buf_init(&ids);
+    tcpl_buf_init(&cex);
+    tcpl_buf_puts(&ext, "<?xml version=\"1.0\"?><w15:commentsEx xmlns:w15=\"http://schemas.microsoft."
+                        "com/office/word/2012/wordml\">");
+    tcpl_buf_puts(&ids, "<?xml version=\"1.0\"?><w16cid:commentsIds xmlns:w16cid=\"http://schemas."
+                        "microsoft.com/office/word/2016/wordml/cid\">");
+    tcpl_buf_puts(&cex, "<?xml version=\"1.0\"?><w16cex:commentsExtensible xmlns:w16cex=\"http://"
+                        "schemas.microsoft.com/office/word/2018/wordml/cex\">");
+    unsigned pid = 0x10000000, first = 0, ncomments = 0;
+    for (xmlNodePtr c = root->children; c; c = c->next) {
+        if (!is_w(c, "comment"))
+            continue;
+        unsigned last = 0;
+        for (xmlNodePtr p = c->children; p; p = p->next)
+            if (is_w(p, "p")) {
+                char hex[16];
+                snprintf(hex, sizeof hex, "%08X", ++pid);
+                xmlSetNsProp(p, w14, (const xmlChar *)"paraId", (const xmlChar *)hex);
+                last = pid;
+            }
+        assert_true(last != 0);
+        if (!first)
+            first = last;
+        tcpl_buf_printf(&ext, "<w15:commentEx w15:paraId=\"%08X\" w15:done=\"0\"/>", last);
+        tcpl_buf_printf(&ids, "<w16cid:commentId w16cid:paraId=\"%08X\" w16cid:durableId=\"%08X\"/>",
+                        last, last + 0x10000000);
+        tcpl_buf_printf(&cex,
+                        "<w16cex:commentExtensible w16cex:durableId=\"%08X\" "
+                        "w16cex:dateUtc=\"2026-11-30T08:00:00Z\"/>",
+                        last + 0x10000000);
+        ncomments++;
+    }
+    assert_int_equal(ncomments, nf);
+    /* someone else's comment (kept), and a reply to the first tcpl one */
+    tcpl_buf_printf(&ext, "<w15:commentEx w15:paraId=\"7FFFFFF0\" w15:done=\"1\"/>"
+                          "<w15:commentEx w15:paraId=\"7FFFFFF1\" w15:paraIdParent=\"%08X\" "
+                          "w15:done=\"0\"/></w15:commentsEx>",
+                    first);
+    tcpl_buf_puts(&ids, "<w16cid:commentId w16cid:paraId=\"7FFFFFF0\" w16cid:durableId=\"0ABCDEF0\"/>"
+                        "</w16cid:commentsIds>");
+    tcpl_buf_puts(&cex, "<w16cex:commentExtensible w16cex:durableId=\"0ABCDEF0\" "
+                        "w16cex:dateUtc=\"2026-11-30T08:00:00Z\"/></w16cex:commentsExtensible>");
+    xmlChar *cm = NULL;
+    int cml = 0;
+    xmlDocDumpMemoryEnc(cd, &cm, &cml, "UTF-8");
+    xmlFreeDoc(cd);
+    zip_t *z = zopen(r.out, r.outlen);
+    size_t l;
+    char *rels = entry(z, "word/_rels/document.xml.rels", 0, &l);
+    char *ct = entry(z, "[Content_Types].xml", 0, &l);
+    zip_discard(z);
+    char *rels2 = insert_before(
+        rels, "</Relationships>",
+        "<Relationship Id=\"rIdX1\" Type=\"http://schemas.microsoft.com/office/2011/relationships/"
+        "commentsExtended\" Target=\"commentsExtended.xml\"/>"
+        "<Relationship Id=\"rIdX2\" Type=\"http://schemas.microsoft.com/office/2016/09/"
+        "relationships/commentsIds\" Target=\"commentsIds.xml\"/>"
+        "<Relationship Id=\"rIdX3\" Type=\"http://schemas.microsoft.com/office/2018/08/"
+        "relationships/commentsExtensible\" Target=\"commentsExtensible.xml\"/>");
+    char *ct2 = insert_before(
+        ct, "</Types>",
+        "<Override PartName=\"/word/commentsExtended.xml\" ContentType=\"application/"
+        "vnd.openxmlformats-officedocument.wordprocessingml.commentsExtended+xml\"/>"
+        "<Override PartName=\"/word/commentsIds.xml\" ContentType=\"application/"
+        "vnd.openxmlformats-officedocument.wordprocessingml.commentsIds+xml\"/>"
+        "<Override PartName=\"/word/commentsExtensible.xml\" ContentType=\"application/"
+        "vnd.openxmlformats-officedocument.wordprocessingml.commentsExtensible+xml\"/>");
+    const char *names[] = {"word/comments.xml",        "word/commentsExtended.xml",
+                           "word/commentsIds.xml",     "word/commentsExtensible.xml",
+                           "word/_rels/document.xml.rels", "[Content_Types].xml"};
+    char *contents[] = {(char *)cm, ext.data, ids.data, cex.data, rels2, ct2};
+    size_t wl;
+    char *word = zip_with(r.out, r.outlen, names, contents, 6, &wl);
+    run r2;
+    annotate_mem(&r2, word, wl, "word-saved.docx");
+    assert_int_equal(r2.st.removed, nf);
+    assert_int_equal(r2.st.added, nf);
+    z = zopen(r2.out, r2.outlen);
+    char *e2 = entry(z, "word/commentsExtended.xml", 0, &l);
+    char *i2 = entry(z, "word/commentsIds.xml", 0, &l);
+    char *x2 = entry(z, "word/commentsExtensible.xml", 0, &l);
+    zip_discard(z);
+    assert_non_null(e2);
+    assert_non_null(i2);
+    assert_non_null(x2);
+    for (unsigned k = 0x10000001; k <= pid; k++) {
+        char hex[16];
+        snprintf(hex, sizeof hex, "\"%08X\"", k);
+        if (strstr(e2, hex) || strstr(i2, hex))
+            fail_msg("paraId %s of a removed comment is still there", hex);
+        snprintf(hex, sizeof hex, "\"%08X\"", k + 0x10000000);
+        if (strstr(i2, hex) || strstr(x2, hex))
+            fail_msg("durableId %s of a removed comment is still there", hex);
+    }
+    TU_ASSERT_CONTAINS(e2, "7FFFFFF0");
+    TU_ASSERT_CONTAINS(e2, "7FFFFFF1"); /* the reply stays, standing alone */
+    assert_null(strstr(e2, "paraIdParent"));
+    TU_ASSERT_CONTAINS(i2, "0ABCDEF0");
+    TU_ASSERT_CONTAINS(x2, "0ABCDEF0");
+    assert_same_text(&r2);
+    free(e2);
+    free(i2);
+    free(x2);
+    run_free(&r2);
+    free(rels);
+    free(ct);
+    free(rels2);
+    free(ct2);
+    xmlFree(cm);
+    tcpl_buf_free(&ext);
+    tcpl_buf_free(&ids);
+    tcpl_buf_free(&cex);
+    run_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -751,6 +1023,9 @@ int main(void)
         cmocka_unit_test(test_structures),
         cmocka_unit_test(test_batch_annotate),
         cmocka_unit_test(test_cli_and_libreoffice),
+        cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_nearest_paragraph),
+        cmocka_unit_test(test_extension_parts),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -3,7 +3,7 @@
 # Idempotent: a machine that has everything is left alone.
 set -e
 missing=""
-for p in libxml-2.0:libxml2-dev libzip:libzip-dev libpcre2-8:libpcre2-dev \
+for p in libxml-2.0:libxml2-dev libzip:libzip-dev zlib:zlib1g-dev libpcre2-8:libpcre2-dev \
          cmocka:libcmocka-dev libutf8proc:libutf8proc-dev yaml-0.1:libyaml-dev \
          jansson:libjansson-dev hunspell:libhunspell-dev; do
   pc=${p%%:*}; deb=${p#*:}

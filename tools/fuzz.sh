@@ -5,6 +5,7 @@
 #   fuzz_docx  raw bytes as a .docx (zip layer, then everything after it)
 #   fuzz_xml   XML or text lines packed into a valid .docx by the harness
 #   fuzz_template  document XML and JSON data: template compiler and filler
+#   fuzz_annotate  body XML, comments and commentsExtended entries: tcpl annotate
 # FUZZ_TARGETS="fuzz_xml" runs only some; FUZZ_JOBS=2 runs that many
 # processes per harness (logs in build-fuzz/fuzz-N.log).
 # FUZZ_SMOKE=1 (make fuzz-smoke, part of make check): each harness runs
@@ -39,11 +40,11 @@ else
   SECONDS_EACH=${FUZZ_SECONDS:-60}
   TIMEOUT=${FUZZ_TIMEOUT:-5}
 fi
-TARGETS=${FUZZ_TARGETS:-fuzz_docx fuzz_xml fuzz_template}
+TARGETS=${FUZZ_TARGETS:-fuzz_docx fuzz_xml fuzz_template fuzz_annotate}
 JOBS=${FUZZ_JOBS:-1}
 # UB must stop the run like a crash, or libFuzzer never keeps the input.
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
-LIBS="$(pkg-config --libs libxml-2.0 libzip libpcre2-8 libutf8proc yaml-0.1 jansson hunspell) -lpthread"
+LIBS="$(pkg-config --libs libxml-2.0 libzip zlib libpcre2-8 libutf8proc yaml-0.1 jansson hunspell) -lpthread"
 CFLAGS_H="-O1 -g -fno-omit-frame-pointer -std=c11 -Wall -Wextra -Werror -Wno-unused-function \
   -D_POSIX_C_SOURCE=200809L -Ilib/include -Ilib/src -Itests $(pkg-config --cflags libxml-2.0 libzip jansson)"
 
@@ -59,7 +60,7 @@ make --no-print-directory build/tcpl samples >/dev/null || true
 
 for t in $TARGETS; do
   extra=
-  [ "$t" = fuzz_xml ] || [ "$t" = fuzz_template ] && extra=tests/helpers/hostile.c
+  [ "$t" = fuzz_xml ] || [ "$t" = fuzz_template ] || [ "$t" = fuzz_annotate ] && extra=tests/helpers/hostile.c
   clang $CFLAGS_H $SAN -fsanitize=fuzzer tests/fuzz/$t.c $extra "$B/libtcpl.a" $LIBS -o "$B/$t"
 done
 
@@ -67,7 +68,8 @@ done
 CORPUS=${TCPL_CORPUS:-../shared/corpus}
 docs=$(ls build/samples/*.docx "$CORPUS"/*.docx 2>/dev/null || true)
 rm -rf "$B/seeds"
-mkdir -p "$B/seeds/fuzz_docx" "$B/seeds/fuzz_xml" "$B/seeds/fuzz_template" "$B/crashes"
+mkdir -p "$B/seeds/fuzz_docx" "$B/seeds/fuzz_xml" "$B/seeds/fuzz_template" "$B/seeds/fuzz_annotate" \
+  "$B/crashes"
 # Templates: each shipped one's document.xml, byte 0x01, its sample data.
 for d in templates/*/; do
   n=$(basename "$d")
@@ -75,6 +77,21 @@ for d in templates/*/; do
     > "$B/seeds/fuzz_template/$n"
 done
 for d in $docs; do cp "$d" "$B/seeds/fuzz_docx/"; done
+# Annotate: each sample's body (inside w:body), then an earlier tcpl comment,
+# a reviewer's reply and their commentsExtended entries.
+com='<w:comment w:id="1" w:author="tcpl"><w:p w14:paraId="10000001"><w:r><w:t>Lỗi cũ</w:t></w:r></w:p></w:comment><w:comment w:id="2" w:author="Hoa"><w:p w14:paraId="10000002"><w:r><w:t>Đã sửa</w:t></w:r></w:p></w:comment>'
+cex='<w15:commentEx w15:paraId="10000001" w15:done="0"/><w15:commentEx w15:paraId="10000002" w15:paraIdParent="10000001" w15:done="1"/>'
+for d in build/samples/*.docx; do
+  [ -f "$d" ] || continue
+  python3 - "$d" "$B/seeds/fuzz_annotate/$(basename "$d" .docx)" "$com" "$cex" <<'PYEOF' || true
+import re, sys, zipfile
+x = zipfile.ZipFile(sys.argv[1]).read("word/document.xml").decode("utf-8")
+m = re.search(r"<w:body>(.*)</w:body>", x, re.S)
+if m:
+    open(sys.argv[2], "wb").write(m.group(1)[:60000].encode() + b"\x01" + sys.argv[3].encode()
+                                  + b"\x01" + sys.argv[4].encode())
+PYEOF
+done
 cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L $(pkg-config --cflags libzip) tests/fuzz/seed_xml.c \
   $(pkg-config --libs libzip) -o "$B/seed_xml"
 tmp=$B/seeds/tmp
@@ -112,6 +129,7 @@ dict_ascii() {
 dict_ascii tests/fuzz/wordml.dict tests/fuzz/vi.dict > "$B/fuzz_xml.dict"
 dict_ascii tests/fuzz/wordml.dict > "$B/fuzz_docx.dict"
 dict_ascii tests/fuzz/wordml.dict tests/fuzz/template.dict > "$B/fuzz_template.dict"
+dict_ascii tests/fuzz/wordml.dict > "$B/fuzz_annotate.dict"
 
 # ---- run ------------------------------------------------------------------
 status=0

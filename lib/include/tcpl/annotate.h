@@ -15,8 +15,11 @@ extern "C" {
  * document in which each finding is a comment in the margin (author "tcpl",
  * its message, "Căn cứ: basis", "Sửa: fix") anchored on the paragraph of its
  * block, document-level findings on the title.  Every zip entry but
- * word/document.xml, the comments part, the main part's relationships and
- * [Content_Types].xml is copied byte for byte (still compressed).  Comments
+ * word/document.xml, the comments part, the main part's relationships,
+ * [Content_Types].xml and the comments' extension parts Word writes
+ * (commentsExtended, commentsIds, commentsExtensible: rewritten only to drop
+ * the entries of removed tcpl comments) is copied byte for byte (still
+ * compressed).  Comments
  * already in the file are kept; comments of an earlier annotation (author
  * "tcpl") are removed with their anchors first, so annotating twice gives
  * the same comments once. */

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libxml/tree.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "annotate/annotate_limits.h"
 #include "base/buf.h"
 #include "base/error.h"
 #include "base/vec.h"
@@ -52,6 +54,13 @@ typedef struct ann {
     /* Ids of the earlier annotation's comments (sorted ints). */
     tcpl_vec gone;
     long max_id;
+    /* paraIds (w14:paraId, hex) of the removed comments' paragraphs, and
+     * the durableIds commentsIds.xml gave them: their entries in the
+     * comments' extension parts go too (sorted uint32). */
+    tcpl_vec gone_para;
+    tcpl_vec gone_durable;
+    size_t max_part;     /* ANNOTATE_MAX_PART_BYTES, or lower (annotate_limits.h) */
+    size_t max_comments; /* ANNOTATE_MAX_COMMENTS, or lower */
 } ann;
 
 static int is_w(const ann *a, xmlNodePtr n, const char *local)
@@ -728,10 +737,10 @@ static int read_tree(tcpl_pkg *pkg, const char *part, xmlDocPtr *out, ann *a)
     int rc = tcpl_pkg_read(pkg, part, &data, &len, a->err);
     if (rc < 0)
         return rc;
-    if (len > ANNOTATE_MAX_PART_BYTES) {
+    if (len > a->max_part) {
         free(data);
         return tcpl_err(a->err, TCPL_ERR_LIMIT, "err.annotate_too_big", a->file, part,
-                        "%zu MB > %zu MB", len >> 20, ANNOTATE_MAX_PART_BYTES >> 20);
+                        "%zu KB > %zu KB", len >> 10, a->max_part >> 10);
     }
     void *dv = NULL;
     rc = tcpl_xml_dom_read(&dv, data, len, a->file, part, a->err);
@@ -813,10 +822,151 @@ static int add_override(xmlDocPtr ct, const char *part, ann *a)
     return 1;
 }
 
+/* ---- the comments' extension parts (Word 2013+) ----------------------------------- */
+
+/* Word keeps, beside comments.xml, one entry per comment in
+ * commentsExtended.xml (w15:commentEx, keyed by the w14:paraId of the
+ * comment's last paragraph: done flag, parent of a reply),
+ * commentsIds.xml (w16cid:commentId: paraId -> durableId) and
+ * commentsExtensible.xml (w16cex:commentExtensible, keyed by durableId).
+ * The entries of the tcpl comments removed go with them; a reply whose
+ * parent was removed loses its paraIdParent (it stands alone). */
+enum { EXT_EXTENDED, EXT_IDS, EXT_EXTENSIBLE, EXT_KINDS };
+static const char *const EXT_REL[EXT_KINDS] = {"/commentsExtended", "/commentsIds",
+                                               "/commentsExtensible"};
+
+/* An attribute by local name, whatever its namespace (w15:, w16cid:, w14:). */
+static xmlAttrPtr any_attr(xmlNodePtr n, const char *local)
+{
+    for (xmlAttrPtr p = n->properties; p; p = p->next)
+        if (!strcmp((const char *)p->name, local))
+            return p;
+    return NULL;
+}
+
+/* A paraId or durableId: up to 8 hex digits.  0 and *out, or -1. */
+static int hex_id(xmlAttrPtr p, uint32_t *out)
+{
+    if (!p || !p->children || p->children->type != XML_TEXT_NODE || !p->children->content)
+        return -1;
+    const char *s = (const char *)p->children->content;
+    size_t n = strlen(s);
+    if (n == 0 || n > 8)
+        return -1;
+    uint32_t v = 0;
+    for (size_t i = 0; i < n; i++) {
+        int c = s[i], d = c >= '0' && c <= '9'   ? c - '0'
+                          : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                          : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                                 : -1;
+        if (d < 0)
+            return -1;
+        v = v << 4 | (uint32_t)d;
+    }
+    *out = v;
+    return 0;
+}
+
+static int cmp_u32(const void *x, const void *y)
+{
+    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+static int in_set(const tcpl_vec *v, uint32_t id)
+{
+    return v->len && bsearch(&id, v->data, v->len, sizeof(uint32_t), cmp_u32) != NULL;
+}
+
+static int push_u32(ann *a, tcpl_vec *v, uint32_t id)
+{
+    uint32_t *slot = tcpl_vec_push(v);
+    if (!slot)
+        return nomem(a);
+    *slot = id;
+    return 0;
+}
+
+/* The paraIds of a removed comment's paragraphs (iterative: the comment
+ * came from the parser, whose depth is bounded, but no recursion needed). */
+static int collect_para_ids(ann *a, xmlNodePtr comment)
+{
+    xmlNodePtr n = comment->children;
+    while (n) {
+        if (n->type == XML_ELEMENT_NODE) {
+            uint32_t id;
+            if (hex_id(any_attr(n, "paraId"), &id) == 0) {
+                int rc = push_u32(a, &a->gone_para, id);
+                if (rc < 0)
+                    return rc;
+            }
+            if (n->children) {
+                n = n->children;
+                continue;
+            }
+        }
+        while (!n->next) {
+            n = n->parent;
+            if (n == comment)
+                return 0;
+        }
+        n = n->next;
+    }
+    return 0;
+}
+
+/* Drops from one extension part the entries of the removed comments.
+ * *changed: 1 when anything went. */
+static int prune_ext(ann *a, xmlDocPtr d, int kind, int *changed)
+{
+    *changed = 0;
+    xmlNodePtr root = xmlDocGetRootElement(d);
+    for (xmlNodePtr k = root ? root->children : NULL, next; k; k = next) {
+        next = k->next;
+        if (k->type != XML_ELEMENT_NODE)
+            continue;
+        uint32_t id;
+        int drop = 0;
+        if (kind == EXT_EXTENSIBLE)
+            drop = hex_id(any_attr(k, "durableId"), &id) == 0 && in_set(&a->gone_durable, id);
+        else
+            drop = hex_id(any_attr(k, "paraId"), &id) == 0 && in_set(&a->gone_para, id);
+        if (drop && kind == EXT_IDS && hex_id(any_attr(k, "durableId"), &id) == 0) {
+            int rc = push_u32(a, &a->gone_durable, id);
+            if (rc < 0)
+                return rc;
+        }
+        if (drop) {
+            xmlUnlinkNode(k);
+            xmlFreeNode(k);
+            *changed = 1;
+            continue;
+        }
+        xmlAttrPtr parent = kind == EXT_EXTENDED ? any_attr(k, "paraIdParent") : NULL;
+        if (parent && hex_id(parent, &id) == 0 && in_set(&a->gone_para, id)) {
+            xmlRemoveProp(parent);
+            *changed = 1;
+        }
+    }
+    if (kind == EXT_IDS && a->gone_durable.len)
+        qsort(a->gone_durable.data, a->gone_durable.len, sizeof(uint32_t), cmp_u32);
+    return 0;
+}
+
 int tcpl_annotate(void **out, size_t *outlen, const tcpl_ctx *ctx, const void *docx, size_t len,
                   const char *name, const tcpl_doc *doc, const tcpl_extraction *x,
                   const tcpl_findings *findings, const tcpl_annotate_options *opts,
                   tcpl_annotate_stats *stats, tcpl_error *err)
+{
+    return annotate_limited(out, outlen, ctx, docx, len, name, doc, x, findings, opts, stats, 0, 0,
+                            err);
+}
+
+int annotate_limited(void **out, size_t *outlen, const tcpl_ctx *ctx, const void *docx,
+                     size_t len, const char *name, const tcpl_doc *doc,
+                     const tcpl_extraction *x, const tcpl_findings *findings,
+                     const tcpl_annotate_options *opts, tcpl_annotate_stats *stats,
+                     size_t max_comments, size_t max_part_bytes, tcpl_error *err)
 {
     *out = NULL;
     *outlen = 0;
@@ -828,14 +978,23 @@ int tcpl_annotate(void **out, size_t *outlen, const tcpl_ctx *ctx, const void *d
     memset(&a, 0, sizeof a);
     a.file = name;
     a.err = err;
+    a.max_comments = max_comments && max_comments < ANNOTATE_MAX_COMMENTS ? max_comments
+                                                                          : ANNOTATE_MAX_COMMENTS;
+    a.max_part = max_part_bytes && max_part_bytes < ANNOTATE_MAX_PART_BYTES
+                     ? max_part_bytes
+                     : ANNOTATE_MAX_PART_BYTES;
     tcpl_vec_init(&a.paras, sizeof(xmlNodePtr));
     tcpl_vec_init(&a.gone, sizeof(long));
+    tcpl_vec_init(&a.gone_para, sizeof(uint32_t));
+    tcpl_vec_init(&a.gone_durable, sizeof(uint32_t));
     tcpl_vec byindex; /* const tcpl_block * by para_index */
     tcpl_vec_init(&byindex, sizeof(const tcpl_block *));
     tcpl_pkg *pkg = NULL;
     xmlDocPtr d = NULL, cm = NULL, rels = NULL, ct = NULL;
-    char *bufs[4] = {NULL, NULL, NULL, NULL};
-    tcpl_part_data parts[4];
+    enum { MAX_PARTS = 4 + EXT_KINDS };
+    char *bufs[MAX_PARTS] = {NULL};
+    tcpl_part_data parts[MAX_PARTS];
+    xmlDocPtr ext = NULL;
     size_t nparts = 0;
     char cpart[1024], rpart[1024];
     int rc = tcpl_pkg_open_memory(&pkg, docx, len, name, err);
@@ -917,6 +1076,7 @@ int tcpl_annotate(void **out, size_t *outlen, const tcpl_ctx *ctx, const void *d
                 }
                 *g = id;
             }
+            TCPL_CHECK(collect_para_ids(&a, k));
             xmlUnlinkNode(k);
             xmlFreeNode(k);
             st.removed++;
@@ -927,13 +1087,15 @@ int tcpl_annotate(void **out, size_t *outlen, const tcpl_ctx *ctx, const void *d
             a.max_id = id;
     }
     total = st.kept + tcpl_findings_count(findings);
-    if (total > ANNOTATE_MAX_COMMENTS) {
-        rc = tcpl_err(err, TCPL_ERR_LIMIT, "err.annotate_comments", name, cpart, "%zu > %d", total,
-                      ANNOTATE_MAX_COMMENTS);
+    if (total > a.max_comments) {
+        rc = tcpl_err(err, TCPL_ERR_LIMIT, "err.annotate_comments", name, cpart, "%zu > %zu", total,
+                      a.max_comments);
         goto out;
     }
     if (a.gone.len)
         qsort(a.gone.data, a.gone.len, sizeof(long), cmp_long);
+    if (a.gone_para.len)
+        qsort(a.gone_para.data, a.gone_para.len, sizeof(uint32_t), cmp_u32);
     strip_anchors(&a, root);
 
     /* The body's paragraphs in the reader's order. */
@@ -1008,6 +1170,23 @@ int tcpl_annotate(void **out, size_t *outlen, const tcpl_ctx *ctx, const void *d
         TCPL_CHECK(dump(rels, &parts[nparts], rpart, &bufs[nparts], &a));
         nparts++;
     }
+    /* The removed comments' entries in the extension parts (in this order:
+     * commentsIds gives the durableIds commentsExtensible is keyed by). */
+    static const int EXT_ORDER[EXT_KINDS] = {EXT_EXTENDED, EXT_IDS, EXT_EXTENSIBLE};
+    for (int e = 0; e < EXT_KINDS && a.gone_para.len; e++) {
+        const tcpl_rel *er = tcpl_pkg_rel_by_type(rl, nrl, EXT_REL[EXT_ORDER[e]]);
+        if (!er || er->external || !tcpl_pkg_has(pkg, er->target))
+            continue;
+        TCPL_CHECK(read_tree(pkg, er->target, &ext, &a));
+        int changed = 0;
+        TCPL_CHECK(prune_ext(&a, ext, EXT_ORDER[e], &changed));
+        if (changed) {
+            TCPL_CHECK(dump(ext, &parts[nparts], er->target, &bufs[nparts], &a));
+            nparts++;
+        }
+        xmlFreeDoc(ext);
+        ext = NULL;
+    }
     TCPL_CHECK(read_tree(pkg, "[Content_Types].xml", &ct, &a));
     TCPL_CHECK(add_override(ct, cpart, &a));
     if (rc > 0) {
@@ -1019,8 +1198,9 @@ int tcpl_annotate(void **out, size_t *outlen, const tcpl_ctx *ctx, const void *d
     if (stats)
         *stats = st;
 out:
-    for (size_t i = 0; i < 4; i++)
+    for (size_t i = 0; i < MAX_PARTS; i++)
         free(bufs[i]);
+    xmlFreeDoc(ext);
     xmlFreeDoc(d);
     xmlFreeDoc(cm);
     xmlFreeDoc(rels);
@@ -1028,6 +1208,8 @@ out:
     tcpl_pkg_free(pkg);
     tcpl_vec_free(&a.paras);
     tcpl_vec_free(&a.gone);
+    tcpl_vec_free(&a.gone_para);
+    tcpl_vec_free(&a.gone_durable);
     tcpl_vec_free(&byindex);
     return rc;
 }

@@ -2,6 +2,7 @@
  * public entry points. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -258,6 +259,7 @@ int tpl_fill_json(void **out, size_t *len, const tcpl_template *t, const json_t 
         return tcpl_err(err, TCPL_ERR_LIMIT, "err.fill_json_depth", NULL, NULL, "%d",
                         TCPL_FILL_MAX_JSON_DEPTH);
     size_t np = t->parts.len;
+    tcpl_writer *w = NULL;
     tcpl_buf *bufs = calloc(np + 1, sizeof *bufs);
     tcpl_part_data *pd = calloc(np + 1, sizeof *pd);
     run r;
@@ -281,8 +283,18 @@ int tpl_fill_json(void **out, size_t *len, const tcpl_template *t, const json_t 
         TCPL_CHECK(exec(&r, 0, r.part->ops.len));
         pd[n++] = (tcpl_part_data){r.part->name, r.out->data ? r.out->data : "", r.out->len};
     }
-    rc = tcpl_pkg_rewrite(out, len, t->data, t->len, t->name, pd, n, NULL, err);
+    /* The template is shared read-only; its writer slot is the one field a
+     * fill changes, atomically (template.h). */
+    _Atomic(tcpl_writer *) *slot = &((struct tcpl_template *)t)->writer;
+    w = atomic_exchange(slot, NULL);
+    if (!w)
+        TCPL_CHECK(tcpl_writer_new(&w, err));
+    rc = tcpl_pkg_rewrite_with(w, out, len, t->data, t->len, t->name, pd, n, NULL, err);
+    tcpl_writer *none = NULL;
+    if (atomic_compare_exchange_strong(slot, &none, w))
+        w = NULL;
 out:
+    tcpl_writer_free(w);
     for (size_t i = 0; bufs && i < np; i++)
         tcpl_buf_free(&bufs[i]);
     free(bufs);
@@ -461,6 +473,7 @@ void tcpl_template_free(tcpl_template *t)
     tcpl_vec_free(&t->parts);
     tcpl_vec_free(&t->tags);
     tcpl_vec_free(&t->problems);
+    tcpl_writer_free(atomic_load(&t->writer));
     tcpl_arena_free(&t->arena);
     free(t->keys);
     free(t->data);

@@ -87,6 +87,11 @@ struct tcpl_template {
     unsigned nparts_read; /* parts compiled so far (orders the problems) */
     size_t nproblems;  /* all found, also beyond TCPL_TPL_MAX_PROBLEMS */
     char *keys; /* JSON skeleton */
+    /* A writer (ooxml/writer.h) kept between fills so its deflate state is
+     * not made again for every document: a fill takes it (atomic exchange
+     * with NULL, so threads filling one template never share it) and puts
+     * it back when done, or makes its own when another fill holds it. */
+    _Atomic(struct tcpl_writer *) writer;
 };
 
 /* Internal: the compiler (compile.c) and the filler (run.c). */

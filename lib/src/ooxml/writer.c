@@ -6,10 +6,13 @@
 #include <libxml/tree.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <zip.h>
+#include <zlib.h>
 
 #include "base/buf.h"
 #include "base/error.h"
+#include "base/vec.h"
 #include "ooxml/pkg.h"
 #include "ooxml/xml.h"
 
@@ -58,34 +61,207 @@ static int take_buffer(void **out, size_t *outlen, zip_source_t *src, const char
     return 0;
 }
 
-/* Adds one part from memory (libzip copies nothing until zip_close, so data
- * must live until then: it does, the caller owns it). */
-static int add_part(zip_t *dst, const tcpl_part_data *p, zip_int64_t replace, const char *name,
-                    tcpl_error *err)
+/* ---- parts deflated by the writer ------------------------------------------- */
+
+/* One part, compressed, as libzip sees it through a source function: its
+ * stat says "deflated, these sizes, this CRC", so zip_close writes the bytes
+ * as they are (zip_close.c add_data: no recompression when the source's
+ * method is the entry's, CRC taken from the stat). */
+typedef struct wpart {
+    size_t off;      /* in the writer's buffer */
+    size_t clen;     /* compressed bytes */
+    size_t len;      /* uncompressed bytes */
+    uint32_t crc;
+    size_t pos;      /* read position while libzip reads */
+    time_t mtime;
+    const unsigned char *base; /* the writer's buffer, once every part is in */
+    zip_error_t error;
+} wpart;
+
+struct tcpl_writer {
+    z_stream z;
+    int z_ready;
+    unsigned char *buf; /* the compressed parts of one call, one after the other */
+    size_t cap;
+    tcpl_vec parts; /* wpart, one per part of the call */
+};
+
+int tcpl_writer_new(tcpl_writer **out, tcpl_error *err)
 {
-    zip_source_t *s = zip_source_buffer(dst, p->data, p->len, 0);
+    *out = NULL;
+    tcpl_writer *w = calloc(1, sizeof *w);
+    if (!w)
+        return TCPL_NOMEM(err, NULL);
+    tcpl_vec_init(&w->parts, sizeof(wpart));
+    /* Raw deflate (windowBits -15): the zip entry holds the deflate stream
+     * with no zlib header or trailer. */
+    if (deflateInit2(&w->z, WRITE_LEVEL, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+        free(w);
+        return TCPL_NOMEM(err, NULL);
+    }
+    w->z_ready = 1;
+    *out = w;
+    return 0;
+}
+
+void tcpl_writer_free(tcpl_writer *w)
+{
+    if (!w)
+        return;
+    if (w->z_ready)
+        deflateEnd(&w->z);
+    free(w->buf);
+    tcpl_vec_free(&w->parts);
+    free(w);
+}
+
+/* zlib counts in uInt: a part below TCPL_MAX_WRITE_BYTES (checked by
+ * deflate_parts) and its deflateBound fit in one call. */
+_Static_assert(TCPL_MAX_WRITE_BYTES < ((size_t)1 << 31), "one deflate call per part");
+
+/* Deflates p into w->buf at wp->off (room bytes reserved there by the
+ * caller, at least deflateBound). */
+static int deflate_part(tcpl_writer *w, wpart *wp, const tcpl_part_data *p, size_t room,
+                        const char *name, tcpl_error *err)
+{
+    z_stream *z = &w->z;
+    if (deflateReset(z) != Z_OK)
+        return tcpl_err(err, TCPL_ERR_INTERNAL, "err.internal", name, p->name, "deflateReset");
+    z->next_in = (Bytef *)(uintptr_t)p->data;
+    z->avail_in = (uInt)p->len;
+    z->next_out = w->buf + wp->off;
+    z->avail_out = (uInt)room;
+    int zr = deflate(z, Z_FINISH);
+    if (zr != Z_STREAM_END) /* cannot happen with deflateBound's room */
+        return tcpl_err(err, TCPL_ERR_INTERNAL, "err.internal", name, p->name, "deflate %d", zr);
+    wp->clen = room - z->avail_out;
+    wp->len = p->len;
+    wp->crc = (uint32_t)crc32(crc32(0L, Z_NULL, 0), p->len ? p->data : Z_NULL, (uInt)p->len);
+    return 0;
+}
+
+static zip_int64_t wpart_cb(void *ud, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
+{
+    wpart *wp = ud;
+    switch (cmd) {
+    case ZIP_SOURCE_OPEN:
+        wp->pos = 0;
+        return 0;
+    case ZIP_SOURCE_READ: {
+        size_t n = wp->clen - wp->pos;
+        if (n > len)
+            n = (size_t)len;
+        memcpy(data, wp->base + wp->off + wp->pos, n);
+        wp->pos += n;
+        return (zip_int64_t)n;
+    }
+    case ZIP_SOURCE_CLOSE:
+    case ZIP_SOURCE_FREE: /* the writer owns wp */
+        return 0;
+    case ZIP_SOURCE_STAT: {
+        zip_stat_t *st = data;
+        if (len < sizeof *st)
+            return -1;
+        zip_stat_init(st);
+        st->valid = ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE | ZIP_STAT_COMP_METHOD | ZIP_STAT_CRC |
+                    ZIP_STAT_MTIME | ZIP_STAT_ENCRYPTION_METHOD;
+        st->size = wp->len;
+        st->comp_size = wp->clen;
+        st->comp_method = ZIP_CM_DEFLATE;
+        st->encryption_method = ZIP_EM_NONE;
+        st->crc = wp->crc;
+        st->mtime = wp->mtime;
+        return sizeof *st;
+    }
+    case ZIP_SOURCE_ERROR:
+        return zip_error_to_data(&wp->error, data, len);
+    case ZIP_SOURCE_SUPPORTS:
+        return zip_source_make_command_bitmap(ZIP_SOURCE_OPEN, ZIP_SOURCE_READ, ZIP_SOURCE_CLOSE,
+                                              ZIP_SOURCE_STAT, ZIP_SOURCE_ERROR, ZIP_SOURCE_FREE,
+                                              -1);
+    default:
+        zip_error_set(&wp->error, ZIP_ER_OPNOTSUPP, 0);
+        return -1;
+    }
+}
+
+/* Deflates every part into w->buf and readies its wpart. */
+static int deflate_parts(tcpl_writer *w, const tcpl_part_data *parts, size_t nparts,
+                         const char *name, tcpl_error *err)
+{
+    tcpl_vec_clear(&w->parts);
+    if (tcpl_vec_reserve(&w->parts, nparts ? nparts : 1) < 0)
+        return TCPL_NOMEM(err, name);
+    size_t total = 0;
+    time_t now = time(NULL);
+    for (size_t k = 0; k < nparts; k++) {
+        if (parts[k].len > TCPL_MAX_WRITE_BYTES)
+            return tcpl_err(err, TCPL_ERR_LIMIT, "err.write_too_big", name, parts[k].name,
+                            "%zu MB > %zu MB", parts[k].len >> 20, TCPL_MAX_WRITE_BYTES >> 20);
+        /* deflateBound for a raw stream; parts below TCPL_MAX_WRITE_BYTES,
+         * so the sum of nparts (<= the entry limit) of them fits a size_t. */
+        size_t b = (size_t)deflateBound(&w->z, (uLong)parts[k].len) + 64;
+        wpart *wp = tcpl_vec_push(&w->parts);
+        wp->off = total;
+        wp->mtime = now;
+        zip_error_init(&wp->error);
+        total += b;
+    }
+    if (total > w->cap) {
+        unsigned char *nb = realloc(w->buf, total);
+        if (!nb)
+            return TCPL_NOMEM(err, name);
+        w->buf = nb;
+        w->cap = total;
+    }
+    for (size_t k = 0; k < nparts; k++) {
+        wpart *wp = &TCPL_VEC_AT(&w->parts, wpart, k);
+        size_t room = (k + 1 < nparts ? TCPL_VEC_AT(&w->parts, wpart, k + 1).off : total) - wp->off;
+        int rc = deflate_part(w, wp, &parts[k], room, name, err);
+        if (rc < 0)
+            return rc;
+        wp->base = w->buf;
+    }
+    return 0;
+}
+
+/* Adds part k (deflated by deflate_parts) as a new entry. */
+static int add_part(zip_t *dst, tcpl_writer *w, size_t k, const tcpl_part_data *p,
+                    const char *name, tcpl_error *err)
+{
+    wpart *wp = &TCPL_VEC_AT(&w->parts, wpart, k);
+    zip_source_t *s = zip_source_function(dst, wpart_cb, wp);
     if (!s)
         return zip_fail(err, name, p->name, zip_get_error(dst));
-    if (replace >= 0) {
-        if (zip_file_replace(dst, (zip_uint64_t)replace, s, 0) < 0) {
-            zip_source_free(s);
-            return zip_fail(err, name, p->name, zip_get_error(dst));
-        }
-        zip_set_file_compression(dst, (zip_uint64_t)replace, ZIP_CM_DEFLATE, WRITE_LEVEL);
-        return 0;
-    }
     zip_int64_t idx = zip_file_add(dst, p->name, s, ZIP_FL_ENC_UTF_8);
     if (idx < 0) {
         zip_source_free(s);
         return zip_fail(err, name, p->name, zip_get_error(dst));
     }
-    zip_set_file_compression(dst, (zip_uint64_t)idx, ZIP_CM_DEFLATE, WRITE_LEVEL);
+    /* The entry's method is the source's: libzip copies, never recompresses. */
+    if (zip_set_file_compression(dst, (zip_uint64_t)idx, ZIP_CM_DEFLATE, WRITE_LEVEL) < 0)
+        return zip_fail(err, name, p->name, zip_get_error(dst));
     return 0;
 }
 
 int tcpl_pkg_rewrite(void **out, size_t *outlen, const void *src, size_t srclen, const char *name,
                      const tcpl_part_data *parts, size_t nparts, tcpl_write_stats *stats,
                      tcpl_error *err)
+{
+    tcpl_writer *w;
+    *out = NULL;
+    *outlen = 0;
+    int rc = tcpl_writer_new(&w, err);
+    if (rc < 0)
+        return rc;
+    rc = tcpl_pkg_rewrite_with(w, out, outlen, src, srclen, name, parts, nparts, stats, err);
+    tcpl_writer_free(w);
+    return rc;
+}
+
+int tcpl_pkg_rewrite_with(tcpl_writer *w, void **out, size_t *outlen, const void *src,
+                          size_t srclen, const char *name, const tcpl_part_data *parts,
+                          size_t nparts, tcpl_write_stats *stats, tcpl_error *err)
 {
     int rc = 0;
     zip_error_t ze;
@@ -115,6 +291,7 @@ int tcpl_pkg_rewrite(void **out, size_t *outlen, const void *src, size_t srclen,
                       (long long)n, TCPL_MAX_ZIP_ENTRIES);
         goto out;
     }
+    TCPL_CHECK(deflate_parts(w, parts, nparts, name, err));
     used = calloc(nparts ? nparts : 1, 1);
     obuf = zip_source_buffer_create(NULL, 0, 0, &ze);
     if (!used || !obuf) {
@@ -134,14 +311,14 @@ int tcpl_pkg_rewrite(void **out, size_t *outlen, const void *src, size_t srclen,
                           (long long)i);
             goto out;
         }
-        const tcpl_part_data *rep = NULL;
-        for (size_t k = 0; k < nparts && !rep; k++)
+        size_t rep = nparts;
+        for (size_t k = 0; k < nparts && rep == nparts; k++)
             if (!used[k] && !strcmp(parts[k].name, zs.name)) {
-                rep = &parts[k];
+                rep = k;
                 used[k] = 1;
             }
-        if (rep) {
-            TCPL_CHECK(add_part(dst, rep, -1, name, err));
+        if (rep < nparts) {
+            TCPL_CHECK(add_part(dst, w, rep, &parts[rep], name, err));
             st.replaced++;
             continue;
         }
@@ -166,7 +343,7 @@ int tcpl_pkg_rewrite(void **out, size_t *outlen, const void *src, size_t srclen,
     }
     for (size_t k = 0; k < nparts; k++)
         if (!used[k]) {
-            TCPL_CHECK(add_part(dst, &parts[k], -1, name, err));
+            TCPL_CHECK(add_part(dst, w, k, &parts[k], name, err));
             st.added++;
         }
     if (zip_close(dst) < 0) {

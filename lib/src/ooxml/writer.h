@@ -30,6 +30,16 @@ typedef struct tcpl_write_stats {
     size_t added;    /* parts[] that were not in the source */
 } tcpl_write_stats;
 
+/* The state a rewrite reuses from one call to the next: one zlib deflate
+ * stream (about 256 KB that zlib would otherwise allocate, touch and free
+ * for every part compressed, which costs more than compressing a filled
+ * part) and the buffer the compressed parts are written into.  A writer is
+ * used by one call at a time; tcpl_template keeps one for its fills. */
+typedef struct tcpl_writer tcpl_writer;
+
+int tcpl_writer_new(tcpl_writer **out, tcpl_error *err);
+void tcpl_writer_free(tcpl_writer *w);
+
 /* *out (malloc'd, *outlen bytes) receives the package src with each part of
  * parts written instead of the entry of the same name, or added after the
  * others.  src must be a package tcpl_pkg_open_* accepted (the caller
@@ -39,6 +49,13 @@ typedef struct tcpl_write_stats {
 int tcpl_pkg_rewrite(void **out, size_t *outlen, const void *src, size_t srclen, const char *name,
                      const tcpl_part_data *parts, size_t nparts, tcpl_write_stats *stats,
                      tcpl_error *err);
+/* The same with w's state (w not NULL): the parts are deflated by the
+ * writer itself (raw deflate, level 6) and handed to libzip already
+ * compressed with their CRC-32 and sizes, so libzip copies them as it copies
+ * the entries not replaced. */
+int tcpl_pkg_rewrite_with(tcpl_writer *w, void **out, size_t *outlen, const void *src,
+                          size_t srclen, const char *name, const tcpl_part_data *parts,
+                          size_t nparts, tcpl_write_stats *stats, tcpl_error *err);
 
 /* A libxml2 tree of one part, parsed the safe way (ooxml/xml.h): no
  * network, no DTD (a DOCTYPE or an entity declaration is refused), no entity
