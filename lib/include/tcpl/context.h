@@ -28,8 +28,14 @@ TCPL_API void tcpl_ctx_free(tcpl_ctx *ctx);
 TCPL_API const char *tcpl_ctx_lang(const tcpl_ctx *ctx);
 
 /* The localized text of a catalogue message (checks/messages.yaml); the id
- * itself if unknown.  Borrowed: lives as long as ctx. */
+ * itself if unknown.  Borrowed: lives as long as ctx.  The built-in
+ * catalogue is parsed on first use (a data dir's by tcpl_ctx_new); if that
+ * fails (out of memory) the ids are given and tcpl_ctx_messages says why. */
 TCPL_API const char *tcpl_msg(const tcpl_ctx *ctx, const char *id);
+
+/* Loads the message catalogue now if it is not yet (thread-safe); 0, or the
+ * error its load failed with (the same on every call). */
+TCPL_API int tcpl_ctx_messages(const tcpl_ctx *ctx, tcpl_error *err);
 
 /* Contents of a data file by name relative to checks/ ("units.yaml"):
  * from the data dir when it has the file, else the built-in copy.

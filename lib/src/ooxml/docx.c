@@ -1495,11 +1495,13 @@ static int read_common(tcpl_doc **out, const tcpl_ctx *ctx, tcpl_pkg *pkg, const
     }
     rd.budget.limit = opts && opts->mem_limit ? opts->mem_limit : TCPL_MAX_DOC_MEMORY;
     rd.ctx = ctx;
-    rd.legacy = tcpl_ctx_legacy(ctx);
     rd.pkg = pkg;
     rd.err = err;
     rd.file = name;
-    int rc = tcpl_doc_new(&rd.doc, name);
+    int rc = tcpl_ctx_legacy_get(&rd.legacy, ctx, err);
+    if (rc < 0)
+        goto out;
+    rc = tcpl_doc_new(&rd.doc, name);
     if (rc < 0) {
         rc = TCPL_NOMEM(err, name);
         goto out;
