@@ -55,6 +55,7 @@ typedef struct field {
 
 typedef struct reader {
     const tcpl_ctx *ctx;
+    unsigned skip; /* TCPL_TEXT_NOTES / TCPL_TEXT_HEADERS: parts not read */
     const tcpl_legacy *legacy;
     tcpl_pkg *pkg;
     tcpl_styles *styles;
@@ -1436,11 +1437,14 @@ numbering_done:
     static const struct {
         const char *suffix;
         tcpl_part_kind kind;
-    } extra[] = {{"/footnotes", TCPL_PART_FOOTNOTES},
-                 {"/endnotes", TCPL_PART_ENDNOTES},
-                 {"/header", TCPL_PART_HEADER},
-                 {"/footer", TCPL_PART_FOOTER}};
+        unsigned text; /* the tcpl_doc_text flag that prints it */
+    } extra[] = {{"/footnotes", TCPL_PART_FOOTNOTES, TCPL_TEXT_NOTES},
+                 {"/endnotes", TCPL_PART_ENDNOTES, TCPL_TEXT_NOTES},
+                 {"/header", TCPL_PART_HEADER, TCPL_TEXT_HEADERS},
+                 {"/footer", TCPL_PART_FOOTER, TCPL_TEXT_HEADERS}};
     for (size_t k = 0; k < sizeof extra / sizeof extra[0]; k++) {
+        if (rd->skip & extra[k].text)
+            continue;
         size_t slen = strlen(extra[k].suffix);
         for (size_t i = 0; i < nrels; i++) {
             const tcpl_rel *r = &rels[i];
@@ -1465,6 +1469,7 @@ out:
 struct tcpl_reader {
     const tcpl_ctx *ctx;
     tcpl_part_cache *cache;
+    unsigned skip; /* tcpl_reader_skip */
     /* Scratch kept from one document to the next (capacity only). */
     para carry;
     tcpl_buf tmp, label;
@@ -1492,6 +1497,7 @@ static int read_common(tcpl_doc **out, const tcpl_ctx *ctx, tcpl_pkg *pkg, const
         tcpl_vec_clear(&rd.interned);
         rd.xkeep = keep->xkeep;
         rd.cache = keep->cache;
+        rd.skip = keep->skip;
     }
     rd.budget.limit = opts && opts->mem_limit ? opts->mem_limit : TCPL_MAX_DOC_MEMORY;
     rd.ctx = ctx;
@@ -1560,6 +1566,12 @@ void tcpl_reader_free(tcpl_reader *r)
     tcpl_vec_free(&r->interned);
     tcpl_xml_keep_free(&r->xkeep);
     free(r);
+}
+
+void tcpl_reader_skip(tcpl_reader *r, unsigned parts)
+{
+    if (r)
+        r->skip = parts & (TCPL_TEXT_NOTES | TCPL_TEXT_HEADERS);
 }
 
 int tcpl_reader_read(tcpl_reader *r, tcpl_doc **out, const char *path, tcpl_error *err)
