@@ -34,7 +34,7 @@ static void test_messages_on_first_use(void **state)
     tcpl_error err;
     /* a sanitizer's allocator does not keep glibc's statistics */
     size_t probe = heap_in_use();
-    void *p = malloc(64 * 1024);
+    void *volatile p = malloc(64 * 1024);
     size_t counted = heap_in_use() - probe;
     free(p);
     if (counted < 64 * 1024)
