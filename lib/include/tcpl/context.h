@@ -11,7 +11,9 @@ extern "C" {
 /* A context holds everything loaded once and shared read-only by all
  * documents and threads: the message catalogue, the legacy encoding tables
  * and (in later stages) compiled patterns, aliases and rule packs.  Create it
- * once, before starting threads; it is never modified afterwards.  The
+ * once, before starting threads; it is never modified afterwards, except
+ * that built-in data is parsed on first use (once, under a lock: any
+ * thread may be the first).  The
  * library never reads the environment: TCPL_LANG and TCPL_DATA are the
  * CLI's. */
 typedef struct tcpl_ctx tcpl_ctx;
