@@ -12,11 +12,16 @@
 #include <utf8proc.h>
 #include <zip.h>
 
+#include <dirent.h>
+#include <unistd.h>
+
 #include "helpers/testutil.h"
 #include "ooxml/numbering.h"
+#include "ooxml/reader.h"
 #include "ooxml/styles.h"
 #include "ooxml/xml.h"
 
+#define W_URI "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 #define NS "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\""
 
 static tcpl_numbering *parse(const char *xml)
@@ -592,6 +597,273 @@ static void test_corpus_converters(void **state)
     assert_string_equal(p->label, "\xE2\x80\xA2");
 }
 
+/* ---- the numbering part parsed on first need (docx.c) ---- */
+
+/* JSON and full text of a reading, or NULL with *code set on failure. */
+static char *reading(const tcpl_ctx *ctx, const char *data, size_t len, int eager, int *code)
+{
+    tcpl_doc *doc = NULL;
+    tcpl_error err;
+    int rc = eager ? tcpl_docx_read_memory_eager(&doc, ctx, data, len, "t.docx", &err)
+                   : tcpl_docx_read_memory(&doc, ctx, data, len, "t.docx", &err);
+    *code = rc;
+    if (rc < 0)
+        return NULL;
+    char *json = NULL, *text = NULL, *out = NULL;
+    size_t jl, tl;
+    assert_int_equal(tcpl_doc_json(&json, &jl, doc, 0, &err), 0);
+    assert_int_equal(
+        tcpl_doc_text(&text, &tl, doc, TCPL_TEXT_BODY | TCPL_TEXT_NOTES | TCPL_TEXT_HEADERS, &err),
+        0);
+    out = malloc(jl + tl + 1);
+    assert_non_null(out);
+    memcpy(out, json, jl);
+    memcpy(out + jl, text, tl + 1);
+    free(json);
+    free(text);
+    tcpl_doc_free(doc);
+    return out;
+}
+
+/* Both readings of a file: the same document, or the same failure. */
+static void same_readings(const tcpl_ctx *ctx, const char *data, size_t len)
+{
+    int c1, c2;
+    char *a = reading(ctx, data, len, 0, &c1), *b = reading(ctx, data, len, 1, &c2);
+    assert_int_equal(c1, c2);
+    if (a || b) {
+        assert_non_null(a);
+        assert_non_null(b);
+        assert_string_equal(a, b);
+    }
+    free(a);
+    free(b);
+}
+
+static void test_lazy_corpus(void **state)
+{
+    (void)state;
+    const char *dir = tu_corpus();
+    if (!dir)
+        TU_SKIP("no corpus");
+    tcpl_ctx *ctx = tu_ctx();
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    size_t files = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        size_t nl = strlen(e->d_name);
+        if (nl < 5 || strcmp(e->d_name + nl - 5, ".docx") != 0)
+            continue;
+        char *path = tu_corpus_file(e->d_name);
+        size_t len;
+        char *data = tu_read_file(path, &len);
+        assert_non_null(data);
+        same_readings(ctx, data, len);
+        files++;
+        free(data);
+        free(path);
+    }
+    closedir(d);
+    TU_ASSERT_NONEMPTY(files, "corpus files");
+    tcpl_ctx_free(ctx);
+}
+
+/* A minimal package: document.xml's body, numbering.xml (NULL: none),
+ * styles.xml (NULL: none). */
+static char *make_docx(const char *body, const char *numbering, const char *styles, size_t *len)
+{
+    char path[] = "/tmp/tcpl-num-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    int ze;
+    zip_t *z = zip_open(path, ZIP_TRUNCATE, &ze);
+    assert_non_null(z);
+    static char doc[8192], rels[2048];
+    snprintf(doc, sizeof doc, "<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:document " NS
+             "><w:body>%s</w:body></w:document>", body);
+    snprintf(rels, sizeof rels,
+             "<?xml version=\"1.0\"?><Relationships "
+             "xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">%s%s"
+             "</Relationships>",
+             numbering ? "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/"
+                         "officeDocument/2006/relationships/numbering\" Target=\"numbering.xml\"/>"
+                       : "",
+             styles ? "<Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/"
+                      "officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/>"
+                    : "");
+    const char *ct =
+        "<?xml version=\"1.0\"?><Types "
+        "xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
+        "<Default Extension=\"rels\" "
+        "ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
+        "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
+        "<Override PartName=\"/word/document.xml\" "
+        "ContentType=\"application/"
+        "vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml\"/></Types>";
+    const char *root =
+        "<?xml version=\"1.0\"?><Relationships "
+        "xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+        "<Relationship Id=\"r1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/"
+        "relationships/officeDocument\" Target=\"word/document.xml\"/></Relationships>";
+    const struct {
+        const char *name, *text;
+    } parts[] = {{"[Content_Types].xml", ct},
+                 {"_rels/.rels", root},
+                 {"word/document.xml", doc},
+                 {"word/_rels/document.xml.rels", rels},
+                 {"word/numbering.xml", numbering},
+                 {"word/styles.xml", styles}};
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        if (!parts[i].text)
+            continue;
+        zip_source_t *src = zip_source_buffer(z, parts[i].text, strlen(parts[i].text), 0);
+        assert_non_null(src);
+        assert_true(zip_file_add(z, parts[i].name, src, ZIP_FL_OVERWRITE) >= 0);
+    }
+    assert_int_equal(zip_close(z), 0);
+    char *data = tu_read_file(path, len);
+    assert_non_null(data);
+    unlink(path);
+    return data;
+}
+
+#define P_NUM(id, lvl, text)                                                                       \
+    "<w:p><w:pPr><w:numPr><w:ilvl w:val=\"" #lvl "\"/><w:numId w:val=\"" #id                      \
+    "\"/></w:numPr></w:pPr><w:r><w:t>" text "</w:t></w:r></w:p>"
+#define P_STYLE(style, text)                                                                       \
+    "<w:p><w:pPr><w:pStyle w:val=\"" style "\"/></w:pPr><w:r><w:t>" text "</w:t></w:r></w:p>"
+#define P_PLAIN(text) "<w:p><w:r><w:t>" text "</w:t></w:r></w:p>"
+
+static const char *NUMBERING_OK =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:numbering " NS ">"
+    "<w:abstractNum w:abstractNumId=\"0\"><w:lvl w:ilvl=\"0\"><w:start w:val=\"1\"/>"
+    "<w:numFmt w:val=\"upperRoman\"/><w:lvlText w:val=\"%1.\"/><w:pStyle w:val=\"H1\"/></w:lvl>"
+    "<w:lvl w:ilvl=\"1\"><w:start w:val=\"1\"/><w:numFmt w:val=\"decimal\"/>"
+    "<w:lvlText w:val=\"%2)\"/></w:lvl></w:abstractNum>"
+    "<w:num w:numId=\"1\"><w:abstractNumId w:val=\"0\"/></w:num></w:numbering>";
+static const char *NUMBERING_NO_LINK =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:numbering " NS ">"
+    "<w:abstractNum w:abstractNumId=\"0\"><w:lvl w:ilvl=\"0\"><w:start w:val=\"3\"/>"
+    "<w:numFmt w:val=\"decimal\"/><w:lvlText w:val=\"%1.\"/></w:lvl></w:abstractNum>"
+    "<w:num w:numId=\"1\"><w:abstractNumId w:val=\"0\"/></w:num></w:numbering>";
+/* well-formed up to a broken end tag */
+static const char *NUMBERING_BAD = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:numbering " NS
+                                   "><w:abstractNum w:abstractNumId=\"0\"></w:num></w:numbering>";
+static const char *STYLES =
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:styles " NS ">"
+    "<w:style w:type=\"paragraph\" w:styleId=\"H1\"><w:name w:val=\"heading 1\"/></w:style>"
+    "<w:style w:type=\"paragraph\" w:styleId=\"Plain\"><w:name w:val=\"Plain\"/></w:style>"
+    "</w:styles>";
+
+static char *label_of(const tcpl_ctx *ctx, const char *data, size_t len, int eager, size_t i)
+{
+    tcpl_doc *doc = NULL;
+    tcpl_error err;
+    int rc = eager ? tcpl_docx_read_memory_eager(&doc, ctx, data, len, "t.docx", &err)
+                   : tcpl_docx_read_memory(&doc, ctx, data, len, "t.docx", &err);
+    assert_int_equal(rc, 0);
+    assert_true(i < tcpl_doc_block_count(doc));
+    char *l = strdup(tcpl_doc_block(doc, i)->label);
+    tcpl_doc_free(doc);
+    return l;
+}
+
+static void test_lazy_handmade(void **state)
+{
+    (void)state;
+    tcpl_ctx *ctx = tu_ctx();
+    const struct {
+        const char *body, *numbering, *styles;
+        size_t para;
+        const char *label; /* of that paragraph, both readings */
+    } cases[] = {
+        /* direct numPr after unnumbered paragraphs: parsed at the first */
+        {P_PLAIN("a") P_NUM(1, 0, "b") P_NUM(1, 1, "c") P_NUM(1, 0, "d"), NUMBERING_OK, STYLES,
+         3, "II."},
+        {P_PLAIN("a") P_NUM(1, 0, "b") P_NUM(1, 1, "c"), NUMBERING_OK, STYLES, 2, "1)"},
+        /* a style linked from a numbering level (w:pStyle), no numPr */
+        {P_STYLE("Plain", "a") P_STYLE("H1", "b") P_STYLE("H1", "c"), NUMBERING_OK, STYLES, 2,
+         "II."},
+        {P_STYLE("Plain", "a") P_STYLE("H1", "b"), NUMBERING_OK, STYLES, 0, ""},
+        /* no pStyle in the part: the styles never make it parse */
+        {P_STYLE("H1", "a") P_NUM(1, 0, "b"), NUMBERING_NO_LINK, STYLES, 1, "3."},
+        {P_STYLE("H1", "a") P_NUM(1, 0, "b"), NUMBERING_NO_LINK, STYLES, 0, ""},
+        /* numId 0, unknown numId */
+        {P_NUM(0, 0, "a") P_NUM(7, 0, "b"), NUMBERING_OK, NULL, 1, ""},
+        /* numbering without styles, styles without numbering */
+        {P_NUM(1, 0, "a"), NUMBERING_OK, NULL, 0, "I."},
+        {P_NUM(1, 0, "a"), NULL, STYLES, 0, ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        size_t len;
+        char *data = make_docx(cases[i].body, cases[i].numbering, cases[i].styles, &len);
+        same_readings(ctx, data, len);
+        char *a = label_of(ctx, data, len, 0, cases[i].para);
+        char *b = label_of(ctx, data, len, 1, cases[i].para);
+        assert_string_equal(a, cases[i].label);
+        assert_string_equal(b, cases[i].label);
+        free(a);
+        free(b);
+        free(data);
+    }
+    /* A damaged numbering part that a paragraph needs: the same error both
+     * ways; one that no paragraph needs is never parsed (the full parse
+     * refused the document for it). */
+    size_t len;
+    char *data = make_docx(P_PLAIN("a") P_NUM(1, 0, "b"), NUMBERING_BAD, STYLES, &len);
+    same_readings(ctx, data, len);
+    int c1;
+    assert_null(reading(ctx, data, len, 0, &c1));
+    assert_int_equal(c1, TCPL_ERR_FORMAT);
+    free(data);
+    data = make_docx(P_PLAIN("a") P_STYLE("Plain", "b"), NUMBERING_BAD, STYLES, &len);
+    int c2;
+    char *lazy = reading(ctx, data, len, 0, &c1);
+    assert_int_equal(c1, 0);
+    assert_null(reading(ctx, data, len, 1, &c2));
+    assert_int_equal(c2, TCPL_ERR_FORMAT);
+    free(lazy);
+    free(data);
+    /* the part's w:pStyle values are indexed: a damaged part linking only
+     * a style no paragraph has is not parsed; one linking a style a
+     * paragraph has is, and fails as before */
+    static const char *bad_linked = "<?xml version=\"1.0\"?><w:numbering " NS
+                                    "><w:abstractNum w:abstractNumId=\"0\"><w:lvl w:ilvl=\"0\">"
+                                    "<w:pStyle w:val=\"H1\"/></w:lvl></w:num></w:numbering>";
+    data = make_docx(P_STYLE("Plain", "a"), bad_linked, STYLES, &len);
+    lazy = reading(ctx, data, len, 0, &c1);
+    assert_int_equal(c1, 0);
+    free(lazy);
+    free(data);
+    data = make_docx(P_STYLE("Plain", "a") P_STYLE("H1", "b"), bad_linked, STYLES, &len);
+    same_readings(ctx, data, len);
+    assert_null(reading(ctx, data, len, 0, &c1));
+    assert_int_equal(c1, TCPL_ERR_FORMAT);
+    free(data);
+    /* values the scan cannot be sure of (an entity, a prefix other than w,
+     * single quotes, a tab, the default namespace): parsed, same labels */
+    static const char *odd[] = {
+        "<w:pStyle w:val=\"H&#49;\"/>", "<x:pStyle xmlns:x=\"" W_URI "\" x:val=\"H1\"/>",
+        "<w:pStyle w:val='H1'/>", "<w:pStyle w:val=\"H1\t\"/>", "<w:pStyle\n  w:val = \"H1\" />",
+        "<pStyle xmlns=\"" W_URI "\" w:val=\"H1\"/>"};
+    for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++) {
+        char num[2048];
+        snprintf(num, sizeof num,
+                 "<?xml version=\"1.0\"?><w:numbering " NS
+                 "><w:abstractNum w:abstractNumId=\"0\"><w:lvl w:ilvl=\"0\"><w:start w:val=\"4\"/>"
+                 "<w:numFmt w:val=\"decimal\"/><w:lvlText w:val=\"%%1.\"/>%s</w:lvl>"
+                 "</w:abstractNum><w:num w:numId=\"1\"><w:abstractNumId w:val=\"0\"/></w:num>"
+                 "</w:numbering>",
+                 odd[i]);
+        data = make_docx(P_STYLE("Plain", "a") P_STYLE("H1", "b"), num, STYLES, &len);
+        same_readings(ctx, data, len);
+        free(data);
+    }
+    tcpl_ctx_free(ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -600,7 +872,8 @@ int main(void)
         cmocka_unit_test(test_lvl_override),      cmocka_unit_test(test_is_lgl_and_restart),
         cmocka_unit_test(test_bullets_and_suffix), cmocka_unit_test(test_style_links),
         cmocka_unit_test(test_hostile),           cmocka_unit_test(test_corpus_numbered),
-        cmocka_unit_test(test_corpus_converters),
+        cmocka_unit_test(test_corpus_converters), cmocka_unit_test(test_lazy_corpus),
+        cmocka_unit_test(test_lazy_handmade),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

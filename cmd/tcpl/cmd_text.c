@@ -25,6 +25,14 @@ int cmd_text(cli *c, int argc, char **argv)
     }
     if ((r = cli_check_output(c, out, argv + 1, nfiles)) >= 0)
         return r;
+    /* Parts it does not print are not read (their text is never assembled). */
+    tcpl_error rerr;
+    tcpl_error_clear(&rerr);
+    if (!c->cache && tcpl_part_cache_new(&c->cache, 0, &rerr) < 0)
+        return cli_report(c, &rerr);
+    if (!c->reader && tcpl_reader_new(&c->reader, c->ctx, c->cache, &rerr) < 0)
+        return cli_report(c, &rerr);
+    tcpl_reader_skip(c->reader, ~flags);
     cli_batch b = {(size_t)nfiles, 0, 0, EXIT_OK};
     for (int i = 1; i <= nfiles; i++) {
         tcpl_error err;

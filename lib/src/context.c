@@ -1,4 +1,6 @@
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +32,19 @@ typedef struct {
     char *text;
 } message;
 
+/* Something the context loads on first use (the data is parsed by the first
+ * thread that asks; the others wait on the mutex, then read it): the state
+ * is published with release/acquire, so a reader that sees it done sees
+ * what was loaded.  A load that failed keeps its error, given to every
+ * later caller. */
+enum { LAZY_TODO, LAZY_DONE, LAZY_FAILED };
+typedef struct {
+    atomic_int state;
+    pthread_mutex_t lock;
+    int rc;
+    tcpl_error err;
+} lazy;
+
 struct tcpl_ctx {
     char lang[8];
     char *data_dir;
@@ -38,7 +53,33 @@ struct tcpl_ctx {
     message *msgs;
     size_t nmsgs;
     struct tcpl_legacy *legacy;
+    lazy msgs_once, legacy_once;
 };
+
+typedef int (*lazy_fn)(tcpl_ctx *ctx, tcpl_error *err);
+
+/* Runs fn once for ctx; its status, or the status it failed with the first
+ * time (and that error), on every call. */
+static int lazy_run(lazy *l, tcpl_ctx *ctx, lazy_fn fn, tcpl_error *err)
+{
+    int st = atomic_load_explicit(&l->state, memory_order_acquire);
+    if (st == LAZY_TODO) {
+        pthread_mutex_lock(&l->lock);
+        st = atomic_load_explicit(&l->state, memory_order_relaxed);
+        if (st == LAZY_TODO) {
+            tcpl_error_clear(&l->err);
+            l->rc = fn(ctx, &l->err);
+            st = l->rc < 0 ? LAZY_FAILED : LAZY_DONE;
+            atomic_store_explicit(&l->state, st, memory_order_release);
+        }
+        pthread_mutex_unlock(&l->lock);
+    }
+    if (st == LAZY_DONE)
+        return 0;
+    if (err)
+        *err = l->err;
+    return l->rc;
+}
 
 const char *tcpl_version(void)
 {
@@ -50,9 +91,24 @@ const char *tcpl_ctx_lang(const tcpl_ctx *ctx)
     return ctx ? ctx->lang : "vi";
 }
 
-const struct tcpl_legacy *tcpl_ctx_legacy(const tcpl_ctx *ctx)
+static int load_legacy(tcpl_ctx *ctx, tcpl_error *err)
 {
-    return ctx ? ctx->legacy : NULL;
+    return tcpl_legacy_load(&ctx->legacy, ctx, err);
+}
+
+int tcpl_ctx_legacy_get(const struct tcpl_legacy **out, const tcpl_ctx *ctx, tcpl_error *err)
+{
+    *out = NULL;
+    if (!ctx)
+        return 0;
+    /* the context is read-only to its users; the lazy slots are the one
+     * part written, under their lock (ctx was allocated non-const) */
+    tcpl_ctx *c = (tcpl_ctx *)ctx;
+    int rc = lazy_run(&c->legacy_once, c, load_legacy, err);
+    if (rc < 0)
+        return rc;
+    *out = ctx->legacy;
+    return 0;
 }
 
 static int read_file(const char *path, char **out, size_t *len)
@@ -92,6 +148,12 @@ int tcpl_ctx_data(const char **data, size_t *len, const tcpl_ctx *ctx, const cha
         }
     }
     return tcpl_err(err, TCPL_ERR_DATA, "err.data_missing", name, NULL, NULL);
+}
+
+const struct tcpl_legacy *tcpl_ctx_legacy(const tcpl_ctx *ctx)
+{
+    const struct tcpl_legacy *lg;
+    return tcpl_ctx_legacy_get(&lg, ctx, NULL) < 0 ? NULL : lg;
 }
 
 static int cmp_msg(const void *a, const void *b)
@@ -183,10 +245,23 @@ static int load_messages(tcpl_ctx *ctx, tcpl_error *err)
     return rc;
 }
 
+int tcpl_ctx_messages(const tcpl_ctx *ctx, tcpl_error *err)
+{
+    if (!ctx)
+        return 0;
+    tcpl_ctx *c = (tcpl_ctx *)ctx;
+    return lazy_run(&c->msgs_once, c, load_messages, err);
+}
+
 const char *tcpl_msg(const tcpl_ctx *ctx, const char *id)
 {
     if (!ctx || !id)
         return id ? id : "";
+    /* a catalogue that failed to load (only out of memory for the built-in
+     * one: a data dir's is loaded by tcpl_ctx_new) gives the ids; the error
+     * stays with tcpl_ctx_messages */
+    if (tcpl_ctx_messages(ctx, NULL) < 0)
+        return id;
     message key = {(char *)id, NULL};
     const message *m = bsearch(&key, ctx->msgs, ctx->nmsgs, sizeof *m, cmp_msg);
     return m ? m->text : id;
@@ -201,6 +276,10 @@ int tcpl_ctx_new(tcpl_ctx **out, const tcpl_ctx_options *opts, tcpl_error *err)
     tcpl_ctx *ctx = calloc(1, sizeof *ctx);
     if (!ctx)
         return TCPL_NOMEM(err, NULL);
+    atomic_init(&ctx->msgs_once.state, LAZY_TODO);
+    atomic_init(&ctx->legacy_once.state, LAZY_TODO);
+    pthread_mutex_init(&ctx->msgs_once.lock, NULL);
+    pthread_mutex_init(&ctx->legacy_once.lock, NULL);
     const char *lang = opts ? opts->lang : NULL;
     if (lang && (!strncmp(lang, "en", 2) || !strncmp(lang, "EN", 2)))
         strcpy(ctx->lang, "en");
@@ -253,8 +332,20 @@ int tcpl_ctx_new(tcpl_ctx **out, const tcpl_ctx_options *opts, tcpl_error *err)
             tcpl_buf_free(&path);
         }
     }
-    TCPL_CHECK(load_messages(ctx, err));
-    TCPL_CHECK(tcpl_legacy_load(&ctx->legacy, ctx, err));
+    /* The built-in data is parsed on first use (the message catalogue alone
+     * is half the start-up of a process that needs none of it); a file from
+     * the data dir is the user's and may be wrong, so it is parsed now and
+     * its error returned here, as before. */
+    for (size_t i = 0; i < ctx->nfiles; i++) {
+        if (!ctx->files[i].data)
+            continue;
+        if (!strcmp(ctx->files[i].name, "messages.yaml"))
+            TCPL_CHECK(tcpl_ctx_messages(ctx, err));
+    }
+    if (ctx->data_dir) {
+        const struct tcpl_legacy *lg;
+        TCPL_CHECK(tcpl_ctx_legacy_get(&lg, ctx, err));
+    }
 out:
     if (rc < 0) {
         tcpl_ctx_free(ctx);
@@ -277,6 +368,8 @@ void tcpl_ctx_free(tcpl_ctx *ctx)
     }
     free(ctx->msgs);
     tcpl_legacy_free(ctx->legacy);
+    pthread_mutex_destroy(&ctx->msgs_once.lock);
+    pthread_mutex_destroy(&ctx->legacy_once.lock);
     free(ctx->data_dir);
     free(ctx);
 }

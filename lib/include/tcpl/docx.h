@@ -41,6 +41,12 @@ TCPL_API int tcpl_reader_read(tcpl_reader *r, tcpl_doc **out, const char *path, 
 TCPL_API int tcpl_reader_read_memory(tcpl_reader *r, tcpl_doc **out, const void *data, size_t len,
                                      const char *name, tcpl_error *err);
 TCPL_API void tcpl_reader_free(tcpl_reader *r);
+/* Parts the reader's next documents do not read, for a caller that will not
+ * print them: TCPL_TEXT_NOTES (footnotes, endnotes), TCPL_TEXT_HEADERS
+ * (headers, footers); 0 (the default) reads everything.  A document read
+ * so has no blocks of those parts (tcpl_doc_text with the same flags off
+ * gives the same text) and no error from them. */
+TCPL_API void tcpl_reader_skip(tcpl_reader *r, unsigned parts);
 
 #ifdef __cplusplus
 }

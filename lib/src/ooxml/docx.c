@@ -53,14 +53,33 @@ typedef struct field {
     int in_result; /* after fldChar separate: text shows */
 } field;
 
+/* w:pStyle values of a numbering part indexed for the lazy parse; a part
+ * with more (Word writes at most nine per list) is parsed at the first
+ * styled paragraph. */
+#define TCPL_NUM_LINK_VALUES 64
+
 typedef struct reader {
     const tcpl_ctx *ctx;
+    unsigned skip; /* TCPL_TEXT_NOTES / TCPL_TEXT_HEADERS: parts not read */
+    int num_eager; /* tcpl_docx_read_memory_eager */
     const tcpl_legacy *legacy;
     tcpl_pkg *pkg;
     tcpl_styles *styles;
     const char *theme_font[3]; /* [TCPL_THEME_MINOR], [TCPL_THEME_MAJOR]: the theme's Latin fonts */
     tcpl_numbering *num;
     tcpl_numstate *numstate;
+    /* The numbering part, held unparsed until a paragraph needs it (a
+     * numId, or a style a numbering level may link to): half the files
+     * read have one that no paragraph uses. */
+    char *num_data;
+    size_t num_len;
+    const char *num_part;
+    /* its w:pStyle values (scan_num_links); -1: any style may link */
+    struct {
+        const char *s;
+        size_t n;
+    } num_link_vals[TCPL_NUM_LINK_VALUES];
+    int num_nlinks;
     tcpl_doc *doc;
     tcpl_error *err;
     const char *file;
@@ -117,7 +136,153 @@ static int fail_nomem(reader *rd)
  * and numbering it reads from (one budget for all, TCPL_MAX_DOC_MEMORY). */
 static size_t held(const reader *rd)
 {
-    return tcpl_doc_bytes(rd->doc) + tcpl_styles_bytes(rd->styles) + tcpl_numbering_bytes(rd->num);
+    return tcpl_doc_bytes(rd->doc) + tcpl_styles_bytes(rd->styles) + tcpl_numbering_bytes(rd->num) +
+           rd->num_len;
+}
+
+static int name_char(unsigned char c)
+{
+    return c >= 0x80 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
+}
+
+static int xml_space(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* The values of every w:pStyle in a numbering part (a level linked to a
+ * paragraph style), found by a byte scan, into rd->num_link_vals; -1 when
+ * the scan cannot be sure of them, and then any styled paragraph has the
+ * part parsed.  Sure means: an ASCII-compatible encoding (a UTF-16 part is
+ * not scanned); every start tag named pStyle, with any prefix, is found
+ * (an element name cannot be written with an entity, and "pStyle" in text,
+ * a comment or CDATA is at worst one value too many, which only makes the
+ * part parsed); each of its attributes named val, with any prefix, is a
+ * quoted value with no entity, no whitespace the parser would normalise
+ * and no byte past ASCII (whose meaning would depend on the declared
+ * encoding).  More than TCPL_NUM_LINK_VALUES values: not sure. */
+static int scan_num_links(reader *rd, const char *data, size_t len)
+{
+    const unsigned char *u = (const unsigned char *)data, *end = u + len;
+    rd->num_nlinks = 0;
+    size_t i = len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF ? 3 : 0;
+    while (i < len && xml_space(u[i]))
+        i++;
+    if (i + 1 >= len || u[i] != '<' || u[i + 1] == 0)
+        return rd->num_nlinks = -1;
+    for (const unsigned char *q = u; (q = memchr(q, 'S', (size_t)(end - q))); q++) {
+        if (q == u || q[-1] != 'p' || end - q < 6 || memcmp(q, "Style", 5) != 0)
+            continue;
+        const unsigned char *b = q - 1, *t = q + 5;
+        if (b > u && b[-1] == ':') {
+            b--;
+            while (b > u && name_char(b[-1]))
+                b--;
+        }
+        /* not a start tag's name (an end tag, text, an attribute): no link */
+        if (b == u || b[-1] != '<' || (t < end && !xml_space(*t) && *t != '/' && *t != '>'))
+            continue;
+        /* the attributes up to the tag's end */
+        while (t < end && *t != '>' && *t != '/') {
+            while (t < end && xml_space(*t))
+                t++;
+            if (t >= end)
+                return rd->num_nlinks = -1;
+            if (*t == '>' || *t == '/')
+                break;
+            const unsigned char *name = t;
+            while (t < end && (name_char(*t) || *t == ':'))
+                t++;
+            size_t nlen = (size_t)(t - name);
+            while (t < end && xml_space(*t))
+                t++;
+            if (nlen == 0 || t >= end || *t != '=')
+                return rd->num_nlinks = -1;
+            t++;
+            while (t < end && xml_space(*t))
+                t++;
+            if (t >= end || (*t != '"' && *t != '\''))
+                return rd->num_nlinks = -1;
+            unsigned char quote = *t++;
+            const unsigned char *v = t;
+            while (t < end && *t != quote) {
+                if (*t == '&' || *t == '<' || *t >= 0x80 || (xml_space(*t) && *t != ' '))
+                    return rd->num_nlinks = -1;
+                t++;
+            }
+            if (t >= end)
+                return rd->num_nlinks = -1;
+            int is_val = (nlen == 3 && !memcmp(name, "val", 3)) ||
+                         (nlen > 4 && !memcmp(name + nlen - 4, ":val", 4));
+            if (is_val && t > v) {
+                if (rd->num_nlinks == TCPL_NUM_LINK_VALUES)
+                    return rd->num_nlinks = -1;
+                rd->num_link_vals[rd->num_nlinks].s = (const char *)v;
+                rd->num_link_vals[rd->num_nlinks++].n = (size_t)(t - v);
+            }
+            t++;
+        }
+        if (t >= end)
+            return rd->num_nlinks = -1;
+    }
+    return 0;
+}
+
+/* Whether the held numbering part may link a level to this style. */
+static int num_may_link(const reader *rd, const char *style_id)
+{
+    if (rd->num_nlinks < 0)
+        return 1;
+    size_t n = strlen(style_id);
+    for (int i = 0; i < rd->num_nlinks; i++)
+        if (rd->num_link_vals[i].n == n && !memcmp(rd->num_link_vals[i].s, style_id, n))
+            return 1;
+    return 0;
+}
+
+static void read_stats(reader *rd);
+
+static int num_parse_now(reader *rd, char *data, size_t len, const char *name)
+{
+    rd->budget.used = held(rd) + len; /* the part is held while it is parsed */
+    int rc = tcpl_numbering_parse_budget(&rd->num, data, len, rd->file, name, &rd->budget, rd->err);
+    free(data);
+    rd->budget.part = 0;
+    read_stats(rd);
+    if (rc == 0 && held(rd) > (rd->budget.limit ? rd->budget.limit : TCPL_MAX_DOC_MEMORY))
+        rc = tcpl_err(rd->err, TCPL_ERR_LIMIT, "err.doc_memory", rd->file, name, "%zu",
+                      rd->budget.limit >> 20);
+    return rc;
+}
+
+/* The held numbering part parsed, when a paragraph first needs it (in the
+ * middle of a part: its own budget, so the part being walked keeps its
+ * figures), and the part's counters made for it (none has counted yet:
+ * every paragraph before had no numbering to count). */
+static int num_need(reader *rd)
+{
+    if (!rd->num_data)
+        return 0;
+    char *data = rd->num_data;
+    size_t len = rd->num_len;
+    rd->num_data = NULL;
+    rd->num_len = 0;
+    tcpl_xml_budget outer = rd->budget;
+    rd->budget.used = 0;
+    rd->budget.part = 0;
+    int rc = num_parse_now(rd, data, len, rd->num_part);
+    size_t peak = rd->budget.peak, events_peak = rd->budget.events_peak;
+    rd->budget = outer;
+    if (peak > rd->budget.peak)
+        rd->budget.peak = peak;
+    if (events_peak > rd->budget.events_peak)
+        rd->budget.events_peak = events_peak;
+    if (rc < 0)
+        return rc;
+    tcpl_numstate_free(rd->numstate);
+    rd->numstate = NULL;
+    return tcpl_numstate_new(&rd->numstate, rd->num) < 0 ? fail_nomem(rd) : 0;
 }
 
 /* Interned strings: past this many distinct ones, copy without looking. */
@@ -802,7 +967,9 @@ static int finish_paragraph(reader *rd, int idx, const tcpl_ppr *ppr, const tcpl
             ilvl = st->ppr.ilvl;
     }
     if (num_id < 0 && st) {
-        int n2 = 0, l2 = 0;
+        int n2 = 0, l2 = 0, rc;
+        if (rd->num_data && num_may_link(rd, st->id) && (rc = num_need(rd)) < 0)
+            return rc;
         if (tcpl_numbering_style_link(rd->num, st->id, &n2, &l2) && n2 > 0) {
             num_id = n2;
             if (ilvl < 0)
@@ -814,6 +981,9 @@ static int finish_paragraph(reader *rd, int idx, const tcpl_ppr *ppr, const tcpl
     char suffix = 0;
     tcpl_buf_reset(&rd->label);
     if (num_id > 0) {
+        int rc = num_need(rd);
+        if (rc < 0)
+            return rc;
         if (tcpl_numstate_next(rd->numstate, num_id, ilvl, &rd->label, &suffix) < 0)
             return fail_nomem(rd);
         b->num_id = num_id;
@@ -1413,15 +1583,22 @@ static int read_package(reader *rd)
         goto numbering_done;
     }
     TCPL_CHECK(read_optional(rd, rels, nrels, "/numbering", &data, &len, &name));
-    rd->budget.used = held(rd) + len; /* the part is held while it is parsed */
-    rc = tcpl_numbering_parse_budget(&rd->num, data, len, rd->file, name, &rd->budget, rd->err);
-    free(data);
+    if (data && !rd->num_eager) {
+        /* held, parsed when a paragraph first needs it (num_need) */
+        rd->num_data = data;
+        rd->num_len = len;
+        rd->num_part = name;
+        scan_num_links(rd, data, len);
+        data = NULL;
+        if (held(rd) > (rd->budget.limit ? rd->budget.limit : TCPL_MAX_DOC_MEMORY)) {
+            rc = tcpl_err(rd->err, TCPL_ERR_LIMIT, "err.doc_memory", rd->file, name, "%zu",
+                          rd->budget.limit >> 20);
+            goto out;
+        }
+        goto numbering_done;
+    }
+    rc = num_parse_now(rd, data, len, name);
     data = NULL;
-    rd->budget.part = 0;
-    read_stats(rd);
-    if (rc == 0 && held(rd) > (rd->budget.limit ? rd->budget.limit : TCPL_MAX_DOC_MEMORY))
-        rc = tcpl_err(rd->err, TCPL_ERR_LIMIT, "err.doc_memory", rd->file, name, "%zu",
-                      rd->budget.limit >> 20);
     if (rc < 0)
         goto out;
 numbering_done:
@@ -1436,11 +1613,14 @@ numbering_done:
     static const struct {
         const char *suffix;
         tcpl_part_kind kind;
-    } extra[] = {{"/footnotes", TCPL_PART_FOOTNOTES},
-                 {"/endnotes", TCPL_PART_ENDNOTES},
-                 {"/header", TCPL_PART_HEADER},
-                 {"/footer", TCPL_PART_FOOTER}};
+        unsigned text; /* the tcpl_doc_text flag that prints it */
+    } extra[] = {{"/footnotes", TCPL_PART_FOOTNOTES, TCPL_TEXT_NOTES},
+                 {"/endnotes", TCPL_PART_ENDNOTES, TCPL_TEXT_NOTES},
+                 {"/header", TCPL_PART_HEADER, TCPL_TEXT_HEADERS},
+                 {"/footer", TCPL_PART_FOOTER, TCPL_TEXT_HEADERS}};
     for (size_t k = 0; k < sizeof extra / sizeof extra[0]; k++) {
+        if (rd->skip & extra[k].text)
+            continue;
         size_t slen = strlen(extra[k].suffix);
         for (size_t i = 0; i < nrels; i++) {
             const tcpl_rel *r = &rels[i];
@@ -1465,6 +1645,7 @@ out:
 struct tcpl_reader {
     const tcpl_ctx *ctx;
     tcpl_part_cache *cache;
+    unsigned skip; /* tcpl_reader_skip */
     /* Scratch kept from one document to the next (capacity only). */
     para carry;
     tcpl_buf tmp, label;
@@ -1473,7 +1654,8 @@ struct tcpl_reader {
 };
 
 static int read_common(tcpl_doc **out, const tcpl_ctx *ctx, tcpl_pkg *pkg, const char *name,
-                       const tcpl_read_opts *opts, tcpl_reader *keep, tcpl_error *err)
+                       const tcpl_read_opts *opts, tcpl_reader *keep, int num_eager,
+                       tcpl_error *err)
 {
     reader rd;
     memset(&rd, 0, sizeof rd);
@@ -1492,14 +1674,18 @@ static int read_common(tcpl_doc **out, const tcpl_ctx *ctx, tcpl_pkg *pkg, const
         tcpl_vec_clear(&rd.interned);
         rd.xkeep = keep->xkeep;
         rd.cache = keep->cache;
+        rd.skip = keep->skip;
     }
     rd.budget.limit = opts && opts->mem_limit ? opts->mem_limit : TCPL_MAX_DOC_MEMORY;
+    rd.num_eager = num_eager;
     rd.ctx = ctx;
-    rd.legacy = tcpl_ctx_legacy(ctx);
     rd.pkg = pkg;
     rd.err = err;
     rd.file = name;
-    int rc = tcpl_doc_new(&rd.doc, name);
+    int rc = tcpl_ctx_legacy_get(&rd.legacy, ctx, err);
+    if (rc < 0)
+        goto out;
+    rc = tcpl_doc_new(&rd.doc, name);
     if (rc < 0) {
         rc = TCPL_NOMEM(err, name);
         goto out;
@@ -1511,6 +1697,7 @@ out:
     tcpl_numstate_free(rd.numstate);
     if (!rd.num_shared)
         tcpl_numbering_free(rd.num);
+    free(rd.num_data);
     if (keep) {
         keep->carry = rd.carry;
         keep->tmp = rd.tmp;
@@ -1560,6 +1747,12 @@ void tcpl_reader_free(tcpl_reader *r)
     free(r);
 }
 
+void tcpl_reader_skip(tcpl_reader *r, unsigned parts)
+{
+    if (r)
+        r->skip = parts & (TCPL_TEXT_NOTES | TCPL_TEXT_HEADERS);
+}
+
 int tcpl_reader_read(tcpl_reader *r, tcpl_doc **out, const char *path, tcpl_error *err)
 {
     tcpl_error local;
@@ -1571,7 +1764,7 @@ int tcpl_reader_read(tcpl_reader *r, tcpl_doc **out, const char *path, tcpl_erro
     int rc = tcpl_pkg_open_file(&pkg, path, err);
     if (rc < 0)
         return rc;
-    rc = read_common(out, r->ctx, pkg, path, NULL, r, err);
+    rc = read_common(out, r->ctx, pkg, path, NULL, r, 0, err);
     tcpl_pkg_free(pkg);
     return rc;
 }
@@ -1588,7 +1781,7 @@ int tcpl_reader_read_memory(tcpl_reader *r, tcpl_doc **out, const void *data, si
     int rc = tcpl_pkg_open_memory(&pkg, data, len, name, err);
     if (rc < 0)
         return rc;
-    rc = read_common(out, r->ctx, pkg, name, NULL, r, err);
+    rc = read_common(out, r->ctx, pkg, name, NULL, r, 0, err);
     tcpl_pkg_free(pkg);
     return rc;
 }
@@ -1604,7 +1797,7 @@ int tcpl_docx_read(tcpl_doc **out, const tcpl_ctx *ctx, const char *path, tcpl_e
     int rc = tcpl_pkg_open_file(&pkg, path, err);
     if (rc < 0)
         return rc;
-    rc = read_common(out, ctx, pkg, path, NULL, NULL, err);
+    rc = read_common(out, ctx, pkg, path, NULL, NULL, 0, err);
     tcpl_pkg_free(pkg);
     return rc;
 }
@@ -1621,7 +1814,24 @@ int tcpl_docx_read_memory_opts(tcpl_doc **out, const tcpl_ctx *ctx, const void *
     int rc = tcpl_pkg_open_memory(&pkg, data, len, name, err);
     if (rc < 0)
         return rc;
-    rc = read_common(out, ctx, pkg, name, opts, NULL, err);
+    rc = read_common(out, ctx, pkg, name, opts, NULL, 0, err);
+    tcpl_pkg_free(pkg);
+    return rc;
+}
+
+int tcpl_docx_read_memory_eager(tcpl_doc **out, const tcpl_ctx *ctx, const void *data,
+                                size_t len, const char *name, tcpl_error *err)
+{
+    tcpl_error local;
+    if (!err)
+        err = &local;
+    tcpl_error_clear(err);
+    *out = NULL;
+    tcpl_pkg *pkg = NULL;
+    int rc = tcpl_pkg_open_memory(&pkg, data, len, name, err);
+    if (rc < 0)
+        return rc;
+    rc = read_common(out, ctx, pkg, name, NULL, NULL, 1, err);
     tcpl_pkg_free(pkg);
     return rc;
 }

@@ -14,4 +14,9 @@ typedef struct tcpl_read_opts {
 int tcpl_docx_read_memory_opts(tcpl_doc **out, const tcpl_ctx *ctx, const void *data, size_t len,
                                const char *name, const tcpl_read_opts *opts, tcpl_error *err);
 
+/* The same with the numbering part parsed up front rather than when a
+ * paragraph first needs it (tests compare both readings). */
+int tcpl_docx_read_memory_eager(tcpl_doc **out, const tcpl_ctx *ctx, const void *data, size_t len,
+                                const char *name, tcpl_error *err);
+
 #endif
