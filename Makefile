@@ -146,13 +146,16 @@ asan: deps
 	@$(MAKE) --no-print-directory test B=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
 	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
 
-# ThreadSanitizer on the threaded test (clang).  glibc's own locked time-zone
-# cache is invisible to TSan: tests/tsan.supp silences that one report.
+# ThreadSanitizer on the tests that share one context, checker, template or
+# cache between threads (clang).  glibc's own locked time-zone cache is
+# invisible to TSan: tests/tsan.supp silences that one report.
+TSAN_TESTS = test_threads test_context test_extract_lazyjit test_batch_spell test_writer
 tsan: deps
 	@$(MAKE) --no-print-directory B=build-tsan CC=clang OPT="-O1 -g" SAN="-fsanitize=thread" \
-	    build-tsan/tests/test_threads samples
-	@$(MAKE) --no-print-directory samples
-	TSAN_OPTIONS="suppressions=tests/tsan.supp halt_on_error=1" build-tsan/tests/test_threads
+	    $(TSAN_TESTS:%=build-tsan/tests/%) samples templates
+	@$(MAKE) --no-print-directory samples templates
+	@for t in $(TSAN_TESTS); do echo "tsan: $$t"; \
+	    TSAN_OPTIONS="suppressions=tests/tsan.supp halt_on_error=1" build-tsan/tests/$$t || exit 1; done
 
 demo: deps
 	@$(MAKE) --no-print-directory all
