@@ -886,6 +886,11 @@ static void pack_errors(void **state)
          "message: m\n",
          "6:15", "fatal"},
         {"pack: x\nrulez: []\n", "2:1", "rulez"},
+        /* a key given twice: the second would be silently ignored */
+        {"pack: x\nrules: []\nrules:\n  - id: A\n", "3:1", "twice"},
+        {"pack: x\nrules:\n  - id: A\n    type: exists\n    pattern: a\n    pattern: b\n"
+         "    message: m\n",
+         "6:5", "pattern"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         tcpl_checker *c;

@@ -1,8 +1,67 @@
 #include "base/data.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/error.h"
+
+typedef struct {
+    const char *key;
+    size_t line, col;
+} key_at;
+
+static int key_cmp(const void *a, const void *b)
+{
+    const key_at *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    return c ? c : (x->line > y->line) - (x->line < y->line);
+}
+
+/* A key given twice in one mapping: libyaml keeps both and every lookup
+ * takes the first, so the second is silently ignored (a stray "leads: ..."
+ * comment line once hid a whole list this way).  Refused with both lines.
+ * Sorting each mapping's keys keeps this O(n log n) in the file's size. */
+static int no_duplicate_keys(tcpl_yaml *y, const char *name, tcpl_error *err)
+{
+    key_at *keys = NULL;
+    size_t cap = 0;
+    int rc = 0;
+    for (yaml_node_t *n = y->doc.nodes.start; rc == 0 && n < y->doc.nodes.top; n++) {
+        if (n->type != YAML_MAPPING_NODE)
+            continue;
+        size_t np = (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start), k = 0;
+        if (np < 2)
+            continue;
+        if (np > cap) {
+            key_at *grown = realloc(keys, np * sizeof *keys);
+            if (!grown) {
+                rc = TCPL_NOMEM(err, name);
+                break;
+            }
+            keys = grown;
+            cap = np;
+        }
+        for (size_t i = 0; i < np; i++) {
+            yaml_node_t *kn = yaml_document_get_node(&y->doc, n->data.mapping.pairs.start[i].key);
+            if (kn && kn->type == YAML_SCALAR_NODE)
+                keys[k++] = (key_at){(const char *)kn->data.scalar.value, kn->start_mark.line + 1,
+                                     kn->start_mark.column + 1};
+        }
+        qsort(keys, k, sizeof *keys, key_cmp);
+        for (size_t i = 1; i < k; i++)
+            if (!strcmp(keys[i - 1].key, keys[i].key)) {
+                char where[48];
+                snprintf(where, sizeof where, "%zu:%zu", keys[i].line, keys[i].col);
+                rc = tcpl_err(err, TCPL_ERR_DATA, "err.data_yaml", name, where,
+                              "'%.80s' given twice (lines %zu and %zu)", keys[i].key,
+                              keys[i - 1].line, keys[i].line);
+                break;
+            }
+    }
+    free(keys);
+    return rc;
+}
 
 int tcpl_yaml_load_string(tcpl_yaml *y, const char *data, size_t len, const char *name,
                           tcpl_error *err)
@@ -22,7 +81,10 @@ int tcpl_yaml_load_string(tcpl_yaml *y, const char *data, size_t len, const char
     }
     yaml_parser_delete(&p);
     y->loaded = 1;
-    return 0;
+    int rc = no_duplicate_keys(y, name, err);
+    if (rc < 0)
+        tcpl_yaml_free(y);
+    return rc;
 }
 
 int tcpl_yaml_load(tcpl_yaml *y, const tcpl_ctx *ctx, const char *name, tcpl_error *err)
