@@ -444,6 +444,49 @@ static void test_convert_doc(void **state)
     TU_ASSERT_CONTAINS(csv, "--convert-doc");
     free(csv);
     free(p);
+    /* a stand-in soffice (copies a sample plan): the converted file stands
+     * for the .doc, under the .doc's name with a note, and the .doc is not
+     * listed as skipped beside it */
+    char *fake = cat3(root, "/fakebin", "");
+    sh("mkdir -p '%s' && printf '#!/bin/sh\nwhile [ $# -gt 1 ]; do [ \"$1\" = --outdir ] && d=$2; "
+       "shift; done\nb=$(basename \"$1\" .doc)\ncp '%s/build/samples/kh-xa-2025.docx' "
+       "\"$d/$b.docx\"\n' > '%s/soffice' && chmod +x '%s/soffice'",
+       fake, getenv("PWD") ? getenv("PWD") : ".", fake, fake);
+    snprintf(cmd, sizeof cmd, "env PATH='%s:/usr/bin:/bin' %s batch '%s' --out '%s/c3' --convert-doc -q "
+             "> '%s' 2>&1",
+             fake, getenv("TCPL_BIN") && *getenv("TCPL_BIN") ? getenv("TCPL_BIN") : "build/tcpl", in,
+             root, o);
+    st = system(cmd);
+    assert_true(WIFEXITED(st));
+    p = cat3(root, "/c3/summary.csv", "");
+    csv = tu_read_file(p, NULL);
+    assert_non_null(csv);
+    TU_ASSERT_CONTAINS(csv, "Ke hoach cu.doc\",\"");
+    TU_ASSERT_CONTAINS(csv, "chuyển từ .doc bằng LibreOffice");
+    assert_null(strstr(csv, "\"skipped\""));
+    assert_null(strstr(csv, "/c3/converted/"));
+    /* one row: the header and the converted .doc */
+    size_t rows = 0;
+    for (const char *q = csv; (q = strstr(q, "\r\n")) != NULL; q += 2)
+        rows++;
+    assert_int_equal(rows, 2);
+    free(csv);
+    free(p);
+    p = cat3(root, "/c3/report.html", "");
+    char *html = tu_read_file(p, NULL);
+    assert_non_null(html);
+    TU_ASSERT_CONTAINS(html, "Ke hoach cu.doc");
+    TU_ASSERT_CONTAINS(html, "chuyển từ .doc bằng LibreOffice");
+    assert_null(strstr(html, "Ke hoach cu.docx"));
+    free(html);
+    free(p);
+    p = cat3(root, "/c3/summary.jsonl", "");
+    char *jl = tu_read_file(p, NULL);
+    assert_non_null(jl);
+    TU_ASSERT_CONTAINS(jl, "\"result\":\"results/Ke hoach cu-");
+    free(jl);
+    free(p);
+    free(fake);
     if (system("command -v soffice >/dev/null 2>&1") != 0) {
         free(o);
         free(empty);
@@ -456,8 +499,9 @@ static void test_convert_doc(void **state)
     p = cat3(root, "/c2/summary.csv", "");
     csv = tu_read_file(p, NULL);
     assert_non_null(csv);
-    TU_ASSERT_CONTAINS(csv, "/c2/converted/");
-    TU_ASSERT_CONTAINS(csv, "/Ke hoach cu.docx\",");
+    TU_ASSERT_CONTAINS(csv, "chuyển từ .doc bằng LibreOffice");
+    assert_null(strstr(csv, "\"skipped\""));
+    assert_null(strstr(csv, "/c2/converted/"));
     free(csv);
     free(p);
     free(o);

@@ -157,9 +157,10 @@ static int make_dir(const char *p)
 }
 
 int cli_convert_docs(cli *c, char **inputs, int ninputs, const char *out, char ***extra,
-                     size_t *nextra)
+                     char ***from, size_t *nextra)
 {
     *extra = NULL;
+    *from = NULL;
     *nextra = 0;
     docs d = {NULL, 0, 0, 0};
     for (int i = 0; i < ninputs; i++)
@@ -181,9 +182,15 @@ int cli_convert_docs(cli *c, char **inputs, int ninputs, const char *out, char *
         return cli_usage(c, "dossier.bad_out", NULL, conv);
     /* a file:// URL needs the absolute path */
     snprintf(profile, sizeof profile, "%s%s%s/.profile", cwd, *cwd ? "/" : "", conv);
-    char **v = calloc(d.n, sizeof *v);
-    if (!v)
+    char **v = calloc(d.n, sizeof *v), **src = calloc(d.n, sizeof *src);
+    if (!v || !src) {
+        free(v);
+        free(src);
+        for (size_t i = 0; i < d.n; i++)
+            free(d.v[i]);
+        free(d.v);
         return EXIT_INTERNAL;
+    }
     size_t k = 0;
     for (size_t i = 0; i < d.n; i++) {
         const char *b = strrchr(d.v[i], '/') ? strrchr(d.v[i], '/') + 1 : d.v[i];
@@ -197,7 +204,8 @@ int cli_convert_docs(cli *c, char **inputs, int ninputs, const char *out, char *
         if (rc == 0 && stat(docx, &sd) == 0) {
             if (!(v[k] = strdup(docx)))
                 break;
-            k++;
+            src[k++] = d.v[i]; /* handed over */
+            d.v[i] = NULL;
         } else {
             char *shown = cli_shown(d.v[i]);
             fprintf(stderr, "tcpl: %s: %s\n", shown,
@@ -209,6 +217,7 @@ int cli_convert_docs(cli *c, char **inputs, int ninputs, const char *out, char *
         free(d.v[i]);
     free(d.v);
     *extra = v;
+    *from = src;
     *nextra = k;
     return 0;
 }

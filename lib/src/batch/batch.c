@@ -115,9 +115,15 @@ static json_t *batch_obj(run *R, const brec *r, size_t size, int status)
 {
     char hex[17];
     snprintf(hex, sizeof hex, "%016llx", (unsigned long long)r->hash);
-    return json_pack("{s:o, s:o, s:I, s:s, s:s}", "source", jstr(r->shown), "hash",
-                     r->has_hash ? json_string(hex) : json_null(), "size", (json_int_t)size,
-                     "rules", R->rules, "status", brec_status_name(status));
+    json_t *b = json_pack("{s:o, s:o, s:I, s:s, s:s}", "source", jstr(r->shown), "hash",
+                          r->has_hash ? json_string(hex) : json_null(), "size", (json_int_t)size,
+                          "rules", R->rules, "status", brec_status_name(status));
+    /* a converted .doc: source is the .doc, the bytes checked the .docx's */
+    if (b && r->converted && json_object_set_new(b, "converted", jstr(r->converted)) < 0) {
+        json_decref(b);
+        return NULL;
+    }
+    return b;
 }
 
 /* The record of an input that could not be read. */
@@ -259,6 +265,105 @@ static int result_name(brec *r)
     return 0;
 }
 
+/* A converted .doc's note: "converted from .doc with LibreOffice", before
+ * the error message when the converted file could not be read. */
+static int converted_note(run *R, brec *r)
+{
+    if (!r->converted)
+        return 0;
+    tcpl_buf b;
+    tcpl_buf_init(&b);
+    tcpl_buf_puts(&b, tcpl_msg(R->ctx, "batch.converted"));
+    if (r->note)
+        tcpl_buf_printf(&b, "; %s", r->note);
+    free(r->note);
+    r->note = tcpl_buf_ok(&b) ? tcpl_buf_detach(&b, NULL) : NULL;
+    tcpl_buf_free(&b);
+    return r->note ? 0 : -1;
+}
+
+static int by_rec(const void *a, const void *b)
+{
+    return batch_rec_cmp(a, b);
+}
+
+typedef struct conv_key {
+    const char *key; /* a converted .docx as given, or a .doc's real path */
+    size_t idx;
+} conv_key;
+
+static int by_key(const void *a, const void *b)
+{
+    return strcmp(((const conv_key *)a)->key, ((const conv_key *)b)->key);
+}
+
+static const conv_key *conv_find(const conv_key *v, size_t n, const char *key)
+{
+    conv_key k = {key, 0};
+    return n ? bsearch(&k, v, n, sizeof *v, by_key) : NULL;
+}
+
+/* --convert-doc: each converted .docx takes its .doc's name, and the .doc
+ * (found in a folder walked) is no longer listed as skipped.  The .doc is
+ * known by its real path, so "dir/x.doc" and "dir//x.doc" are one file.
+ * Sorted keys: a look-up per input, whatever the number converted. */
+static int apply_converted(tcpl_vec *recs, const tcpl_batch_options *o, tcpl_error *err)
+{
+    size_t m = o->nconverted;
+    if (!m)
+        return 0;
+    brec *a = TCPL_VEC_DATA(recs, brec);
+    char **real = calloc(m, sizeof *real);
+    conv_key *to = malloc(m * sizeof *to), *from = malloc(m * sizeof *from);
+    int rc = 0;
+    if (!real || !to || !from) {
+        rc = TCPL_NOMEM(err, o->out_dir);
+        goto out;
+    }
+    size_t nfrom = 0;
+    for (size_t c = 0; c < m; c++) {
+        to[c] = (conv_key){o->converted_to[c], c};
+        if ((real[c] = realpath(o->converted_from[c], NULL)) != NULL)
+            from[nfrom++] = (conv_key){real[c], c};
+    }
+    qsort(to, m, sizeof *to, by_key);
+    qsort(from, nfrom, sizeof *from, by_key);
+    size_t k = 0;
+    for (size_t i = 0; i < recs->len; i++) {
+        brec *r = &a[i];
+        int drop = 0;
+        const conv_key *hit;
+        if (rc == 0 && r->status != BREC_SKIPPED && (hit = conv_find(to, m, r->path)) != NULL) {
+            char *shown = NULL;
+            if (tcpl_escape_text(&shown, o->converted_from[hit->idx], 0, err) < 0)
+                rc = err->code;
+            else {
+                r->converted = r->shown;
+                r->shown = shown;
+            }
+        } else if (rc == 0 && r->status == BREC_SKIPPED && r->skip &&
+                   !strcmp(r->skip, "batch.skip_doc")) {
+            char *rp = realpath(r->path, NULL);
+            drop = rp && conv_find(from, nfrom, rp) != NULL;
+            free(rp);
+        }
+        if (drop)
+            brec_free(r);
+        else
+            a[k++] = *r;
+    }
+    recs->len = k;
+    if (rc == 0)
+        qsort(a, k, sizeof *a, by_rec);
+out:
+    for (size_t c = 0; real && c < m; c++)
+        free(real[c]);
+    free(real);
+    free(to);
+    free(from);
+    return rc;
+}
+
 static void emit(run *R, json_t *root)
 {
     if (!R->o->on_result || !root)
@@ -335,7 +440,7 @@ static void process(run *R, brec *r)
     }
     if (!root)
         root = error_json(R, r, len, &err);
-    if (!root || rec_from_json(r, root) < 0) {
+    if (!root || rec_from_json(r, root) < 0 || converted_note(R, r) < 0) {
         TCPL_NOMEM(&err, r->path);
         set_fatal(R, &err);
     } else if (!r->reused) {
@@ -539,6 +644,7 @@ int tcpl_batch_run(tcpl_batch_totals *out, const tcpl_ctx *ctx, const tcpl_extra
     batch_sweep_temps(R.results_dir);
     fingerprint(&R);
     TCPL_CHECK(batch_walk(&recs, o->inputs, o->ninputs, o->out_dir, err));
+    TCPL_CHECK(apply_converted(&recs, o, err));
     if (o->shard_n > 1) { /* the inputs whose path hash falls in this share */
         size_t k = 0;
         brec *a = TCPL_VEC_DATA(&recs, brec);
