@@ -412,6 +412,78 @@ static void test_cli_batch_and_conclude(void **state)
     free(out);
 }
 
+static ino_t inode_of(const char *dir, const char *name)
+{
+    char *p = cat3(dir, "/results/", name);
+    struct stat st;
+    assert_int_equal(stat(p, &st), 0);
+    free(p);
+    return st.st_ino;
+}
+
+/* batch --dossiers on threads: the outputs of --jobs 1 and --jobs 2 are the
+ * same bytes; a rerun reuses each commune whose folder and pack are
+ * unchanged (its result files are not rewritten) and rechecks the one
+ * whose folder changed; a roster lists who has no dossier folder. */
+static void test_batch_dossiers_jobs_reuse_roster(void **state)
+{
+    (void)state;
+    sh("rm -rf '%s/dz' && mkdir -p '%s/dz' && cp -r build/samples/dossiers/. '%s/dz/' && "
+       "printf 'unit,contact\\nXa An Hoa,an@hoa.vn\\nxa  phu-thinh,\\nXa Tan Lap,\\n"
+       "Xã Không Có,kc@x.vn\\n' > '%s/units.csv'",
+       root, root, root, root);
+    char args[1024], *out = NULL;
+    snprintf(args, sizeof args,
+             "batch --dossiers '%s/dz' --out '%s/j1' --jobs 1 --roster '%s/units.csv' -q", root,
+             root, root);
+    assert_int_equal(run_cli(args, &out), 1);
+    free(out);
+    snprintf(args, sizeof args,
+             "batch --dossiers '%s/dz' --out '%s/j2' --jobs 2 --roster '%s/units.csv' -q", root,
+             root, root);
+    assert_int_equal(run_cli(args, &out), 1);
+    free(out);
+    sh("diff -r '%s/j1' '%s/j2'", root, root); /* sh fails the test on a difference */
+    char *p = cat3(root, "/j1/roster.csv", "");
+    char *csv = tu_read_file(p, NULL);
+    assert_non_null(csv);
+    TU_ASSERT_CONTAINS(csv, "\"Xa An Hoa\",\"an@hoa.vn\",\"found\",\"xa-an-hoa\"");
+    TU_ASSERT_CONTAINS(csv, "\"found\",\"xa-phu-thinh\"");
+    TU_ASSERT_CONTAINS(csv, "\"Xã Không Có\",\"kc@x.vn\",\"missing\",\"\"");
+    free(csv);
+    free(p);
+    p = cat3(root, "/j1/report.html", "");
+    char *html = tu_read_file(p, NULL);
+    assert_non_null(html);
+    TU_ASSERT_CONTAINS(html, "chưa có thư mục hồ sơ");
+    TU_ASSERT_CONTAINS(html, "<td>Xã Không Có</td>");
+    free(html);
+    free(p);
+    /* a rerun: nothing changed, nothing rewritten */
+    char *j1 = cat3(root, "/j1", "");
+    ino_t an = inode_of(j1, "xa-an-hoa.json"), tl = inode_of(j1, "xa-tan-lap.html");
+    snprintf(args, sizeof args,
+             "batch --dossiers '%s/dz' --out '%s/j1' --jobs 2 --roster '%s/units.csv'", root,
+             root, root);
+    assert_int_equal(run_cli(args, &out), 1);
+    TU_ASSERT_CONTAINS(out, "3 dùng lại");
+    free(out);
+    assert_true(inode_of(j1, "xa-an-hoa.json") == an);
+    assert_true(inode_of(j1, "xa-tan-lap.html") == tl);
+    sh("diff -r '%s/j1' '%s/j2'", root, root);
+    /* one file of one commune touched: that commune is checked again */
+    sh("f=$(find '%s/dz/xa-tan-lap' -type f | head -1) && touch -d '2020-01-02 03:04:05' \"$f\"",
+       root);
+    assert_int_equal(run_cli(args, &out), 1);
+    TU_ASSERT_CONTAINS(out, "2 dùng lại");
+    free(out);
+    assert_true(inode_of(j1, "xa-an-hoa.json") == an);
+    assert_true(inode_of(j1, "xa-tan-lap.html") != tl);
+    /* the same outputs; only the changed commune's fingerprint differs */
+    sh("diff -r -x '*.state' '%s/j1' '%s/j2'", root, root);
+    free(j1);
+}
+
 /* --convert-doc: without soffice the .doc stays skipped and the user is
  * told what to install; with soffice (skipped when absent) the converted
  * file is checked. */
@@ -519,6 +591,7 @@ int main(void)
         cmocka_unit_test(test_content_and_tables),
         cmocka_unit_test(test_hostile),
         cmocka_unit_test(test_cli_batch_and_conclude),
+        cmocka_unit_test(test_batch_dossiers_jobs_reuse_roster),
         cmocka_unit_test(test_convert_doc),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
