@@ -143,8 +143,19 @@ static json_t *error_json(run *R, const brec *r, size_t size, const tcpl_error *
     return j;
 }
 
-/* The check of one document, as its result object. */
-static int process_doc(run *R, brec *r, const void *data, size_t len, json_t **out,
+static char *dup_value(json_t *o, const char *key)
+{
+    const char *v = jget(o, key);
+    return v ? strdup(v) : NULL;
+}
+
+/* The check of one document, as its result line (no newline): the findings
+ * JSON with "meta" and "batch" spliced in before its closing brace (the
+ * bytes json_dumps would write for the whole object, without parsing the
+ * findings back), and the record filled from the same values.  With
+ * --annotate the object is parsed once more: the annotated copy adds its
+ * key. */
+static int process_doc(run *R, brec *r, const void *data, size_t len, char **out,
                        tcpl_error *err)
 {
     tcpl_doc *doc = NULL;
@@ -161,24 +172,58 @@ static int process_doc(run *R, brec *r, const void *data, size_t len, json_t **o
     if (rc == 0)
         rc = tcpl_findings_json(&s, &slen, f, x, 0, err);
     if (rc == 0) {
-        json_error_t je;
-        json_t *root = json_loadb(s, slen, 0, &je);
         const tcpl_xmeta *m = tcpl_extraction_meta(x);
         const char *date = m->date.iso ? m->date.iso : m->date.text;
         int st = tcpl_findings_at(f, TCPL_SEV_LOI) ? BREC_LOI : BREC_OK;
-        if (root && json_object_set_new(root, "meta",
-                                        json_pack("{s:o, s:o, s:o, s:o, s:o}", "authority",
-                                                  jstr(m->authority), "kind", jstr(m->kind),
-                                                  "number", jstr(m->number), "date", jstr(date),
-                                                  "title", jstr(m->title))) == 0 &&
-            json_object_set_new(root, "batch", batch_obj(R, r, len, st)) == 0 &&
-            (!R->o->annotate ||
-             batch_annotate(root, R->ctx, R->o, r->result, data, len, r->shown, doc, x, f, err) == 0))
-            *out = root;
-        else {
-            json_decref(root);
-            rc = TCPL_NOMEM(err, r->path);
+        json_t *meta = json_pack("{s:o, s:o, s:o, s:o, s:o}", "authority", jstr(m->authority),
+                                 "kind", jstr(m->kind), "number", jstr(m->number), "date",
+                                 jstr(date), "title", jstr(m->title));
+        json_t *bo = batch_obj(R, r, len, st);
+        char *ms = meta ? json_dumps(meta, JSON_COMPACT) : NULL;
+        char *bs = bo ? json_dumps(bo, JSON_COMPACT) : NULL;
+        /* the findings object's closing brace (a newline follows it) */
+        while (slen && s[slen - 1] != '}')
+            slen--;
+        tcpl_buf b;
+        tcpl_buf_init(&b);
+        if (ms && bs && slen >= 2) {
+            tcpl_buf_put(&b, s, slen - 1);
+            tcpl_buf_printf(&b, "%s\"meta\":%s,\"batch\":%s}", s[slen - 2] == '{' ? "" : ",", ms,
+                            bs);
         }
+        char *text = ms && bs && slen >= 2 ? tcpl_buf_detach(&b, NULL) : NULL;
+        tcpl_buf_free(&b);
+        if (text) {
+            r->status = st;
+            for (int k = 0; k < 3; k++)
+                r->counts[k] = tcpl_findings_at(f, (tcpl_severity)k);
+            r->unit = dup_value(meta, "authority");
+            r->kind = dup_value(meta, "kind");
+            r->number = dup_value(meta, "number");
+            r->date = dup_value(meta, "date");
+            r->title = dup_value(meta, "title");
+        }
+        if (text && R->o->annotate) {
+            json_error_t je;
+            json_t *root = json_loads(text, 0, &je);
+            free(text);
+            text = NULL;
+            if (root &&
+                batch_annotate(root, R->ctx, R->o, r->result, data, len, r->shown, doc, x, f,
+                               err) == 0)
+                text = json_dumps(root, JSON_COMPACT);
+            else if (root)
+                rc = err->code;
+            json_decref(root);
+        }
+        free(ms);
+        free(bs);
+        json_decref(meta);
+        json_decref(bo);
+        if (text)
+            *out = text;
+        else if (rc == 0)
+            rc = TCPL_NOMEM(err, r->path);
     }
     free(s);
     tcpl_findings_free(f);
@@ -364,15 +409,17 @@ out:
     return rc;
 }
 
-static void emit(run *R, json_t *root)
+/* The result to the on_result callback: text as written, or root (reused)
+ * as json_dumps writes it. */
+static void emit(run *R, json_t *root, const char *text)
 {
-    if (!R->o->on_result || !root)
+    if (!R->o->on_result || (!root && !text))
         return;
-    char *line = json_dumps(root, JSON_COMPACT);
-    if (!line)
+    char *line = text ? NULL : json_dumps(root, JSON_COMPACT);
+    if (!text && !line)
         return;
     pthread_mutex_lock(&R->mu);
-    R->o->on_result(R->o->user, line, strlen(line));
+    R->o->on_result(R->o->user, text ? text : line, strlen(text ? text : line));
     pthread_mutex_unlock(&R->mu);
     free(line);
 }
@@ -389,7 +436,7 @@ static void process(run *R, brec *r)
         tcpl_buf_free(&b);
         json_t *j = json_pack("{s:o, s:s, s:s, s:o}", "file", jstr(r->shown), "status", "skipped",
                               "reason", r->skip, "note", jstr(r->note));
-        emit(R, j);
+        emit(R, j, NULL);
         json_decref(j);
         return;
     }
@@ -409,7 +456,8 @@ static void process(run *R, brec *r)
     /* The bytes, mapped: hashed, then read from memory (one read). */
     void *data = MAP_FAILED;
     size_t len = 0;
-    json_t *root = NULL;
+    json_t *root = NULL; /* a reused result */
+    char *text = NULL;   /* a result written now */
     int fd = open(r->path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     struct stat st;
     if (fd < 0) {
@@ -433,21 +481,35 @@ static void process(run *R, brec *r)
         } else {
             /* Any failure, out of memory included, is this file's result:
              * the run goes on with the others. */
-            (void)process_doc(R, r, data, len, &root, &err);
+            (void)process_doc(R, r, data, len, &text, &err);
         }
         if (len)
             munmap(data, len);
     }
-    if (!root)
+    if (!root && !text) {
+        if (r->status != BREC_TODO) { /* filled before the failure: start again */
+            for (int k = 0; k < 3; k++)
+                r->counts[k] = 0;
+            char **strs[] = {&r->unit, &r->kind, &r->number, &r->date, &r->title};
+            for (size_t k = 0; k < 5; k++) {
+                free(*strs[k]);
+                *strs[k] = NULL;
+            }
+        }
         root = error_json(R, r, len, &err);
-    if (!root || rec_from_json(r, root) < 0 || converted_note(R, r) < 0) {
+        if (root && rec_from_json(r, root) == 0)
+            text = json_dumps(root, JSON_COMPACT);
+    } else if (root && rec_from_json(r, root) < 0) {
+        json_decref(root);
+        root = NULL;
+    }
+    if ((!root && !text) || (!r->reused && !text) || converted_note(R, r) < 0) {
         TCPL_NOMEM(&err, r->path);
         set_fatal(R, &err);
     } else if (!r->reused) {
-        char *text = json_dumps(root, JSON_COMPACT);
         bout o;
         tcpl_error werr;
-        int rc = text ? bout_open(&o, path.data, &werr) : TCPL_NOMEM(&werr, path.data);
+        int rc = bout_open(&o, path.data, &werr);
         if (rc == 0) {
             fputs(text, o.f);
             fputc('\n', o.f);
@@ -455,10 +517,10 @@ static void process(run *R, brec *r)
         }
         if (rc < 0)
             set_fatal(R, &werr);
-        free(text);
     }
-    emit(R, root);
+    emit(R, root, text);
     json_decref(root);
+    free(text);
     tcpl_buf_free(&path);
 }
 
