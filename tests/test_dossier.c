@@ -463,8 +463,8 @@ static void test_batch_dossiers_jobs_reuse_roster(void **state)
     char *j1 = cat3(root, "/j1", "");
     ino_t an = inode_of(j1, "xa-an-hoa.json"), tl = inode_of(j1, "xa-tan-lap.html");
     snprintf(args, sizeof args,
-             "batch --dossiers '%s/dz' --out '%s/j1' --jobs 2 --roster '%s/units.csv'", root,
-             root, root);
+             "batch --dossiers '%s/dz' --out '%s/j1' --jobs 2 --roster '%s/units.csv'", root, root,
+             root);
     assert_int_equal(run_cli(args, &out), 1);
     TU_ASSERT_CONTAINS(out, "3 dùng lại");
     free(out);
@@ -524,10 +524,11 @@ static void test_convert_doc(void **state)
        "shift; done\nb=$(basename \"$1\" .doc)\ncp '%s/build/samples/kh-xa-2025.docx' "
        "\"$d/$b.docx\"\n' > '%s/soffice' && chmod +x '%s/soffice'",
        fake, getenv("PWD") ? getenv("PWD") : ".", fake, fake);
-    snprintf(cmd, sizeof cmd, "env PATH='%s:/usr/bin:/bin' %s batch '%s' --out '%s/c3' --convert-doc -q "
+    snprintf(cmd, sizeof cmd,
+             "env PATH='%s:/usr/bin:/bin' %s batch '%s' --out '%s/c3' --convert-doc -q "
              "> '%s' 2>&1",
-             fake, getenv("TCPL_BIN") && *getenv("TCPL_BIN") ? getenv("TCPL_BIN") : "build/tcpl", in,
-             root, o);
+             fake, getenv("TCPL_BIN") && *getenv("TCPL_BIN") ? getenv("TCPL_BIN") : "build/tcpl",
+             in, root, o);
     st = system(cmd);
     assert_true(WIFEXITED(st));
     p = cat3(root, "/c3/summary.csv", "");
@@ -557,6 +558,31 @@ static void test_convert_doc(void **state)
     assert_non_null(jl);
     TU_ASSERT_CONTAINS(jl, "\"result\":\"results/Ke hoach cu-");
     free(jl);
+    free(p);
+    /* --jobs 2: two conversions at once.  The stand-in converting "a.doc"
+     * waits (up to 20 s) for the one converting "b.doc" to have started and
+     * the other way round, and fails if it never does: converting one at a
+     * time fails whichever comes first. */
+    sh("mkdir -p '%s/two' && printf 'x' > '%s/two/a.doc' && printf 'y' > '%s/two/b.doc' && "
+       "printf '#!/bin/sh\nwhile [ $# -gt 1 ]; do [ \"$1\" = --outdir ] && d=$2; shift; done\n"
+       "b=$(basename \"$1\" .doc)\ntouch '%s/started-'$b\no=a; [ $b = a ] && o=b; i=0; "
+       "while [ ! -e '%s/started-'$o ]; do i=$((i+1)); [ $i -gt 200 ] && exit 1; sleep 0.1; done\n"
+       "cp '%s/build/samples/kh-xa-2025.docx' \"$d/$b.docx\"\n' > '%s/soffice'",
+       root, root, root, fake, fake, getenv("PWD") ? getenv("PWD") : ".", fake);
+    snprintf(cmd, sizeof cmd,
+             "env PATH='%s:/usr/bin:/bin' %s batch '%s/two' --out '%s/c4' --convert-doc --jobs 2 "
+             "-q > '%s' 2>&1",
+             fake, getenv("TCPL_BIN") && *getenv("TCPL_BIN") ? getenv("TCPL_BIN") : "build/tcpl",
+             root, root, o);
+    st = system(cmd);
+    assert_true(WIFEXITED(st));
+    p = cat3(root, "/c4/summary.csv", "");
+    csv = tu_read_file(p, NULL);
+    assert_non_null(csv);
+    TU_ASSERT_CONTAINS(csv, "/two/a.doc\",\"");
+    TU_ASSERT_CONTAINS(csv, "/two/b.doc\",\"");
+    assert_null(strstr(csv, "\"skipped\""));
+    free(csv);
     free(p);
     free(fake);
     if (system("command -v soffice >/dev/null 2>&1") != 0) {

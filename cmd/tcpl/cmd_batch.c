@@ -124,7 +124,8 @@ int cmd_batch(cli *c, int argc, char **argv)
     char **converted = NULL, **sources = NULL, **inputs = argv + 1;
     size_t nconverted = 0;
     if (flags & 2) {
-        int cr = cli_convert_docs(c, argv + 1, nfiles, out, &converted, &sources, &nconverted);
+        int cr = cli_convert_docs(c, argv + 1, nfiles, out, (unsigned)jobs, &converted, &sources,
+                                  &nconverted);
         if (cr)
             return cr;
         if (nconverted && !(inputs = calloc((size_t)nfiles + nconverted, sizeof *inputs)))

@@ -155,8 +155,7 @@ static char *dup_value(json_t *o, const char *key)
  * findings back), and the record filled from the same values.  With
  * --annotate the object is parsed once more: the annotated copy adds its
  * key. */
-static int process_doc(run *R, brec *r, const void *data, size_t len, char **out,
-                       tcpl_error *err)
+static int process_doc(run *R, brec *r, const void *data, size_t len, char **out, tcpl_error *err)
 {
     tcpl_doc *doc = NULL;
     tcpl_extraction *x = NULL;
@@ -208,9 +207,8 @@ static int process_doc(run *R, brec *r, const void *data, size_t len, char **out
             json_t *root = json_loads(text, 0, &je);
             free(text);
             text = NULL;
-            if (root &&
-                batch_annotate(root, R->ctx, R->o, r->result, data, len, r->shown, doc, x, f,
-                               err) == 0)
+            if (root && batch_annotate(root, R->ctx, R->o, r->result, data, len, r->shown, doc, x,
+                                       f, err) == 0)
                 text = json_dumps(root, JSON_COMPACT);
             else if (root)
                 rc = err->code;

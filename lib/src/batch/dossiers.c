@@ -139,8 +139,8 @@ static void fp_walk(fwalk *w, tcpl_buf *path, size_t root_len, int depth)
             continue;
         w->entries++;
         uint64_t h = batch_fnv(BATCH_FNV_INIT, path->data + root_len, path->len - root_len + 1);
-        long long v[4] = {(long long)st.st_mode, (long long)st.st_size, (long long)st.st_mtim.tv_sec,
-                          (long long)st.st_mtim.tv_nsec};
+        long long v[4] = {(long long)st.st_mode, (long long)st.st_size,
+                          (long long)st.st_mtim.tv_sec, (long long)st.st_mtim.tv_nsec};
         w->sum += batch_fnv(h, v, sizeof v);
         if (S_ISDIR(st.st_mode) && depth + 1 < w->depth_max)
             fp_walk(w, path, root_len, depth + 1);
@@ -414,7 +414,8 @@ static int roster_csv(const commune *cs, size_t n, const roster *ros, const char
                       tcpl_error *err)
 {
     /* the folders of each unit, in name order: a list through next[] */
-    long *first = malloc((ros->units.len + 1) * sizeof *first), *next = malloc((n + 1) * sizeof *next);
+    long *first = malloc((ros->units.len + 1) * sizeof *first),
+         *next = malloc((n + 1) * sizeof *next);
     if (!first || !next) {
         free(first);
         free(next);

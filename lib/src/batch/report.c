@@ -388,9 +388,9 @@ static void js_msg(FILE *f, const batch_report *r, const char *id)
  * files, and the block is most of the page at 10,000 inputs.  Number 0 is
  * "".  Open addressing (filled to half), strings in one buffer. */
 typedef struct texts {
-    tcpl_buf data;     /* the texts, each ending in NUL */
-    tcpl_vec offs;     /* size_t: where text k starts in data */
-    uint32_t *slot;    /* text number + 1, 0 empty */
+    tcpl_buf data;  /* the texts, each ending in NUL */
+    tcpl_vec offs;  /* size_t: where text k starts in data */
+    uint32_t *slot; /* text number + 1, 0 empty */
     size_t cap;
     int failed;
 } texts;
