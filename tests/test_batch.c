@@ -601,7 +601,16 @@ static void test_report_html(void **state)
     assert_non_null(fj);
     json_t *jrows = json_object_get(rj, "rows");
     assert_int_equal(json_array_size(jrows), n_inputs);
-    assert_int_equal(json_array_size(fj), n_inputs);
+    /* the findings block: each distinct text once ("t", 0 is ""), each
+     * finding a compact array of numbers into it and its excerpt ("f") */
+    json_t *ft = json_object_get(fj, "t"), *ff = json_object_get(fj, "f");
+    assert_true(json_is_array(ft) && json_is_array(ff));
+    assert_int_equal(json_array_size(ff), n_inputs);
+    assert_string_equal(json_string_value(json_array_get(ft, 0)), "");
+    for (size_t a = 1; a < json_array_size(ft); a++)
+        for (size_t b = a + 1; b < json_array_size(ft); b++)
+            assert_string_not_equal(json_string_value(json_array_get(ft, a)),
+                                    json_string_value(json_array_get(ft, b)));
     char *jl = slurp(o1, "summary.jsonl");
     size_t i = 0, with_findings = 0;
     for (char *line = jl, *nl; (nl = strchr(line, '\n')); line = nl + 1, i++) {
@@ -625,7 +634,7 @@ static void test_report_html(void **state)
         /* the status, and every finding the result counts */
         const char *status = json_string_value(json_object_get(j, "status"));
         assert_string_equal(json_string_value(json_array_get(row, 8)), status);
-        json_t *counts = json_object_get(j, "counts"), *fl = json_array_get(fj, i);
+        json_t *counts = json_object_get(j, "counts"), *fl = json_array_get(ff, i);
         if (!strcmp(status, "ok") || !strcmp(status, "loi")) {
             size_t want = (size_t)(json_integer_value(json_object_get(counts, "loi")) +
                                    json_integer_value(json_object_get(counts, "canh-bao")) +
@@ -633,6 +642,20 @@ static void test_report_html(void **state)
             assert_true(json_is_array(fl));
             assert_int_equal(json_array_size(fl), want);
             with_findings += want > 0;
+            size_t k;
+            json_t *g;
+            json_array_foreach(fl, k, g)
+            {
+                assert_int_equal(json_array_size(g), 6);
+                assert_true(json_integer_value(json_array_get(g, 0)) <= 2);
+                for (size_t c = 1; c < 5; c++)
+                    assert_true(json_is_integer(json_array_get(g, c)) &&
+                                (size_t)json_integer_value(json_array_get(g, c)) <
+                                    json_array_size(ft));
+                assert_true(json_is_string(json_array_get(g, 5)));
+                /* a message is never "" */
+                assert_true(json_integer_value(json_array_get(g, 2)) > 0);
+            }
         } else {
             assert_true(json_is_null(fl));
         }

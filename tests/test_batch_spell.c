@@ -79,6 +79,45 @@ static void test_slots_per_document(void **state)
     spell_give(sp, d);
 }
 
+/* A document with more distinct words than a slot remembers (8,192): a
+ * wrong word met twice after the cache is full is still reported once. */
+static void test_once_past_the_cache(void **state)
+{
+    if (!spell_has_dictionary(sp))
+        TU_SKIP("hunspell-vi is not installed");
+    FILE *f = fopen("/usr/share/hunspell/vi_VN.dic", "r");
+    if (!f)
+        TU_SKIP("vi_VN.dic is not in /usr/share/hunspell");
+    spell_slot *s = spell_take(sp);
+    assert_non_null(s);
+    char line[256], sug[128];
+    size_t right = 0;
+    /* each dictionary word, and the same with a capital: right, and
+     * distinct, so each takes a place in the cache */
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "/\r\n")] = 0;
+        if (line[0] < 'a' || line[0] > 'z')
+            continue;
+        right += spell_word(sp, s, line, sug, sizeof sug) == 1;
+        line[0] = (char)(line[0] - 'a' + 'A');
+        right += spell_word(sp, s, line, sug, sizeof sug) == 1;
+    }
+    fclose(f);
+    assert_true(right > 8192); /* the cache is full */
+    assert_int_equal(spell_word(sp, s, "quyêt", sug, sizeof sug), 0);
+    assert_int_equal(spell_word(sp, s, "quyêt", sug, sizeof sug), 2);
+    assert_int_equal(spell_word(sp, s, "nghịêm", sug, sizeof sug), 0);
+    assert_int_equal(spell_word(sp, s, "nghịêm", sug, sizeof sug), 2);
+    assert_int_equal(spell_word(sp, s, "quyêt", sug, sizeof sug), 2);
+    spell_give(sp, s);
+    /* the next document reports it again, once */
+    s = spell_take(sp);
+    assert_int_equal(spell_word(sp, s, "quyêt", sug, sizeof sug), 0);
+    assert_true(sug[0] != 0);
+    assert_int_equal(spell_word(sp, s, "quyêt", sug, sizeof sug), 2);
+    spell_give(sp, s);
+}
+
 typedef struct job {
     int wrong; /* words found wrong */
 } job;
@@ -123,6 +162,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_answers_remembered, setup, teardown),
         cmocka_unit_test_setup_teardown(test_slots_per_document, setup, teardown),
         cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_once_past_the_cache, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -412,6 +412,78 @@ static void test_cli_batch_and_conclude(void **state)
     free(out);
 }
 
+static ino_t inode_of(const char *dir, const char *name)
+{
+    char *p = cat3(dir, "/results/", name);
+    struct stat st;
+    assert_int_equal(stat(p, &st), 0);
+    free(p);
+    return st.st_ino;
+}
+
+/* batch --dossiers on threads: the outputs of --jobs 1 and --jobs 2 are the
+ * same bytes; a rerun reuses each commune whose folder and pack are
+ * unchanged (its result files are not rewritten) and rechecks the one
+ * whose folder changed; a roster lists who has no dossier folder. */
+static void test_batch_dossiers_jobs_reuse_roster(void **state)
+{
+    (void)state;
+    sh("rm -rf '%s/dz' && mkdir -p '%s/dz' && cp -r build/samples/dossiers/. '%s/dz/' && "
+       "printf 'unit,contact\\nXa An Hoa,an@hoa.vn\\nxa  phu-thinh,\\nXa Tan Lap,\\n"
+       "Xã Không Có,kc@x.vn\\n' > '%s/units.csv'",
+       root, root, root, root);
+    char args[1024], *out = NULL;
+    snprintf(args, sizeof args,
+             "batch --dossiers '%s/dz' --out '%s/j1' --jobs 1 --roster '%s/units.csv' -q", root,
+             root, root);
+    assert_int_equal(run_cli(args, &out), 1);
+    free(out);
+    snprintf(args, sizeof args,
+             "batch --dossiers '%s/dz' --out '%s/j2' --jobs 2 --roster '%s/units.csv' -q", root,
+             root, root);
+    assert_int_equal(run_cli(args, &out), 1);
+    free(out);
+    sh("diff -r '%s/j1' '%s/j2'", root, root); /* sh fails the test on a difference */
+    char *p = cat3(root, "/j1/roster.csv", "");
+    char *csv = tu_read_file(p, NULL);
+    assert_non_null(csv);
+    TU_ASSERT_CONTAINS(csv, "\"Xa An Hoa\",\"an@hoa.vn\",\"found\",\"xa-an-hoa\"");
+    TU_ASSERT_CONTAINS(csv, "\"found\",\"xa-phu-thinh\"");
+    TU_ASSERT_CONTAINS(csv, "\"Xã Không Có\",\"kc@x.vn\",\"missing\",\"\"");
+    free(csv);
+    free(p);
+    p = cat3(root, "/j1/report.html", "");
+    char *html = tu_read_file(p, NULL);
+    assert_non_null(html);
+    TU_ASSERT_CONTAINS(html, "chưa có thư mục hồ sơ");
+    TU_ASSERT_CONTAINS(html, "<td>Xã Không Có</td>");
+    free(html);
+    free(p);
+    /* a rerun: nothing changed, nothing rewritten */
+    char *j1 = cat3(root, "/j1", "");
+    ino_t an = inode_of(j1, "xa-an-hoa.json"), tl = inode_of(j1, "xa-tan-lap.html");
+    snprintf(args, sizeof args,
+             "batch --dossiers '%s/dz' --out '%s/j1' --jobs 2 --roster '%s/units.csv'", root, root,
+             root);
+    assert_int_equal(run_cli(args, &out), 1);
+    TU_ASSERT_CONTAINS(out, "3 dùng lại");
+    free(out);
+    assert_true(inode_of(j1, "xa-an-hoa.json") == an);
+    assert_true(inode_of(j1, "xa-tan-lap.html") == tl);
+    sh("diff -r '%s/j1' '%s/j2'", root, root);
+    /* one file of one commune touched: that commune is checked again */
+    sh("f=$(find '%s/dz/xa-tan-lap' -type f | head -1) && touch -d '2020-01-02 03:04:05' \"$f\"",
+       root);
+    assert_int_equal(run_cli(args, &out), 1);
+    TU_ASSERT_CONTAINS(out, "2 dùng lại");
+    free(out);
+    assert_true(inode_of(j1, "xa-an-hoa.json") == an);
+    assert_true(inode_of(j1, "xa-tan-lap.html") != tl);
+    /* the same outputs; only the changed commune's fingerprint differs */
+    sh("diff -r -x '*.state' '%s/j1' '%s/j2'", root, root);
+    free(j1);
+}
+
 /* --convert-doc: without soffice the .doc stays skipped and the user is
  * told what to install; with soffice (skipped when absent) the converted
  * file is checked. */
@@ -444,6 +516,75 @@ static void test_convert_doc(void **state)
     TU_ASSERT_CONTAINS(csv, "--convert-doc");
     free(csv);
     free(p);
+    /* a stand-in soffice (copies a sample plan): the converted file stands
+     * for the .doc, under the .doc's name with a note, and the .doc is not
+     * listed as skipped beside it */
+    char *fake = cat3(root, "/fakebin", "");
+    sh("mkdir -p '%s' && printf '#!/bin/sh\nwhile [ $# -gt 1 ]; do [ \"$1\" = --outdir ] && d=$2; "
+       "shift; done\nb=$(basename \"$1\" .doc)\ncp '%s/build/samples/kh-xa-2025.docx' "
+       "\"$d/$b.docx\"\n' > '%s/soffice' && chmod +x '%s/soffice'",
+       fake, getenv("PWD") ? getenv("PWD") : ".", fake, fake);
+    snprintf(cmd, sizeof cmd,
+             "env PATH='%s:/usr/bin:/bin' %s batch '%s' --out '%s/c3' --convert-doc -q "
+             "> '%s' 2>&1",
+             fake, getenv("TCPL_BIN") && *getenv("TCPL_BIN") ? getenv("TCPL_BIN") : "build/tcpl",
+             in, root, o);
+    st = system(cmd);
+    assert_true(WIFEXITED(st));
+    p = cat3(root, "/c3/summary.csv", "");
+    csv = tu_read_file(p, NULL);
+    assert_non_null(csv);
+    TU_ASSERT_CONTAINS(csv, "Ke hoach cu.doc\",\"");
+    TU_ASSERT_CONTAINS(csv, "chuyển từ .doc bằng LibreOffice");
+    assert_null(strstr(csv, "\"skipped\""));
+    assert_null(strstr(csv, "/c3/converted/"));
+    /* one row: the header and the converted .doc */
+    size_t rows = 0;
+    for (const char *q = csv; (q = strstr(q, "\r\n")) != NULL; q += 2)
+        rows++;
+    assert_int_equal(rows, 2);
+    free(csv);
+    free(p);
+    p = cat3(root, "/c3/report.html", "");
+    char *html = tu_read_file(p, NULL);
+    assert_non_null(html);
+    TU_ASSERT_CONTAINS(html, "Ke hoach cu.doc");
+    TU_ASSERT_CONTAINS(html, "chuyển từ .doc bằng LibreOffice");
+    assert_null(strstr(html, "Ke hoach cu.docx"));
+    free(html);
+    free(p);
+    p = cat3(root, "/c3/summary.jsonl", "");
+    char *jl = tu_read_file(p, NULL);
+    assert_non_null(jl);
+    TU_ASSERT_CONTAINS(jl, "\"result\":\"results/Ke hoach cu-");
+    free(jl);
+    free(p);
+    /* --jobs 2: two conversions at once.  The stand-in converting "a.doc"
+     * waits (up to 20 s) for the one converting "b.doc" to have started and
+     * the other way round, and fails if it never does: converting one at a
+     * time fails whichever comes first. */
+    sh("mkdir -p '%s/two' && printf 'x' > '%s/two/a.doc' && printf 'y' > '%s/two/b.doc' && "
+       "printf '#!/bin/sh\nwhile [ $# -gt 1 ]; do [ \"$1\" = --outdir ] && d=$2; shift; done\n"
+       "b=$(basename \"$1\" .doc)\ntouch '%s/started-'$b\no=a; [ $b = a ] && o=b; i=0; "
+       "while [ ! -e '%s/started-'$o ]; do i=$((i+1)); [ $i -gt 200 ] && exit 1; sleep 0.1; done\n"
+       "cp '%s/build/samples/kh-xa-2025.docx' \"$d/$b.docx\"\n' > '%s/soffice'",
+       root, root, root, fake, fake, getenv("PWD") ? getenv("PWD") : ".", fake);
+    snprintf(cmd, sizeof cmd,
+             "env PATH='%s:/usr/bin:/bin' %s batch '%s/two' --out '%s/c4' --convert-doc --jobs 2 "
+             "-q > '%s' 2>&1",
+             fake, getenv("TCPL_BIN") && *getenv("TCPL_BIN") ? getenv("TCPL_BIN") : "build/tcpl",
+             root, root, o);
+    st = system(cmd);
+    assert_true(WIFEXITED(st));
+    p = cat3(root, "/c4/summary.csv", "");
+    csv = tu_read_file(p, NULL);
+    assert_non_null(csv);
+    TU_ASSERT_CONTAINS(csv, "/two/a.doc\",\"");
+    TU_ASSERT_CONTAINS(csv, "/two/b.doc\",\"");
+    assert_null(strstr(csv, "\"skipped\""));
+    free(csv);
+    free(p);
+    free(fake);
     if (system("command -v soffice >/dev/null 2>&1") != 0) {
         free(o);
         free(empty);
@@ -456,8 +597,9 @@ static void test_convert_doc(void **state)
     p = cat3(root, "/c2/summary.csv", "");
     csv = tu_read_file(p, NULL);
     assert_non_null(csv);
-    TU_ASSERT_CONTAINS(csv, "/c2/converted/");
-    TU_ASSERT_CONTAINS(csv, "/Ke hoach cu.docx\",");
+    TU_ASSERT_CONTAINS(csv, "chuyển từ .doc bằng LibreOffice");
+    assert_null(strstr(csv, "\"skipped\""));
+    assert_null(strstr(csv, "/c2/converted/"));
     free(csv);
     free(p);
     free(o);
@@ -475,6 +617,7 @@ int main(void)
         cmocka_unit_test(test_content_and_tables),
         cmocka_unit_test(test_hostile),
         cmocka_unit_test(test_cli_batch_and_conclude),
+        cmocka_unit_test(test_batch_dossiers_jobs_reuse_roster),
         cmocka_unit_test(test_convert_doc),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -129,10 +129,11 @@ int cmd_dossier(cli *c, int argc, char **argv);
 /* tcpl batch --dossiers (cmd_dossier.c): every subfolder one commune's dossier. */
 int cli_batch_dossiers(cli *c, int argc, char **argv);
 /* tcpl batch --convert-doc (convert.c): converts the .doc files under the
- * inputs to .docx in OUT/converted/ with soffice, adding each to *extra
- * (malloc'd paths; *nextra of them).  0, or the exit code of a failure. */
-int cli_convert_docs(cli *c, char **inputs, int ninputs, const char *out, char ***extra,
-                     size_t *nextra);
+ * inputs to .docx in OUT/converted/ with soffice, jobs at once, adding each
+ * to *extra and the .doc it came from to *from (malloc'd paths; *nextra of
+ * each).  0, or the exit code of a failure. */
+int cli_convert_docs(cli *c, char **inputs, int ninputs, const char *out, unsigned jobs,
+                     char ***extra, char ***from, size_t *nextra);
 int cmd_fill(cli *c, int argc, char **argv);
 int cmd_remediate(cli *c, int argc, char **argv);
 int cmd_conclude(cli *c, int argc, char **argv);

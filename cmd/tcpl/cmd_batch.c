@@ -121,10 +121,11 @@ int cmd_batch(cli *c, int argc, char **argv)
             return cli_usage(c, "batch.bad_shard", NULL, shard);
     }
     /* --convert-doc: the .doc files converted into OUT/converted/ join the inputs */
-    char **converted = NULL, **inputs = argv + 1;
+    char **converted = NULL, **sources = NULL, **inputs = argv + 1;
     size_t nconverted = 0;
     if (flags & 2) {
-        int cr = cli_convert_docs(c, argv + 1, nfiles, out, &converted, &nconverted);
+        int cr = cli_convert_docs(c, argv + 1, nfiles, out, (unsigned)jobs, &converted, &sources,
+                                  &nconverted);
         if (cr)
             return cr;
         if (nconverted && !(inputs = calloc((size_t)nfiles + nconverted, sizeof *inputs)))
@@ -213,7 +214,10 @@ int cmd_batch(cli *c, int argc, char **argv)
                             on_progress,
                             format ? on_result : NULL,
                             &ps,
-                            (flags & 4) != 0};
+                            (flags & 4) != 0,
+                            (const char *const *)sources,
+                            (const char *const *)converted,
+                            nconverted};
     tcpl_batch_totals t;
     int st = tcpl_batch_run(&t, c->ctx, ex, ck, &o, &err);
     free(salt);
@@ -246,9 +250,12 @@ int cmd_batch(cli *c, int argc, char **argv)
     }
     rc = t.failed || t.with_loi ? EXIT_FINDINGS : EXIT_OK;
 out:
-    for (size_t i = 0; i < nconverted; i++)
+    for (size_t i = 0; i < nconverted; i++) {
         free(converted[i]);
+        free(sources[i]);
+    }
     free(converted);
+    free(sources);
     if (inputs != argv + 1)
         free(inputs);
     tcpl_checker_free(ck);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "tcpl/dossier.h"
@@ -117,7 +118,7 @@ int cmd_dossier(cli *c, int argc, char **argv)
  * the command line here when it holds --dossiers. */
 int cli_batch_dossiers(cli *c, int argc, char **argv)
 {
-    const char *pack = NULL, *out = NULL, *parent = NULL;
+    const char *pack = NULL, *out = NULL, *parent = NULL, *jobs_s = NULL, *roster = NULL;
     unsigned flags = 0;
     int j = 1;
     /* --dossiers takes the place of the inputs cli_parse wants */
@@ -138,6 +139,8 @@ int cli_batch_dossiers(cli *c, int argc, char **argv)
     const cli_opt opts[] = {{"--pack", "-p", NULL, 0, &pack, "dossier.value_pack"},
                             {"--out", "-o", NULL, 0, &out, "batch.value_dir"},
                             {"--quiet", "-q", &flags, 1, NULL, NULL},
+                            {"--jobs", "-j", NULL, 0, &jobs_s, "batch.value_jobs"},
+                            {"--roster", NULL, NULL, 0, &roster, "batch.value_roster"},
                             {NULL, NULL, NULL, 0, NULL, NULL}};
     int r = cli_parse(c, argc, argv, opts, "help.batch", &nfiles);
     if (r >= 0)
@@ -146,22 +149,46 @@ int cli_batch_dossiers(cli *c, int argc, char **argv)
         return cli_usage(c, "dossier.batch_inputs", NULL, argv[1]);
     if (!out || !*out)
         return cli_usage(c, "batch.need_out", NULL, NULL);
+    long jobs = sysconf(_SC_NPROCESSORS_ONLN);
+    if (jobs_s) {
+        char *end;
+        jobs = strtol(jobs_s, &end, 10);
+        if (*end || end == jobs_s || jobs < 1 || jobs > 256)
+            return cli_usage(c, "batch.bad_jobs", NULL, jobs_s);
+    }
+    if (jobs < 1)
+        jobs = 1;
+    if (jobs > 256)
+        jobs = 256;
     tcpl_error err;
     tcpl_error_clear(&err);
     tcpl_dossier_pack *p = NULL;
     if (tcpl_dossier_pack_load(&p, c->ctx, pack ? pack : DEFAULT_DOSSIER_PACK, &err) < 0)
         return cli_report(c, &err);
-    size_t n = 0, bad = 0;
-    int st = tcpl_dossier_batch(&n, &bad, p, parent, out, NULL, &err);
+    /* a pack named by path: its bytes decide reuse too (an edited pack rechecks) */
+    char *salt = NULL;
+    size_t salt_len = 0;
+    tcpl_error serr;
+    if (pack && strchr(pack, '/') && cli_read_data(pack, &salt, &salt_len, &serr) < 0)
+        salt = NULL; /* read by the pack loader already: no salt, the id decides */
+    tcpl_dossier_batch_options bo = {parent, out, NULL, (unsigned)jobs, roster, salt};
+    tcpl_dossier_batch_totals t;
+    int st = tcpl_dossier_batch_run(&t, p, &bo, &err);
+    free(salt);
     tcpl_dossier_pack_free(p);
     if (st < 0)
         return cli_report(c, &err);
+    size_t n = t.communes, bad = t.incomplete;
     if (!(flags & 1)) {
         char *shown = cli_shown(out);
-        fprintf(stderr, "tcpl: %zu %s: %zu %s, %zu %s — %s/report.html\n", n,
+        fprintf(stderr, "tcpl: %zu %s: %zu %s, %zu %s (%zu %s)", n,
                 tcpl_msg(c->ctx, "dossier.col_commune"), n - bad,
                 tcpl_msg(c->ctx, "dossier.complete"), bad, tcpl_msg(c->ctx, "dossier.incomplete"),
-                shown);
+                t.reused, tcpl_msg(c->ctx, "batch.reused"));
+        if (roster)
+            fprintf(stderr, "; %s: %zu", tcpl_msg(c->ctx, "dossier.roster_missing"),
+                    t.roster_missing);
+        fprintf(stderr, " — %s/report.html\n", shown);
         free(shown);
     }
     return bad ? EXIT_FINDINGS : EXIT_OK;

@@ -25,6 +25,9 @@
 /* .doc files converted in one run: each costs a LibreOffice start (about a
  * second); more is a job for a conversion server. */
 #define CONVERT_MAX_FILES 2000
+/* Conversions running at once (--jobs, capped): each is a LibreOffice
+ * process of 200-300 MB. */
+#define CONVERT_MAX_PARALLEL 8
 /* Folder depth and entries walked looking for .doc files (as the batch walk). */
 #define CONVERT_MAX_DEPTH 32
 #define CONVERT_MAX_ENTRIES 200000
@@ -113,40 +116,33 @@ static uint64_t fnv(const char *s)
     return h;
 }
 
-/* Runs soffice on one file with a deadline; 0 when it exited 0. */
-static int run_soffice(const char *soffice, const char *profile, const char *outdir,
-                       const char *file)
+/* Starts soffice on one file; its pid, or -1. */
+static pid_t start_soffice(const char *soffice, const char *profile, const char *outdir,
+                           const char *file)
 {
     pid_t pid = fork();
-    if (pid < 0)
-        return -1;
-    if (pid == 0) {
-        /* its own profile: a LibreOffice the user has open does not take the job */
-        char env[8500];
-        snprintf(env, sizeof env, "-env:UserInstallation=file://%s", profile);
-        int devnull = open("/dev/null", 0);
-        if (devnull >= 0) {
-            dup2(devnull, 1);
-            dup2(devnull, 2);
-        }
-        execl(soffice, "soffice", env, "--headless", "--norestore", "--convert-to", "docx",
-              "--outdir", outdir, file, (char *)NULL);
-        _exit(127);
+    if (pid != 0)
+        return pid;
+    /* its own profile: a LibreOffice the user has open (or another
+     * conversion running beside this one) does not take the job */
+    char env[8500];
+    snprintf(env, sizeof env, "-env:UserInstallation=file://%s", profile);
+    int devnull = open("/dev/null", 0);
+    if (devnull >= 0) {
+        dup2(devnull, 1);
+        dup2(devnull, 2);
     }
-    struct timespec tick = {0, 100 * 1000 * 1000};
-    for (int i = 0; i < CONVERT_TIMEOUT_S * 10; i++) {
-        int status;
-        pid_t r = waitpid(pid, &status, WNOHANG);
-        if (r == pid)
-            return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
-        if (r < 0 && errno != EINTR)
-            return -1;
-        nanosleep(&tick, NULL);
-    }
-    kill(pid, SIGKILL);
-    waitpid(pid, NULL, 0);
-    return -2;
+    execl(soffice, "soffice", env, "--headless", "--norestore", "--convert-to", "docx", "--outdir",
+          outdir, file, (char *)NULL);
+    _exit(127);
 }
+
+/* One conversion running: which file, its process, the ticks it has had. */
+typedef struct running {
+    pid_t pid;
+    size_t doc;
+    int ticks;
+} running;
 
 static int make_dir(const char *p)
 {
@@ -156,10 +152,11 @@ static int make_dir(const char *p)
                : -1;
 }
 
-int cli_convert_docs(cli *c, char **inputs, int ninputs, const char *out, char ***extra,
-                     size_t *nextra)
+int cli_convert_docs(cli *c, char **inputs, int ninputs, const char *out, unsigned jobs,
+                     char ***extra, char ***from, size_t *nextra)
 {
     *extra = NULL;
+    *from = NULL;
     *nextra = 0;
     docs d = {NULL, 0, 0, 0};
     for (int i = 0; i < ninputs; i++)
@@ -175,40 +172,111 @@ int cli_convert_docs(cli *c, char **inputs, int ninputs, const char *out, char *
         free(d.v);
         return 0;
     }
-    char conv[4200], profile[8400], cwd[4096] = "";
+    char conv[4200], cwd[4096] = "";
     snprintf(conv, sizeof conv, "%s/converted", out);
     if (make_dir(out) != 0 || make_dir(conv) != 0 || (conv[0] != '/' && !getcwd(cwd, sizeof cwd)))
         return cli_usage(c, "dossier.bad_out", NULL, conv);
-    /* a file:// URL needs the absolute path */
-    snprintf(profile, sizeof profile, "%s%s%s/.profile", cwd, *cwd ? "/" : "", conv);
-    char **v = calloc(d.n, sizeof *v);
-    if (!v)
+    char **v = calloc(d.n, sizeof *v), **src = calloc(d.n, sizeof *src),
+         **docx = calloc(d.n, sizeof *docx);
+    int *rcs = calloc(d.n, sizeof *rcs);
+    if (!v || !src || !docx || !rcs) {
+        free(v);
+        free(src);
+        free(docx);
+        free(rcs);
+        for (size_t i = 0; i < d.n; i++)
+            free(d.v[i]);
+        free(d.v);
         return EXIT_INTERNAL;
+    }
+    if (jobs < 1)
+        jobs = 1;
+    if (jobs > CONVERT_MAX_PARALLEL)
+        jobs = CONVERT_MAX_PARALLEL;
+    /* up to jobs conversions at once, each with its own profile folder and
+     * its own deadline; the results are taken in input order */
+    running run[CONVERT_MAX_PARALLEL];
+    for (unsigned j = 0; j < CONVERT_MAX_PARALLEL; j++)
+        run[j].pid = 0;
+    size_t next = 0, busy = 0;
+    struct timespec tick = {0, 100 * 1000 * 1000};
+    while (next < d.n || busy) {
+        for (unsigned j = 0; j < jobs && next < d.n; j++) {
+            if (run[j].pid)
+                continue;
+            size_t i = next++;
+            const char *b = strrchr(d.v[i], '/') ? strrchr(d.v[i], '/') + 1 : d.v[i];
+            char dir[4400], path[4700];
+            /* one folder per source path: two KH.doc in two folders stay apart */
+            snprintf(dir, sizeof dir, "%s/%016llx", conv, (unsigned long long)fnv(d.v[i]));
+            snprintf(path, sizeof path, "%s/%.*sdocx", dir, (int)(strlen(b) - 3), b);
+            docx[i] = strdup(path);
+            struct stat ss, sd;
+            if (!docx[i]) {
+                rcs[i] = -1;
+                continue;
+            }
+            if (stat(path, &sd) == 0 && stat(d.v[i], &ss) == 0 && sd.st_mtime >= ss.st_mtime)
+                continue; /* converted by an earlier run: rcs[i] stays 0 */
+            /* a file:// URL needs the absolute path */
+            char profile[8400];
+            snprintf(profile, sizeof profile, "%s%s%s/.profile%s%.0u", cwd, *cwd ? "/" : "", conv,
+                     j ? "-" : "", j);
+            pid_t pid = make_dir(dir) != 0 ? -1 : start_soffice(soffice, profile, dir, d.v[i]);
+            if (pid < 0) {
+                rcs[i] = -1;
+                continue;
+            }
+            run[j] = (running){pid, i, 0};
+            busy++;
+        }
+        if (!busy)
+            continue;
+        nanosleep(&tick, NULL);
+        for (unsigned j = 0; j < jobs; j++) {
+            if (!run[j].pid)
+                continue;
+            int status;
+            pid_t r = waitpid(run[j].pid, &status, WNOHANG);
+            int done = 0;
+            if (r == run[j].pid) {
+                rcs[run[j].doc] = WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+                done = 1;
+            } else if ((r < 0 && errno != EINTR) || ++run[j].ticks >= CONVERT_TIMEOUT_S * 10) {
+                kill(run[j].pid, SIGKILL);
+                waitpid(run[j].pid, NULL, 0);
+                rcs[run[j].doc] = r < 0 ? -1 : -2;
+                done = 1;
+            }
+            if (done) {
+                run[j].pid = 0;
+                busy--;
+            }
+        }
+    }
     size_t k = 0;
     for (size_t i = 0; i < d.n; i++) {
-        const char *b = strrchr(d.v[i], '/') ? strrchr(d.v[i], '/') + 1 : d.v[i];
-        char dir[4400], docx[4700];
-        /* one folder per source path: two KH.doc in two folders stay apart */
-        snprintf(dir, sizeof dir, "%s/%016llx", conv, (unsigned long long)fnv(d.v[i]));
-        snprintf(docx, sizeof docx, "%s/%.*sdocx", dir, (int)(strlen(b) - 3), b);
-        struct stat ss, sd;
-        int fresh = stat(docx, &sd) == 0 && stat(d.v[i], &ss) == 0 && sd.st_mtime >= ss.st_mtime;
-        int rc = fresh ? 0 : make_dir(dir) != 0 ? -1 : run_soffice(soffice, profile, dir, d.v[i]);
-        if (rc == 0 && stat(docx, &sd) == 0) {
-            if (!(v[k] = strdup(docx)))
-                break;
-            k++;
+        struct stat sd;
+        if (rcs[i] == 0 && docx[i] && stat(docx[i], &sd) == 0) {
+            v[k] = docx[i]; /* handed over */
+            docx[i] = NULL;
+            src[k++] = d.v[i];
+            d.v[i] = NULL;
         } else {
             char *shown = cli_shown(d.v[i]);
             fprintf(stderr, "tcpl: %s: %s\n", shown,
-                    tcpl_msg(c->ctx, rc == -2 ? "convert.timeout" : "convert.failed"));
+                    tcpl_msg(c->ctx, rcs[i] == -2 ? "convert.timeout" : "convert.failed"));
             free(shown);
         }
+        free(docx[i]);
     }
+    free(docx);
+    free(rcs);
     for (size_t i = 0; i < d.n; i++)
         free(d.v[i]);
     free(d.v);
     *extra = v;
+    *from = src;
     *nextra = k;
     return 0;
 }

@@ -54,6 +54,14 @@ typedef struct tcpl_batch_options {
     /* Beside each result, the submission with its findings as Word comments:
      * out_dir/annotated/NAME.docx (tcpl_annotate, docs/annotate.md). */
     int annotate;
+    /* .doc files converted to .docx before the run (tcpl batch --convert-doc):
+     * converted_to[i] (one of the inputs) was made from converted_from[i].
+     * The converted file stands for the .doc: it is listed under the .doc's
+     * path with the note "batch.converted", and the .doc itself, met in a
+     * folder walked, is not listed as skipped. */
+    const char *const *converted_from;
+    const char *const *converted_to;
+    size_t nconverted;
 } tcpl_batch_options;
 
 typedef struct tcpl_batch_totals {

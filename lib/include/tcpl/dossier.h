@@ -116,6 +116,32 @@ TCPL_API int tcpl_dossier_batch(size_t *communes, size_t *incomplete, const tcpl
                                 const char *parent, const char *out_dir,
                                 const tcpl_dossier_options *opts, tcpl_error *err);
 
+/* tcpl_dossier_batch with more: the communes on a pool of threads (the
+ * outputs are the same whatever the number), a commune's earlier results
+ * reused when its folder (names, sizes and modification times of every
+ * entry walked) and the pack are unchanged, and a roster of the communes
+ * expected (the batch roster's CSV and matching, tcpl_unit_key, against the
+ * folder names): out_dir/roster.csv and a section of the report list who
+ * has no dossier folder. */
+typedef struct tcpl_dossier_batch_options {
+    const char *parent, *out_dir;
+    const tcpl_dossier_options *dossier; /* NULL: defaults */
+    unsigned jobs;                       /* threads; 0 means 1 */
+    const char *roster;                  /* path of a CSV of expected communes, or NULL */
+    /* Extra text that changes the results (the pack file's bytes): mixed
+     * into the fingerprint that decides reuse. */
+    const char *pack_salt;
+} tcpl_dossier_batch_options;
+
+typedef struct tcpl_dossier_batch_totals {
+    size_t communes, incomplete;
+    size_t reused;         /* of communes: results kept from an earlier run */
+    size_t roster_missing; /* roster units with no folder */
+} tcpl_dossier_batch_totals;
+
+TCPL_API int tcpl_dossier_batch_run(tcpl_dossier_batch_totals *out, const tcpl_dossier_pack *p,
+                                    const tcpl_dossier_batch_options *o, tcpl_error *err);
+
 #ifdef __cplusplus
 }
 #endif

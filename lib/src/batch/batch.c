@@ -115,9 +115,15 @@ static json_t *batch_obj(run *R, const brec *r, size_t size, int status)
 {
     char hex[17];
     snprintf(hex, sizeof hex, "%016llx", (unsigned long long)r->hash);
-    return json_pack("{s:o, s:o, s:I, s:s, s:s}", "source", jstr(r->shown), "hash",
-                     r->has_hash ? json_string(hex) : json_null(), "size", (json_int_t)size,
-                     "rules", R->rules, "status", brec_status_name(status));
+    json_t *b = json_pack("{s:o, s:o, s:I, s:s, s:s}", "source", jstr(r->shown), "hash",
+                          r->has_hash ? json_string(hex) : json_null(), "size", (json_int_t)size,
+                          "rules", R->rules, "status", brec_status_name(status));
+    /* a converted .doc: source is the .doc, the bytes checked the .docx's */
+    if (b && r->converted && json_object_set_new(b, "converted", jstr(r->converted)) < 0) {
+        json_decref(b);
+        return NULL;
+    }
+    return b;
 }
 
 /* The record of an input that could not be read. */
@@ -137,9 +143,19 @@ static json_t *error_json(run *R, const brec *r, size_t size, const tcpl_error *
     return j;
 }
 
-/* The check of one document, as its result object. */
-static int process_doc(run *R, brec *r, const void *data, size_t len, json_t **out,
-                       tcpl_error *err)
+static char *dup_value(json_t *o, const char *key)
+{
+    const char *v = jget(o, key);
+    return v ? strdup(v) : NULL;
+}
+
+/* The check of one document, as its result line (no newline): the findings
+ * JSON with "meta" and "batch" spliced in before its closing brace (the
+ * bytes json_dumps would write for the whole object, without parsing the
+ * findings back), and the record filled from the same values.  With
+ * --annotate the object is parsed once more: the annotated copy adds its
+ * key. */
+static int process_doc(run *R, brec *r, const void *data, size_t len, char **out, tcpl_error *err)
 {
     tcpl_doc *doc = NULL;
     tcpl_extraction *x = NULL;
@@ -155,24 +171,57 @@ static int process_doc(run *R, brec *r, const void *data, size_t len, json_t **o
     if (rc == 0)
         rc = tcpl_findings_json(&s, &slen, f, x, 0, err);
     if (rc == 0) {
-        json_error_t je;
-        json_t *root = json_loadb(s, slen, 0, &je);
         const tcpl_xmeta *m = tcpl_extraction_meta(x);
         const char *date = m->date.iso ? m->date.iso : m->date.text;
         int st = tcpl_findings_at(f, TCPL_SEV_LOI) ? BREC_LOI : BREC_OK;
-        if (root && json_object_set_new(root, "meta",
-                                        json_pack("{s:o, s:o, s:o, s:o, s:o}", "authority",
-                                                  jstr(m->authority), "kind", jstr(m->kind),
-                                                  "number", jstr(m->number), "date", jstr(date),
-                                                  "title", jstr(m->title))) == 0 &&
-            json_object_set_new(root, "batch", batch_obj(R, r, len, st)) == 0 &&
-            (!R->o->annotate ||
-             batch_annotate(root, R->ctx, R->o, r->result, data, len, r->shown, doc, x, f, err) == 0))
-            *out = root;
-        else {
-            json_decref(root);
-            rc = TCPL_NOMEM(err, r->path);
+        json_t *meta = json_pack("{s:o, s:o, s:o, s:o, s:o}", "authority", jstr(m->authority),
+                                 "kind", jstr(m->kind), "number", jstr(m->number), "date",
+                                 jstr(date), "title", jstr(m->title));
+        json_t *bo = batch_obj(R, r, len, st);
+        char *ms = meta ? json_dumps(meta, JSON_COMPACT) : NULL;
+        char *bs = bo ? json_dumps(bo, JSON_COMPACT) : NULL;
+        /* the findings object's closing brace (a newline follows it) */
+        while (slen && s[slen - 1] != '}')
+            slen--;
+        tcpl_buf b;
+        tcpl_buf_init(&b);
+        if (ms && bs && slen >= 2) {
+            tcpl_buf_put(&b, s, slen - 1);
+            tcpl_buf_printf(&b, "%s\"meta\":%s,\"batch\":%s}", s[slen - 2] == '{' ? "" : ",", ms,
+                            bs);
         }
+        char *text = ms && bs && slen >= 2 ? tcpl_buf_detach(&b, NULL) : NULL;
+        tcpl_buf_free(&b);
+        if (text) {
+            r->status = st;
+            for (int k = 0; k < 3; k++)
+                r->counts[k] = tcpl_findings_at(f, (tcpl_severity)k);
+            r->unit = dup_value(meta, "authority");
+            r->kind = dup_value(meta, "kind");
+            r->number = dup_value(meta, "number");
+            r->date = dup_value(meta, "date");
+            r->title = dup_value(meta, "title");
+        }
+        if (text && R->o->annotate) {
+            json_error_t je;
+            json_t *root = json_loads(text, 0, &je);
+            free(text);
+            text = NULL;
+            if (root && batch_annotate(root, R->ctx, R->o, r->result, data, len, r->shown, doc, x,
+                                       f, err) == 0)
+                text = json_dumps(root, JSON_COMPACT);
+            else if (root)
+                rc = err->code;
+            json_decref(root);
+        }
+        free(ms);
+        free(bs);
+        json_decref(meta);
+        json_decref(bo);
+        if (text)
+            *out = text;
+        else if (rc == 0)
+            rc = TCPL_NOMEM(err, r->path);
     }
     free(s);
     tcpl_findings_free(f);
@@ -259,15 +308,116 @@ static int result_name(brec *r)
     return 0;
 }
 
-static void emit(run *R, json_t *root)
+/* A converted .doc's note: "converted from .doc with LibreOffice", before
+ * the error message when the converted file could not be read. */
+static int converted_note(run *R, brec *r)
 {
-    if (!R->o->on_result || !root)
+    if (!r->converted)
+        return 0;
+    tcpl_buf b;
+    tcpl_buf_init(&b);
+    tcpl_buf_puts(&b, tcpl_msg(R->ctx, "batch.converted"));
+    if (r->note)
+        tcpl_buf_printf(&b, "; %s", r->note);
+    free(r->note);
+    r->note = tcpl_buf_ok(&b) ? tcpl_buf_detach(&b, NULL) : NULL;
+    tcpl_buf_free(&b);
+    return r->note ? 0 : -1;
+}
+
+static int by_rec(const void *a, const void *b)
+{
+    return batch_rec_cmp(a, b);
+}
+
+typedef struct conv_key {
+    const char *key; /* a converted .docx as given, or a .doc's real path */
+    size_t idx;
+} conv_key;
+
+static int by_key(const void *a, const void *b)
+{
+    return strcmp(((const conv_key *)a)->key, ((const conv_key *)b)->key);
+}
+
+static const conv_key *conv_find(const conv_key *v, size_t n, const char *key)
+{
+    conv_key k = {key, 0};
+    return n ? bsearch(&k, v, n, sizeof *v, by_key) : NULL;
+}
+
+/* --convert-doc: each converted .docx takes its .doc's name, and the .doc
+ * (found in a folder walked) is no longer listed as skipped.  The .doc is
+ * known by its real path, so "dir/x.doc" and "dir//x.doc" are one file.
+ * Sorted keys: a look-up per input, whatever the number converted. */
+static int apply_converted(tcpl_vec *recs, const tcpl_batch_options *o, tcpl_error *err)
+{
+    size_t m = o->nconverted;
+    if (!m)
+        return 0;
+    brec *a = TCPL_VEC_DATA(recs, brec);
+    char **real = calloc(m, sizeof *real);
+    conv_key *to = malloc(m * sizeof *to), *from = malloc(m * sizeof *from);
+    int rc = 0;
+    if (!real || !to || !from) {
+        rc = TCPL_NOMEM(err, o->out_dir);
+        goto out;
+    }
+    size_t nfrom = 0;
+    for (size_t c = 0; c < m; c++) {
+        to[c] = (conv_key){o->converted_to[c], c};
+        if ((real[c] = realpath(o->converted_from[c], NULL)) != NULL)
+            from[nfrom++] = (conv_key){real[c], c};
+    }
+    qsort(to, m, sizeof *to, by_key);
+    qsort(from, nfrom, sizeof *from, by_key);
+    size_t k = 0;
+    for (size_t i = 0; i < recs->len; i++) {
+        brec *r = &a[i];
+        int drop = 0;
+        const conv_key *hit;
+        if (rc == 0 && r->status != BREC_SKIPPED && (hit = conv_find(to, m, r->path)) != NULL) {
+            char *shown = NULL;
+            if (tcpl_escape_text(&shown, o->converted_from[hit->idx], 0, err) < 0)
+                rc = err->code;
+            else {
+                r->converted = r->shown;
+                r->shown = shown;
+            }
+        } else if (rc == 0 && r->status == BREC_SKIPPED && r->skip &&
+                   !strcmp(r->skip, "batch.skip_doc")) {
+            char *rp = realpath(r->path, NULL);
+            drop = rp && conv_find(from, nfrom, rp) != NULL;
+            free(rp);
+        }
+        if (drop)
+            brec_free(r);
+        else
+            a[k++] = *r;
+    }
+    recs->len = k;
+    if (rc == 0)
+        qsort(a, k, sizeof *a, by_rec);
+out:
+    for (size_t c = 0; real && c < m; c++)
+        free(real[c]);
+    free(real);
+    free(to);
+    free(from);
+    return rc;
+}
+
+/* The result to the on_result callback: text as written, or root (reused)
+ * as json_dumps writes it. */
+static void emit(run *R, json_t *root, const char *text)
+{
+    if (!R->o->on_result || (!root && !text))
         return;
-    char *line = json_dumps(root, JSON_COMPACT);
-    if (!line)
+    char *line = text ? NULL : json_dumps(root, JSON_COMPACT);
+    if (!text && !line)
         return;
     pthread_mutex_lock(&R->mu);
-    R->o->on_result(R->o->user, line, strlen(line));
+    R->o->on_result(R->o->user, text ? text : line, strlen(text ? text : line));
     pthread_mutex_unlock(&R->mu);
     free(line);
 }
@@ -284,7 +434,7 @@ static void process(run *R, brec *r)
         tcpl_buf_free(&b);
         json_t *j = json_pack("{s:o, s:s, s:s, s:o}", "file", jstr(r->shown), "status", "skipped",
                               "reason", r->skip, "note", jstr(r->note));
-        emit(R, j);
+        emit(R, j, NULL);
         json_decref(j);
         return;
     }
@@ -304,7 +454,8 @@ static void process(run *R, brec *r)
     /* The bytes, mapped: hashed, then read from memory (one read). */
     void *data = MAP_FAILED;
     size_t len = 0;
-    json_t *root = NULL;
+    json_t *root = NULL; /* a reused result */
+    char *text = NULL;   /* a result written now */
     int fd = open(r->path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
     struct stat st;
     if (fd < 0) {
@@ -328,21 +479,35 @@ static void process(run *R, brec *r)
         } else {
             /* Any failure, out of memory included, is this file's result:
              * the run goes on with the others. */
-            (void)process_doc(R, r, data, len, &root, &err);
+            (void)process_doc(R, r, data, len, &text, &err);
         }
         if (len)
             munmap(data, len);
     }
-    if (!root)
+    if (!root && !text) {
+        if (r->status != BREC_TODO) { /* filled before the failure: start again */
+            for (int k = 0; k < 3; k++)
+                r->counts[k] = 0;
+            char **strs[] = {&r->unit, &r->kind, &r->number, &r->date, &r->title};
+            for (size_t k = 0; k < 5; k++) {
+                free(*strs[k]);
+                *strs[k] = NULL;
+            }
+        }
         root = error_json(R, r, len, &err);
-    if (!root || rec_from_json(r, root) < 0) {
+        if (root && rec_from_json(r, root) == 0)
+            text = json_dumps(root, JSON_COMPACT);
+    } else if (root && rec_from_json(r, root) < 0) {
+        json_decref(root);
+        root = NULL;
+    }
+    if ((!root && !text) || (!r->reused && !text) || converted_note(R, r) < 0) {
         TCPL_NOMEM(&err, r->path);
         set_fatal(R, &err);
     } else if (!r->reused) {
-        char *text = json_dumps(root, JSON_COMPACT);
         bout o;
         tcpl_error werr;
-        int rc = text ? bout_open(&o, path.data, &werr) : TCPL_NOMEM(&werr, path.data);
+        int rc = bout_open(&o, path.data, &werr);
         if (rc == 0) {
             fputs(text, o.f);
             fputc('\n', o.f);
@@ -350,10 +515,10 @@ static void process(run *R, brec *r)
         }
         if (rc < 0)
             set_fatal(R, &werr);
-        free(text);
     }
-    emit(R, root);
+    emit(R, root, text);
     json_decref(root);
+    free(text);
     tcpl_buf_free(&path);
 }
 
@@ -539,6 +704,7 @@ int tcpl_batch_run(tcpl_batch_totals *out, const tcpl_ctx *ctx, const tcpl_extra
     batch_sweep_temps(R.results_dir);
     fingerprint(&R);
     TCPL_CHECK(batch_walk(&recs, o->inputs, o->ninputs, o->out_dir, err));
+    TCPL_CHECK(apply_converted(&recs, o, err));
     if (o->shard_n > 1) { /* the inputs whose path hash falls in this share */
         size_t k = 0;
         brec *a = TCPL_VEC_DATA(&recs, brec);

@@ -1,11 +1,16 @@
 /* tcpl batch --dossiers PARENT: every subfolder of PARENT is one commune's
  * evidence dossier (docs/batch.md).  Each is checked with tcpl_dossier_run
- * in name order, one at a time (a dossier is a few dozen files; a province
- * a few hundred communes), and gets results/NAME.json and results/NAME.html;
- * the run ends with summary.csv and report.html listing every commune with
- * its missing and failing items.  Every file goes through a temporary name
- * (tcpl_write_file). */
+ * on a pool of threads (a dossier is a few dozen files; a province a few
+ * hundred communes) and gets results/NAME.json, results/NAME.html and
+ * results/NAME.state (the fingerprint of its folder and pack, and its
+ * summary line: a rerun reuses the three when the fingerprint is
+ * unchanged); the run ends with summary.csv and report.html listing every
+ * commune with its missing and failing items, in name order whatever the
+ * threads did, and with a roster roster.csv.  Every file goes through a
+ * temporary name (tcpl_write_file). */
 #include <dirent.h>
+#include <jansson.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +29,12 @@ typedef struct commune {
     size_t items, found, missing, failing, unmatched;
     char *missing_ids, *failing_ids; /* "ID: description; ..." */
     char *error;                     /* the folder could not be checked */
+    int reused;                      /* results kept from an earlier run */
+    long roster;                     /* the roster unit its name matches, -1 */
 } commune;
+
+/* A state file larger than this was not written by tcpl: not reused. */
+#define DOSSIER_MAX_STATE_BYTES (4u << 20)
 
 static int cmp_name(const void *a, const void *b)
 {
@@ -100,15 +110,153 @@ static int write_buf(const char *dir, const char *name, const char *ext, const c
     return rc;
 }
 
-/* Checks one commune and writes its result files. */
+/* The fingerprint of a commune's folder: every entry the dossier walk can
+ * meet (its path below the folder, type, size, modification time), walked
+ * within the dossier limits; entries are combined by addition, so the
+ * order readdir gives does not matter. */
+typedef struct fwalk {
+    uint64_t sum;
+    size_t entries, max;
+    int depth_max;
+} fwalk;
+
+static void fp_walk(fwalk *w, tcpl_buf *path, size_t root_len, int depth)
+{
+    DIR *dir = opendir(path->data);
+    if (!dir) {
+        w->sum += 0x9e3779b97f4a7c15ull; /* unreadable: a state of its own */
+        return;
+    }
+    struct dirent *e;
+    size_t len = path->len;
+    while ((e = readdir(dir)) && w->entries < w->max) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        path->len = len;
+        tcpl_buf_printf(path, "/%s", e->d_name);
+        struct stat st;
+        if (!tcpl_buf_ok(path) || lstat(path->data, &st) != 0)
+            continue;
+        w->entries++;
+        uint64_t h = batch_fnv(BATCH_FNV_INIT, path->data + root_len, path->len - root_len + 1);
+        long long v[4] = {(long long)st.st_mode, (long long)st.st_size,
+                          (long long)st.st_mtim.tv_sec, (long long)st.st_mtim.tv_nsec};
+        w->sum += batch_fnv(h, v, sizeof v);
+        if (S_ISDIR(st.st_mode) && depth + 1 < w->depth_max)
+            fp_walk(w, path, root_len, depth + 1);
+    }
+    closedir(dir);
+    path->len = len;
+    if (path->data)
+        path->data[len] = 0;
+}
+
+/* "pack fingerprint:folder fingerprint" in hex, into key (34 bytes). */
+static int folder_key(char *key, size_t size, const char *pack_key, const char *dir,
+                      const tcpl_dossier_options *opts)
+{
+    tcpl_buf path;
+    tcpl_buf_init(&path);
+    tcpl_buf_puts(&path, dir);
+    if (!tcpl_buf_ok(&path))
+        return -1;
+    fwalk w = {0, 0, opts && opts->max_files ? opts->max_files : TCPL_DOSSIER_MAX_FILES,
+               opts && opts->max_depth ? opts->max_depth : TCPL_DOSSIER_MAX_DEPTH};
+    fp_walk(&w, &path, path.len, 0);
+    int ok = tcpl_buf_ok(&path);
+    tcpl_buf_free(&path);
+    snprintf(key, size, "%s:%016llx.%zu", pack_key, (unsigned long long)w.sum, w.entries);
+    return ok ? 0 : -1;
+}
+
+static char *jdup(json_t *o, const char *k)
+{
+    const char *s = json_string_value(json_object_get(o, k));
+    return s ? strdup(s) : NULL;
+}
+
+/* The earlier results of c, when its state file holds key and the result
+ * files are there: c filled from the state, 1; else 0. */
+static int reuse(commune *c, const char *results, const char *key)
+{
+    tcpl_buf p;
+    tcpl_buf_init(&p);
+    tcpl_buf_printf(&p, "%s/%s.state", results, c->result);
+    size_t stem = p.len - 6;
+    struct stat st;
+    json_t *j = NULL;
+    int ok = 0;
+    if (tcpl_buf_ok(&p) && stat(p.data, &st) == 0 && S_ISREG(st.st_mode) &&
+        (unsigned long long)st.st_size <= DOSSIER_MAX_STATE_BYTES) {
+        json_error_t je;
+        j = json_load_file(p.data, 0, &je);
+    }
+    const char *k = json_string_value(json_object_get(j, "key"));
+    if (k && !strcmp(k, key)) {
+        ok = 1;
+        static const char *const ext[] = {".json", ".html"};
+        for (int i = 0; i < 2 && ok; i++) {
+            p.len = stem;
+            tcpl_buf_puts(&p, ext[i]);
+            ok = tcpl_buf_ok(&p) && stat(p.data, &st) == 0 && S_ISREG(st.st_mode);
+        }
+    }
+    if (ok) {
+        static const char *const nums[] = {"items", "found", "missing", "failing", "unmatched"};
+        size_t *dst[] = {&c->items, &c->found, &c->missing, &c->failing, &c->unmatched};
+        for (int i = 0; i < 5; i++) {
+            json_int_t v = json_integer_value(json_object_get(j, nums[i]));
+            *dst[i] = v > 0 ? (size_t)v : 0;
+        }
+        c->missing_ids = jdup(j, "missing_items");
+        c->failing_ids = jdup(j, "failing_items");
+        ok = c->missing_ids && c->failing_ids;
+        if (!ok) {
+            free(c->missing_ids);
+            free(c->failing_ids);
+            c->missing_ids = c->failing_ids = NULL;
+        }
+    }
+    json_decref(j);
+    tcpl_buf_free(&p);
+    return ok;
+}
+
+/* The state file, written last: a run killed before it checks again. */
+static int write_state(const commune *c, const char *results, const char *key, tcpl_error *err)
+{
+    json_t *j = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:s, s:s}", "key", key, "items",
+                          (json_int_t)c->items, "found", (json_int_t)c->found, "missing",
+                          (json_int_t)c->missing, "failing", (json_int_t)c->failing, "unmatched",
+                          (json_int_t)c->unmatched, "missing_items", c->missing_ids,
+                          "failing_items", c->failing_ids);
+    char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+    json_decref(j);
+    if (!text)
+        return TCPL_NOMEM(err, results);
+    int rc = write_buf(results, c->result, ".state", text, strlen(text), err);
+    free(text);
+    return rc;
+}
+
+/* Checks one commune and writes its result files; with a pack key, reuses
+ * or records them. */
 static int one(commune *c, const tcpl_dossier_pack *p, const char *parent, const char *results,
-               const tcpl_dossier_options *opts, const tcpl_ctx *ctx, tcpl_error *err)
+               const tcpl_dossier_options *opts, const tcpl_ctx *ctx, const char *pack_key,
+               tcpl_error *err)
 {
     tcpl_buf path;
     tcpl_buf_init(&path);
     tcpl_buf_printf(&path, "%s/%s", parent, c->name);
     if (!tcpl_buf_ok(&path))
         return TCPL_NOMEM(err, parent);
+    char key[96];
+    int keyed = pack_key && folder_key(key, sizeof key, pack_key, path.data, opts) == 0;
+    if (keyed && reuse(c, results, key)) {
+        c->reused = 1;
+        tcpl_buf_free(&path);
+        return 0;
+    }
     tcpl_dossier *d = NULL;
     tcpl_error e;
     tcpl_error_clear(&e);
@@ -154,6 +302,8 @@ static int one(commune *c, const tcpl_dossier_pack *p, const char *parent, const
         rc = write_buf(results, c->result, ".json", js, jl, err);
     if (rc == 0)
         rc = write_buf(results, c->result, ".html", html, hl, err);
+    if (rc == 0 && keyed)
+        rc = write_state(c, results, key, err);
     free(js);
     free(html);
     tcpl_dossier_free(d);
@@ -161,7 +311,7 @@ static int one(commune *c, const tcpl_dossier_pack *p, const char *parent, const
 }
 
 static int summary(const commune *cs, size_t n, const char *out_dir, const tcpl_ctx *ctx,
-                   const char *title, tcpl_error *err)
+                   const char *title, const roster *ros, tcpl_error *err)
 {
     tcpl_buf b;
     tcpl_buf_init(&b);
@@ -230,23 +380,159 @@ static int summary(const commune *cs, size_t n, const char *out_dir, const tcpl_
         html_text(&b, c->failing_ids);
         tcpl_buf_puts(&b, "</td></tr>\n");
     }
-    tcpl_buf_puts(&b, "</tbody></table>\n</body></html>\n");
+    tcpl_buf_puts(&b, "</tbody></table>\n");
+    if (ros) { /* who has no dossier folder, in the roster's order */
+        tcpl_buf_puts(&b, "<h2>");
+        html_text(&b, tcpl_msg(ctx, "dossier.roster_missing"));
+        tcpl_buf_puts(&b, "</h2>\n<table><thead><tr><th>");
+        html_text(&b, tcpl_msg(ctx, "batch.col.unit"));
+        tcpl_buf_puts(&b, "</th><th>");
+        html_text(&b, tcpl_msg(ctx, "batch.col.contact"));
+        tcpl_buf_puts(&b, "</th></tr></thead><tbody>\n");
+        for (size_t u = 0; u < ros->units.len; u++) {
+            const roster_unit *ru = &TCPL_VEC_AT(&ros->units, roster_unit, u);
+            if (ru->files || ru->dup)
+                continue;
+            tcpl_buf_puts(&b, "<tr class=\"bad\"><td>");
+            html_text(&b, ru->name);
+            tcpl_buf_puts(&b, "</td><td>");
+            html_text(&b, ru->contact);
+            tcpl_buf_puts(&b, "</td></tr>\n");
+        }
+        tcpl_buf_puts(&b, "</tbody></table>\n");
+    }
+    tcpl_buf_puts(&b, "</body></html>\n");
     rc = tcpl_buf_ok(&b) ? write_buf(out_dir, "report", ".html", b.data, b.len, err)
                          : TCPL_NOMEM(err, out_dir);
     tcpl_buf_free(&b);
     return rc;
 }
 
+/* roster.csv: every unit of the roster with the folder that stands for it
+ * ("" when none). */
+static int roster_csv(const commune *cs, size_t n, const roster *ros, const char *out_dir,
+                      tcpl_error *err)
+{
+    /* the folders of each unit, in name order: a list through next[] */
+    long *first = malloc((ros->units.len + 1) * sizeof *first),
+         *next = malloc((n + 1) * sizeof *next);
+    if (!first || !next) {
+        free(first);
+        free(next);
+        return TCPL_NOMEM(err, out_dir);
+    }
+    for (size_t u = 0; u < ros->units.len; u++)
+        first[u] = -1;
+    for (size_t i = n; i-- > 0;) {
+        next[i] = -1;
+        if (cs[i].roster >= 0) {
+            next[i] = first[cs[i].roster];
+            first[cs[i].roster] = (long)i;
+        }
+    }
+    tcpl_buf b;
+    tcpl_buf_init(&b);
+    tcpl_buf_puts(&b, "\xEF\xBB\xBF\"unit\",\"contact\",\"status\",\"folder\"\r\n");
+    for (size_t u = 0; u < ros->units.len; u++) {
+        const roster_unit *ru = &TCPL_VEC_AT(&ros->units, roster_unit, u);
+        if (ru->dup)
+            continue;
+        csv_cell(&b, ru->name);
+        tcpl_buf_putc(&b, ',');
+        csv_cell(&b, ru->contact);
+        tcpl_buf_puts(&b, ru->files ? ",\"found\"," : ",\"missing\",");
+        tcpl_buf_putc(&b, '"');
+        for (long i = first[u]; i >= 0; i = next[i]) {
+            if (i != first[u])
+                tcpl_buf_puts(&b, "; ");
+            for (const char *q = cs[i].shown; *q; q++) {
+                if (*q == '"')
+                    tcpl_buf_putc(&b, '"');
+                tcpl_buf_putc(&b, *q);
+            }
+        }
+        tcpl_buf_puts(&b, "\"\r\n");
+    }
+    free(first);
+    free(next);
+    int rc = tcpl_buf_ok(&b) ? write_buf(out_dir, "roster", ".csv", b.data, b.len, err)
+                             : TCPL_NOMEM(err, out_dir);
+    tcpl_buf_free(&b);
+    return rc;
+}
+
+typedef struct drun {
+    commune *v;
+    size_t n, next;
+    const tcpl_dossier_pack *p;
+    const tcpl_dossier_batch_options *o;
+    const tcpl_ctx *ctx;
+    const char *results, *pack_key;
+    pthread_mutex_t mu;
+    int fatal;
+    tcpl_error fatal_err;
+} drun;
+
+static void *dworker(void *arg)
+{
+    drun *R = arg;
+    for (;;) {
+        pthread_mutex_lock(&R->mu);
+        if (R->fatal || R->next >= R->n) {
+            pthread_mutex_unlock(&R->mu);
+            return NULL;
+        }
+        commune *c = &R->v[R->next++];
+        pthread_mutex_unlock(&R->mu);
+        tcpl_error e;
+        tcpl_error_clear(&e);
+        if (one(c, R->p, R->o->parent, R->results, R->o->dossier, R->ctx, R->pack_key, &e) < 0) {
+            pthread_mutex_lock(&R->mu);
+            if (!R->fatal) {
+                R->fatal = 1;
+                R->fatal_err = e;
+            }
+            pthread_mutex_unlock(&R->mu);
+        }
+    }
+}
+
 int tcpl_dossier_batch(size_t *communes, size_t *incomplete, const tcpl_dossier_pack *p,
                        const char *parent, const char *out_dir, const tcpl_dossier_options *opts,
                        tcpl_error *err)
 {
-    if (!p || !parent || !out_dir || !*out_dir)
+    tcpl_dossier_batch_options o = {parent, out_dir, opts, 1, NULL, NULL};
+    tcpl_dossier_batch_totals t;
+    int rc = tcpl_dossier_batch_run(&t, p, &o, err);
+    if (communes)
+        *communes = t.communes;
+    if (incomplete)
+        *incomplete = t.incomplete;
+    return rc;
+}
+
+int tcpl_dossier_batch_run(tcpl_dossier_batch_totals *out, const tcpl_dossier_pack *p,
+                           const tcpl_dossier_batch_options *o, tcpl_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (!p || !o || !o->parent || !o->out_dir || !*o->out_dir)
         return tcpl_err(err, TCPL_ERR_USAGE, "err.usage", NULL, NULL, "tcpl_dossier_batch");
+    const char *parent = o->parent, *out_dir = o->out_dir;
     const tcpl_ctx *ctx = tcpl_dossier_pack_ctx(p);
+    roster ros;
+    int have_roster = 0;
+    if (o->roster) {
+        int r = roster_load(&ros, o->roster, err);
+        if (r < 0)
+            return r;
+        have_roster = 1;
+    }
     DIR *dir = opendir(parent);
-    if (!dir)
+    if (!dir) {
+        if (have_roster)
+            roster_free(&ros);
         return tcpl_err(err, TCPL_ERR_IO, "dossier.not_dir", parent, NULL, NULL);
+    }
     tcpl_vec cs = TCPL_VEC_INIT(commune);
     int rc = 0;
     struct dirent *e;
@@ -267,6 +553,8 @@ int tcpl_dossier_batch(size_t *communes, size_t *incomplete, const tcpl_dossier_
             break;
         }
         commune *c = tcpl_vec_push(&cs);
+        if (c)
+            c->roster = -1;
         if (!c || !(c->name = strdup(e->d_name))) {
             rc = TCPL_NOMEM(err, parent);
             break;
@@ -304,13 +592,60 @@ int tcpl_dossier_batch(size_t *communes, size_t *incomplete, const tcpl_dossier_
             rc = batch_make_dir(results, err);
         }
     }
-    for (size_t i = 0; rc == 0 && i < cs.len; i++)
-        rc = one(&v[i], p, parent, results, opts, ctx, err);
+    /* what besides the folder shapes a result: the version, the language,
+     * the pack (its id, items and bytes) */
+    char pack_key[17];
+    uint64_t h = BATCH_FNV_INIT;
+    const char *parts[] = {tcpl_version(), tcpl_ctx_lang(ctx), tcpl_dossier_pack_id(p),
+                           o->pack_salt ? o->pack_salt : ""};
+    for (size_t i = 0; i < 4; i++)
+        h = batch_fnv(h, parts[i], strlen(parts[i]) + 1);
+    size_t nitems = tcpl_dossier_pack_item_count(p);
+    h = batch_fnv(h, &nitems, sizeof nitems);
+    snprintf(pack_key, sizeof pack_key, "%016llx", (unsigned long long)h);
+    if (rc == 0) {
+        batch_sweep_temps(results);
+        drun R = {v, cs.len, 0, p, o, ctx, results, pack_key, PTHREAD_MUTEX_INITIALIZER, 0, {0}};
+        unsigned jobs = o->jobs ? o->jobs : 1;
+        if (jobs > BATCH_MAX_JOBS)
+            jobs = BATCH_MAX_JOBS;
+        if ((size_t)jobs > cs.len)
+            jobs = cs.len ? (unsigned)cs.len : 1;
+        pthread_t threads[BATCH_MAX_JOBS];
+        unsigned started = 0;
+        for (unsigned i = 1; i < jobs; i++) {
+            if (pthread_create(&threads[started], NULL, dworker, &R) != 0)
+                break; /* fewer threads: slower, same results */
+            started++;
+        }
+        dworker(&R);
+        for (unsigned i = 0; i < started; i++)
+            pthread_join(threads[i], NULL);
+        pthread_mutex_destroy(&R.mu);
+        if (R.fatal) {
+            *err = R.fatal_err;
+            rc = err->code;
+        }
+    }
+    if (rc == 0 && have_roster) {
+        for (size_t i = 0; i < cs.len; i++) {
+            v[i].roster = roster_match(&ros, v[i].shown);
+            if (v[i].roster >= 0)
+                TCPL_VEC_AT(&ros.units, roster_unit, (size_t)v[i].roster).files++;
+        }
+        for (size_t u = 0; u < ros.units.len; u++) {
+            const roster_unit *ru = &TCPL_VEC_AT(&ros.units, roster_unit, u);
+            out->roster_missing += !ru->dup && !ru->files;
+        }
+        rc = roster_csv(v, cs.len, &ros, out_dir, err);
+    }
     if (rc == 0)
-        rc = summary(v, cs.len, out_dir, ctx, tcpl_dossier_pack_id(p), err);
+        rc = summary(v, cs.len, out_dir, ctx, tcpl_dossier_pack_id(p), have_roster ? &ros : NULL,
+                     err);
     size_t bad = 0;
     for (size_t i = 0; i < cs.len; i++) {
         bad += v[i].error || v[i].missing || v[i].failing;
+        out->reused += v[i].reused;
         free(v[i].name);
         free(v[i].shown);
         free(v[i].result);
@@ -318,11 +653,11 @@ int tcpl_dossier_batch(size_t *communes, size_t *incomplete, const tcpl_dossier_
         free(v[i].failing_ids);
         free(v[i].error);
     }
-    if (communes)
-        *communes = cs.len;
-    if (incomplete)
-        *incomplete = bad;
+    out->communes = cs.len;
+    out->incomplete = bad;
     tcpl_vec_free(&cs);
     free(results);
+    if (have_roster)
+        roster_free(&ros);
     return rc;
 }

@@ -52,6 +52,7 @@ typedef struct brec {
     int reused;
     long roster;     /* index of the roster unit it matches, -1 */
     long dup_of;     /* the first input with the same bytes, -1 */
+    char *converted; /* a converted .doc: the .docx checked, as shown (path: the .docx) */
 } brec;
 
 void brec_free(brec *r);

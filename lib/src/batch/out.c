@@ -41,6 +41,7 @@ void brec_free(brec *r)
     free(r->title);
     free(r->note);
     free(r->skip_detail);
+    free(r->converted);
 }
 
 /* Distinct temporary names within the process; the pid keeps processes

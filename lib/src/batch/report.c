@@ -330,14 +330,16 @@ static const char js[] =
     "th.addEventListener('click',function(){var d=dir[c]=-(dir[c]||-1);"
     "order.sort(function(a,b){var x=val(a,c),y=val(b,c);return x<y?-d:x>y?d:a-b;});filter();});});"
     "function show(n){var r=R[n-1];if(!r)return;"
-    "if(!F)F=JSON.parse(document.getElementById('fnd').textContent);var f=F[n-1],h='<h3>'+n+'. '"
+    "if(!F)F=JSON.parse(document.getElementById('fnd').textContent);var T=F.t,f=F.f[n-1],"
+    "SV=['loi','canh-bao','goi-y'],h='<h3>'+n+'. '"
     "+esc(r[0])+'<\\/h3><p class=\"meta\">'+[r[1],r[2],r[3],r[4]].filter(function(x){return x;})"
     ".map(esc).join(' · ')+'<\\/p>';if(r[10])h+='<p>'+esc(r[10])+'<\\/p>';"
     "if(r[8]!=='error'&&r[8]!=='skipped'){if(!f||!f.length)h+='<p>'+esc(f?L.none:L.missing)+'<\\/p>';"
     "else{h+='<table><thead><tr>'+L.cols.map(function(x){return'<th>'+esc(x)+'<\\/th>';}).join('')"
-    "+'<\\/tr><\\/thead><tbody>';f.forEach(function(x){h+='<tr><td class=\"sev-'+esc(x[0])+'\">'"
-    "+esc(L.sev[x[0]])+'<\\/td><td>'+esc(x[1])+'<\\/td><td>'+esc(x[2])+(x[3]?' — '+esc(L.fix)"
-    "+': <b>'+esc(x[3])+'<\\/b>':'')+'<\\/td><td class=\"ex\">'+esc(x[4])+'<\\/td><\\/tr>';});"
+    "+'<\\/tr><\\/thead><tbody>';f.forEach(function(x){var s=SV[x[0]];h+='<tr><td class=\"sev-'+s+'\">'"
+    "+esc(L.sev[s])+'<\\/td><td>'+esc(T[x[1]])+'<\\/td><td>'+esc(T[x[2]])+(x[3]?' — '+esc(L.fix)"
+    "+': <b>'+esc(T[x[3]])+'<\\/b>':'')+(x[4]?'<br><span class=\"meta\">'+esc(T[x[4]])+'<\\/span>':'')"
+    "+'<\\/td><td class=\"ex\">'+esc(x[5])+'<\\/td><\\/tr>';});"
     "h+='<\\/tbody><\\/table>';}}det.innerHTML=h;det.scrollIntoView();}"
     "function hash(){var m=/^#f([0-9]+)$/.exec(location.hash);if(m)show(+m[1]);}"
     "q.addEventListener('input',filter);st.addEventListener('change',filter);"
@@ -381,10 +383,72 @@ static void js_msg(FILE *f, const batch_report *r, const char *id)
     free(m);
 }
 
+/* The texts of the findings block, each written once and referred to by
+ * its number: a message, a basis or a fix is the same in hundreds of
+ * files, and the block is most of the page at 10,000 inputs.  Number 0 is
+ * "".  Open addressing (filled to half), strings in one buffer. */
+typedef struct texts {
+    tcpl_buf data;  /* the texts, each ending in NUL */
+    tcpl_vec offs;  /* size_t: where text k starts in data */
+    uint32_t *slot; /* text number + 1, 0 empty */
+    size_t cap;
+    int failed;
+} texts;
+
+static uint64_t text_hash(const char *s)
+{
+    return batch_fnv(BATCH_FNV_INIT, s, strlen(s));
+}
+
+static int texts_grow(texts *t)
+{
+    size_t cap = t->cap ? t->cap * 2 : 1024;
+    uint32_t *slot = calloc(cap, sizeof *slot);
+    if (!slot)
+        return -1;
+    const size_t *offs = TCPL_VEC_DATA(&t->offs, size_t);
+    for (size_t k = 0; k < t->offs.len; k++) {
+        size_t i = (size_t)text_hash(t->data.data + offs[k]) & (cap - 1);
+        while (slot[i])
+            i = (i + 1) & (cap - 1);
+        slot[i] = (uint32_t)(k + 1);
+    }
+    free(t->slot);
+    t->slot = slot;
+    t->cap = cap;
+    return 0;
+}
+
+/* The number of s ("" and NULL: 0); 0 too when memory is out (t->failed). */
+static size_t text_id(texts *t, const char *s)
+{
+    if (!s || !*s || t->failed)
+        return 0;
+    if ((t->offs.len + 1) * 2 > t->cap && texts_grow(t) < 0) {
+        t->failed = 1;
+        return 0;
+    }
+    size_t i = (size_t)text_hash(s) & (t->cap - 1);
+    for (; t->slot[i]; i = (i + 1) & (t->cap - 1)) {
+        size_t k = t->slot[i] - 1;
+        if (!strcmp(t->data.data + TCPL_VEC_AT(&t->offs, size_t, k), s))
+            return k;
+    }
+    size_t off = t->data.len, *o = tcpl_vec_push(&t->offs);
+    if (!o || tcpl_buf_put(&t->data, s, strlen(s) + 1) < 0) {
+        t->failed = 1;
+        return 0;
+    }
+    *o = off;
+    t->slot[i] = (uint32_t)t->offs.len;
+    return t->offs.len - 1;
+}
+
 /* One input's findings as JSON, read back from its result: an array of
- * [severity, section, message, fix, excerpt], or null when the result
- * cannot be read (or the input was not checked). */
-static void findings_json(FILE *f, const batch_report *r, size_t i)
+ * [severity (0 Lỗi, 1 Cảnh báo, 2 Gợi ý), section, message, fix, basis,
+ * excerpt], the four in the middle numbers of texts, or null when the
+ * result cannot be read (or the input was not checked). */
+static void findings_json(FILE *f, const batch_report *r, size_t i, texts *tx)
 {
     const brec *x = &r->recs[i];
     json_t *root = NULL;
@@ -411,18 +475,14 @@ static void findings_json(FILE *f, const batch_report *r, size_t i)
         const char *sev = json_string_value(json_object_get(g, "severity"));
         const char *sec = json_string_value(json_object_get(g, "section"));
         json_int_t block = json_integer_value(json_object_get(g, "block"));
-        if (!sev || (strcmp(sev, "loi") && strcmp(sev, "canh-bao")))
-            sev = "goi-y";
-        fprintf(f, "%s[\"%s\",", k ? "," : "", sev);
-        if (sec && *sec)
-            js_str(f, sec);
-        else
-            js_str(f, tcpl_msg(r->ctx, block < 0 ? "out.whole_doc" : "out.doc_start"));
-        static const char *const keys[] = {"message", "fix", "excerpt"};
-        for (size_t c = 0; c < 3; c++) {
-            fputc(',', f);
-            js_str(f, json_string_value(json_object_get(g, keys[c])));
-        }
+        int sv = sev && !strcmp(sev, "loi") ? 0 : sev && !strcmp(sev, "canh-bao") ? 1 : 2;
+        if (!sec || !*sec)
+            sec = tcpl_msg(r->ctx, block < 0 ? "out.whole_doc" : "out.doc_start");
+        fprintf(f, "%s[%d,%zu,%zu,%zu,%zu,", k ? "," : "", sv, text_id(tx, sec),
+                text_id(tx, json_string_value(json_object_get(g, "message"))),
+                text_id(tx, json_string_value(json_object_get(g, "fix"))),
+                text_id(tx, json_string_value(json_object_get(g, "basis"))));
+        js_str(f, json_string_value(json_object_get(g, "excerpt")));
         fputc(']', f);
     }
     fputc(']', f);
@@ -676,12 +736,30 @@ int batch_write_html(const batch_report *r, tcpl_error *err)
         free(note);
         fputc(']', f);
     }
-    fputs("]}</script>\n<script type=\"application/json\" id=\"fnd\">[", f);
+    fputs("]}</script>\n<script type=\"application/json\" id=\"fnd\">{\"f\":[", f);
+    texts tx;
+    memset(&tx, 0, sizeof tx);
+    tcpl_buf_init(&tx.data);
+    tcpl_vec_init(&tx.offs, sizeof(size_t));
+    text_id(&tx, "\x01"); /* number 0 stands for "" (never looked up) */
     for (size_t i = 0; i < r->n; i++) {
         fputs(i ? ",\n" : "\n", f);
-        findings_json(f, r, i);
+        findings_json(f, r, i, &tx);
     }
-    fputs("]</script>\n", f);
+    fputs("],\n\"t\":[\"\"", f);
+    for (size_t k = 1; k < tx.offs.len; k++) {
+        fputc(',', f);
+        js_str(f, tx.data.data + TCPL_VEC_AT(&tx.offs, size_t, k));
+    }
+    fputs("]}</script>\n", f);
+    int failed = tx.failed;
+    tcpl_buf_free(&tx.data);
+    tcpl_vec_free(&tx.offs);
+    free(tx.slot);
+    if (failed) {
+        bout_abort(&o);
+        return TCPL_NOMEM(err, "report.html");
+    }
     fprintf(f, "<script>//<![CDATA[\n%s\n//]]></script>\n</body></html>\n", js);
     return bout_commit(&o, 1, err);
 }

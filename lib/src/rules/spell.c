@@ -33,12 +33,25 @@
  * table, 16,384 x 24 bytes, and at most 8,192 words with suggestions). */
 #define SPELL_CACHE 16384
 
+/* Wrong words one document reports (open addressing, filled to half: 4,096
+ * words), apart from the cache above so that "each wrong word once per
+ * document" holds however full the cache is.  Above the findings a document
+ * may hold (2,000, rules/findings.c): once it is full, a new wrong word is
+ * not reported (the document has reported 4,096 already). */
+#define SPELL_REPORTED 8192
+
 typedef struct spell_known {
     const char *word;       /* NULL: empty */
     const char *suggestion; /* wrong words: the first suggestion ("" none) */
-    unsigned use;           /* the slot's use that last reported it */
     unsigned char right;
 } spell_known;
+
+/* A word reported during one take: valid when use is the slot's use, so
+ * the table is reused from one document to the next without clearing. */
+typedef struct spell_said {
+    unsigned use;
+    uint32_t off; /* the word in the slot's said_words */
+} spell_said;
 
 struct spell_slot {
     spell_slot *next; /* in the pool's free list */
@@ -48,6 +61,9 @@ struct spell_slot {
     unsigned use; /* counts takes: "reported in this document" */
     size_t asked; /* words asked of hunspell */
     tcpl_arena arena;  /* the words and suggestions */
+    spell_said *said;  /* SPELL_REPORTED entries: reported in this take */
+    size_t nsaid;
+    tcpl_buf said_words; /* their words, each ending in NUL; emptied per take */
 };
 
 struct tcpl_spell {
@@ -321,6 +337,8 @@ static void slot_free(spell_slot *s)
     if (s->hun)
         Hunspell_destroy(s->hun);
     free(s->known);
+    free(s->said);
+    tcpl_buf_free(&s->said_words);
     tcpl_arena_free(&s->arena);
     free(s);
 }
@@ -333,8 +351,10 @@ static spell_slot *slot_new(void)
     if (!s)
         return NULL;
     tcpl_arena_init(&s->arena);
+    tcpl_buf_init(&s->said_words);
     s->known = calloc(SPELL_CACHE, sizeof *s->known);
-    if (!s->known) {
+    s->said = calloc(SPELL_REPORTED, sizeof *s->said);
+    if (!s->known || !s->said) {
         slot_free(s);
         return NULL;
     }
@@ -358,8 +378,14 @@ spell_slot *spell_take(tcpl_spell *sp)
             s = NULL;
         }
     }
-    if (s)
-        s->use++;
+    if (s) {
+        if (++s->use == 0) { /* after 2^32 takes: stale stamps would match */
+            memset(s->said, 0, SPELL_REPORTED * sizeof *s->said);
+            s->use = 1;
+        }
+        s->nsaid = 0;
+        tcpl_buf_reset(&s->said_words);
+    }
     return s;
 }
 
@@ -525,6 +551,28 @@ static int ask(const tcpl_spell *sp, Hunhandle *hun, const char *w, char *sugges
     return 0;
 }
 
+/* 1 when w was already reported during this take (or the set is full),
+ * else 0 and w is now; -1 when memory is out. */
+static int said_before(spell_slot *s, const char *w)
+{
+    size_t i = (size_t)fnv(w) & (SPELL_REPORTED - 1);
+    for (size_t probe = 0; probe < SPELL_REPORTED; probe++, i = (i + 1) & (SPELL_REPORTED - 1)) {
+        spell_said *e = &s->said[i];
+        if (e->use != s->use)
+            break;
+        if (!strcmp(s->said_words.data + e->off, w))
+            return 1;
+    }
+    if (s->nsaid * 2 >= SPELL_REPORTED)
+        return 1;
+    size_t off = s->said_words.len;
+    if (tcpl_buf_put(&s->said_words, w, strlen(w) + 1) < 0)
+        return -1;
+    s->said[i] = (spell_said){s->use, (uint32_t)off};
+    s->nsaid++;
+    return 0;
+}
+
 int spell_word(const tcpl_spell *sp, spell_slot *s, const char *w, char *suggestion, size_t size)
 {
     if (size)
@@ -539,13 +587,12 @@ int spell_word(const tcpl_spell *sp, spell_slot *s, const char *w, char *suggest
             break;
         }
         if (!strcmp(s->known[i].word, w)) {
-            k = &s->known[i];
-            if (k->right)
+            if (s->known[i].right)
                 return 1;
-            if (k->use == s->use)
-                return 2;
-            k->use = s->use;
-            snprintf(suggestion, size, "%s", k->suggestion);
+            int said = said_before(s, w);
+            if (said)
+                return said < 0 ? 0 : 2; /* out of memory: reported again */
+            snprintf(suggestion, size, "%s", s->known[i].suggestion);
             return 0;
         }
     }
@@ -555,9 +602,13 @@ int spell_word(const tcpl_spell *sp, spell_slot *s, const char *w, char *suggest
         const char *kw = tcpl_arena_strdup(&s->arena, w);
         const char *ks = right ? "" : tcpl_arena_strdup(&s->arena, suggestion);
         if (kw && ks) {
-            *k = (spell_known){kw, ks, s->use, (unsigned char)right};
+            *k = (spell_known){kw, ks, (unsigned char)right};
             s->nknown++;
         }
+    }
+    if (!right && said_before(s, w) > 0) {
+        suggestion[0] = 0;
+        return 2;
     }
     return right;
 }
