@@ -425,14 +425,23 @@ int cli_draft_fill(cli *c, const cli_draft *d, const char *data, tcpl_error *err
     return rc;
 }
 
+int cli_valid_date(const char *s)
+{
+    int y, m, d;
+    char tail;
+    if (!s || strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
+        return 0;
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+        return 0;
+    return m != 2 || d < 29 || (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0));
+}
+
 void cli_today(char out[16])
 {
     out[0] = 0;
     const char *fixed = getenv("TCPL_TODAY"); /* tests and reruns of an old report */
-    int y, m, d;
-    char tail;
-    if (fixed && strlen(fixed) == 10 && sscanf(fixed, "%4d-%2d-%2d%c", &y, &m, &d, &tail) == 3 &&
-        m >= 1 && m <= 12 && d >= 1 && d <= 31) {
+    if (cli_valid_date(fixed)) {
         snprintf(out, 16, "%s", fixed);
         return;
     }
@@ -440,4 +449,19 @@ void cli_today(char out[16])
     struct tm tm;
     if (localtime_r(&t, &tm))
         strftime(out, 16, "%Y-%m-%d", &tm);
+}
+
+void cli_pack_ids(const tcpl_checker *ck, const char *const *packs, size_t n, const char **ids)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *b = strrchr(packs[i], '/') ? strrchr(packs[i], '/') + 1 : packs[i];
+        size_t len = strlen(b);
+        ids[i] = packs[i];
+        for (size_t p = 0; p < tcpl_checker_pack_count(ck); p++) {
+            const char *id = tcpl_checker_pack_id(ck, p);
+            if (len > 5 && !strcmp(b + len - 5, ".yaml") && strlen(id) == len - 5 &&
+                !strncmp(id, b, len - 5))
+                ids[i] = id;
+        }
+    }
 }

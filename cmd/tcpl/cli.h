@@ -102,6 +102,9 @@ int cli_parse(cli *c, int argc, char **argv, const cli_opt *opts, const char *he
  * code of a usage error. */
 int cli_take_packs(cli *c, int *argc, char **argv, const char **packs, size_t max,
                    size_t *npacks);
+/* The id each of packs[0..n) is applied under: a pack given as a path
+ * ("x/tinh.yaml") is known by its file name once ck has loaded it. */
+void cli_pack_ids(const tcpl_checker *ck, const char *const *packs, size_t n, const char **ids);
 
 int cmd_text(cli *c, int argc, char **argv);
 int cmd_dump(cli *c, int argc, char **argv);
@@ -144,5 +147,7 @@ int cmd_annotate(cli *c, int argc, char **argv);
 int cli_read_data(const char *path, char **out, size_t *len, tcpl_error *e);
 /* Today as YYYY-MM-DD: TCPL_TODAY when it is a date (tests), else the local date. */
 void cli_today(char out[16]);
+/* 1 if s is a real date written YYYY-MM-DD. */
+int cli_valid_date(const char *s);
 
 #endif

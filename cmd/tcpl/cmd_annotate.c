@@ -52,19 +52,8 @@ int cmd_annotate(cli *c, int argc, char **argv)
     if (st == 0)
         st = tcpl_extract(&x, ex, doc, &err);
     if (st == 0) {
-        /* A pack given as a path is applied under its id, as in check. */
         const char *ids[MAX_PACKS];
-        for (size_t i = 0; i < npacks; i++) {
-            const char *b = strrchr(packs[i], '/') ? strrchr(packs[i], '/') + 1 : packs[i];
-            size_t n = strlen(b);
-            ids[i] = packs[i];
-            for (size_t p = 0; p < tcpl_checker_pack_count(ck); p++) {
-                const char *id = tcpl_checker_pack_id(ck, p);
-                if (n > 5 && !strcmp(b + n - 5, ".yaml") && strlen(id) == n - 5 &&
-                    !strncmp(id, b, n - 5))
-                    ids[i] = id;
-            }
-        }
+        cli_pack_ids(ck, packs, npacks, ids);
         tcpl_check_options co = {ids, npacks, NULL, NULL};
         st = tcpl_check(&f, ck, doc, x, &co, &err);
     }

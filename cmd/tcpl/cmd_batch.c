@@ -58,18 +58,6 @@ static void on_result(void *user, const char *json, size_t len)
     fputc('\n', stdout);
 }
 
-static int valid_date(const char *s)
-{
-    int y, m, d;
-    char tail;
-    if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
-        return 0;
-    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
-        return 0;
-    return m != 2 || d < 29 || (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0));
-}
-
 int cmd_batch(cli *c, int argc, char **argv)
 {
     for (int i = 1; i < argc; i++)
@@ -99,7 +87,7 @@ int cmd_batch(cli *c, int argc, char **argv)
         return r;
     if (!out || !*out)
         return cli_usage(c, "batch.need_out", NULL, NULL);
-    if (deadline && !valid_date(deadline))
+    if (deadline && !cli_valid_date(deadline))
         return cli_usage(c, "batch.bad_date", NULL, deadline);
     if (format && strcmp(format, "jsonl"))
         return cli_usage(c, "cli.bad_format", NULL, format);
@@ -161,16 +149,10 @@ int cmd_batch(cli *c, int argc, char **argv)
         rc = EXIT_INTERNAL;
         goto out;
     }
+    cli_pack_ids(ck, packs, npacks, ids);
     for (size_t i = 0; i < npacks; i++) {
         const char *b = strrchr(packs[i], '/') ? strrchr(packs[i], '/') + 1 : packs[i];
         size_t n = strlen(b);
-        ids[i] = packs[i];
-        for (size_t p = 0; p < tcpl_checker_pack_count(ck); p++) {
-            const char *id = tcpl_checker_pack_id(ck, p);
-            if (n > 5 && !strcmp(b + n - 5, ".yaml") && strlen(id) == n - 5 &&
-                !strncmp(id, b, n - 5))
-                ids[i] = id;
-        }
         FILE *pf = strchr(packs[i], '/') || (n > 5 && !strcmp(b + n - 5, ".yaml"))
                        ? fopen(packs[i], "rb")
                        : NULL;
@@ -188,16 +170,8 @@ int cmd_batch(cli *c, int argc, char **argv)
         fputs("\n--annotate", sf);
     fputc(0, sf);
     fclose(sf);
-    char today[16] = "";
-    const char *fixed = getenv("TCPL_TODAY"); /* tests and reruns of an old report */
-    if (fixed && valid_date(fixed)) {
-        snprintf(today, sizeof today, "%s", fixed);
-    } else {
-        time_t t = time(NULL);
-        struct tm tm;
-        if (localtime_r(&t, &tm))
-            strftime(today, sizeof today, "%Y-%m-%d", &tm);
-    }
+    char today[16];
+    cli_today(today);
     progress_state ps = {c, !(flags & 1) && isatty(2), now(), 0, 0};
     tcpl_batch_options o = {(const char *const *)inputs,
                             (size_t)nfiles + nconverted,

@@ -109,19 +109,8 @@ int cmd_check(cli *c, int argc, char **argv)
         rc = cli_report(c, &err);
         goto out;
     }
-    /* A pack given as a path is known by its file name. */
     const char *ids[MAX_PACKS];
-    for (size_t i = 0; i < npacks; i++) {
-        const char *b = strrchr(packs[i], '/') ? strrchr(packs[i], '/') + 1 : packs[i];
-        size_t n = strlen(b);
-        ids[i] = packs[i];
-        for (size_t p = 0; p < tcpl_checker_pack_count(ck); p++) {
-            const char *id = tcpl_checker_pack_id(ck, p);
-            if (n > 5 && !strcmp(b + n - 5, ".yaml") && strlen(id) == n - 5 &&
-                !strncmp(id, b, n - 5))
-                ids[i] = id;
-        }
-    }
+    cli_pack_ids(ck, packs, npacks, ids);
     tcpl_check_options co = {ids, npacks, ax, level};
     int to_file = out && strcmp(out, "-");
     char *all = NULL;

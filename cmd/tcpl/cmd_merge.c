@@ -9,18 +9,6 @@
 #include "cli.h"
 #include "tcpl/batch.h"
 
-static int valid_date(const char *s)
-{
-    int y, m, d;
-    char tail;
-    if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
-        return 0;
-    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
-        return 0;
-    return m != 2 || d < 29 || (y % 4 == 0 && (y % 100 != 0 || y % 400 == 0));
-}
-
 int cmd_merge(cli *c, int argc, char **argv)
 {
     const char *out = NULL, *deadline = NULL, *roster = NULL;
@@ -38,18 +26,10 @@ int cmd_merge(cli *c, int argc, char **argv)
         return cli_usage(c, "merge.need_out", NULL, NULL);
     if (nfiles < 1)
         return cli_usage(c, "merge.need_input", NULL, NULL);
-    if (deadline && !valid_date(deadline))
+    if (deadline && !cli_valid_date(deadline))
         return cli_usage(c, "batch.bad_date", NULL, deadline);
-    char today[16] = "";
-    const char *fixed = getenv("TCPL_TODAY"); /* tests and reruns of an old report */
-    if (fixed && valid_date(fixed)) {
-        snprintf(today, sizeof today, "%s", fixed);
-    } else {
-        time_t t = time(NULL);
-        struct tm tm;
-        if (localtime_r(&t, &tm))
-            strftime(today, sizeof today, "%Y-%m-%d", &tm);
-    }
+    char today[16];
+    cli_today(today);
     tcpl_batch_merge_options o = {(const char *const *)argv + 1, (size_t)nfiles, out, roster,
                                   deadline, today[0] ? today : NULL};
     tcpl_batch_totals t;

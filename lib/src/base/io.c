@@ -12,6 +12,7 @@
 
 #include "base/buf.h"
 #include "base/error.h"
+#include "base/io.h"
 #include "tcpl/io.h"
 
 /* Symbolic links followed from an output path before giving up: the same
@@ -293,4 +294,34 @@ int tcpl_escape_text(char **out, const char *s, unsigned options, tcpl_error *er
     }
     *out = tcpl_buf_detach(&b, NULL);
     return 0;
+}
+
+int tcpl_read_small_file(char **out, size_t *len, const char *path, size_t max, tcpl_error *err)
+{
+    *out = NULL;
+    *len = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return tcpl_err(err, TCPL_ERR_IO, "err.io_open", path, NULL, NULL);
+    tcpl_buf b;
+    tcpl_buf_init(&b);
+    char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (b.len + n > max) {
+            fclose(f);
+            tcpl_buf_free(&b);
+            return tcpl_err(err, TCPL_ERR_LIMIT, "err.too_big", path, NULL, "> %zu bytes", max);
+        }
+        tcpl_buf_put(&b, chunk, n);
+    }
+    int ioerr = ferror(f);
+    fclose(f);
+    if (ioerr || !tcpl_buf_ok(&b)) {
+        tcpl_buf_free(&b);
+        return ioerr ? tcpl_err(err, TCPL_ERR_IO, "err.io_read", path, NULL, NULL)
+                     : TCPL_NOMEM(err, path);
+    }
+    *out = tcpl_buf_detach(&b, len);
+    return *out ? 0 : TCPL_NOMEM(err, path);
 }

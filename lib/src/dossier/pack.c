@@ -10,6 +10,7 @@
 #include "base/buf.h"
 #include "base/data.h"
 #include "base/error.h"
+#include "base/io.h"
 #include "dossier/dossier.h"
 
 /* A pack file named by path: a pack is a few KB. */
@@ -219,34 +220,6 @@ static int load(loader *l, const char *data, size_t len)
     return 0;
 }
 
-static int read_file(const char *path, char **out, size_t *len, tcpl_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return tcpl_err(err, TCPL_ERR_IO, "err.io_open", path, NULL, NULL);
-    tcpl_buf b;
-    tcpl_buf_init(&b);
-    char chunk[8192];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (b.len + n > DOSSIER_PACK_FILE_MAX) {
-            fclose(f);
-            tcpl_buf_free(&b);
-            return tcpl_err(err, TCPL_ERR_DATA, "err.pack_invalid", path, NULL,
-                            "file over 1 MB; a dossier pack is a few KB");
-        }
-        tcpl_buf_put(&b, chunk, n);
-    }
-    int ioerr = ferror(f);
-    fclose(f);
-    if (ioerr || !tcpl_buf_ok(&b)) {
-        tcpl_buf_free(&b);
-        return ioerr ? tcpl_err(err, TCPL_ERR_IO, "err.io_read", path, NULL, NULL)
-                     : TCPL_NOMEM(err, path);
-    }
-    *out = tcpl_buf_detach(&b, len);
-    return *out ? 0 : TCPL_NOMEM(err, path);
-}
 
 int tcpl_dossier_pack_load(tcpl_dossier_pack **out, const tcpl_ctx *ctx, const char *name,
                            tcpl_error *err)
@@ -269,7 +242,10 @@ int tcpl_dossier_pack_load(tcpl_dossier_pack **out, const tcpl_ctx *ctx, const c
     if (strchr(name, '/') || (n > 5 && !strcmp(name + n - 5, ".yaml"))) {
         char *data = NULL;
         size_t len = 0;
-        rc = read_file(name, &data, &len, err);
+        rc = tcpl_read_small_file(&data, &len, name, DOSSIER_PACK_FILE_MAX, err);
+        if (rc == TCPL_ERR_LIMIT)
+            rc = tcpl_err(err, TCPL_ERR_DATA, "err.pack_invalid", name, NULL,
+                          "file over 1 MB; a dossier pack is a few KB");
         if (rc == 0)
             rc = load(&l, data, len);
         free(data);

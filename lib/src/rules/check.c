@@ -6,6 +6,7 @@
 
 #include "base/data.h"
 #include "base/error.h"
+#include "base/io.h"
 #include "rules/rules.h"
 #include "rules/spell.h"
 
@@ -63,37 +64,6 @@ static const pack *find_pack(const tcpl_checker *c, const char *id)
 /* A pack file the user names: read whole, bounded (a pack is a few KB). */
 #define TCPL_PACK_FILE_MAX (4u << 20)
 
-static int read_file(const char *path, char **out, size_t *len, tcpl_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return tcpl_err(err, TCPL_ERR_IO, "err.io_open", path, NULL, NULL);
-    tcpl_buf b;
-    tcpl_buf_init(&b);
-    char chunk[8192];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (b.len + n > TCPL_PACK_FILE_MAX) {
-            fclose(f);
-            tcpl_buf_free(&b);
-            return tcpl_err(err, TCPL_ERR_DATA, "err.pack_invalid", path, NULL,
-                            "file over 4 MB; a pack is a few KB");
-        }
-        tcpl_buf_put(&b, chunk, n);
-    }
-    int ioerr = ferror(f);
-    fclose(f);
-    if (ioerr) {
-        tcpl_buf_free(&b);
-        return tcpl_err(err, TCPL_ERR_IO, "err.io_read", path, NULL, NULL);
-    }
-    if (!tcpl_buf_ok(&b)) {
-        tcpl_buf_free(&b);
-        return TCPL_NOMEM(err, path);
-    }
-    *out = tcpl_buf_detach(&b, len);
-    return *out ? 0 : TCPL_NOMEM(err, path);
-}
 
 /* The spelling tables and dictionary, once, when a pack first needs them. */
 static int load_spelling(tcpl_checker *c, tcpl_error *err)
@@ -116,7 +86,10 @@ int tcpl_checker_add_pack(tcpl_checker *c, const char *name, tcpl_error *err)
     if (is_path) {
         char *data;
         size_t len;
-        int rc = read_file(name, &data, &len, err);
+        int rc = tcpl_read_small_file(&data, &len, name, TCPL_PACK_FILE_MAX, err);
+        if (rc == TCPL_ERR_LIMIT)
+            rc = tcpl_err(err, TCPL_ERR_DATA, "err.pack_invalid", name, NULL,
+                          "file over 4 MB; a pack is a few KB");
         if (rc < 0)
             return rc;
         const char *base = strrchr(name, '/') ? strrchr(name, '/') + 1 : name;
