@@ -17,7 +17,6 @@
 #include <libxml/parser.h>
 #include <libxml/xpath.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,10 +26,10 @@
 #include <unistd.h>
 
 #include "helpers/hostile.h"
+#include "helpers/run.h"
 #include "helpers/testutil.h"
 #include "tcpl/batch.h"
 
-extern char **environ;
 
 static char root[64]; /* the temporary folder of this run */
 static size_t n_inputs; /* entries the batch must list (files and skipped entries) */
@@ -71,81 +70,19 @@ static void mkdir_in(const char *rel)
     free(p);
 }
 
-typedef struct result {
-    int status;
-    char *out, *err;
-    size_t out_len, err_len;
-} result;
-
-static void result_free(result *r)
-{
-    free(r->out);
-    free(r->err);
-    memset(r, 0, sizeof *r);
-}
+typedef tu_result result;
+#define result_free tu_result_free
 
 /* Starts tcpl with args; env: extra "NAME=value" entries (NULL-terminated)
  * or NULL. */
 static pid_t start(const char *const *args, const char *const *env)
 {
-    const char *bin = getenv("TCPL_BIN");
-    if (!bin || !*bin)
-        bin = "build/tcpl";
-    const char *argv[64];
-    size_t n = 0;
-    argv[n++] = bin;
-    for (size_t i = 0; args[i]; i++) {
-        assert_true(n < 62);
-        argv[n++] = args[i];
-    }
-    argv[n] = NULL;
-    size_t ne = 0, nx = 0;
-    while (environ[ne])
-        ne++;
-    while (env && env[nx])
-        nx++;
-    char **envp = calloc(ne + nx + 1, sizeof *envp);
-    assert_non_null(envp);
-    size_t k = 0;
-    for (size_t i = 0; i < ne; i++)
-        if (strncmp(environ[i], "TCPL_LANG=", 10) && strncmp(environ[i], "TCPL_TODAY=", 11))
-            envp[k++] = environ[i];
-    for (size_t i = 0; i < nx; i++)
-        envp[k++] = (char *)env[i];
-    char *out = cat(root, ".stdout"), *err = cat(root, ".stderr");
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addopen(&fa, 2, err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    pid_t pid;
-    int rc = posix_spawn(&pid, bin, &fa, NULL, (char *const *)argv, envp);
-    posix_spawn_file_actions_destroy(&fa);
-    free(envp);
-    free(out);
-    free(err);
-    assert_int_equal(rc, 0);
-    return pid;
-}
-
-static void finish(result *r, pid_t pid)
-{
-    int st;
-    assert_int_equal(waitpid(pid, &st, 0), pid);
-    r->status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    char *out = cat(root, ".stdout"), *err = cat(root, ".stderr");
-    r->out = tu_read_file(out, &r->out_len);
-    r->err = tu_read_file(err, &r->err_len);
-    assert_non_null(r->out);
-    assert_non_null(r->err);
-    unlink(out);
-    unlink(err);
-    free(out);
-    free(err);
+    return tu_tcpl_start(root, args, env);
 }
 
 static void run_env(result *r, const char *const *args, const char *const *env)
 {
-    finish(r, start(args, env));
+    tu_tcpl_run(r, root, args, env);
 }
 
 #define ARGS(...) ((const char *const[]){__VA_ARGS__, NULL})

@@ -12,7 +12,6 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <jansson.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,24 +21,14 @@
 #include <unistd.h>
 
 #include "helpers/hostile.h"
+#include "helpers/run.h"
 #include "helpers/testutil.h"
 
-extern char **environ;
 
 static char dir[64]; /* a fresh temporary folder for this run */
 
-typedef struct result {
-    int status; /* exit code, or -1 if killed */
-    char *out, *err;
-    size_t out_len, err_len;
-} result;
-
-static void result_free(result *r)
-{
-    free(r->out);
-    free(r->err);
-    memset(r, 0, sizeof *r);
-}
+typedef tu_result result;
+#define result_free tu_result_free
 
 static char *path_in(const char *name)
 {
@@ -54,53 +43,10 @@ static char *path_in(const char *name)
  * NULL to run without it. */
 static void run_env(result *r, const char *lang, const char *const *args)
 {
-    const char *bin = getenv("TCPL_BIN");
-    if (!bin || !*bin)
-        bin = "build/tcpl";
-    const char *argv[64];
-    size_t n = 0;
-    argv[n++] = bin;
-    for (size_t i = 0; args[i]; i++) {
-        assert_true(n < 62);
-        argv[n++] = args[i];
-    }
-    argv[n] = NULL;
-    /* the environment without TCPL_LANG, plus the one asked for */
-    size_t ne = 0;
-    while (environ[ne])
-        ne++;
-    char **envp = calloc(ne + 2, sizeof *envp);
-    assert_non_null(envp);
-    size_t k = 0;
-    for (size_t i = 0; i < ne; i++)
-        if (strncmp(environ[i], "TCPL_LANG=", 10) != 0)
-            envp[k++] = environ[i];
     char langvar[32];
-    if (lang) {
-        snprintf(langvar, sizeof langvar, "TCPL_LANG=%s", lang);
-        envp[k++] = langvar;
-    }
-    char *out = path_in(".stdout"), *err = path_in(".stderr");
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addopen(&fa, 2, err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    pid_t pid;
-    int rc = posix_spawn(&pid, bin, &fa, NULL, (char *const *)argv, envp);
-    posix_spawn_file_actions_destroy(&fa);
-    free(envp);
-    assert_int_equal(rc, 0);
-    int st;
-    assert_int_equal(waitpid(pid, &st, 0), pid);
-    r->status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    r->out = tu_read_file(out, &r->out_len);
-    r->err = tu_read_file(err, &r->err_len);
-    assert_non_null(r->out);
-    assert_non_null(r->err);
-    unlink(out);
-    unlink(err);
-    free(out);
-    free(err);
+    snprintf(langvar, sizeof langvar, "TCPL_LANG=%s", lang ? lang : "");
+    const char *env[] = {lang ? langvar : NULL, NULL};
+    tu_tcpl_run(r, dir, args, env);
 }
 
 static void run(result *r, const char *const *args)

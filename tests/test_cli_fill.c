@@ -9,7 +9,6 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <jansson.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,24 +16,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "helpers/run.h"
 #include "helpers/testutil.h"
-
-extern char **environ;
 
 static char dir[64]; /* a fresh temporary folder for this run */
 
-typedef struct result {
-    int status; /* exit code, or -1 if killed */
-    char *out, *err;
-    size_t out_len, err_len;
-} result;
-
-static void result_free(result *r)
-{
-    free(r->out);
-    free(r->err);
-    memset(r, 0, sizeof *r);
-}
+typedef tu_result result;
+#define result_free tu_result_free
 
 static char *path_in(const char *name)
 {
@@ -49,53 +37,10 @@ static char *path_in(const char *name)
  * NULL to run without it. */
 static void run_env(result *r, const char *lang, const char *const *args)
 {
-    const char *bin = getenv("TCPL_BIN");
-    if (!bin || !*bin)
-        bin = "build/tcpl";
-    const char *argv[64];
-    size_t n = 0;
-    argv[n++] = bin;
-    for (size_t i = 0; args[i]; i++) {
-        assert_true(n < 62);
-        argv[n++] = args[i];
-    }
-    argv[n] = NULL;
-    /* the environment without TCPL_LANG, plus the one asked for */
-    size_t ne = 0;
-    while (environ[ne])
-        ne++;
-    char **envp = calloc(ne + 2, sizeof *envp);
-    assert_non_null(envp);
-    size_t k = 0;
-    for (size_t i = 0; i < ne; i++)
-        if (strncmp(environ[i], "TCPL_LANG=", 10) != 0)
-            envp[k++] = environ[i];
     char langvar[32];
-    if (lang) {
-        snprintf(langvar, sizeof langvar, "TCPL_LANG=%s", lang);
-        envp[k++] = langvar;
-    }
-    char *out = path_in(".stdout"), *err = path_in(".stderr");
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addopen(&fa, 2, err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    pid_t pid;
-    int rc = posix_spawn(&pid, bin, &fa, NULL, (char *const *)argv, envp);
-    posix_spawn_file_actions_destroy(&fa);
-    free(envp);
-    assert_int_equal(rc, 0);
-    int st;
-    assert_int_equal(waitpid(pid, &st, 0), pid);
-    r->status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    r->out = tu_read_file(out, &r->out_len);
-    r->err = tu_read_file(err, &r->err_len);
-    assert_non_null(r->out);
-    assert_non_null(r->err);
-    unlink(out);
-    unlink(err);
-    free(out);
-    free(err);
+    snprintf(langvar, sizeof langvar, "TCPL_LANG=%s", lang ? lang : "");
+    const char *env[] = {lang ? langvar : NULL, NULL};
+    tu_tcpl_run(r, dir, args, env);
 }
 
 static void run(result *r, const char *const *args)
@@ -278,6 +223,12 @@ static void assert_item_lead(const char *text, const char *what, const char *lea
         fail_msg("item \"%s\": lead \"%.40s\", expected \"%s\"", what, l, lead);
 }
 
+static void run_today(result *r, const char *const *args)
+{
+    const char *env[] = {"TCPL_TODAY=2026-11-30", NULL};
+    tu_tcpl_run(r, dir, args, env);
+}
+
 /* tcpl remediate FINDINGS.json: one item per distinct Lỗi / Cảnh báo
  * finding of `tcpl check --format json` (its message, the fix as the
  * remedy), a concrete deadline 30 days from today, the lead by category or
@@ -289,14 +240,13 @@ static void test_remediate_findings(void **state)
     (void)state;
     char *fj = path_in("f.json"), *dj = path_in("d.json"), *kh = path_in("kh.docx"),
          *kh2 = path_in("kh2.docx"), *kh3 = path_in("kh3.docx");
-    setenv("TCPL_TODAY", "2026-11-30", 1);
     result r;
     run(&r, ARGS("check", KHXA, "--format", "json"));
     write_file(fj, r.out);
     json_t *o = json_loads(r.out, 0, NULL);
     assert_non_null(o);
     result_free(&r);
-    run(&r, ARGS("remediate", fj, "-o", kh));
+    run_today(&r, ARGS("remediate", fj, "-o", kh));
     if (r.status != 0)
         fail_msg("tcpl remediate findings: %s", r.err);
     result_free(&r);
@@ -343,7 +293,7 @@ static void test_remediate_findings(void **state)
     assert_int_equal(r.status, 1);
     write_file(dj, r.out);
     result_free(&r);
-    run(&r, ARGS("remediate", dj, "-o", kh2));
+    run_today(&r, ARGS("remediate", dj, "-o", kh2));
     if (r.status != 0)
         fail_msg("tcpl remediate dossier: %s", r.err);
     result_free(&r);
@@ -353,7 +303,7 @@ static void test_remediate_findings(void **state)
 
     /* the conclusion: its item on grassroots democracy -> culture, its
      * item on the assignment decision -> the office */
-    run(&r, ARGS("remediate", "build/samples/kl-kiem-tra-2025.docx", "-o", kh3));
+    run_today(&r, ARGS("remediate", "build/samples/kl-kiem-tra-2025.docx", "-o", kh3));
     if (r.status != 0)
         fail_msg("tcpl remediate conclusion: %s", r.err);
     result_free(&r);
@@ -364,11 +314,10 @@ static void test_remediate_findings(void **state)
 
     /* not JSON with findings: one clear error naming the file */
     write_file(dj, "{\"x\": 1}");
-    run(&r, ARGS("remediate", dj, "-o", kh));
+    run_today(&r, ARGS("remediate", dj, "-o", kh));
     assert_int_not_equal(r.status, 0);
     TU_ASSERT_CONTAINS(r.err, dj);
     result_free(&r);
-    unsetenv("TCPL_TODAY");
     free(fj);
     free(dj);
     free(kh);

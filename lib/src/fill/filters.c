@@ -195,3 +195,12 @@ int tpl_filter_apply(tcpl_buf *out, const tpl_filter *f, const char *s, const tp
         return TCPL_NOMEM(err, file);
     return 0;
 }
+
+void fill_vn_date(const char *iso, char *out, size_t size)
+{
+    int y = 0, m = 0, d = 0;
+    if (iso && sscanf(iso, "%d-%d-%d", &y, &m, &d) == 3)
+        snprintf(out, size, "%02d/%s%d/%d", d, m <= 2 ? "0" : "", m, y);
+    else
+        snprintf(out, size, "%s", iso ? iso : "");
+}

@@ -25,16 +25,6 @@
  * authority line is short; a longer one is cut at a character boundary. */
 #define TCPL_NEW_NAME_MAX 512
 
-/* "2022-03-14" -> "14/3/2022" (NĐ 30: a leading zero for a day below 10
- * and the months 1 and 2). */
-static void vn_date(const char *iso, char *out, size_t size)
-{
-    int y = 0, m = 0, d = 0;
-    if (iso && sscanf(iso, "%d-%d-%d", &y, &m, &d) == 3)
-        snprintf(out, size, "%02d/%s%d/%d", d, m <= 2 ? "0" : "", m, y);
-    else
-        snprintf(out, size, "%s", iso ? iso : "");
-}
 
 /* Words after which a proper name or a field name starts with a capital:
  * "tỉnh Lâm Giang", "Sở Tư pháp" (only the next word after sở, bộ). */
@@ -130,7 +120,7 @@ static int from_superior(json_t *o, const tcpl_extraction *sup, const tcpl_check
         sentence_case(m->authority, issuer, sizeof issuer);
     else
         snprintf(issuer, sizeof issuer, "%s", PH_AUTHORITY);
-    vn_date(m->date.iso, date, sizeof date);
+    fill_vn_date(m->date.iso, date, sizeof date);
     /* "Kế hoạch số 86/KH-UBND ngày 14/3/2022 của Ủy ban nhân dân tỉnh Lâm Giang" */
     /* Built whole (json_sprintf): the number and title are the document's,
      * of any length, and a cut could split a character. */

@@ -20,15 +20,6 @@
 /* Shortcomings taken into a draft: a conclusion lists a handful. */
 #define TCPL_REMEDIATE_MAX_ITEMS 200
 
-/* "2026-03-31" -> "31/3/2026" (NĐ 30: leading zero for day < 10 and month 1–2). */
-static void vn_date(const char *iso, char *out, size_t size)
-{
-    int y = 0, m = 0, d = 0;
-    if (iso && sscanf(iso, "%d-%d-%d", &y, &m, &d) == 3)
-        snprintf(out, size, "%02d/%s%d/%d", d, m <= 2 ? "0" : "", m, y);
-    else
-        snprintf(out, size, "%s", iso ? iso : "");
-}
 
 /* {key} placeholders of a remediate.yaml text. */
 static char *subst(const char *t, const char *const *kv, size_t n)
@@ -182,8 +173,8 @@ int tcpl_remediation_data(char **out, const tcpl_extraction *kl, const char *met
         }
     }
     char han[32], kl_date[32];
-    vn_date(deadline, han, sizeof han);
-    vn_date(m->date.iso, kl_date, sizeof kl_date);
+    fill_vn_date(deadline, han, sizeof han);
+    fill_vn_date(m->date.iso, kl_date, sizeof kl_date);
 
     /* The issuer of the conclusion: the organ its header names last ("UBND
      * TỈNH X SỞ TƯ PHÁP" -> "SỞ TƯ PHÁP"), as printed; the heads that start an
@@ -461,7 +452,7 @@ int tcpl_remediation_data_findings(char **out, const char *findings_json, size_t
             deadline[0] = 0;
     }
     char han[32], when[64];
-    vn_date(deadline, han, sizeof han);
+    fill_vn_date(deadline, han, sizeof han);
     snprintf(when, sizeof when, deadline[0] ? "Trước ngày %s" : "[Nêu thời hạn cụ thể]", han);
     s.when = when;
 

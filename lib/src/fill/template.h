@@ -104,6 +104,9 @@ int tpl_fill_json(void **out, size_t *len, const struct tcpl_template *t, const 
  * the filter cannot take, fills err (TCPL_ERR_DATA) with where/detail. */
 int tpl_filter_apply(tcpl_buf *out, const tpl_filter *f, const char *s, const tpl_tag *tag,
                      const char *file, tcpl_error *err);
+/* "2026-03-31" -> "31/3/2026" (NĐ 30: a leading zero for a day below 10
+ * and the months 1 and 2); anything else is copied as it is. */
+void fill_vn_date(const char *iso, char *out, size_t size);
 /* The filter named name (n bytes), -1 if none. */
 int tpl_filter_kind(const char *name, size_t n);
 
