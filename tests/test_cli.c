@@ -1019,19 +1019,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    struct dirent **list;
-    int n = scandir(dir, &list, NULL, NULL);
-    for (int i = 0; i < n; i++) {
-        if (strcmp(list[i]->d_name, ".") && strcmp(list[i]->d_name, "..")) {
-            char *p = path_in(list[i]->d_name);
-            unlink(p);
-            free(p);
-        }
-        free(list[i]);
-    }
-    if (n >= 0)
-        free(list);
-    rmdir(dir);
+    tu_tmpdir_remove(dir);
     return 0;
 }
 

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -93,4 +94,21 @@ void tu_tcpl_finish(tu_result *r, const char *dir, pid_t pid)
 void tu_tcpl_run(tu_result *r, const char *dir, const char *const *args, const char *const *env)
 {
     tu_tcpl_finish(r, dir, tu_tcpl_start(dir, args, env));
+}
+
+void tu_tmpdir_remove(const char *dir)
+{
+    struct dirent **list;
+    int n = scandir(dir, &list, NULL, NULL);
+    for (int i = 0; i < n; i++) {
+        if (strcmp(list[i]->d_name, ".") && strcmp(list[i]->d_name, "..")) {
+            char *p = in_dir(dir, list[i]->d_name);
+            unlink(p);
+            free(p);
+        }
+        free(list[i]);
+    }
+    if (n >= 0)
+        free(list);
+    rmdir(dir);
 }

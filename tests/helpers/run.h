@@ -23,6 +23,9 @@ void tu_tcpl_finish(tu_result *r, const char *dir, pid_t pid);
 /* Both. */
 void tu_tcpl_run(tu_result *r, const char *dir, const char *const *args, const char *const *env);
 
+/* Removes the files directly in dir, then dir (a test's scratch folder). */
+void tu_tmpdir_remove(const char *dir);
+
 #define TU_ARGS(...) ((const char *const[]){__VA_ARGS__, NULL})
 
 #endif

@@ -325,3 +325,31 @@ int tcpl_read_small_file(char **out, size_t *len, const char *path, size_t max, 
     *out = tcpl_buf_detach(&b, len);
     return *out ? 0 : TCPL_NOMEM(err, path);
 }
+
+void tcpl_buf_put_html(tcpl_buf *b, const char *s)
+{
+    char *e = NULL;
+    if (tcpl_escape_text(&e, s ? s : "", TCPL_ESCAPE_CONTROLS, NULL) < 0) {
+        b->failed = 1;
+        return;
+    }
+    for (const char *p = e; *p; p++) {
+        switch (*p) {
+        case '<':
+            tcpl_buf_puts(b, "&lt;");
+            break;
+        case '>':
+            tcpl_buf_puts(b, "&gt;");
+            break;
+        case '&':
+            tcpl_buf_puts(b, "&amp;");
+            break;
+        case '"':
+            tcpl_buf_puts(b, "&quot;");
+            break;
+        default:
+            tcpl_buf_putc(b, *p);
+        }
+    }
+    free(e);
+}

@@ -18,6 +18,7 @@
 
 #include "base/buf.h"
 #include "base/error.h"
+#include "base/io.h"
 #include "batch/internal.h"
 #include "tcpl/dossier.h"
 #include "tcpl/io.h"
@@ -52,27 +53,6 @@ static void csv_cell(tcpl_buf *b, const char *s)
     tcpl_buf_putc(b, '"');
 }
 
-static void html_text(tcpl_buf *b, const char *s)
-{
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '<':
-            tcpl_buf_puts(b, "&lt;");
-            break;
-        case '>':
-            tcpl_buf_puts(b, "&gt;");
-            break;
-        case '&':
-            tcpl_buf_puts(b, "&amp;");
-            break;
-        case '"':
-            tcpl_buf_puts(b, "&quot;");
-            break;
-        default:
-            tcpl_buf_putc(b, *s);
-        }
-    }
-}
 
 /* A file stem safe in results/: the name's letters kept (UTF-8 is fine on
  * every file system we write to), '/', control characters and a leading
@@ -345,15 +325,15 @@ static int summary(const commune *cs, size_t n, const char *out_dir, const tcpl_
         incomplete += cs[i].error || cs[i].missing || cs[i].failing;
     tcpl_buf_printf(&b, "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\"><title>",
                     tcpl_ctx_lang(ctx));
-    html_text(&b, tcpl_msg(ctx, "dossier.batch_title"));
+    tcpl_buf_put_html(&b, tcpl_msg(ctx, "dossier.batch_title"));
     tcpl_buf_puts(&b,
                   "</title><style>body{font:15px/1.45 system-ui,sans-serif;margin:1.5em;color:#222}"
                   "table{border-collapse:collapse;width:100%}th,td{border:1px solid #ccc;"
                   "padding:.35em .5em;text-align:left;vertical-align:top}th{background:#f2f2f2}"
                   ".ok{background:#e6f4ea}.bad{background:#fde7e9}</style></head><body>\n<h1>");
-    html_text(&b, tcpl_msg(ctx, "dossier.batch_title"));
+    tcpl_buf_put_html(&b, tcpl_msg(ctx, "dossier.batch_title"));
     tcpl_buf_puts(&b, "</h1>\n<p>");
-    html_text(&b, title);
+    tcpl_buf_put_html(&b, title);
     tcpl_buf_printf(&b, ": %zu, %s %zu, %s %zu</p>\n<table><thead><tr>", n,
                     tcpl_msg(ctx, "dossier.complete"), n - incomplete,
                     tcpl_msg(ctx, "dossier.incomplete"), incomplete);
@@ -361,7 +341,7 @@ static int summary(const commune *cs, size_t n, const char *out_dir, const tcpl_
                                        "dossier.col_missing_items", "dossier.col_failing_items"};
     for (size_t k = 0; k < 4; k++) {
         tcpl_buf_puts(&b, "<th>");
-        html_text(&b, tcpl_msg(ctx, cols[k]));
+        tcpl_buf_put_html(&b, tcpl_msg(ctx, cols[k]));
         tcpl_buf_puts(&b, "</th>");
     }
     tcpl_buf_puts(&b, "</tr></thead><tbody>\n");
@@ -369,34 +349,34 @@ static int summary(const commune *cs, size_t n, const char *out_dir, const tcpl_
         const commune *c = &cs[i];
         int bad = c->error || c->missing || c->failing;
         tcpl_buf_printf(&b, "<tr class=\"%s\"><td><a href=\"results/", bad ? "bad" : "ok");
-        html_text(&b, c->result);
+        tcpl_buf_put_html(&b, c->result);
         tcpl_buf_puts(&b, ".html\">");
-        html_text(&b, c->shown);
+        tcpl_buf_put_html(&b, c->shown);
         tcpl_buf_puts(&b, "</a></td><td>");
-        html_text(&b, tcpl_msg(ctx, bad ? "dossier.incomplete" : "dossier.complete"));
+        tcpl_buf_put_html(&b, tcpl_msg(ctx, bad ? "dossier.incomplete" : "dossier.complete"));
         tcpl_buf_printf(&b, " (%zu/%zu)</td><td>", c->found, c->items);
-        html_text(&b, c->error ? c->error : c->missing_ids);
+        tcpl_buf_put_html(&b, c->error ? c->error : c->missing_ids);
         tcpl_buf_puts(&b, "</td><td>");
-        html_text(&b, c->failing_ids);
+        tcpl_buf_put_html(&b, c->failing_ids);
         tcpl_buf_puts(&b, "</td></tr>\n");
     }
     tcpl_buf_puts(&b, "</tbody></table>\n");
     if (ros) { /* who has no dossier folder, in the roster's order */
         tcpl_buf_puts(&b, "<h2>");
-        html_text(&b, tcpl_msg(ctx, "dossier.roster_missing"));
+        tcpl_buf_put_html(&b, tcpl_msg(ctx, "dossier.roster_missing"));
         tcpl_buf_puts(&b, "</h2>\n<table><thead><tr><th>");
-        html_text(&b, tcpl_msg(ctx, "batch.col.unit"));
+        tcpl_buf_put_html(&b, tcpl_msg(ctx, "batch.col.unit"));
         tcpl_buf_puts(&b, "</th><th>");
-        html_text(&b, tcpl_msg(ctx, "batch.col.contact"));
+        tcpl_buf_put_html(&b, tcpl_msg(ctx, "batch.col.contact"));
         tcpl_buf_puts(&b, "</th></tr></thead><tbody>\n");
         for (size_t u = 0; u < ros->units.len; u++) {
             const roster_unit *ru = &TCPL_VEC_AT(&ros->units, roster_unit, u);
             if (ru->files || ru->dup)
                 continue;
             tcpl_buf_puts(&b, "<tr class=\"bad\"><td>");
-            html_text(&b, ru->name);
+            tcpl_buf_put_html(&b, ru->name);
             tcpl_buf_puts(&b, "</td><td>");
-            html_text(&b, ru->contact);
+            tcpl_buf_put_html(&b, ru->contact);
             tcpl_buf_puts(&b, "</td></tr>\n");
         }
         tcpl_buf_puts(&b, "</tbody></table>\n");

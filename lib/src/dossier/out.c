@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/io.h"
 #include "base/error.h"
 #include "dossier/dossier.h"
 #include "tcpl/io.h"
@@ -256,30 +257,7 @@ int tcpl_dossier_text(char **out, size_t *len, const tcpl_dossier *d, tcpl_error
 
 static void html(tcpl_buf *b, const char *s)
 {
-    char *e = NULL;
-    if (tcpl_escape_text(&e, s ? s : "", TCPL_ESCAPE_CONTROLS, NULL) < 0) {
-        b->failed = 1;
-        return;
-    }
-    for (const char *p = e; *p; p++) {
-        switch (*p) {
-        case '<':
-            tcpl_buf_puts(b, "&lt;");
-            break;
-        case '>':
-            tcpl_buf_puts(b, "&gt;");
-            break;
-        case '&':
-            tcpl_buf_puts(b, "&amp;");
-            break;
-        case '"':
-            tcpl_buf_puts(b, "&quot;");
-            break;
-        default:
-            tcpl_buf_putc(b, *p);
-        }
-    }
-    free(e);
+    tcpl_buf_put_html(b, s);
 }
 
 int tcpl_dossier_html(char **out, size_t *len, const tcpl_dossier *d, tcpl_error *err)
