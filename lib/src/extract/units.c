@@ -1,5 +1,6 @@
 #include "extract/units.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +40,26 @@ struct tcpl_units {
     phrases protect, nouns, intro, heads, markers, dotted, posts;
     const char *and_word;   /* "và ": a leading conjunction trimmed off a unit */
     const char *level_word; /* "cấp ": "UBND cấp huyện, cấp xã" borrows the head */
+    /* Names already made canonical (tcpl_units_canonical), shared by the
+     * threads under memo_lock: a batch meets the same few dozen unit names
+     * in every plan, and normalizing one (decode, tone placement, NFC,
+     * folding) costs ~35,000 instructions.  Open addressing, never
+     * removed; full at TCPL_UNITS_MEMO_FILL entries, then names are
+     * computed every time as before.  The result is the same either way. */
+    pthread_mutex_t memo_lock;
+    struct memo_entry *memo; /* TCPL_UNITS_MEMO_SLOTS, calloc'd on first use */
+    size_t memo_used;
+    size_t computed; /* names normalized in full (tcpl_units_computed) */
 };
+
+/* One remembered name: the bytes asked for, and what make_key gave. */
+typedef struct memo_entry {
+    char *in; /* NULL: empty slot; one allocation holding in and norm */
+    size_t len;
+    uint32_t hash;
+    const char *alias; /* borrowed from the alias table, or NULL */
+    const char *norm;
+} memo_entry;
 
 /* ---- code points ---- */
 
@@ -477,21 +497,95 @@ static size_t copy_cut(char *dst, size_t size, const char *src, int *truncated)
     return n;
 }
 
-int tcpl_units_canonical(const tcpl_units *u, const char *s, size_t len, char *buf, size_t size,
+static uint32_t memo_hash(const char *s, size_t len)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+/* The slot holding s[0..len), or the empty slot where it would go; NULL
+ * when the table is not there.  Called under memo_lock. */
+static memo_entry *memo_slot(const tcpl_units *u, const char *s, size_t len, uint32_t h)
+{
+    if (!u->memo)
+        return NULL;
+    for (size_t i = h & (TCPL_UNITS_MEMO_SLOTS - 1);; i = (i + 1) & (TCPL_UNITS_MEMO_SLOTS - 1)) {
+        memo_entry *e = &u->memo[i];
+        if (!e->in || (e->hash == h && e->len == len && !memcmp(e->in, s, len)))
+            return e;
+    }
+}
+
+/* Remembers s -> (alias, norm) if there is room; a failed allocation only
+ * means it is not remembered. */
+static void memo_add(tcpl_units *u, const char *s, size_t len, uint32_t h, const char *found,
+                     const char *norm)
+{
+    size_t nlen = strlen(norm);
+    if (len > TCPL_UNITS_MEMO_KEY_MAX || nlen > TCPL_UNITS_MEMO_KEY_MAX)
+        return;
+    pthread_mutex_lock(&u->memo_lock);
+    if (!u->memo && u->memo_used == 0)
+        u->memo = calloc(TCPL_UNITS_MEMO_SLOTS, sizeof *u->memo);
+    memo_entry *e = u->memo_used < TCPL_UNITS_MEMO_FILL ? memo_slot(u, s, len, h) : NULL;
+    if (e && !e->in) {
+        char *p = malloc(len + 1 + nlen + 1);
+        if (p) {
+            memcpy(p, s, len);
+            p[len] = 0;
+            memcpy(p + len + 1, norm, nlen + 1);
+            e->len = len;
+            e->hash = h;
+            e->alias = found;
+            e->norm = p + len + 1;
+            e->in = p;
+            u->memo_used++;
+        }
+    }
+    pthread_mutex_unlock(&u->memo_lock);
+}
+
+int tcpl_units_canonical(const tcpl_units *cu, const char *s, size_t len, char *buf, size_t size,
                          const char **alias_out, int *truncated)
 {
+    /* The memo is the one part of a tcpl_units that changes after
+     * tcpl_units_new; it is guarded by memo_lock. */
+    tcpl_units *u = (tcpl_units *)cu;
     char *norm, *key;
     *alias_out = NULL;
     if (size)
         buf[0] = 0;
+    uint32_t h = memo_hash(s, len);
+    pthread_mutex_lock(&u->memo_lock);
+    memo_entry *e = memo_slot(u, s, len, h);
+    if (e && e->in) {
+        *alias_out = e->alias;
+        copy_cut(buf, size, e->alias ? e->alias : e->norm, truncated);
+        pthread_mutex_unlock(&u->memo_lock);
+        return 0;
+    }
+    u->computed++;
+    pthread_mutex_unlock(&u->memo_lock);
     int rc = make_key(u, s, len, &norm, &key);
     if (rc < 0)
         return rc;
     *alias_out = lookup(u, key);
     copy_cut(buf, size, *alias_out ? *alias_out : norm, truncated);
+    memo_add(u, s, len, h, *alias_out, norm);
     free(norm);
     free(key);
     return 0;
+}
+
+size_t tcpl_units_computed(const tcpl_units *cu)
+{
+    tcpl_units *u = (tcpl_units *)cu;
+    pthread_mutex_lock(&u->memo_lock);
+    size_t n = u->computed;
+    pthread_mutex_unlock(&u->memo_lock);
+    return n;
 }
 
 const char *tcpl_unit_canonical(const tcpl_unit *unit)
@@ -622,6 +716,10 @@ int tcpl_units_new(tcpl_units **out, const tcpl_ctx *ctx, tcpl_error *err)
     if (!u)
         return TCPL_NOMEM(err, UNITS_FILE);
     tcpl_arena_init(&u->arena);
+    if (pthread_mutex_init(&u->memo_lock, NULL) != 0) {
+        free(u);
+        return TCPL_NOMEM(err, UNITS_FILE);
+    }
     TCPL_CHECK(tcpl_yaml_load(&y, ctx, UNITS_FILE, err));
     /* abbreviations first: alias keys are expanded with them */
     TCPL_CHECK(load_abbrs(u, &y, err));
@@ -665,6 +763,11 @@ void tcpl_units_free(tcpl_units *u)
     if (!u)
         return;
     free(u->aliases);
+    if (u->memo)
+        for (size_t i = 0; i < TCPL_UNITS_MEMO_SLOTS; i++)
+            free(u->memo[i].in);
+    free(u->memo);
+    pthread_mutex_destroy(&u->memo_lock);
     tcpl_arena_free(&u->arena);
     free(u);
 }
