@@ -404,6 +404,30 @@ static void test_memo_same_answers(void **state)
     tcpl_units_free(u);
 }
 
+/* Positions whose byte starts no phrase cost no comparison: a field of
+ * digits and punctuation is passed without comparing any phrase (every
+ * phrase list was compared at every word before). */
+static void test_no_phrase_start_no_steps(void **state)
+{
+    (void)state;
+    char s[2048];
+    size_t len = 0;
+    while (len + 6 < sizeof s) {
+        memcpy(s + len, "12 34 ", 6);
+        len += 6;
+    }
+    s[len] = 0;
+    tcpl_unit out[4];
+    size_t n = 0, steps = 99;
+    assert_int_equal(tcpl_units_split_counted(g_units, s, len, out, 4, &n, &steps), 0);
+    assert_int_equal(steps, 0);
+    /* a real list still compares, and still finds its units */
+    const char *r = "Sở Tư pháp, UBND cấp huyện.";
+    assert_int_equal(tcpl_units_split_counted(g_units, r, strlen(r), out, 4, &n, &steps), 0);
+    assert_int_equal(n, 2);
+    assert_true(steps > 0);
+}
+
 static void test_empty_and_limits(void **state)
 {
     tcpl_unit out[2];
@@ -522,6 +546,7 @@ int main(void)
         cmocka_unit_test(test_built_cases),
         cmocka_unit_test(test_alias_pointer_and_norm),
         cmocka_unit_test(test_memo_same_answers),
+        cmocka_unit_test(test_no_phrase_start_no_steps),
         cmocka_unit_test(test_empty_and_limits),
         cmocka_unit_test(test_hostile),
         cmocka_unit_test(test_post_head_on_every_member),

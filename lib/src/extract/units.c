@@ -28,7 +28,12 @@ typedef struct alias {
 /* A list of folded phrases, longest first so the longest one wins. */
 typedef struct phrases {
     const char **p;
+    size_t *len; /* strlen of each */
     size_t n;
+    /* The first bytes the phrases start with (a bit per byte value), made
+     * from the data when loaded: a position whose byte is none of them
+     * matches no phrase, and is passed after one test instead of n. */
+    unsigned char first[32];
 } phrases;
 
 struct tcpl_units {
@@ -330,10 +335,10 @@ static int word_at(const char *f, size_t n, size_t i)
     return is_word_cp(c);
 }
 
-/* End of phrase p matched at f[i] with word boundaries on both sides, or 0. */
-static size_t match_at(const char *f, size_t n, size_t i, const char *p)
+/* End of phrase p (k bytes) matched at f[i] with word boundaries on both
+ * sides, or 0. */
+static size_t match_at_len(const char *f, size_t n, size_t i, const char *p, size_t k)
 {
-    size_t k = strlen(p);
     if (k == 0 || i + k > n || memcmp(f + i, p, k) != 0)
         return 0;
     if (word_at(p, k, 0) && word_before(f, i))
@@ -343,10 +348,20 @@ static size_t match_at(const char *f, size_t n, size_t i, const char *p)
     return i + k;
 }
 
-static size_t match_any(const char *f, size_t n, size_t i, const phrases *ps)
+/* The first phrase of ps matched at f[i] (its end), or 0; *steps (may be
+ * NULL) counts the phrases compared. */
+static size_t match_any_counted(const char *f, size_t n, size_t i, const phrases *ps,
+                                size_t *steps)
 {
+    if (i >= n)
+        return 0;
+    unsigned char c = (unsigned char)f[i];
+    if (!(ps->first[c >> 3] & (1u << (c & 7))))
+        return 0;
     for (size_t j = 0; j < ps->n; j++) {
-        size_t e = match_at(f, n, i, ps->p[j]);
+        if (steps)
+            (*steps)++;
+        size_t e = match_at_len(f, n, i, ps->p[j], ps->len[j]);
         if (e)
             return e;
     }
@@ -626,6 +641,15 @@ static int load_phrases(tcpl_units *u, tcpl_yaml *y, const char *key, phrases *o
         out->p[out->n++] = f;
     }
     qsort(out->p, out->n, sizeof *out->p, cmp_len_desc);
+    out->len = tcpl_arena_alloc(&u->arena, n * sizeof *out->len);
+    if (!out->len)
+        return TCPL_NOMEM(err, UNITS_FILE);
+    memset(out->first, 0, sizeof out->first);
+    for (size_t i = 0; i < out->n; i++) {
+        unsigned char c = (unsigned char)out->p[i][0];
+        out->len[i] = strlen(out->p[i]);
+        out->first[c >> 3] |= (unsigned char)(1u << (c & 7));
+    }
     return 0;
 }
 
@@ -800,8 +824,7 @@ typedef struct scan {
 /* match_any through the scan, counting its work. */
 static size_t sc_match(scan *sc, size_t i, const phrases *ps)
 {
-    sc->steps += ps->n;
-    return match_any(sc->v.f, sc->v.n, i, ps);
+    return match_any_counted(sc->v.f, sc->v.n, i, ps, &sc->steps);
 }
 
 static int find_protected(scan *sc)
