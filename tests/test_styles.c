@@ -431,6 +431,74 @@ static size_t compare_lazy(const char *xml, size_t len)
     return first;
 }
 
+/* A small styles part is parsed once, when opened, whatever the document
+ * asks for; the styles are those of the full parse.  Damage in a style
+ * nobody asks for still goes unreported (the one parse fails, and the
+ * styles are then parsed one by one as before).  A part past
+ * TCPL_STYLES_ONE_PARSE_BYTES stays lazy. */
+static void test_small_part_one_parse(void **state)
+{
+    (void)state;
+    tcpl_buf b;
+    tcpl_buf_init(&b);
+    tcpl_buf_puts(&b, "<w:styles " NS "><w:docDefaults><w:rPrDefault><w:rPr><w:sz w:val=\"26\"/>"
+                      "</w:rPr></w:rPrDefault></w:docDefaults>");
+    for (int i = 0; i < 6; i++)
+        tcpl_buf_printf(&b, "<w:style w:type=\"paragraph\" w:styleId=\"S%d\"><w:basedOn "
+                            "w:val=\"S%d\"/><w:rPr><w:b/></w:rPr></w:style>", i, i + 1);
+    tcpl_buf_puts(&b, "</w:styles>");
+    assert_true(tcpl_buf_ok(&b));
+    assert_true(b.len < TCPL_STYLES_ONE_PARSE_BYTES);
+    char *copy = strdup(b.data);
+    tcpl_styles *st = NULL;
+    tcpl_error e = {0};
+    assert_int_equal(tcpl_styles_open(&st, copy, b.len, "t.docx", "word/styles.xml", NULL, &e), 0);
+    for (int i = 0; i < 6; i++) {
+        char id[8];
+        snprintf(id, sizeof id, "S%d", i);
+        const tcpl_style *s = tcpl_styles_get(st, id);
+        assert_non_null(s);
+        assert_int_equal(s->rpr.bold, 1);
+        assert_int_equal(s->rpr.size, 26);
+    }
+    assert_int_equal(tcpl_styles_parses(st), 1); /* was 1 + 6: the defaults, then each style */
+    tcpl_styles_free(st);
+    compare_lazy(b.data, b.len);
+
+    /* damage in Z, which is not asked for nor in any chain */
+    tcpl_buf d;
+    tcpl_buf_init(&d);
+    tcpl_buf_put(&d, b.data, b.len - strlen("</w:styles>"));
+    tcpl_buf_puts(&d, "<w:style w:styleId=\"Z\"><w:rPr><w:b></w:rPr></w:style></w:styles>");
+    assert_true(tcpl_buf_ok(&d));
+    copy = strdup(d.data);
+    assert_int_equal(tcpl_styles_open(&st, copy, d.len, "t.docx", "word/styles.xml", NULL, &e), 0);
+    assert_non_null(tcpl_styles_get(st, "S0"));
+    assert_int_equal(tcpl_styles_get(st, "S0")->rpr.size, 26);
+    assert_int_equal(tcpl_styles_status(st, &e), 0);
+    assert_non_null(tcpl_styles_get(st, "S5"));
+    assert_int_equal(tcpl_styles_status(st, &e), 0);
+    assert_null(tcpl_styles_get(st, "Z")); /* asked for: its error, as before */
+    assert_int_not_equal(tcpl_styles_status(st, &e), 0);
+    tcpl_styles_free(st);
+    tcpl_buf_free(&d);
+
+    /* past the mark: lazy, one parse per style asked for */
+    tcpl_buf_reset(&b);
+    tcpl_buf_puts(&b, "<w:styles " NS ">");
+    for (int i = 0; b.len <= TCPL_STYLES_ONE_PARSE_BYTES; i++)
+        tcpl_buf_printf(&b, "<w:style w:type=\"paragraph\" w:styleId=\"T%d\"><w:rPr><w:i/>"
+                            "</w:rPr></w:style>", i);
+    tcpl_buf_puts(&b, "</w:styles>");
+    copy = strdup(b.data);
+    assert_int_equal(tcpl_styles_open(&st, copy, b.len, "t.docx", "word/styles.xml", NULL, &e), 0);
+    assert_non_null(tcpl_styles_get(st, "T0"));
+    assert_non_null(tcpl_styles_get(st, "T1"));
+    assert_int_equal(tcpl_styles_parses(st), 2);
+    tcpl_styles_free(st);
+    tcpl_buf_free(&b);
+}
+
 static void test_lazy_same(void **state)
 {
     (void)state;
@@ -530,7 +598,8 @@ int main(void)
         cmocka_unit_test(test_ppr),   cmocka_unit_test(test_rpr_toggles_fonts),
         cmocka_unit_test(test_chain), cmocka_unit_test(test_long_chain_and_empty),
         cmocka_unit_test(test_corpus),
-        cmocka_unit_test(test_lazy_same), cmocka_unit_test(test_lazy_long_chain),
+        cmocka_unit_test(test_lazy_same),
+        cmocka_unit_test(test_small_part_one_parse), cmocka_unit_test(test_lazy_long_chain),
         cmocka_unit_test(test_lazy_corpus),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -336,6 +336,98 @@ static void test_alias_pointer_and_norm(void **state)
     assert_string_equal(tcpl_unit_canonical(&copy), "Ủy ban nhân dân tỉnh");
 }
 
+/* A name asked again is answered from the memo, with the same answer, the
+ * same truncation and the same alias pointer; a fresh tcpl_units (nothing
+ * remembered) gives the same for every case above; the memo stops adding at
+ * TCPL_UNITS_MEMO_FILL and names past it are still right. */
+static void test_memo_same_answers(void **state)
+{
+    tcpl_error err;
+    tcpl_units *u;
+    assert_int_equal(tcpl_units_new(&u, g_ctx, &err), 0);
+    const char *name = "UBND  xã Phú Thịnh";
+    char first[TCPL_UNIT_NAME_MAX], again[TCPL_UNIT_NAME_MAX];
+    const char *a1, *a2;
+    int t1, t2;
+    assert_int_equal(tcpl_units_canonical(u, name, strlen(name), first, sizeof first, &a1, &t1), 0);
+    size_t c0 = tcpl_units_computed(u);
+    assert_int_equal(c0, 1);
+    for (int i = 0; i < 50; i++) {
+        assert_int_equal(
+            tcpl_units_canonical(u, name, strlen(name), again, sizeof again, &a2, &t2), 0);
+        assert_string_equal(again, first);
+        assert_ptr_equal(a2, a1);
+        assert_int_equal(t2, t1);
+    }
+    assert_int_equal(tcpl_units_computed(u), 1); /* 50 answers from the memo */
+    /* a smaller buffer cuts a remembered name the way it cuts a fresh one */
+    char small[8];
+    assert_int_equal(tcpl_units_canonical(u, name, strlen(name), small, sizeof small, &a2, &t2), 0);
+    assert_int_equal(t2, 1);
+    assert_memory_equal(small, first, strlen(small));
+    /* an alias: the table's pointer, remembered */
+    const char *sp = "sở tư pháp";
+    assert_int_equal(tcpl_units_canonical(u, sp, strlen(sp), first, sizeof first, &a1, &t1), 0);
+    assert_int_equal(tcpl_units_canonical(u, sp, strlen(sp), again, sizeof again, &a2, &t2), 0);
+    assert_non_null(a1);
+    assert_ptr_equal(a1, a2);
+    assert_int_equal(tcpl_units_computed(u), 2);
+    /* every case split twice through the memo equals the shared units' answer */
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++)
+        for (int round = 0; round < 2; round++) {
+            tcpl_unit x[MAXU], y[MAXU];
+            size_t nx, ny;
+            const char *in = cases[k].in;
+            int rx = tcpl_units_split(u, in, strlen(in), x, MAXU, &nx);
+            int ry = tcpl_units_split(g_units, in, strlen(in), y, MAXU, &ny);
+            assert_int_equal(rx, ry);
+            assert_int_equal(nx, ny);
+            for (size_t i = 0; i < nx && i < MAXU; i++)
+                assert_string_equal(tcpl_unit_canonical(&x[i]), tcpl_unit_canonical(&y[i]));
+        }
+    /* past the fill mark: still right, computed every time */
+    char buf[64];
+    for (int i = 0; i < TCPL_UNITS_MEMO_FILL + 10; i++) {
+        char nm[48];
+        int k = snprintf(nm, sizeof nm, "Tổ dân phố số %d", i);
+        assert_int_equal(tcpl_units_canonical(u, nm, (size_t)k, buf, sizeof buf, &a1, &t1), 0);
+        assert_string_equal(buf, nm);
+    }
+    size_t c1 = tcpl_units_computed(u);
+    const char *last = "Tổ dân phố số 1540";
+    assert_int_equal(tcpl_units_canonical(u, last, strlen(last), buf, sizeof buf, &a1, &t1), 0);
+    assert_string_equal(buf, last);
+    assert_int_equal(tcpl_units_computed(u), c1 + 1); /* not remembered: the memo was full */
+    const char *early = "Tổ dân phố số 3";
+    assert_int_equal(tcpl_units_canonical(u, early, strlen(early), buf, sizeof buf, &a1, &t1), 0);
+    assert_int_equal(tcpl_units_computed(u), c1 + 1); /* remembered before it filled */
+    tcpl_units_free(u);
+}
+
+/* Positions whose byte starts no phrase cost no comparison: a field of
+ * digits and punctuation is passed without comparing any phrase (every
+ * phrase list was compared at every word before). */
+static void test_no_phrase_start_no_steps(void **state)
+{
+    (void)state;
+    char s[2048];
+    size_t len = 0;
+    while (len + 6 < sizeof s) {
+        memcpy(s + len, "12 34 ", 6);
+        len += 6;
+    }
+    s[len] = 0;
+    tcpl_unit out[4];
+    size_t n = 0, steps = 99;
+    assert_int_equal(tcpl_units_split_counted(g_units, s, len, out, 4, &n, &steps), 0);
+    assert_int_equal(steps, 0);
+    /* a real list still compares, and still finds its units */
+    const char *r = "Sở Tư pháp, UBND cấp huyện.";
+    assert_int_equal(tcpl_units_split_counted(g_units, r, strlen(r), out, 4, &n, &steps), 0);
+    assert_int_equal(n, 2);
+    assert_true(steps > 0);
+}
+
 static void test_empty_and_limits(void **state)
 {
     tcpl_unit out[2];
@@ -453,6 +545,8 @@ int main(void)
         cmocka_unit_test(test_seed_cases),
         cmocka_unit_test(test_built_cases),
         cmocka_unit_test(test_alias_pointer_and_norm),
+        cmocka_unit_test(test_memo_same_answers),
+        cmocka_unit_test(test_no_phrase_start_no_steps),
         cmocka_unit_test(test_empty_and_limits),
         cmocka_unit_test(test_hostile),
         cmocka_unit_test(test_post_head_on_every_member),

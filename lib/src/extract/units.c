@@ -1,5 +1,6 @@
 #include "extract/units.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +28,12 @@ typedef struct alias {
 /* A list of folded phrases, longest first so the longest one wins. */
 typedef struct phrases {
     const char **p;
+    size_t *len; /* strlen of each */
     size_t n;
+    /* The first bytes the phrases start with (a bit per byte value), made
+     * from the data when loaded: a position whose byte is none of them
+     * matches no phrase, and is passed after one test instead of n. */
+    unsigned char first[32];
 } phrases;
 
 struct tcpl_units {
@@ -39,7 +45,26 @@ struct tcpl_units {
     phrases protect, nouns, intro, heads, markers, dotted, posts;
     const char *and_word;   /* "và ": a leading conjunction trimmed off a unit */
     const char *level_word; /* "cấp ": "UBND cấp huyện, cấp xã" borrows the head */
+    /* Names already made canonical (tcpl_units_canonical), shared by the
+     * threads under memo_lock: a batch meets the same few dozen unit names
+     * in every plan, and normalizing one (decode, tone placement, NFC,
+     * folding) costs ~35,000 instructions.  Open addressing, never
+     * removed; full at TCPL_UNITS_MEMO_FILL entries, then names are
+     * computed every time as before.  The result is the same either way. */
+    pthread_mutex_t memo_lock;
+    struct memo_entry *memo; /* TCPL_UNITS_MEMO_SLOTS, calloc'd on first use */
+    size_t memo_used;
+    size_t computed; /* names normalized in full (tcpl_units_computed) */
 };
+
+/* One remembered name: the bytes asked for, and what make_key gave. */
+typedef struct memo_entry {
+    char *in; /* NULL: empty slot; one allocation holding in and norm */
+    size_t len;
+    uint32_t hash;
+    const char *alias; /* borrowed from the alias table, or NULL */
+    const char *norm;
+} memo_entry;
 
 /* ---- code points ---- */
 
@@ -310,10 +335,10 @@ static int word_at(const char *f, size_t n, size_t i)
     return is_word_cp(c);
 }
 
-/* End of phrase p matched at f[i] with word boundaries on both sides, or 0. */
-static size_t match_at(const char *f, size_t n, size_t i, const char *p)
+/* End of phrase p (k bytes) matched at f[i] with word boundaries on both
+ * sides, or 0. */
+static size_t match_at_len(const char *f, size_t n, size_t i, const char *p, size_t k)
 {
-    size_t k = strlen(p);
     if (k == 0 || i + k > n || memcmp(f + i, p, k) != 0)
         return 0;
     if (word_at(p, k, 0) && word_before(f, i))
@@ -323,10 +348,20 @@ static size_t match_at(const char *f, size_t n, size_t i, const char *p)
     return i + k;
 }
 
-static size_t match_any(const char *f, size_t n, size_t i, const phrases *ps)
+/* The first phrase of ps matched at f[i] (its end), or 0; *steps (may be
+ * NULL) counts the phrases compared. */
+static size_t match_any_counted(const char *f, size_t n, size_t i, const phrases *ps,
+                                size_t *steps)
 {
+    if (i >= n)
+        return 0;
+    unsigned char c = (unsigned char)f[i];
+    if (!(ps->first[c >> 3] & (1u << (c & 7))))
+        return 0;
     for (size_t j = 0; j < ps->n; j++) {
-        size_t e = match_at(f, n, i, ps->p[j]);
+        if (steps)
+            (*steps)++;
+        size_t e = match_at_len(f, n, i, ps->p[j], ps->len[j]);
         if (e)
             return e;
     }
@@ -477,21 +512,95 @@ static size_t copy_cut(char *dst, size_t size, const char *src, int *truncated)
     return n;
 }
 
-int tcpl_units_canonical(const tcpl_units *u, const char *s, size_t len, char *buf, size_t size,
+static uint32_t memo_hash(const char *s, size_t len)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+/* The slot holding s[0..len), or the empty slot where it would go; NULL
+ * when the table is not there.  Called under memo_lock. */
+static memo_entry *memo_slot(const tcpl_units *u, const char *s, size_t len, uint32_t h)
+{
+    if (!u->memo)
+        return NULL;
+    for (size_t i = h & (TCPL_UNITS_MEMO_SLOTS - 1);; i = (i + 1) & (TCPL_UNITS_MEMO_SLOTS - 1)) {
+        memo_entry *e = &u->memo[i];
+        if (!e->in || (e->hash == h && e->len == len && !memcmp(e->in, s, len)))
+            return e;
+    }
+}
+
+/* Remembers s -> (alias, norm) if there is room; a failed allocation only
+ * means it is not remembered. */
+static void memo_add(tcpl_units *u, const char *s, size_t len, uint32_t h, const char *found,
+                     const char *norm)
+{
+    size_t nlen = strlen(norm);
+    if (len > TCPL_UNITS_MEMO_KEY_MAX || nlen > TCPL_UNITS_MEMO_KEY_MAX)
+        return;
+    pthread_mutex_lock(&u->memo_lock);
+    if (!u->memo && u->memo_used == 0)
+        u->memo = calloc(TCPL_UNITS_MEMO_SLOTS, sizeof *u->memo);
+    memo_entry *e = u->memo_used < TCPL_UNITS_MEMO_FILL ? memo_slot(u, s, len, h) : NULL;
+    if (e && !e->in) {
+        char *p = malloc(len + 1 + nlen + 1);
+        if (p) {
+            memcpy(p, s, len);
+            p[len] = 0;
+            memcpy(p + len + 1, norm, nlen + 1);
+            e->len = len;
+            e->hash = h;
+            e->alias = found;
+            e->norm = p + len + 1;
+            e->in = p;
+            u->memo_used++;
+        }
+    }
+    pthread_mutex_unlock(&u->memo_lock);
+}
+
+int tcpl_units_canonical(const tcpl_units *cu, const char *s, size_t len, char *buf, size_t size,
                          const char **alias_out, int *truncated)
 {
+    /* The memo is the one part of a tcpl_units that changes after
+     * tcpl_units_new; it is guarded by memo_lock. */
+    tcpl_units *u = (tcpl_units *)cu;
     char *norm, *key;
     *alias_out = NULL;
     if (size)
         buf[0] = 0;
+    uint32_t h = memo_hash(s, len);
+    pthread_mutex_lock(&u->memo_lock);
+    memo_entry *e = memo_slot(u, s, len, h);
+    if (e && e->in) {
+        *alias_out = e->alias;
+        copy_cut(buf, size, e->alias ? e->alias : e->norm, truncated);
+        pthread_mutex_unlock(&u->memo_lock);
+        return 0;
+    }
+    u->computed++;
+    pthread_mutex_unlock(&u->memo_lock);
     int rc = make_key(u, s, len, &norm, &key);
     if (rc < 0)
         return rc;
     *alias_out = lookup(u, key);
     copy_cut(buf, size, *alias_out ? *alias_out : norm, truncated);
+    memo_add(u, s, len, h, *alias_out, norm);
     free(norm);
     free(key);
     return 0;
+}
+
+size_t tcpl_units_computed(const tcpl_units *cu)
+{
+    tcpl_units *u = (tcpl_units *)cu;
+    pthread_mutex_lock(&u->memo_lock);
+    size_t n = u->computed;
+    pthread_mutex_unlock(&u->memo_lock);
+    return n;
 }
 
 const char *tcpl_unit_canonical(const tcpl_unit *unit)
@@ -532,6 +641,15 @@ static int load_phrases(tcpl_units *u, tcpl_yaml *y, const char *key, phrases *o
         out->p[out->n++] = f;
     }
     qsort(out->p, out->n, sizeof *out->p, cmp_len_desc);
+    out->len = tcpl_arena_alloc(&u->arena, n * sizeof *out->len);
+    if (!out->len)
+        return TCPL_NOMEM(err, UNITS_FILE);
+    memset(out->first, 0, sizeof out->first);
+    for (size_t i = 0; i < out->n; i++) {
+        unsigned char c = (unsigned char)out->p[i][0];
+        out->len[i] = strlen(out->p[i]);
+        out->first[c >> 3] |= (unsigned char)(1u << (c & 7));
+    }
     return 0;
 }
 
@@ -622,6 +740,10 @@ int tcpl_units_new(tcpl_units **out, const tcpl_ctx *ctx, tcpl_error *err)
     if (!u)
         return TCPL_NOMEM(err, UNITS_FILE);
     tcpl_arena_init(&u->arena);
+    if (pthread_mutex_init(&u->memo_lock, NULL) != 0) {
+        free(u);
+        return TCPL_NOMEM(err, UNITS_FILE);
+    }
     TCPL_CHECK(tcpl_yaml_load(&y, ctx, UNITS_FILE, err));
     /* abbreviations first: alias keys are expanded with them */
     TCPL_CHECK(load_abbrs(u, &y, err));
@@ -665,6 +787,11 @@ void tcpl_units_free(tcpl_units *u)
     if (!u)
         return;
     free(u->aliases);
+    if (u->memo)
+        for (size_t i = 0; i < TCPL_UNITS_MEMO_SLOTS; i++)
+            free(u->memo[i].in);
+    free(u->memo);
+    pthread_mutex_destroy(&u->memo_lock);
     tcpl_arena_free(&u->arena);
     free(u);
 }
@@ -697,8 +824,7 @@ typedef struct scan {
 /* match_any through the scan, counting its work. */
 static size_t sc_match(scan *sc, size_t i, const phrases *ps)
 {
-    sc->steps += ps->n;
-    return match_any(sc->v.f, sc->v.n, i, ps);
+    return match_any_counted(sc->v.f, sc->v.n, i, ps, &sc->steps);
 }
 
 static int find_protected(scan *sc)

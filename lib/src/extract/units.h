@@ -17,6 +17,15 @@
  * passed); they are refused rather than scanned. */
 #define TCPL_UNITS_FIELD_MAX 16384
 
+/* tcpl_units_canonical remembers the names it made canonical (a batch meets
+ * the same unit names in every plan): at most TCPL_UNITS_MEMO_FILL names
+ * (three quarters of TCPL_UNITS_MEMO_SLOTS, so probes stay short), each at
+ * most TCPL_UNITS_MEMO_KEY_MAX bytes as asked and as normalized; at most
+ * about 1.6 MB.  Past that, names are normalized every time. */
+#define TCPL_UNITS_MEMO_SLOTS 2048
+#define TCPL_UNITS_MEMO_FILL 1536
+#define TCPL_UNITS_MEMO_KEY_MAX 512
+
 typedef struct tcpl_units tcpl_units;
 
 typedef struct tcpl_unit {
@@ -28,8 +37,9 @@ typedef struct tcpl_unit {
     int truncated;                 /* norm was cut at TCPL_UNIT_NAME_MAX */
 } tcpl_unit;
 
-/* Loads checks/units.yaml through ctx.  Read-only afterwards: one tcpl_units
- * serves any number of threads. */
+/* Loads checks/units.yaml through ctx.  Read-only afterwards but for the
+ * memo of canonical names, which a mutex guards: one tcpl_units serves any
+ * number of threads. */
 int tcpl_units_new(tcpl_units **out, const tcpl_ctx *ctx, tcpl_error *err);
 void tcpl_units_free(tcpl_units *u);
 
@@ -55,5 +65,8 @@ const char *tcpl_unit_canonical(const tcpl_unit *unit);
  * TCPL_ERR_NOMEM. */
 int tcpl_units_canonical(const tcpl_units *u, const char *s, size_t len, char *buf, size_t size,
                          const char **alias, int *truncated);
+/* Names tcpl_units_canonical normalized in full (not answered from its
+ * memo): for the tests. */
+size_t tcpl_units_computed(const tcpl_units *u);
 
 #endif

@@ -623,6 +623,11 @@ size_t tcpl_styles_parsed(const tcpl_styles *st)
     return k;
 }
 
+size_t tcpl_styles_parses(const tcpl_styles *st)
+{
+    return st ? st->parses : 0;
+}
+
 size_t tcpl_styles_bytes(const tcpl_styles *st)
 {
     return st ? st->len + st->arena.used_total + st->vec.cap * st->vec.elem : 0;
@@ -1130,6 +1135,33 @@ static int load(tcpl_styles *st, raw_style *want)
     return 0;
 }
 
+/* A small part: the docDefaults and every style in one parse (each style
+ * is parsed as it would be alone, from its own element after the root's
+ * start tag; it is resolved when it is asked for).  If that parse fails
+ * (damage in some style, which the document may never use), everything it
+ * did is undone and the docDefaults are parsed alone, as for a large part:
+ * the styles are then parsed one chain step at a time when asked for, and
+ * the result is the same either way. */
+static int parse_small(tcpl_styles *st)
+{
+    raw_style **all = malloc(st->n * sizeof *all);
+    if (!all)
+        return TCPL_NOMEM(&st->err, st->file);
+    for (size_t i = 0; i < st->n; i++)
+        all[i] = &st->v[i];
+    int rc = parse_ranges(st, all, st->n, st->defaults_at.len != 0);
+    free(all);
+    if (rc == 0)
+        return 0;
+    for (size_t i = 0; i < st->n; i++)
+        st->v[i].state = 0;
+    tcpl_rpr_init(&st->defaults);
+    tcpl_ppr_init(&st->pdefaults);
+    st->defaults.size = 20;
+    tcpl_error_clear(&st->err);
+    return st->defaults_at.len ? parse_ranges(st, NULL, 0, 1) : 0;
+}
+
 /* Whether the styles fit in the budget beside what the document holds. */
 static int over_budget(const tcpl_styles *st, size_t base, tcpl_error *err)
 {
@@ -1203,7 +1235,9 @@ int tcpl_styles_open(tcpl_styles **out, char *xml, size_t len, const char *file,
     /* The docDefaults now: every style is resolved over them. */
     if (budget)
         budget->used = base + tcpl_styles_bytes(st);
-    if (st->defaults_at.len)
+    if (st->len <= TCPL_STYLES_ONE_PARSE_BYTES && st->n)
+        rc = parse_small(st);
+    else if (st->defaults_at.len)
         rc = parse_ranges(st, NULL, 0, 1);
     if (budget)
         budget->used = base;
