@@ -37,6 +37,10 @@ typedef struct run {
     tcpl_batch_progress prog;
     int fatal; /* the first error that stops the run (disk full, no memory) */
     tcpl_error fatal_err;
+    /* Styles and numbering parts byte-identical across submissions (one
+     * province's template) parsed once and shared by every worker's reader;
+     * NULL if it could not be made (then each part is parsed per file). */
+    tcpl_part_cache *cache;
 } run;
 
 static int status_of(const char *s)
@@ -155,7 +159,8 @@ static char *dup_value(json_t *o, const char *key)
  * findings back), and the record filled from the same values.  With
  * --annotate the object is parsed once more: the annotated copy adds its
  * key. */
-static int process_doc(run *R, brec *r, const void *data, size_t len, char **out, tcpl_error *err)
+static int process_doc(run *R, tcpl_reader *rd, brec *r, const void *data, size_t len, char **out,
+                       tcpl_error *err)
 {
     tcpl_doc *doc = NULL;
     tcpl_extraction *x = NULL;
@@ -163,7 +168,8 @@ static int process_doc(run *R, brec *r, const void *data, size_t len, char **out
     char *s = NULL;
     size_t slen = 0;
     *out = NULL;
-    int rc = tcpl_docx_read_memory(&doc, R->ctx, data, len, r->shown, err);
+    int rc = rd ? tcpl_reader_read_memory(rd, &doc, data, len, r->shown, err)
+                : tcpl_docx_read_memory(&doc, R->ctx, data, len, r->shown, err);
     if (rc == 0)
         rc = tcpl_extract(&x, R->ex, doc, err);
     if (rc == 0)
@@ -422,7 +428,7 @@ static void emit(run *R, json_t *root, const char *text)
     free(line);
 }
 
-static void process(run *R, brec *r)
+static void process(run *R, tcpl_reader *rd, brec *r)
 {
     tcpl_error err;
     tcpl_error_clear(&err);
@@ -479,7 +485,7 @@ static void process(run *R, brec *r)
         } else {
             /* Any failure, out of memory included, is this file's result:
              * the run goes on with the others. */
-            (void)process_doc(R, r, data, len, &text, &err);
+            (void)process_doc(R, rd, r, data, len, &text, &err);
         }
         if (len)
             munmap(data, len);
@@ -525,15 +531,23 @@ static void process(run *R, brec *r)
 static void *worker(void *arg)
 {
     run *R = arg;
+    /* One reader per worker: its buffers keep their capacity from one
+     * document to the next.  Without one (no memory), each file is read on
+     * its own: slower, the same results. */
+    tcpl_reader *rd = NULL;
+    tcpl_error rerr;
+    if (tcpl_reader_new(&rd, R->ctx, R->cache, &rerr) < 0)
+        rd = NULL;
     for (;;) {
         pthread_mutex_lock(&R->mu);
         if (R->fatal || R->next >= R->n) {
             pthread_mutex_unlock(&R->mu);
+            tcpl_reader_free(rd);
             return NULL;
         }
         brec *r = &R->recs[R->next++];
         pthread_mutex_unlock(&R->mu);
-        process(R, r);
+        process(R, rd, r);
         pthread_mutex_lock(&R->mu);
         R->prog.done++;
         if (r->reused)
@@ -721,6 +735,9 @@ int tcpl_batch_run(tcpl_batch_totals *out, const tcpl_ctx *ctx, const tcpl_extra
     R.n = recs.len;
     R.prog.total = R.n;
     pthread_mutex_init(&R.mu, NULL);
+    tcpl_error cerr;
+    if (tcpl_part_cache_new(&R.cache, BATCH_PART_CACHE_BYTES, &cerr) < 0)
+        R.cache = NULL;
     unsigned jobs = o->jobs ? o->jobs : 1;
     if (jobs > BATCH_MAX_JOBS)
         jobs = BATCH_MAX_JOBS;
@@ -737,6 +754,8 @@ int tcpl_batch_run(tcpl_batch_totals *out, const tcpl_ctx *ctx, const tcpl_extra
     for (unsigned i = 0; i < started; i++)
         pthread_join(threads[i], NULL);
     pthread_mutex_destroy(&R.mu);
+    tcpl_part_cache_free(R.cache);
+    R.cache = NULL;
     if (R.fatal) {
         *err = R.fatal_err;
         rc = err->code;

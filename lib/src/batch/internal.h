@@ -23,6 +23,11 @@
 #define BATCH_MAX_RESULT_BYTES (64u << 20)
 /* Threads one run starts: far above any machine this runs on. */
 #define BATCH_MAX_JOBS 256
+/* The parts cache shared by a batch's workers (styles and numbering parts
+ * byte-identical across submissions): a province's template is a few
+ * hundred KB parsed; 16 MB holds dozens of templates and keeps the batch
+ * well under its 50 MB memory target. */
+#define BATCH_PART_CACHE_BYTES (16u << 20)
 
 /* Temporary names start with this, so a rerun can clear what a killed run
  * left and nothing else. */
