@@ -1066,6 +1066,42 @@ static void test_per_definition_damage(void **state)
     free(xml);
 }
 
+/* Whole documents over a large part: both readings the same, also when a
+ * definition is damaged (unused: the lazy reading reads the document; used:
+ * both refuse it with the same status). */
+static void test_per_definition_docx(void **state)
+{
+    (void)state;
+    tcpl_ctx *ctx = tu_ctx();
+    const char *damaged = "<w:abstractNum w:abstractNumId=\"3000\"><w:lvl w:ilvl=\"0\">"
+                          "<w:start w:val=\"1\"></w:lvl></w:abstractNum>"
+                          "<w:num w:numId=\"3001\"><w:abstractNumId w:val=\"3000\"/></w:num>";
+    char *big = big_part(600, NULL), *bad = big_part(600, damaged);
+    const char *body = P_PLAIN("a") P_NUM(17, 0, "b") P_NUM(17, 1, "c") P_NUM(500, 2, "d")
+        P_NUM(17, 0, "e");
+    size_t len;
+    char *docx = make_docx(body, big, NULL, &len);
+    same_readings(ctx, docx, len);
+    free(docx);
+    docx = make_docx(body, bad, NULL, &len);
+    int c1, c2;
+    char *a = reading(ctx, docx, len, 0, &c1), *b = reading(ctx, docx, len, 1, &c2);
+    assert_int_equal(c1, 0);
+    assert_true(c2 < 0);
+    assert_non_null(a);
+    assert_null(b);
+    free(a);
+    free(docx);
+    docx = make_docx(P_NUM(17, 0, "a") P_NUM(3001, 0, "b"), bad, NULL, &len);
+    same_readings(ctx, docx, len);
+    a = reading(ctx, docx, len, 0, &c1);
+    assert_true(c1 < 0);
+    free(docx);
+    free(big);
+    free(bad);
+    tcpl_ctx_free(ctx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1079,6 +1115,7 @@ int main(void)
         cmocka_unit_test(test_per_definition_links),
         cmocka_unit_test(test_per_definition_fallback),
         cmocka_unit_test(test_per_definition_damage),
+        cmocka_unit_test(test_per_definition_docx),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -247,10 +247,10 @@ static int num_parse_now(reader *rd, char *data, size_t len, const char *name)
 {
     rd->budget.used = held(rd) + len; /* the part is held while it is parsed */
     int rc;
-    if (rd->num_eager) {
+    if (rd->num_eager || len < TCPL_NUM_LAZY_MIN_BYTES) {
         rc = tcpl_numbering_parse_budget(&rd->num, data, len, rd->file, name, &rd->budget, rd->err);
         free(data);
-    } else /* per definition: an abstractNum is parsed when first used */
+    } else /* per definition: an abstractNum parsed when first used */
         rc = tcpl_numbering_open(&rd->num, data, len, rd->file, name, &rd->budget, rd->err);
     rd->budget.part = 0;
     read_stats(rd);

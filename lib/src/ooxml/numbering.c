@@ -763,6 +763,21 @@ static int simple_num(const char *p, const char *end, const num_q *q, int *abs_i
     return 1;
 }
 
+/* Whether [p, end) may name a style: "tyleLink" (w:styleLink,
+ * w:numStyleLink) or "pStyle" anywhere; found from their capitals, which
+ * a numbering part seldom holds (memchr on 't' or 'p' would stop at every
+ * w:tplc and w:pPr). */
+static int names_style(const char *p, const char *end)
+{
+    for (const char *q = p; (q = memchr(q, 'L', (size_t)(end - q))) != NULL; q++)
+        if (q - p >= 4 && end - q >= 4 && !memcmp(q - 4, "tyleLink", 8))
+            return 1;
+    for (const char *q = p; (q = memchr(q, 'S', (size_t)(end - q))) != NULL; q++)
+        if (q - p >= 1 && end - q >= 5 && !memcmp(q - 1, "pStyle", 6))
+            return 1;
+    return 0;
+}
+
 /* Builds the index into n->absv and n->numv, and the elements to parse at
  * once into eager; 1 done, 0 not sure (full parse), <0 out of memory. */
 static int scan(tcpl_numbering *n, tcpl_vec *eager, tcpl_error *err)
@@ -875,7 +890,7 @@ static int scan(tcpl_numbering *n, tcpl_vec *eager, tcpl_error *err)
             an->start = (size_t)(p - b);
             an->end = (size_t)(close - b);
             an->loaded = empty;
-            eager_it = !empty && (find_str(e, close, "tyleLink") || find_str(e, close, "pStyle"));
+            eager_it = !empty && names_style(e, close);
         } else if (is_num && n->numv.len < TCPL_MAX_NUMS && id > 0 && id <= INT_MAX) {
             num_inst *ni = tcpl_vec_push(&n->numv);
             if (!ni)
