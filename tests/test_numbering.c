@@ -980,6 +980,10 @@ static void test_per_definition_links(void **state)
         "<w:abstractNum w:abstractNumId=\"6\">" LVL(0, 1, "decimal", "first%1") "</w:abstractNum>"
         "<w:abstractNum w:abstractNumId=\"6\">" LVL(0, 1, "decimal", "second%1") "</w:abstractNum>"
         "<w:abstractNum w:abstractNumId=\"-3\">" LVL(0, 1, "decimal", "neg%1") "</w:abstractNum>"
+        "<w:abstractNum w:abstractNumId=\"4294967295\">" LVL(0, 1, "decimal", "w%1")
+        "</w:abstractNum><w:abstractNum w:abstractNumId=\"4294967306\">"
+        LVL(0, 1, "decimal", "ten%1") "</w:abstractNum>"
+        "<w:abstractNum w:abstractNumId=\" 11x\">" LVL(0, 1, "decimal", "e%1") "</w:abstractNum>"
         "<w:abstractNum w:abstractNumId=\"8\"><w:lvl w:ilvl=\"0\"><w:start w:val=\"1\"/>"
         "<w:pStyle w:val=\"Heading1\"/><w:lvlText w:val=\"H%1\"/></w:lvl></w:abstractNum>"
         "<w:num w:numId=\"1\"><w:abstractNumId w:val=\"1\"/></w:num>"
@@ -994,10 +998,14 @@ static void test_per_definition_links(void **state)
         "<w:num w:numId=\"7\"><w:abstractNumId w:val=\"1\"/><w:abstractNumId w:val=\"6\"/></w:num>"
         "<w:num w:numId=\"8\"><w:abstractNumId w:val=\"-3\"/></w:num>"
         "<w:num w:numId=\"9\"><w:abstractNumId w:val=\"8\"/></w:num>"
+        "<w:num w:numId=\"10\"><w:abstractNumId w:val=\"-1\"/></w:num>"
+        "<w:num w:numId=\"11\"><w:abstractNumId w:val=\"10\"/></w:num>"
+        "<w:num w:numId=\"12\"><w:abstractNumId w:val=\"11\"/></w:num>"
+        "<w:num w:numId=\"4294967297\"><w:abstractNumId w:val=\"6\"/></w:num>"
         "</w:numbering>";
     const int seq[] = {1, 0, 1, 1, 2, 0, 3, 0, 4, 0, 4, 0, 5, 0, 5, 0, 6, 0, 6, 1, 6, 1, 1, 1,
-                       7, 0, 8, 0, 9, 0, 5, 0};
-    same_labels(xml, seq, 16);
+                       7, 0, 8, 0, 9, 0, 5, 0, 10, 0, 11, 0, 12, 0, 1, 0};
+    same_labels(xml, seq, 20);
     tcpl_numbering *n = NULL;
     char *copy = strdup(xml);
     tcpl_error err = {0};

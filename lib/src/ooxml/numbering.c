@@ -877,7 +877,7 @@ static int scan(tcpl_numbering *n, tcpl_vec *eager, tcpl_error *err)
             return 0;
         int eager_it = 0;
         size_t idx = 0;
-        if (is_abs && n->absv.len < TCPL_MAX_ABSTRACT_NUMS && id >= 0) {
+        if (is_abs && n->absv.len < TCPL_MAX_ABSTRACT_NUMS && (int)id >= 0) { /* abstract_parse's cast */
             abs_num *an = tcpl_vec_push(&n->absv);
             if (!an)
                 return TCPL_NOMEM(err, n->file);
