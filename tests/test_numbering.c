@@ -960,13 +960,7 @@ static void test_per_definition_large(void **state)
     free(xml);
 }
 
-static void test_per_definition_links(void **state)
-{
-    (void)state;
-    /* numStyleLink chains (two hops, a cycle, an unknown name), duplicate
-     * ids (the first wins), level overrides and startOverride, a level
-     * linked to a paragraph style, ids the full parse drops. */
-    const char *xml =
+static const char LINKS_PART[] =
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<w:numbering " NS ">"
         "<w:abstractNum w:abstractNumId=\"1\"><w:numStyleLink w:val=\"A\"/></w:abstractNum>"
         "<w:abstractNum w:abstractNumId=\"2\"><w:styleLink w:val=\"A\"/>"
@@ -1003,6 +997,14 @@ static void test_per_definition_links(void **state)
         "<w:num w:numId=\"12\"><w:abstractNumId w:val=\"11\"/></w:num>"
         "<w:num w:numId=\"4294967297\"><w:abstractNumId w:val=\"6\"/></w:num>"
         "</w:numbering>";
+
+static void test_per_definition_links(void **state)
+{
+    (void)state;
+    /* numStyleLink chains (two hops, a cycle, an unknown name), duplicate
+     * ids (the first wins), level overrides and startOverride, a level
+     * linked to a paragraph style, ids the full parse drops. */
+    const char *xml = LINKS_PART;
     const int seq[] = {1, 0, 1, 1, 2, 0, 3, 0, 4, 0, 4, 0, 5, 0, 5, 0, 6, 0, 6, 1, 6, 1, 1, 1,
                        7, 0, 8, 0, 9, 0, 5, 0, 10, 0, 11, 0, 12, 0, 1, 0};
     same_labels(xml, seq, 20);
@@ -1110,6 +1112,61 @@ static void test_per_definition_docx(void **state)
     tcpl_ctx_free(ctx);
 }
 
+/* Bytes of a part changed at random (a fixed seed): wherever the full parse
+ * reads the part, the lazy reading gives the same labels for every num;
+ * where both refuse it, the same error.  (The lazy one may read a part the
+ * full parse refuses: damage in a definition no num shows.) */
+static void mutations(const char *base, const int *seq, size_t count, size_t min_read)
+{
+    static const char pick[] = "<>/\"'&!?w: x-=1\t";
+    size_t len = strlen(base);
+    char *xml = malloc(len + 1);
+    assert_non_null(xml);
+    unsigned long r = 12345;
+    size_t both_read = 0;
+    for (int round = 0; round < 3000; round++) {
+        memcpy(xml, base, len + 1);
+        for (int k = 0; k < 1 + round % 3; k++) {
+            r = r * 6364136223846793005ul + 1442695040888963407ul;
+            size_t at = (size_t)(r >> 33) % len;
+            r = r * 6364136223846793005ul + 1442695040888963407ul;
+            xml[at] = pick[(r >> 33) % (sizeof pick - 1)];
+        }
+        tcpl_numbering *n = NULL;
+        tcpl_error ferr = {0}, lerr = {0};
+        char full[4096], lazy[4096];
+        int frc = tcpl_numbering_parse(&n, xml, len, "t.docx", "word/numbering.xml", &ferr);
+        int lrc = lazy_labels(xml, seq, count, lazy, sizeof lazy, NULL, &lerr);
+        if (frc == 0) {
+            labels(n, seq, count, full, sizeof full);
+            tcpl_numbering_free(n);
+            assert_int_equal(lrc, 0);
+            assert_string_equal(full, lazy);
+            both_read++;
+        } else if (lrc < 0) {
+            assert_int_equal(lrc, frc);
+            assert_string_equal(lerr.where, ferr.where);
+            assert_string_equal(lerr.detail, ferr.detail);
+        }
+    }
+    assert_true(both_read > min_read);
+    free(xml);
+}
+
+static void test_per_definition_mutations(void **state)
+{
+    (void)state;
+    const int seq[] = {1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 5, 1, 6, 0, 6, 1, 7, 0, 8, 0,
+                       9, 0, 10, 0, 11, 0, 12, 0, 1, 1, 5, 0};
+    mutations(LINKS_PART, seq, 16, 300);
+    char *plain = big_part(6, "<w:num w:numId=\"7\"><w:abstractNumId w:val=\"2\"/>"
+                              "<w:lvlOverride w:ilvl=\"1\"><w:startOverride w:val=\"4\"/>"
+                              "</w:lvlOverride></w:num>");
+    const int seq2[] = {1, 0, 1, 1, 2, 2, 3, 0, 7, 1, 4, 1, 5, 2, 6, 0, 3, 0, 7, 1, 2, 1};
+    mutations(plain, seq2, 11, 300);
+    free(plain);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1124,6 +1181,7 @@ int main(void)
         cmocka_unit_test(test_per_definition_fallback),
         cmocka_unit_test(test_per_definition_damage),
         cmocka_unit_test(test_per_definition_docx),
+        cmocka_unit_test(test_per_definition_mutations),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
