@@ -63,7 +63,7 @@ static void labels(const tcpl_numbering *n, const int *seq, size_t count, char *
         assert_int_equal(tcpl_numstate_next(st, seq[2 * i], seq[2 * i + 1], &label, &suff), 0);
         if (i)
             strncat(out, "|", size - strlen(out) - 1);
-        strncat(out, label.data, size - strlen(out) - 1);
+        strncat(out, label.data ? label.data : "", size - strlen(out) - 1);
         tcpl_buf_free(&label);
     }
     tcpl_numstate_free(st);
@@ -864,6 +864,309 @@ static void test_lazy_handmade(void **state)
     tcpl_ctx_free(ctx);
 }
 
+/* ---- per-definition reading (tcpl_numbering_open / _need) ---- */
+
+/* Labels of seq through the lazy reading; *parsed the definitions its
+ * small parses read; rc of the first failing call (0 all well) with err. */
+static int lazy_labels(const char *xml, const int *seq, size_t count, char *out, size_t size,
+                       size_t *parsed, tcpl_error *err)
+{
+    tcpl_numbering *n = NULL;
+    size_t len = strlen(xml);
+    char *copy = malloc(len + 1);
+    assert_non_null(copy);
+    memcpy(copy, xml, len + 1);
+    int rc = tcpl_numbering_open(&n, copy, len, "t.docx", "word/numbering.xml", NULL, err);
+    out[0] = 0;
+    if (rc < 0)
+        return rc;
+    tcpl_numstate *st = NULL;
+    assert_int_equal(tcpl_numstate_new(&st, n), 0);
+    for (size_t i = 0; i < count && rc == 0; i++) {
+        rc = tcpl_numbering_need(n, seq[2 * i], err);
+        if (rc < 0)
+            break;
+        char suff;
+        tcpl_buf label;
+        tcpl_buf_init(&label);
+        assert_int_equal(tcpl_numstate_next(st, seq[2 * i], seq[2 * i + 1], &label, &suff), 0);
+        if (i)
+            strncat(out, "|", size - strlen(out) - 1);
+        strncat(out, label.data ? label.data : "", size - strlen(out) - 1);
+        tcpl_buf_free(&label);
+    }
+    if (parsed)
+        *parsed = tcpl_numbering_parsed(n);
+    tcpl_numstate_free(st);
+    tcpl_numbering_free(n);
+    return rc;
+}
+
+/* Both readings give the same labels; the lazy one's parse count. */
+static size_t same_labels(const char *xml, const int *seq, size_t count)
+{
+    char full[4096], lazy[4096];
+    size_t parsed = 0;
+    tcpl_numbering *n = NULL;
+    tcpl_error ferr = {0}, err = {0};
+    int frc = tcpl_numbering_parse(&n, xml, strlen(xml), "t.docx", "word/numbering.xml", &ferr);
+    if (frc < 0) { /* refused: the same error */
+        assert_int_equal(lazy_labels(xml, seq, count, lazy, sizeof lazy, &parsed, &err), frc);
+        assert_string_equal(err.id, ferr.id);
+        assert_string_equal(err.where, ferr.where);
+        assert_string_equal(err.detail, ferr.detail);
+        return parsed;
+    }
+    labels(n, seq, count, full, sizeof full);
+    tcpl_numbering_free(n);
+    assert_int_equal(lazy_labels(xml, seq, count, lazy, sizeof lazy, &parsed, &err), 0);
+    assert_string_equal(full, lazy);
+    return parsed;
+}
+
+static char *big_part(size_t nabs, const char *extra)
+{
+    tcpl_buf b;
+    tcpl_buf_init(&b);
+    tcpl_buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?><w:numbering " NS ">");
+    char t[512];
+    for (size_t i = 0; i < nabs; i++) {
+        snprintf(t, sizeof t,
+                 "<w:abstractNum w:abstractNumId=\"%zu\"><w:multiLevelType w:val=\"hybrid\"/>"
+                 LVL(0, 1, "decimal", "%%1.") LVL(1, 1, "lowerLetter", "%%2)")
+                 "<w:lvl w:ilvl=\"2\"><w:start w:val=\"%zu\"/><w:numFmt w:val=\"upperRoman\"/>"
+                 "<w:lvlText w:val=\"%%3.\"/></w:lvl></w:abstractNum>\n",
+                 i, i + 1);
+        tcpl_buf_puts(&b, t);
+    }
+    for (size_t i = 0; i < nabs; i++) {
+        snprintf(t, sizeof t, "<w:num w:numId=\"%zu\"><w:abstractNumId w:val=\"%zu\"/></w:num>",
+                 i + 1, i);
+        tcpl_buf_puts(&b, t);
+    }
+    tcpl_buf_puts(&b, extra ? extra : "");
+    tcpl_buf_puts(&b, "</w:numbering>");
+    assert_true(tcpl_buf_ok(&b));
+    return b.data;
+}
+
+static void test_per_definition_large(void **state)
+{
+    (void)state;
+    char *xml = big_part(2000, NULL);
+    /* numIds 17 and 1500 (abstractNums 16 and 1499) */
+    const int seq[] = {17, 0, 17, 1, 17, 1, 1500, 2, 1500, 2, 17, 0, 17, 2, 1500, 0, 3000, 0};
+    assert_int_equal(same_labels(xml, seq, 9), 2);
+    free(xml);
+}
+
+static const char LINKS_PART[] =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<w:numbering " NS ">"
+        "<w:abstractNum w:abstractNumId=\"1\"><w:numStyleLink w:val=\"A\"/></w:abstractNum>"
+        "<w:abstractNum w:abstractNumId=\"2\"><w:styleLink w:val=\"A\"/>"
+        "<w:numStyleLink w:val=\"B\"/>" LVL(0, 5, "decimal", "x%1.") "</w:abstractNum>"
+        "<w:abstractNum w:abstractNumId=\"3\"><w:styleLink w:val=\"B\"/>"
+        LVL(0, 7, "upperRoman", "%1/") LVL(1, 1, "lowerLetter", "%1.%2") "</w:abstractNum>"
+        "<w:abstractNum w:abstractNumId=\"4\"><w:numStyleLink w:val=\"C\"/>"
+        "<w:styleLink w:val=\"C\"/>" LVL(0, 2, "decimal", "c%1") "</w:abstractNum>"
+        "<w:abstractNum w:abstractNumId=\"5\"><w:numStyleLink w:val=\"nope\"/>"
+        LVL(0, 3, "decimal", "n%1") "</w:abstractNum>"
+        "<w:abstractNum w:abstractNumId=\"6\">" LVL(0, 1, "decimal", "first%1") "</w:abstractNum>"
+        "<w:abstractNum w:abstractNumId=\"6\">" LVL(0, 1, "decimal", "second%1") "</w:abstractNum>"
+        "<w:abstractNum w:abstractNumId=\"-3\">" LVL(0, 1, "decimal", "neg%1") "</w:abstractNum>"
+        "<w:abstractNum w:abstractNumId=\"4294967295\">" LVL(0, 1, "decimal", "w%1")
+        "</w:abstractNum><w:abstractNum w:abstractNumId=\"4294967306\">"
+        LVL(0, 1, "decimal", "ten%1") "</w:abstractNum>"
+        "<w:abstractNum w:abstractNumId=\" 11x\">" LVL(0, 1, "decimal", "e%1") "</w:abstractNum>"
+        "<w:abstractNum w:abstractNumId=\"8\"><w:lvl w:ilvl=\"0\"><w:start w:val=\"1\"/>"
+        "<w:pStyle w:val=\"Heading1\"/><w:lvlText w:val=\"H%1\"/></w:lvl></w:abstractNum>"
+        "<w:num w:numId=\"1\"><w:abstractNumId w:val=\"1\"/></w:num>"
+        "<w:num w:numId=\"2\"><w:abstractNumId w:val=\"4\"/></w:num>"
+        "<w:num w:numId=\"3\"><w:abstractNumId w:val=\"5\"/></w:num>"
+        "<w:num w:numId=\"4\"><w:abstractNumId w:val=\"6\"/></w:num>"
+        "<w:num w:numId=\"4\"><w:abstractNumId w:val=\"5\"/></w:num>"
+        "<w:num w:numId=\"5\"><w:abstractNumId w:val=\"6\"/>"
+        "<w:lvlOverride w:ilvl=\"0\"><w:startOverride w:val=\"40\"/></w:lvlOverride></w:num>"
+        "<w:num w:numId=\"6\"><w:abstractNumId w:val=\"3\"/><w:lvlOverride w:ilvl=\"1\">"
+        LVL(1, 9, "decimal", "o%2") "</w:lvlOverride></w:num>"
+        "<w:num w:numId=\"7\"><w:abstractNumId w:val=\"1\"/><w:abstractNumId w:val=\"6\"/></w:num>"
+        "<w:num w:numId=\"8\"><w:abstractNumId w:val=\"-3\"/></w:num>"
+        "<w:num w:numId=\"9\"><w:abstractNumId w:val=\"8\"/></w:num>"
+        "<w:num w:numId=\"10\"><w:abstractNumId w:val=\"-1\"/></w:num>"
+        "<w:num w:numId=\"11\"><w:abstractNumId w:val=\"10\"/></w:num>"
+        "<w:num w:numId=\"12\"><w:abstractNumId w:val=\"11\"/></w:num>"
+        "<w:num w:numId=\"4294967297\"><w:abstractNumId w:val=\"6\"/></w:num>"
+        "</w:numbering>";
+
+static void test_per_definition_links(void **state)
+{
+    (void)state;
+    /* numStyleLink chains (two hops, a cycle, an unknown name), duplicate
+     * ids (the first wins), level overrides and startOverride, a level
+     * linked to a paragraph style, ids the full parse drops. */
+    const char *xml = LINKS_PART;
+    const int seq[] = {1, 0, 1, 1, 2, 0, 3, 0, 4, 0, 4, 0, 5, 0, 5, 0, 6, 0, 6, 1, 6, 1, 1, 1,
+                       7, 0, 8, 0, 9, 0, 5, 0, 10, 0, 11, 0, 12, 0, 1, 0};
+    same_labels(xml, seq, 20);
+    tcpl_numbering *n = NULL;
+    char *copy = strdup(xml);
+    tcpl_error err = {0};
+    assert_int_equal(tcpl_numbering_open(&n, copy, strlen(copy), "t", "p", NULL, &err), 0);
+    int id = 0, l = -1;
+    assert_true(tcpl_numbering_style_link(n, "Heading1", &id, &l));
+    assert_int_equal(id, 9);
+    assert_int_equal(l, 0);
+    tcpl_numbering_free(n);
+}
+
+/* What the scan is not sure of: the full parse, same labels. */
+static void test_per_definition_fallback(void **state)
+{
+    (void)state;
+    static const char *const parts[] = {
+        "<!DOCTYPE w:numbering><w:numbering " NS ">%s</w:numbering>",
+        "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><w:numbering " NS ">%s</w:numbering>",
+        "<numbering xmlns=\"" W_URI "\" " NS ">%s</numbering>",
+        "<w:numbering " NS " xmlns:v=\"" W_URI "\">%s</w:numbering>",
+        "<w:numbering " NS "><w:x xmlns:q=\"urn:q\"/>%s</w:numbering>",
+        "<w:numbering " NS "><w:abstractNum w:abstractNumId=\"&#49;1\"/>%s</w:numbering>",
+        "<w:numbering " NS "><w:abstractNum w:abstractNumId=\"1\"><!-- </w:abstractNum> -->"
+        "</w:abstractNum>%s</w:numbering>",
+        "<w:numbering " NS "><w:abstractNum w:abstractNumId=\"1\"><w:abstractNum/>"
+        "</w:abstractNum>%s</w:numbering>",
+        "<w:numbering " NS ">%s<w:num w:numId=\"5\"><![CDATA[x]]><w:abstractNumId "
+        "w:val=\"&#55;\"/></w:num></w:numbering>",
+    };
+    const char *body = "<w:abstractNum w:abstractNumId=\"7\">" LVL(0, 3, "decimal", "%1)")
+        "</w:abstractNum><w:num w:numId=\"2\"><w:abstractNumId w:val=\"7\"/></w:num>";
+    const int seq[] = {2, 0, 2, 0, 5, 0};
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        char xml[2048];
+        snprintf(xml, sizeof xml, parts[i], body);
+        assert_int_equal(same_labels(xml, seq, 3), 0);
+    }
+}
+
+static void test_per_definition_damage(void **state)
+{
+    (void)state;
+    char *xml = big_part(50, "<w:abstractNum w:abstractNumId=\"77\"><w:lvl w:ilvl=\"0\">"
+                             "<w:start w:val=\"1\"></w:lvl></w:abstractNum>"
+                             "<w:num w:numId=\"90\"><w:abstractNumId w:val=\"77\"/></w:num>");
+    /* unused: not reported (the full parse refuses the part) */
+    tcpl_numbering *n = NULL;
+    tcpl_error full = {0}, lazy = {0};
+    int frc = tcpl_numbering_parse(&n, xml, strlen(xml), "t.docx", "word/numbering.xml", &full);
+    assert_true(frc < 0);
+    assert_null(n);
+    const int ok[] = {3, 0, 4, 1, 3, 0};
+    char out[1024];
+    size_t parsed = 0;
+    assert_int_equal(lazy_labels(xml, ok, 3, out, sizeof out, &parsed, &lazy), 0);
+    assert_string_equal(out, "1.|a)|2.");
+    assert_int_equal(parsed, 2);
+    /* used: the full parse's error */
+    const int bad[] = {3, 0, 90, 0};
+    int lrc = lazy_labels(xml, bad, 2, out, sizeof out, NULL, &lazy);
+    assert_int_equal(lrc, frc);
+    assert_int_equal(lazy.code, full.code);
+    assert_string_equal(lazy.id ? lazy.id : "", full.id ? full.id : "");
+    assert_string_equal(lazy.where, full.where);
+    assert_string_equal(lazy.detail, full.detail);
+    free(xml);
+}
+
+/* Whole documents over a large part: both readings the same, also when a
+ * definition is damaged (unused: the lazy reading reads the document; used:
+ * both refuse it with the same status). */
+static void test_per_definition_docx(void **state)
+{
+    (void)state;
+    tcpl_ctx *ctx = tu_ctx();
+    const char *damaged = "<w:abstractNum w:abstractNumId=\"3000\"><w:lvl w:ilvl=\"0\">"
+                          "<w:start w:val=\"1\"></w:lvl></w:abstractNum>"
+                          "<w:num w:numId=\"3001\"><w:abstractNumId w:val=\"3000\"/></w:num>";
+    char *big = big_part(600, NULL), *bad = big_part(600, damaged);
+    const char *body = P_PLAIN("a") P_NUM(17, 0, "b") P_NUM(17, 1, "c") P_NUM(500, 2, "d")
+        P_NUM(17, 0, "e");
+    size_t len;
+    char *docx = make_docx(body, big, NULL, &len);
+    same_readings(ctx, docx, len);
+    free(docx);
+    docx = make_docx(body, bad, NULL, &len);
+    int c1, c2;
+    char *a = reading(ctx, docx, len, 0, &c1), *b = reading(ctx, docx, len, 1, &c2);
+    assert_int_equal(c1, 0);
+    assert_true(c2 < 0);
+    assert_non_null(a);
+    assert_null(b);
+    free(a);
+    free(docx);
+    docx = make_docx(P_NUM(17, 0, "a") P_NUM(3001, 0, "b"), bad, NULL, &len);
+    same_readings(ctx, docx, len);
+    a = reading(ctx, docx, len, 0, &c1);
+    assert_true(c1 < 0);
+    free(docx);
+    free(big);
+    free(bad);
+    tcpl_ctx_free(ctx);
+}
+
+/* Bytes of a part changed at random (a fixed seed): wherever the full parse
+ * reads the part, the lazy reading gives the same labels for every num;
+ * where both refuse it, the same error.  (The lazy one may read a part the
+ * full parse refuses: damage in a definition no num shows.) */
+static void mutations(const char *base, const int *seq, size_t count, size_t min_read)
+{
+    static const char pick[] = "<>/\"'&!?w: x-=1\t";
+    size_t len = strlen(base);
+    char *xml = malloc(len + 1);
+    assert_non_null(xml);
+    unsigned long r = 12345;
+    size_t both_read = 0;
+    for (int round = 0; round < 3000; round++) {
+        memcpy(xml, base, len + 1);
+        for (int k = 0; k < 1 + round % 3; k++) {
+            r = r * 6364136223846793005ul + 1442695040888963407ul;
+            size_t at = (size_t)(r >> 33) % len;
+            r = r * 6364136223846793005ul + 1442695040888963407ul;
+            xml[at] = pick[(r >> 33) % (sizeof pick - 1)];
+        }
+        tcpl_numbering *n = NULL;
+        tcpl_error ferr = {0}, lerr = {0};
+        char full[4096], lazy[4096];
+        int frc = tcpl_numbering_parse(&n, xml, len, "t.docx", "word/numbering.xml", &ferr);
+        int lrc = lazy_labels(xml, seq, count, lazy, sizeof lazy, NULL, &lerr);
+        if (frc == 0) {
+            labels(n, seq, count, full, sizeof full);
+            tcpl_numbering_free(n);
+            assert_int_equal(lrc, 0);
+            assert_string_equal(full, lazy);
+            both_read++;
+        } else if (lrc < 0) {
+            assert_int_equal(lrc, frc);
+            assert_string_equal(lerr.where, ferr.where);
+            assert_string_equal(lerr.detail, ferr.detail);
+        }
+    }
+    assert_true(both_read > min_read);
+    free(xml);
+}
+
+static void test_per_definition_mutations(void **state)
+{
+    (void)state;
+    const int seq[] = {1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 5, 1, 6, 0, 6, 1, 7, 0, 8, 0,
+                       9, 0, 10, 0, 11, 0, 12, 0, 1, 1, 5, 0};
+    mutations(LINKS_PART, seq, 16, 300);
+    char *plain = big_part(6, "<w:num w:numId=\"7\"><w:abstractNumId w:val=\"2\"/>"
+                              "<w:lvlOverride w:ilvl=\"1\"><w:startOverride w:val=\"4\"/>"
+                              "</w:lvlOverride></w:num>");
+    const int seq2[] = {1, 0, 1, 1, 2, 2, 3, 0, 7, 1, 4, 1, 5, 2, 6, 0, 3, 0, 7, 1, 2, 1};
+    mutations(plain, seq2, 11, 300);
+    free(plain);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -873,7 +1176,12 @@ int main(void)
         cmocka_unit_test(test_bullets_and_suffix), cmocka_unit_test(test_style_links),
         cmocka_unit_test(test_hostile),           cmocka_unit_test(test_corpus_numbered),
         cmocka_unit_test(test_corpus_converters), cmocka_unit_test(test_lazy_corpus),
-        cmocka_unit_test(test_lazy_handmade),
+        cmocka_unit_test(test_lazy_handmade),     cmocka_unit_test(test_per_definition_large),
+        cmocka_unit_test(test_per_definition_links),
+        cmocka_unit_test(test_per_definition_fallback),
+        cmocka_unit_test(test_per_definition_damage),
+        cmocka_unit_test(test_per_definition_docx),
+        cmocka_unit_test(test_per_definition_mutations),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -246,8 +246,12 @@ static void read_stats(reader *rd);
 static int num_parse_now(reader *rd, char *data, size_t len, const char *name)
 {
     rd->budget.used = held(rd) + len; /* the part is held while it is parsed */
-    int rc = tcpl_numbering_parse_budget(&rd->num, data, len, rd->file, name, &rd->budget, rd->err);
-    free(data);
+    int rc;
+    if (rd->num_eager || len < TCPL_NUM_LAZY_MIN_BYTES) {
+        rc = tcpl_numbering_parse_budget(&rd->num, data, len, rd->file, name, &rd->budget, rd->err);
+        free(data);
+    } else /* per definition: an abstractNum parsed when first used */
+        rc = tcpl_numbering_open(&rd->num, data, len, rd->file, name, &rd->budget, rd->err);
     rd->budget.part = 0;
     read_stats(rd);
     if (rc == 0 && held(rd) > (rd->budget.limit ? rd->budget.limit : TCPL_MAX_DOC_MEMORY))
@@ -982,6 +986,8 @@ static int finish_paragraph(reader *rd, int idx, const tcpl_ppr *ppr, const tcpl
     tcpl_buf_reset(&rd->label);
     if (num_id > 0) {
         int rc = num_need(rd);
+        if (rc == 0 && !rd->num_shared)
+            rc = tcpl_numbering_need(rd->num, num_id, rd->err);
         if (rc < 0)
             return rc;
         if (tcpl_numstate_next(rd->numstate, num_id, ilvl, &rd->label, &suffix) < 0)

@@ -1,6 +1,7 @@
 #include "ooxml/numbering.h"
 
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,6 +52,8 @@ typedef struct abs_num {
     const char *style_link, *num_style_link;
     size_t target; /* index of the abstractNum giving levels and counters */
     size_t order;
+    int loaded;        /* levels read (always, but for a lazy part's) */
+    size_t start, end; /* its bytes in a lazy part */
 } abs_num;
 
 typedef struct num_inst {
@@ -78,6 +81,14 @@ struct tcpl_numbering {
     tcpl_vec absv, numv;
     style_link *links; /* sorted by style */
     size_t nlinks;
+    /* A part read lazily (tcpl_numbering_open): the part, its root start
+     * tag, and what a later parse of one abstractNum needs. */
+    char *xml;
+    size_t len, root_start, root_end;
+    const char *root_name;
+    const char *file, *part;
+    tcpl_xml_budget *budget;
+    size_t parsed; /* definitions parsed by small parses */
 };
 
 struct tcpl_numstate {
@@ -460,6 +471,7 @@ int tcpl_numbering_parse_budget(tcpl_numbering **out, const char *xml, size_t le
                 goto out;
             }
             TCPL_CHECK(abstract_parse(&x, n, an, err));
+            an->loaded = 1;
             an->order = n->absv.len - 1;
             if (an->id < 0)
                 n->absv.len--;
@@ -495,7 +507,7 @@ out:
 size_t tcpl_numbering_bytes(const tcpl_numbering *num)
 {
     return num ? num->arena.used_total + num->absv.cap * num->absv.elem +
-                     num->numv.cap * num->numv.elem
+                     num->numv.cap * num->numv.elem + num->len
                : 0;
 }
 
@@ -503,6 +515,7 @@ void tcpl_numbering_free(tcpl_numbering *num)
 {
     if (!num)
         return;
+    free(num->xml);
     tcpl_arena_free(&num->arena);
     tcpl_vec_free(&num->absv);
     tcpl_vec_free(&num->numv);
@@ -529,6 +542,548 @@ int tcpl_numbering_style_link(const tcpl_numbering *num, const char *style_id, i
     if (ilvl)
         *ilvl = num->links[lo].ilvl;
     return 1;
+}
+
+
+/* ------------------------------------------------------------------ */
+/* Lazy reading (tcpl_numbering_open).  Word templates carry hundreds of
+ * abstractNums of which a document uses one or two.  A tag scan indexes
+ * the part: each top-level w:abstractNum by its id and each w:num by its
+ * id and w:abstractNumId, their bytes stepped over to the end tag.  An
+ * abstractNum's levels are parsed when a paragraph first uses it
+ * (tcpl_numbering_need), from a small document made of the root start tag
+ * and the element.  Parsed at once, in one small document: the
+ * abstractNums that name a style (w:styleLink, w:numStyleLink, a level's
+ * w:pStyle: the links are resolved over the whole part) and the nums
+ * with anything but w:abstractNumId (overrides).  Whatever the scan cannot
+ * be sure of falls back to the full parse, and so does a small parse that
+ * fails (its error is the full parse's).  The scanning helpers are
+ * styles.c's (the same rules). */
+
+/* A qualified name at p: its length (letters, digits, '_', '-', '.', ':'
+ * and any byte >= 0x80). */
+static size_t name_len(const char *p, const char *end)
+{
+    const char *q = p;
+    while (q < end &&
+           (((unsigned char)*q >= 0x80) || (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
+            (*q >= '0' && *q <= '9') || *q == '_' || *q == '-' || *q == '.' || *q == ':'))
+        q++;
+    return (size_t)(q - p);
+}
+
+/* The end of the tag whose '<' is at p ('>' included), stepping over quoted
+ * values (with memchr); *xmlns set when a namespace is declared in it.
+ * NULL when unterminated. */
+static const char *tag_end(const char *p, const char *end, int *xmlns)
+{
+    for (p++; p < end; p++) {
+        char c = *p;
+        if (c == '>')
+            return p + 1;
+        if (c == '"' || c == '\'') {
+            const char *q = memchr(p + 1, c, (size_t)(end - p - 1));
+            if (!q)
+                return NULL;
+            p = q;
+        } else if (c == 'x' && end - p > 5 && !memcmp(p, "xmlns", 5))
+            *xmlns = 1;
+    }
+    return NULL;
+}
+
+static const char *find_str(const char *p, const char *end, const char *s)
+{
+    size_t n = strlen(s);
+    while (p < end) {
+        const char *q = memchr(p, s[0], (size_t)(end - p));
+        if (!q || (size_t)(end - q) < n)
+            return NULL;
+        if (!memcmp(q, s, n))
+            return q;
+        p = q + 1;
+    }
+    return NULL;
+}
+
+/* Attribute qname's raw value in the start tag [p, e): 1 found (value in
+ * *v, *vn), 0 absent, -1 a value the scan cannot take as it is (an entity
+ * or a character attribute normalisation would change). */
+static int tag_attr(const char *p, const char *e, const char *qname, const char **v, size_t *vn)
+{
+    size_t qn = strlen(qname);
+    p += 1 + name_len(p + 1, e);
+    while (p < e) {
+        while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+            p++;
+        size_t an = name_len(p, e);
+        if (an == 0)
+            return 0;
+        const char *a = p;
+        p += an;
+        while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '='))
+            p++;
+        if (p >= e || (*p != '"' && *p != '\''))
+            return -1;
+        const char *q = memchr(p + 1, *p, (size_t)(e - p - 1));
+        if (!q)
+            return -1;
+        if (an == qn && !memcmp(a, qname, qn)) {
+            for (const char *c = p + 1; c < q; c++)
+                if (*c == '&' || *c == '\t' || *c == '\n' || *c == '\r')
+                    return -1;
+            *v = p + 1;
+            *vn = (size_t)(q - p - 1);
+            return 1;
+        }
+        p = q + 1;
+    }
+    return 0;
+}
+
+static int is_w_uri(const char *v, size_t n)
+{
+    static const char strict[] = "http://purl.oclc.org/ooxml/wordprocessingml/main";
+    return (n == sizeof TCPL_NS_W - 1 && !memcmp(v, TCPL_NS_W, n)) ||
+           (n == sizeof strict - 1 && !memcmp(v, strict, n));
+}
+
+/* The prefix bound to WordprocessingML by the root start tag [p, e), into
+ * pre (NUL-terminated); -1 when there is none, more than one, or it is the
+ * default namespace (its attributes would then be in no namespace). */
+static int w_prefix(const char *p, const char *e, char *pre, size_t size)
+{
+    int found = 0;
+    const char *q = p;
+    while ((q = find_str(q, e, "xmlns")) != NULL) {
+        const char *a = q;
+        q += 5;
+        size_t pn = 0;
+        if (*q == ':') {
+            pn = name_len(q + 1, e);
+            q += 1 + pn;
+        }
+        while (q < e && (*q == ' ' || *q == '='))
+            q++;
+        if (q >= e || (*q != '"' && *q != '\''))
+            continue;
+        const char *z = memchr(q + 1, *q, (size_t)(e - q - 1));
+        if (!z)
+            return -1;
+        if (is_w_uri(q + 1, (size_t)(z - q - 1))) {
+            if (pn == 0 || found || pn + 1 >= size)
+                return -1;
+            memcpy(pre, a + 6, pn);
+            pre[pn] = 0;
+            found = 1;
+        }
+        q = z + 1;
+    }
+    return found ? 0 : -1;
+}
+
+/* Whether name (n bytes) is at p followed by the end of a name. */
+static int name_at(const char *p, const char *end, const char *name, size_t n)
+{
+    if ((size_t)(end - p) <= n || memcmp(p, name, n) != 0)
+        return 0;
+    char c = p[n];
+    return c == '>' || c == '/' || c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* The end ('>' included) of the element named name whose start tag ends
+ * at p, for an element that cannot contain itself (w:style, w:docDefaults,
+ * w:latentStyles): the first end tag of that name, found with memchr.
+ * NULL — the caller then parses the whole part — when a comment, CDATA,
+ * PI or a start tag of the same name comes first (they could hide or
+ * nest an end tag), or there is none. */
+static const char *skip_element(const char *p, const char *end, const char *name, size_t n)
+{
+    while (p < end) {
+        const char *lt = memchr(p, '<', (size_t)(end - p));
+        if (!lt || end - lt < 2 || lt[1] == '!' || lt[1] == '?')
+            return NULL;
+        if (lt[1] == '/' && name_at(lt + 2, end, name, n)) {
+            const char *gt = memchr(lt + 2 + n, '>', (size_t)(end - lt - 2 - n));
+            return gt ? gt + 1 : NULL;
+        }
+        if (name_at(lt + 1, end, name, n))
+            return NULL;
+        p = lt + 1;
+    }
+    return NULL;
+}
+
+typedef struct eager_at {
+    int is_num;
+    size_t idx, start, end;
+} eager_at;
+
+/* strtol over a raw attribute value, as tcpl_xml_attr_int reads it: 1
+ * with *out, 0 when not sure (too long). */
+static int raw_long(const char *v, size_t vn, long def, long *out)
+{
+    char t[40];
+    if (vn >= sizeof t)
+        return 0;
+    memcpy(t, v, vn);
+    t[vn] = 0;
+    char *end;
+    long x = strtol(t, &end, 10);
+    *out = end == t ? def : x;
+    return 1;
+}
+
+typedef struct num_q {
+    char abs[80], num[80], abs_id[80], num_id[80], anid[80], val[80];
+} num_q;
+
+/* A w:num's content [p, end) made only of empty w:abstractNumId elements
+ * (and text): 1 with *abs_id (the last, as num_parse takes it), 0 when it
+ * holds anything else (parsed at once). */
+static int simple_num(const char *p, const char *end, const num_q *q, int *abs_id)
+{
+    size_t an = strlen(q->anid);
+    while ((p = memchr(p, '<', (size_t)(end - p))) != NULL) {
+        if (!name_at(p + 1, end, q->anid, an))
+            return 0;
+        int xmlns = 0;
+        const char *e = tag_end(p, end, &xmlns);
+        if (!e || xmlns || e[-2] != '/')
+            return 0;
+        const char *v;
+        size_t vn;
+        long a = -1;
+        int r = tag_attr(p, e, q->val, &v, &vn);
+        if (r < 0 || (r > 0 && !raw_long(v, vn, -1, &a)))
+            return 0;
+        *abs_id = a < 0 || a > INT_MAX ? -1 : (int)a;
+        p = e;
+    }
+    return 1;
+}
+
+/* Whether [p, end) may name a style: "tyleLink" (w:styleLink,
+ * w:numStyleLink) or "pStyle" anywhere; found from their capitals, which
+ * a numbering part seldom holds (memchr on 't' or 'p' would stop at every
+ * w:tplc and w:pPr). */
+static int names_style(const char *p, const char *end)
+{
+    for (const char *q = p; (q = memchr(q, 'L', (size_t)(end - q))) != NULL; q++)
+        if (q - p >= 4 && end - q >= 4 && !memcmp(q - 4, "tyleLink", 8))
+            return 1;
+    for (const char *q = p; (q = memchr(q, 'S', (size_t)(end - q))) != NULL; q++)
+        if (q - p >= 1 && end - q >= 5 && !memcmp(q - 1, "pStyle", 6))
+            return 1;
+    return 0;
+}
+
+/* Builds the index into n->absv and n->numv, and the elements to parse at
+ * once into eager; 1 done, 0 not sure (full parse), <0 out of memory. */
+static int scan(tcpl_numbering *n, tcpl_vec *eager, tcpl_error *err)
+{
+    const char *b = n->xml, *p = b, *end = b + n->len;
+    if (n->len >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3))
+        p += 3;
+    int depth = 0;
+    num_q q;
+    char pre[64];
+    while (p < end) {
+        const char *lt = memchr(p, '<', (size_t)(end - p));
+        if (!lt)
+            break;
+        p = lt;
+        if (end - p >= 4 && !memcmp(p, "<!--", 4)) {
+            const char *c = find_str(p + 4, end, "-->");
+            if (!c)
+                return 0;
+            p = c + 3;
+            continue;
+        }
+        if (end - p >= 9 && !memcmp(p, "<![CDATA[", 9)) {
+            const char *c = find_str(p + 9, end, "]]>");
+            if (!c)
+                return 0;
+            p = c + 3;
+            continue;
+        }
+        if (end - p >= 2 && p[1] == '?') {
+            const char *c = find_str(p + 2, end, "?>");
+            if (!c)
+                return 0;
+            const char *enc = find_str(p, c, "encoding");
+            if (enc && !find_str(enc, c, "UTF-8") && !find_str(enc, c, "utf-8"))
+                return 0;
+            p = c + 2;
+            continue;
+        }
+        if (end - p >= 2 && p[1] == '!')
+            return 0;
+        int xmlns = 0;
+        const char *e = tag_end(p, end, &xmlns);
+        if (!e)
+            return 0;
+        if (p[1] == '/') {
+            if (--depth < 0)
+                return 0;
+            if (depth == 0) {
+                p = end;
+                break;
+            }
+            p = e;
+            continue;
+        }
+        int empty = e[-2] == '/';
+        if (depth == 0) {
+            if (n->root_name)
+                return 0;
+            size_t nn = name_len(p + 1, e);
+            if (w_prefix(p, e, pre, sizeof pre) < 0 || nn == 0 || empty)
+                return 0;
+            n->root_name = tcpl_arena_strndup(&n->arena, p + 1, nn);
+            if (!n->root_name)
+                return TCPL_NOMEM(err, n->file);
+            n->root_start = (size_t)(p - b);
+            n->root_end = (size_t)(e - b);
+            snprintf(q.abs, sizeof q.abs, "%s:abstractNum", pre);
+            snprintf(q.num, sizeof q.num, "%s:num", pre);
+            snprintf(q.abs_id, sizeof q.abs_id, "%s:abstractNumId", pre);
+            snprintf(q.num_id, sizeof q.num_id, "%s:numId", pre);
+            snprintf(q.anid, sizeof q.anid, "%s:abstractNumId", pre);
+            snprintf(q.val, sizeof q.val, "%s:val", pre);
+            depth = 1;
+            p = e;
+            continue;
+        }
+        if (xmlns)
+            return 0;
+        size_t nn = name_len(p + 1, e);
+        int is_abs = depth == 1 && nn == strlen(q.abs) && !memcmp(p + 1, q.abs, nn);
+        int is_num = depth == 1 && nn == strlen(q.num) && !memcmp(p + 1, q.num, nn);
+        if (!is_abs && !is_num) {
+            if (!empty)
+                depth++;
+            p = e;
+            continue;
+        }
+        const char *close = e;
+        if (!empty && !(close = skip_element(e, end, p + 1, nn)))
+            return 0;
+        const char *v;
+        size_t vn;
+        long id = -1;
+        int a = tag_attr(p, e, is_abs ? q.abs_id : q.num_id, &v, &vn);
+        if (a < 0 || (a > 0 && !raw_long(v, vn, -1, &id)))
+            return 0;
+        int eager_it = 0;
+        size_t idx = 0;
+        if (is_abs && n->absv.len < TCPL_MAX_ABSTRACT_NUMS && (int)id >= 0) { /* abstract_parse's cast */
+            abs_num *an = tcpl_vec_push(&n->absv);
+            if (!an)
+                return TCPL_NOMEM(err, n->file);
+            memset(an, 0, sizeof *an);
+            an->id = (int)id;
+            an->target = NO_ABS;
+            for (int i = 0; i < TCPL_NUM_LEVELS; i++)
+                lvl_init(&an->lv[i]);
+            an->order = idx = n->absv.len - 1;
+            an->start = (size_t)(p - b);
+            an->end = (size_t)(close - b);
+            an->loaded = empty;
+            eager_it = !empty && names_style(e, close);
+        } else if (is_num && n->numv.len < TCPL_MAX_NUMS && id > 0 && id <= INT_MAX) {
+            num_inst *ni = tcpl_vec_push(&n->numv);
+            if (!ni)
+                return TCPL_NOMEM(err, n->file);
+            memset(ni, 0, sizeof *ni);
+            ni->id = (int)id;
+            ni->abs_id = -1;
+            ni->abs = NO_ABS;
+            for (int i = 0; i < TCPL_NUM_LEVELS; i++)
+                ni->start_over[i] = INT_MIN;
+            ni->order = idx = n->numv.len - 1;
+            const char *cend = close; /* the end tag's '<' */
+            while (cend > e && *--cend != '<')
+                ;
+            eager_it = !empty && !simple_num(e, cend, &q, &ni->abs_id);
+        }
+        if (eager_it) {
+            eager_at *at = tcpl_vec_push(eager);
+            if (!at)
+                return TCPL_NOMEM(err, n->file);
+            *at = (eager_at){is_num, idx, (size_t)(p - b), (size_t)(close - b)};
+        }
+        p = close;
+    }
+    return n->root_name && depth == 0 ? 1 : 0;
+}
+
+/* Parses the elements [start, end) of ranges (nat of them, in file order)
+ * as children of the part's root, into the index entries they belong to. */
+static int parse_ranges(tcpl_numbering *n, const eager_at *at, size_t nat, tcpl_error *err)
+{
+    tcpl_buf doc;
+    tcpl_buf_init(&doc);
+    int rc = 0, r;
+    tcpl_xml x = {0};
+    tcpl_buf_put(&doc, n->xml + n->root_start, n->root_end - n->root_start);
+    for (size_t i = 0; i < nat; i++)
+        tcpl_buf_put(&doc, n->xml + at[i].start, at[i].end - at[i].start);
+    tcpl_buf_puts(&doc, "</");
+    tcpl_buf_puts(&doc, n->root_name);
+    tcpl_buf_puts(&doc, ">");
+    if (!tcpl_buf_ok(&doc)) {
+        tcpl_buf_free(&doc);
+        return TCPL_NOMEM(err, n->file);
+    }
+    n->parsed += nat;
+    tcpl_xml_budget *bg = n->budget;
+    size_t used = bg ? bg->used : 0, held = bg ? bg->part : 0;
+    if (bg)
+        bg->used = used + held + doc.cap;
+    tcpl_xml_opts opts = {tcpl_xml_keep_wml, "", 0, bg, NULL};
+    rc = tcpl_xml_open_opts(&x, doc.data, doc.len, n->file, n->part, &opts, err);
+    if (bg) {
+        bg->used = used;
+        bg->part = held;
+    }
+    if (rc < 0)
+        goto out;
+    size_t k = 0;
+    while ((r = tcpl_xml_next(&x, err)) > 0) {
+        if (tcpl_xml_type(&x) != XML_READER_TYPE_ELEMENT || tcpl_xml_depth(&x) != 1)
+            continue;
+        int is_abs = tcpl_xml_is_w(&x, "abstractNum"), is_num = tcpl_xml_is_w(&x, "num");
+        if (k >= nat || (!is_abs && !is_num) || is_num != at[k].is_num) {
+            r = -1; /* the scan and the parser disagree */
+            break;
+        }
+        if (is_abs) {
+            abs_num tmp, *an = &TCPL_VEC_AT(&n->absv, abs_num, at[k].idx);
+            TCPL_CHECK(abstract_parse(&x, n, &tmp, err));
+            if (tmp.id != an->id) {
+                r = -1;
+                break;
+            }
+            memcpy(an->lv, tmp.lv, sizeof an->lv);
+            an->style_link = tmp.style_link;
+            an->num_style_link = tmp.num_style_link;
+            an->loaded = 1;
+        } else {
+            num_inst tmp, *ni = &TCPL_VEC_AT(&n->numv, num_inst, at[k].idx);
+            TCPL_CHECK(num_parse(&x, n, &tmp, err));
+            if (tmp.id != ni->id) {
+                r = -1;
+                break;
+            }
+            ni->abs_id = tmp.abs_id;
+            memcpy(ni->start_over, tmp.start_over, sizeof ni->start_over);
+            memcpy(ni->over, tmp.over, sizeof ni->over);
+        }
+        k++;
+    }
+    rc = r;
+    if (rc == 0 && k != nat)
+        rc = -1;
+    if (rc == -1) /* not a status: the caller runs the full parse */
+        rc = TCPL_ERR_FORMAT;
+out:
+    tcpl_xml_close(&x);
+    tcpl_buf_free(&doc);
+    return rc;
+}
+
+/* The full parse of a lazy part, for its result or its error. */
+static int parse_full(tcpl_numbering **out, const tcpl_numbering *n, tcpl_error *err)
+{
+    tcpl_xml_budget *bg = n->budget;
+    size_t used = bg ? bg->used : 0;
+    if (bg)
+        bg->used = used + n->len;
+    int rc = tcpl_numbering_parse_budget(out, n->xml, n->len, n->file, n->part, bg, err);
+    if (bg)
+        bg->used = used;
+    return rc;
+}
+
+int tcpl_numbering_open(tcpl_numbering **out, char *xml, size_t len, const char *file,
+                        const char *part, tcpl_xml_budget *budget, tcpl_error *err)
+{
+    *out = NULL;
+    if (!xml)
+        return tcpl_numbering_parse_budget(out, NULL, 0, file, part, budget, err);
+    tcpl_numbering *n = calloc(1, sizeof *n);
+    if (!n) {
+        free(xml);
+        return TCPL_NOMEM(err, file);
+    }
+    tcpl_arena_init(&n->arena);
+    tcpl_vec_init(&n->absv, sizeof(abs_num));
+    tcpl_vec_init(&n->numv, sizeof(num_inst));
+    n->xml = xml;
+    n->len = len;
+    n->file = file;
+    n->part = part;
+    n->budget = budget;
+    tcpl_vec eager;
+    tcpl_vec_init(&eager, sizeof(eager_at));
+    int rc = scan(n, &eager, err);
+    if (rc > 0 && eager.len) {
+        tcpl_error e2 = {0};
+        rc = parse_ranges(n, eager.data, eager.len, &e2);
+        if (rc == TCPL_ERR_NOMEM)
+            *err = e2;
+        else
+            rc = rc < 0 ? 0 : 1; /* damage, or a disagreement: the full parse says */
+    }
+    tcpl_vec_free(&eager);
+    if (rc <= 0) {
+        if (rc == 0)
+            rc = parse_full(out, n, err);
+        tcpl_numbering_free(n);
+        return rc;
+    }
+    n->abs = n->absv.data;
+    n->nabs = n->absv.len;
+    n->nums = n->numv.data;
+    n->nnums = n->numv.len;
+    if ((rc = build_tables(n, err)) < 0) {
+        tcpl_numbering_free(n);
+        return rc;
+    }
+    *out = n;
+    return 0;
+}
+
+int tcpl_numbering_need(tcpl_numbering *n, int num_id, tcpl_error *err)
+{
+    const num_inst *ni = n && num_id > 0 ? find_num(n, num_id) : NULL;
+    if (!ni || ni->abs == NO_ABS || n->abs[ni->abs].loaded)
+        return 0;
+    abs_num *an = &n->abs[ni->abs];
+    /* n->abs is absv's data, sorted: the entry is found by its index. */
+    eager_at at = {0, (size_t)(an - n->abs), an->start, an->end};
+    tcpl_error e2 = {0};
+    int rc = parse_ranges(n, &at, 1, &e2);
+    if (rc == 0)
+        return 0;
+    if (rc == TCPL_ERR_NOMEM) {
+        *err = e2;
+        return rc;
+    }
+    /* Damage in a definition used: the full parse's error. */
+    tcpl_numbering *full = NULL;
+    rc = parse_full(&full, n, err);
+    tcpl_numbering_free(full);
+    if (rc < 0)
+        return rc;
+    return tcpl_err(err, TCPL_ERR_FORMAT, "err.xml_malformed", n->file, n->part, "%s",
+                    "w:abstractNum");
+}
+
+size_t tcpl_numbering_parsed(const tcpl_numbering *n)
+{
+    return n ? n->parsed : 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -712,8 +1267,8 @@ int tcpl_numstate_next(tcpl_numstate *st, int num_id, int ilvl, tcpl_buf *label,
         return 0;
     const tcpl_numbering *n = st->num;
     const num_inst *ni = find_num(n, num_id);
-    if (!ni || ni->abs == NO_ABS)
-        return 0;
+    if (!ni || ni->abs == NO_ABS || !n->abs[ni->abs].loaded)
+        return 0; /* not loaded: tcpl_numbering_need was not asked */
     int l = ilvl < 0 ? 0 : ilvl >= TCPL_NUM_LEVELS ? TCPL_NUM_LEVELS - 1 : ilvl;
     const num_lvl *lv = eff_lvl(n, ni, l);
     if (!lv->defined)
