@@ -294,8 +294,7 @@ void cli_batch_fail(cli *c, cli_batch *b, const tcpl_error *err, const char *fil
     free(m);
 }
 
-void cli_batch_finish(cli *c, cli_batch *b, const char *out, FILE *dst, char **all,
-                      size_t *all_len)
+void cli_batch_finish(cli *c, cli_batch *b, const char *out, FILE *dst, char **all, size_t *all_len)
 {
     if (out) {
         fclose(dst);
@@ -337,8 +336,7 @@ void cli_batch_summary(cli *c, const cli_batch *b)
     fputc('\n', stderr);
 }
 
-int cli_take_packs(cli *c, int *argc, char **argv, const char **packs, size_t max,
-                   size_t *npacks)
+int cli_take_packs(cli *c, int *argc, char **argv, const char **packs, size_t max, size_t *npacks)
 {
     int k = 1;
     *npacks = 0;

@@ -100,8 +100,7 @@ int cli_parse(cli *c, int argc, char **argv, const cli_opt *opts, const char *he
 /* Takes every "--pack P" ("-p P") out of argv, before cli_parse sees it
  * (the option repeats): at most max into packs.  -1 to go on, or the exit
  * code of a usage error. */
-int cli_take_packs(cli *c, int *argc, char **argv, const char **packs, size_t max,
-                   size_t *npacks);
+int cli_take_packs(cli *c, int *argc, char **argv, const char **packs, size_t max, size_t *npacks);
 /* The id each of packs[0..n) is applied under: a pack given as a path
  * ("x/tinh.yaml") is known by its file name once ck has loaded it. */
 void cli_pack_ids(const tcpl_checker *ck, const char *const *packs, size_t n, const char **ids);

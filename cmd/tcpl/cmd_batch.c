@@ -216,8 +216,8 @@ int cmd_batch(cli *c, int argc, char **argv)
         const char *ph = strstr(tmpl, "{detail}");
         char *shown = cli_shown(out);
         if (ph)
-            fprintf(stderr, "tcpl: %.*s%s%s %s/report.html\n", (int)(ph - tmpl), tmpl, line,
-                    ph + 8, shown);
+            fprintf(stderr, "tcpl: %.*s%s%s %s/report.html\n", (int)(ph - tmpl), tmpl, line, ph + 8,
+                    shown);
         else
             fprintf(stderr, "tcpl: %s %s/report.html\n", line, shown);
         free(shown);

@@ -38,8 +38,8 @@ int cli_read_data(const char *path, char **out, size_t *len, tcpl_error *e)
         close(fd);
         return io_error(e, dir ? "err.is_directory" : "err.not_regular", path, "special file");
     }
-    size_t cap = (size_t)st.st_size < CLI_MAX_DATA_BYTES ? (size_t)st.st_size + 1
-                                                         : CLI_MAX_DATA_BYTES + 1;
+    size_t cap =
+        (size_t)st.st_size < CLI_MAX_DATA_BYTES ? (size_t)st.st_size + 1 : CLI_MAX_DATA_BYTES + 1;
     char *buf = malloc(cap + 1);
     size_t n = 0;
     if (!buf) {
@@ -71,11 +71,10 @@ int cmd_fill(cli *c, int argc, char **argv)
     unsigned flags = 0;
     const char *out = NULL, *delims = NULL;
     int nfiles;
-    const cli_opt opts[] = {
-        {"--allow-missing", NULL, &flags, TCPL_FILL_ALLOW_MISSING, NULL, NULL},
-        {"--delimiters", NULL, NULL, 0, &delims, "cli.value_delimiters"},
-        {"--output", "-o", NULL, 0, &out, "cli.value_file"},
-        {NULL, NULL, NULL, 0, NULL, NULL}};
+    const cli_opt opts[] = {{"--allow-missing", NULL, &flags, TCPL_FILL_ALLOW_MISSING, NULL, NULL},
+                            {"--delimiters", NULL, NULL, 0, &delims, "cli.value_delimiters"},
+                            {"--output", "-o", NULL, 0, &out, "cli.value_file"},
+                            {NULL, NULL, NULL, 0, NULL, NULL}};
     int r = cli_parse(c, argc, argv, opts, "help.fill", &nfiles);
     if (r >= 0)
         return r;

@@ -30,8 +30,9 @@ int cmd_merge(cli *c, int argc, char **argv)
         return cli_usage(c, "batch.bad_date", NULL, deadline);
     char today[16];
     cli_today(today);
-    tcpl_batch_merge_options o = {(const char *const *)argv + 1, (size_t)nfiles, out, roster,
-                                  deadline, today[0] ? today : NULL};
+    tcpl_batch_merge_options o = {
+        (const char *const *)argv + 1, (size_t)nfiles, out, roster, deadline,
+        today[0] ? today : NULL};
     tcpl_batch_totals t;
     tcpl_error err;
     tcpl_error_clear(&err);
@@ -48,8 +49,8 @@ int cmd_merge(cli *c, int argc, char **argv)
         const char *ph = strstr(tmpl, "{detail}");
         char *shown = cli_shown(out);
         if (ph)
-            fprintf(stderr, "tcpl: %.*s%s%s %s/report.html\n", (int)(ph - tmpl), tmpl, line,
-                    ph + 8, shown);
+            fprintf(stderr, "tcpl: %.*s%s%s %s/report.html\n", (int)(ph - tmpl), tmpl, line, ph + 8,
+                    shown);
         else
             fprintf(stderr, "tcpl: %s %s/report.html\n", line, shown);
         free(shown);

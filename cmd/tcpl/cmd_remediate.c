@@ -18,7 +18,8 @@
 static int is_json(const char *path)
 {
     size_t n = strlen(path);
-    if (n > 5 && (!strcasecmp(path + n - 5, ".json") || (n > 6 && !strcasecmp(path + n - 6, ".jsonl"))))
+    if (n > 5 &&
+        (!strcasecmp(path + n - 5, ".json") || (n > 6 && !strcasecmp(path + n - 6, ".jsonl"))))
         return 1;
     FILE *f = fopen(path, "rb");
     int ch = EOF;

@@ -65,12 +65,12 @@ typedef struct tcpl_batch_options {
 } tcpl_batch_options;
 
 typedef struct tcpl_batch_totals {
-    size_t files;     /* inputs listed (checked + reused + failed + skipped) */
-    size_t checked;   /* read and checked in this run */
-    size_t reused;    /* results kept from an earlier run */
-    size_t failed;    /* could not be read: the result holds the error */
-    size_t skipped;   /* not a .docx/.docm (listed with the reason) */
-    size_t with_loi;  /* files with at least one Lỗi */
+    size_t files;       /* inputs listed (checked + reused + failed + skipped) */
+    size_t checked;     /* read and checked in this run */
+    size_t reused;      /* results kept from an earlier run */
+    size_t failed;      /* could not be read: the result holds the error */
+    size_t skipped;     /* not a .docx/.docm (listed with the reason) */
+    size_t with_loi;    /* files with at least one Lỗi */
     size_t findings[3]; /* by tcpl_severity */
     size_t roster_missing, roster_twice, roster_unmatched;
 } tcpl_batch_totals;

@@ -20,8 +20,9 @@ extern "C" {
 typedef struct tcpl_template tcpl_template;
 
 /* Options of compilation. */
-#define TCPL_TPL_LINT 1u /* keep going past template errors and collect them all
-                            (tcpl_template_problem); such a template cannot fill */
+#define TCPL_TPL_LINT                                                                              \
+    1u /* keep going past template errors and collect them all                                     \
+          (tcpl_template_problem); such a template cannot fill */
 
 typedef struct tcpl_template_options {
     /* The tag delimiters, open and close separated by one space ("{ }" reads

@@ -49,8 +49,8 @@ typedef struct ann {
     const char *wns; /* the main part's WordprocessingML namespace (Transitional or Strict) */
     /* Paragraphs of the body in the reader's order: xmlNodePtr. */
     tcpl_vec paras;
-    int carry;           /* a paragraph whose mark is deleted waits to be joined */
-    xmlNodePtr carry_p;  /* that paragraph */
+    int carry;          /* a paragraph whose mark is deleted waits to be joined */
+    xmlNodePtr carry_p; /* that paragraph */
     /* Ids of the earlier annotation's comments (sorted ints). */
     tcpl_vec gone;
     long max_id;
@@ -524,7 +524,8 @@ static int para_of(const tcpl_doc *doc, int block)
     const tcpl_block *b = tcpl_doc_block(doc, (size_t)block);
     if (b->part == TCPL_PART_FOOTNOTES || b->part == TCPL_PART_ENDNOTES) {
         const tcpl_block *note = b;
-        for (int up = 0; note && note->kind != TCPL_BLOCK_NOTE && note->parent >= 0 && up < 64; up++)
+        for (int up = 0; note && note->kind != TCPL_BLOCK_NOTE && note->parent >= 0 && up < 64;
+             up++)
             note = tcpl_doc_block(doc, (size_t)note->parent);
         if (!note || note->kind != TCPL_BLOCK_NOTE)
             return -1;
@@ -642,8 +643,8 @@ static void xml_text(const ann *a, xmlNodePtr n, tcpl_buf *b, size_t limit, int 
             xmlNodePtr pick = mc_pick(k);
             if (pick)
                 xml_text(a, pick, b, limit, depth + 1);
-        } else if (!is_w(a, k, "txbxContent") && !is_w(a, k, "del") &&
-                   !is_w(a, k, "moveFrom") && !is_w(a, k, "pPr")) {
+        } else if (!is_w(a, k, "txbxContent") && !is_w(a, k, "del") && !is_w(a, k, "moveFrom") &&
+                   !is_w(a, k, "pPr")) {
             xml_text(a, k, b, limit, depth + 1);
         }
     }
@@ -666,9 +667,8 @@ static int same_para(const ann *a, xmlNodePtr p, const tcpl_block *b)
     tcpl_buf_init(&raw);
     tcpl_buf_init(&nfc);
     xml_text(a, p, &raw, 4 * ANNOTATE_KEY_BYTES + 64, 0);
-    int rc = tcpl_buf_ok(&raw) && tcpl_nfc_append(&nfc, raw.data ? raw.data : "", raw.len) == 0
-                 ? 0
-                 : -1;
+    int rc =
+        tcpl_buf_ok(&raw) && tcpl_nfc_append(&nfc, raw.data ? raw.data : "", raw.len) == 0 ? 0 : -1;
     if (rc == 0) {
         char have[ANNOTATE_KEY_BYTES + 1];
         size_t h = key_of(have, ANNOTATE_KEY_BYTES, nfc.data ? nfc.data : "", nfc.len);
@@ -766,8 +766,8 @@ static int add_rel(xmlDocPtr *rels, const char *target, int strict, ann *a)
         "http://schemas.openxmlformats.org/package/2006/relationships";
     if (!*rels) {
         *rels = xmlNewDoc((const xmlChar *)"1.0");
-        xmlNodePtr root = *rels ? xmlNewDocNode(*rels, NULL, (const xmlChar *)"Relationships", NULL)
-                                : NULL;
+        xmlNodePtr root =
+            *rels ? xmlNewDocNode(*rels, NULL, (const xmlChar *)"Relationships", NULL) : NULL;
         if (!root)
             return nomem(a);
         xmlDocSetRootElement(*rels, root);
@@ -962,11 +962,11 @@ int tcpl_annotate(void **out, size_t *outlen, const tcpl_ctx *ctx, const void *d
                             err);
 }
 
-int annotate_limited(void **out, size_t *outlen, const tcpl_ctx *ctx, const void *docx,
-                     size_t len, const char *name, const tcpl_doc *doc,
-                     const tcpl_extraction *x, const tcpl_findings *findings,
-                     const tcpl_annotate_options *opts, tcpl_annotate_stats *stats,
-                     size_t max_comments, size_t max_part_bytes, tcpl_error *err)
+int annotate_limited(void **out, size_t *outlen, const tcpl_ctx *ctx, const void *docx, size_t len,
+                     const char *name, const tcpl_doc *doc, const tcpl_extraction *x,
+                     const tcpl_findings *findings, const tcpl_annotate_options *opts,
+                     tcpl_annotate_stats *stats, size_t max_comments, size_t max_part_bytes,
+                     tcpl_error *err)
 {
     *out = NULL;
     *outlen = 0;
@@ -978,8 +978,8 @@ int annotate_limited(void **out, size_t *outlen, const tcpl_ctx *ctx, const void
     memset(&a, 0, sizeof a);
     a.file = name;
     a.err = err;
-    a.max_comments = max_comments && max_comments < ANNOTATE_MAX_COMMENTS ? max_comments
-                                                                          : ANNOTATE_MAX_COMMENTS;
+    a.max_comments =
+        max_comments && max_comments < ANNOTATE_MAX_COMMENTS ? max_comments : ANNOTATE_MAX_COMMENTS;
     a.max_part = max_part_bytes && max_part_bytes < ANNOTATE_MAX_PART_BYTES
                      ? max_part_bytes
                      : ANNOTATE_MAX_PART_BYTES;
@@ -1227,8 +1227,8 @@ static int read_input(char **out, size_t *len, const char *path, tcpl_error *err
     if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
         int dir = S_ISDIR(st.st_mode);
         close(fd);
-        return tcpl_err(err, TCPL_ERR_IO, dir ? "err.is_directory" : "err.not_regular", path,
-                        NULL, NULL);
+        return tcpl_err(err, TCPL_ERR_IO, dir ? "err.is_directory" : "err.not_regular", path, NULL,
+                        NULL);
     }
     if ((unsigned long long)st.st_size > TCPL_MAX_WRITE_BYTES) {
         close(fd);
@@ -1267,9 +1267,9 @@ static int read_input(char **out, size_t *len, const char *path, tcpl_error *err
 }
 
 int tcpl_annotate_file(const char *out_path, const tcpl_ctx *ctx, const char *in_path,
-                       const tcpl_doc *doc, const tcpl_extraction *x,
-                       const tcpl_findings *findings, const tcpl_annotate_options *opts,
-                       tcpl_annotate_stats *stats, tcpl_error *err)
+                       const tcpl_doc *doc, const tcpl_extraction *x, const tcpl_findings *findings,
+                       const tcpl_annotate_options *opts, tcpl_annotate_stats *stats,
+                       tcpl_error *err)
 {
     char *src = NULL;
     size_t len = 0;

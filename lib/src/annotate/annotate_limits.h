@@ -9,10 +9,10 @@
  * file may end up with, 0 or above ANNOTATE_MAX_COMMENTS (20,000) means
  * that; max_part_bytes: the largest XML part read as a tree, 0 or above
  * ANNOTATE_MAX_PART_BYTES (64 MB) means that.  Neither can be raised. */
-int annotate_limited(void **out, size_t *outlen, const tcpl_ctx *ctx, const void *docx,
-                     size_t len, const char *name, const tcpl_doc *doc,
-                     const tcpl_extraction *x, const tcpl_findings *findings,
-                     const tcpl_annotate_options *opts, tcpl_annotate_stats *stats,
-                     size_t max_comments, size_t max_part_bytes, tcpl_error *err);
+int annotate_limited(void **out, size_t *outlen, const tcpl_ctx *ctx, const void *docx, size_t len,
+                     const char *name, const tcpl_doc *doc, const tcpl_extraction *x,
+                     const tcpl_findings *findings, const tcpl_annotate_options *opts,
+                     tcpl_annotate_stats *stats, size_t max_comments, size_t max_part_bytes,
+                     tcpl_error *err);
 
 #endif

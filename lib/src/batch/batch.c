@@ -54,13 +54,20 @@ static int status_of(const char *s)
 static const char *code_name(int status)
 {
     switch (status) {
-    case TCPL_ERR_USAGE: return "usage";
-    case TCPL_ERR_IO: return "io";
-    case TCPL_ERR_FORMAT: return "format";
-    case TCPL_ERR_LIMIT: return "limit";
-    case TCPL_ERR_NOMEM: return "nomem";
-    case TCPL_ERR_DATA: return "data";
-    default: return "internal";
+    case TCPL_ERR_USAGE:
+        return "usage";
+    case TCPL_ERR_IO:
+        return "io";
+    case TCPL_ERR_FORMAT:
+        return "format";
+    case TCPL_ERR_LIMIT:
+        return "limit";
+    case TCPL_ERR_NOMEM:
+        return "nomem";
+    case TCPL_ERR_DATA:
+        return "data";
+    default:
+        return "internal";
     }
 }
 
@@ -141,8 +148,8 @@ static json_t *error_json(run *R, const brec *r, size_t size, const tcpl_error *
     if (tcpl_escape_text(&m, msg, 0, NULL) < 0)
         return NULL;
     json_t *j = json_pack("{s:o, s:{s:s, s:s, s:s}, s:o}", "file", jstr(r->shown), "error", "code",
-                          code_name(err->code), "id", err->id ? err->id : "", "message", m,
-                          "batch", batch_obj(R, r, size, BREC_ERROR));
+                          code_name(err->code), "id", err->id ? err->id : "", "message", m, "batch",
+                          batch_obj(R, r, size, BREC_ERROR));
     free(m);
     return j;
 }
@@ -626,9 +633,9 @@ static int mark_duplicates(brec *recs, size_t n)
     qsort(a, k, sizeof *a, by_hash);
     for (size_t i = 1; i < k; i++)
         if (a[i].hash == a[i - 1].hash)
-            recs[a[i].idx].dup_of = (long)(recs[a[i - 1].idx].dup_of >= 0
-                                               ? (size_t)recs[a[i - 1].idx].dup_of
-                                               : a[i - 1].idx);
+            recs[a[i].idx].dup_of =
+                (long)(recs[a[i - 1].idx].dup_of >= 0 ? (size_t)recs[a[i - 1].idx].dup_of
+                                                      : a[i - 1].idx);
     free(a);
     return 0;
 }
@@ -761,8 +768,8 @@ int tcpl_batch_run(tcpl_batch_totals *out, const tcpl_ctx *ctx, const tcpl_extra
         rc = err->code;
         goto out;
     }
-    TCPL_CHECK(batch_finish(out, ctx, R.recs, R.n, have_roster ? &ros : NULL, o->out_dir,
-                            o->today, o->deadline, err));
+    TCPL_CHECK(batch_finish(out, ctx, R.recs, R.n, have_roster ? &ros : NULL, o->out_dir, o->today,
+                            o->deadline, err));
 out:
     for (size_t i = 0; i < recs.len; i++)
         brec_free(&TCPL_VEC_AT(&recs, brec, i));

@@ -53,7 +53,6 @@ static void csv_cell(tcpl_buf *b, const char *s)
     tcpl_buf_putc(b, '"');
 }
 
-
 /* A file stem safe in results/: the name's letters kept (UTF-8 is fine on
  * every file system we write to), '/', control characters and a leading
  * dot replaced, cut to BATCH_NAME_BYTES on a character boundary. */

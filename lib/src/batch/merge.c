@@ -213,9 +213,10 @@ static int check_result(brec *r, tcpl_error *err)
     const char *src = json_string_value(json_object_get(b, "source"));
     json_t *h = json_object_get(b, "hash");
     const char *hex = json_string_value(h);
-    int ok = src && !strcmp(src, r->shown) &&
-             status_of(json_string_value(json_object_get(b, "status"))) == r->status &&
-             (json_is_null(h) || (hex && strlen(hex) == 16 && strspn(hex, "0123456789abcdef") == 16));
+    int ok =
+        src && !strcmp(src, r->shown) &&
+        status_of(json_string_value(json_object_get(b, "status"))) == r->status &&
+        (json_is_null(h) || (hex && strlen(hex) == 16 && strspn(hex, "0123456789abcdef") == 16));
     if (ok && hex) {
         r->hash = strtoull(hex, NULL, 16);
         r->has_hash = 1;
@@ -260,8 +261,8 @@ static int by_input(const void *a, const void *b)
     return c ? c : (x->status > y->status) - (x->status < y->status);
 }
 
-int tcpl_batch_merge(tcpl_batch_totals *out, const tcpl_ctx *ctx,
-                     const tcpl_batch_merge_options *o, tcpl_error *err)
+int tcpl_batch_merge(tcpl_batch_totals *out, const tcpl_ctx *ctx, const tcpl_batch_merge_options *o,
+                     tcpl_error *err)
 {
     memset(out, 0, sizeof *out);
     if (!ctx || !o || !o->out_dir || !*o->out_dir || !o->ninputs || !o->inputs)

@@ -136,17 +136,17 @@ int batch_write_summary(const batch_report *r, tcpl_error *err)
         char res[BATCH_NAME_BYTES + 40];
         if (x->result)
             snprintf(res, sizeof res, "results/%s", x->result);
-        json_t *j = json_pack(
-            "{s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:{s:I, s:I, s:I}, s:o, s:o, s:o}", "file",
-            jstr(x->shown), "result", x->result ? json_string(res) : json_null(), "status",
-            brec_status_name(x->status), "unit", jstr(x->unit), "kind", jstr(x->kind), "number",
-            jstr(x->number), "date", jstr(x->date), "counts", "loi", (json_int_t)x->counts[0],
-            "canh-bao", (json_int_t)x->counts[1], "goi-y", (json_int_t)x->counts[2], "note",
-            jstr(x->note), "duplicate_of", jstr(x->dup_of >= 0 ? r->recs[x->dup_of].shown : NULL),
-            "roster_unit",
-            jstr(r->roster && x->roster >= 0
-                     ? TCPL_VEC_AT(&r->roster->units, roster_unit, (size_t)x->roster).name
-                     : NULL));
+        json_t *j =
+            json_pack("{s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:{s:I, s:I, s:I}, s:o, s:o, s:o}",
+                      "file", jstr(x->shown), "result", x->result ? json_string(res) : json_null(),
+                      "status", brec_status_name(x->status), "unit", jstr(x->unit), "kind",
+                      jstr(x->kind), "number", jstr(x->number), "date", jstr(x->date), "counts",
+                      "loi", (json_int_t)x->counts[0], "canh-bao", (json_int_t)x->counts[1],
+                      "goi-y", (json_int_t)x->counts[2], "note", jstr(x->note), "duplicate_of",
+                      jstr(x->dup_of >= 0 ? r->recs[x->dup_of].shown : NULL), "roster_unit",
+                      jstr(r->roster && x->roster >= 0
+                               ? TCPL_VEC_AT(&r->roster->units, roster_unit, (size_t)x->roster).name
+                               : NULL));
         char *line = j ? json_dumps(j, JSON_COMPACT) : NULL;
         if (line) {
             fputs(line, jl.f);
@@ -259,12 +259,23 @@ static void h(FILE *f, const char *s)
     }
     for (const char *p = e; *p; p++) {
         switch (*p) {
-        case '&': fputs("&amp;", f); break;
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '"': fputs("&quot;", f); break;
-        case '\'': fputs("&#39;", f); break;
-        default: fputc(*p, f);
+        case '&':
+            fputs("&amp;", f);
+            break;
+        case '<':
+            fputs("&lt;", f);
+            break;
+        case '>':
+            fputs("&gt;", f);
+            break;
+        case '"':
+            fputs("&quot;", f);
+            break;
+        case '\'':
+            fputs("&#39;", f);
+            break;
+        default:
+            fputc(*p, f);
         }
     }
     free(e);
@@ -580,8 +591,9 @@ int batch_write_html(const batch_report *r, tcpl_error *err)
         return rc;
     FILE *f = o.f;
     const tcpl_batch_totals *t = r->totals;
-    fprintf(f, "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\"/>"
-               "<meta name=\"viewport\" content=\"width=device-width\"/><title>",
+    fprintf(f,
+            "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\"/>"
+            "<meta name=\"viewport\" content=\"width=device-width\"/><title>",
             tcpl_ctx_lang(r->ctx));
     hm(f, r, "batch.title", NULL);
     fprintf(f, "</title>\n<style>/*<![CDATA[*/%s/*]]>*/</style></head>\n<body>\n<h1>", css);
@@ -604,8 +616,7 @@ int batch_write_html(const batch_report *r, tcpl_error *err)
         char n[32];
         snprintf(n, sizeof n, "%ld", days < 0 ? -days : days);
         fprintf(f, " — <span class=\"due%s\">", days < 0 ? " late" : "");
-        hm(f, r, days > 0 ? "batch.days_left" : days == 0 ? "batch.due_today" : "batch.overdue",
-           n);
+        hm(f, r, days > 0 ? "batch.days_left" : days == 0 ? "batch.due_today" : "batch.overdue", n);
         fputs("</span>", f);
     }
     fputs("</p>\n<h2>", f);

@@ -19,12 +19,18 @@
 static int tone_of(utf8proc_int32_t c)
 {
     switch (c) {
-    case 0x300: return 1; /* huyền */
-    case 0x301: return 2; /* sắc */
-    case 0x303: return 3; /* ngã */
-    case 0x309: return 4; /* hỏi */
-    case 0x323: return 5; /* nặng */
-    default: return 0;
+    case 0x300:
+        return 1; /* huyền */
+    case 0x301:
+        return 2; /* sắc */
+    case 0x303:
+        return 3; /* ngã */
+    case 0x309:
+        return 4; /* hỏi */
+    case 0x323:
+        return 5; /* nặng */
+    default:
+        return 0;
     }
 }
 
@@ -63,10 +69,9 @@ static void put_word(tcpl_buf *out, const char *w, size_t n, int tone, int expan
 static int key_words(tcpl_buf *out, const char *name, int expand)
 {
     utf8proc_uint8_t *nfd = NULL;
-    utf8proc_ssize_t n =
-        utf8proc_map((const utf8proc_uint8_t *)name, 0, &nfd,
-                     UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT |
-                         UTF8PROC_CASEFOLD);
+    utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)name, 0, &nfd,
+                                      UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_DECOMPOSE |
+                                          UTF8PROC_COMPAT | UTF8PROC_CASEFOLD);
     if (n < 0)
         return n == UTF8PROC_ERROR_NOMEM ? -1 : 1; /* 1: not UTF-8 */
     tcpl_buf word;
@@ -79,8 +84,9 @@ static int key_words(tcpl_buf *out, const char *name, int expand)
             step = 1, c = -1;
         int t = c >= 0 ? tone_of(c) : 0;
         utf8proc_category_t cat = c >= 0 ? utf8proc_category(c) : UTF8PROC_CATEGORY_CN;
-        int in_word = c >= 0 && (t || (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_ND) ||
-                                 cat == UTF8PROC_CATEGORY_NL || cat == UTF8PROC_CATEGORY_NO);
+        int in_word =
+            c >= 0 && (t || (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_ND) ||
+                       cat == UTF8PROC_CATEGORY_NL || cat == UTF8PROC_CATEGORY_NO);
         if (t) {
             tone = t;
         } else if (in_word) {
@@ -215,8 +221,9 @@ static void sort_order(roster *r)
 
 static int is_header(const char *key)
 {
-    static const char *const names[] = {"đơn vị", "tên đơn vị", "unit", "name", "cơ quan", "tên",
-                                        "đơn vị, địa phương", "tên cơ quan"};
+    static const char *const names[] = {
+        "đơn vị", "tên đơn vị",         "unit",       "name", "cơ quan",
+        "tên",    "đơn vị, địa phương", "tên cơ quan"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         char *k = NULL;
         if (tcpl_unit_key(&k, names[i], NULL) == 0) {

@@ -22,7 +22,7 @@ typedef struct idset {
         dev_t dev;
         ino_t ino;
         int used;
-    } *slots;
+    } * slots;
     size_t cap, len;
 } idset;
 

@@ -220,7 +220,6 @@ static int load(loader *l, const char *data, size_t len)
     return 0;
 }
 
-
 int tcpl_dossier_pack_load(tcpl_dossier_pack **out, const tcpl_ctx *ctx, const char *name,
                            tcpl_error *err)
 {

@@ -350,8 +350,7 @@ static size_t match_at_len(const char *f, size_t n, size_t i, const char *p, siz
 
 /* The first phrase of ps matched at f[i] (its end), or 0; *steps (may be
  * NULL) counts the phrases compared. */
-static size_t match_any_counted(const char *f, size_t n, size_t i, const phrases *ps,
-                                size_t *steps)
+static size_t match_any_counted(const char *f, size_t n, size_t i, const phrases *ps, size_t *steps)
 {
     if (i >= n)
         return 0;

@@ -58,7 +58,8 @@ static int is_w(xmlNodePtr n, const char *local)
     if (!n || n->type != XML_ELEMENT_NODE || !n->ns || !n->ns->href)
         return 0;
     const char *h = (const char *)n->ns->href;
-    return (!strcmp(h, TCPL_NS_W) || !strcmp(h, NS_W_STRICT)) && !strcmp((const char *)n->name, local);
+    return (!strcmp(h, TCPL_NS_W) || !strcmp(h, NS_W_STRICT)) &&
+           !strcmp((const char *)n->name, local);
 }
 
 static const char *msg(const comp *c, const char *id, const char *fallback)
@@ -157,9 +158,8 @@ static const char *where_now(comp *c)
     if (c->ntbl > 0 && n > 0 && (size_t)n < sizeof w) {
         int k = c->ntbl - 1;
         snprintf(w + n, sizeof w - (size_t)n, " (%s %d, %s %d, %s %d)",
-                 msg(c, "tpl.loc_table", "table"), c->tbl[k].table,
-                 msg(c, "tpl.loc_row", "row"), c->tbl[k].row, msg(c, "tpl.loc_cell", "cell"),
-                 c->tbl[k].cell);
+                 msg(c, "tpl.loc_table", "table"), c->tbl[k].table, msg(c, "tpl.loc_row", "row"),
+                 c->tbl[k].row, msg(c, "tpl.loc_cell", "cell"), c->tbl[k].cell);
     }
     return arena_fmt(c, w, strlen(w));
 }
@@ -282,7 +282,8 @@ static int parse_path(comp *c, tpl_tag *g, const char *s, size_t n)
  * "..." into “...” as it is typed. */
 static int unquote(const char *s, size_t n, const char **a, size_t *an)
 {
-    static const char *const Q[][2] = {{"\"", "\""}, {"“", "”"}, {"'", "'"}, {"‘", "’"}, {"”", "”"}};
+    static const char *const Q[][2] = {
+        {"\"", "\""}, {"“", "”"}, {"'", "'"}, {"‘", "’"}, {"”", "”"}};
     for (size_t q = 0; q < sizeof Q / sizeof *Q; q++) {
         size_t ol = strlen(Q[q][0]), cl = strlen(Q[q][1]);
         if (n >= ol + cl && !memcmp(s, Q[q][0], ol) && !memcmp(s + n - cl, Q[q][1], cl)) {
@@ -563,8 +564,8 @@ static void paragraph(comp *c, xmlNodePtr p)
         if (!tmp.raw)
             break;
         if (c->t->tags.len >= TCPL_TPL_MAX_TAGS) {
-            c->fatal = tcpl_err(c->err, TCPL_ERR_LIMIT, "err.tpl_too_many_tags", c->t->name,
-                                where, "%d", TCPL_TPL_MAX_TAGS);
+            c->fatal = tcpl_err(c->err, TCPL_ERR_LIMIT, "err.tpl_too_many_tags", c->t->name, where,
+                                "%d", TCPL_TPL_MAX_TAGS);
             return;
         }
         if (parse_tag(c, &tmp, s + inner, ci - inner) == 0) {
@@ -630,7 +631,8 @@ static void paragraph(comp *c, xmlNodePtr p)
         if (a) {
             /* the prefix lives in the tree, which is freed after compiling */
             const xmlChar *px = t->ns ? t->ns->prefix : NULL;
-            const char *pc = arena_fmt(c, px ? (const char *)px : "", px ? strlen((const char *)px) : 0);
+            const char *pc =
+                arena_fmt(c, px ? (const char *)px : "", px ? strlen((const char *)px) : 0);
             if (!pc)
                 return;
             for (size_t i = a->ttag_h; i; i = tag_at(c, i - 1)->next_t)
@@ -644,8 +646,8 @@ static void visit(comp *c, xmlNodePtr n, int depth)
 {
     if (depth > TCPL_MAX_XML_DEPTH) {
         if (!c->fatal)
-            c->fatal = tcpl_err(c->err, TCPL_ERR_LIMIT, "err.xml_depth", c->t->name, c->part,
-                                "%d", TCPL_MAX_XML_DEPTH);
+            c->fatal = tcpl_err(c->err, TCPL_ERR_LIMIT, "err.xml_depth", c->t->name, c->part, "%d",
+                                TCPL_MAX_XML_DEPTH);
         return;
     }
     for (xmlNodePtr k = n->children; k && !c->fatal; k = k->next) {
@@ -1006,8 +1008,8 @@ static void emit(comp *c, xmlNodePtr n, int depth)
 {
     if (depth > TCPL_MAX_XML_DEPTH) {
         if (!c->fatal)
-            c->fatal = tcpl_err(c->err, TCPL_ERR_LIMIT, "err.xml_depth", c->t->name, c->part,
-                                "%d", TCPL_MAX_XML_DEPTH);
+            c->fatal = tcpl_err(c->err, TCPL_ERR_LIMIT, "err.xml_depth", c->t->name, c->part, "%d",
+                                TCPL_MAX_XML_DEPTH);
         return;
     }
     const ann *a = n->_private ? ann_of(c, n, 0) : NULL;
@@ -1142,8 +1144,8 @@ out:
 /* ---- the key skeleton ------------------------------------------------------------ */
 
 typedef struct scope {
-    json_t *obj;     /* where the keys used inside go */
-    json_t *holder;  /* a loop: the object holding its array, and its key */
+    json_t *obj;    /* where the keys used inside go */
+    json_t *holder; /* a loop: the object holding its array, and its key */
     const char *key;
     int dot; /* {{.}} used directly inside */
 } scope;

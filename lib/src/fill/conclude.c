@@ -168,8 +168,8 @@ int fill_findings_walk(const char *json, size_t len, int (*take)(void *, json_t 
         json_t *doc =
             json_loadb(json + at, len - at, JSON_DISABLE_EOF_CHECK | JSON_DECODE_ANY, &je);
         if (!doc)
-            return tcpl_err(err, TCPL_ERR_DATA, "err.fill_json", NULL, NULL, "%s (%d:%d)",
-                            je.text, je.line, je.column);
+            return tcpl_err(err, TCPL_ERR_DATA, "err.fill_json", NULL, NULL, "%s (%d:%d)", je.text,
+                            je.line, je.column);
         at += je.position ? (size_t)je.position : len - at;
         values++;
         int r = walk(&w, doc, 0, err);
@@ -257,8 +257,8 @@ int tcpl_conclusion_data(char **out, const char *findings_json, size_t len, cons
                   "s:s,s:[s],s:{s:s,s:s,s:s}}",
                   "co_quan", "cap_tren", "[cơ quan cấp trên]", "ten", "[cơ quan kiểm tra]",
                   "ten_ngan", "[cơ quan kiểm tra]", "so", "", "ky_hieu", "KL-[...]", "dia_danh",
-                  "[địa danh]", "trich_yeu", "Kiểm tra [nội dung] tại [đơn vị]",
-                  "don_vi", "ten", "[đơn vị được kiểm tra]", "can_cu",
+                  "[địa danh]", "trich_yeu", "Kiểm tra [nội dung] tại [đơn vị]", "don_vi", "ten",
+                  "[đơn vị được kiểm tra]", "can_cu",
                   "Căn cứ Quyết định số [...] về việc kiểm tra [...];", "mo_dau",
                   "Trên cơ sở kết quả kiểm tra, [cơ quan kiểm tra] kết luận như sau:", "ket_qua",
                   (b.data ? b.data : ""), "han_che", items, "yeu_cau_khac", "to_chuc",

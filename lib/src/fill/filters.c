@@ -11,12 +11,9 @@
 static const struct {
     const char *name;
     int kind;
-} FILTERS[] = {{"upper", FILTER_UPPER},
-               {"lower", FILTER_LOWER},
-               {"ngay_viet", FILTER_NGAY_VIET},
-               {"ngay_so", FILTER_NGAY_SO},
-               {"so_la_ma", FILTER_SO_LA_MA},
-               {"default", FILTER_DEFAULT}};
+} FILTERS[] = {{"upper", FILTER_UPPER},         {"lower", FILTER_LOWER},
+               {"ngay_viet", FILTER_NGAY_VIET}, {"ngay_so", FILTER_NGAY_SO},
+               {"so_la_ma", FILTER_SO_LA_MA},   {"default", FILTER_DEFAULT}};
 
 int tpl_filter_kind(const char *name, size_t n)
 {

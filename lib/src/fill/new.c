@@ -25,7 +25,6 @@
  * authority line is short; a longer one is cut at a character boundary. */
 #define TCPL_NEW_NAME_MAX 512
 
-
 /* Words after which a proper name or a field name starts with a capital:
  * "tỉnh Lâm Giang", "Sở Tư pháp" (only the next word after sở, bộ). */
 static const char *const place_words[] = {"tỉnh", "huyện", "quận", "xã", "phường", "trấn", "phố"};
@@ -203,12 +202,11 @@ int tcpl_plan_data(char **out, const tcpl_extraction *superior, const tcpl_check
         "s:[{s:s,s:[s]}],s:s,s:[],s:{s:s,s:s,s:s}}",
         "co_quan", "dong_1", "Ủy ban nhân dân", "dong_2", "xã [tên xã]", "ten",
         "Ủy ban nhân dân xã [tên xã]", "so", "", "ky_hieu", "KH-UBND", "dia_danh", "[địa danh]",
-        "trich_yeu", "[Trích yếu nội dung kế hoạch]", "muc_tieu",
-        "[tên kế hoạch]", "can_cu", "[Căn cứ ban hành kế hoạch]", "muc_dich",
-        "[Nêu mục đích của kế hoạch]", "yeu_cau", "[Nêu yêu cầu của kế hoạch]", "hoat_dong",
-        "to_chuc", "ten", lead, "noi_dung", "[Nêu trách nhiệm của bộ phận]", "thuong_truc",
-        "[Bộ phận thường trực]", "noi_nhan", "ky", "quyen_han", "", "chuc_vu", "CHỦ TỊCH",
-        "ho_ten", "[Họ và tên]");
+        "trich_yeu", "[Trích yếu nội dung kế hoạch]", "muc_tieu", "[tên kế hoạch]", "can_cu",
+        "[Căn cứ ban hành kế hoạch]", "muc_dich", "[Nêu mục đích của kế hoạch]", "yeu_cau",
+        "[Nêu yêu cầu của kế hoạch]", "hoat_dong", "to_chuc", "ten", lead, "noi_dung",
+        "[Nêu trách nhiệm của bộ phận]", "thuong_truc", "[Bộ phận thường trực]", "noi_nhan", "ky",
+        "quyen_han", "", "chuc_vu", "CHỦ TỊCH", "ho_ten", "[Họ và tên]");
     if (!o)
         return TCPL_NOMEM(err, NULL);
     int rc = superior ? from_superior(o, superior, c, level, err) : 0;
@@ -220,7 +218,8 @@ int tcpl_plan_data(char **out, const tcpl_extraction *superior, const tcpl_check
     json_t *acts = json_object_get(o, "hoat_dong");
     if (rc >= 0 && tasks && acts != tasks && json_is_array(acts)) {
         json_t *all = json_copy(tasks);
-        if (!all || json_array_extend(all, acts) < 0 || json_object_set_new(o, "hoat_dong", all) < 0)
+        if (!all || json_array_extend(all, acts) < 0 ||
+            json_object_set_new(o, "hoat_dong", all) < 0)
             rc = TCPL_NOMEM(err, NULL);
     }
     json_decref(tasks);

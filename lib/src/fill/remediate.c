@@ -20,7 +20,6 @@
 /* Shortcomings taken into a draft: a conclusion lists a handful. */
 #define TCPL_REMEDIATE_MAX_ITEMS 200
 
-
 /* {key} placeholders of a remediate.yaml text. */
 static char *subst(const char *t, const char *const *kv, size_t n)
 {
@@ -221,8 +220,7 @@ int tcpl_remediation_data(char **out, const tcpl_extraction *kl, const char *met
     }
     const char *kv[] = {"so", m->number, "ngay", kl_date, "han", han, "co_quan_kl", issuer_buf};
     char *purpose = subst(nz(tcpl_yaml_str(tcpl_yaml_get(&y, root, "purpose"))), kv, 8);
-    char *organisation =
-        subst(nz(tcpl_yaml_str(tcpl_yaml_get(&y, root, "organisation"))), kv, 8);
+    char *organisation = subst(nz(tcpl_yaml_str(tcpl_yaml_get(&y, root, "organisation"))), kv, 8);
     json_t *reqs = json_array();
     yaml_node_t *rq = tcpl_yaml_get(&y, root, "requirements");
     for (size_t i = 0; reqs && i < tcpl_yaml_len(rq); i++) {
@@ -241,12 +239,11 @@ int tcpl_remediation_data(char **out, const tcpl_extraction *kl, const char *met
                   "s:s,s:s*,s:[s],s:{s:s,s:s,s:s}}",
                   "co_quan", "dong_1", "Ủy ban nhân dân", "dong_2", "xã [tên xã]", "ten",
                   "Ủy ban nhân dân xã [tên xã]", "so", "", "ky_hieu", "KH-UBND", "dia_danh",
-                  "[địa danh]", "ket_luan", "so", m->number, "ngay",
-                  m->date.iso ? m->date.iso : "", "co_quan", issuer_buf, "noi_dung", m->title,
-                  "muc_dich", purpose ? purpose : "", "yeu_cau", reqs, "han_che", items,
-                  "to_chuc", organisation ? organisation : "", "bo_phan_tong_hop",
-                  default_lead ? default_lead : "", "han_bao_cao", deadline, "noi_nhan",
-                  issuer_buf, "ky", "quyen_han", "", "chuc_vu", "CHỦ TỊCH", "ho_ten",
+                  "[địa danh]", "ket_luan", "so", m->number, "ngay", m->date.iso ? m->date.iso : "",
+                  "co_quan", issuer_buf, "noi_dung", m->title, "muc_dich", purpose ? purpose : "",
+                  "yeu_cau", reqs, "han_che", items, "to_chuc", organisation ? organisation : "",
+                  "bo_phan_tong_hop", default_lead ? default_lead : "", "han_bao_cao", deadline,
+                  "noi_nhan", issuer_buf, "ky", "quyen_han", "", "chuc_vu", "CHỦ TỊCH", "ho_ten",
                   "[Họ và tên]");
     items = NULL;
     free(purpose);
@@ -314,8 +311,8 @@ static int add_days(char out[16], const char *iso, long days)
 }
 
 typedef struct {
-    json_t *items;    /* the draft's han_che */
-    json_t *seen;     /* message -> true: one item per distinct message */
+    json_t *items; /* the draft's han_che */
+    json_t *seen;  /* message -> true: one item per distinct message */
     tcpl_yaml *y;
     yaml_node_t *root;
     tcpl_re *leads;
@@ -354,8 +351,7 @@ static int rf_take(void *ud, json_t *arr, tcpl_error *err)
             s->loi++;
         else
             s->canh_bao++;
-        if (json_object_get(s->seen, msg) ||
-            json_array_size(s->items) >= TCPL_REMEDIATE_MAX_ITEMS)
+        if (json_object_get(s->seen, msg) || json_array_size(s->items) >= TCPL_REMEDIATE_MAX_ITEMS)
             continue;
         if (json_object_set_new(s->seen, msg, json_true()) < 0)
             return TCPL_NOMEM(err, NULL);
@@ -377,11 +373,11 @@ static int rf_take(void *ud, json_t *arr, tcpl_error *err)
         if (r == 0)
             r = fix && *fix ? tcpl_buf_printf(&how, "Sửa thành: %s", fix)
                             : tcpl_buf_puts(&how, s->fix ? s->fix : "");
-        json_t *it = r == 0 ? json_pack("{s:s,s:s,s:s,s:s,s:s}", "noi_dung", what.data,
-                                        "nguyen_nhan", s->cause ? s->cause : "", "chu_tri",
-                                        lead_for(s, cat, msg), "giai_phap",
-                                        how.data ? how.data : "", "thoi_han", s->when)
-                            : NULL;
+        json_t *it = r == 0
+                         ? json_pack("{s:s,s:s,s:s,s:s,s:s}", "noi_dung", what.data, "nguyen_nhan",
+                                     s->cause ? s->cause : "", "chu_tri", lead_for(s, cat, msg),
+                                     "giai_phap", how.data ? how.data : "", "thoi_han", s->when)
+                         : NULL;
         tcpl_buf_free(&what);
         tcpl_buf_free(&how);
         if (!it || json_array_append_new(s->items, it) < 0)
@@ -485,10 +481,10 @@ int tcpl_remediation_data_findings(char **out, const char *findings_json, size_t
                   "s:s,s:s*,s:[s],s:{s:s,s:s,s:s}}",
                   "co_quan", "dong_1", "Ủy ban nhân dân", "dong_2", "xã [tên xã]", "ten",
                   "Ủy ban nhân dân xã [tên xã]", "so", "", "ky_hieu", "KH-UBND", "dia_danh",
-                  "[địa danh]", "ket_luan", "so", "[số]", "co_quan",
-                  "[cơ quan kiểm tra]", "noi_dung", "[nội dung kiểm tra]", "muc_dich", purpose,
-                  "yeu_cau", reqs, "han_che", s.items, "to_chuc", organisation,
-                  "bo_phan_tong_hop", s.default_lead ? s.default_lead : "", "han_bao_cao",
+                  "[địa danh]", "ket_luan", "so", "[số]", "co_quan", "[cơ quan kiểm tra]",
+                  "noi_dung", "[nội dung kiểm tra]", "muc_dich", purpose, "yeu_cau", reqs,
+                  "han_che", s.items, "to_chuc", organisation, "bo_phan_tong_hop",
+                  s.default_lead ? s.default_lead : "", "han_bao_cao",
                   deadline[0] ? deadline : NULL, "noi_nhan", "[cơ quan kiểm tra]", "ky",
                   "quyen_han", "", "chuc_vu", "CHỦ TỊCH", "ho_ten", "[Họ và tên]");
     free(purpose);

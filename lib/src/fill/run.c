@@ -203,8 +203,8 @@ static int exec(run *r, size_t from, size_t to)
             } else if (json_is_array(v)) {
                 size_t n = json_array_size(v);
                 if (n > TCPL_FILL_MAX_ITEMS)
-                    return tcpl_err(r->err, TCPL_ERR_LIMIT, "err.fill_items", r->t->name,
-                                    g->where, "%s: %zu > %d", g->raw, n, TCPL_FILL_MAX_ITEMS);
+                    return tcpl_err(r->err, TCPL_ERR_LIMIT, "err.fill_items", r->t->name, g->where,
+                                    "%s: %zu > %d", g->raw, n, TCPL_FILL_MAX_ITEMS);
                 for (size_t k = 0; k < n && rc == 0; k++) {
                     r->scope[r->depth++] = json_array_get(v, k);
                     rc = exec(r, i + 1, end);

@@ -10,23 +10,32 @@
 
 /* Limits of templates (docs/limits.md).  A real template has tens to a few
  * hundred tags and sections nested two or three deep. */
-#define TCPL_TPL_MAX_TAGS 100000     /* tags in all parts: beyond is not a form */
-#define TCPL_TPL_MAX_NESTING 32      /* sections open at once (also the fill's scope depth) */
-#define TCPL_TPL_MAX_TAG_BYTES 1000  /* one tag's text: a name with filters, never a paragraph */
-#define TCPL_TPL_MAX_PROBLEMS 1000   /* errors kept by lint; the rest are counted only */
-#define TCPL_TPL_MAX_PART_BYTES ((size_t)64 << 20) /* one inflated template part (its tree is ~10x) */
+#define TCPL_TPL_MAX_TAGS 100000    /* tags in all parts: beyond is not a form */
+#define TCPL_TPL_MAX_NESTING 32     /* sections open at once (also the fill's scope depth) */
+#define TCPL_TPL_MAX_TAG_BYTES 1000 /* one tag's text: a name with filters, never a paragraph */
+#define TCPL_TPL_MAX_PROBLEMS 1000  /* errors kept by lint; the rest are counted only */
+#define TCPL_TPL_MAX_PART_BYTES                                                                    \
+    ((size_t)64 << 20) /* one inflated template part (its tree is ~10x) */
 
 /* Limits of filling: the data is untrusted like any input. */
 #define TCPL_FILL_MAX_DATA_BYTES ((size_t)64 << 20) /* the JSON text */
-#define TCPL_FILL_MAX_JSON_DEPTH 64      /* nesting of the JSON data; real data: 3-5 */
-#define TCPL_FILL_MAX_ITEMS 100000       /* items of one array a section loops over */
+#define TCPL_FILL_MAX_JSON_DEPTH 64                 /* nesting of the JSON data; real data: 3-5 */
+#define TCPL_FILL_MAX_ITEMS 100000                  /* items of one array a section loops over */
 #define TCPL_FILL_MAX_VALUE_BYTES ((size_t)1 << 20) /* one value's text (~500 pages) */
-#define TCPL_FILL_MAX_PART_BYTES ((size_t)128 << 20) /* one filled part, under the reader's 256 MB */
-#define TCPL_FILL_MAX_STEPS 10000000     /* template operations run in one fill (nested loops) */
+#define TCPL_FILL_MAX_PART_BYTES                                                                   \
+    ((size_t)128 << 20)              /* one filled part, under the reader's 256 MB */
+#define TCPL_FILL_MAX_STEPS 10000000 /* template operations run in one fill (nested loops) */
 
 enum { TAG_VAR, TAG_OPEN, TAG_INV, TAG_CLOSE, TAG_COMMENT, TAG_DELIM };
 enum { MODE_INLINE, MODE_PARA, MODE_ROW };
-enum { FILTER_UPPER, FILTER_LOWER, FILTER_NGAY_VIET, FILTER_NGAY_SO, FILTER_SO_LA_MA, FILTER_DEFAULT };
+enum {
+    FILTER_UPPER,
+    FILTER_LOWER,
+    FILTER_NGAY_VIET,
+    FILTER_NGAY_SO,
+    FILTER_SO_LA_MA,
+    FILTER_DEFAULT
+};
 
 typedef struct tpl_filter {
     int kind;
@@ -34,18 +43,18 @@ typedef struct tpl_filter {
 } tpl_filter;
 
 typedef struct tpl_tag {
-    int kind;              /* TAG_* */
-    int mode;              /* sections: MODE_* */
-    const char *raw;       /* as written, delimiters included */
-    const char *name;      /* the key path as written ("don_vi.ten", "."), "" for comments */
-    const char **path;     /* its segments; npath 0 for "." */
+    int kind;          /* TAG_* */
+    int mode;          /* sections: MODE_* */
+    const char *raw;   /* as written, delimiters included */
+    const char *name;  /* the key path as written ("don_vi.ten", "."), "" for comments */
+    const char **path; /* its segments; npath 0 for "." */
     size_t npath;
     tpl_filter *filters;
     size_t nfilters;
-    const char *where;     /* "word/document.xml, đoạn 12 (bảng 1, hàng 2, ô 1)" */
-    const char *context;   /* the paragraph's text around the tag */
-    const char *wpfx;      /* prefix of its w:t element ("w", or "" when none) */
-    size_t pair;           /* sections: index of the other tag, (size_t)-1 none */
+    const char *where;   /* "word/document.xml, đoạn 12 (bảng 1, hàng 2, ô 1)" */
+    const char *context; /* the paragraph's text around the tag */
+    const char *wpfx;    /* prefix of its w:t element ("w", or "" when none) */
+    size_t pair;         /* sections: index of the other tag, (size_t)-1 none */
     /* compile time only */
     void *t;               /* xmlNodePtr of its w:t */
     void *p;               /* xmlNodePtr of its paragraph */
@@ -81,12 +90,12 @@ struct tcpl_template {
                    the fills copy every part they do not fill from it */
     size_t len;
     tcpl_arena arena;
-    tcpl_vec tags;     /* tpl_tag */
-    tcpl_vec parts;    /* tpl_part */
-    tcpl_vec problems; /* tpl_problem, in document order once compiled */
+    tcpl_vec tags;        /* tpl_tag */
+    tcpl_vec parts;       /* tpl_part */
+    tcpl_vec problems;    /* tpl_problem, in document order once compiled */
     unsigned nparts_read; /* parts compiled so far (orders the problems) */
-    size_t nproblems;  /* all found, also beyond TCPL_TPL_MAX_PROBLEMS */
-    char *keys; /* JSON skeleton */
+    size_t nproblems;     /* all found, also beyond TCPL_TPL_MAX_PROBLEMS */
+    char *keys;           /* JSON skeleton */
     /* A writer (ooxml/writer.h) kept between fills so its deflate state is
      * not made again for every document: a fill takes it (atomic exchange
      * with NULL, so threads filling one template never share it) and puts

@@ -1825,8 +1825,8 @@ int tcpl_docx_read_memory_opts(tcpl_doc **out, const tcpl_ctx *ctx, const void *
     return rc;
 }
 
-int tcpl_docx_read_memory_eager(tcpl_doc **out, const tcpl_ctx *ctx, const void *data,
-                                size_t len, const char *name, tcpl_error *err)
+int tcpl_docx_read_memory_eager(tcpl_doc **out, const tcpl_ctx *ctx, const void *data, size_t len,
+                                const char *name, tcpl_error *err)
 {
     tcpl_error local;
     if (!err)

@@ -8,6 +8,7 @@
 #include "base/arena.h"
 #include "base/error.h"
 #include "base/vec.h"
+#include "ooxml/tagscan.h"
 #include "ooxml/xml.h"
 
 /* Word shows nine list levels (ilvl 0-8). */
@@ -544,7 +545,6 @@ int tcpl_numbering_style_link(const tcpl_numbering *num, const char *style_id, i
     return 1;
 }
 
-
 /* ------------------------------------------------------------------ */
 /* Lazy reading (tcpl_numbering_open).  Word templates carry hundreds of
  * abstractNums of which a document uses one or two.  A tag scan indexes
@@ -559,160 +559,6 @@ int tcpl_numbering_style_link(const tcpl_numbering *num, const char *style_id, i
  * be sure of falls back to the full parse, and so does a small parse that
  * fails (its error is the full parse's).  The scanning helpers are
  * styles.c's (the same rules). */
-
-/* A qualified name at p: its length (letters, digits, '_', '-', '.', ':'
- * and any byte >= 0x80). */
-static size_t name_len(const char *p, const char *end)
-{
-    const char *q = p;
-    while (q < end &&
-           (((unsigned char)*q >= 0x80) || (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
-            (*q >= '0' && *q <= '9') || *q == '_' || *q == '-' || *q == '.' || *q == ':'))
-        q++;
-    return (size_t)(q - p);
-}
-
-/* The end of the tag whose '<' is at p ('>' included), stepping over quoted
- * values (with memchr); *xmlns set when a namespace is declared in it.
- * NULL when unterminated. */
-static const char *tag_end(const char *p, const char *end, int *xmlns)
-{
-    for (p++; p < end; p++) {
-        char c = *p;
-        if (c == '>')
-            return p + 1;
-        if (c == '"' || c == '\'') {
-            const char *q = memchr(p + 1, c, (size_t)(end - p - 1));
-            if (!q)
-                return NULL;
-            p = q;
-        } else if (c == 'x' && end - p > 5 && !memcmp(p, "xmlns", 5))
-            *xmlns = 1;
-    }
-    return NULL;
-}
-
-static const char *find_str(const char *p, const char *end, const char *s)
-{
-    size_t n = strlen(s);
-    while (p < end) {
-        const char *q = memchr(p, s[0], (size_t)(end - p));
-        if (!q || (size_t)(end - q) < n)
-            return NULL;
-        if (!memcmp(q, s, n))
-            return q;
-        p = q + 1;
-    }
-    return NULL;
-}
-
-/* Attribute qname's raw value in the start tag [p, e): 1 found (value in
- * *v, *vn), 0 absent, -1 a value the scan cannot take as it is (an entity
- * or a character attribute normalisation would change). */
-static int tag_attr(const char *p, const char *e, const char *qname, const char **v, size_t *vn)
-{
-    size_t qn = strlen(qname);
-    p += 1 + name_len(p + 1, e);
-    while (p < e) {
-        while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
-            p++;
-        size_t an = name_len(p, e);
-        if (an == 0)
-            return 0;
-        const char *a = p;
-        p += an;
-        while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '='))
-            p++;
-        if (p >= e || (*p != '"' && *p != '\''))
-            return -1;
-        const char *q = memchr(p + 1, *p, (size_t)(e - p - 1));
-        if (!q)
-            return -1;
-        if (an == qn && !memcmp(a, qname, qn)) {
-            for (const char *c = p + 1; c < q; c++)
-                if (*c == '&' || *c == '\t' || *c == '\n' || *c == '\r')
-                    return -1;
-            *v = p + 1;
-            *vn = (size_t)(q - p - 1);
-            return 1;
-        }
-        p = q + 1;
-    }
-    return 0;
-}
-
-static int is_w_uri(const char *v, size_t n)
-{
-    static const char strict[] = "http://purl.oclc.org/ooxml/wordprocessingml/main";
-    return (n == sizeof TCPL_NS_W - 1 && !memcmp(v, TCPL_NS_W, n)) ||
-           (n == sizeof strict - 1 && !memcmp(v, strict, n));
-}
-
-/* The prefix bound to WordprocessingML by the root start tag [p, e), into
- * pre (NUL-terminated); -1 when there is none, more than one, or it is the
- * default namespace (its attributes would then be in no namespace). */
-static int w_prefix(const char *p, const char *e, char *pre, size_t size)
-{
-    int found = 0;
-    const char *q = p;
-    while ((q = find_str(q, e, "xmlns")) != NULL) {
-        const char *a = q;
-        q += 5;
-        size_t pn = 0;
-        if (*q == ':') {
-            pn = name_len(q + 1, e);
-            q += 1 + pn;
-        }
-        while (q < e && (*q == ' ' || *q == '='))
-            q++;
-        if (q >= e || (*q != '"' && *q != '\''))
-            continue;
-        const char *z = memchr(q + 1, *q, (size_t)(e - q - 1));
-        if (!z)
-            return -1;
-        if (is_w_uri(q + 1, (size_t)(z - q - 1))) {
-            if (pn == 0 || found || pn + 1 >= size)
-                return -1;
-            memcpy(pre, a + 6, pn);
-            pre[pn] = 0;
-            found = 1;
-        }
-        q = z + 1;
-    }
-    return found ? 0 : -1;
-}
-
-/* Whether name (n bytes) is at p followed by the end of a name. */
-static int name_at(const char *p, const char *end, const char *name, size_t n)
-{
-    if ((size_t)(end - p) <= n || memcmp(p, name, n) != 0)
-        return 0;
-    char c = p[n];
-    return c == '>' || c == '/' || c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-/* The end ('>' included) of the element named name whose start tag ends
- * at p, for an element that cannot contain itself (w:style, w:docDefaults,
- * w:latentStyles): the first end tag of that name, found with memchr.
- * NULL — the caller then parses the whole part — when a comment, CDATA,
- * PI or a start tag of the same name comes first (they could hide or
- * nest an end tag), or there is none. */
-static const char *skip_element(const char *p, const char *end, const char *name, size_t n)
-{
-    while (p < end) {
-        const char *lt = memchr(p, '<', (size_t)(end - p));
-        if (!lt || end - lt < 2 || lt[1] == '!' || lt[1] == '?')
-            return NULL;
-        if (lt[1] == '/' && name_at(lt + 2, end, name, n)) {
-            const char *gt = memchr(lt + 2 + n, '>', (size_t)(end - lt - 2 - n));
-            return gt ? gt + 1 : NULL;
-        }
-        if (name_at(lt + 1, end, name, n))
-            return NULL;
-        p = lt + 1;
-    }
-    return NULL;
-}
 
 typedef struct eager_at {
     int is_num;
@@ -745,16 +591,16 @@ static int simple_num(const char *p, const char *end, const num_q *q, int *abs_i
 {
     size_t an = strlen(q->anid);
     while ((p = memchr(p, '<', (size_t)(end - p))) != NULL) {
-        if (!name_at(p + 1, end, q->anid, an))
+        if (!tcpl_scan_name_at(p + 1, end, q->anid, an))
             return 0;
         int xmlns = 0;
-        const char *e = tag_end(p, end, &xmlns);
+        const char *e = tcpl_scan_tag_end(p, end, &xmlns);
         if (!e || xmlns || e[-2] != '/')
             return 0;
         const char *v;
         size_t vn;
         long a = -1;
-        int r = tag_attr(p, e, q->val, &v, &vn);
+        int r = tcpl_scan_tag_attr(p, e, q->val, &v, &vn);
         if (r < 0 || (r > 0 && !raw_long(v, vn, -1, &a)))
             return 0;
         *abs_id = a < 0 || a > INT_MAX ? -1 : (int)a;
@@ -794,25 +640,25 @@ static int scan(tcpl_numbering *n, tcpl_vec *eager, tcpl_error *err)
             break;
         p = lt;
         if (end - p >= 4 && !memcmp(p, "<!--", 4)) {
-            const char *c = find_str(p + 4, end, "-->");
+            const char *c = tcpl_scan_find_str(p + 4, end, "-->");
             if (!c)
                 return 0;
             p = c + 3;
             continue;
         }
         if (end - p >= 9 && !memcmp(p, "<![CDATA[", 9)) {
-            const char *c = find_str(p + 9, end, "]]>");
+            const char *c = tcpl_scan_find_str(p + 9, end, "]]>");
             if (!c)
                 return 0;
             p = c + 3;
             continue;
         }
         if (end - p >= 2 && p[1] == '?') {
-            const char *c = find_str(p + 2, end, "?>");
+            const char *c = tcpl_scan_find_str(p + 2, end, "?>");
             if (!c)
                 return 0;
-            const char *enc = find_str(p, c, "encoding");
-            if (enc && !find_str(enc, c, "UTF-8") && !find_str(enc, c, "utf-8"))
+            const char *enc = tcpl_scan_find_str(p, c, "encoding");
+            if (enc && !tcpl_scan_find_str(enc, c, "UTF-8") && !tcpl_scan_find_str(enc, c, "utf-8"))
                 return 0;
             p = c + 2;
             continue;
@@ -820,7 +666,7 @@ static int scan(tcpl_numbering *n, tcpl_vec *eager, tcpl_error *err)
         if (end - p >= 2 && p[1] == '!')
             return 0;
         int xmlns = 0;
-        const char *e = tag_end(p, end, &xmlns);
+        const char *e = tcpl_scan_tag_end(p, end, &xmlns);
         if (!e)
             return 0;
         if (p[1] == '/') {
@@ -837,8 +683,8 @@ static int scan(tcpl_numbering *n, tcpl_vec *eager, tcpl_error *err)
         if (depth == 0) {
             if (n->root_name)
                 return 0;
-            size_t nn = name_len(p + 1, e);
-            if (w_prefix(p, e, pre, sizeof pre) < 0 || nn == 0 || empty)
+            size_t nn = tcpl_scan_name_len(p + 1, e);
+            if (tcpl_scan_w_prefix(p, e, pre, sizeof pre) < 0 || nn == 0 || empty)
                 return 0;
             n->root_name = tcpl_arena_strndup(&n->arena, p + 1, nn);
             if (!n->root_name)
@@ -857,7 +703,7 @@ static int scan(tcpl_numbering *n, tcpl_vec *eager, tcpl_error *err)
         }
         if (xmlns)
             return 0;
-        size_t nn = name_len(p + 1, e);
+        size_t nn = tcpl_scan_name_len(p + 1, e);
         int is_abs = depth == 1 && nn == strlen(q.abs) && !memcmp(p + 1, q.abs, nn);
         int is_num = depth == 1 && nn == strlen(q.num) && !memcmp(p + 1, q.num, nn);
         if (!is_abs && !is_num) {
@@ -867,17 +713,18 @@ static int scan(tcpl_numbering *n, tcpl_vec *eager, tcpl_error *err)
             continue;
         }
         const char *close = e;
-        if (!empty && !(close = skip_element(e, end, p + 1, nn)))
+        if (!empty && !(close = tcpl_scan_skip_element(e, end, p + 1, nn)))
             return 0;
         const char *v;
         size_t vn;
         long id = -1;
-        int a = tag_attr(p, e, is_abs ? q.abs_id : q.num_id, &v, &vn);
+        int a = tcpl_scan_tag_attr(p, e, is_abs ? q.abs_id : q.num_id, &v, &vn);
         if (a < 0 || (a > 0 && !raw_long(v, vn, -1, &id)))
             return 0;
         int eager_it = 0;
         size_t idx = 0;
-        if (is_abs && n->absv.len < TCPL_MAX_ABSTRACT_NUMS && (int)id >= 0) { /* abstract_parse's cast */
+        if (is_abs && n->absv.len < TCPL_MAX_ABSTRACT_NUMS &&
+            (int)id >= 0) { /* abstract_parse's cast */
             abs_num *an = tcpl_vec_push(&n->absv);
             if (!an)
                 return TCPL_NOMEM(err, n->file);

@@ -1,3 +1,4 @@
+#include "ooxml/tagscan.h"
 #include "ooxml/styles.h"
 
 #include <stdlib.h>
@@ -651,160 +652,6 @@ const tcpl_rpr *tcpl_styles_defaults(const tcpl_styles *st)
  * encoding, a namespace declared below the root, an id with an entity, ...)
  * falls back to the full parse, so the result is always the full parse's. */
 
-/* A qualified name at p: its length (letters, digits, '_', '-', '.', ':'
- * and any byte >= 0x80). */
-static size_t name_len(const char *p, const char *end)
-{
-    const char *q = p;
-    while (q < end &&
-           (((unsigned char)*q >= 0x80) || (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
-            (*q >= '0' && *q <= '9') || *q == '_' || *q == '-' || *q == '.' || *q == ':'))
-        q++;
-    return (size_t)(q - p);
-}
-
-/* The end of the tag whose '<' is at p ('>' included), stepping over quoted
- * values (with memchr); *xmlns set when a namespace is declared in it.
- * NULL when unterminated. */
-static const char *tag_end(const char *p, const char *end, int *xmlns)
-{
-    for (p++; p < end; p++) {
-        char c = *p;
-        if (c == '>')
-            return p + 1;
-        if (c == '"' || c == '\'') {
-            const char *q = memchr(p + 1, c, (size_t)(end - p - 1));
-            if (!q)
-                return NULL;
-            p = q;
-        } else if (c == 'x' && end - p > 5 && !memcmp(p, "xmlns", 5))
-            *xmlns = 1;
-    }
-    return NULL;
-}
-
-static const char *find_str(const char *p, const char *end, const char *s)
-{
-    size_t n = strlen(s);
-    while (p < end) {
-        const char *q = memchr(p, s[0], (size_t)(end - p));
-        if (!q || (size_t)(end - q) < n)
-            return NULL;
-        if (!memcmp(q, s, n))
-            return q;
-        p = q + 1;
-    }
-    return NULL;
-}
-
-/* Attribute qname's raw value in the start tag [p, e): 1 found (value in
- * *v, *vn), 0 absent, -1 a value the scan cannot take as it is (an entity
- * or a character attribute normalisation would change). */
-static int tag_attr(const char *p, const char *e, const char *qname, const char **v, size_t *vn)
-{
-    size_t qn = strlen(qname);
-    p += 1 + name_len(p + 1, e);
-    while (p < e) {
-        while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
-            p++;
-        size_t an = name_len(p, e);
-        if (an == 0)
-            return 0;
-        const char *a = p;
-        p += an;
-        while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '='))
-            p++;
-        if (p >= e || (*p != '"' && *p != '\''))
-            return -1;
-        const char *q = memchr(p + 1, *p, (size_t)(e - p - 1));
-        if (!q)
-            return -1;
-        if (an == qn && !memcmp(a, qname, qn)) {
-            for (const char *c = p + 1; c < q; c++)
-                if (*c == '&' || *c == '\t' || *c == '\n' || *c == '\r')
-                    return -1;
-            *v = p + 1;
-            *vn = (size_t)(q - p - 1);
-            return 1;
-        }
-        p = q + 1;
-    }
-    return 0;
-}
-
-static int is_w_uri(const char *v, size_t n)
-{
-    static const char strict[] = "http://purl.oclc.org/ooxml/wordprocessingml/main";
-    return (n == sizeof TCPL_NS_W - 1 && !memcmp(v, TCPL_NS_W, n)) ||
-           (n == sizeof strict - 1 && !memcmp(v, strict, n));
-}
-
-/* The prefix bound to WordprocessingML by the root start tag [p, e), into
- * pre (NUL-terminated); -1 when there is none, more than one, or it is the
- * default namespace (its attributes would then be in no namespace). */
-static int w_prefix(const char *p, const char *e, char *pre, size_t size)
-{
-    int found = 0;
-    const char *q = p;
-    while ((q = find_str(q, e, "xmlns")) != NULL) {
-        const char *a = q;
-        q += 5;
-        size_t pn = 0;
-        if (*q == ':') {
-            pn = name_len(q + 1, e);
-            q += 1 + pn;
-        }
-        while (q < e && (*q == ' ' || *q == '='))
-            q++;
-        if (q >= e || (*q != '"' && *q != '\''))
-            continue;
-        const char *z = memchr(q + 1, *q, (size_t)(e - q - 1));
-        if (!z)
-            return -1;
-        if (is_w_uri(q + 1, (size_t)(z - q - 1))) {
-            if (pn == 0 || found || pn + 1 >= size)
-                return -1;
-            memcpy(pre, a + 6, pn);
-            pre[pn] = 0;
-            found = 1;
-        }
-        q = z + 1;
-    }
-    return found ? 0 : -1;
-}
-
-/* Whether name (n bytes) is at p followed by the end of a name. */
-static int name_at(const char *p, const char *end, const char *name, size_t n)
-{
-    if ((size_t)(end - p) <= n || memcmp(p, name, n) != 0)
-        return 0;
-    char c = p[n];
-    return c == '>' || c == '/' || c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-/* The end ('>' included) of the element named name whose start tag ends
- * at p, for an element that cannot contain itself (w:style, w:docDefaults,
- * w:latentStyles): the first end tag of that name, found with memchr.
- * NULL — the caller then parses the whole part — when a comment, CDATA,
- * PI or a start tag of the same name comes first (they could hide or
- * nest an end tag), or there is none. */
-static const char *skip_element(const char *p, const char *end, const char *name, size_t n)
-{
-    while (p < end) {
-        const char *lt = memchr(p, '<', (size_t)(end - p));
-        if (!lt || end - lt < 2 || lt[1] == '!' || lt[1] == '?')
-            return NULL;
-        if (lt[1] == '/' && name_at(lt + 2, end, name, n)) {
-            const char *gt = memchr(lt + 2 + n, '>', (size_t)(end - lt - 2 - n));
-            return gt ? gt + 1 : NULL;
-        }
-        if (name_at(lt + 1, end, name, n))
-            return NULL;
-        p = lt + 1;
-    }
-    return NULL;
-}
-
 typedef struct scan_ctx {
     const char *pre; /* "w:" */
     char q_style[80], q_defaults[80], q_latent[80], q_id[80], q_type[80], q_default[80];
@@ -829,26 +676,26 @@ static int scan(tcpl_styles *st, tcpl_error *err)
             break;
         p = lt;
         if (end - p >= 4 && !memcmp(p, "<!--", 4)) {
-            const char *q = find_str(p + 4, end, "-->");
+            const char *q = tcpl_scan_find_str(p + 4, end, "-->");
             if (!q)
                 return 0;
             p = q + 3;
             continue;
         }
         if (end - p >= 9 && !memcmp(p, "<![CDATA[", 9)) {
-            const char *q = find_str(p + 9, end, "]]>");
+            const char *q = tcpl_scan_find_str(p + 9, end, "]]>");
             if (!q)
                 return 0;
             p = q + 3;
             continue;
         }
         if (end - p >= 2 && p[1] == '?') {
-            const char *q = find_str(p + 2, end, "?>");
+            const char *q = tcpl_scan_find_str(p + 2, end, "?>");
             if (!q)
                 return 0;
             /* The XML declaration may name another encoding. */
-            const char *enc = find_str(p, q, "encoding");
-            if (enc && !find_str(enc, q, "UTF-8") && !find_str(enc, q, "utf-8"))
+            const char *enc = tcpl_scan_find_str(p, q, "encoding");
+            if (enc && !tcpl_scan_find_str(enc, q, "UTF-8") && !tcpl_scan_find_str(enc, q, "utf-8"))
                 return 0;
             p = q + 2;
             continue;
@@ -856,7 +703,7 @@ static int scan(tcpl_styles *st, tcpl_error *err)
         if (end - p >= 2 && p[1] == '!')
             return 0; /* a DOCTYPE, or damage: the full parse says which */
         int xmlns = 0;
-        const char *e = tag_end(p, end, &xmlns);
+        const char *e = tcpl_scan_tag_end(p, end, &xmlns);
         if (!e)
             return 0;
         if (p[1] == '/') {
@@ -881,8 +728,8 @@ static int scan(tcpl_styles *st, tcpl_error *err)
         if (depth == 0) {
             if (st->root_name)
                 return 0;
-            size_t nn = name_len(p + 1, e);
-            if (w_prefix(p, e, pre, sizeof pre) < 0 || nn == 0 || empty)
+            size_t nn = tcpl_scan_name_len(p + 1, e);
+            if (tcpl_scan_w_prefix(p, e, pre, sizeof pre) < 0 || nn == 0 || empty)
                 return 0;
             st->root_name = tcpl_arena_strndup(&st->arena, p + 1, nn);
             if (!st->root_name)
@@ -903,7 +750,7 @@ static int scan(tcpl_styles *st, tcpl_error *err)
         if (xmlns)
             return 0;
         if (depth == 1) {
-            size_t nn = name_len(p + 1, e);
+            size_t nn = tcpl_scan_name_len(p + 1, e);
             top = (size_t)(p - b);
             top_kind = 0;
             if (nn == strlen(sc.q_defaults) && !memcmp(p + 1, sc.q_defaults, nn)) {
@@ -918,7 +765,7 @@ static int scan(tcpl_styles *st, tcpl_error *err)
             } else if (nn == strlen(sc.q_style) && !memcmp(p + 1, sc.q_style, nn)) {
                 const char *v;
                 size_t vn;
-                int a = tag_attr(p, e, sc.q_id, &v, &vn);
+                int a = tcpl_scan_tag_attr(p, e, sc.q_id, &v, &vn);
                 if (a < 0)
                     return 0;
                 order++; /* as the full parse counts: every w:style */
@@ -935,7 +782,7 @@ static int scan(tcpl_styles *st, tcpl_error *err)
                         return TCPL_NOMEM(err, st->file);
                     const char *tv = "";
                     size_t tn = 0;
-                    if (tag_attr(p, e, sc.q_type, &tv, &tn) < 0)
+                    if (tcpl_scan_tag_attr(p, e, sc.q_type, &tv, &tn) < 0)
                         return 0;
                     char type[16] = "";
                     if (tn < sizeof type)
@@ -945,7 +792,7 @@ static int scan(tcpl_styles *st, tcpl_error *err)
                     s->st.type = style_type(type);
                     const char *dv = NULL;
                     size_t dn = 0;
-                    int d = tag_attr(p, e, sc.q_default, &dv, &dn);
+                    int d = tcpl_scan_tag_attr(p, e, sc.q_default, &dv, &dn);
                     if (d < 0)
                         return 0;
                     s->is_default = d > 0 && ((dn == 1 && dv[0] == '1') ||
@@ -958,12 +805,12 @@ static int scan(tcpl_styles *st, tcpl_error *err)
         if (depth == 1 && !empty) {
             /* A w:style, w:docDefaults or w:latentStyles is stepped over
              * to its end tag (its content is parsed when it is used). */
-            size_t nn = name_len(p + 1, e);
+            size_t nn = tcpl_scan_name_len(p + 1, e);
             int known = top_kind ||
                         (nn == strlen(sc.q_latent) && !memcmp(p + 1, sc.q_latent, nn)) ||
                         (nn == strlen(sc.q_style) && !memcmp(p + 1, sc.q_style, nn));
             if (known) {
-                const char *close = skip_element(e, end, p + 1, nn);
+                const char *close = tcpl_scan_skip_element(e, end, p + 1, nn);
                 if (!close)
                     return 0;
                 if (top_kind == 2) {

@@ -68,11 +68,11 @@ static int take_buffer(void **out, size_t *outlen, zip_source_t *src, const char
  * as they are (zip_close.c add_data: no recompression when the source's
  * method is the entry's, CRC taken from the stat). */
 typedef struct wpart {
-    size_t off;      /* in the writer's buffer */
-    size_t clen;     /* compressed bytes */
-    size_t len;      /* uncompressed bytes */
+    size_t off;  /* in the writer's buffer */
+    size_t clen; /* compressed bytes */
+    size_t len;  /* uncompressed bytes */
     uint32_t crc;
-    size_t pos;      /* read position while libzip reads */
+    size_t pos; /* read position while libzip reads */
     time_t mtime;
     const unsigned char *base; /* the writer's buffer, once every part is in */
     zip_error_t error;
@@ -226,8 +226,8 @@ static int deflate_parts(tcpl_writer *w, const tcpl_part_data *parts, size_t npa
 }
 
 /* Adds part k (deflated by deflate_parts) as a new entry. */
-static int add_part(zip_t *dst, tcpl_writer *w, size_t k, const tcpl_part_data *p,
-                    const char *name, tcpl_error *err)
+static int add_part(zip_t *dst, tcpl_writer *w, size_t k, const tcpl_part_data *p, const char *name,
+                    tcpl_error *err)
 {
     wpart *wp = &TCPL_VEC_AT(&w->parts, wpart, k);
     zip_source_t *s = zip_source_function(dst, wpart_cb, wp);
@@ -287,8 +287,8 @@ int tcpl_pkg_rewrite_with(tcpl_writer *w, void **out, size_t *outlen, const void
     }
     zip_int64_t n = zip_get_num_entries(in, 0);
     if (n < 0 || n > TCPL_MAX_ZIP_ENTRIES) {
-        rc = tcpl_err(err, TCPL_ERR_LIMIT, "err.zip_entries", name, NULL, "%lld > %d",
-                      (long long)n, TCPL_MAX_ZIP_ENTRIES);
+        rc = tcpl_err(err, TCPL_ERR_LIMIT, "err.zip_entries", name, NULL, "%lld > %d", (long long)n,
+                      TCPL_MAX_ZIP_ENTRIES);
         goto out;
     }
     TCPL_CHECK(deflate_parts(w, parts, nparts, name, err));
@@ -452,13 +452,27 @@ int tcpl_xml_dom_read(void **doc, const char *data, size_t len, const char *file
 /* CT_Settings children that come after w:updateFields in the schema's
  * sequence (ECMA-376 Part 1, 17.15.1.78): the new element goes before the
  * first of these, so Word's strict ordering holds. */
-static const char *const AFTER_UPDATE_FIELDS[] = {
-    "hdrShapeDefaults", "footnotePr",     "endnotePr",          "compat",
-    "docVars",          "rsids",          "mathPr",             "attachedSchema",
-    "themeFontLang",    "clrSchemeMapping", "doNotIncludeSubdocsInStats",
-    "doNotAutoCompressPictures", "forceUpgrade", "captions", "readModeInkLockDown",
-    "smartTagType",     "schemaLibrary",  "shapeDefaults",      "doNotEmbedSmartTags",
-    "decimalSymbol",    "listSeparator"};
+static const char *const AFTER_UPDATE_FIELDS[] = {"hdrShapeDefaults",
+                                                  "footnotePr",
+                                                  "endnotePr",
+                                                  "compat",
+                                                  "docVars",
+                                                  "rsids",
+                                                  "mathPr",
+                                                  "attachedSchema",
+                                                  "themeFontLang",
+                                                  "clrSchemeMapping",
+                                                  "doNotIncludeSubdocsInStats",
+                                                  "doNotAutoCompressPictures",
+                                                  "forceUpgrade",
+                                                  "captions",
+                                                  "readModeInkLockDown",
+                                                  "smartTagType",
+                                                  "schemaLibrary",
+                                                  "shapeDefaults",
+                                                  "doNotEmbedSmartTags",
+                                                  "decimalSymbol",
+                                                  "listSeparator"};
 
 static int after_update_fields(const char *local)
 {

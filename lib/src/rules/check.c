@@ -64,7 +64,6 @@ static const pack *find_pack(const tcpl_checker *c, const char *id)
 /* A pack file the user names: read whole, bounded (a pack is a few KB). */
 #define TCPL_PACK_FILE_MAX (4u << 20)
 
-
 /* The spelling tables and dictionary, once, when a pack first needs them. */
 static int load_spelling(tcpl_checker *c, tcpl_error *err)
 {
@@ -232,7 +231,8 @@ int tcpl_check(tcpl_findings **out, const tcpl_checker *c, const tcpl_doc *doc,
     tcpl_vec_init(&f->items, sizeof(tcpl_finding));
     cjob j = {c,   doc, x,
               f,   {0}, !strcmp(tcpl_ctx_lang(c->ctx), "en"),
-              err, -1,  opts ? opts->against : NULL, -1};
+              err, -1,  opts ? opts->against : NULL,
+              -1};
     if (opts && opts->level) {
         j.level = !strcmp(opts->level, "xa")      ? LEVEL_XA
                   : !strcmp(opts->level, "huyen") ? LEVEL_HUYEN

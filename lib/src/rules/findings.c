@@ -333,9 +333,8 @@ int tcpl_findings_text(char **out, size_t *len, const tcpl_findings *f, const tc
                             : sg->block >= 0 && g->block >= sg->block
                                 ? tcpl_msg(ctx, "out.doc_end")
                                 : tcpl_msg(ctx, "out.doc_start");
-        tcpl_buf_printf(&b, "%s: %s: %s [%s] %s", file, where,
-                        tcpl_msg(ctx, sev_ids[g->severity]), tcpl_category_name(g->category),
-                        g->message);
+        tcpl_buf_printf(&b, "%s: %s: %s [%s] %s", file, where, tcpl_msg(ctx, sev_ids[g->severity]),
+                        tcpl_category_name(g->category), g->message);
         if (g->excerpt[0])
             tcpl_buf_printf(&b, " — \"%s\"", g->excerpt);
         if (g->fix[0])

@@ -15,7 +15,7 @@
 #define TCPL_PACK_MAX_RULES 500
 #define TCPL_PACK_MAX_LIST 200
 
-static const char *const type_names[] = {"section",  "field",    "exists",   "absent",
+static const char *const type_names[] = {"section",  "field",    "exists",    "absent",
                                          "citation", "date",     "numbering", "format",
                                          "coverage", "spelling", "table-sum"};
 enum { NTYPES = sizeof type_names / sizeof type_names[0] };
@@ -147,7 +147,8 @@ static int range(loader *l, yaml_node_t *n, int out[2])
 /* table-sum: the label of a total row, and the columns that hold no
  * amounts (numbers, rates, averages) when the pack names none. */
 #define DEFAULT_TOTAL "(?i)^\\s*tổng(?:\\s+(?:cộng|số|điểm)\\b|\\s*(?:[:(]|$))"
-#define DEFAULT_SKIP "(?i)\\bstt\\b|số\\s+tt|thứ\\s+tự|tỷ\\s+lệ|tỉ\\s+lệ|%|bình\\s+quân|trung\\s+bình|mã\\s+số"
+#define DEFAULT_SKIP                                                                               \
+    "(?i)\\bstt\\b|số\\s+tt|thứ\\s+tự|tỷ\\s+lệ|tỉ\\s+lệ|%|bình\\s+quân|trung\\s+bình|mã\\s+số"
 
 /* An amount: a whole or decimal number, "80" or "80,5", in thousandths. */
 static int amount(loader *l, yaml_node_t *n, int64_t *out)
@@ -309,8 +310,7 @@ static int load_rule(loader *l, rule *r, yaml_node_t *n)
                 int k = pick(lv, LEVEL_COUNT, tcpl_yaml_str(sk));
                 if (k < 0)
                     return bad(l, sk, "levels: xa, huyen%s%s", NULL, NULL);
-                if ((rc = compile_at(l, &r->level_re[k], tcpl_yaml_map_value(&l->y, vn, s), 0)) <
-                    0)
+                if ((rc = compile_at(l, &r->level_re[k], tcpl_yaml_map_value(&l->y, vn, s), 0)) < 0)
                     return rc;
                 r->has_level[k] = 1;
             }

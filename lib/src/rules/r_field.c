@@ -63,4 +63,3 @@ int r_field(cjob *j, const rule *r)
     }
     return 0;
 }
-

@@ -43,4 +43,3 @@ int r_section(cjob *j, const rule *r)
     }
     return 0;
 }
-

@@ -121,7 +121,7 @@ typedef struct cell {
 typedef struct grid {
     int table; /* the table block */
     int nrows, ncols;
-    cell *cells; /* nrows x ncols */
+    cell *cells;    /* nrows x ncols */
     int *row_block; /* the row's first paragraph with text, else the row */
 } grid;
 
@@ -262,7 +262,7 @@ typedef struct open_group {
     int row, level;
     int64_t value, sum;
     int children, labelled; /* items, and those with a label of their own */
-    int decimals; /* the most decimals of the group row and its items */
+    int decimals;           /* the most decimals of the group row and its items */
 } open_group;
 
 static int report(cjob *j, const rule *r, grid *g, int tno, int row, int col, const char *header,
@@ -278,7 +278,7 @@ static int report(cjob *j, const rule *r, grid *g, int tno, int row, int col, co
     if (!label[0] && g->ncols > 1)
         cell_text(j, g, row, 1, label, sizeof label);
     rl_short(header, hb, sizeof hb);
-    kv v[] = {{"table", tb},  {"row", rb},      {"col", cb},   {"column", hb},
+    kv v[] = {{"table", tb},    {"row", rb},   {"col", cb},      {"column", hb},
               {"label", label}, {"found", fb}, {"expected", eb}, {"min", eb}};
     return rl_add(j, r, g->row_block[row], v, 8, NULL);
 }
@@ -405,7 +405,7 @@ static int check_threshold(cjob *j, const rule *r, grid *g, int tno, int from, i
             format_number(v, fb, sizeof fb);
             format_number(r->min, mb, sizeof mb);
             rl_short(header, hb, sizeof hb);
-            kv kvs[] = {{"table", tb}, {"row", rb},    {"col", cb},
+            kv kvs[] = {{"table", tb},  {"row", rb},   {"col", cb},
                         {"column", hb}, {"found", fb}, {"min", mb}};
             int rc = rl_add(j, r, g->row_block[total], kvs, 6, NULL);
             if (rc < 0)

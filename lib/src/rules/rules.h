@@ -8,7 +8,8 @@
 #include "base/vec.h"
 #include "tcpl/rules.h"
 
-/* Rule types (docs/rules.md); one file per type: rules/r_<type>.c (exists and absent share r_pattern.c). */
+/* Rule types (docs/rules.md); one file per type: rules/r_<type>.c (exists and absent share
+ * r_pattern.c). */
 typedef enum {
     RT_SECTION,
     RT_FIELD,

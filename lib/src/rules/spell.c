@@ -58,10 +58,10 @@ struct spell_slot {
     Hunhandle *hun;
     spell_known *known; /* SPELL_CACHE entries */
     size_t nknown;
-    unsigned use; /* counts takes: "reported in this document" */
-    size_t asked; /* words asked of hunspell */
-    tcpl_arena arena;  /* the words and suggestions */
-    spell_said *said;  /* SPELL_REPORTED entries: reported in this take */
+    unsigned use;     /* counts takes: "reported in this document" */
+    size_t asked;     /* words asked of hunspell */
+    tcpl_arena arena; /* the words and suggestions */
+    spell_said *said; /* SPELL_REPORTED entries: reported in this take */
     size_t nsaid;
     tcpl_buf said_words; /* their words, each ending in NUL; emptied per take */
 };
@@ -69,8 +69,8 @@ struct spell_slot {
 struct tcpl_spell {
     utf8proc_int32_t lower[SPELL_TABLE]; /* lower case */
     utf8proc_int32_t bare[SPELL_TABLE];  /* lower case without any mark, đ as d */
-    int has_dictionary; /* 0: hunspell-vi is not installed */
-    pthread_mutex_t lock; /* the pool below */
+    int has_dictionary;                  /* 0: hunspell-vi is not installed */
+    pthread_mutex_t lock;                /* the pool below */
     spell_slot *free_slots;
     tcpl_arena arena;
     spell_entry *compounds; /* sorted by base */
@@ -136,9 +136,8 @@ int spell_shape(const char *s, size_t n, char *shape, size_t size, int *tone)
 int spell_base_to(const char *s, size_t n, char *out, size_t size)
 {
     utf8proc_uint8_t *d = NULL;
-    utf8proc_ssize_t k =
-        utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &d,
-                     UTF8PROC_DECOMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK);
+    utf8proc_ssize_t k = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n, &d,
+                                      UTF8PROC_DECOMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK);
     if (k < 0)
         return -1;
     size_t o = 0;
@@ -421,8 +420,8 @@ int spell_new(tcpl_spell **out, const tcpl_ctx *ctx, tcpl_error *err)
         sp->lower[c] = utf8proc_tolower(c);
         utf8proc_int32_t d[8];
         int last;
-        utf8proc_ssize_t k =
-            utf8proc_decompose_char(sp->lower[c], d, 8, UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK, &last);
+        utf8proc_ssize_t k = utf8proc_decompose_char(
+            sp->lower[c], d, 8, UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK, &last);
         sp->bare[c] = k >= 1 ? d[0] : sp->lower[c];
         if (sp->bare[c] == 0x111) /* đ */
             sp->bare[c] = 'd';

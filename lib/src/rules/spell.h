@@ -31,8 +31,7 @@ size_t spell_asked(tcpl_spell *sp);
  * the first suggestion in suggestion, or 2 when w was already answered
  * wrong during this take of the slot (a word is reported once per
  * document).  A slot remembers its answers across takes (bounded). */
-int spell_word(const tcpl_spell *sp, spell_slot *s, const char *w, char *suggestion,
-               size_t size);
+int spell_word(const tcpl_spell *sp, spell_slot *s, const char *w, char *suggestion, size_t size);
 /* The compound whose mark-free form is base, or NULL. */
 const spell_entry *spell_compound(const tcpl_spell *sp, const char *base);
 /* The confusion whose casefolded wrong form is folded, or NULL. */
