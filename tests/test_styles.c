@@ -454,7 +454,7 @@ static void test_small_part_one_parse(void **state)
     tcpl_error e = {0};
     assert_int_equal(tcpl_styles_open(&st, copy, b.len, "t.docx", "word/styles.xml", NULL, &e), 0);
     for (int i = 0; i < 6; i++) {
-        char id[8];
+        char id[16];
         snprintf(id, sizeof id, "S%d", i);
         const tcpl_style *s = tcpl_styles_get(st, id);
         assert_non_null(s);
