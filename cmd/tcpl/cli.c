@@ -241,26 +241,6 @@ int cli_read(cli *c, tcpl_doc **doc, const char *path, int naming, tcpl_error *e
     return rc;
 }
 
-static const char *status_code(int status)
-{
-    switch (status) {
-    case TCPL_ERR_USAGE:
-        return "usage";
-    case TCPL_ERR_IO:
-        return "io";
-    case TCPL_ERR_FORMAT:
-        return "format";
-    case TCPL_ERR_LIMIT:
-        return "limit";
-    case TCPL_ERR_NOMEM:
-        return "nomem";
-    case TCPL_ERR_DATA:
-        return "data";
-    default:
-        return "internal";
-    }
-}
-
 void cli_batch_rc(cli_batch *b, int rc)
 {
     if (rc > b->rc)
@@ -278,8 +258,9 @@ void cli_batch_fail(cli *c, cli_batch *b, const tcpl_error *err, const char *fil
     char *m = message(c, err, 0), *name = NULL;
     if (tcpl_escape_text(&name, file, 0, NULL) < 0)
         name = NULL;
-    json_t *rec = json_pack("{s:s, s:{s:s, s:s, s:s}}", "file", name ? name : "?", "error", "code",
-                            status_code(err->code), "id", err->id ? err->id : "", "message", m);
+    json_t *rec =
+        json_pack("{s:s, s:{s:s, s:s, s:s}}", "file", name ? name : "?", "error", "code",
+                  tcpl_status_name(err->code), "id", err->id ? err->id : "", "message", m);
     char *line = rec ? json_dumps(rec, JSON_COMPACT) : NULL;
     if (line) {
         fputs(line, json);

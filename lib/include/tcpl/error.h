@@ -32,6 +32,9 @@ typedef struct tcpl_error {
 struct tcpl_ctx;
 
 TCPL_API void tcpl_error_clear(tcpl_error *err);
+/* The status's name as the JSON outputs write it in "code": "usage", "io",
+ * "format", "limit", "nomem", "data", "internal". */
+TCPL_API const char *tcpl_status_name(int status);
 
 /* Formats "FILE: message (where)" through the context's message catalogue
  * (ctx NULL: the message id is shown instead of its text).  Always

@@ -117,3 +117,23 @@ void tcpl_msg_subst(tcpl_buf *b, const char *tmpl, const char *detail)
         tcpl_buf_putc(b, *p);
     }
 }
+
+const char *tcpl_status_name(int status)
+{
+    switch (status) {
+    case TCPL_ERR_USAGE:
+        return "usage";
+    case TCPL_ERR_IO:
+        return "io";
+    case TCPL_ERR_FORMAT:
+        return "format";
+    case TCPL_ERR_LIMIT:
+        return "limit";
+    case TCPL_ERR_NOMEM:
+        return "nomem";
+    case TCPL_ERR_DATA:
+        return "data";
+    default:
+        return "internal";
+    }
+}

@@ -51,26 +51,6 @@ static int status_of(const char *s)
     return -1;
 }
 
-static const char *code_name(int status)
-{
-    switch (status) {
-    case TCPL_ERR_USAGE:
-        return "usage";
-    case TCPL_ERR_IO:
-        return "io";
-    case TCPL_ERR_FORMAT:
-        return "format";
-    case TCPL_ERR_LIMIT:
-        return "limit";
-    case TCPL_ERR_NOMEM:
-        return "nomem";
-    case TCPL_ERR_DATA:
-        return "data";
-    default:
-        return "internal";
-    }
-}
-
 /* A JSON string of s, escaped first when it is not UTF-8 (jansson refuses
  * it).  NULL only when memory is out. */
 static json_t *jstr(const char *s)
@@ -148,8 +128,8 @@ static json_t *error_json(run *R, const brec *r, size_t size, const tcpl_error *
     if (tcpl_escape_text(&m, msg, 0, NULL) < 0)
         return NULL;
     json_t *j = json_pack("{s:o, s:{s:s, s:s, s:s}, s:o}", "file", jstr(r->shown), "error", "code",
-                          code_name(err->code), "id", err->id ? err->id : "", "message", m, "batch",
-                          batch_obj(R, r, size, BREC_ERROR));
+                          tcpl_status_name(err->code), "id", err->id ? err->id : "", "message", m,
+                          "batch", batch_obj(R, r, size, BREC_ERROR));
     free(m);
     return j;
 }

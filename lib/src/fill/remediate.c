@@ -100,6 +100,14 @@ static int top_section(const tcpl_extraction *x, const tcpl_re *re, tcpl_match *
     return 0;
 }
 
+/* A text of remediate.yaml with its {key} placeholders filled (kv: key,
+ * value pairs); "" for a key the file lacks.  NULL: out of memory. */
+static char *yaml_text(tcpl_yaml *y, yaml_node_t *root, const char *key, const char *const *kv,
+                       size_t n)
+{
+    return subst(nz(tcpl_yaml_str(tcpl_yaml_get(y, root, key))), kv, n);
+}
+
 int tcpl_remediation_data(char **out, const tcpl_extraction *kl, const char *meta_json,
                           const tcpl_ctx *ctx, tcpl_error *err)
 {
@@ -207,12 +215,14 @@ int tcpl_remediation_data(char **out, const tcpl_extraction *kl, const char *met
                 lead = leads_txt[k];
                 break;
             }
-        char when[64] = "";
-        if (deadline)
-            snprintf(when, sizeof when, "Trước ngày %s", han);
-        json_t *it = json_pack("{s:s,s:s,s:s,s:s,s:s}", "noi_dung", s->title, "nguyen_nhan",
-                               cause ? cause : "", "chu_tri", lead, "giai_phap", fix ? fix : "",
-                               "thoi_han", when[0] ? when : "[Nêu thời hạn cụ thể]");
+        const char *hkv[] = {"han", han};
+        char *when =
+            yaml_text(&y, root, deadline ? "deadline_text" : "deadline_placeholder", hkv, 2);
+        json_t *it = when ? json_pack("{s:s,s:s,s:s,s:s,s:s}", "noi_dung", s->title, "nguyen_nhan",
+                                      cause ? cause : "", "chu_tri", lead, "giai_phap",
+                                      fix ? fix : "", "thoi_han", when)
+                          : NULL;
+        free(when);
         if (!it || json_array_append_new(items, it) < 0) {
             rc = TCPL_NOMEM(err, m->file);
             goto out;
@@ -363,16 +373,28 @@ static int rf_take(void *ud, json_t *arr, tcpl_error *err)
         tcpl_buf_init(&what);
         tcpl_buf_init(&how);
         int r = 0;
-        /* "II.2.2#2" (the second item numbered 2.2.) reads as "mục II.2.2" */
+        /* "II.2.2#2" (the second item numbered 2.2.) reads as "mục II.2.2";
+         * the words around the finding's parts are remediate.yaml's */
+        char muc[64] = "";
         if (sec && *sec)
-            r = tcpl_buf_printf(&what, "Mục %.*s: ", (int)strcspn(sec, "#"), sec);
+            snprintf(muc, sizeof muc, "%.*s", (int)strcspn(sec, "#"), sec);
+        const char *kv[] = {"muc", muc, "can_cu", basis ? basis : "", "sua", fix ? fix : ""};
+        char *t1 = muc[0] ? yaml_text(s->y, s->root, "finding_section", kv, 6) : NULL;
+        char *t2 = basis && *basis ? yaml_text(s->y, s->root, "finding_basis", kv, 6) : NULL;
+        char *t3 = fix && *fix ? yaml_text(s->y, s->root, "finding_fix", kv, 6) : NULL;
+        if ((muc[0] && !t1) || (basis && *basis && !t2) || (fix && *fix && !t3))
+            r = -1;
+        if (r == 0 && t1)
+            r = tcpl_buf_puts(&what, t1);
         if (r == 0)
             r = tcpl_buf_puts(&what, msg);
-        if (r == 0 && basis && *basis)
-            r = tcpl_buf_printf(&what, " (căn cứ: %s)", basis);
+        if (r == 0 && t2)
+            r = tcpl_buf_puts(&what, t2);
         if (r == 0)
-            r = fix && *fix ? tcpl_buf_printf(&how, "Sửa thành: %s", fix)
-                            : tcpl_buf_puts(&how, s->fix ? s->fix : "");
+            r = tcpl_buf_puts(&how, t3 ? t3 : s->fix ? s->fix : "");
+        free(t1);
+        free(t2);
+        free(t3);
         json_t *it = r == 0
                          ? json_pack("{s:s,s:s,s:s,s:s,s:s}", "noi_dung", what.data, "nguyen_nhan",
                                      s->cause ? s->cause : "", "chu_tri", lead_for(s, cat, msg),
@@ -402,6 +424,7 @@ int tcpl_remediation_data_findings(char **out, const char *findings_json, size_t
     tcpl_match match = {0};
     s.match = &match;
     json_t *o = NULL, *meta = NULL;
+    char *when = NULL;
     yaml_node_t *ln = tcpl_yaml_get(&y, s.root, "leads");
     s.nleads = tcpl_yaml_len(ln);
     s.leads = calloc(s.nleads ? s.nleads : 1, sizeof *s.leads);
@@ -447,9 +470,14 @@ int tcpl_remediation_data_findings(char **out, const char *findings_json, size_t
         if (add_days(deadline, today, days) < 0)
             deadline[0] = 0;
     }
-    char han[32], when[64];
+    char han[32];
     fill_vn_date(deadline, han, sizeof han);
-    snprintf(when, sizeof when, deadline[0] ? "Trước ngày %s" : "[Nêu thời hạn cụ thể]", han);
+    const char *hkv[] = {"han", han};
+    when = yaml_text(&y, s.root, deadline[0] ? "deadline_text" : "deadline_placeholder", hkv, 2);
+    if (!when) {
+        rc = TCPL_NOMEM(err, NULL);
+        goto out;
+    }
     s.when = when;
 
     size_t documents = 0;
@@ -499,6 +527,7 @@ int tcpl_remediation_data_findings(char **out, const char *findings_json, size_t
     if (!*out)
         rc = TCPL_NOMEM(err, NULL);
 out:
+    free(when);
     json_decref(o);
     json_decref(meta);
     json_decref(s.items);

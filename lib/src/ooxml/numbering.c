@@ -639,32 +639,11 @@ static int scan(tcpl_numbering *n, tcpl_vec *eager, tcpl_error *err)
         if (!lt)
             break;
         p = lt;
-        if (end - p >= 4 && !memcmp(p, "<!--", 4)) {
-            const char *c = tcpl_scan_find_str(p + 4, end, "-->");
-            if (!c)
-                return 0;
-            p = c + 3;
-            continue;
-        }
-        if (end - p >= 9 && !memcmp(p, "<![CDATA[", 9)) {
-            const char *c = tcpl_scan_find_str(p + 9, end, "]]>");
-            if (!c)
-                return 0;
-            p = c + 3;
-            continue;
-        }
-        if (end - p >= 2 && p[1] == '?') {
-            const char *c = tcpl_scan_find_str(p + 2, end, "?>");
-            if (!c)
-                return 0;
-            const char *enc = tcpl_scan_find_str(p, c, "encoding");
-            if (enc && !tcpl_scan_find_str(enc, c, "UTF-8") && !tcpl_scan_find_str(enc, c, "utf-8"))
-                return 0;
-            p = c + 2;
-            continue;
-        }
-        if (end - p >= 2 && p[1] == '!')
+        int mk = tcpl_scan_markup(&p, end);
+        if (mk < 0)
             return 0;
+        if (mk > 0)
+            continue;
         int xmlns = 0;
         const char *e = tcpl_scan_tag_end(p, end, &xmlns);
         if (!e)

@@ -675,33 +675,11 @@ static int scan(tcpl_styles *st, tcpl_error *err)
         if (!lt)
             break;
         p = lt;
-        if (end - p >= 4 && !memcmp(p, "<!--", 4)) {
-            const char *q = tcpl_scan_find_str(p + 4, end, "-->");
-            if (!q)
-                return 0;
-            p = q + 3;
+        int mk = tcpl_scan_markup(&p, end);
+        if (mk < 0)
+            return 0;
+        if (mk > 0)
             continue;
-        }
-        if (end - p >= 9 && !memcmp(p, "<![CDATA[", 9)) {
-            const char *q = tcpl_scan_find_str(p + 9, end, "]]>");
-            if (!q)
-                return 0;
-            p = q + 3;
-            continue;
-        }
-        if (end - p >= 2 && p[1] == '?') {
-            const char *q = tcpl_scan_find_str(p + 2, end, "?>");
-            if (!q)
-                return 0;
-            /* The XML declaration may name another encoding. */
-            const char *enc = tcpl_scan_find_str(p, q, "encoding");
-            if (enc && !tcpl_scan_find_str(enc, q, "UTF-8") && !tcpl_scan_find_str(enc, q, "utf-8"))
-                return 0;
-            p = q + 2;
-            continue;
-        }
-        if (end - p >= 2 && p[1] == '!')
-            return 0; /* a DOCTYPE, or damage: the full parse says which */
         int xmlns = 0;
         const char *e = tcpl_scan_tag_end(p, end, &xmlns);
         if (!e)

@@ -158,3 +158,33 @@ const char *tcpl_scan_skip_element(const char *p, const char *end, const char *n
     }
     return NULL;
 }
+
+int tcpl_scan_markup(const char **pp, const char *end)
+{
+    const char *p = *pp, *q;
+    if (end - p >= 4 && !memcmp(p, "<!--", 4)) {
+        if (!(q = tcpl_scan_find_str(p + 4, end, "-->")))
+            return -1;
+        *pp = q + 3;
+        return 1;
+    }
+    if (end - p >= 9 && !memcmp(p, "<![CDATA[", 9)) {
+        if (!(q = tcpl_scan_find_str(p + 9, end, "]]>")))
+            return -1;
+        *pp = q + 3;
+        return 1;
+    }
+    if (end - p >= 2 && p[1] == '?') {
+        if (!(q = tcpl_scan_find_str(p + 2, end, "?>")))
+            return -1;
+        /* The XML declaration may name another encoding. */
+        const char *enc = tcpl_scan_find_str(p, q, "encoding");
+        if (enc && !tcpl_scan_find_str(enc, q, "UTF-8") && !tcpl_scan_find_str(enc, q, "utf-8"))
+            return -1;
+        *pp = q + 2;
+        return 1;
+    }
+    if (end - p >= 2 && p[1] == '!')
+        return -1; /* a DOCTYPE, or damage: the full parse says which */
+    return 0;
+}

@@ -32,5 +32,10 @@ int tcpl_scan_name_at(const char *p, const char *end, const char *name, size_t n
 /* The end ('>' included) of the element named name (n bytes) whose start
  * tag ends at p, or NULL (see tagscan.c for what makes the scan give up). */
 const char *tcpl_scan_skip_element(const char *p, const char *end, const char *name, size_t n);
+/* At a '<' (*p): steps *p over a comment, CDATA section or processing
+ * instruction and returns 1; returns 0 at an element's start or end tag;
+ * -1 where the scan must give up (unterminated markup, an XML declaration
+ * naming an encoding other than UTF-8, a DOCTYPE or other "<!" markup). */
+int tcpl_scan_markup(const char **p, const char *end);
 
 #endif
