@@ -325,6 +325,193 @@ static void test_remediate_findings(void **state)
     free(kh3);
 }
 
+/* Writes wd/name: checks/name with every pair of subst (from, to, ...,
+ * NULL) replaced everywhere (each from must be there: a test that changes
+ * nothing proves nothing) and the lines starting with drop (may be NULL)
+ * left out. */
+static void write_wording(const char *wd, const char *name, const char *const *subst,
+                          const char *drop)
+{
+    char src[256], dst[256];
+    snprintf(src, sizeof src, "checks/%s", name);
+    snprintf(dst, sizeof dst, "%s/%s", wd, name);
+    size_t len;
+    char *text = tu_read_file(src, &len);
+    assert_non_null(text);
+    for (size_t k = 0; subst && subst[k]; k += 2) {
+        const char *from = subst[k], *to = subst[k + 1];
+        if (!strstr(text, from))
+            fail_msg("%s has no \"%s\"", src, from);
+        size_t fl = strlen(from), tl = strlen(to), n = 0;
+        for (const char *p = strstr(text, from); p; p = strstr(p + fl, from))
+            n++;
+        char *o = malloc(strlen(text) + n * tl + 1), *q = o;
+        assert_non_null(o);
+        const char *p = text;
+        for (const char *at = strstr(p, from); at; p = at + fl, at = strstr(p, from)) {
+            memcpy(q, p, (size_t)(at - p));
+            q += at - p;
+            memcpy(q, to, tl);
+            q += tl;
+        }
+        strcpy(q, p);
+        free(text);
+        text = o;
+    }
+    FILE *f = fopen(dst, "w");
+    assert_non_null(f);
+    size_t dropped = 0;
+    for (char *line = text; *line;) {
+        char *end = strchr(line, '\n');
+        size_t l = end ? (size_t)(end - line + 1) : strlen(line);
+        if (drop && !strncmp(line, drop, strlen(drop)))
+            dropped++;
+        else
+            assert_int_equal(fwrite(line, 1, l, f), l);
+        line += l;
+    }
+    assert_int_equal(fclose(f), 0);
+    if (drop && dropped != 1)
+        fail_msg("%s: %zu lines start with \"%s\"", src, dropped, drop);
+    free(text);
+}
+
+/* `tcpl text` of a document made by args: the run must succeed. */
+static char *drafted_text(const char *const *args, const char *docx)
+{
+    result r;
+    run_today(&r, args);
+    if (r.status != 0)
+        fail_msg("%s: %s", args[2], r.err);
+    result_free(&r);
+    run(&r, ARGS("text", docx));
+    assert_int_equal(r.status, 0);
+    char *text = r.out;
+    r.out = NULL;
+    result_free(&r);
+    return text;
+}
+
+/* The words of the drafts are data: a department's copies of
+ * conclude.yaml, remediate.yaml and new-plan.yaml in a folder given with
+ * --data change what the drafted conclusion, remediation plan and new
+ * plan say (signature, placeholders, phrasing), and the built-in words
+ * are gone from them. */
+static void test_wording_from_data_dir(void **state)
+{
+    (void)state;
+    char wd[] = "/tmp/tcpl-wording-XXXXXX";
+    assert_non_null(mkdtemp(wd));
+    write_wording(wd, "conclude.yaml",
+                  ARGS("[CHỨC VỤ]", "[CHỨC DANH NGƯỜI KÝ]",
+                       "Ngày, tháng ghi trong văn bản chưa đúng", "Ngày tháng sai",
+                       "Đoàn kiểm tra đã kiểm tra", "Tổ thẩm định đã xem", "(căn cứ: {can_cu})",
+                       "(theo: {can_cu})"),
+                  NULL);
+    write_wording(wd, "remediate.yaml",
+                  ARGS("CHỦ TỊCH", "GIÁM ĐỐC", "[cơ quan kiểm tra]", "[tên đoàn kiểm tra]",
+                       "[Họ và tên]", "[Người ký]"),
+                  NULL);
+    write_wording(wd, "new-plan.yaml",
+                  ARGS("CHỦ TỊCH", "TRƯỞNG BAN", "Thực hiện {van_ban}", "Triển khai {van_ban}",
+                       "[Bộ phận chuyên môn của xã chủ trì]", "[Bộ phận chủ trì của xã]"),
+                  NULL);
+    char *fj = path_in("wf.json"), *kl = path_in("wkl.docx"), *kh = path_in("wkh.docx"),
+         *kh2 = path_in("wkh2.docx"), *kp = path_in("wkp.docx");
+    result r;
+    run(&r, ARGS("check", KHXA, "--format", "json"));
+    write_file(fj, r.out);
+    result_free(&r);
+
+    char *t = drafted_text(ARGS("--data", wd, "conclude", fj, "-o", kl), kl);
+    TU_ASSERT_CONTAINS(t, "[CHỨC DANH NGƯỜI KÝ]");
+    TU_ASSERT_CONTAINS(t, "Ngày tháng sai: ");
+    TU_ASSERT_CONTAINS(t, "Tổ thẩm định đã xem 1 văn bản");
+    TU_ASSERT_CONTAINS(t, "(theo: ");
+    TU_ASSERT_LACKS(t, "[CHỨC VỤ]");
+    TU_ASSERT_LACKS(t, "Ngày, tháng ghi trong văn bản chưa đúng");
+    TU_ASSERT_LACKS(t, "(căn cứ: ");
+    free(t);
+
+    t = drafted_text(ARGS("--data", wd, "remediate", fj, "-o", kh), kh);
+    TU_ASSERT_CONTAINS(t, "GIÁM ĐỐC");
+    TU_ASSERT_CONTAINS(t, "[tên đoàn kiểm tra]");
+    TU_ASSERT_CONTAINS(t, "[Người ký]");
+    TU_ASSERT_LACKS(t, "CHỦ TỊCH");
+    TU_ASSERT_LACKS(t, "[cơ quan kiểm tra]");
+    TU_ASSERT_LACKS(t, "[Họ và tên]");
+    free(t);
+    t = drafted_text(
+        ARGS("--data", wd, "remediate", "build/samples/kl-kiem-tra-2025.docx", "-o", kh2), kh2);
+    TU_ASSERT_CONTAINS(t, "GIÁM ĐỐC");
+    TU_ASSERT_LACKS(t, "CHỦ TỊCH");
+    free(t);
+
+    t = drafted_text(
+        ARGS("--data", wd, "new", "ke-hoach", "--from", SUPERIOR, "--level", "xa", "-o", kp), kp);
+    TU_ASSERT_CONTAINS(t, "TRƯỞNG BAN");
+    TU_ASSERT_CONTAINS(t, "Triển khai Kế hoạch số");
+    TU_ASSERT_CONTAINS(t, "[Bộ phận chủ trì của xã]");
+    TU_ASSERT_LACKS(t, "CHỦ TỊCH");
+    TU_ASSERT_LACKS(t, "Thực hiện Kế hoạch số");
+    TU_ASSERT_LACKS(t, "[Bộ phận chuyên môn của xã chủ trì]");
+    free(t);
+    tu_tmpdir_remove(wd);
+    free(fj);
+    free(kl);
+    free(kh);
+    free(kh2);
+    free(kp);
+}
+
+/* A wording file that lacks a key the draft needs: one clear error naming
+ * the file and the key (nested keys by their path), in Vietnamese and in
+ * English, and no document; never an empty text in the draft. */
+static void test_wording_missing_key(void **state)
+{
+    (void)state;
+    char wd[] = "/tmp/tcpl-wording-XXXXXX";
+    assert_non_null(mkdtemp(wd));
+    char *fj = path_in("mf.json"), *out = path_in("missing.docx");
+    result r;
+    run(&r, ARGS("check", KHXA, "--format", "json"));
+    write_file(fj, r.out);
+    result_free(&r);
+    static const struct {
+        const char *file, *drop, *key, *verb;
+    } cases[] = {
+        {"conclude.yaml", "    chuc_vu:", "\"draft.ky.chuc_vu\"", "conclude"},
+        {"conclude.yaml", "  date:", "\"category_leads.date\"", "conclude"},
+        {"remediate.yaml", "deadline_text:", "\"deadline_text\"", "remediate"},
+        {"remediate.yaml", "findings_recipient:", "\"findings_recipient\"", "remediate"},
+        {"new-plan.yaml", "duty:", "\"duty\"", "new"},
+        {"new-plan.yaml", "superior_basis:", "\"superior_basis\"", "new"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        write_wording(wd, cases[i].file, NULL, cases[i].drop);
+        for (int en = 0; en < 2; en++) {
+            const char *const *args = !strcmp(cases[i].verb, "new")
+                                          ? ARGS("--data", wd, "new", "ke-hoach", "--from",
+                                                 SUPERIOR, "--level", "xa", "-o", out)
+                                          : ARGS("--data", wd, cases[i].verb, fj, "-o", out);
+            run_env(&r, en ? "en" : NULL, args);
+            print_message("%s without %s: %s", cases[i].file, cases[i].key, r.err);
+            assert_int_equal(r.status, 3); /* a data error */
+            TU_ASSERT_CONTAINS(r.err, cases[i].file);
+            TU_ASSERT_CONTAINS(r.err, cases[i].key);
+            TU_ASSERT_CONTAINS(r.err, en ? "lacks the key" : "thiếu mục");
+            assert_int_equal(access(out, F_OK), -1);
+            result_free(&r);
+        }
+        char path[256];
+        snprintf(path, sizeof path, "%s/%s", wd, cases[i].file);
+        assert_int_equal(unlink(path), 0);
+    }
+    tu_tmpdir_remove(wd);
+    free(fj);
+    free(out);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -346,6 +533,8 @@ int main(void)
         cmocka_unit_test(test_new_from_data),
         cmocka_unit_test(test_conclude_cli),
         cmocka_unit_test(test_remediate_findings),
+        cmocka_unit_test(test_wording_from_data_dir),
+        cmocka_unit_test(test_wording_missing_key),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -890,7 +890,7 @@ static void conclusion_from_findings(void **state)
     assert_int_equal(tcpl_buf_printf(&lines, "%s\n%s\n", one, one), 0);
     tcpl_error err;
     char *data;
-    assert_int_equal(tcpl_conclusion_data(&data, lines.data, lines.len, KL_META, &err), 0);
+    assert_int_equal(tcpl_conclusion_data(&data, lines.data, lines.len, KL_META, ctx, &err), 0);
     size_t len;
     void *kl = fill_shipped(KL_TEMPLATE, data, &len);
     free(data);
@@ -941,9 +941,9 @@ static void conclusion_from_findings(void **state)
     json_decref(d);
     free(data);
     /* not findings: a clear error */
-    assert_int_equal(tcpl_conclusion_data(&data, "{\"a\": 1}", 8, NULL, &err), TCPL_ERR_DATA);
+    assert_int_equal(tcpl_conclusion_data(&data, "{\"a\": 1}", 8, NULL, ctx, &err), TCPL_ERR_DATA);
     assert_string_equal(err.id, "err.conclude_no_findings");
-    assert_int_equal(tcpl_conclusion_data(&data, "{\"findings\": [", 14, NULL, &err),
+    assert_int_equal(tcpl_conclusion_data(&data, "{\"findings\": [", 14, NULL, ctx, &err),
                      TCPL_ERR_DATA);
     tcpl_extraction_free(klx);
     tcpl_extractor_free(ex);

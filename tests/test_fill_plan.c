@@ -215,14 +215,14 @@ static void assigned_tasks(void **state)
     free(idx);
     char *json;
     const char *meta = "{\"co_quan\": {\"dong_2\": \"xã Phú Thịnh\"}, \"hoat_dong\": [{\"noi_dung\": \"Riêng\"}]}";
-    assert_int_equal(tcpl_plan_data(&json, x, ck, "xa", meta, &err), 0);
+    assert_int_equal(tcpl_plan_data(&json, x, ck, "xa", meta, ctx, &err), 0);
     TU_ASSERT_CONTAINS(json, "trên địa bàn xã Phú Thịnh");
     const char *task = strstr(json, "Tổ chức đánh giá, công nhận cấp xã"), *own = strstr(json, "Riêng");
     assert_non_null(task);
     assert_non_null(own);
     assert_true(task < own);
     free(json);
-    assert_int_equal(tcpl_plan_data(&json, x, NULL, "xa", NULL, &err), TCPL_ERR_USAGE);
+    assert_int_equal(tcpl_plan_data(&json, x, NULL, "xa", NULL, ctx, &err), TCPL_ERR_USAGE);
     tcpl_checker_free(ck);
     tcpl_extraction_free(x);
     tcpl_doc_free(doc);

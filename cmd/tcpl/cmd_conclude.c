@@ -27,7 +27,7 @@ int cmd_conclude(cli *c, int argc, char **argv)
     if (rc == 0 && d.meta)
         rc = cli_read_data(d.meta, &meta_json, &meta_len, &err);
     if (rc == 0)
-        rc = tcpl_conclusion_data(&data, findings, findings_len, meta_json, &err);
+        rc = tcpl_conclusion_data(&data, findings, findings_len, meta_json, c->ctx, &err);
     /* A draft: what neither the findings nor the data says stays empty. */
     if (rc == 0)
         rc = cli_draft_fill(c, &d, data, &err);

@@ -76,7 +76,7 @@ int cmd_new(cli *c, int argc, char **argv)
     if (rc == 0 && d.meta)
         rc = cli_read_data(d.meta, &meta_json, &meta_len, &err);
     if (rc == 0)
-        rc = tcpl_plan_data(&data, x, ck, level, meta_json, &err);
+        rc = tcpl_plan_data(&data, x, ck, level, meta_json, c->ctx, &err);
     /* A draft: what neither the superior plan nor the data says stays empty. */
     if (rc == 0)
         rc = cli_draft_fill(c, &d, data, &err);

@@ -109,9 +109,11 @@ TCPL_API int tcpl_remediation_data_findings(char **out, const char *findings_jso
  * (co_quan, so, ngay, don_vi, han_ke_hoach, han_khac_phuc, ky, noi_nhan
  * ...), merged over the draft's placeholders.  Errors: bad JSON or no
  * "findings" anywhere (TCPL_ERR_DATA), too many findings (TCPL_ERR_LIMIT).
- * *out: JSON text, the caller's (free()). */
+ * The words of the draft are checks/conclude.yaml's, read through ctx (a
+ * key it lacks: TCPL_ERR_DATA err.wording_missing).  *out: JSON text, the
+ * caller's (free()). */
 TCPL_API int tcpl_conclusion_data(char **out, const char *findings_json, size_t len,
-                                  const char *meta_json, tcpl_error *err);
+                                  const char *meta_json, const tcpl_ctx *ctx, tcpl_error *err);
 
 /* The data of a new plan (templates/ke-hoach, `tcpl new ke-hoach`): a
  * draft whose unknowns are visible "[ ... ]" placeholders, with meta_json
@@ -120,10 +122,13 @@ TCPL_API int tcpl_conclusion_data(char **out, const char *findings_json, size_t 
  * activities ("hoat_dong") are the tasks it assigns to level ("xa" or
  * "huyen", per tcpl_assigned_activities with checker c) -- content, time
  * and product from the task, the lead a placeholder for the unit's own
- * part -- and its basis ("can_cu") cites the superior plan.  *out: JSON
- * text, the caller's (free()). */
+ * part -- and its basis ("can_cu") cites the superior plan.  The words of
+ * the draft are checks/new-plan.yaml's, read through ctx (a key it lacks:
+ * TCPL_ERR_DATA err.wording_missing).  *out: JSON text, the caller's
+ * (free()). */
 TCPL_API int tcpl_plan_data(char **out, const tcpl_extraction *superior, const tcpl_checker *c,
-                            const char *level, const char *meta_json, tcpl_error *err);
+                            const char *level, const char *meta_json, const tcpl_ctx *ctx,
+                            tcpl_error *err);
 #ifdef __cplusplus
 }
 #endif

@@ -13,6 +13,7 @@
 #include "base/buf.h"
 #include "base/error.h"
 #include "fill/template.h"
+#include "fill/wording.h"
 #include "tcpl/fill.h"
 #include "tcpl/rules.h"
 
@@ -27,28 +28,21 @@
  * object of documents, each a check object. */
 #define TCPL_CONCLUDE_MAX_DEPTH 4
 
-/* The opening words of a shortcoming, per category (tcpl_category order). */
-static const char *const LEAD[TCPL_CAT_COUNT] = {
-    "Số, ký hiệu văn bản chưa đúng thể thức",
-    "Ngày, tháng ghi trong văn bản chưa đúng",
-    "Số thứ tự các mục chưa liên tục, chính xác",
-    "Nhiệm vụ chưa xác định đầy đủ đơn vị chủ trì, thời gian thực hiện",
-    "Việc viện dẫn văn bản chưa chính xác",
-    "Phần đầu văn bản chưa đúng thể thức",
-    "Bố cục, nội dung văn bản còn thiếu",
-    "Thể thức, kỹ thuật trình bày văn bản chưa đúng quy định",
-    "Chính tả, tên cơ quan, đơn vị viết chưa đúng",
-    "Thiếu tài liệu minh chứng",
-    "Thời hạn thực hiện chưa phù hợp",
-    "Chưa khắc phục đầy đủ các nội dung được yêu cầu",
-    "Số liệu tổng hợp chưa khớp",
-};
+#define CONCLUDE_FILE "conclude.yaml"
+/* The conclusion's keys checks/conclude.yaml's draft must give (the data
+ * of templates/ket-luan-kiem-tra the findings do not make). */
+static const char *const DRAFT_KEYS[] = {
+    "co_quan.cap_tren", "co_quan.ten", "co_quan.ten_ngan", "so",           "ky_hieu",
+    "dia_danh",         "trich_yeu",   "don_vi.ten",       "can_cu",       "mo_dau",
+    "yeu_cau_khac",     "to_chuc",     "noi_nhan",         "ky.quyen_han", "ky.chuc_vu",
+    "ky.ho_ten",        NULL};
 
 typedef struct {
     json_t *messages[TCPL_CAT_COUNT]; /* arrays of strings, in input order */
     json_t *bases[TCPL_CAT_COUNT];    /* distinct bases */
     size_t count[TCPL_CAT_COUNT];
     size_t findings, documents, loi, canh_bao;
+    fill_wording *w; /* checks/conclude.yaml */
 } groups;
 
 static int category_of(const char *name)
@@ -92,13 +86,20 @@ static int take_findings(void *ud, json_t *arr, tcpl_error *err)
             return TCPL_NOMEM(err, NULL);
         g->count[c]++;
         if (json_array_size(g->messages[c]) < TCPL_CONCLUDE_MAX_QUOTED) {
-            /* "II.2.2#2" (the second item numbered 2.2.) reads as "mục II.2.2" */
-            char where[64] = "";
-            if (sec && *sec)
-                snprintf(where, sizeof where, "mục %.*s: ", (int)strcspn(sec, "#"), sec);
+            /* "II.2.2#2" (the second item numbered 2.2.) reads as "mục
+             * II.2.2" (finding_section) */
+            char muc[64];
+            char *where = NULL;
+            snprintf(muc, sizeof muc, "%.*s", (int)strcspn(sec ? sec : "", "#"), sec ? sec : "");
+            const char *kv[] = {"muc", muc};
+            int r =
+                sec && *sec ? fill_wording_subst(&where, g->w, "finding_section", kv, 2, err) : 0;
+            if (r < 0)
+                return r;
             tcpl_buf line;
             tcpl_buf_init(&line);
-            int r = tcpl_buf_printf(&line, "%s%s", where, msg);
+            r = tcpl_buf_printf(&line, "%s%s", where ? where : "", msg);
+            free(where);
             if (r == 0)
                 r = add_unique(g->messages[c], line.data);
             tcpl_buf_free(&line);
@@ -184,10 +185,17 @@ int fill_findings_walk(const char *json, size_t len, int (*take)(void *, json_t 
     return 0;
 }
 
-/* "Lead: m1; m2; m3 và 4 nội dung khác (căn cứ: b1; b2)." */
-static int phrase(tcpl_buf *b, const groups *g, int c)
+/* "Lead: m1; m2; m3 và 4 nội dung khác (căn cứ: b1; b2)." (the words:
+ * conclude.yaml's category_leads, more_findings, finding_basis). */
+static int phrase(tcpl_buf *b, const groups *g, int c, tcpl_error *err)
 {
-    int r = tcpl_buf_puts(b, LEAD[c]);
+    char key[64];
+    const char *lead;
+    snprintf(key, sizeof key, "category_leads.%s", tcpl_category_name((tcpl_category)c));
+    int r = fill_wording_text(&lead, g->w, key, err);
+    if (r < 0)
+        return r;
+    r = tcpl_buf_puts(b, lead);
     size_t i;
     json_t *v;
     json_array_foreach(g->messages[c], i, v)
@@ -198,32 +206,56 @@ static int phrase(tcpl_buf *b, const groups *g, int c)
             r = tcpl_buf_puts(b, json_string_value(v));
     }
     size_t shown = json_array_size(g->messages[c]);
-    if (r == 0 && g->count[c] > shown)
-        r = tcpl_buf_printf(b, " và %zu nội dung khác", g->count[c] - shown);
-    json_array_foreach(g->bases[c], i, v)
-    {
-        if (r == 0)
-            r = tcpl_buf_puts(b, i ? "; " : " (căn cứ: ");
-        if (r == 0)
-            r = tcpl_buf_puts(b, json_string_value(v));
+    char *t = NULL;
+    if (r == 0 && g->count[c] > shown) {
+        char so[32];
+        snprintf(so, sizeof so, "%zu", g->count[c] - shown);
+        const char *kv[] = {"so", so};
+        if ((r = fill_wording_subst(&t, g->w, "more_findings", kv, 2, err)) < 0)
+            return r;
+        r = tcpl_buf_puts(b, t);
+        free(t);
+        t = NULL;
     }
-    if (r == 0 && json_array_size(g->bases[c]))
-        r = tcpl_buf_puts(b, ")");
+    if (r == 0 && json_array_size(g->bases[c])) {
+        tcpl_buf bases;
+        tcpl_buf_init(&bases);
+        json_array_foreach(g->bases[c], i, v)
+        {
+            if (r == 0 && i)
+                r = tcpl_buf_puts(&bases, "; ");
+            if (r == 0)
+                r = tcpl_buf_puts(&bases, json_string_value(v));
+        }
+        const char *kv[] = {"can_cu", bases.data ? bases.data : ""};
+        int w = r == 0 ? fill_wording_subst(&t, g->w, "finding_basis", kv, 2, err) : 0;
+        tcpl_buf_free(&bases);
+        if (w < 0)
+            return w;
+        if (r == 0)
+            r = tcpl_buf_puts(b, t);
+        free(t);
+    }
     if (r == 0)
         r = tcpl_buf_puts(b, ".");
-    return r;
+    return r < 0 ? TCPL_NOMEM(err, NULL) : 0;
 }
 
 int tcpl_conclusion_data(char **out, const char *findings_json, size_t len, const char *meta_json,
-                         tcpl_error *err)
+                         const tcpl_ctx *ctx, tcpl_error *err)
 {
     *out = NULL;
     groups g;
     memset(&g, 0, sizeof g);
     json_t *o = NULL, *items = NULL, *meta = NULL;
+    char *summary = NULL;
     tcpl_buf b;
     tcpl_buf_init(&b);
-    int rc = 0;
+    fill_wording w;
+    int rc = fill_wording_load(&w, ctx, CONCLUDE_FILE, err);
+    if (rc < 0)
+        return rc;
+    g.w = &w;
     if ((rc = fill_findings_walk(findings_json, len, take_findings, &g, &g.documents, err)) < 0)
         goto out;
     items = json_array();
@@ -236,37 +268,26 @@ int tcpl_conclusion_data(char **out, const char *findings_json, size_t len, cons
         if (!g.count[c])
             continue;
         tcpl_buf_reset(&b);
-        if ((rc = phrase(&b, &g, c)) < 0 ||
-            json_array_append_new(items, json_pack("{s:i,s:s,s:s}", "stt", ++n, "noi_dung",
+        if ((rc = phrase(&b, &g, c, err)) < 0)
+            goto out;
+        if (json_array_append_new(items, json_pack("{s:i,s:s,s:s}", "stt", ++n, "noi_dung",
                                                    (b.data ? b.data : ""), "loai",
                                                    tcpl_category_name((tcpl_category)c))) < 0) {
             rc = TCPL_NOMEM(err, NULL);
             goto out;
         }
     }
-    tcpl_buf_reset(&b);
-    if (tcpl_buf_printf(&b,
-                        "Đoàn kiểm tra đã kiểm tra %zu văn bản; phát hiện %zu lỗi và %zu nội dung "
-                        "cần lưu ý về thể thức và nội dung, tổng hợp tại Mục II Kết luận này.",
-                        g.documents, g.loi, g.canh_bao) < 0) {
-        rc = TCPL_NOMEM(err, NULL);
+    char van_ban[32], loi[32], canh_bao[32];
+    snprintf(van_ban, sizeof van_ban, "%zu", g.documents);
+    snprintf(loi, sizeof loi, "%zu", g.loi);
+    snprintf(canh_bao, sizeof canh_bao, "%zu", g.canh_bao);
+    const char *kv[] = {"van_ban", van_ban, "loi", loi, "canh_bao", canh_bao};
+    if ((rc = fill_wording_subst(&summary, &w, "summary", kv, 6, err)) < 0 ||
+        (rc = fill_wording_draft(&o, &w, "draft", DRAFT_KEYS, err)) < 0)
         goto out;
-    }
     /* no "ngay": a date left out is an empty line to write, not an error */
-    o = json_pack("{s:{s:s,s:s,s:s},s:s,s:s,s:s,s:s,s:{s:s},s:[s],s:s,s:[s],s:o,s:[],"
-                  "s:s,s:[s],s:{s:s,s:s,s:s}}",
-                  "co_quan", "cap_tren", "[cơ quan cấp trên]", "ten", "[cơ quan kiểm tra]",
-                  "ten_ngan", "[cơ quan kiểm tra]", "so", "", "ky_hieu", "KL-[...]", "dia_danh",
-                  "[địa danh]", "trich_yeu", "Kiểm tra [nội dung] tại [đơn vị]", "don_vi", "ten",
-                  "[đơn vị được kiểm tra]", "can_cu",
-                  "Căn cứ Quyết định số [...] về việc kiểm tra [...];", "mo_dau",
-                  "Trên cơ sở kết quả kiểm tra, [cơ quan kiểm tra] kết luận như sau:", "ket_qua",
-                  (b.data ? b.data : ""), "han_che", items, "yeu_cau_khac", "to_chuc",
-                  "[Giao đơn vị theo dõi, đôn đốc việc thực hiện Kết luận này]", "noi_nhan",
-                  "[đơn vị được kiểm tra] (để thực hiện)", "ky", "quyen_han", "", "chuc_vu",
-                  "[CHỨC VỤ]", "ho_ten", "[Họ và tên]");
-    items = NULL;
-    if (!o) {
+    if (json_object_set_new(o, "ket_qua", json_string(summary)) < 0 ||
+        json_object_set(o, "han_che", items) < 0) {
         rc = TCPL_NOMEM(err, NULL);
         goto out;
     }
@@ -283,6 +304,8 @@ out:
     json_decref(o);
     json_decref(items);
     json_decref(meta);
+    free(summary);
     tcpl_buf_free(&b);
+    fill_wording_free(&w);
     return rc;
 }

@@ -14,43 +14,86 @@
 #include "base/error.h"
 #include "base/re.h"
 #include "fill/template.h"
+#include "fill/wording.h"
 #include "tcpl/fill.h"
 
 #define REMEDIATE_FILE "remediate.yaml"
 /* Shortcomings taken into a draft: a conclusion lists a handful. */
 #define TCPL_REMEDIATE_MAX_ITEMS 200
 
-/* {key} placeholders of a remediate.yaml text. */
-static char *subst(const char *t, const char *const *kv, size_t n)
+/* The keys remediate.yaml's draft must give: the data of
+ * templates/ke-hoach-khac-phuc that neither the conclusion nor the findings
+ * make. */
+static const char *const DRAFT_KEYS[] = {
+    "co_quan.dong_1", "co_quan.dong_2", "co_quan.ten", "so",        "ky_hieu",
+    "dia_danh",       "ky.quyen_han",   "ky.chuc_vu",  "ky.ho_ten", NULL};
+
+/* The texts of a sequence key of remediate.yaml with their {key}
+ * placeholders filled, as a JSON array (*out). */
+static int text_list(json_t **out, fill_wording *w, const char *key, const char *const *kv,
+                     size_t n, tcpl_error *err)
 {
-    size_t cap = strlen(t) + 1;
-    for (size_t i = 0; i < n; i += 2)
-        cap += strlen(kv[i + 1]) * 4;
-    char *o = malloc(cap);
-    if (!o)
-        return NULL;
-    size_t k = 0;
-    for (const char *p = t; *p;) {
-        size_t i = 0;
-        for (; i < n; i += 2) {
-            size_t l = strlen(kv[i]);
-            if (p[0] == '{' && !strncmp(p + 1, kv[i], l) && p[1 + l] == '}') {
-                size_t vl = strlen(kv[i + 1]);
-                if (k + vl + 1 > cap)
-                    break;
-                memcpy(o + k, kv[i + 1], vl);
-                k += vl;
-                p += l + 2;
-                break;
-            }
+    yaml_node_t *seq = fill_wording_node(w, key);
+    *out = NULL;
+    if (!seq || seq->type != YAML_SEQUENCE_NODE)
+        return tcpl_err(err, TCPL_ERR_DATA, "err.wording_missing", w->file, NULL, "%s", key);
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < tcpl_yaml_len(seq); i++) {
+        const char *t = tcpl_yaml_str(tcpl_yaml_item(&w->y, seq, i));
+        char *f = t ? fill_subst(t, kv, n) : NULL;
+        if (!t) {
+            json_decref(a);
+            return tcpl_err(err, TCPL_ERR_DATA, "err.wording_missing", w->file, NULL, "%s[%zu]",
+                            key, i);
         }
-        if (i >= n && k + 1 < cap)
-            o[k++] = *p++;
-        else if (i >= n)
-            p++;
+        if (!f || json_array_append_new(a, json_string(f)) < 0) {
+            json_decref(a);
+            a = NULL;
+        }
+        free(f);
     }
-    o[k] = 0;
-    return o;
+    if (!a)
+        return TCPL_NOMEM(err, w->file);
+    *out = a;
+    return 0;
+}
+
+/* The leads of remediate.yaml (pattern -> lead), compiled. */
+typedef struct {
+    tcpl_re *re;
+    const char **lead;
+    size_t n;
+} leads_t;
+
+static int leads_load(leads_t *l, fill_wording *w, tcpl_error *err)
+{
+    yaml_node_t *ln = fill_wording_node(w, "leads");
+    l->n = tcpl_yaml_len(ln);
+    l->re = calloc(l->n ? l->n : 1, sizeof *l->re);
+    l->lead = calloc(l->n ? l->n : 1, sizeof *l->lead);
+    if (!l->re || !l->lead)
+        return TCPL_NOMEM(err, w->file);
+    for (size_t i = 0; i < l->n; i++) {
+        yaml_node_t *it = tcpl_yaml_item(&w->y, ln, i);
+        const char *pat = tcpl_yaml_str(tcpl_yaml_get(&w->y, it, "pattern"));
+        l->lead[i] = tcpl_yaml_str(tcpl_yaml_get(&w->y, it, "lead"));
+        if (!pat || !l->lead[i])
+            return tcpl_err(err, TCPL_ERR_DATA, "err.data_invalid", w->file, NULL,
+                            "a lead needs pattern and lead");
+        int rc =
+            tcpl_re_compile_nojit(&l->re[i], pat, PCRE2_CASELESS, w->file, tcpl_yaml_line(it), err);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+static void leads_free(leads_t *l)
+{
+    for (size_t i = 0; l->re && i < l->n; i++)
+        tcpl_re_free(&l->re[i]);
+    free(l->re);
+    free((void *)l->lead);
 }
 
 int fill_merge_meta(json_t *o, const char *meta_json, tcpl_error *err)
@@ -78,11 +121,6 @@ int fill_merge_meta(json_t *o, const char *meta_json, tcpl_error *err)
     return 0;
 }
 
-static const char *nz(const char *s)
-{
-    return s ? s : "";
-}
-
 static int top_section(const tcpl_extraction *x, const tcpl_re *re, tcpl_match *m, size_t *at)
 {
     for (size_t i = 0; i < tcpl_extraction_section_count(x); i++) {
@@ -100,39 +138,27 @@ static int top_section(const tcpl_extraction *x, const tcpl_re *re, tcpl_match *
     return 0;
 }
 
-/* A text of remediate.yaml with its {key} placeholders filled (kv: key,
- * value pairs); "" for a key the file lacks.  NULL: out of memory. */
-static char *yaml_text(tcpl_yaml *y, yaml_node_t *root, const char *key, const char *const *kv,
-                       size_t n)
-{
-    return subst(nz(tcpl_yaml_str(tcpl_yaml_get(y, root, key))), kv, n);
-}
-
 int tcpl_remediation_data(char **out, const tcpl_extraction *kl, const char *meta_json,
                           const tcpl_ctx *ctx, tcpl_error *err)
 {
     *out = NULL;
     const tcpl_xmeta *m = tcpl_extraction_meta(kl);
-    tcpl_yaml y;
-    int rc = tcpl_yaml_load(&y, ctx, REMEDIATE_FILE, err);
+    fill_wording w;
+    int rc = fill_wording_load(&w, ctx, REMEDIATE_FILE, err);
     if (rc < 0)
         return rc;
-    yaml_node_t *root = tcpl_yaml_root(&y);
     tcpl_re shortcomings = {0}, requirements = {0};
     tcpl_match match = {0};
-    json_t *o = NULL, *items = NULL, *meta = NULL;
-    char **leads_txt = NULL;
-    tcpl_re *leads = NULL;
-    size_t nleads = tcpl_yaml_len(tcpl_yaml_get(&y, root, "leads"));
-    leads = calloc(nleads ? nleads : 1, sizeof *leads);
-    leads_txt = calloc(nleads ? nleads : 1, sizeof *leads_txt);
-    if (!leads || !leads_txt || tcpl_match_init(&match, 16) < 0) {
+    json_t *o = NULL, *items = NULL, *reqs = NULL;
+    char *purpose = NULL, *organisation = NULL;
+    leads_t leads = {0};
+    if (tcpl_match_init(&match, 16) < 0) {
         rc = TCPL_NOMEM(err, m->file);
         goto out;
     }
     /* The conclusion's sections are named in the data, not here. */
-    yaml_node_t *sn = tcpl_yaml_get(&y, root, "shortcomings_section");
-    yaml_node_t *rn = tcpl_yaml_get(&y, root, "requirements_section");
+    yaml_node_t *sn = fill_wording_node(&w, "shortcomings_section");
+    yaml_node_t *rn = fill_wording_node(&w, "requirements_section");
     if (!tcpl_yaml_str(sn) || !tcpl_yaml_str(rn)) {
         rc = tcpl_err(err, TCPL_ERR_DATA, "err.data_invalid", REMEDIATE_FILE, NULL,
                       "needs shortcomings_section and requirements_section patterns");
@@ -141,24 +167,14 @@ int tcpl_remediation_data(char **out, const tcpl_extraction *kl, const char *met
     if ((rc = tcpl_re_compile_nojit(&shortcomings, tcpl_yaml_str(sn), 0, REMEDIATE_FILE,
                                     tcpl_yaml_line(sn), err)) < 0 ||
         (rc = tcpl_re_compile_nojit(&requirements, tcpl_yaml_str(rn), 0, REMEDIATE_FILE,
-                                    tcpl_yaml_line(rn), err)) < 0)
+                                    tcpl_yaml_line(rn), err)) < 0 ||
+        (rc = leads_load(&leads, &w, err)) < 0)
         goto out;
-    for (size_t i = 0; i < nleads; i++) {
-        yaml_node_t *it = tcpl_yaml_item(&y, tcpl_yaml_get(&y, root, "leads"), i);
-        const char *pat = tcpl_yaml_str(tcpl_yaml_get(&y, it, "pattern"));
-        leads_txt[i] = (char *)tcpl_yaml_str(tcpl_yaml_get(&y, it, "lead"));
-        if (!pat || !leads_txt[i]) {
-            rc = tcpl_err(err, TCPL_ERR_DATA, "err.data_invalid", REMEDIATE_FILE, NULL,
-                          "a lead needs pattern and lead");
-            goto out;
-        }
-        if ((rc = tcpl_re_compile_nojit(&leads[i], pat, PCRE2_CASELESS, REMEDIATE_FILE,
-                                        tcpl_yaml_line(it), err)) < 0)
-            goto out;
-    }
-    const char *default_lead = tcpl_yaml_str(tcpl_yaml_get(&y, root, "default_lead"));
-    const char *cause = tcpl_yaml_str(tcpl_yaml_get(&y, root, "cause_placeholder"));
-    const char *fix = tcpl_yaml_str(tcpl_yaml_get(&y, root, "fix_placeholder"));
+    const char *default_lead, *cause, *fix;
+    if ((rc = fill_wording_text(&default_lead, &w, "default_lead", err)) < 0 ||
+        (rc = fill_wording_text(&cause, &w, "cause_placeholder", err)) < 0 ||
+        (rc = fill_wording_text(&fix, &w, "fix_placeholder", err)) < 0)
+        goto out;
 
     /* The completion deadline: the latest the requirements set. */
     const char *deadline = NULL;
@@ -187,9 +203,9 @@ int tcpl_remediation_data(char **out, const tcpl_extraction *kl, const char *met
      * TỈNH X SỞ TƯ PHÁP" -> "SỞ TƯ PHÁP"), as printed; the heads that start an
      * organ are data (issuer_heads). */
     const char *issuer = m->authority;
-    yaml_node_t *heads = tcpl_yaml_get(&y, root, "issuer_heads");
+    yaml_node_t *heads = fill_wording_node(&w, "issuer_heads");
     for (size_t i = 0; i < tcpl_yaml_len(heads); i++) {
-        const char *h = tcpl_yaml_str(tcpl_yaml_item(&y, heads, i));
+        const char *h = tcpl_yaml_str(tcpl_yaml_item(&w.y, heads, i));
         const char *at = h && *h ? strstr(m->authority, h) : NULL;
         while (at) { /* the last occurrence after the first word */
             if (at > m->authority && at > issuer)
@@ -203,25 +219,25 @@ int tcpl_remediation_data(char **out, const tcpl_extraction *kl, const char *met
     items = json_array();
     size_t sec = 0;
     int has = items ? top_section(kl, &shortcomings, &match, &sec) : -1;
+    const char *hkv[] = {"han", han};
     for (size_t i = 0; has > 0 && i < tcpl_extraction_section_count(kl) &&
                        json_array_size(items) < TCPL_REMEDIATE_MAX_ITEMS;
          i++) {
         const tcpl_xsection *s = tcpl_extraction_section(kl, i);
         if (s->parent != (int)sec)
             continue;
-        const char *lead = default_lead ? default_lead : "";
-        for (size_t k = 0; k < nleads; k++)
-            if (tcpl_re_find(&leads[k], &match, s->title, strlen(s->title), 0) > 0) {
-                lead = leads_txt[k];
+        const char *lead = default_lead;
+        for (size_t k = 0; k < leads.n; k++)
+            if (tcpl_re_find(&leads.re[k], &match, s->title, strlen(s->title), 0) > 0) {
+                lead = leads.lead[k];
                 break;
             }
-        const char *hkv[] = {"han", han};
-        char *when =
-            yaml_text(&y, root, deadline ? "deadline_text" : "deadline_placeholder", hkv, 2);
-        json_t *it = when ? json_pack("{s:s,s:s,s:s,s:s,s:s}", "noi_dung", s->title, "nguyen_nhan",
-                                      cause ? cause : "", "chu_tri", lead, "giai_phap",
-                                      fix ? fix : "", "thoi_han", when)
-                          : NULL;
+        char *when;
+        if ((rc = fill_wording_subst(&when, &w, deadline ? "deadline_text" : "deadline_placeholder",
+                                     hkv, 2, err)) < 0)
+            goto out;
+        json_t *it = json_pack("{s:s,s:s,s:s,s:s,s:s}", "noi_dung", s->title, "nguyen_nhan", cause,
+                               "chu_tri", lead, "giai_phap", fix, "thoi_han", when);
         free(when);
         if (!it || json_array_append_new(items, it) < 0) {
             rc = TCPL_NOMEM(err, m->file);
@@ -229,39 +245,22 @@ int tcpl_remediation_data(char **out, const tcpl_extraction *kl, const char *met
         }
     }
     const char *kv[] = {"so", m->number, "ngay", kl_date, "han", han, "co_quan_kl", issuer_buf};
-    char *purpose = subst(nz(tcpl_yaml_str(tcpl_yaml_get(&y, root, "purpose"))), kv, 8);
-    char *organisation = subst(nz(tcpl_yaml_str(tcpl_yaml_get(&y, root, "organisation"))), kv, 8);
-    json_t *reqs = json_array();
-    yaml_node_t *rq = tcpl_yaml_get(&y, root, "requirements");
-    for (size_t i = 0; reqs && i < tcpl_yaml_len(rq); i++) {
-        char *t = subst(nz(tcpl_yaml_str(tcpl_yaml_item(&y, rq, i))), kv, 8);
-        if (!t || json_array_append_new(reqs, json_string(t)) < 0) {
-            free(t);
-            rc = TCPL_NOMEM(err, m->file);
-            json_decref(reqs);
-            free(purpose);
-            free(organisation);
-            goto out;
-        }
-        free(t);
-    }
-    o = json_pack("{s:{s:s,s:s,s:s},s:s,s:s,s:s,s:{s:s,s:s,s:s,s:s},s:[s],s:o,s:o,s:[s],"
-                  "s:s,s:s*,s:[s],s:{s:s,s:s,s:s}}",
-                  "co_quan", "dong_1", "Ủy ban nhân dân", "dong_2", "xã [tên xã]", "ten",
-                  "Ủy ban nhân dân xã [tên xã]", "so", "", "ky_hieu", "KH-UBND", "dia_danh",
-                  "[địa danh]", "ket_luan", "so", m->number, "ngay", m->date.iso ? m->date.iso : "",
-                  "co_quan", issuer_buf, "noi_dung", m->title, "muc_dich", purpose ? purpose : "",
-                  "yeu_cau", reqs, "han_che", items, "to_chuc", organisation ? organisation : "",
-                  "bo_phan_tong_hop", default_lead ? default_lead : "", "han_bao_cao", deadline,
-                  "noi_nhan", issuer_buf, "ky", "quyen_han", "", "chuc_vu", "CHỦ TỊCH", "ho_ten",
-                  "[Họ và tên]");
-    items = NULL;
-    free(purpose);
-    free(organisation);
-    if (!o) {
+    if ((rc = fill_wording_subst(&purpose, &w, "purpose", kv, 8, err)) < 0 ||
+        (rc = fill_wording_subst(&organisation, &w, "organisation", kv, 8, err)) < 0 ||
+        (rc = text_list(&reqs, &w, "requirements", kv, 8, err)) < 0 ||
+        (rc = fill_wording_draft(&o, &w, "draft", DRAFT_KEYS, err)) < 0)
+        goto out;
+    json_t *part = json_pack("{s:{s:s,s:s,s:s,s:s},s:s,s:O,s:O,s:s,s:s,s:s*,s:[s]}", "ket_luan",
+                             "so", m->number, "ngay", m->date.iso ? m->date.iso : "", "co_quan",
+                             issuer_buf, "noi_dung", m->title, "muc_dich", purpose, "yeu_cau", reqs,
+                             "han_che", items, "to_chuc", organisation, "bo_phan_tong_hop",
+                             default_lead, "han_bao_cao", deadline, "noi_nhan", issuer_buf);
+    if (!part || json_object_update(o, part) < 0) {
+        json_decref(part);
         rc = TCPL_NOMEM(err, m->file);
         goto out;
     }
+    json_decref(part);
     /* The commune's own data wins, key by key (objects merged one level). */
     if ((rc = fill_merge_meta(o, meta_json, err)) < 0)
         goto out;
@@ -271,15 +270,14 @@ int tcpl_remediation_data(char **out, const tcpl_extraction *kl, const char *met
 out:
     json_decref(o);
     json_decref(items);
-    json_decref(meta);
-    for (size_t i = 0; leads && i < nleads; i++)
-        tcpl_re_free(&leads[i]);
-    free(leads);
-    free(leads_txt);
+    json_decref(reqs);
+    free(purpose);
+    free(organisation);
+    leads_free(&leads);
     tcpl_re_free(&shortcomings);
     tcpl_re_free(&requirements);
     tcpl_match_free(&match);
-    tcpl_yaml_free(&y);
+    fill_wording_free(&w);
     return rc;
 }
 
@@ -323,11 +321,8 @@ static int add_days(char out[16], const char *iso, long days)
 typedef struct {
     json_t *items; /* the draft's han_che */
     json_t *seen;  /* message -> true: one item per distinct message */
-    tcpl_yaml *y;
-    yaml_node_t *root;
-    tcpl_re *leads;
-    char **leads_txt;
-    size_t nleads;
+    fill_wording *w;
+    leads_t leads;
     tcpl_match *match;
     const char *cause, *fix, *when, *default_lead;
     size_t loi, canh_bao;
@@ -336,14 +331,14 @@ typedef struct {
 static const char *lead_for(rf_state *s, const char *category, const char *msg)
 {
     /* by category first (category_leads), then by the words of the message */
-    yaml_node_t *cl = tcpl_yaml_get(s->y, s->root, "category_leads");
-    const char *by_cat = category ? tcpl_yaml_str(tcpl_yaml_get(s->y, cl, category)) : NULL;
+    yaml_node_t *cl = fill_wording_node(s->w, "category_leads");
+    const char *by_cat = category ? tcpl_yaml_str(tcpl_yaml_get(&s->w->y, cl, category)) : NULL;
     if (by_cat && *by_cat)
         return by_cat;
-    for (size_t k = 0; k < s->nleads; k++)
-        if (tcpl_re_find(&s->leads[k], s->match, msg, strlen(msg), 0) > 0)
-            return s->leads_txt[k];
-    return s->default_lead ? s->default_lead : "";
+    for (size_t k = 0; k < s->leads.n; k++)
+        if (tcpl_re_find(&s->leads.re[k], s->match, msg, strlen(msg), 0) > 0)
+            return s->leads.lead[k];
+    return s->default_lead;
 }
 
 static int rf_take(void *ud, json_t *arr, tcpl_error *err)
@@ -379,11 +374,16 @@ static int rf_take(void *ud, json_t *arr, tcpl_error *err)
         if (sec && *sec)
             snprintf(muc, sizeof muc, "%.*s", (int)strcspn(sec, "#"), sec);
         const char *kv[] = {"muc", muc, "can_cu", basis ? basis : "", "sua", fix ? fix : ""};
-        char *t1 = muc[0] ? yaml_text(s->y, s->root, "finding_section", kv, 6) : NULL;
-        char *t2 = basis && *basis ? yaml_text(s->y, s->root, "finding_basis", kv, 6) : NULL;
-        char *t3 = fix && *fix ? yaml_text(s->y, s->root, "finding_fix", kv, 6) : NULL;
-        if ((muc[0] && !t1) || (basis && *basis && !t2) || (fix && *fix && !t3))
-            r = -1;
+        char *t1 = NULL, *t2 = NULL, *t3 = NULL;
+        if ((sec && *sec &&
+             (r = fill_wording_subst(&t1, s->w, "finding_section", kv, 6, err)) < 0) ||
+            (basis && *basis &&
+             (r = fill_wording_subst(&t2, s->w, "finding_basis", kv, 6, err)) < 0) ||
+            (fix && *fix && (r = fill_wording_subst(&t3, s->w, "finding_fix", kv, 6, err)) < 0)) {
+            free(t1);
+            free(t2);
+            return r;
+        }
         if (r == 0 && t1)
             r = tcpl_buf_puts(&what, t1);
         if (r == 0)
@@ -391,15 +391,14 @@ static int rf_take(void *ud, json_t *arr, tcpl_error *err)
         if (r == 0 && t2)
             r = tcpl_buf_puts(&what, t2);
         if (r == 0)
-            r = tcpl_buf_puts(&how, t3 ? t3 : s->fix ? s->fix : "");
+            r = tcpl_buf_puts(&how, t3 ? t3 : s->fix);
         free(t1);
         free(t2);
         free(t3);
-        json_t *it = r == 0
-                         ? json_pack("{s:s,s:s,s:s,s:s,s:s}", "noi_dung", what.data, "nguyen_nhan",
-                                     s->cause ? s->cause : "", "chu_tri", lead_for(s, cat, msg),
-                                     "giai_phap", how.data ? how.data : "", "thoi_han", s->when)
-                         : NULL;
+        json_t *it = r == 0 ? json_pack("{s:s,s:s,s:s,s:s,s:s}", "noi_dung", what.data,
+                                        "nguyen_nhan", s->cause, "chu_tri", lead_for(s, cat, msg),
+                                        "giai_phap", how.data ? how.data : "", "thoi_han", s->when)
+                            : NULL;
         tcpl_buf_free(&what);
         tcpl_buf_free(&how);
         if (!it || json_array_append_new(s->items, it) < 0)
@@ -413,44 +412,28 @@ int tcpl_remediation_data_findings(char **out, const char *findings_json, size_t
                                    tcpl_error *err)
 {
     *out = NULL;
-    tcpl_yaml y;
-    int rc = tcpl_yaml_load(&y, ctx, REMEDIATE_FILE, err);
+    fill_wording w;
+    int rc = fill_wording_load(&w, ctx, REMEDIATE_FILE, err);
     if (rc < 0)
         return rc;
     rf_state s;
     memset(&s, 0, sizeof s);
-    s.y = &y;
-    s.root = tcpl_yaml_root(&y);
+    s.w = &w;
     tcpl_match match = {0};
     s.match = &match;
-    json_t *o = NULL, *meta = NULL;
-    char *when = NULL;
-    yaml_node_t *ln = tcpl_yaml_get(&y, s.root, "leads");
-    s.nleads = tcpl_yaml_len(ln);
-    s.leads = calloc(s.nleads ? s.nleads : 1, sizeof *s.leads);
-    s.leads_txt = calloc(s.nleads ? s.nleads : 1, sizeof *s.leads_txt);
+    json_t *o = NULL, *meta = NULL, *reqs = NULL;
+    char *when = NULL, *purpose = NULL, *organisation = NULL;
     s.items = json_array();
     s.seen = json_object();
-    if (!s.leads || !s.leads_txt || !s.items || !s.seen || tcpl_match_init(&match, 16) < 0) {
+    if (!s.items || !s.seen || tcpl_match_init(&match, 16) < 0) {
         rc = TCPL_NOMEM(err, NULL);
         goto out;
     }
-    for (size_t i = 0; i < s.nleads; i++) {
-        yaml_node_t *it = tcpl_yaml_item(&y, ln, i);
-        const char *pat = tcpl_yaml_str(tcpl_yaml_get(&y, it, "pattern"));
-        s.leads_txt[i] = (char *)tcpl_yaml_str(tcpl_yaml_get(&y, it, "lead"));
-        if (!pat || !s.leads_txt[i]) {
-            rc = tcpl_err(err, TCPL_ERR_DATA, "err.data_invalid", REMEDIATE_FILE, NULL,
-                          "a lead needs pattern and lead");
-            goto out;
-        }
-        if ((rc = tcpl_re_compile_nojit(&s.leads[i], pat, PCRE2_CASELESS, REMEDIATE_FILE,
-                                        tcpl_yaml_line(it), err)) < 0)
-            goto out;
-    }
-    s.default_lead = tcpl_yaml_str(tcpl_yaml_get(&y, s.root, "default_lead"));
-    s.cause = tcpl_yaml_str(tcpl_yaml_get(&y, s.root, "cause_placeholder"));
-    s.fix = tcpl_yaml_str(tcpl_yaml_get(&y, s.root, "fix_placeholder"));
+    if ((rc = leads_load(&s.leads, &w, err)) < 0 ||
+        (rc = fill_wording_text(&s.default_lead, &w, "default_lead", err)) < 0 ||
+        (rc = fill_wording_text(&s.cause, &w, "cause_placeholder", err)) < 0 ||
+        (rc = fill_wording_text(&s.fix, &w, "fix_placeholder", err)) < 0)
+        goto out;
 
     /* The deadline: the one the data gives (han_bao_cao), else today plus
      * default_days (remediate.yaml); a concrete date either way. */
@@ -463,7 +446,7 @@ int tcpl_remediation_data_findings(char **out, const char *findings_json, size_t
             deadline[0] = 0;
     }
     if (!deadline[0]) {
-        const char *dd = tcpl_yaml_str(tcpl_yaml_get(&y, s.root, "default_days"));
+        const char *dd = tcpl_yaml_str(fill_wording_node(&w, "default_days"));
         long days = dd ? strtol(dd, NULL, 10) : 30;
         if (days < 1 || days > REMEDIATE_MAX_DAYS)
             days = 30;
@@ -473,54 +456,41 @@ int tcpl_remediation_data_findings(char **out, const char *findings_json, size_t
     char han[32];
     fill_vn_date(deadline, han, sizeof han);
     const char *hkv[] = {"han", han};
-    when = yaml_text(&y, s.root, deadline[0] ? "deadline_text" : "deadline_placeholder", hkv, 2);
-    if (!when) {
-        rc = TCPL_NOMEM(err, NULL);
+    if ((rc = fill_wording_subst(&when, &w, deadline[0] ? "deadline_text" : "deadline_placeholder",
+                                 hkv, 2, err)) < 0)
         goto out;
-    }
     s.when = when;
 
     size_t documents = 0;
     if ((rc = fill_findings_walk(findings_json, len, rf_take, &s, &documents, err)) < 0)
         goto out;
-    const char *kv[] = {"han", deadline[0] ? han : "[thời hạn]"};
-    char *purpose = subst(nz(tcpl_yaml_str(tcpl_yaml_get(&y, s.root, "purpose_findings"))), kv, 2);
-    char *organisation =
-        subst(nz(tcpl_yaml_str(tcpl_yaml_get(&y, s.root, "organisation_findings"))), kv, 2);
-    json_t *reqs = json_array();
-    yaml_node_t *rq = tcpl_yaml_get(&y, s.root, "requirements_findings");
-    for (size_t i = 0; reqs && i < tcpl_yaml_len(rq); i++) {
-        char *t = subst(nz(tcpl_yaml_str(tcpl_yaml_item(&y, rq, i))), kv, 2);
-        if (!t || json_array_append_new(reqs, json_string(t)) < 0) {
-            json_decref(reqs);
-            reqs = NULL;
-        }
-        free(t);
-    }
-    if (!purpose || !organisation || !reqs) {
-        free(purpose);
-        free(organisation);
-        json_decref(reqs);
+    const char *unknown;
+    if ((rc = fill_wording_text(&unknown, &w, "deadline_unknown", err)) < 0)
+        goto out;
+    const char *kv[] = {"han", deadline[0] ? han : unknown};
+    if ((rc = fill_wording_subst(&purpose, &w, "purpose_findings", kv, 2, err)) < 0 ||
+        (rc = fill_wording_subst(&organisation, &w, "organisation_findings", kv, 2, err)) < 0 ||
+        (rc = text_list(&reqs, &w, "requirements_findings", kv, 2, err)) < 0 ||
+        (rc = fill_wording_draft(&o, &w, "draft", DRAFT_KEYS, err)) < 0)
+        goto out;
+    /* The conclusion's part: findings_conclusion (no ket_luan.ngay: a date
+     * left out is a blank to write, not an error) and findings_recipient. */
+    static const char *const KL_KEYS[] = {"so", "co_quan", "noi_dung", NULL};
+    json_t *kl = NULL;
+    const char *to;
+    if ((rc = fill_wording_draft(&kl, &w, "findings_conclusion", KL_KEYS, err)) < 0 ||
+        (rc = fill_wording_text(&to, &w, "findings_recipient", err)) < 0)
+        goto out;
+    json_t *part =
+        json_pack("{s:o,s:s,s:O,s:O,s:s,s:s,s:s*,s:[s]}", "ket_luan", kl, "muc_dich", purpose,
+                  "yeu_cau", reqs, "han_che", s.items, "to_chuc", organisation, "bo_phan_tong_hop",
+                  s.default_lead, "han_bao_cao", deadline[0] ? deadline : NULL, "noi_nhan", to);
+    if (!part || json_object_update(o, part) < 0) {
+        json_decref(part);
         rc = TCPL_NOMEM(err, NULL);
         goto out;
     }
-    /* no ket_luan.ngay: a date left out is a blank to write, not an error */
-    o = json_pack("{s:{s:s,s:s,s:s},s:s,s:s,s:s,s:{s:s,s:s,s:s},s:[s],s:o,s:O,s:[s],"
-                  "s:s,s:s*,s:[s],s:{s:s,s:s,s:s}}",
-                  "co_quan", "dong_1", "Ủy ban nhân dân", "dong_2", "xã [tên xã]", "ten",
-                  "Ủy ban nhân dân xã [tên xã]", "so", "", "ky_hieu", "KH-UBND", "dia_danh",
-                  "[địa danh]", "ket_luan", "so", "[số]", "co_quan", "[cơ quan kiểm tra]",
-                  "noi_dung", "[nội dung kiểm tra]", "muc_dich", purpose, "yeu_cau", reqs,
-                  "han_che", s.items, "to_chuc", organisation, "bo_phan_tong_hop",
-                  s.default_lead ? s.default_lead : "", "han_bao_cao",
-                  deadline[0] ? deadline : NULL, "noi_nhan", "[cơ quan kiểm tra]", "ky",
-                  "quyen_han", "", "chuc_vu", "CHỦ TỊCH", "ho_ten", "[Họ và tên]");
-    free(purpose);
-    free(organisation);
-    if (!o) {
-        rc = TCPL_NOMEM(err, NULL);
-        goto out;
-    }
+    json_decref(part);
     if ((rc = fill_merge_meta(o, meta_json, err)) < 0)
         goto out;
     *out = json_dumps(o, JSON_PRESERVE_ORDER | JSON_INDENT(2));
@@ -528,15 +498,15 @@ int tcpl_remediation_data_findings(char **out, const char *findings_json, size_t
         rc = TCPL_NOMEM(err, NULL);
 out:
     free(when);
+    free(purpose);
+    free(organisation);
+    json_decref(reqs);
     json_decref(o);
     json_decref(meta);
     json_decref(s.items);
     json_decref(s.seen);
-    for (size_t i = 0; s.leads && i < s.nleads; i++)
-        tcpl_re_free(&s.leads[i]);
-    free(s.leads);
-    free(s.leads_txt);
+    leads_free(&s.leads);
     tcpl_match_free(&match);
-    tcpl_yaml_free(&y);
+    fill_wording_free(&w);
     return rc;
 }
