@@ -26,21 +26,14 @@ typedef tu_result result;
 
 static char *path_in(const char *name)
 {
-    size_t n = strlen(dir) + strlen(name) + 2;
-    char *p = malloc(n);
-    assert_non_null(p);
-    snprintf(p, n, "%s/%s", dir, name);
-    return p;
+    return tu_path_in(dir, name);
 }
 
 /* Runs tcpl with args (NULL-terminated).  lang: value of TCPL_LANG, or
  * NULL to run without it. */
 static void run_env(result *r, const char *lang, const char *const *args)
 {
-    char langvar[32];
-    snprintf(langvar, sizeof langvar, "TCPL_LANG=%s", lang ? lang : "");
-    const char *env[] = {lang ? langvar : NULL, NULL};
-    tu_tcpl_run(r, dir, args, env);
+    tu_tcpl_run_lang(r, dir, lang, args);
 }
 
 static void run(result *r, const char *const *args)
@@ -59,6 +52,24 @@ static void write_file(const char *path, const char *text)
     assert_non_null(f);
     assert_int_equal(fputs(text, f) >= 0, 1);
     assert_int_equal(fclose(f), 0);
+}
+
+/* `tcpl check --format json` of the sample commune plan written to the
+ * scratch file name (its path returned, free()); *o (may be NULL): the
+ * findings parsed (json_decref). */
+static char *khxa_findings(const char *name, json_t **o)
+{
+    char *fj = path_in(name);
+    result r;
+    run(&r, ARGS("check", KHXA, "--format", "json"));
+    assert_int_equal(r.status, 1); /* the sample has Lỗi */
+    write_file(fj, r.out);
+    if (o) {
+        *o = json_loads(r.out, 0, NULL);
+        assert_non_null(*o);
+    }
+    result_free(&r);
+    return fj;
 }
 
 /* Findings of `tcpl check FILE --against SUPERIOR --level xa` with rule id
@@ -172,14 +183,9 @@ static void test_new_from_data(void **state)
 static void test_conclude_cli(void **state)
 {
     (void)state;
-    char *fj = path_in("findings.json"), *kl = path_in("kl.docx");
+    json_t *o;
+    char *fj = khxa_findings("findings.json", &o), *kl = path_in("kl.docx");
     result r;
-    run(&r, ARGS("check", KHXA, "--format", "json"));
-    assert_int_equal(r.status, 1); /* the sample has Lỗi */
-    write_file(fj, r.out);
-    json_t *o = json_loads(r.out, 0, NULL);
-    assert_non_null(o);
-    result_free(&r);
     run(&r, ARGS("conclude", fj, "-o", kl));
     if (r.status != 0)
         fail_msg("tcpl conclude: %s", r.err);
@@ -238,14 +244,10 @@ static void run_today(result *r, const char *const *args)
 static void test_remediate_findings(void **state)
 {
     (void)state;
-    char *fj = path_in("f.json"), *dj = path_in("d.json"), *kh = path_in("kh.docx"),
+    json_t *o;
+    char *fj = khxa_findings("f.json", &o), *dj = path_in("d.json"), *kh = path_in("kh.docx"),
          *kh2 = path_in("kh2.docx"), *kh3 = path_in("kh3.docx");
     result r;
-    run(&r, ARGS("check", KHXA, "--format", "json"));
-    write_file(fj, r.out);
-    json_t *o = json_loads(r.out, 0, NULL);
-    assert_non_null(o);
-    result_free(&r);
     run_today(&r, ARGS("remediate", fj, "-o", kh));
     if (r.status != 0)
         fail_msg("tcpl remediate findings: %s", r.err);
@@ -416,12 +418,8 @@ static void test_wording_from_data_dir(void **state)
                   ARGS("CHỦ TỊCH", "TRƯỞNG BAN", "Thực hiện {van_ban}", "Triển khai {van_ban}",
                        "[Bộ phận chuyên môn của xã chủ trì]", "[Bộ phận chủ trì của xã]"),
                   NULL);
-    char *fj = path_in("wf.json"), *kl = path_in("wkl.docx"), *kh = path_in("wkh.docx"),
-         *kh2 = path_in("wkh2.docx"), *kp = path_in("wkp.docx");
-    result r;
-    run(&r, ARGS("check", KHXA, "--format", "json"));
-    write_file(fj, r.out);
-    result_free(&r);
+    char *fj = khxa_findings("wf.json", NULL), *kl = path_in("wkl.docx"),
+         *kh = path_in("wkh.docx"), *kh2 = path_in("wkh2.docx"), *kp = path_in("wkp.docx");
 
     char *t = drafted_text(ARGS("--data", wd, "conclude", fj, "-o", kl), kl);
     TU_ASSERT_CONTAINS(t, "[CHỨC DANH NGƯỜI KÝ]");
@@ -472,11 +470,8 @@ static void test_wording_missing_key(void **state)
     (void)state;
     char wd[] = "/tmp/tcpl-wording-XXXXXX";
     assert_non_null(mkdtemp(wd));
-    char *fj = path_in("mf.json"), *out = path_in("missing.docx");
+    char *fj = khxa_findings("mf.json", NULL), *out = path_in("missing.docx");
     result r;
-    run(&r, ARGS("check", KHXA, "--format", "json"));
-    write_file(fj, r.out);
-    result_free(&r);
     static const struct {
         const char *file, *drop, *key, *verb;
     } cases[] = {

@@ -9,8 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zip.h>
 
+#include "helpers/fixtures.h"
 #include "helpers/hostile.h"
 #include "helpers/testutil.h"
 #include "tcpl/fill.h"
@@ -19,49 +19,6 @@ static tcpl_ctx *ctx;
 
 #define KH_TEMPLATE "build/templates/ke-hoach.docx"
 #define KH_DATA "samples/data/ke-hoach.json"
-
-static char *text_of(const void *docx, size_t len)
-{
-    tcpl_doc *doc = NULL;
-    tcpl_error err;
-    if (tcpl_docx_read_memory(&doc, ctx, docx, len, "out.docx", &err) < 0)
-        fail_msg("filled document unreadable: %s %s %s", err.id, err.where, err.detail);
-    char *text = NULL;
-    size_t n;
-    assert_int_equal(tcpl_doc_text(&text, &n, doc, TCPL_TEXT_BODY, &err), 0);
-    tcpl_doc_free(doc);
-    return text;
-}
-
-/* One entry of a zip in memory, NUL-terminated (free()). */
-static char *entry_of(const void *zipdata, size_t len, const char *name)
-{
-    zip_error_t ze;
-    zip_error_init(&ze);
-    zip_source_t *src = zip_source_buffer_create(zipdata, len, 0, &ze);
-    assert_non_null(src);
-    zip_t *z = zip_open_from_source(src, ZIP_RDONLY, &ze);
-    assert_non_null(z);
-    zip_stat_t st;
-    assert_int_equal(zip_stat(z, name, 0, &st), 0);
-    char *buf = malloc(st.size + 1);
-    assert_non_null(buf);
-    zip_file_t *f = zip_fopen(z, name, 0);
-    assert_non_null(f);
-    assert_int_equal(zip_fread(f, buf, st.size), (zip_int64_t)st.size);
-    buf[st.size] = 0;
-    zip_fclose(f);
-    zip_close(z);
-    return buf;
-}
-
-static size_t count_of(const char *hay, const char *needle)
-{
-    size_t n = 0;
-    for (const char *p = hay; (p = strstr(p, needle)) != NULL; p += strlen(needle))
-        n++;
-    return n;
-}
 
 /* Findings on a filled document with its pack and the layout pack, at
  * severity sev (each printed). */
@@ -116,7 +73,7 @@ static void shipped_plan(void **state)
         fail_msg("fill: %s (%s) %s", err.id, err.where, err.detail);
     assert_int_equal(findings_at(out, len, TCPL_SEV_LOI, &all), 0);
     assert_int_equal(all, 0);
-    char *text = text_of(out, len);
+    char *text = tu_docx_text(ctx, out, len);
     TU_ASSERT_CONTAINS(text, "Số: 15/KH-UBND\tPhú Thịnh, ngày 06 tháng 02 năm 2026");
     TU_ASSERT_CONTAINS(text, "KẾ HOẠCH\nXây dựng xã đạt chuẩn tiếp cận pháp luật năm 2026");
     TU_ASSERT_CONTAINS(text, "Căn cứ Quyết định số 25/2021/QĐ-TTg ngày 22/7/2021");
@@ -162,29 +119,16 @@ static void numbering_across_copies(void **state)
     void *out;
     size_t olen;
     assert_int_equal(tcpl_template_fill(&out, &olen, t, json, strlen(json), NULL, &err), 0);
-    char *xml = entry_of(out, olen, "word/document.xml");
-    assert_int_equal(count_of(xml, "<w:numId w:val=\"7\"/>"), 4); /* 3 copies + the last */
-    assert_int_equal(count_of(xml, "w:numId "), 4);              /* and no other list */
-    char *text = text_of(out, olen);
+    char *xml = tu_zip_entry(out, olen, "word/document.xml");
+    assert_int_equal(tu_count(xml, "<w:numId w:val=\"7\"/>"), 4); /* 3 copies + the last */
+    assert_int_equal(tu_count(xml, "w:numId "), 4);              /* and no other list */
+    char *text = tu_docx_text(ctx, out, olen);
     TU_ASSERT_CONTAINS(text, "Đầu\n1. Một\nNội dung Một\n2. Hai\nNội dung Hai\n3. Ba\nNội dung Ba\n4. Cuối");
     free(text);
     free(xml);
     free(out);
     tcpl_template_free(t);
     free(data);
-}
-
-static tcpl_extraction *extract_file(const char *path, tcpl_doc **doc)
-{
-    tcpl_error err;
-    tcpl_extractor *ex;
-    tcpl_extraction *x;
-    if (tcpl_docx_read(doc, ctx, path, &err) < 0)
-        fail_msg("%s: %s — run make samples", path, err.id);
-    assert_int_equal(tcpl_extractor_new(&ex, ctx, &err), 0);
-    assert_int_equal(tcpl_extract(&x, ex, *doc, &err), 0);
-    tcpl_extractor_free(ex);
-    return x;
 }
 
 /* tcpl_assigned_activities finds in the sample provincial plan the one task
@@ -197,7 +141,7 @@ static void assigned_tasks(void **state)
     (void)state;
     tcpl_error err;
     tcpl_doc *doc;
-    tcpl_extraction *x = extract_file("build/samples/kh-tinh-2022.docx", &doc);
+    tcpl_extraction *x = tu_extract_file(ctx, "build/samples/kh-tinh-2022.docx", &doc);
     tcpl_checker *ck;
     assert_int_equal(tcpl_checker_new(&ck, ctx, &err), 0);
     size_t *idx, n;

@@ -25,7 +25,7 @@ void tu_result_free(tu_result *r)
     memset(r, 0, sizeof *r);
 }
 
-static char *in_dir(const char *dir, const char *name)
+char *tu_path_in(const char *dir, const char *name)
 {
     size_t n = strlen(dir) + strlen(name) + 2;
     char *p = malloc(n);
@@ -60,7 +60,7 @@ pid_t tu_tcpl_start(const char *dir, const char *const *args, const char *const 
             envp[k++] = environ[i];
     for (size_t i = 0; i < nx; i++)
         envp[k++] = (char *)env[i];
-    char *out = in_dir(dir, ".stdout"), *err = in_dir(dir, ".stderr");
+    char *out = tu_path_in(dir, ".stdout"), *err = tu_path_in(dir, ".stderr");
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 1, out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -80,7 +80,7 @@ void tu_tcpl_finish(tu_result *r, const char *dir, pid_t pid)
     int st;
     assert_int_equal(waitpid(pid, &st, 0), pid);
     r->status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    char *out = in_dir(dir, ".stdout"), *err = in_dir(dir, ".stderr");
+    char *out = tu_path_in(dir, ".stdout"), *err = tu_path_in(dir, ".stderr");
     r->out = tu_read_file(out, &r->out_len);
     r->err = tu_read_file(err, &r->err_len);
     assert_non_null(r->out);
@@ -102,7 +102,7 @@ void tu_tmpdir_remove(const char *dir)
     int n = scandir(dir, &list, NULL, NULL);
     for (int i = 0; i < n; i++) {
         if (strcmp(list[i]->d_name, ".") && strcmp(list[i]->d_name, "..")) {
-            char *p = in_dir(dir, list[i]->d_name);
+            char *p = tu_path_in(dir, list[i]->d_name);
             unlink(p);
             free(p);
         }
@@ -111,4 +111,12 @@ void tu_tmpdir_remove(const char *dir)
     if (n >= 0)
         free(list);
     rmdir(dir);
+}
+
+void tu_tcpl_run_lang(tu_result *r, const char *dir, const char *lang, const char *const *args)
+{
+    char langvar[32];
+    snprintf(langvar, sizeof langvar, "TCPL_LANG=%s", lang ? lang : "");
+    const char *env[] = {lang ? langvar : NULL, NULL};
+    tu_tcpl_run(r, dir, args, env);
 }

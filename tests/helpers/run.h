@@ -23,6 +23,11 @@ void tu_tcpl_finish(tu_result *r, const char *dir, pid_t pid);
 /* Both. */
 void tu_tcpl_run(tu_result *r, const char *dir, const char *const *args, const char *const *env);
 
+/* tu_tcpl_run with TCPL_LANG=lang, or with no TCPL_LANG when lang is NULL. */
+void tu_tcpl_run_lang(tu_result *r, const char *dir, const char *lang, const char *const *args);
+/* dir + "/" + name (free()). */
+char *tu_path_in(const char *dir, const char *name);
+
 /* Removes the files directly in dir, then dir (a test's scratch folder). */
 void tu_tmpdir_remove(const char *dir);
 
