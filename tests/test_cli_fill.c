@@ -507,6 +507,28 @@ static void test_wording_missing_key(void **state)
     free(out);
 }
 
+/* A wording file whose draft is built to explode (an alias of itself):
+ * a bounded data error, not a hang or a crash. */
+static void test_wording_hostile(void **state)
+{
+    (void)state;
+    char wd[] = "/tmp/tcpl-wording-XXXXXX";
+    assert_non_null(mkdtemp(wd));
+    char *fj = khxa_findings("hf.json", NULL), *out = path_in("hostile.docx");
+    write_wording(wd, "conclude.yaml", ARGS("\ndraft:\n", "\ndraft: &a {x: *a}\nold_draft:\n"),
+                  NULL);
+    result r;
+    run(&r, ARGS("--data", wd, "conclude", fj, "-o", out));
+    assert_int_equal(r.status, 3);
+    TU_ASSERT_CONTAINS(r.err, "conclude.yaml");
+    TU_ASSERT_CONTAINS(r.err, "> 10000 values or > 16 levels");
+    assert_int_equal(access(out, F_OK), -1);
+    result_free(&r);
+    tu_tmpdir_remove(wd);
+    free(fj);
+    free(out);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -530,6 +552,7 @@ int main(void)
         cmocka_unit_test(test_remediate_findings),
         cmocka_unit_test(test_wording_from_data_dir),
         cmocka_unit_test(test_wording_missing_key),
+        cmocka_unit_test(test_wording_hostile),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
