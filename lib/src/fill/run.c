@@ -288,7 +288,7 @@ int tpl_fill_json(void **out, size_t *len, const tcpl_template *t, const json_t 
     _Atomic(tcpl_writer *) *slot = &((struct tcpl_template *)t)->writer;
     w = atomic_exchange(slot, NULL);
     if (!w)
-        TCPL_CHECK(tcpl_writer_new(&w, err));
+        TCPL_CHECK(tcpl_writer_new(&w, TCPL_WRITE_LEVEL_FAST, err));
     rc = tcpl_pkg_rewrite_with(w, out, len, t->data, t->len, t->name, pd, n, NULL, err);
     tcpl_writer *none = NULL;
     if (atomic_compare_exchange_strong(slot, &none, w))
