@@ -76,10 +76,10 @@ static void expect_part(const void *out, size_t olen, const char *name, const vo
 }
 
 /* One writer, many rewrites of one package with parts of every kind:
- * empty, small, large and incompressible, replaced and added. */
-static void one_writer_many_rewrites(void **state)
+ * empty, small, large and incompressible, replaced and added; at the fill's
+ * level and at the default one. */
+static void many_rewrites_at(int level)
 {
-    (void)state;
     tu_part src_parts[] = {
         {"word/document.xml", "<w:document " W_NS "><w:body><w:p/></w:body></w:document>", 0},
         {"word/footer1.xml", "<w:ftr " W_NS "/>", 0},
@@ -97,7 +97,7 @@ static void one_writer_many_rewrites(void **state)
     char doc[4096];
     tcpl_writer *w;
     tcpl_error err;
-    assert_int_equal(tcpl_writer_new(&w, &err), 0);
+    assert_int_equal(tcpl_writer_new(&w, level, &err), 0);
     for (int round = 0; round < 5; round++) {
         snprintf(doc, sizeof doc,
                  "<w:document " W_NS "><w:body><w:p><w:r><w:t>Lần %d — Đà Nẵng</w:t></w:r></w:p>"
@@ -135,6 +135,19 @@ static void one_writer_many_rewrites(void **state)
     free(out);
     free(big);
     free(src);
+}
+
+static void one_writer_many_rewrites(void **state)
+{
+    (void)state;
+    many_rewrites_at(TCPL_WRITE_LEVEL_FAST);
+    many_rewrites_at(6);
+    /* a level zlib does not have is the caller's bug, said as such */
+    tcpl_writer *w = NULL;
+    tcpl_error err;
+    assert_int_equal(tcpl_writer_new(&w, 0, &err), TCPL_ERR_INTERNAL);
+    assert_null(w);
+    assert_int_equal(tcpl_writer_new(&w, 10, &err), TCPL_ERR_INTERNAL);
 }
 
 /* One compiled template filled from several threads at once: each fill

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "base/error.h"
+#include "fill/json.h"
 #include "fill/template.h"
 #include "ooxml/pkg.h"
 #include "ooxml/writer.h"
@@ -79,30 +80,38 @@ static int too_big(run *r)
 }
 
 /* The value as Word text: XML-escaped, a line feed a line break, a tab a
- * tab; other control characters (not allowed in XML) dropped. */
+ * tab; other control characters (not allowed in XML) dropped.  The bytes
+ * kept as they are go out a run at a time. */
 static void put_text(run *r, const tpl_tag *g, const char *s, size_t n)
 {
     tcpl_buf *o = r->out;
     const char *px = g->wpfx && *g->wpfx ? g->wpfx : NULL;
+    const unsigned char *u = (const unsigned char *)s;
+    size_t from = 0; /* the first byte not written yet */
     for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        const char *rep = NULL;
+        unsigned char ch = u[i];
+        /* U+FFFE and U+FFFF are not XML characters either */
+        int nonchar = ch == 0xEF && i + 2 < n && u[i + 1] == 0xBF && (u[i + 2] == 0xBE || u[i + 2] == 0xBF);
+        if (ch >= 0x20 && ch != '&' && ch != '<' && ch != '>' && ch != '"' && !nonchar)
+            continue;
+        tcpl_buf_put(o, s + from, i - from);
+        from = i + 1;
         switch (ch) {
         case '&':
-            rep = "&amp;";
+            tcpl_buf_puts(o, "&amp;");
             break;
         case '<':
-            rep = "&lt;";
+            tcpl_buf_puts(o, "&lt;");
             break;
         case '>':
-            rep = "&gt;";
+            tcpl_buf_puts(o, "&gt;");
             break;
         case '"':
-            rep = "&quot;";
+            tcpl_buf_puts(o, "&quot;");
             break;
         case '\r':
             if (i + 1 < n && s[i + 1] == '\n')
-                continue;
+                break; /* the line feed makes the break */
             /* fall through */
         case '\n':
         case '\t':
@@ -112,23 +121,16 @@ static void put_text(run *r, const tpl_tag *g, const char *s, size_t n)
             else
                 tcpl_buf_printf(o, "</t><%s/><t xml:space=\"preserve\">",
                                 ch == '\t' ? "tab" : "br");
-            continue;
-        default:
-            if (ch < 0x20)
-                continue;
-            /* U+FFFE and U+FFFF are not XML characters either */
-            if (ch == 0xEF && i + 2 < n && (unsigned char)s[i + 1] == 0xBF &&
-                ((unsigned char)s[i + 2] == 0xBE || (unsigned char)s[i + 2] == 0xBF)) {
-                i += 2;
-                continue;
-            }
             break;
+        default:
+            if (nonchar) {
+                i += 2;
+                from = i + 1;
+            }
+            break; /* other control characters: dropped */
         }
-        if (rep)
-            tcpl_buf_puts(o, rep);
-        else
-            tcpl_buf_putc(o, ch);
     }
+    tcpl_buf_put(o, s + from, n - from);
 }
 
 static int put_var(run *r, const tpl_tag *g)
@@ -288,7 +290,7 @@ int tpl_fill_json(void **out, size_t *len, const tcpl_template *t, const json_t 
     _Atomic(tcpl_writer *) *slot = &((struct tcpl_template *)t)->writer;
     w = atomic_exchange(slot, NULL);
     if (!w)
-        TCPL_CHECK(tcpl_writer_new(&w, err));
+        TCPL_CHECK(tcpl_writer_new(&w, TCPL_WRITE_LEVEL_FAST, err));
     rc = tcpl_pkg_rewrite_with(w, out, len, t->data, t->len, t->name, pd, n, NULL, err);
     tcpl_writer *none = NULL;
     if (atomic_compare_exchange_strong(slot, &none, w))
@@ -314,6 +316,11 @@ static int parse_data(json_t **out, const char *json, size_t n, tcpl_error *err)
     if (n > TCPL_FILL_MAX_DATA_BYTES)
         return tcpl_err(err, TCPL_ERR_LIMIT, "err.fill_json_big", NULL, NULL, "%zu MB > %zu MB",
                         n >> 20, TCPL_FILL_MAX_DATA_BYTES >> 20);
+    /* the fast reader for what is plainly valid; jansson for the rest,
+     * which also says what is wrong and where (fill/json.h) */
+    *out = tpl_json_fast(json, n);
+    if (*out)
+        return 0;
     json_error_t je;
     *out = json_loadb(json, n, 0, &je);
     if (!*out) {

@@ -80,22 +80,27 @@ typedef struct wpart {
 
 struct tcpl_writer {
     z_stream z;
+    int level;
     int z_ready;
     unsigned char *buf; /* the compressed parts of one call, one after the other */
     size_t cap;
     tcpl_vec parts; /* wpart, one per part of the call */
 };
 
-int tcpl_writer_new(tcpl_writer **out, tcpl_error *err)
+int tcpl_writer_new(tcpl_writer **out, int level, tcpl_error *err)
 {
     *out = NULL;
+    if (level < 1 || level > 9)
+        return tcpl_err(err, TCPL_ERR_INTERNAL, "err.internal", NULL, NULL, "deflate level %d",
+                        level);
     tcpl_writer *w = calloc(1, sizeof *w);
     if (!w)
         return TCPL_NOMEM(err, NULL);
     tcpl_vec_init(&w->parts, sizeof(wpart));
     /* Raw deflate (windowBits -15): the zip entry holds the deflate stream
      * with no zlib header or trailer. */
-    if (deflateInit2(&w->z, WRITE_LEVEL, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+    w->level = level;
+    if (deflateInit2(&w->z, level, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
         free(w);
         return TCPL_NOMEM(err, NULL);
     }
@@ -239,7 +244,7 @@ static int add_part(zip_t *dst, tcpl_writer *w, size_t k, const tcpl_part_data *
         return zip_fail(err, name, p->name, zip_get_error(dst));
     }
     /* The entry's method is the source's: libzip copies, never recompresses. */
-    if (zip_set_file_compression(dst, (zip_uint64_t)idx, ZIP_CM_DEFLATE, WRITE_LEVEL) < 0)
+    if (zip_set_file_compression(dst, (zip_uint64_t)idx, ZIP_CM_DEFLATE, (zip_uint32_t)w->level) < 0)
         return zip_fail(err, name, p->name, zip_get_error(dst));
     return 0;
 }
@@ -251,7 +256,7 @@ int tcpl_pkg_rewrite(void **out, size_t *outlen, const void *src, size_t srclen,
     tcpl_writer *w;
     *out = NULL;
     *outlen = 0;
-    int rc = tcpl_writer_new(&w, err);
+    int rc = tcpl_writer_new(&w, WRITE_LEVEL, err);
     if (rc < 0)
         return rc;
     rc = tcpl_pkg_rewrite_with(w, out, outlen, src, srclen, name, parts, nparts, stats, err);

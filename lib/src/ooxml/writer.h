@@ -37,7 +37,16 @@ typedef struct tcpl_write_stats {
  * used by one call at a time; tcpl_template keeps one for its fills. */
 typedef struct tcpl_writer tcpl_writer;
 
-int tcpl_writer_new(tcpl_writer **out, tcpl_error *err);
+/* Deflate level of a fill's output: zlib's fastest.  A filled document is
+ * deflated once per fill and the deflate of its main part was about 40% of
+ * a fill's instructions at level 6 (2.5 of 6.1 M per fill, docs/bench.md
+ * "Filling"); level 1 takes 0.7 M of them for a part about 20% bigger
+ * (document.xml of the 30-activity plan: 4.4 KB against 3.7 KB deflated,
+ * the DOCX 8.8 KB against 8.1 KB).  Still plain deflate: any reader opens it. */
+#define TCPL_WRITE_LEVEL_FAST 1
+
+/* A writer deflating at level (1-9). */
+int tcpl_writer_new(tcpl_writer **out, int level, tcpl_error *err);
 void tcpl_writer_free(tcpl_writer *w);
 
 /* *out (malloc'd, *outlen bytes) receives the package src with each part of
@@ -50,7 +59,7 @@ int tcpl_pkg_rewrite(void **out, size_t *outlen, const void *src, size_t srclen,
                      const tcpl_part_data *parts, size_t nparts, tcpl_write_stats *stats,
                      tcpl_error *err);
 /* The same with w's state (w not NULL): the parts are deflated by the
- * writer itself (raw deflate, level 6) and handed to libzip already
+ * writer itself (raw deflate, at w's level) and handed to libzip already
  * compressed with their CRC-32 and sizes, so libzip copies them as it copies
  * the entries not replaced. */
 int tcpl_pkg_rewrite_with(tcpl_writer *w, void **out, size_t *outlen, const void *src,
