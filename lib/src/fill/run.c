@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include "base/error.h"
-#include "fill/json.h"
 #include "fill/template.h"
 #include "ooxml/pkg.h"
 #include "ooxml/writer.h"
@@ -316,11 +315,6 @@ static int parse_data(json_t **out, const char *json, size_t n, tcpl_error *err)
     if (n > TCPL_FILL_MAX_DATA_BYTES)
         return tcpl_err(err, TCPL_ERR_LIMIT, "err.fill_json_big", NULL, NULL, "%zu MB > %zu MB",
                         n >> 20, TCPL_FILL_MAX_DATA_BYTES >> 20);
-    /* the fast reader for what is plainly valid; jansson for the rest,
-     * which also says what is wrong and where (fill/json.h) */
-    *out = tpl_json_fast(json, n);
-    if (*out)
-        return 0;
     json_error_t je;
     *out = json_loadb(json, n, 0, &je);
     if (!*out) {
