@@ -208,8 +208,8 @@ static int allowed(rule_type t, const char *key)
             return 1;
     const char *per[NTYPES] = {"sections in_order",
                                "fields under",
-                               "pattern scope section",
-                               "pattern scope section max",
+                               "pattern scope section prefilter",
+                               "pattern scope section max prefilter",
                                "numbers issuers",
                                "kinds years_after",
                                "",
@@ -346,6 +346,11 @@ static int load_rule(loader *l, rule *r, yaml_node_t *n)
             r->years_after = atoi(v ? v : "0");
         else if (!strcmp(key, "max"))
             r->max = atoi(v ? v : "20");
+        else if (!strcmp(key, "prefilter")) {
+            if (!v || strcmp(v, "repeated-word"))
+                return bad(l, vn, "prefilter '%s'%s: repeated-word (docs/rules.md)", v, NULL);
+            r->prefilter = PF_REPEATED_WORD;
+        }
         else if (!strcmp(key, "font"))
             r->font = str(l, vn);
         else if (!strcmp(key, "size")) {

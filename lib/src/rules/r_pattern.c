@@ -35,6 +35,8 @@ static int scan(cjob *j, const rule *r, int from, int to, int *hits)
             continue;
         if (r->scope == SC_CELLS && bl->table < 0)
             continue;
+        if (r->prefilter == PF_REPEATED_WORD && !rl_pf_repeated_word(bl->text, bl->text_len))
+            continue; /* cannot match here (prefilter.c) */
         int hit = rl_find(j, r, &r->pattern, bl->text, bl->text_len, b);
         if (hit < 0)
             return hit;
@@ -100,6 +102,8 @@ int r_pattern(cjob *j, const rule *r)
     case SC_RECIPIENTS:
         for (size_t i = 0; i < tcpl_extraction_recipient_count(j->x); i++) {
             const char *s = tcpl_extraction_recipient(j->x, i);
+            if (r->prefilter == PF_REPEATED_WORD && !rl_pf_repeated_word(s, strlen(s)))
+                continue;
             int t = rl_find(j, r, &r->pattern, s, strlen(s), -1);
             if (t < 0)
                 return t;

@@ -30,31 +30,11 @@ typedef struct tok {
     int glued;         /* part of a dotted or slashed word (a web address, a symbol) */
 } tok;
 
-static int is_letter(utf8proc_int32_t c)
-{
-    if (c < 0x80)
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-    utf8proc_category_t k = utf8proc_category(c);
-    return (k >= UTF8PROC_CATEGORY_LU && k <= UTF8PROC_CATEGORY_LO) ||
-           (k >= UTF8PROC_CATEGORY_MN && k <= UTF8PROC_CATEGORY_ME);
-}
-
 /* The code point at s[i] (ASCII without a call); its length, <= 0 when
  * the bytes are not UTF-8. */
 static utf8proc_ssize_t cp_at(const char *s, size_t n, size_t i, utf8proc_int32_t *c)
 {
-    if ((unsigned char)s[i] < 0x80) {
-        *c = (unsigned char)s[i];
-        return 1;
-    }
-    return utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), c);
-}
-
-static int is_upper(utf8proc_int32_t c)
-{
-    if (c < 0x80)
-        return c >= 'A' && c <= 'Z';
-    return utf8proc_category(c) == UTF8PROC_CATEGORY_LU;
+    return spell_cp((const unsigned char *)s + i, n - i, c);
 }
 
 /* The next word of s from *pos, or 0 at the end.  Linear overall. */
@@ -68,7 +48,7 @@ static int next_word(const char *s, size_t n, size_t *pos, tok *t)
             i++;
             continue;
         }
-        if (is_letter(c))
+        if (spell_letter(c))
             break;
         i += (size_t)k;
     }
@@ -81,10 +61,10 @@ static int next_word(const char *s, size_t n, size_t *pos, tok *t)
     while (i < n) {
         utf8proc_int32_t c;
         utf8proc_ssize_t k = cp_at(s, n, i, &c);
-        if (k <= 0 || !is_letter(c))
+        int letter = k > 0 ? spell_letter(c) : 0;
+        if (!letter)
             break;
-        if (is_upper(c))
-            t->caps++;
+        t->caps += letter == 2;
         i += (size_t)k;
     }
     t->end = i;
@@ -261,7 +241,9 @@ static int compounds(cjob *j, const rule *r, tcpl_spell *sp)
             char phrase[TCPL_SPELL_WINDOW * (TCPL_WORD_MAX * 2 + 1)];
             size_t at = sizeof phrase - 1;
             phrase[at] = 0;
-            for (size_t k = 1; k <= nw && reported < r->max; k++) {
+            /* (none ends with this word: no lookups) */
+            size_t kmax = spell_confusion_ends(sp, win[nw - 1].fold) ? nw : 0;
+            for (size_t k = 1; k <= kmax && reported < r->max; k++) {
                 const char *wf = win[nw - k].fold;
                 size_t l = strlen(wf);
                 if (k > 1)

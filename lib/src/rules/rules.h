@@ -66,6 +66,7 @@ typedef struct rule {
     const char *font;
     int years_after; /* date window */
     int max;         /* absent: findings kept per rule */
+    int prefilter;   /* exists/absent: PF_* (prefilter.c), PF_NONE by default */
     long since;      /* applies to documents dated on or after (days), 0 always */
     int threshold;   /* coverage: similarity in percent that counts as a match */
     /* table-sum: the total row's label, columns not summed, the column a
@@ -78,6 +79,23 @@ typedef struct rule {
     tcpl_re level_re[LEVEL_COUNT];
     int has_level[LEVEL_COUNT];
 } rule;
+
+/* s as a JSON string, the bytes jansson's json_dumps writes for it; -1
+ * (nothing written) when s is NULL or not strict UTF-8. */
+int rl_json_string(tcpl_buf *b, const char *s);
+
+/* exists/absent prefilters (`prefilter:`; lib/src/rules/prefilter.c). */
+enum { PF_NONE, PF_REPEATED_WORD };
+/* 0 when no repeated word (a word, whitespace, the same word ignoring case)
+ * can be in text[0..len): a pattern that only matches such a pair cannot
+ * match there.  1 when one may be.  Linear in len. */
+int rl_pf_repeated_word(const char *text, size_t len);
+/* The sets behind it, for tests: PCRE2's \s (UCP); the fold of a letter
+ * the scan knows (lower case), 0xFFFFFFFF for any other code point;
+ * whether u is such a letter. */
+int rl_pf_space(uint32_t u);
+uint32_t rl_pf_fold(uint32_t u);
+int rl_pf_known_letter(uint32_t u);
 
 typedef struct pack {
     const char *id, *title, *basis, *file;

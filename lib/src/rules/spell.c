@@ -83,6 +83,13 @@ struct tcpl_spell {
      * takes a dozen.  Each key maps to the entry bsearch would return. */
     uint32_t *compound_idx, *confusion_idx;
     size_t compound_cap, confusion_cap;
+    /* The last words of the confusions (after their last space), sorted,
+     * indexed the same way: a word that ends none of them ends no phrase
+     * worth looking up (spell_confusion_ends). */
+    spell_entry *tails;
+    size_t ntails;
+    uint32_t *tail_idx;
+    size_t tail_cap;
     const char **accepted; /* sorted */
     size_t naccepted;
     const char **units; /* unit names as checks/units.yaml writes them */
@@ -319,7 +326,22 @@ static int load_tables(tcpl_spell *sp, const tcpl_ctx *ctx, tcpl_error *err)
     if (index_table(&sp->arena, sp->compounds, sp->ncompounds, &sp->compound_idx,
                     &sp->compound_cap) < 0 ||
         index_table(&sp->arena, sp->confusions, sp->nconfusions, &sp->confusion_idx,
-                    &sp->confusion_cap) < 0)
+                    &sp->confusion_cap) < 0) {
+        rc = TCPL_NOMEM(err, SPELLING_FILE);
+        goto out;
+    }
+    sp->tails = tcpl_arena_alloc(&sp->arena, (sp->nconfusions ? sp->nconfusions : 1) *
+                                                 sizeof *sp->tails);
+    if (!sp->tails) {
+        rc = TCPL_NOMEM(err, SPELLING_FILE);
+        goto out;
+    }
+    for (size_t i = 0; i < sp->nconfusions; i++) {
+        const char *b = sp->confusions[i].base, *last = strrchr(b, ' ');
+        sp->tails[sp->ntails++] = (spell_entry){last ? last + 1 : b, NULL};
+    }
+    qsort(sp->tails, sp->ntails, sizeof *sp->tails, cmp_entry);
+    if (index_table(&sp->arena, sp->tails, sp->ntails, &sp->tail_idx, &sp->tail_cap) < 0)
         rc = TCPL_NOMEM(err, SPELLING_FILE);
 out:
     tcpl_yaml_free(&y);
@@ -622,6 +644,11 @@ const spell_entry *spell_confusion(const tcpl_spell *sp, const char *folded)
     return find(sp->confusions, sp->confusion_idx, sp->confusion_cap, folded);
 }
 
+int spell_confusion_ends(const tcpl_spell *sp, const char *word)
+{
+    return find(sp->tails, sp->tail_idx, sp->tail_cap, word) != NULL;
+}
+
 size_t spell_unit_count(const tcpl_spell *sp)
 {
     return sp ? sp->nunits : 0;
@@ -630,6 +657,15 @@ size_t spell_unit_count(const tcpl_spell *sp)
 const char *spell_unit(const tcpl_spell *sp, size_t i)
 {
     return sp && i < sp->nunits ? sp->units[i] : NULL;
+}
+
+int spell_letter_other(utf8proc_int32_t c)
+{
+    utf8proc_category_t k = utf8proc_category(c);
+    if (k == UTF8PROC_CATEGORY_LU)
+        return 2;
+    return (k >= UTF8PROC_CATEGORY_LU && k <= UTF8PROC_CATEGORY_LO) ||
+           (k >= UTF8PROC_CATEGORY_MN && k <= UTF8PROC_CATEGORY_ME);
 }
 
 /* One pass over s through a table; 0, or -1 when s is not UTF-8. */
@@ -646,15 +682,25 @@ static int map_to(const utf8proc_int32_t *table, const char *s, size_t n, char *
             continue;
         }
         utf8proc_int32_t c;
-        utf8proc_ssize_t k =
-            utf8proc_iterate((const utf8proc_uint8_t *)s + i, (utf8proc_ssize_t)(n - i), &c);
+        utf8proc_ssize_t k = spell_cp((const unsigned char *)s + i, n - i, &c);
         if (k <= 0)
             return -1;
         i += (size_t)k;
         if (c < SPELL_TABLE)
             c = table[c];
         utf8proc_uint8_t b[4];
-        utf8proc_ssize_t l = utf8proc_encode_char(c, b);
+        utf8proc_ssize_t l;
+        if (c >= 0x80 && c < 0x800) { /* what utf8proc_encode_char writes, without the call */
+            b[0] = (utf8proc_uint8_t)(0xC0 | (c >> 6));
+            b[1] = (utf8proc_uint8_t)(0x80 | (c & 0x3F));
+            l = 2;
+        } else if (c >= 0x800 && c < 0x10000) {
+            b[0] = (utf8proc_uint8_t)(0xE0 | (c >> 12));
+            b[1] = (utf8proc_uint8_t)(0x80 | ((c >> 6) & 0x3F));
+            b[2] = (utf8proc_uint8_t)(0x80 | (c & 0x3F));
+            l = 3;
+        } else
+            l = utf8proc_encode_char(c, b);
         if (l <= 0 || o + (size_t)l >= size)
             break;
         memcpy(out + o, b, (size_t)l);

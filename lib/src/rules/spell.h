@@ -2,6 +2,8 @@
 #define TCPL_RULES_SPELL_H
 #include <stddef.h>
 
+#include <utf8proc.h>
+
 #include "base/arena.h"
 #include "tcpl/context.h"
 
@@ -36,6 +38,10 @@ int spell_word(const tcpl_spell *sp, spell_slot *s, const char *w, char *suggest
 const spell_entry *spell_compound(const tcpl_spell *sp, const char *base);
 /* The confusion whose casefolded wrong form is folded, or NULL. */
 const spell_entry *spell_confusion(const tcpl_spell *sp, const char *folded);
+/* 1 when some confusion's casefolded wrong form ends with the word
+ * (a casefolded word without spaces): else spell_confusion finds nothing
+ * for a phrase ending with it, and the lookups can be skipped. */
+int spell_confusion_ends(const tcpl_spell *sp, const char *word);
 /* Unit names as checks/units.yaml writes them (canonical names, protected
  * phrases that begin with a capital). */
 size_t spell_unit_count(const tcpl_spell *sp);
@@ -45,6 +51,64 @@ const char *spell_unit(const tcpl_spell *sp, size_t i);
  * size.  -1 when s is not UTF-8. */
 int spell_fold(const tcpl_spell *sp, const char *s, size_t n, char *out, size_t size);
 int spell_bare(const tcpl_spell *sp, const char *s, size_t n, char *out, size_t size);
+/* spell_letter for the code points it does not know by heart. */
+int spell_letter_other(utf8proc_int32_t c);
+
+/* The code point at s[0..n) (n >= 1) and its length, as utf8proc_iterate
+ * gives them (<= 0: not UTF-8), the common Vietnamese ones without a call.
+ * 0 when c is not a letter (utf8proc: L* or M*), 2 an upper-case letter
+ * (Lu), 1 another letter; ASCII, Latin-1, the Vietnamese letters and the
+ * combining marks without a table lookup (tests/test_spell_chars.c). */
+static inline utf8proc_ssize_t spell_cp(const unsigned char *s, size_t n, utf8proc_int32_t *c)
+{
+    unsigned a = s[0];
+    if (a < 0x80) {
+        *c = (utf8proc_int32_t)a;
+        return 1;
+    }
+    /* Two bytes from C2-DF, three from E1 (Vietnamese's U+1Exx): always
+     * valid when their continuation bytes are there, as utf8proc_iterate
+     * would say; anything else goes to it. */
+    if (a >= 0xC2 && a <= 0xDF && n >= 2 && (s[1] & 0xC0) == 0x80) {
+        *c = (utf8proc_int32_t)((a & 0x1F) << 6 | (s[1] & 0x3F));
+        return 2;
+    }
+    if (a == 0xE1 && n >= 3 && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80) {
+        *c = (utf8proc_int32_t)((a & 0x0F) << 12 | (s[1] & 0x3F) << 6 | (s[2] & 0x3F));
+        return 3;
+    }
+    return utf8proc_iterate(s, (utf8proc_ssize_t)n, c);
+}
+
+static inline int spell_letter(utf8proc_int32_t c)
+{
+    if (c < 0x80)
+        return c >= 'A' && c <= 'Z' ? 2 : c >= 'a' && c <= 'z';
+    if (c >= 0xC0 && c <= 0xFF)
+        return c == 0xD7 || c == 0xF7 ? 0 : c <= 0xDE ? 2 : 1;
+    if (c >= 0x1EA0 && c <= 0x1EF9) /* Ạ ạ ... Ỹ ỹ */
+        return c & 1 ? 1 : 2;
+    if (c >= 0x300 && c <= 0x36F) /* combining marks (Mn) */
+        return 1;
+    switch (c) {
+    case 0x102: /* Ă Đ Ĩ Ũ Ơ Ư */
+    case 0x110:
+    case 0x128:
+    case 0x168:
+    case 0x1A0:
+    case 0x1AF:
+        return 2;
+    case 0x103:
+    case 0x111:
+    case 0x129:
+    case 0x169:
+    case 0x1A1:
+    case 0x1B0:
+        return 1;
+    }
+    return spell_letter_other(c);
+}
+
 /* Mark-free, casefolded, đ as d, into out (cut to size). */
 int spell_base_to(const char *s, size_t n, char *out, size_t size);
 /* Mark-free, casefolded, đ as d. */
