@@ -264,113 +264,6 @@ size_t tcpl_findings_at(const tcpl_findings *f, tcpl_severity s)
     return f && (unsigned)s < 3 ? f->counts[s] : 0;
 }
 
-/* s as a JSON string, the way jansson's json_dumps writes it (no flags
- * that change strings): \" \\ \b \f \n \r \t, other control
- * characters as \u00XX, everything else as is.  -1 when s is not valid
- * UTF-8 (strict, as jansson checks it): the caller lets jansson decide. */
-int rl_json_string(tcpl_buf *b, const char *s)
-{
-    if (!s)
-        return -1; /* json_string(NULL) fails: jansson's way decides */
-    const unsigned char *p = (const unsigned char *)s;
-    size_t n = strlen(s);
-    for (size_t i = 0; i < n;) { /* validate first: nothing written on failure */
-        unsigned c = p[i];
-        size_t k = c < 0x80 ? 1 : c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3
-                              : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
-        if (!k || i + k > n)
-            return -1;
-        uint32_t u = k == 1 ? c : c & (0x3Fu >> (k - 1));
-        for (size_t j = 1; j < k; j++) {
-            if ((p[i + j] & 0xC0) != 0x80)
-                return -1;
-            u = u << 6 | (p[i + j] & 0x3F);
-        }
-        if ((k == 3 && u < 0x800) || (k == 4 && u < 0x10000) || u > 0x10FFFF ||
-            (u >= 0xD800 && u <= 0xDFFF))
-            return -1;
-        i += k;
-    }
-    tcpl_buf_putc(b, '"');
-    size_t from = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned c = p[i];
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
-        tcpl_buf_put(b, s + from, i - from);
-        from = i + 1;
-        switch (c) {
-        case '"':
-            tcpl_buf_puts(b, "\\\"");
-            break;
-        case '\\':
-            tcpl_buf_puts(b, "\\\\");
-            break;
-        case '\b':
-            tcpl_buf_puts(b, "\\b");
-            break;
-        case '\f':
-            tcpl_buf_puts(b, "\\f");
-            break;
-        case '\n':
-            tcpl_buf_puts(b, "\\n");
-            break;
-        case '\r':
-            tcpl_buf_puts(b, "\\r");
-            break;
-        case '\t':
-            tcpl_buf_puts(b, "\\t");
-            break;
-        default:
-            tcpl_buf_printf(b, "\\u%04X", c);
-        }
-    }
-    tcpl_buf_put(b, s + from, n - from);
-    tcpl_buf_putc(b, '"');
-    return 0;
-}
-
-/* The compact findings JSON written directly: the bytes json_dumps(...,
- * JSON_PRESERVE_ORDER | JSON_COMPACT) gives for the object below (jansson
- * building and dumping it was ~0.3 M instructions a plan in a batch).
- * -1 when a string is not UTF-8: the caller then goes through jansson. */
-static int json_direct(tcpl_buf *b, const tcpl_findings *f, const tcpl_xmeta *m, const char *file)
-{
-    int bad = 0;
-    tcpl_buf_puts(b, "{\"file\":");
-    bad |= rl_json_string(b, file);
-    tcpl_buf_puts(b, ",\"kind\":");
-    bad |= rl_json_string(b, m->kind);
-    tcpl_buf_puts(b, ",\"pack\":");
-    bad |= rl_json_string(b, tcpl_findings_packs(f));
-    tcpl_buf_puts(b, ",\"findings\":[");
-    for (size_t i = 0; !bad && i < f->items.len; i++) {
-        const tcpl_finding *g = &TCPL_VEC_AT(&f->items, tcpl_finding, i);
-        tcpl_buf_puts(b, i ? ",{\"rule\":" : "{\"rule\":");
-        bad |= rl_json_string(b, g->rule);
-        tcpl_buf_puts(b, ",\"severity\":");
-        bad |= rl_json_string(b, tcpl_severity_name(g->severity));
-        tcpl_buf_puts(b, ",\"category\":");
-        bad |= rl_json_string(b, tcpl_category_name(g->category));
-        tcpl_buf_puts(b, ",\"message\":");
-        bad |= rl_json_string(b, g->message);
-        tcpl_buf_printf(b, ",\"block\":%d,\"section\":", g->block);
-        bad |= rl_json_string(b, g->section);
-        tcpl_buf_puts(b, ",\"excerpt\":");
-        bad |= rl_json_string(b, g->excerpt);
-        tcpl_buf_puts(b, ",\"basis\":");
-        bad |= rl_json_string(b, g->basis);
-        if (g->fix[0]) {
-            tcpl_buf_puts(b, ",\"fix\":");
-            bad |= rl_json_string(b, g->fix);
-        }
-        tcpl_buf_putc(b, '}');
-    }
-    tcpl_buf_printf(b, "],\"counts\":{\"loi\":%lld,\"canh-bao\":%lld,\"goi-y\":%lld}}\n",
-                    (long long)f->counts[0], (long long)f->counts[1], (long long)f->counts[2]);
-    return bad ? -1 : 0;
-}
-
 int tcpl_findings_json(char **out, size_t *len, const tcpl_findings *f, const tcpl_extraction *x,
                        unsigned options, tcpl_error *err)
 {
@@ -380,16 +273,6 @@ int tcpl_findings_json(char **out, size_t *len, const tcpl_findings *f, const tc
     char *file = NULL;
     if (tcpl_escape_text(&file, m->file, 0, err) < 0)
         return TCPL_NOMEM(err, m->file);
-    if (!(options & TCPL_JSON_PRETTY)) {
-        tcpl_buf d;
-        tcpl_buf_init(&d);
-        if (json_direct(&d, f, m, file) == 0 && !d.failed) {
-            free(file);
-            *out = tcpl_buf_detach(&d, len);
-            return *out ? 0 : TCPL_NOMEM(err, m->file);
-        }
-        tcpl_buf_free(&d); /* a string jansson may refuse: as before */
-    }
     json_t *o = json_object();
     json_t *items = json_array();
     int bad = !o || !items;

@@ -80,10 +80,6 @@ typedef struct rule {
     int has_level[LEVEL_COUNT];
 } rule;
 
-/* s as a JSON string, the bytes jansson's json_dumps writes for it; -1
- * (nothing written) when s is NULL or not strict UTF-8. */
-int rl_json_string(tcpl_buf *b, const char *s);
-
 /* exists/absent prefilters (`prefilter:`; lib/src/rules/prefilter.c). */
 enum { PF_NONE, PF_REPEATED_WORD };
 /* 0 when no repeated word (a word, whitespace, the same word ignoring case)
