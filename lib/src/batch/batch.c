@@ -30,6 +30,7 @@ typedef struct run {
     tcpl_check_options co;
     char *results_dir;
     int results_fd; /* results_dir, open: results are made relative to it */
+    int results_empty; /* nothing in results_dir at the start: no result to reuse, none looked up */
     char rules[17]; /* fingerprint of everything besides the input that shapes a result */
     brec *recs;
     size_t n;
@@ -227,6 +228,8 @@ static int process_doc(run *R, tcpl_reader *rd, brec *r, const void *data, size_
 /* An earlier result for the same bytes, rules and name, or NULL. */
 static json_t *reusable(run *R, const brec *r)
 {
+    if (R->results_empty)
+        return NULL;
     json_t *root = batch_load_json(R->results_fd, r->result, 1);
     json_t *b = json_object_get(root, "batch");
     char hex[17];
@@ -806,7 +809,7 @@ int tcpl_batch_run(tcpl_batch_totals *out, const tcpl_ctx *ctx, const tcpl_extra
         goto out;
     }
     batch_sweep_temps(o->out_dir);
-    batch_sweep_temps(R.results_dir);
+    R.results_empty = batch_sweep_temps(R.results_dir) == 0;
     fingerprint(&R);
     TCPL_CHECK(batch_walk(&recs, o->inputs, o->ninputs, o->out_dir, err));
     TCPL_CHECK(apply_converted(&recs, o, err));

@@ -97,8 +97,10 @@ int batch_put_line(int dirfd, const char *name, const char *tmp, const char *lin
  * not followed. */
 struct json_t;
 struct json_t *batch_load_json(int dirfd, const char *name, int nofollow);
-/* Removes what a killed run left in dir (names starting BATCH_TMP_PREFIX). */
-void batch_sweep_temps(const char *dir);
+/* Removes what a killed run left in dir (names starting BATCH_TMP_PREFIX);
+ * returns the number of other entries (0: nothing there to reuse),
+ * SIZE_MAX when dir cannot be listed. */
+size_t batch_sweep_temps(const char *dir);
 
 /* Roster (roster.c). */
 typedef struct roster_unit {

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -132,17 +133,22 @@ int bout_commit(bout *o, int sync, tcpl_error *err)
     return 0;
 }
 
-void batch_sweep_temps(const char *dir)
+size_t batch_sweep_temps(const char *dir)
 {
     DIR *d = opendir(dir);
     if (!d)
-        return;
+        return SIZE_MAX;
     int fd = dirfd(d);
+    size_t kept = 0;
     struct dirent *e;
-    while ((e = readdir(d)) != NULL)
+    while ((e = readdir(d)) != NULL) {
         if (!strncmp(e->d_name, BATCH_TMP_PREFIX, sizeof BATCH_TMP_PREFIX - 1))
             (void)unlinkat(fd, e->d_name, 0);
+        else if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+            kept++;
+    }
     closedir(d);
+    return kept;
 }
 
 int batch_put_line(int dirfd, const char *name, const char *tmp, const char *line, size_t len,
