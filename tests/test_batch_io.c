@@ -203,10 +203,50 @@ static void test_names_hashes_and_no_temps(void **state)
     free(small);
 }
 
+/* Names given without a folder (relative to the current one) next to
+ * absolute ones, in one run: each gets its own folder's real path. */
+static void test_names_without_folder(void **state)
+{
+    (void)state;
+    dir("rel");
+    dir("rel/sub");
+    put("rel/d.docx", sample, sample_len);
+    put("rel/sub/e.docx", sample, sample_len);
+    const char *bin = getenv("TCPL_BIN");
+    char *abs_bin = realpath(bin ? bin : "build/tcpl", NULL);
+    assert_non_null(abs_bin);
+    char cwd[PATH_MAX];
+    assert_non_null(getcwd(cwd, sizeof cwd));
+    char *here = cat(root, "rel"), *out = cat(root, "out-rel"), *e = cat(root, "rel/sub/e.docx");
+    assert_int_equal(setenv("TCPL_BIN", abs_bin, 1), 0);
+    assert_int_equal(chdir(here), 0);
+    tu_result r;
+    tu_tcpl_run(&r, root, TU_ARGS("batch", e, "d.docx", "--out", out, "-j", "1", "-q"), NULL);
+    char *d_name = result_of("d.docx", "d"), *e_name = result_of(e, "e");
+    assert_int_equal(chdir(cwd), 0);
+    if (bin)
+        setenv("TCPL_BIN", bin, 1);
+    else
+        unsetenv("TCPL_BIN");
+    if (r.status != 0 && r.status != 1)
+        print_error("stderr: %s\n", r.err);
+    assert_true(r.status == 0 || r.status == 1); /* 1: a plan with Lỗi */
+    tu_result_free(&r);
+    json_decref(load_result(out, d_name));
+    json_decref(load_result(out, e_name));
+    free(d_name);
+    free(e_name);
+    free(abs_bin);
+    free(here);
+    free(out);
+    free(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_names_hashes_and_no_temps),
+        cmocka_unit_test(test_names_without_folder),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -417,6 +417,7 @@ typedef struct wstate {
     tcpl_buf dir;    /* the last input's folder, as walked */
     char *dir_real;  /* its real path, NULL: unknown */
     int have_dir;
+    int dir_slash; /* the path had a slash ("/x" and "x": both an empty folder part) */
 } wstate;
 
 /* The real path of an input that is not a symbolic link (the result's
@@ -430,13 +431,15 @@ static char *real_path(wstate *w, const char *path, int is_link)
     size_t dl = slash ? (size_t)(slash - path) : 0;
     if (is_link || !*base || !strcmp(base, ".") || !strcmp(base, ".."))
         return realpath(path, NULL);
-    if (!w->have_dir || w->dir.len != dl || memcmp(w->dir.data ? w->dir.data : "", path, dl)) {
+    if (!w->have_dir || w->dir_slash != (slash != NULL) || w->dir.len != dl ||
+        memcmp(w->dir.data ? w->dir.data : "", path, dl)) {
         free(w->dir_real);
         w->dir_real = NULL;
         tcpl_buf_reset(&w->dir);
         tcpl_buf_put(&w->dir, path, dl);
         tcpl_buf_putc(&w->dir, 0);
         w->dir.len = dl;
+        w->dir_slash = slash != NULL;
         w->have_dir = tcpl_buf_ok(&w->dir);
         if (w->have_dir)
             w->dir_real = realpath(dl ? w->dir.data : slash ? "/" : ".", NULL);
