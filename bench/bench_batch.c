@@ -7,15 +7,30 @@
  *   text+reader, extract+reader   the same through one tcpl_reader with a
  *               part cache (tcpl_part_cache), as a batch would read
  * MB is the size of the inflated document.xml parts (the same for every
- * mode, so MB/s compare).  Run by bench/run.sh for the office corpora. */
+ * mode, so MB/s compare).  Run by bench/run.sh for the office corpora.
+ *
+ * bench_batch phases OUT JOBS INPUT...: one tcpl_batch_run, and the CPU
+ * (user + system, all threads: getrusage) and wall seconds of its phases,
+ * cut where the progress callback is first and last called:
+ *   setup    context, extractor, checker (tcpl batch does the same)
+ *   walk     sweeping old temporaries, the fingerprint, listing and
+ *            sorting the inputs, starting the threads (and the first input)
+ *   workers  every other input: read, hash, check, result written
+ *   finish   duplicates, summaries, report.html (serial)
+ * printed as "phase cpu_s wall_s", one line each. */
 #include <libxml/parser.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 #include <zip.h>
 
+#include "tcpl/batch.h"
 #include "tcpl/tcpl.h"
 
 static double now(void)
@@ -45,10 +60,89 @@ static size_t sax_part(zip_t *z, const char *name, int parse)
     return got > 0 ? (size_t)got : 0;
 }
 
+static double cpu(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec +
+           ru.ru_stime.tv_usec / 1e6;
+}
+
+typedef struct mark {
+    double cpu, wall;
+} mark;
+
+static mark mark_now(void)
+{
+    return (mark){cpu(), now()};
+}
+
+typedef struct phases {
+    mark first, last;
+    int seen;
+} phases;
+
+static void on_progress(void *user, const tcpl_batch_progress *p)
+{
+    phases *ph = user;
+    if (!ph->seen++)
+        ph->first = mark_now();
+    if (p->done == p->total)
+        ph->last = mark_now();
+}
+
+static int run_phases(int argc, char **argv)
+{
+    if (argc < 5)
+        return 2;
+#ifdef __GLIBC__
+    /* as cmd/tcpl/main.c sets them for every tcpl command */
+    mallopt(M_TRIM_THRESHOLD, 64 << 20);
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    if (!getenv("TZ") && access("/etc/localtime", R_OK) == 0)
+        setenv("TZ", ":/etc/localtime", 0);
+#endif
+    mark t0 = mark_now();
+    tcpl_ctx *ctx = NULL;
+    tcpl_extractor *ex = NULL;
+    tcpl_checker *ck = NULL;
+    tcpl_error err;
+    if (tcpl_ctx_new(&ctx, NULL, &err) < 0 || tcpl_extractor_new(&ex, ctx, &err) < 0 ||
+        tcpl_checker_new(&ck, ctx, &err) < 0)
+        return 4;
+    mark t1 = mark_now();
+    phases ph;
+    memset(&ph, 0, sizeof ph);
+    tcpl_batch_options o;
+    memset(&o, 0, sizeof o);
+    o.out_dir = argv[2];
+    o.jobs = (unsigned)atoi(argv[3]);
+    o.inputs = (const char *const *)argv + 4;
+    o.ninputs = (size_t)(argc - 4);
+    o.progress = on_progress;
+    o.user = &ph;
+    tcpl_batch_totals t;
+    int rc = tcpl_batch_run(&t, ctx, ex, ck, &o, &err);
+    mark t2 = mark_now();
+    if (rc < 0 || !ph.seen)
+        return 4;
+    printf("setup %.3f %.3f\nwalk %.3f %.3f\nworkers %.3f %.3f\nfinish %.3f %.3f\nfiles %zu\n",
+           t1.cpu - t0.cpu, t1.wall - t0.wall, ph.first.cpu - t1.cpu, ph.first.wall - t1.wall,
+           ph.last.cpu - ph.first.cpu, ph.last.wall - ph.first.wall, t2.cpu - ph.last.cpu,
+           t2.wall - ph.last.wall, t.files);
+    tcpl_checker_free(ck);
+    tcpl_extractor_free(ex);
+    tcpl_ctx_free(ctx);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 1 && !strcmp(argv[1], "phases"))
+        return run_phases(argc, argv);
     if (argc < 3) {
-        fprintf(stderr, "usage: bench_batch floor-doc|floor-dsn|text|extract FILE...\n");
+        fprintf(stderr, "usage: bench_batch floor-doc|floor-dsn|text|extract FILE...\n"
+                        "       bench_batch phases OUT JOBS INPUT...\n");
         return 2;
     }
     const char *mode = argv[1];

@@ -49,7 +49,7 @@ rm -rf $out/src
 plans=$(ls $out/plans/*.docx)
 echo "== tcpl batch on $(nproc) cores: $(echo $plans | wc -w) distinct generated plans, $(du -sk $out/plans | cut -f1) KB =="
 for n in $sizes; do
-  rm -rf $out/in $out/res && mkdir -p $out/in/000
+  rm -rf $out/in $out/res $out/res1 $out/res2 $out/res3 && mkdir -p $out/in/000
   # one folder of 100 plans, then copies of that folder (one cp per 100
   # files: 10,000 single copies take minutes on a loaded machine); the
   # rest of N in a last, partial folder
@@ -71,14 +71,35 @@ for n in $sizes; do
     ls $out/in/000/* | head -n $((n - d * 100)) | xargs -I{} cp {} $out/in/$(printf %03d $d)/
   fi
   echo "$(find $out/in -type f | wc -l) input files"
+  # Each run writes into a folder of its own, and the folders are removed
+  # only after the last run: ext4 without a journal (this machine's) skips
+  # inodes freed in the last seconds when it allocates one, one by one, so a
+  # run started just after `rm -rf` of 10,000 results pays seconds of system
+  # time that a real run into a new folder does not (docs/bench.md, "Batch"):
+  # the old outputs went before the inputs were made, then written out, and
+  # the kernel's window (5 s for inodes written out) is let pass.
+  sync
+  sleep 6
   for j in 1 2; do
-    rm -rf $out/res
-    sync
     # batch exits 1 when a file has Lỗi (the samples do): time then writes a status line first
-    /usr/bin/time -f "%e %M %U %S" -o $out/time.txt $bin batch $out/in --out $out/res --jobs $j -q || true
+    /usr/bin/time -f "%e %M %U %S" -o $out/time.txt $bin batch $out/in --out $out/res$j --jobs $j -q || true
     set -- $(tail -1 $out/time.txt); secs=$1; kb=$2; cpu=$(awk "BEGIN{print $3 + $4}")
-    awk "BEGIN{printf \"batch %5d files --jobs %d   %6.2f s  %6.0f docs/s  CPU %6.2f s (%.2f ms/doc)  peak RSS %6.1f MB\\n\", $n, $j, $secs, $n / ($secs > 0 ? $secs : 0.01), $cpu, 1000 * $cpu / $n, $kb / 1024}"
+    awk "BEGIN{printf \"batch %5d files --jobs %d   %6.2f s  %6.0f docs/s  CPU %6.2f s (%.2f ms/doc; user %.2f, system %.2f)  peak RSS %6.1f MB\\n\", $n, $j, $secs, $n / ($secs > 0 ? $secs : 0.01), $cpu, 1000 * $cpu / $n, $3, $4, $kb / 1024}"
   done
+  # the same outputs whatever the number of workers
+  if diff -r $out/res1 $out/res2 >/dev/null; then echo "--jobs 1 and --jobs 2: identical outputs"
+  else echo "--jobs 1 and --jobs 2: OUTPUTS DIFFER"; fi
+  # BENCH_BATCH_PHASES=1: one more --jobs 2 run, in-process, CPU and wall
+  # of each phase (bench_batch phases: setup, walk, workers, finish)
+  if [ -n "$BENCH_BATCH_PHASES" ]; then
+    [ -x $B/bench_batch ] || cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -Ilib/include \
+      $(pkg-config --cflags libxml-2.0 libzip) bench/bench_batch.c $B/libtcpl.a \
+      $(pkg-config --libs libxml-2.0 libzip zlib libpcre2-8 libutf8proc yaml-0.1 jansson hunspell) \
+      -lpthread -o $B/bench_batch
+    $B/bench_batch phases $out/res3 2 $out/in |
+      awk -v n=$n '$1 == "files" { next } { printf "phase %-8s CPU %6.2f s  wall %6.2f s\n", $1, $2, $3 }'
+  fi
+  mv $out/res2 $out/res
   /usr/bin/time -f "%e %M" -o $out/time.txt $bin batch $out/in --out $out/res --jobs 2 -q || true
   set -- $(tail -1 $out/time.txt); secs=$1; kb=$2
   awk "BEGIN{printf \"batch %5d files rerun (all reused) %6.2f s  peak RSS %6.1f MB\\n\", $n, $secs, $kb / 1024}"

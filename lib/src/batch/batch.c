@@ -29,6 +29,8 @@ typedef struct run {
     const tcpl_batch_options *o;
     tcpl_check_options co;
     char *results_dir;
+    int results_fd; /* results_dir, open: results are made relative to it */
+    int results_empty; /* nothing in results_dir at the start: no result to reuse, none looked up */
     char rules[17]; /* fingerprint of everything besides the input that shapes a result */
     brec *recs;
     size_t n;
@@ -224,24 +226,11 @@ static int process_doc(run *R, tcpl_reader *rd, brec *r, const void *data, size_
 }
 
 /* An earlier result for the same bytes, rules and name, or NULL. */
-static json_t *reusable(run *R, const brec *r, const char *path)
+static json_t *reusable(run *R, const brec *r)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0)
+    if (R->results_empty)
         return NULL;
-    struct stat st;
-    json_t *root = NULL;
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
-        (unsigned long long)st.st_size <= BATCH_MAX_RESULT_BYTES) {
-        char *buf = malloc((size_t)st.st_size);
-        ssize_t got = buf ? read(fd, buf, (size_t)st.st_size) : -1;
-        if (got == st.st_size) {
-            json_error_t je;
-            root = json_loadb(buf, (size_t)got, 0, &je);
-        }
-        free(buf);
-    }
-    close(fd);
+    json_t *root = batch_load_json(R->results_fd, r->result, 1);
     json_t *b = json_object_get(root, "batch");
     char hex[17];
     snprintf(hex, sizeof hex, "%016llx", (unsigned long long)r->hash);
@@ -267,12 +256,10 @@ static void set_fatal(run *R, const tcpl_error *err)
 /* The result's name: the input's base name made safe (no control
  * characters, no bytes that are not UTF-8, no leading dot), cut, then a
  * hash of the input's full path so that two inputs with one name differ. */
-static int result_name(brec *r)
+static int result_name(brec *r, const char *real)
 {
-    char *real = realpath(r->path, NULL);
     const char *full = real ? real : r->path;
     uint32_t h = (uint32_t)(batch_fnv(BATCH_FNV_INIT, full, strlen(full)) >> 16);
-    free(real);
     const char *b = strrchr(r->shown, '/') ? strrchr(r->shown, '/') + 1 : r->shown;
     size_t n = strlen(b);
     const char *dot = strrchr(b, '.');
@@ -415,7 +402,108 @@ static void emit(run *R, json_t *root, const char *text)
     free(line);
 }
 
-static void process(run *R, tcpl_reader *rd, brec *r)
+/* Inputs up to this size are read into the worker's buffer (kept from one
+ * input to the next); larger ones (pictures in an evidence file) are
+ * mapped, so a worker never keeps more than this.  Plans are 10-100 KB.
+ * Reading instead of mapping spares the munmap per input, which with two
+ * workers is a TLB shoot-down on the other core each time. */
+#define BATCH_READ_BYTES (1u << 20)
+
+/* What one worker keeps from one input to the next. */
+typedef struct wstate {
+    tcpl_reader *rd; /* NULL (no memory): each file read on its own */
+    tcpl_buf in;     /* an input's bytes */
+    char tmp[64];    /* this worker's temporary name in results/ */
+    tcpl_buf dir;    /* the last input's folder, as walked */
+    char *dir_real;  /* its real path, NULL: unknown */
+    int have_dir;
+    int dir_slash; /* the path had a slash ("/x" and "x": both an empty folder part) */
+} wstate;
+
+/* The real path of an input that is not a symbolic link (the result's
+ * name hashes it): the folder's real path once per folder (inputs come
+ * sorted, a folder's files together), then the name.  NULL when unknown:
+ * then realpath() of the whole path decides, as for a link. */
+static char *real_path(wstate *w, const char *path, int is_link)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    size_t dl = slash ? (size_t)(slash - path) : 0;
+    if (is_link || !*base || !strcmp(base, ".") || !strcmp(base, ".."))
+        return realpath(path, NULL);
+    if (!w->have_dir || w->dir_slash != (slash != NULL) || w->dir.len != dl ||
+        memcmp(w->dir.data ? w->dir.data : "", path, dl)) {
+        free(w->dir_real);
+        w->dir_real = NULL;
+        tcpl_buf_reset(&w->dir);
+        tcpl_buf_put(&w->dir, path, dl);
+        tcpl_buf_putc(&w->dir, 0);
+        w->dir.len = dl;
+        w->dir_slash = slash != NULL;
+        w->have_dir = tcpl_buf_ok(&w->dir);
+        if (w->have_dir)
+            w->dir_real = realpath(dl ? w->dir.data : slash ? "/" : ".", NULL);
+    }
+    if (!w->have_dir || !w->dir_real)
+        return realpath(path, NULL);
+    size_t rl = strlen(w->dir_real), bl = strlen(base);
+    int sep = rl && w->dir_real[rl - 1] != '/';
+    char *full = malloc(rl + (size_t)sep + bl + 1);
+    if (!full)
+        return realpath(path, NULL);
+    memcpy(full, w->dir_real, rl);
+    if (sep)
+        full[rl] = '/';
+    memcpy(full + rl + (size_t)sep, base, bl + 1);
+    return full;
+}
+
+/* The input's bytes: read into w->in, or mapped when larger than
+ * BATCH_READ_BYTES (*mapped set).  MAP_FAILED with err filled when they
+ * cannot be had. */
+static const void *input_bytes(wstate *w, brec *r, int fd, size_t *len, int *mapped,
+                               tcpl_error *err)
+{
+    struct stat st;
+    *len = 0;
+    *mapped = 0;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        tcpl_err(err, TCPL_ERR_IO, "err.not_regular", r->shown, NULL, "%s", "fstat");
+        return MAP_FAILED;
+    }
+    size_t want = (size_t)st.st_size;
+    if (want > BATCH_READ_BYTES) {
+        void *m = mmap(NULL, want, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (m == MAP_FAILED)
+            tcpl_err(err, TCPL_ERR_IO, "err.io_read", r->shown, NULL, "%s", strerror(errno));
+        else {
+            *len = want;
+            *mapped = 1;
+        }
+        return m;
+    }
+    tcpl_buf_reset(&w->in);
+    if (tcpl_buf_reserve(&w->in, want + 1) < 0) {
+        TCPL_NOMEM(err, r->path);
+        return MAP_FAILED;
+    }
+    size_t got = 0;
+    while (got < want) { /* a file cut short meanwhile: what is there */
+        ssize_t n = read(fd, w->in.data + got, want - got);
+        if (n > 0)
+            got += (size_t)n;
+        else if (n == 0)
+            break;
+        else if (errno != EINTR) {
+            tcpl_err(err, TCPL_ERR_IO, "err.io_read", r->shown, NULL, "%s", strerror(errno));
+            return MAP_FAILED;
+        }
+    }
+    *len = got;
+    return w->in.data ? (const void *)w->in.data : (const void *)"";
+}
+
+static void process(run *R, wstate *w, brec *r)
 {
     tcpl_error err;
     tcpl_error_clear(&err);
@@ -431,51 +519,56 @@ static void process(run *R, tcpl_reader *rd, brec *r)
         json_decref(j);
         return;
     }
-    if (result_name(r) < 0) {
-        TCPL_NOMEM(&err, r->path);
-        set_fatal(R, &err);
-        return;
+    /* The input opened without following a last symbolic link: a link
+     * (ELOOP) is opened again through it, and its real path asked whole;
+     * any other file's real path is its folder's and its name. */
+    const int oflags = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
+    int fd = open(r->path, oflags | O_NOFOLLOW), link = 0;
+    if (fd < 0 && errno == ELOOP) {
+        link = 1;
+        fd = open(r->path, oflags);
     }
+    int open_errno = errno;
+    char *real = fd >= 0 ? real_path(w, r->path, link) : realpath(r->path, NULL);
+    int named = result_name(r, real);
+    free(real);
     tcpl_buf path;
     tcpl_buf_init(&path);
-    tcpl_buf_printf(&path, "%s/%s", R->results_dir, r->result);
-    if (!tcpl_buf_ok(&path)) {
+    if (named == 0)
+        tcpl_buf_printf(&path, "%s/%s", R->results_dir, r->result);
+    if (named < 0 || !tcpl_buf_ok(&path)) {
+        if (fd >= 0)
+            close(fd);
+        tcpl_buf_free(&path);
         TCPL_NOMEM(&err, r->path);
         set_fatal(R, &err);
         return;
     }
-    /* The bytes, mapped: hashed, then read from memory (one read). */
-    void *data = MAP_FAILED;
+    /* The bytes: hashed, then read from memory. */
+    const void *data = MAP_FAILED;
     size_t len = 0;
+    int mapped = 0;
     json_t *root = NULL; /* a reused result */
     char *text = NULL;   /* a result written now */
-    int fd = open(r->path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-    struct stat st;
-    if (fd < 0) {
-        tcpl_err(&err, TCPL_ERR_IO, errno == EISDIR ? "err.is_directory" : "err.io_open", r->shown,
-                 NULL, "%s", strerror(errno));
-    } else if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-        tcpl_err(&err, TCPL_ERR_IO, "err.not_regular", r->shown, NULL, "%s", "fstat");
-    } else {
-        len = (size_t)st.st_size;
-        data = len ? mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0) : (void *)"";
-        if (data == MAP_FAILED)
-            tcpl_err(&err, TCPL_ERR_IO, "err.io_read", r->shown, NULL, "%s", strerror(errno));
-    }
-    if (fd >= 0)
+    if (fd < 0)
+        tcpl_err(&err, TCPL_ERR_IO, open_errno == EISDIR ? "err.is_directory" : "err.io_open",
+                 r->shown, NULL, "%s", strerror(open_errno));
+    else {
+        data = input_bytes(w, r, fd, &len, &mapped, &err);
         close(fd);
+    }
     if (data != MAP_FAILED) {
         r->hash = batch_fnv(BATCH_FNV_INIT, data, len);
         r->has_hash = 1;
-        if ((root = reusable(R, r, path.data)) != NULL) {
+        if ((root = reusable(R, r)) != NULL) {
             r->reused = 1;
         } else {
             /* Any failure, out of memory included, is this file's result:
              * the run goes on with the others. */
-            (void)process_doc(R, rd, r, data, len, &text, &err);
+            (void)process_doc(R, w->rd, r, data, len, &text, &err);
         }
-        if (len)
-            munmap(data, len);
+        if (mapped)
+            munmap((void *)data, len);
     }
     if (!root && !text) {
         if (r->status != BREC_TODO) { /* filled before the failure: start again */
@@ -498,15 +591,9 @@ static void process(run *R, tcpl_reader *rd, brec *r)
         TCPL_NOMEM(&err, r->path);
         set_fatal(R, &err);
     } else if (!r->reused) {
-        bout o;
         tcpl_error werr;
-        int rc = bout_open(&o, path.data, &werr);
-        if (rc == 0) {
-            fputs(text, o.f);
-            fputc('\n', o.f);
-            rc = bout_commit(&o, 0, &werr);
-        }
-        if (rc < 0)
+        if (batch_put_line(R->results_fd, r->result, w->tmp, text, strlen(text), path.data,
+                           &werr) < 0)
             set_fatal(R, &werr);
     }
     emit(R, root, text);
@@ -515,26 +602,37 @@ static void process(run *R, tcpl_reader *rd, brec *r)
     tcpl_buf_free(&path);
 }
 
+typedef struct wstart {
+    run *R;
+    unsigned id;
+} wstart;
+
 static void *worker(void *arg)
 {
-    run *R = arg;
+    wstart *ws = arg;
+    run *R = ws->R;
+    wstate w;
+    memset(&w, 0, sizeof w);
+    tcpl_buf_init(&w.in);
+    tcpl_buf_init(&w.dir);
+    /* Its own temporary name: free again once renamed, so the workers never
+     * ask for one name twice; the pid keeps runs apart. */
+    snprintf(w.tmp, sizeof w.tmp, BATCH_TMP_PREFIX "%ld-%u", (long)getpid(), ws->id);
     /* One reader per worker: its buffers keep their capacity from one
      * document to the next.  Without one (no memory), each file is read on
      * its own: slower, the same results. */
-    tcpl_reader *rd = NULL;
     tcpl_error rerr;
-    if (tcpl_reader_new(&rd, R->ctx, R->cache, &rerr) < 0)
-        rd = NULL;
+    if (tcpl_reader_new(&w.rd, R->ctx, R->cache, &rerr) < 0)
+        w.rd = NULL;
     for (;;) {
         pthread_mutex_lock(&R->mu);
         if (R->fatal || R->next >= R->n) {
             pthread_mutex_unlock(&R->mu);
-            tcpl_reader_free(rd);
-            return NULL;
+            break;
         }
         brec *r = &R->recs[R->next++];
         pthread_mutex_unlock(&R->mu);
-        process(R, rd, r);
+        process(R, &w, r);
         pthread_mutex_lock(&R->mu);
         R->prog.done++;
         if (r->reused)
@@ -545,6 +643,11 @@ static void *worker(void *arg)
             R->o->progress(R->o->user, &R->prog);
         pthread_mutex_unlock(&R->mu);
     }
+    tcpl_reader_free(w.rd);
+    tcpl_buf_free(&w.in);
+    tcpl_buf_free(&w.dir);
+    free(w.dir_real);
+    return NULL;
 }
 
 /* Everything besides the input that shapes a result: the version, the
@@ -681,6 +784,7 @@ int tcpl_batch_run(tcpl_batch_totals *out, const tcpl_ctx *ctx, const tcpl_extra
     R.ex = ex;
     R.ck = ck;
     R.o = o;
+    R.results_fd = -1;
     R.co.packs = o->packs;
     R.co.npacks = o->npacks;
     tcpl_vec recs = TCPL_VEC_INIT(brec);
@@ -701,8 +805,14 @@ int tcpl_batch_run(tcpl_batch_totals *out, const tcpl_ctx *ctx, const tcpl_extra
     }
     TCPL_CHECK(batch_make_dir(o->out_dir, err));
     TCPL_CHECK(batch_make_dir(R.results_dir, err));
+    R.results_fd = open(R.results_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (R.results_fd < 0) {
+        rc = tcpl_err(err, TCPL_ERR_IO, "batch.out_dir", R.results_dir, NULL, "%s",
+                      strerror(errno));
+        goto out;
+    }
     batch_sweep_temps(o->out_dir);
-    batch_sweep_temps(R.results_dir);
+    R.results_empty = batch_sweep_temps(R.results_dir) == 0;
     fingerprint(&R);
     TCPL_CHECK(batch_walk(&recs, o->inputs, o->ninputs, o->out_dir, err));
     TCPL_CHECK(apply_converted(&recs, o, err));
@@ -731,13 +841,16 @@ int tcpl_batch_run(tcpl_batch_totals *out, const tcpl_ctx *ctx, const tcpl_extra
     if ((size_t)jobs > R.n)
         jobs = R.n ? (unsigned)R.n : 1;
     pthread_t threads[BATCH_MAX_JOBS];
+    wstart starts[BATCH_MAX_JOBS];
     unsigned started = 0;
     for (unsigned i = 1; i < jobs; i++) {
-        if (pthread_create(&threads[started], NULL, worker, &R) != 0)
+        starts[started] = (wstart){&R, started + 1};
+        if (pthread_create(&threads[started], NULL, worker, &starts[started]) != 0)
             break; /* fewer threads: slower, same results */
         started++;
     }
-    worker(&R);
+    starts[started] = (wstart){&R, 0};
+    worker(&starts[started]);
     for (unsigned i = 0; i < started; i++)
         pthread_join(threads[i], NULL);
     pthread_mutex_destroy(&R.mu);
@@ -757,5 +870,7 @@ out:
     if (have_roster)
         roster_free(&ros);
     tcpl_buf_free(&rdir);
+    if (R.results_fd >= 0)
+        close(R.results_fd);
     return rc;
 }

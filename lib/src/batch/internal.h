@@ -83,8 +83,24 @@ typedef struct bout {
 int bout_open(bout *o, const char *path, tcpl_error *err);
 int bout_commit(bout *o, int sync, tcpl_error *err);
 void bout_abort(bout *o);
-/* Removes what a killed run left in dir (names starting BATCH_TMP_PREFIX). */
-void batch_sweep_temps(const char *dir);
+/* One result: line and a newline written as dirfd/name through the
+ * temporary name tmp in the same folder (BATCH_TMP_PREFIX..., one per
+ * worker: free again once renamed), with one writev(2) and renameat, each
+ * path one component long.  Not synced: the guarantee is against the
+ * process dying (kill -9), which leaves the old file or the whole new one
+ * (docs/batch.md, "Speed").  shown: the path errors name. */
+int batch_put_line(int dirfd, const char *name, const char *tmp, const char *line, size_t len,
+                   const char *shown, tcpl_error *err);
+/* The JSON of dirfd/name (AT_FDCWD: a path) read with one read(2) and
+ * parsed from memory; NULL when missing, not a regular file, empty, larger
+ * than BATCH_MAX_RESULT_BYTES or not JSON.  nofollow: a symbolic link is
+ * not followed. */
+struct json_t;
+struct json_t *batch_load_json(int dirfd, const char *name, int nofollow);
+/* Removes what a killed run left in dir (names starting BATCH_TMP_PREFIX);
+ * returns the number of other entries (0: nothing there to reuse),
+ * SIZE_MAX when dir cannot be listed. */
+size_t batch_sweep_temps(const char *dir);
 
 /* Roster (roster.c). */
 typedef struct roster_unit {

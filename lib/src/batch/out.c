@@ -4,9 +4,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <jansson.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "base/buf.h"
@@ -129,15 +133,94 @@ int bout_commit(bout *o, int sync, tcpl_error *err)
     return 0;
 }
 
-void batch_sweep_temps(const char *dir)
+size_t batch_sweep_temps(const char *dir)
 {
     DIR *d = opendir(dir);
     if (!d)
-        return;
+        return SIZE_MAX;
     int fd = dirfd(d);
+    size_t kept = 0;
     struct dirent *e;
-    while ((e = readdir(d)) != NULL)
+    while ((e = readdir(d)) != NULL) {
         if (!strncmp(e->d_name, BATCH_TMP_PREFIX, sizeof BATCH_TMP_PREFIX - 1))
             (void)unlinkat(fd, e->d_name, 0);
+        else if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+            kept++;
+    }
     closedir(d);
+    return kept;
+}
+
+int batch_put_line(int dirfd, const char *name, const char *tmp, const char *line, size_t len,
+                   const char *shown, tcpl_error *err)
+{
+    const int flags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW;
+    int fd = openat(dirfd, tmp, flags, 0666);
+    if (fd < 0 && errno == EEXIST) {
+        /* this worker's, left by a write of its that failed (the sweep at
+         * the start removed any older one): ours to replace */
+        (void)unlinkat(dirfd, tmp, 0);
+        fd = openat(dirfd, tmp, flags, 0666);
+    }
+    if (fd < 0)
+        return tcpl_err(err, TCPL_ERR_IO, "err.io_write", shown, NULL, "%s", strerror(errno));
+    /* the line and its newline in one writev; a short write goes on */
+    struct iovec iov[2] = {{(void *)line, len}, {(void *)"\n", 1}};
+    struct iovec *v = iov;
+    int nv = 2, e = 0;
+    while (nv && !e) {
+        ssize_t n = writev(fd, v, nv);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            e = n == 0 ? EIO : errno;
+            break;
+        }
+        while (nv && (size_t)n >= v->iov_len) {
+            n -= (ssize_t)v->iov_len;
+            v++;
+            nv--;
+        }
+        if (nv) {
+            v->iov_base = (char *)v->iov_base + n;
+            v->iov_len -= (size_t)n;
+        }
+    }
+    if (close(fd) != 0 && !e && errno != EINTR)
+        e = errno;
+    if (!e && renameat(dirfd, tmp, dirfd, name) != 0)
+        e = errno;
+    if (e) {
+        (void)unlinkat(dirfd, tmp, 0);
+        return tcpl_err(err, TCPL_ERR_IO, "err.io_write", shown, NULL, "%s", strerror(e));
+    }
+    return 0;
+}
+
+json_t *batch_load_json(int dirfd, const char *name, int nofollow)
+{
+    int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | (nofollow ? O_NOFOLLOW : 0));
+    if (fd < 0)
+        return NULL;
+    struct stat st;
+    json_t *root = NULL;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+        (unsigned long long)st.st_size <= BATCH_MAX_RESULT_BYTES) {
+        size_t want = (size_t)st.st_size, got = 0;
+        char *buf = malloc(want);
+        while (buf && got < want) {
+            ssize_t n = read(fd, buf + got, want - got);
+            if (n > 0)
+                got += (size_t)n;
+            else if (n == 0 || errno != EINTR)
+                break;
+        }
+        if (buf && got == want) {
+            json_error_t je;
+            root = json_loadb(buf, got, 0, &je);
+        }
+        free(buf);
+    }
+    close(fd);
+    return root;
 }

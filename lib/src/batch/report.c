@@ -4,6 +4,7 @@
  * parser can check it.  Everything is streamed to a temporary file and
  * renamed; each result is read back one at a time for the findings, so the
  * memory does not grow with the findings of the whole batch. */
+#include <fcntl.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -467,9 +468,8 @@ static void findings_json(FILE *f, const batch_report *r, size_t i, texts *tx)
         tcpl_buf p;
         tcpl_buf_init(&p);
         tcpl_buf_printf(&p, "%s/results/%s", r->out_dir, x->result);
-        json_error_t je;
         if (tcpl_buf_ok(&p))
-            root = json_load_file(p.data, 0, &je);
+            root = batch_load_json(AT_FDCWD, p.data, 0);
         tcpl_buf_free(&p);
     }
     json_t *list = json_object_get(root, "findings");
