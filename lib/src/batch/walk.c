@@ -102,6 +102,10 @@ static int add(walker *w, const char *path, const char *skip, const char *detail
     r->path = strdup(path);
     if (tcpl_escape_text(&r->shown, path, 0, w->err) < 0)
         return w->err->code;
+    if (r->path && !strcmp(r->shown, r->path)) { /* one copy (brec_free knows) */
+        free(r->shown);
+        r->shown = r->path;
+    }
     if (detail)
         r->skip_detail = strdup(detail);
     if (!r->path || (detail && !r->skip_detail))
