@@ -44,30 +44,40 @@ typedef enum brec_status {
     BREC_TODO     /* to be checked */
 } brec_status;
 
-/* One input, held from the walk to the end of the run, so kept small (the
- * run's memory grows with it: docs/limits.md).  Strings are malloc'd, NULL
- * when absent.  While the input is checked it holds the strings the outputs
- * need (result, note, meta); brec_settle then moves them to the run's spill
- * file and frees them, and the outputs read them back (brec_view). */
+/* One input, held from the walk to the end of the run, so kept small: the
+ * run's memory grows by a record and its path per input (docs/bench.md,
+ * "Batch"; tests/test_batch_mem.c).  Strings are malloc'd, NULL when
+ * absent.  Two lives: until brec_settle the record holds what checking the
+ * input needs and finds (the first half of the union); brec_settle moves
+ * the strings the outputs show to the run's spill file, frees them, and
+ * the same bytes then hold where they went and what the end of the run
+ * finds (the second half).  The outputs read the strings back with
+ * brec_view. */
 typedef struct brec {
     char *path;   /* as walked (bytes) */
     char *shown;  /* the path as valid UTF-8 (bytes that are not escaped \xNN):
                      path itself when the path is valid UTF-8 (not freed twice) */
     char *result; /* the result's file name in results/, or NULL (skipped) */
-    char *note;   /* why skipped, or the error message */
-    char *meta;   /* unit, kind, number, date packed (brec_set_meta), or NULL */
-    const char *skip;  /* message id of the skip reason (static) */
-    char *skip_detail; /* its {detail} */
-    char *converted;   /* a converted .doc: the .docx checked, as shown (path: the .docx) */
+    union {
+        struct { /* until settled */
+            char *note;        /* why skipped, or the error message */
+            char *meta;        /* unit, kind, number, date packed (brec_set_meta), or NULL */
+            const char *skip;  /* message id of the skip reason (static) */
+            char *skip_detail; /* its {detail} */
+            char *converted;   /* a converted .doc: the .docx checked, as shown (path: the .docx) */
+        };
+        struct {            /* once settled */
+            uint64_t spill; /* where its strings are in the spill file */
+            int32_t roster; /* index of the roster unit it matches, -1 */
+            int32_t dup_of; /* the first input with the same bytes, -1 */
+        };
+    };
     uint64_t hash;
-    uint64_t spill;      /* where brec_settle put its strings in the spill file */
-    uint32_t counts[3];  /* findings by severity */
-    int32_t roster;      /* index of the roster unit it matches, -1 */
-    int32_t dup_of;      /* the first input with the same bytes, -1 */
-    uint8_t status;      /* brec_status */
+    uint32_t counts[3]; /* findings by severity */
+    uint8_t status;     /* brec_status */
     uint8_t has_hash;
     uint8_t reused;
-    uint8_t settled;     /* its strings are in the spill */
+    uint8_t settled; /* the second life */
 } brec;
 
 void brec_free(brec *r);
@@ -93,9 +103,6 @@ typedef struct bspill {
 } bspill;
 /* Bytes gathered before a write, and read back at once. */
 #define BSPILL_WINDOW (64u << 10)
-/* A spilled record longer than this is not ours (the strings are bounded
- * well below it: a path, a message, four metadata fields). */
-#define BSPILL_MAX_RECORD (4u << 20)
 /* An empty spill that bspill_close accepts; bspill_open makes the file. */
 void bspill_init(bspill *s);
 int bspill_open(bspill *s, const char *dir, tcpl_error *err);

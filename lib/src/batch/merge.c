@@ -58,8 +58,6 @@ static int rec_from_line(brec *r, bspill *spill, const char *dir, const char *li
                          tcpl_error *err)
 {
     memset(r, 0, sizeof *r);
-    r->roster = -1;
-    r->dup_of = -1;
     json_error_t je;
     json_t *j = json_loadb(line, len, 0, &je);
     const char *file = json_string_value(json_object_get(j, "file"));

@@ -14,17 +14,25 @@
 #include "base/error.h"
 #include "batch/internal.h"
 
+/* Frees the strings of the first life. */
+static void free_unsettled(brec *r)
+{
+    free(r->note);
+    free(r->meta);
+    free(r->skip_detail);
+    free(r->converted);
+    r->note = r->meta = r->skip_detail = r->converted = NULL;
+}
+
 void brec_free(brec *r)
 {
     if (r->shown != r->path)
         free(r->shown);
     free(r->path);
     free(r->result);
-    free(r->note);
-    free(r->meta);
-    free(r->skip_detail);
-    free(r->converted);
-    r->path = r->shown = r->result = r->note = r->meta = r->skip_detail = r->converted = NULL;
+    r->path = r->shown = r->result = NULL;
+    if (!r->settled)
+        free_unsettled(r);
 }
 
 static size_t held_str(const char *s)
@@ -72,12 +80,14 @@ static size_t packed_len(const char *p, int k)
 
 size_t brec_held(const brec *r)
 {
-    size_t n = sizeof *r + held_str(r->path) + held_str(r->result) + held_str(r->note) +
-               held_str(r->skip_detail) + held_str(r->converted);
+    size_t n = sizeof *r + held_str(r->path) + held_str(r->result);
     if (r->shown != r->path)
         n += held_str(r->shown);
-    if (r->meta)
-        n += packed_len(r->meta, 4);
+    if (!r->settled) {
+        n += held_str(r->note) + held_str(r->skip_detail) + held_str(r->converted);
+        if (r->meta)
+            n += packed_len(r->meta, 4);
+    }
     return n;
 }
 
@@ -171,7 +181,7 @@ int brec_settle(bspill *s, brec *r, int keep_result, tcpl_error *err)
         tcpl_buf_put(&b, r->meta, packed_len(r->meta, 4));
     else
         tcpl_buf_put(&b, "\0\0\0\0", 4);
-    if (!tcpl_buf_ok(&b) || b.len > BSPILL_MAX_RECORD) {
+    if (!tcpl_buf_ok(&b) || b.len - 4 > UINT32_MAX) {
         tcpl_buf_free(&b);
         return TCPL_NOMEM(err, r->path);
     }
@@ -184,24 +194,22 @@ int brec_settle(bspill *s, brec *r, int keep_result, tcpl_error *err)
         rc = TCPL_NOMEM(err, r->path);
     else if (s->out.len >= BSPILL_WINDOW && spill_flush(s) < 0)
         rc = tcpl_err(err, TCPL_ERR_IO, "err.io_write", r->path, NULL, "%s", strerror(s->failed));
-    if (rc == 0) {
-        r->spill = s->size;
+    uint64_t at = s->size;
+    if (rc == 0)
         s->size += b.len;
-    }
     pthread_mutex_unlock(&s->mu);
     tcpl_buf_free(&b);
     if (rc < 0)
         return rc;
-    r->settled = 1;
     if (!keep_result) {
         free(r->result);
         r->result = NULL;
     }
-    free(r->note);
-    free(r->meta);
-    free(r->skip_detail);
-    free(r->converted);
-    r->note = r->meta = r->skip_detail = r->converted = NULL;
+    free_unsettled(r); /* then the same bytes take the second life */
+    r->settled = 1;
+    r->spill = at;
+    r->roster = -1;
+    r->dup_of = -1;
     return 0;
 }
 
@@ -260,7 +268,7 @@ int brec_view(bview *v, bspill *s, const brec *r, tcpl_error *err)
     uint32_t n = 0;
     if (h)
         n = (uint32_t)h[0] | (uint32_t)h[1] << 8 | (uint32_t)h[2] << 16 | (uint32_t)h[3] << 24;
-    const char *p = h && n <= BSPILL_MAX_RECORD ? spill_at(s, r->spill, 4 + (size_t)n) : NULL;
+    const char *p = h ? spill_at(s, r->spill, 4 + (size_t)n) : NULL;
     if (!p)
         return tcpl_err(err, TCPL_ERR_IO, "err.io_read", r->shown, NULL, "%s",
                         h ? strerror(errno) : "spill");
