@@ -629,7 +629,8 @@ static int mark_duplicates(brec *recs, size_t n)
 }
 
 int batch_finish(tcpl_batch_totals *out, const tcpl_ctx *ctx, brec *recs, size_t n, bspill *spill,
-                 roster *ros, const char *out_dir, const char *today, const char *deadline, tcpl_error *err)
+                 roster *ros, const char *out_dir, const char *today, const char *deadline,
+                 tcpl_error *err)
 {
     for (size_t i = 0; i < n; i++) { /* (a run and a merge settled them all) */
         int rc = brec_settle(spill, &recs[i], 0, err);

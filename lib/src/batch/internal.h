@@ -179,7 +179,8 @@ int batch_write_roster(const batch_report *r, tcpl_error *err);
  * matches the roster (NULL: none), writes the summaries, the roster and the
  * report into out_dir. */
 int batch_finish(tcpl_batch_totals *out, const tcpl_ctx *ctx, brec *recs, size_t n, bspill *spill,
-                 roster *ros, const char *out_dir, const char *today, const char *deadline, tcpl_error *err);
+                 roster *ros, const char *out_dir, const char *today, const char *deadline,
+                 tcpl_error *err);
 /* mkdir that accepts an existing folder; batch.out_dir when it cannot. */
 int batch_make_dir(const char *path, tcpl_error *err);
 /* The order every output lists inputs in: by the path as shown (the

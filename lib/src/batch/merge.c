@@ -52,10 +52,9 @@ static const char *result_name(const char *s)
     return s;
 }
 
-/* One summary line as a record, its strings settled in spill; -1 when it
- * is not one, -2 when memory is out, another status when the spill fails. */
-static int rec_from_line(brec *r, bspill *spill, const char *dir, const char *line, size_t len,
-                         tcpl_error *err)
+/* One summary line as a record; -1 when it is not one, -2 when memory is
+ * out. */
+static int rec_from_line(brec *r, const char *dir, const char *line, size_t len)
 {
     memset(r, 0, sizeof *r);
     json_error_t je;
@@ -99,9 +98,6 @@ static int rec_from_line(brec *r, bspill *spill, const char *dir, const char *li
             rc = -2;
     }
     json_decref(j);
-    /* the result's name stays: the merge still checks and copies it */
-    if (rc == 0)
-        rc = brec_settle(spill, r, 1, err);
     return rc;
 }
 
@@ -156,7 +152,7 @@ static int read_summary(tcpl_vec *recs, bspill *spill, const char *dir, tcpl_err
             break;
         }
         brec r;
-        int k = rec_from_line(&r, spill, dir, line.data ? line.data : "", line.len, err);
+        int k = rec_from_line(&r, dir, line.data ? line.data : "", line.len);
         brec *slot = k == 0 ? tcpl_vec_push(recs) : NULL;
         if (slot)
             *slot = r;
@@ -164,9 +160,13 @@ static int read_summary(tcpl_vec *recs, bspill *spill, const char *dir, tcpl_err
             k = -2;
         if (k < 0) {
             brec_free(&r);
-            rc = k == -1 ? bad(err, dir, what) : k == -2 ? TCPL_NOMEM(err, dir) : k;
+            rc = k == -1 ? bad(err, dir, what) : TCPL_NOMEM(err, dir);
             break;
         }
+        /* its strings to the spill; the result's name stays: the merge
+         * still checks and copies it */
+        if ((rc = brec_settle(spill, slot, 1, err)) < 0)
+            break;
     }
     if (rc == 0 && ferror(f))
         rc = bad(err, dir, "summary.jsonl");
