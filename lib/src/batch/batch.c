@@ -43,6 +43,7 @@ typedef struct run {
      * province's template) parsed once and shared by every worker's reader;
      * NULL if it could not be made (then each part is parsed per file). */
     tcpl_part_cache *cache;
+    bspill spill; /* the records' strings, until the outputs are written */
 } run;
 
 static int status_of(const char *s)
@@ -68,14 +69,29 @@ static json_t *jstr(const char *s)
     return j;
 }
 
-static char *dupstr(const char *s)
-{
-    return s ? strdup(s) : NULL;
-}
-
 static const char *jget(json_t *o, const char *key)
 {
     return json_string_value(json_object_get(o, key));
+}
+
+/* The record's unit, kind, number and date from a result's "meta" (the
+ * title is in the result, not in the summaries); -1 when memory is out. */
+static int rec_meta(brec *r, json_t *meta)
+{
+    if (!meta) {
+        free(r->meta);
+        r->meta = NULL;
+        return 0;
+    }
+    return brec_set_meta(r, jget(meta, "authority"), jget(meta, "kind"), jget(meta, "number"),
+                         jget(meta, "date"));
+}
+
+/* A count as a record holds it: what a result says, bounded. */
+static uint32_t count_of(json_t *counts, const char *key)
+{
+    json_int_t v = json_integer_value(json_object_get(counts, key));
+    return v <= 0 ? 0 : v >= (json_int_t)UINT32_MAX ? UINT32_MAX : (uint32_t)v;
 }
 
 /* Fills the record from its result (new or reused): one path for both, so
@@ -86,22 +102,18 @@ static int rec_from_json(brec *r, json_t *root)
     int st = status_of(jget(b, "status"));
     if (st < 0)
         return -1;
-    r->status = st;
+    r->status = (uint8_t)st;
     json_t *counts = json_object_get(root, "counts");
-    r->counts[TCPL_SEV_LOI] = (size_t)json_integer_value(json_object_get(counts, "loi"));
-    r->counts[TCPL_SEV_CANH_BAO] = (size_t)json_integer_value(json_object_get(counts, "canh-bao"));
-    r->counts[TCPL_SEV_GOI_Y] = (size_t)json_integer_value(json_object_get(counts, "goi-y"));
-    if (meta) {
-        r->unit = dupstr(jget(meta, "authority"));
-        r->kind = dupstr(jget(meta, "kind"));
-        r->number = dupstr(jget(meta, "number"));
-        r->date = dupstr(jget(meta, "date"));
-        r->title = dupstr(jget(meta, "title"));
-    }
+    r->counts[TCPL_SEV_LOI] = count_of(counts, "loi");
+    r->counts[TCPL_SEV_CANH_BAO] = count_of(counts, "canh-bao");
+    r->counts[TCPL_SEV_GOI_Y] = count_of(counts, "goi-y");
+    if (rec_meta(r, meta) < 0)
+        return -1;
     json_t *e = json_object_get(root, "error");
-    if (e)
-        r->note = dupstr(jget(e, "message"));
-    return 0;
+    const char *m = e ? jget(e, "message") : NULL;
+    free(r->note);
+    r->note = m ? strdup(m) : NULL;
+    return m && !r->note ? -1 : 0;
 }
 
 static json_t *batch_obj(run *R, const brec *r, size_t size, int status)
@@ -134,12 +146,6 @@ static json_t *error_json(run *R, const brec *r, size_t size, const tcpl_error *
                           "batch", batch_obj(R, r, size, BREC_ERROR));
     free(m);
     return j;
-}
-
-static char *dup_value(json_t *o, const char *key)
-{
-    const char *v = jget(o, key);
-    return v ? strdup(v) : NULL;
 }
 
 /* The check of one document, as its result line (no newline): the findings
@@ -191,11 +197,10 @@ static int process_doc(run *R, tcpl_reader *rd, brec *r, const void *data, size_
             r->status = st;
             for (int k = 0; k < 3; k++)
                 r->counts[k] = tcpl_findings_at(f, (tcpl_severity)k);
-            r->unit = dup_value(meta, "authority");
-            r->kind = dup_value(meta, "kind");
-            r->number = dup_value(meta, "number");
-            r->date = dup_value(meta, "date");
-            r->title = dup_value(meta, "title");
+            if (rec_meta(r, meta) < 0) {
+                free(text);
+                text = NULL;
+            }
         }
         if (text && R->o->annotate) {
             json_error_t je;
@@ -360,8 +365,12 @@ static int apply_converted(tcpl_vec *recs, const tcpl_batch_options *o, tcpl_err
             char *shown = NULL;
             if (tcpl_escape_text(&shown, o->converted_from[hit->idx], 0, err) < 0)
                 rc = err->code;
-            else {
-                r->converted = r->shown;
+            else if (r->shown == r->path && !(r->converted = strdup(r->path))) {
+                free(shown);
+                rc = TCPL_NOMEM(err, r->path);
+            } else {
+                if (!r->converted)
+                    r->converted = r->shown;
                 r->shown = shown;
             }
         } else if (rc == 0 && r->status == BREC_SKIPPED && r->skip &&
@@ -574,11 +583,8 @@ static void process(run *R, wstate *w, brec *r)
         if (r->status != BREC_TODO) { /* filled before the failure: start again */
             for (int k = 0; k < 3; k++)
                 r->counts[k] = 0;
-            char **strs[] = {&r->unit, &r->kind, &r->number, &r->date, &r->title};
-            for (size_t k = 0; k < 5; k++) {
-                free(*strs[k]);
-                *strs[k] = NULL;
-            }
+            free(r->meta);
+            r->meta = NULL;
         }
         root = error_json(R, r, len, &err);
         if (root && rec_from_json(r, root) == 0)
@@ -633,6 +639,9 @@ static void *worker(void *arg)
         brec *r = &R->recs[R->next++];
         pthread_mutex_unlock(&R->mu);
         process(R, &w, r);
+        tcpl_error serr; /* its strings to the spill (record API, internal.h) */
+        if (brec_settle(&R->spill, r, 0, &serr) < 0)
+            set_fatal(R, &serr);
         pthread_mutex_lock(&R->mu);
         R->prog.done++;
         if (r->reused)
@@ -717,15 +726,20 @@ static int mark_duplicates(brec *recs, size_t n)
     for (size_t i = 1; i < k; i++)
         if (a[i].hash == a[i - 1].hash)
             recs[a[i].idx].dup_of =
-                (long)(recs[a[i - 1].idx].dup_of >= 0 ? (size_t)recs[a[i - 1].idx].dup_of
-                                                      : a[i - 1].idx);
+                recs[a[i - 1].idx].dup_of >= 0 ? recs[a[i - 1].idx].dup_of : (int32_t)a[i - 1].idx;
     free(a);
     return 0;
 }
 
-int batch_finish(tcpl_batch_totals *out, const tcpl_ctx *ctx, brec *recs, size_t n, roster *ros,
-                 const char *out_dir, const char *today, const char *deadline, tcpl_error *err)
+int batch_finish(tcpl_batch_totals *out, const tcpl_ctx *ctx, brec *recs, size_t n, bspill *spill,
+                 roster *ros, const char *out_dir, const char *today, const char *deadline,
+                 tcpl_error *err)
 {
+    for (size_t i = 0; i < n; i++) { /* (a run and a merge settled them all) */
+        int rc = brec_settle(spill, &recs[i], 0, err);
+        if (rc < 0)
+            return rc;
+    }
     if (mark_duplicates(recs, n) < 0)
         return TCPL_NOMEM(err, out_dir);
     out->files = n;
@@ -747,7 +761,11 @@ int batch_finish(tcpl_batch_totals *out, const tcpl_ctx *ctx, brec *recs, size_t
         for (int s = 0; s < 3; s++)
             out->findings[s] += r->counts[s];
         if (ros) {
-            r->roster = roster_match(ros, r->unit);
+            bview v;
+            int vrc = brec_view(&v, spill, r, err);
+            if (vrc < 0)
+                return vrc;
+            r->roster = (int32_t)roster_match(ros, v.unit);
             if (r->roster >= 0)
                 TCPL_VEC_AT(&ros->units, roster_unit, (size_t)r->roster).files++;
             else
@@ -762,7 +780,7 @@ int batch_finish(tcpl_batch_totals *out, const tcpl_ctx *ctx, brec *recs, size_t
             out->roster_twice += f > 1;
         }
     }
-    batch_report rep = {ctx, out_dir, recs, n, ros, out, today, deadline};
+    batch_report rep = {ctx, out_dir, recs, n, spill, ros, out, today, deadline};
     int rc = batch_write_summary(&rep, err);
     if (rc == 0 && ros)
         rc = batch_write_roster(&rep, err);
@@ -787,6 +805,7 @@ int tcpl_batch_run(tcpl_batch_totals *out, const tcpl_ctx *ctx, const tcpl_extra
     R.results_fd = -1;
     R.co.packs = o->packs;
     R.co.npacks = o->npacks;
+    bspill_init(&R.spill);
     tcpl_vec recs = TCPL_VEC_INIT(brec);
     roster ros;
     int have_roster = 0, rc = 0;
@@ -814,6 +833,7 @@ int tcpl_batch_run(tcpl_batch_totals *out, const tcpl_ctx *ctx, const tcpl_extra
     batch_sweep_temps(o->out_dir);
     R.results_empty = batch_sweep_temps(R.results_dir) == 0;
     fingerprint(&R);
+    TCPL_CHECK(bspill_open(&R.spill, o->out_dir, err));
     TCPL_CHECK(batch_walk(&recs, o->inputs, o->ninputs, o->out_dir, err));
     TCPL_CHECK(apply_converted(&recs, o, err));
     if (o->shard_n > 1) { /* the inputs whose path hash falls in this share */
@@ -861,12 +881,13 @@ int tcpl_batch_run(tcpl_batch_totals *out, const tcpl_ctx *ctx, const tcpl_extra
         rc = err->code;
         goto out;
     }
-    TCPL_CHECK(batch_finish(out, ctx, R.recs, R.n, have_roster ? &ros : NULL, o->out_dir, o->today,
-                            o->deadline, err));
+    TCPL_CHECK(batch_finish(out, ctx, R.recs, R.n, &R.spill, have_roster ? &ros : NULL, o->out_dir,
+                            o->today, o->deadline, err));
 out:
     for (size_t i = 0; i < recs.len; i++)
         brec_free(&TCPL_VEC_AT(&recs, brec, i));
     tcpl_vec_free(&recs);
+    bspill_close(&R.spill);
     if (have_roster)
         roster_free(&ros);
     tcpl_buf_free(&rdir);

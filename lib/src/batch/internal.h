@@ -2,16 +2,19 @@
 #define TCPL_BATCH_INTERNAL_H
 /* What the batch files share (docs/batch.md): one record per input, the
  * input walk, the outputs written through temporary files, the roster. */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 
+#include "base/buf.h"
 #include "base/vec.h"
 #include "tcpl/batch.h"
 
 /* Inputs one run lists, files and skipped entries together: each costs a
- * record of a few hundred bytes held until the summary is written, so this
- * bounds the run's memory (about 60 MB); a department's deadline week is a
- * few thousand submissions. */
+ * record held until the summary is written (struct brec and its path, about
+ * 100 bytes plus the path's length: the rest waits in the spill file), so
+ * this bounds the run's memory (about 40 MB with paths of 100 bytes); a
+ * department's deadline week is a few thousand submissions. */
 #define BATCH_MAX_INPUTS 200000
 /* Folder depth walked below an input: evidence folders are 3-5 deep; deeper
  * is a mistake or a trap, and each level holds an open path. */
@@ -41,26 +44,80 @@ typedef enum brec_status {
     BREC_TODO     /* to be checked */
 } brec_status;
 
-/* One input.  Strings are malloc'd; NULL when absent. */
+/* One input, held from the walk to the end of the run, so kept small: the
+ * run's memory grows by a record and its path per input (docs/bench.md,
+ * "Batch"; tests/test_batch_mem.c).  Strings are malloc'd, NULL when
+ * absent.  Two lives: until brec_settle the record holds what checking the
+ * input needs and finds (the first half of the union); brec_settle moves
+ * the strings the outputs show to the run's spill file, frees them, and
+ * the same bytes then hold where they went and what the end of the run
+ * finds (the second half).  The outputs read the strings back with
+ * brec_view. */
 typedef struct brec {
     char *path;   /* as walked (bytes) */
-    char *shown;  /* the path as valid UTF-8 (bytes that are not escaped \xNN) */
+    char *shown;  /* the path as valid UTF-8 (bytes that are not escaped \xNN):
+                     path itself when the path is valid UTF-8 (not freed twice) */
     char *result; /* the result's file name in results/, or NULL (skipped) */
-    char *unit, *kind, *number, *date, *title;
-    char *note;        /* why skipped, or the error message */
-    const char *skip;  /* message id of the skip reason (static) */
-    char *skip_detail; /* its {detail} */
+    union {
+        struct { /* until settled */
+            char *note;        /* why skipped, or the error message */
+            char *meta;        /* unit, kind, number, date packed (brec_set_meta), or NULL */
+            const char *skip;  /* message id of the skip reason (static) */
+            char *skip_detail; /* its {detail} */
+            char *converted;   /* a converted .doc: the .docx checked, as shown (path: the .docx) */
+        };
+        struct {            /* once settled */
+            uint64_t spill; /* where its strings are in the spill file */
+            int32_t roster; /* index of the roster unit it matches, -1 */
+            int32_t dup_of; /* the first input with the same bytes, -1 */
+        };
+    };
     uint64_t hash;
-    int has_hash;
-    size_t counts[3];
-    int status; /* brec_status */
-    int reused;
-    long roster;     /* index of the roster unit it matches, -1 */
-    long dup_of;     /* the first input with the same bytes, -1 */
-    char *converted; /* a converted .doc: the .docx checked, as shown (path: the .docx) */
+    uint32_t counts[3]; /* findings by severity */
+    uint8_t status;     /* brec_status */
+    uint8_t has_hash;
+    uint8_t reused;
+    uint8_t settled; /* the second life */
 } brec;
 
 void brec_free(brec *r);
+/* Bytes r holds in memory (the record, its strings): what the run's memory
+ * grows by per input (tests/test_batch_mem.c bounds it). */
+size_t brec_held(const brec *r);
+/* r->meta from four strings (NULL: absent); -1 when memory is out. */
+int brec_set_meta(brec *r, const char *unit, const char *kind, const char *number,
+                  const char *date);
+
+/* The spill file: the strings of every input the outputs need, written as
+ * each input is settled, read back in path order at the end of the run
+ * through one window, so the memory held per input is its record alone.
+ * An unlinked temporary file in the output folder (no name left behind). */
+typedef struct bspill {
+    int fd;
+    pthread_mutex_t mu; /* settled from the workers */
+    tcpl_buf out;       /* bytes not yet written */
+    uint64_t size;      /* bytes written and pending */
+    tcpl_buf win;       /* the bytes read back, from win_off */
+    uint64_t win_off;
+    int failed;         /* a write failed: errno */
+} bspill;
+/* Bytes gathered before a write, and read back at once. */
+#define BSPILL_WINDOW (64u << 10)
+/* An empty spill that bspill_close accepts; bspill_open makes the file. */
+void bspill_init(bspill *s);
+int bspill_open(bspill *s, const char *dir, tcpl_error *err);
+void bspill_close(bspill *s);
+/* Moves r's result, note and meta into the spill (keep_result: the result
+ * stays in memory too, for a merge that still copies it) and frees what the
+ * outputs no longer need.  Thread-safe. */
+int brec_settle(bspill *s, brec *r, int keep_result, tcpl_error *err);
+/* What the outputs show of r besides its path and counts; the strings stay
+ * valid until the next brec_view on s (s: NULL for records not settled). */
+typedef struct bview {
+    const char *result, *note, *unit, *kind, *number, *date;
+} bview;
+int brec_view(bview *v, bspill *s, const brec *r, tcpl_error *err);
+
 /* "ok", "loi", "error", "skipped": the status as the outputs spell it. */
 const char *brec_status_name(int status);
 
@@ -125,6 +182,7 @@ typedef struct batch_report {
     const char *out_dir;
     const brec *recs;
     size_t n;
+    bspill *spill; /* the records' strings */
     const roster *roster; /* NULL: none */
     const tcpl_batch_totals *totals;
     const char *today, *deadline;
@@ -136,8 +194,9 @@ int batch_write_roster(const batch_report *r, tcpl_error *err);
  * marks inputs with the same bytes as an earlier one, counts the totals,
  * matches the roster (NULL: none), writes the summaries, the roster and the
  * report into out_dir. */
-int batch_finish(tcpl_batch_totals *out, const tcpl_ctx *ctx, brec *recs, size_t n, roster *ros,
-                 const char *out_dir, const char *today, const char *deadline, tcpl_error *err);
+int batch_finish(tcpl_batch_totals *out, const tcpl_ctx *ctx, brec *recs, size_t n, bspill *spill,
+                 roster *ros, const char *out_dir, const char *today, const char *deadline,
+                 tcpl_error *err);
 /* mkdir that accepts an existing folder; batch.out_dir when it cannot. */
 int batch_make_dir(const char *path, tcpl_error *err);
 /* The order every output lists inputs in: by the path as shown (the

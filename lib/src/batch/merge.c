@@ -34,10 +34,9 @@ static int bad(tcpl_error *err, const char *dir, const char *what)
     return tcpl_err(err, TCPL_ERR_IO, "merge.bad_input", dir, NULL, "%s", what);
 }
 
-static char *dup_of(json_t *o, const char *key)
+static const char *jget(json_t *o, const char *key)
 {
-    const char *s = json_string_value(json_object_get(o, key));
-    return s ? strdup(s) : NULL;
+    return json_string_value(json_object_get(o, key));
 }
 
 /* A result's file name as a summary gives it ("results/NAME"): one plain
@@ -53,12 +52,11 @@ static const char *result_name(const char *s)
     return s;
 }
 
-/* One summary line as a record; -1 when it is not one. */
+/* One summary line as a record; -1 when it is not one, -2 when memory is
+ * out. */
 static int rec_from_line(brec *r, const char *dir, const char *line, size_t len)
 {
     memset(r, 0, sizeof *r);
-    r->roster = -1;
-    r->dup_of = -1;
     json_error_t je;
     json_t *j = json_loadb(line, len, 0, &je);
     const char *file = json_string_value(json_object_get(j, "file"));
@@ -71,19 +69,20 @@ static int rec_from_line(brec *r, const char *dir, const char *line, size_t len)
         json_decref(j);
         return -1;
     }
-    r->status = st;
+    r->status = (uint8_t)st;
     static const char *const keys[] = {"loi", "canh-bao", "goi-y"};
     for (int s = 0; s < 3; s++) {
         json_int_t v = json_integer_value(json_object_get(counts, keys[s]));
-        r->counts[s] = v > 0 ? (size_t)v : 0;
+        r->counts[s] = v <= 0 ? 0 : v >= (json_int_t)UINT32_MAX ? UINT32_MAX : (uint32_t)v;
     }
+    const char *note = jget(j, "note");
     r->shown = strdup(file);
-    r->unit = dup_of(j, "unit");
-    r->kind = dup_of(j, "kind");
-    r->number = dup_of(j, "number");
-    r->date = dup_of(j, "date");
-    r->note = dup_of(j, "note");
-    int rc = r->shown ? 0 : -2;
+    r->note = note ? strdup(note) : NULL;
+    int rc = r->shown && (!note || r->note) &&
+                     brec_set_meta(r, jget(j, "unit"), jget(j, "kind"), jget(j, "number"),
+                                   jget(j, "date")) == 0
+                 ? 0
+                 : -2;
     if (name) {
         r->result = strdup(name);
         tcpl_buf p;
@@ -103,7 +102,7 @@ static int rec_from_line(brec *r, const char *dir, const char *line, size_t len)
 }
 
 /* Reads one folder's summary.jsonl into recs. */
-static int read_summary(tcpl_vec *recs, const char *dir, tcpl_error *err)
+static int read_summary(tcpl_vec *recs, bspill *spill, const char *dir, tcpl_error *err)
 {
     struct stat st;
     if (stat(dir, &st) != 0)
@@ -164,6 +163,10 @@ static int read_summary(tcpl_vec *recs, const char *dir, tcpl_error *err)
             rc = k == -1 ? bad(err, dir, what) : TCPL_NOMEM(err, dir);
             break;
         }
+        /* its strings to the spill; the result's name stays: the merge
+         * still checks and copies it */
+        if ((rc = brec_settle(spill, slot, 1, err)) < 0)
+            break;
     }
     if (rc == 0 && ferror(f))
         rc = bad(err, dir, "summary.jsonl");
@@ -218,7 +221,7 @@ static int check_result(brec *r, tcpl_error *err)
         status_of(json_string_value(json_object_get(b, "status"))) == r->status &&
         (json_is_null(h) || (hex && strlen(hex) == 16 && strspn(hex, "0123456789abcdef") == 16));
     if (ok && hex) {
-        r->hash = strtoull(hex, NULL, 16);
+        r->hash = (uint64_t)strtoull(hex, NULL, 16);
         r->has_hash = 1;
     }
     json_decref(root);
@@ -270,16 +273,24 @@ int tcpl_batch_merge(tcpl_batch_totals *out, const tcpl_ctx *ctx, const tcpl_bat
     tcpl_vec recs = TCPL_VEC_INIT(brec);
     roster ros;
     memset(&ros, 0, sizeof ros);
-    int have_roster = 0, rc = 0;
+    int have_roster = 0, rc = 0, made = 0;
     tcpl_buf rdir;
     tcpl_buf_init(&rdir);
+    bspill spill;
+    bspill_init(&spill);
     if (o->roster) {
         TCPL_CHECK(roster_load(&ros, o->roster, err));
         have_roster = 1;
     }
-    /* Everything read and checked before anything is written. */
+    /* Everything read and checked before anything is written: the spill
+     * is an unlinked file, and the output folder, when made for it, is
+     * removed again if the inputs fail. */
+    struct stat st;
+    made = stat(o->out_dir, &st) != 0;
+    TCPL_CHECK(batch_make_dir(o->out_dir, err));
+    TCPL_CHECK(bspill_open(&spill, o->out_dir, err));
     for (size_t i = 0; i < o->ninputs; i++)
-        TCPL_CHECK(read_summary(&recs, o->inputs[i], err));
+        TCPL_CHECK(read_summary(&recs, &spill, o->inputs[i], err));
     brec *a = TCPL_VEC_DATA(&recs, brec);
     if (recs.len > 1)
         qsort(a, recs.len, sizeof *a, by_input);
@@ -294,6 +305,7 @@ int tcpl_batch_merge(tcpl_batch_totals *out, const tcpl_ctx *ctx, const tcpl_bat
     for (size_t i = 0; i < recs.len; i++)
         if (a[i].result)
             TCPL_CHECK(check_result(&a[i], err));
+    made = 0;
     tcpl_buf_printf(&rdir, "%s/results", o->out_dir);
     if (!tcpl_buf_ok(&rdir)) {
         rc = TCPL_NOMEM(err, o->out_dir);
@@ -304,14 +316,20 @@ int tcpl_batch_merge(tcpl_batch_totals *out, const tcpl_ctx *ctx, const tcpl_bat
     batch_sweep_temps(o->out_dir);
     batch_sweep_temps(rdir.data);
     for (size_t i = 0; i < recs.len; i++)
-        if (a[i].result)
+        if (a[i].result) {
             TCPL_CHECK(copy_result(&a[i], rdir.data, err));
-    TCPL_CHECK(batch_finish(out, ctx, a, recs.len, have_roster ? &ros : NULL, o->out_dir, o->today,
-                            o->deadline, err));
+            free(a[i].result); /* in the spill too */
+            a[i].result = NULL;
+        }
+    TCPL_CHECK(batch_finish(out, ctx, a, recs.len, &spill, have_roster ? &ros : NULL, o->out_dir,
+                            o->today, o->deadline, err));
 out:
     for (size_t i = 0; i < recs.len; i++)
         brec_free(&TCPL_VEC_AT(&recs, brec, i));
     tcpl_vec_free(&recs);
+    bspill_close(&spill);
+    if (rc < 0 && made)
+        rmdir(o->out_dir);
     if (have_roster)
         roster_free(&ros);
     tcpl_buf_free(&rdir);

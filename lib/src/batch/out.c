@@ -33,21 +33,6 @@ const char *brec_status_name(int s)
     return s >= 0 && s < BREC_TODO ? names[s] : "error";
 }
 
-void brec_free(brec *r)
-{
-    free(r->path);
-    free(r->shown);
-    free(r->result);
-    free(r->unit);
-    free(r->kind);
-    free(r->number);
-    free(r->date);
-    free(r->title);
-    free(r->note);
-    free(r->skip_detail);
-    free(r->converted);
-}
-
 /* Distinct temporary names within the process; the pid keeps processes
  * apart. */
 static atomic_ulong tmp_counter;

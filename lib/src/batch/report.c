@@ -47,10 +47,10 @@ static char *msg(const batch_report *r, const char *id, const char *detail)
 }
 
 /* The note a row shows: why skipped or unreadable, else "same content as". */
-static char *row_note(const batch_report *r, const brec *x)
+static char *row_note(const batch_report *r, const brec *x, const bview *v)
 {
-    if (x->note)
-        return strdup(x->note);
+    if (v->note)
+        return strdup(v->note);
     if (x->dup_of >= 0)
         return msg(r, "batch.duplicate", r->recs[x->dup_of].shown);
     return strdup("");
@@ -118,32 +118,36 @@ int batch_write_summary(const batch_report *r, tcpl_error *err)
           csv.f);
     for (size_t i = 0; i < r->n && rc == 0; i++) {
         const brec *x = &r->recs[i];
-        char *note = row_note(r, x);
+        bview v;
+        if ((rc = brec_view(&v, r->spill, x, err)) < 0)
+            break;
+        char *note = row_note(r, x, &v);
         if (!note) {
             rc = TCPL_NOMEM(err, "summary.csv");
             break;
         }
-        const char *cols[] = {x->shown, x->unit, x->kind, x->number, x->date};
+        const char *cols[] = {x->shown, v.unit, v.kind, v.number, v.date};
         for (size_t c = 0; c < 5; c++) {
             if (c)
                 fputc(',', csv.f);
             csv_put(csv.f, cols[c]);
         }
-        fprintf(csv.f, ",%zu,%zu,%zu,", x->counts[0], x->counts[1], x->counts[2]);
+        fprintf(csv.f, ",%zu,%zu,%zu,", (size_t)x->counts[0], (size_t)x->counts[1],
+                (size_t)x->counts[2]);
         csv_put(csv.f, brec_status_name(x->status));
         fputc(',', csv.f);
         csv_put(csv.f, note);
         fputs("\r\n", csv.f);
         char res[BATCH_NAME_BYTES + 40];
-        if (x->result)
-            snprintf(res, sizeof res, "results/%s", x->result);
+        if (v.result)
+            snprintf(res, sizeof res, "results/%s", v.result);
         json_t *j =
             json_pack("{s:o, s:o, s:s, s:o, s:o, s:o, s:o, s:{s:I, s:I, s:I}, s:o, s:o, s:o}",
-                      "file", jstr(x->shown), "result", x->result ? json_string(res) : json_null(),
-                      "status", brec_status_name(x->status), "unit", jstr(x->unit), "kind",
-                      jstr(x->kind), "number", jstr(x->number), "date", jstr(x->date), "counts",
+                      "file", jstr(x->shown), "result", v.result ? json_string(res) : json_null(),
+                      "status", brec_status_name(x->status), "unit", jstr(v.unit), "kind",
+                      jstr(v.kind), "number", jstr(v.number), "date", jstr(v.date), "counts",
                       "loi", (json_int_t)x->counts[0], "canh-bao", (json_int_t)x->counts[1],
-                      "goi-y", (json_int_t)x->counts[2], "note", jstr(x->note), "duplicate_of",
+                      "goi-y", (json_int_t)x->counts[2], "note", jstr(v.note), "duplicate_of",
                       jstr(x->dup_of >= 0 ? r->recs[x->dup_of].shown : NULL), "roster_unit",
                       jstr(r->roster && x->roster >= 0
                                ? TCPL_VEC_AT(&r->roster->units, roster_unit, (size_t)x->roster).name
@@ -233,10 +237,12 @@ int batch_write_roster(const batch_report *r, tcpl_error *err)
         }
         fputs("\"\r\n", o.f);
     }
-    for (size_t i = 0; i < r->n; i++) {
+    for (size_t i = 0; i < r->n && rc == 0; i++) {
         const brec *x = &r->recs[i];
-        if ((x->status == BREC_OK || x->status == BREC_LOI) && x->roster < 0) {
-            csv_put(o.f, x->unit);
+        bview v;
+        if ((x->status == BREC_OK || x->status == BREC_LOI) && x->roster < 0 &&
+            (rc = brec_view(&v, r->spill, x, err)) == 0) {
+            csv_put(o.f, v.unit);
             fputs(",\"\",\"unmatched\",", o.f);
             csv_put(o.f, x->shown);
             fputs("\r\n", o.f);
@@ -244,6 +250,10 @@ int batch_write_roster(const batch_report *r, tcpl_error *err)
     }
     free(first);
     free(next);
+    if (rc < 0) {
+        bout_abort(&o);
+        return rc;
+    }
     return bout_commit(&o, 1, err);
 }
 
@@ -460,14 +470,14 @@ static size_t text_id(texts *t, const char *s)
  * [severity (0 Lỗi, 1 Cảnh báo, 2 Gợi ý), section, message, fix, basis,
  * excerpt], the four in the middle numbers of texts, or null when the
  * result cannot be read (or the input was not checked). */
-static void findings_json(FILE *f, const batch_report *r, size_t i, texts *tx)
+static void findings_json(FILE *f, const batch_report *r, size_t i, const char *result, texts *tx)
 {
     const brec *x = &r->recs[i];
     json_t *root = NULL;
-    if (x->result && (x->status == BREC_OK || x->status == BREC_LOI)) {
+    if (result && (x->status == BREC_OK || x->status == BREC_LOI)) {
         tcpl_buf p;
         tcpl_buf_init(&p);
-        tcpl_buf_printf(&p, "%s/results/%s", r->out_dir, x->result);
+        tcpl_buf_printf(&p, "%s/results/%s", r->out_dir, result);
         if (tcpl_buf_ok(&p))
             root = batch_load_json(AT_FDCWD, p.data, 0);
         tcpl_buf_free(&p);
@@ -509,7 +519,8 @@ static void total_row(FILE *f, const batch_report *r, const char *id, size_t v)
     fputs("</tr>\n", f);
 }
 
-static void roster_html(FILE *f, const batch_report *r, const long *first, const long *next)
+static int roster_html(FILE *f, const batch_report *r, const long *first, const long *next,
+                       tcpl_error *err)
 {
     const roster *ros = r->roster;
     const tcpl_batch_totals *t = r->totals;
@@ -571,15 +582,20 @@ static void roster_html(FILE *f, const batch_report *r, const long *first, const
         for (size_t i = 0; i < r->n; i++) {
             const brec *x = &r->recs[i];
             if ((x->status == BREC_OK || x->status == BREC_LOI) && x->roster < 0) {
+                bview v;
+                int rc = brec_view(&v, r->spill, x, err);
+                if (rc < 0)
+                    return rc;
                 fprintf(f, "<tr><td><a href=\"#f%zu\">", i + 1);
                 h(f, x->shown);
                 fputs("</a></td><td>", f);
-                h(f, x->unit);
+                h(f, v.unit);
                 fputs("</td></tr>\n", f);
             }
         }
         fputs("</tbody></table>\n", f);
     }
+    return 0;
 }
 
 int batch_write_html(const batch_report *r, tcpl_error *err)
@@ -637,9 +653,13 @@ int batch_write_html(const batch_report *r, tcpl_error *err)
             bout_abort(&o);
             return TCPL_NOMEM(err, "report.html");
         }
-        roster_html(f, r, first, next);
+        rc = roster_html(f, r, first, next, err);
         free(first);
         free(next);
+        if (rc < 0) {
+            bout_abort(&o);
+            return rc;
+        }
     }
     /* The table of submissions. */
     fputs("<h2>", f);
@@ -681,13 +701,18 @@ int batch_write_html(const batch_report *r, tcpl_error *err)
     /* The first page as HTML; every row as JSON for the script. */
     for (size_t i = 0; i < r->n && i < REPORT_PAGE; i++) {
         const brec *x = &r->recs[i];
+        bview v;
+        if ((rc = brec_view(&v, r->spill, x, err)) < 0) {
+            bout_abort(&o);
+            return rc;
+        }
         const char *st = brec_status_name(x->status);
         fprintf(f, "<tr class=\"%s\" data-s=\"%s\">", st, st);
         num_cell(f, i + 1);
         fprintf(f, "<td><a href=\"#f%zu\">", i + 1);
         h(f, x->shown);
         fputs("</a></td>", f);
-        const char *cells[] = {x->unit, x->kind, x->number, x->date};
+        const char *cells[] = {v.unit, v.kind, v.number, v.date};
         for (size_t c = 0; c < 4; c++) {
             fputs("<td>", f);
             h(f, cells[c]);
@@ -700,7 +725,7 @@ int batch_write_html(const batch_report *r, tcpl_error *err)
         fputs("<td class=\"s\">", f);
         hm(f, r, id, NULL);
         fputs("</td><td>", f);
-        char *note = row_note(r, x);
+        char *note = row_note(r, x, &v);
         h(f, note);
         free(note);
         fputs("</td></tr>\n", f);
@@ -730,19 +755,25 @@ int batch_write_html(const batch_report *r, tcpl_error *err)
     fputs("]},\n\"rows\":[", f);
     for (size_t i = 0; i < r->n; i++) {
         const brec *x = &r->recs[i];
+        bview v;
+        if ((rc = brec_view(&v, r->spill, x, err)) < 0) {
+            bout_abort(&o);
+            return rc;
+        }
         const char *st = brec_status_name(x->status);
         fputs(i ? ",\n[" : "\n[", f);
-        const char *cells[] = {x->shown, x->unit, x->kind, x->number, x->date};
+        const char *cells[] = {x->shown, v.unit, v.kind, v.number, v.date};
         for (size_t c = 0; c < 5; c++) {
             js_str(f, cells[c]);
             fputc(',', f);
         }
-        fprintf(f, "%zu,%zu,%zu,\"%s\",", x->counts[0], x->counts[1], x->counts[2], st);
+        fprintf(f, "%zu,%zu,%zu,\"%s\",", (size_t)x->counts[0], (size_t)x->counts[1],
+                (size_t)x->counts[2], st);
         char id[40];
         snprintf(id, sizeof id, "batch.status.%s", st);
         js_msg(f, r, id);
         fputc(',', f);
-        char *note = row_note(r, x);
+        char *note = row_note(r, x, &v);
         js_str(f, note);
         free(note);
         fputc(']', f);
@@ -753,9 +784,11 @@ int batch_write_html(const batch_report *r, tcpl_error *err)
     tcpl_buf_init(&tx.data);
     tcpl_vec_init(&tx.offs, sizeof(size_t));
     text_id(&tx, "\x01"); /* number 0 stands for "" (never looked up) */
-    for (size_t i = 0; i < r->n; i++) {
+    for (size_t i = 0; i < r->n && rc == 0; i++) {
         fputs(i ? ",\n" : "\n", f);
-        findings_json(f, r, i, &tx);
+        bview v;
+        if ((rc = brec_view(&v, r->spill, &r->recs[i], err)) == 0)
+            findings_json(f, r, i, v.result, &tx);
     }
     fputs("],\n\"t\":[\"\"", f);
     for (size_t k = 1; k < tx.offs.len; k++) {
@@ -767,6 +800,10 @@ int batch_write_html(const batch_report *r, tcpl_error *err)
     tcpl_buf_free(&tx.data);
     tcpl_vec_free(&tx.offs);
     free(tx.slot);
+    if (rc < 0) {
+        bout_abort(&o);
+        return rc;
+    }
     if (failed) {
         bout_abort(&o);
         return TCPL_NOMEM(err, "report.html");

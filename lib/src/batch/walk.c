@@ -16,17 +16,19 @@
 #include "batch/internal.h"
 #include "tcpl/io.h"
 
-/* (device, inode) pairs seen, open addressing; grown at half full. */
+/* (device, inode) pairs seen, open addressing; grown at three quarters
+ * full.  A slot is 16 bytes (inode + 1: 0 marks it empty) and the set is
+ * the walk's largest allocation after the records: it bounds the run's
+ * peak memory (docs/bench.md, "Batch"). */
 typedef struct idset {
     struct id {
-        dev_t dev;
-        ino_t ino;
-        int used;
+        uint64_t dev;
+        uint64_t ino1; /* inode + 1, 0: empty */
     } * slots;
     size_t cap, len;
 } idset;
 
-static size_t id_hash(dev_t d, ino_t i, size_t cap)
+static size_t id_hash(uint64_t d, uint64_t i, size_t cap)
 {
     uint64_t h = batch_fnv(BATCH_FNV_INIT, &d, sizeof d);
     h = batch_fnv(h, &i, sizeof i);
@@ -34,17 +36,18 @@ static size_t id_hash(dev_t d, ino_t i, size_t cap)
 }
 
 /* 1 if newly added, 0 if already there, -1 out of memory. */
-static int idset_add(idset *s, dev_t d, ino_t i)
+static int idset_add(idset *s, dev_t dev, ino_t ino)
 {
-    if (2 * (s->len + 1) > s->cap) {
+    uint64_t d = (uint64_t)dev, i1 = (uint64_t)ino + 1;
+    if (4 * (s->len + 1) > 3 * s->cap) {
         size_t ncap = s->cap ? 2 * s->cap : 256;
         struct id *n = calloc(ncap, sizeof *n);
         if (!n)
             return -1;
         for (size_t k = 0; k < s->cap; k++)
-            if (s->slots[k].used) {
-                size_t h = id_hash(s->slots[k].dev, s->slots[k].ino, ncap);
-                while (n[h].used)
+            if (s->slots[k].ino1) {
+                size_t h = id_hash(s->slots[k].dev, s->slots[k].ino1, ncap);
+                while (n[h].ino1)
                     h = (h + 1) & (ncap - 1);
                 n[h] = s->slots[k];
             }
@@ -52,15 +55,14 @@ static int idset_add(idset *s, dev_t d, ino_t i)
         s->slots = n;
         s->cap = ncap;
     }
-    size_t h = id_hash(d, i, s->cap);
-    while (s->slots[h].used) {
-        if (s->slots[h].dev == d && s->slots[h].ino == i)
+    size_t h = id_hash(d, i1, s->cap);
+    while (s->slots[h].ino1) {
+        if (s->slots[h].dev == d && s->slots[h].ino1 == i1)
             return 0;
         h = (h + 1) & (s->cap - 1);
     }
     s->slots[h].dev = d;
-    s->slots[h].ino = i;
-    s->slots[h].used = 1;
+    s->slots[h].ino1 = i1;
     s->len++;
     return 1;
 }
@@ -95,13 +97,15 @@ static int add(walker *w, const char *path, const char *skip, const char *detail
     brec *r = tcpl_vec_push(w->recs);
     if (!r)
         return TCPL_NOMEM(w->err, path);
-    r->roster = -1;
-    r->dup_of = -1;
     r->status = skip ? BREC_SKIPPED : BREC_TODO;
     r->skip = skip;
     r->path = strdup(path);
     if (tcpl_escape_text(&r->shown, path, 0, w->err) < 0)
         return w->err->code;
+    if (r->path && !strcmp(r->shown, r->path)) { /* one copy (brec_free knows) */
+        free(r->shown);
+        r->shown = r->path;
+    }
     if (detail)
         r->skip_detail = strdup(detail);
     if (!r->path || (detail && !r->skip_detail))
