@@ -32,21 +32,14 @@ typedef tu_result result;
 
 static char *path_in(const char *name)
 {
-    size_t n = strlen(dir) + strlen(name) + 2;
-    char *p = malloc(n);
-    assert_non_null(p);
-    snprintf(p, n, "%s/%s", dir, name);
-    return p;
+    return tu_path_in(dir, name);
 }
 
 /* Runs tcpl with args (NULL-terminated).  lang: value of TCPL_LANG, or
  * NULL to run without it. */
 static void run_env(result *r, const char *lang, const char *const *args)
 {
-    char langvar[32];
-    snprintf(langvar, sizeof langvar, "TCPL_LANG=%s", lang ? lang : "");
-    const char *env[] = {lang ? langvar : NULL, NULL};
-    tu_tcpl_run(r, dir, args, env);
+    tu_tcpl_run_lang(r, dir, lang, args);
 }
 
 static void run(result *r, const char *const *args)
