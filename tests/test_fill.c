@@ -726,7 +726,8 @@ static void shipped_conclusion(void **state)
     char *json = tu_read_file(KL_DATA, &jlen);
     assert_non_null(json);
     void *out = fill_shipped(KL_TEMPLATE, json, &len);
-    assert_int_equal(tu_findings_at(ctx, out, len, "ket-luan-kiem-tra", NULL, TCPL_SEV_LOI, NULL, NULL), 0);
+    assert_int_equal(
+        tu_findings_at(ctx, out, len, "ket-luan-kiem-tra", NULL, TCPL_SEV_LOI, NULL, NULL), 0);
     char *text = tu_docx_text(ctx, out, len);
     TU_ASSERT_CONTAINS(text, "Số: 1126/KL-STP\tLâm Giang, ngày 19 tháng 12 năm 2025");
     TU_ASSERT_CONTAINS(text, "II. HẠN CHẾ, THIẾU SÓT\n1. Chưa ban hành");

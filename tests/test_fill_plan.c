@@ -36,7 +36,8 @@ static void shipped_plan(void **state)
     void *out;
     if (tcpl_template_fill(&out, &len, t, json, jlen, NULL, &err) < 0)
         fail_msg("fill: %s (%s) %s", err.id, err.where, err.detail);
-    assert_int_equal(tu_findings_at(ctx, out, len, "ke-hoach-tcpl", NULL, TCPL_SEV_LOI, NULL, &all), 0);
+    assert_int_equal(
+        tu_findings_at(ctx, out, len, "ke-hoach-tcpl", NULL, TCPL_SEV_LOI, NULL, &all), 0);
     assert_int_equal(all, 0);
     char *text = tu_docx_text(ctx, out, len);
     TU_ASSERT_CONTAINS(text, "Số: 15/KH-UBND\tPhú Thịnh, ngày 06 tháng 02 năm 2026");

@@ -15,6 +15,7 @@
 #include <dirent.h>
 #include <unistd.h>
 
+#include "helpers/fixtures.h"
 #include "helpers/testutil.h"
 #include "ooxml/numbering.h"
 #include "ooxml/reader.h"
@@ -338,27 +339,13 @@ static void test_hostile(void **state)
 /* Real documents: every numbered paragraph's label + suffix + text must be
  * a line of the seed text the document was made from. */
 
+/* One entry of a corpus document; NULL when it has none. */
 static char *zip_entry(const char *docx, const char *name, size_t *len)
 {
     char *path = tu_corpus_file(docx);
     assert_non_null(path);
-    int e = 0;
-    zip_t *z = zip_open(path, ZIP_RDONLY, &e);
+    char *buf = tu_zip_file_entry(path, name, len);
     free(path);
-    assert_non_null(z);
-    zip_stat_t zs;
-    char *buf = NULL;
-    if (zip_stat(z, name, 0, &zs) == 0) {
-        zip_file_t *f = zip_fopen(z, name, 0);
-        assert_non_null(f);
-        buf = malloc(zs.size + 1);
-        assert_non_null(buf);
-        assert_int_equal(zip_fread(f, buf, zs.size), (zip_int64_t)zs.size);
-        buf[zs.size] = 0;
-        zip_fclose(f);
-        *len = zs.size;
-    }
-    zip_close(z);
     return buf;
 }
 
