@@ -636,23 +636,12 @@ static void assert_file_is(const char *path, const char *want)
     free(got);
 }
 
-static char *text_of(const char *input)
-{
-    result r;
-    run(&r, ARGS("text", input));
-    assert_int_equal(r.status, 0);
-    char *s = r.out;
-    r.out = NULL;
-    result_free(&r);
-    return s;
-}
-
 /* -o through a symbolic link writes the link's target and keeps the link,
  * also when the target does not exist yet. */
 static void test_output_symlink(void **state)
 {
     (void)state;
-    char *good = sample("kh-xa-2025"), *want = text_of(good);
+    char *good = sample("kh-xa-2025"), *want = tu_tcpl_text(dir, good);
     char *target = write_temp("dich.txt", "cũ\n", 4), *link = path_in("lienket.txt");
     assert_int_equal(symlink("dich.txt", link), 0);
     result r;
@@ -688,7 +677,7 @@ static void test_output_symlink(void **state)
 static void test_output_mode(void **state)
 {
     (void)state;
-    char *good = sample("kh-xa-2025"), *want = text_of(good);
+    char *good = sample("kh-xa-2025"), *want = tu_tcpl_text(dir, good);
     char *out = write_temp("rieng.txt", "bí mật\n", 10);
     assert_int_equal(chmod(out, 0600), 0);
     result r;

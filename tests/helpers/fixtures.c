@@ -10,6 +10,7 @@
 #include <zip.h>
 
 #include "helpers/fixtures.h"
+#include "helpers/hostile.h"
 
 char *tu_docx_text_of(const tcpl_ctx *ctx, const void *docx, size_t len, unsigned what)
 {
@@ -28,6 +29,18 @@ char *tu_docx_text_of(const tcpl_ctx *ctx, const void *docx, size_t len, unsigne
 char *tu_docx_text(const tcpl_ctx *ctx, const void *docx, size_t len)
 {
     return tu_docx_text_of(ctx, docx, len, TCPL_TEXT_BODY);
+}
+
+tcpl_doc *tu_body_doc(const tcpl_ctx *ctx, const char *body, const char *name)
+{
+    unsigned char *data;
+    size_t len;
+    assert_int_equal(hostile_docx(body, NULL, NULL, &data, &len), 0);
+    tcpl_doc *doc = NULL;
+    tcpl_error err;
+    assert_int_equal(tcpl_docx_read_memory(&doc, ctx, data, len, name, &err), 0);
+    free(data);
+    return doc;
 }
 
 zip_t *tu_zip_open_memory(const void *zipdata, size_t len)

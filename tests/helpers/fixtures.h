@@ -14,6 +14,10 @@ char *tu_docx_text(const tcpl_ctx *ctx, const void *docx, size_t len);
 /* The same with the parts what (TCPL_TEXT_* flags). */
 char *tu_docx_text_of(const tcpl_ctx *ctx, const void *docx, size_t len, unsigned what);
 
+/* The document hostile_docx makes of body (the inside of <w:body>, or a
+ * whole document.xml), read under the name name (tcpl_doc_free). */
+tcpl_doc *tu_body_doc(const tcpl_ctx *ctx, const char *body, const char *name);
+
 /* A zip in memory, opened read-only (zip_close or zip_discard). */
 zip_t *tu_zip_open_memory(const void *zipdata, size_t len);
 /* An entry of an open zip, inflated or, with raw, as stored (compressed),
