@@ -339,16 +339,6 @@ static void test_hostile(void **state)
 /* Real documents: every numbered paragraph's label + suffix + text must be
  * a line of the seed text the document was made from. */
 
-/* One entry of a corpus document; NULL when it has none. */
-static char *zip_entry(const char *docx, const char *name, size_t *len)
-{
-    char *path = tu_corpus_file(docx);
-    assert_non_null(path);
-    char *buf = tu_zip_file_entry(path, name, len);
-    free(path);
-    return buf;
-}
-
 typedef struct para {
     char label[LABEL_MAX];
     char suff;
@@ -362,9 +352,9 @@ typedef struct para {
 static size_t walk(const char *docx, para *out, size_t max)
 {
     size_t nlen = 0, slen = 0, dlen = 0;
-    char *nxml = zip_entry(docx, "word/numbering.xml", &nlen);
-    char *sxml = zip_entry(docx, "word/styles.xml", &slen);
-    char *dxml = zip_entry(docx, "word/document.xml", &dlen);
+    char *nxml = tu_corpus_zip_entry(docx, "word/numbering.xml", &nlen);
+    char *sxml = tu_corpus_zip_entry(docx, "word/styles.xml", &slen);
+    char *dxml = tu_corpus_zip_entry(docx, "word/document.xml", &dlen);
     assert_non_null(dxml);
     tcpl_error err = {0};
     tcpl_numbering *nb = NULL;

@@ -11,6 +11,7 @@
 
 #include "helpers/fixtures.h"
 #include "helpers/hostile.h"
+#include "helpers/testutil.h"
 
 char *tu_docx_text_of(const tcpl_ctx *ctx, const void *docx, size_t len, unsigned what)
 {
@@ -91,6 +92,15 @@ char *tu_zip_file_entry(const char *path, const char *name, size_t *len)
     assert_non_null(z);
     char *buf = tu_zip_read(z, name, 0, len);
     zip_close(z);
+    return buf;
+}
+
+char *tu_corpus_zip_entry(const char *docx, const char *name, size_t *len)
+{
+    char *path = tu_corpus_file(docx);
+    assert_non_null(path);
+    char *buf = tu_zip_file_entry(path, name, len);
+    free(path);
     return buf;
 }
 

@@ -28,6 +28,8 @@ char *tu_zip_read(zip_t *z, const char *name, int raw, size_t *len);
 char *tu_zip_entry(const void *zipdata, size_t len, const char *name);
 /* One entry of the zip file at path, as tu_zip_read; the file must open. */
 char *tu_zip_file_entry(const char *path, const char *name, size_t *len);
+/* The same for the corpus document docx (tu_corpus_file). */
+char *tu_corpus_zip_entry(const char *docx, const char *name, size_t *len);
 
 /* Findings of severity sev on a DOCX in memory checked with pack and the
  * layout pack the-thuc-nd30, against a superior or conclusion (may be
