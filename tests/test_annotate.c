@@ -24,6 +24,7 @@
 
 #include "annotate/annotate_limits.h"
 #include "base/buf.h"
+#include "helpers/fixtures.h"
 #include "helpers/hostile.h"
 #include "helpers/testutil.h"
 
@@ -101,37 +102,6 @@ static void annotate_path(run *r, const char *path)
 
 /* ---- looking inside the result ------------------------------------------ */
 
-static zip_t *zopen(const void *data, size_t len)
-{
-    zip_error_t ze;
-    zip_error_init(&ze);
-    zip_source_t *s = zip_source_buffer_create(data, len, 0, &ze);
-    assert_non_null(s);
-    zip_t *z = zip_open_from_source(s, ZIP_RDONLY, &ze);
-    assert_non_null(z);
-    return z;
-}
-
-/* An entry's bytes, raw (compressed) or inflated; NULL when absent. */
-static char *entry(zip_t *z, const char *name, int raw, size_t *len)
-{
-    zip_stat_t st;
-    zip_int64_t i = zip_name_locate(z, name, 0);
-    if (i < 0)
-        return NULL;
-    assert_int_equal(zip_stat_index(z, (zip_uint64_t)i, 0, &st), 0);
-    size_t n = raw ? (size_t)st.comp_size : (size_t)st.size;
-    zip_file_t *f = zip_fopen_index(z, (zip_uint64_t)i, raw ? ZIP_FL_COMPRESSED : 0);
-    assert_non_null(f);
-    char *b = malloc(n + 1);
-    assert_non_null(b);
-    assert_int_equal(zip_fread(f, b, n), (zip_int64_t)n);
-    zip_fclose(f);
-    b[n] = 0;
-    *len = n;
-    return b;
-}
-
 static int touched(const char *name)
 {
     return !strcmp(name, "word/document.xml") || !strcmp(name, "word/comments.xml") ||
@@ -142,7 +112,7 @@ static int touched(const char *name)
  * stored (compressed) with the same method and CRC. */
 static void assert_untouched_identical(const run *r)
 {
-    zip_t *a = zopen(r->src, r->srclen), *b = zopen(r->out, r->outlen);
+    zip_t *a = tu_zip_open_memory(r->src, r->srclen), *b = tu_zip_open_memory(r->out, r->outlen);
     zip_int64_t n = zip_get_num_entries(a, 0);
     size_t compared = 0;
     for (zip_int64_t i = 0; i < n; i++) {
@@ -159,7 +129,7 @@ static void assert_untouched_identical(const run *r)
         assert_int_equal(sa.comp_method, sb.comp_method);
         assert_int_equal(sa.crc, sb.crc);
         size_t la, lb;
-        char *da = entry(a, name, 1, &la), *db = entry(b, name, 1, &lb);
+        char *da = tu_zip_read(a, name, 1, &la), *db = tu_zip_read(b, name, 1, &lb);
         assert_int_equal(la, lb);
         if (memcmp(da, db, la))
             fail_msg("%s differs", name);
@@ -199,9 +169,9 @@ static void assert_same_text(const run *r)
 
 static xmlDocPtr part_tree(const run *r, const char *name)
 {
-    zip_t *z = zopen(r->out, r->outlen);
+    zip_t *z = tu_zip_open_memory(r->out, r->outlen);
     size_t len;
-    char *x = entry(z, name, 0, &len);
+    char *x = tu_zip_read(z, name, 0, &len);
     zip_discard(z);
     if (!x)
         return NULL;
@@ -456,9 +426,9 @@ static void test_corpus(void **state)
  * if a person had written those comments. */
 static char *rename_authors(const void *data, size_t len, size_t *outlen)
 {
-    zip_t *z = zopen(data, len);
+    zip_t *z = tu_zip_open_memory(data, len);
     size_t cl;
-    char *c = entry(z, "word/comments.xml", 0, &cl);
+    char *c = tu_zip_read(z, "word/comments.xml", 0, &cl);
     zip_discard(z);
     assert_non_null(c);
     for (char *p = c; (p = strstr(p, "w:author=\"tcpl\"")); p += 15)
@@ -724,9 +694,9 @@ static void test_cli_and_libreoffice(void **state)
         size_t ol;
         char *od = tu_read_file(odt, &ol);
         assert_non_null(od);
-        zip_t *z = zopen(od, ol);
+        zip_t *z = tu_zip_open_memory(od, ol);
         size_t cl;
-        char *content = entry(z, "content.xml", 0, &cl);
+        char *content = tu_zip_read(z, "content.xml", 0, &cl);
         size_t n = 0;
         for (char *p = content; (p = strstr(p, "<office:annotation ")); p++)
             n++;
@@ -842,9 +812,9 @@ static void test_nearest_paragraph(void **state)
     (void)state;
     run r;
     annotate_path(&r, "build/samples/kh-xa-2025.docx");
-    zip_t *z = zopen(r.src, r.srclen);
+    zip_t *z = tu_zip_open_memory(r.src, r.srclen);
     size_t dl;
-    char *doc = entry(z, "word/document.xml", 0, &dl);
+    char *doc = tu_zip_read(z, "word/document.xml", 0, &dl);
     zip_discard(z);
     assert_non_null(doc);
     char *body = strstr(doc, "<w:body>");
@@ -944,10 +914,10 @@ static void test_extension_parts(void **state)
     int cml = 0;
     xmlDocDumpMemoryEnc(cd, &cm, &cml, "UTF-8");
     xmlFreeDoc(cd);
-    zip_t *z = zopen(r.out, r.outlen);
+    zip_t *z = tu_zip_open_memory(r.out, r.outlen);
     size_t l;
-    char *rels = entry(z, "word/_rels/document.xml.rels", 0, &l);
-    char *ct = entry(z, "[Content_Types].xml", 0, &l);
+    char *rels = tu_zip_read(z, "word/_rels/document.xml.rels", 0, &l);
+    char *ct = tu_zip_read(z, "[Content_Types].xml", 0, &l);
     zip_discard(z);
     char *rels2 = insert_before(
         rels, "</Relationships>",
@@ -975,10 +945,10 @@ static void test_extension_parts(void **state)
     annotate_mem(&r2, word, wl, "word-saved.docx");
     assert_int_equal(r2.st.removed, nf);
     assert_int_equal(r2.st.added, nf);
-    z = zopen(r2.out, r2.outlen);
-    char *e2 = entry(z, "word/commentsExtended.xml", 0, &l);
-    char *i2 = entry(z, "word/commentsIds.xml", 0, &l);
-    char *x2 = entry(z, "word/commentsExtensible.xml", 0, &l);
+    z = tu_zip_open_memory(r2.out, r2.outlen);
+    char *e2 = tu_zip_read(z, "word/commentsExtended.xml", 0, &l);
+    char *i2 = tu_zip_read(z, "word/commentsIds.xml", 0, &l);
+    char *x2 = tu_zip_read(z, "word/commentsExtensible.xml", 0, &l);
     zip_discard(z);
     assert_non_null(e2);
     assert_non_null(i2);

@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "extract/citations.h"
+#include "helpers/fixtures.h"
 #include "helpers/hostile.h"
 #include "helpers/testutil.h"
 
@@ -510,12 +511,7 @@ static void test_date_limit_keeps_mentions(void **state)
              "</w:r></w:p><w:p><w:r><w:t>I. MỤC ĐÍCH</w:t></w:r></w:p>"
              "<w:p><w:r><w:t>%s</w:t></w:r></w:p>",
              s);
-    unsigned char *data;
-    size_t len;
-    assert_int_equal(hostile_docx(body, NULL, NULL, &data, &len), 0);
-    tcpl_doc *doc = NULL;
-    assert_int_equal(tcpl_docx_read_memory(&doc, ctx, data, len, "t.docx", &err), 0);
-    free(data);
+    tcpl_doc *doc = tu_body_doc(ctx, body, "t.docx");
     tcpl_extraction *x = NULL;
     assert_int_equal(tcpl_extract(&x, ex, doc, &err), 0);
     assert_int_equal(tcpl_extraction_citation_count(x), 2);

@@ -32,21 +32,14 @@ typedef tu_result result;
 
 static char *path_in(const char *name)
 {
-    size_t n = strlen(dir) + strlen(name) + 2;
-    char *p = malloc(n);
-    assert_non_null(p);
-    snprintf(p, n, "%s/%s", dir, name);
-    return p;
+    return tu_path_in(dir, name);
 }
 
 /* Runs tcpl with args (NULL-terminated).  lang: value of TCPL_LANG, or
  * NULL to run without it. */
 static void run_env(result *r, const char *lang, const char *const *args)
 {
-    char langvar[32];
-    snprintf(langvar, sizeof langvar, "TCPL_LANG=%s", lang ? lang : "");
-    const char *env[] = {lang ? langvar : NULL, NULL};
-    tu_tcpl_run(r, dir, args, env);
+    tu_tcpl_run_lang(r, dir, lang, args);
 }
 
 static void run(result *r, const char *const *args)
@@ -643,23 +636,12 @@ static void assert_file_is(const char *path, const char *want)
     free(got);
 }
 
-static char *text_of(const char *input)
-{
-    result r;
-    run(&r, ARGS("text", input));
-    assert_int_equal(r.status, 0);
-    char *s = r.out;
-    r.out = NULL;
-    result_free(&r);
-    return s;
-}
-
 /* -o through a symbolic link writes the link's target and keeps the link,
  * also when the target does not exist yet. */
 static void test_output_symlink(void **state)
 {
     (void)state;
-    char *good = sample("kh-xa-2025"), *want = text_of(good);
+    char *good = sample("kh-xa-2025"), *want = tu_tcpl_text(dir, good);
     char *target = write_temp("dich.txt", "cũ\n", 4), *link = path_in("lienket.txt");
     assert_int_equal(symlink("dich.txt", link), 0);
     result r;
@@ -695,7 +677,7 @@ static void test_output_symlink(void **state)
 static void test_output_mode(void **state)
 {
     (void)state;
-    char *good = sample("kh-xa-2025"), *want = text_of(good);
+    char *good = sample("kh-xa-2025"), *want = tu_tcpl_text(dir, good);
     char *out = write_temp("rieng.txt", "bí mật\n", 10);
     assert_int_equal(chmod(out, 0600), 0);
     result r;

@@ -386,12 +386,7 @@ static char *drafted_text(const char *const *args, const char *docx)
     if (r.status != 0)
         fail_msg("%s: %s", args[2], r.err);
     result_free(&r);
-    run(&r, ARGS("text", docx));
-    assert_int_equal(r.status, 0);
-    char *text = r.out;
-    r.out = NULL;
-    result_free(&r);
-    return text;
+    return tu_tcpl_text(dir, docx);
 }
 
 /* The words of the drafts are data: a department's copies of

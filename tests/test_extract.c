@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "helpers/fixtures.h"
 #include "helpers/hostile.h"
 #include "helpers/testutil.h"
 
@@ -52,13 +53,7 @@ static void run_file(result *r, const char *path)
 
 static void run_xml(result *r, const char *body)
 {
-    unsigned char *data;
-    size_t len;
-    assert_int_equal(hostile_docx(body, NULL, NULL, &data, &len), 0);
-    tcpl_doc *doc = NULL;
-    tcpl_error err;
-    assert_int_equal(tcpl_docx_read_memory(&doc, ctx, data, len, "t.docx", &err), 0);
-    free(data);
+    tcpl_doc *doc = tu_body_doc(ctx, body, "t.docx");
     run_doc(r, doc);
 }
 
@@ -819,13 +814,9 @@ static void odd_file_names(void **state)
         {"Kế hoạch\n\xc3(.docx", "Kế hoạch\n\xEF\xBF\xBD(.docx", "== Kế hoạch\\n\\xc3(.docx ==\n"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        unsigned char *data;
-        size_t len;
-        assert_int_equal(hostile_docx(HEAD P("I. CĂN CỨ"), NULL, NULL, &data, &len), 0);
-        tcpl_doc *doc = NULL;
+        tcpl_doc *doc = tu_body_doc(ctx, HEAD P("I. CĂN CỨ"), cases[i].name);
         tcpl_error err;
-        assert_int_equal(tcpl_docx_read_memory(&doc, ctx, data, len, cases[i].name, &err), 0);
-        free(data);
+        size_t len;
         tcpl_extraction *x = NULL;
         assert_int_equal(tcpl_extract(&x, ex, doc, &err), 0);
         char *s = NULL;

@@ -19,10 +19,9 @@
 
 #include "base/buf.h"
 #include "fill/template.h"
+#include "helpers/fixtures.h"
 #include "helpers/hostile.h"
 #include "helpers/testutil.h"
-#include "ooxml/pkg.h"
-#include "ooxml/writer.h"
 #include "tcpl/fill.h"
 
 static tcpl_ctx *ctx;
@@ -61,21 +60,6 @@ static int compile_doc(tcpl_template **t, const char *doc, const char *delims, u
     return rc;
 }
 
-static char *text_of(const void *docx, size_t len, unsigned what)
-{
-    tcpl_doc *doc = NULL;
-    tcpl_error err;
-    tcpl_error_clear(&err);
-    int rc = tcpl_docx_read_memory(&doc, ctx, docx, len, "out.docx", &err);
-    if (rc < 0)
-        fail_msg("filled document unreadable: %s %s %s", err.id, err.where, err.detail);
-    char *text = NULL;
-    size_t n;
-    assert_int_equal(tcpl_doc_text(&text, &n, doc, what, &err), 0);
-    tcpl_doc_free(doc);
-    return text;
-}
-
 /* Fills doc from json; the body text of the result, or NULL with *err. */
 static char *fill_opts(const char *doc, const char *json, const char *delims, unsigned fflags,
                        tcpl_error *err)
@@ -91,7 +75,7 @@ static char *fill_opts(const char *doc, const char *json, const char *delims, un
     tcpl_template_free(t);
     if (rc < 0)
         return NULL;
-    char *text = text_of(out, len, TCPL_TEXT_BODY);
+    char *text = tu_docx_text(ctx, out, len);
     free(out);
     return text;
 }
@@ -111,19 +95,6 @@ static void expect_text(const char *doc, const char *json, const char *want)
     if (strcmp(got, want))
         fail_msg("got:\n%s\nwanted:\n%s", got, want);
     free(got);
-}
-
-/* The bytes of one part of a package. */
-static char *part_of(const void *docx, size_t len, const char *name)
-{
-    tcpl_pkg *pkg;
-    tcpl_error err;
-    assert_int_equal(tcpl_pkg_open_memory(&pkg, docx, len, "x.docx", &err), 0);
-    char *s = NULL;
-    size_t n;
-    assert_int_equal(tcpl_pkg_read(pkg, name, &s, &n, &err), 0);
-    tcpl_pkg_free(pkg);
-    return s;
 }
 
 /* ---- tags split across runs ---------------------------------------------------- */
@@ -156,10 +127,10 @@ static void split_every_point(void **state)
             size_t len;
             const char *json = "{\"ten\": \"Phú Thịnh\"}";
             assert_int_equal(tcpl_template_fill(&out, &len, t, json, strlen(json), NULL, &err), 0);
-            char *text = text_of(out, len, TCPL_TEXT_BODY);
+            char *text = tu_docx_text(ctx, out, len);
             if (strcmp(text, "Xã Phú Thịnh.\n"))
                 fail_msg("split %zu/%zu: got \"%s\"", i, j, text);
-            char *xml = part_of(out, len, "word/document.xml");
+            char *xml = tu_zip_entry(out, len, "word/document.xml");
             /* the value sits in the bold run the tag began in */
             TU_ASSERT_CONTAINS(xml, "<w:b/></w:rPr><w:t xml:space=\"preserve\">Phú Thịnh</w:t>");
             TU_ASSERT_LACKS(xml, "{");
@@ -253,7 +224,7 @@ static void escaping_and_breaks(void **state)
     void *out;
     size_t len;
     assert_int_equal(tcpl_template_fill(&out, &len, t, json, strlen(json), NULL, &err), 0);
-    char *xml = part_of(out, len, "word/document.xml");
+    char *xml = tu_zip_entry(out, len, "word/document.xml");
     TU_ASSERT_CONTAINS(xml, "dòng 1</w:t><w:br/><w:t xml:space=\"preserve\">dòng 2</w:t><w:tab/>"
                             "<w:t xml:space=\"preserve\">cột]");
     free(xml);
@@ -261,7 +232,7 @@ static void escaping_and_breaks(void **state)
     /* numbers, booleans and null print as text; null as nothing */
     json = "{\"v\": 12}";
     assert_int_equal(tcpl_template_fill(&out, &len, t, json, strlen(json), NULL, &err), 0);
-    char *text = text_of(out, len, TCPL_TEXT_BODY);
+    char *text = tu_docx_text(ctx, out, len);
     assert_string_equal(text, "[12]\n");
     free(text);
     free(out);
@@ -491,10 +462,7 @@ static void package_copy(void **state)
     size_t olen;
     assert_int_equal(tcpl_template_fill(&out, &olen, t, "{\"a\": \"X\"}", 10, NULL, &err), 0);
     /* entries of template and result, compared raw */
-    zip_t *in = zip_open_from_source(zip_source_buffer_create(tpl, st.size, 0, &ze), 0, &ze);
-    zip_t *res = zip_open_from_source(zip_source_buffer_create(out, olen, 0, &ze), 0, &ze);
-    assert_non_null(in);
-    assert_non_null(res);
+    zip_t *in = tu_zip_open_memory(tpl, st.size), *res = tu_zip_open_memory(out, olen);
     assert_int_equal(zip_get_num_entries(in, 0), zip_get_num_entries(res, 0));
     size_t same = 0;
     for (zip_int64_t i = 0; i < zip_get_num_entries(in, 0); i++) {
@@ -507,14 +475,10 @@ static void package_copy(void **state)
             continue;
         assert_int_equal(a.comp_method, b.comp_method);
         assert_int_equal(a.comp_size, b.comp_size);
-        char *x = malloc(a.comp_size + 1), *y = malloc(b.comp_size + 1);
-        zip_file_t *fa = zip_fopen_index(in, (zip_uint64_t)i, ZIP_FL_COMPRESSED);
-        zip_file_t *fb = zip_fopen_index(res, (zip_uint64_t)i, ZIP_FL_COMPRESSED);
-        assert_int_equal(zip_fread(fa, x, a.comp_size), (zip_int64_t)a.comp_size);
-        assert_int_equal(zip_fread(fb, y, b.comp_size), (zip_int64_t)b.comp_size);
+        char *x = tu_zip_read(in, a.name, 1, NULL), *y = tu_zip_read(res, b.name, 1, NULL);
+        assert_non_null(x);
+        assert_non_null(y);
         assert_memory_equal(x, y, a.comp_size);
-        zip_fclose(fa);
-        zip_fclose(fb);
         free(x);
         free(y);
         same++;
@@ -522,10 +486,10 @@ static void package_copy(void **state)
     assert_true(same >= 5); /* blob, footer, content types, two .rels */
     zip_discard(in);
     zip_discard(res);
-    char *set = part_of(out, olen, "word/settings.xml");
+    char *set = tu_zip_entry(out, olen, "word/settings.xml");
     TU_ASSERT_CONTAINS(set, "<w:updateFields w:val=\"true\"/><w:compat/>");
     free(set);
-    char *text = text_of(out, olen, TCPL_TEXT_BODY | TCPL_TEXT_HEADERS);
+    char *text = tu_docx_text_of(ctx, out, olen, TCPL_TEXT_BODY | TCPL_TEXT_HEADERS);
     TU_ASSERT_CONTAINS(text, "Đầu X");
     free(text);
     /* written to a file: the same bytes */
@@ -649,60 +613,10 @@ static void *fill_shipped(const char *tpl, const char *json, size_t *len)
     return out;
 }
 
-/* Findings of severity Lỗi on a filled document, with the packs of a
- * remediation plan, optionally against a conclusion; each printed. */
-static size_t errors_in(const void *docx, size_t len, const tcpl_extraction *against,
-                        const char *rule_wanted, const char *pack)
-{
-    tcpl_error err;
-    tcpl_doc *doc;
-    tcpl_extractor *ex;
-    tcpl_extraction *x;
-    tcpl_checker *ck;
-    tcpl_findings *f;
-    assert_int_equal(tcpl_docx_read_memory(&doc, ctx, docx, len, "kh.docx", &err), 0);
-    assert_int_equal(tcpl_extractor_new(&ex, ctx, &err), 0);
-    assert_int_equal(tcpl_extract(&x, ex, doc, &err), 0);
-    assert_int_equal(tcpl_checker_new(&ck, ctx, &err), 0);
-    assert_int_equal(tcpl_checker_add_pack(ck, pack, &err), 0);
-    assert_int_equal(tcpl_checker_add_pack(ck, "the-thuc-nd30", &err), 0);
-    const char *packs[] = {pack, "the-thuc-nd30"};
-    tcpl_check_options o = {packs, 2, against, NULL};
-    assert_int_equal(tcpl_check(&f, ck, doc, x, &o, &err), 0);
-    size_t n = 0;
-    for (size_t i = 0; i < tcpl_findings_count(f); i++) {
-        const tcpl_finding *g = tcpl_findings_get(f, i);
-        if (g->severity != TCPL_SEV_LOI)
-            continue;
-        if (rule_wanted && strcmp(g->rule, rule_wanted))
-            continue;
-        print_message("  %s: %s [%s] %s\n", g->rule, g->section, tcpl_category_name(g->category),
-                      g->message);
-        n++;
-    }
-    tcpl_findings_free(f);
-    tcpl_checker_free(ck);
-    tcpl_extraction_free(x);
-    tcpl_extractor_free(ex);
-    tcpl_doc_free(doc);
-    return n;
-}
-
+/* Lỗi on a filled remediation plan (rule id rule only, or any with
+ * NULL), optionally checked against a conclusion. */
 #define errors_of(docx, len, against, rule)                                                        \
-    errors_in((docx), (len), (against), (rule), "ke-hoach-khac-phuc")
-
-static tcpl_extraction *extract_file(const char *path, tcpl_doc **doc)
-{
-    tcpl_error err;
-    tcpl_extractor *ex;
-    tcpl_extraction *x;
-    if (tcpl_docx_read(doc, ctx, path, &err) < 0)
-        fail_msg("%s: %s — run make samples", path, err.id);
-    assert_int_equal(tcpl_extractor_new(&ex, ctx, &err), 0);
-    assert_int_equal(tcpl_extract(&x, ex, *doc, &err), 0);
-    tcpl_extractor_free(ex);
-    return x;
-}
+    tu_findings_at(ctx, (docx), (len), "ke-hoach-khac-phuc", (against), TCPL_SEV_LOI, (rule), NULL)
 
 /* The remediation template filled from the sample data passes the plan's
  * own pack and the layout pack with no Lỗi, and, checked against the
@@ -716,10 +630,10 @@ static void shipped_remediation_plan(void **state)
     assert_non_null(json);
     void *out = fill_shipped(KHKP_TEMPLATE, json, &len);
     tcpl_doc *kl;
-    tcpl_extraction *klx = extract_file(KL_SAMPLE, &kl);
+    tcpl_extraction *klx = tu_extract_file(ctx, KL_SAMPLE, &kl);
     assert_int_equal(errors_of(out, len, NULL, NULL), 0);
     assert_int_equal(errors_of(out, len, klx, NULL), 0);
-    char *text = text_of(out, len, TCPL_TEXT_BODY);
+    char *text = tu_docx_text(ctx, out, len);
     TU_ASSERT_CONTAINS(text, "Phú Thịnh, ngày 09 tháng 01 năm 2026");
     TU_ASSERT_CONTAINS(text, "Kết luận số 1126/KL-STP ngày 19/12/2025");
     TU_ASSERT_CONTAINS(text, "- Lưu: VT.");
@@ -753,7 +667,7 @@ static void remediation_from_conclusion(void **state)
 {
     (void)state;
     tcpl_doc *kl;
-    tcpl_extraction *klx = extract_file(KL_SAMPLE, &kl);
+    tcpl_extraction *klx = tu_extract_file(ctx, KL_SAMPLE, &kl);
     tcpl_error err;
     char *data;
     assert_int_equal(tcpl_remediation_data(&data, klx, NULL, ctx, &err), 0);
@@ -788,7 +702,7 @@ static void remediation_from_conclusion(void **state)
     void *out = fill_shipped(KHKP_TEMPLATE, data, &len);
     assert_int_equal(errors_of(out, len, NULL, NULL), 0);
     assert_int_equal(errors_of(out, len, klx, NULL), 0);
-    char *text = text_of(out, len, TCPL_TEXT_BODY);
+    char *text = tu_docx_text(ctx, out, len);
     TU_ASSERT_CONTAINS(text, "ỦY BAN NHÂN DÂN XÃ PHÚ THỊNH\tCỘNG HÒA");
     TU_ASSERT_CONTAINS(text, "Phú Thịnh, ngày 09 tháng 01 năm 2026");
     TU_ASSERT_CONTAINS(text, "Hoàng Minh Đức");
@@ -812,8 +726,9 @@ static void shipped_conclusion(void **state)
     char *json = tu_read_file(KL_DATA, &jlen);
     assert_non_null(json);
     void *out = fill_shipped(KL_TEMPLATE, json, &len);
-    assert_int_equal(errors_in(out, len, NULL, NULL, "ket-luan-kiem-tra"), 0);
-    char *text = text_of(out, len, TCPL_TEXT_BODY);
+    assert_int_equal(
+        tu_findings_at(ctx, out, len, "ket-luan-kiem-tra", NULL, TCPL_SEV_LOI, NULL, NULL), 0);
+    char *text = tu_docx_text(ctx, out, len);
     TU_ASSERT_CONTAINS(text, "Số: 1126/KL-STP\tLâm Giang, ngày 19 tháng 12 năm 2025");
     TU_ASSERT_CONTAINS(text, "II. HẠN CHẾ, THIẾU SÓT\n1. Chưa ban hành");
     TU_ASSERT_CONTAINS(text, "\n5. Cuộc họp đánh giá");
@@ -831,7 +746,7 @@ static char *findings_of(const char *path, size_t *len)
 {
     tcpl_error err;
     tcpl_doc *doc;
-    tcpl_extraction *x = extract_file(path, &doc);
+    tcpl_extraction *x = tu_extract_file(ctx, path, &doc);
     tcpl_checker *ck;
     tcpl_findings *f;
     char *json;
@@ -894,7 +809,7 @@ static void conclusion_from_findings(void **state)
     size_t len;
     void *kl = fill_shipped(KL_TEMPLATE, data, &len);
     free(data);
-    char *text = text_of(kl, len, TCPL_TEXT_BODY);
+    char *text = tu_docx_text(ctx, kl, len);
     TU_ASSERT_CONTAINS(text, "Đoàn kiểm tra đã kiểm tra 2 văn bản");
     TU_ASSERT_CONTAINS(text, "Ngày không có thật: \"Trước ngày 31/02/2026\"");
     TU_ASSERT_CONTAINS(text, "Sở Tư Pháp tỉnh Lâm Giang");
@@ -1020,7 +935,7 @@ static void command_line(void **state)
     size_t len;
     char *docx = tu_read_file(path, &len);
     assert_non_null(docx);
-    char *text = text_of(docx, len, TCPL_TEXT_BODY);
+    char *text = tu_docx_text(ctx, docx, len);
     TU_ASSERT_CONTAINS(text, "Lò Thị Hương");
     free(text);
     free(docx);

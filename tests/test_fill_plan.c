@@ -20,41 +20,6 @@ static tcpl_ctx *ctx;
 #define KH_TEMPLATE "build/templates/ke-hoach.docx"
 #define KH_DATA "samples/data/ke-hoach.json"
 
-/* Findings on a filled document with its pack and the layout pack, at
- * severity sev (each printed). */
-static size_t findings_at(const void *docx, size_t len, tcpl_severity sev, size_t *all)
-{
-    tcpl_error err;
-    tcpl_doc *doc;
-    tcpl_extractor *ex;
-    tcpl_extraction *x;
-    tcpl_checker *ck;
-    tcpl_findings *f;
-    assert_int_equal(tcpl_docx_read_memory(&doc, ctx, docx, len, "kh.docx", &err), 0);
-    assert_int_equal(tcpl_extractor_new(&ex, ctx, &err), 0);
-    assert_int_equal(tcpl_extract(&x, ex, doc, &err), 0);
-    assert_int_equal(tcpl_checker_new(&ck, ctx, &err), 0);
-    assert_int_equal(tcpl_checker_add_pack(ck, "ke-hoach-tcpl", &err), 0);
-    assert_int_equal(tcpl_checker_add_pack(ck, "the-thuc-nd30", &err), 0);
-    const char *packs[] = {"ke-hoach-tcpl", "the-thuc-nd30"};
-    tcpl_check_options o = {packs, 2, NULL, NULL};
-    assert_int_equal(tcpl_check(&f, ck, doc, x, &o, &err), 0);
-    size_t n = 0;
-    for (size_t i = 0; i < tcpl_findings_count(f); i++) {
-        const tcpl_finding *g = tcpl_findings_get(f, i);
-        print_message("  %s: %s [%s] %s\n", g->rule, g->section, tcpl_category_name(g->category),
-                      g->message);
-        n += g->severity == sev;
-    }
-    *all = tcpl_findings_count(f);
-    tcpl_findings_free(f);
-    tcpl_checker_free(ck);
-    tcpl_extraction_free(x);
-    tcpl_extractor_free(ex);
-    tcpl_doc_free(doc);
-    return n;
-}
-
 /* The plan template filled from its sample data passes ke-hoach-tcpl and
  * the-thuc-nd30 with no Lỗi (in fact no finding at all), its activities and
  * organisation items numbered by Word lists 1., 2., ... each from 1. */
@@ -71,7 +36,8 @@ static void shipped_plan(void **state)
     void *out;
     if (tcpl_template_fill(&out, &len, t, json, jlen, NULL, &err) < 0)
         fail_msg("fill: %s (%s) %s", err.id, err.where, err.detail);
-    assert_int_equal(findings_at(out, len, TCPL_SEV_LOI, &all), 0);
+    assert_int_equal(
+        tu_findings_at(ctx, out, len, "ke-hoach-tcpl", NULL, TCPL_SEV_LOI, NULL, &all), 0);
     assert_int_equal(all, 0);
     char *text = tu_docx_text(ctx, out, len);
     TU_ASSERT_CONTAINS(text, "Số: 15/KH-UBND\tPhú Thịnh, ngày 06 tháng 02 năm 2026");

@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "helpers/fixtures.h"
 #include "helpers/hostile.h"
 #include "helpers/testutil.h"
 
@@ -35,18 +36,6 @@ static tcpl_doc *read_path(const char *path)
     tcpl_error err;
     if (tcpl_docx_read(&doc, ctx, path, &err) < 0)
         fail_msg("%s: %s %s", path, err.id ? err.id : "", err.detail);
-    return doc;
-}
-
-static tcpl_doc *read_body(const char *body, const char *name)
-{
-    unsigned char *data;
-    size_t len;
-    assert_int_equal(hostile_docx(body, NULL, NULL, &data, &len), 0);
-    tcpl_doc *doc = NULL;
-    tcpl_error err;
-    assert_int_equal(tcpl_docx_read_memory(&doc, ctx, data, len, name, &err), 0);
-    free(data);
     return doc;
 }
 
@@ -172,7 +161,7 @@ static void jansson_layout_corpus(void **state)
 static void escaping(void **state)
 {
     (void)state;
-    tcpl_doc *doc = read_body(
+    tcpl_doc *doc = tu_body_doc(ctx, 
         P(R("a \"q\" \\ b/c &#127; đ \xE2\x80\xA8 \xF0\x9F\x98\x80") "<w:r><w:tab/></w:r>"
           "<w:r><w:t>x</w:t><w:br/><w:t>y</w:t><w:cr/><w:t>z</w:t></w:r>"),
         "q\"b\\ \t.docx");
@@ -200,7 +189,7 @@ static void escaping(void **state)
 static void shapes(void **state)
 {
     (void)state;
-    tcpl_doc *doc = read_body("", "empty.docx");
+    tcpl_doc *doc = tu_body_doc(ctx, "", "empty.docx");
     for (unsigned o = 0; o <= TCPL_JSON_PRETTY; o += TCPL_JSON_PRETTY) {
         size_t n;
         char *s = dump(doc, o, &n);
@@ -213,7 +202,7 @@ static void shapes(void **state)
     free(s);
     tcpl_doc_free(doc);
 
-    doc = read_body("<w:tbl><w:tr><w:tc><w:tcPr><w:vMerge w:val=\"restart\"/></w:tcPr>" P("")
+    doc = tu_body_doc(ctx, "<w:tbl><w:tr><w:tc><w:tcPr><w:vMerge w:val=\"restart\"/></w:tcPr>" P("")
                     "</w:tc></w:tr></w:tbl>" P("<w:r><w:rPr><w:b/><w:sz w:val=\"27\"/><w:caps/>"
                                                "</w:rPr><w:t>A</w:t></w:r>")
                     "<w:sectPr><w:pgSz w:w=\"16838\" w:h=\"11906\" w:orient=\"landscape\"/>"
@@ -255,7 +244,7 @@ static void memory_bounded_by_output(void **state)
     for (size_t i = 0; i < MEM_PARAS; i++)
         memcpy(body + i * pl, para, pl);
     body[MEM_PARAS * pl] = 0;
-    tcpl_doc *doc = read_body(body, "big.docx");
+    tcpl_doc *doc = tu_body_doc(ctx, body, "big.docx");
     free(body);
     assert_int_equal(tcpl_doc_block_count(doc), MEM_PARAS);
 

@@ -19,6 +19,7 @@
 
 #include "base/buf.h"
 #include "context.h"
+#include "helpers/fixtures.h"
 #include "helpers/testutil.h"
 #include "ooxml/legacy.h"
 #include "ooxml/xml.h"
@@ -451,30 +452,12 @@ static void test_threads(void **state)
 
 /* ---- real input: corpus 000-tcvn3.docx against seeds/000.txt ---- */
 
-static char *read_zip_part(const char *path, const char *part, size_t *len)
-{
-    int zerr = 0;
-    zip_t *z = zip_open(path, ZIP_RDONLY, &zerr);
-    assert_non_null(z);
-    zip_stat_t st;
-    assert_int_equal(zip_stat(z, part, 0, &st), 0);
-    char *data = malloc(st.size + 1);
-    assert_non_null(data);
-    zip_file_t *f = zip_fopen(z, part, 0);
-    assert_non_null(f);
-    assert_int_equal(zip_fread(f, data, st.size), (zip_int64_t)st.size);
-    zip_fclose(f);
-    zip_close(z);
-    data[st.size] = 0;
-    *len = st.size;
-    return data;
-}
-
 /* Paragraph texts, one a line, each run converted in its font. */
 static char *docx_text(const tcpl_ctx *ctx, const char *path, int *legacy_runs)
 {
     size_t len;
-    char *xml = read_zip_part(path, "word/document.xml", &len);
+    char *xml = tu_zip_file_entry(path, "word/document.xml", &len);
+    assert_non_null(xml);
     const tcpl_legacy *lg = tcpl_ctx_legacy(ctx);
     tcpl_xml x;
     tcpl_error err;

@@ -15,6 +15,7 @@
 #include <dirent.h>
 #include <unistd.h>
 
+#include "helpers/fixtures.h"
 #include "helpers/testutil.h"
 #include "ooxml/numbering.h"
 #include "ooxml/reader.h"
@@ -338,30 +339,6 @@ static void test_hostile(void **state)
 /* Real documents: every numbered paragraph's label + suffix + text must be
  * a line of the seed text the document was made from. */
 
-static char *zip_entry(const char *docx, const char *name, size_t *len)
-{
-    char *path = tu_corpus_file(docx);
-    assert_non_null(path);
-    int e = 0;
-    zip_t *z = zip_open(path, ZIP_RDONLY, &e);
-    free(path);
-    assert_non_null(z);
-    zip_stat_t zs;
-    char *buf = NULL;
-    if (zip_stat(z, name, 0, &zs) == 0) {
-        zip_file_t *f = zip_fopen(z, name, 0);
-        assert_non_null(f);
-        buf = malloc(zs.size + 1);
-        assert_non_null(buf);
-        assert_int_equal(zip_fread(f, buf, zs.size), (zip_int64_t)zs.size);
-        buf[zs.size] = 0;
-        zip_fclose(f);
-        *len = zs.size;
-    }
-    zip_close(z);
-    return buf;
-}
-
 typedef struct para {
     char label[LABEL_MAX];
     char suff;
@@ -375,9 +352,9 @@ typedef struct para {
 static size_t walk(const char *docx, para *out, size_t max)
 {
     size_t nlen = 0, slen = 0, dlen = 0;
-    char *nxml = zip_entry(docx, "word/numbering.xml", &nlen);
-    char *sxml = zip_entry(docx, "word/styles.xml", &slen);
-    char *dxml = zip_entry(docx, "word/document.xml", &dlen);
+    char *nxml = tu_corpus_zip_entry(docx, "word/numbering.xml", &nlen);
+    char *sxml = tu_corpus_zip_entry(docx, "word/styles.xml", &slen);
+    char *dxml = tu_corpus_zip_entry(docx, "word/document.xml", &dlen);
     assert_non_null(dxml);
     tcpl_error err = {0};
     tcpl_numbering *nb = NULL;

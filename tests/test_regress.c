@@ -27,16 +27,6 @@
 /* Parts in one case: the document and a few others (styles, notes, theme). */
 #define REGRESS_MAX_PARTS 8
 
-/* Namespaces put on a document given as the inside of <w:body>. */
-#define REGRESS_NS                                                                                 \
-    TU_W_NS " xmlns:mc=\"http://schemas.openxmlformats.org/markup-compatibility/2006\" "           \
-            "xmlns:wps=\"http://schemas.microsoft.com/office/word/2010/wordprocessingShape\" "     \
-            "xmlns:wp=\"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing\" " \
-            "xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\" "                   \
-            "xmlns:v=\"urn:schemas-microsoft-com:vml\" "                                           \
-            "xmlns:w14=\"http://schemas.microsoft.com/office/word/2010/wordml\" "                  \
-            "mc:Ignorable=\"w14\""
-
 static tcpl_ctx *ctx;
 static tcpl_extractor *extractor;
 
@@ -181,7 +171,7 @@ static tcpl_doc *read_case(parsed *c, tcpl_error *err, int *rc)
     if (strstr(d, "<w:document"))
         tcpl_buf_puts(&doc, d);
     else
-        tcpl_buf_printf(&doc, "<w:document " REGRESS_NS "><w:body>%s</w:body></w:document>", d);
+        tcpl_buf_printf(&doc, "<w:document " TU_ALL_NS "><w:body>%s</w:body></w:document>", d);
     assert_true(tcpl_buf_ok(&doc));
     c->parts[0].content = doc.data;
     unsigned char *data;

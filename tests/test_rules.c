@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "helpers/fixtures.h"
 #include "helpers/hostile.h"
 #include "helpers/testutil.h"
 
@@ -55,13 +56,7 @@ static void check_file(result *r, const char *path, const char *pack)
 
 static void check_xml(result *r, const char *body, const char *pack)
 {
-    unsigned char *data;
-    size_t len;
-    assert_int_equal(hostile_docx(body, NULL, NULL, &data, &len), 0);
-    tcpl_doc *doc = NULL;
-    tcpl_error err;
-    assert_int_equal(tcpl_docx_read_memory(&doc, ctx, data, len, "t.docx", &err), 0);
-    free(data);
+    tcpl_doc *doc = tu_body_doc(ctx, body, "t.docx");
     check_doc(r, doc, pack);
 }
 
@@ -754,20 +749,15 @@ static void english_messages(void **state)
     assert_int_equal(tcpl_ctx_new(&en, &o, &err), 0);
     assert_int_equal(tcpl_checker_new(&c, en, &err), 0);
     assert_int_equal(tcpl_checker_add_default_packs(c, &err), 0);
-    unsigned char *data;
-    size_t len;
-    assert_int_equal(hostile_docx(P("KẾ HOẠCH") P("Xây dựng xã đạt chuẩn tiếp cận pháp luật")
-                                      BASIS P("I. MỤC ĐÍCH") P("Thực hiện trong trong năm."),
-                                  NULL, NULL, &data, &len),
-                     0);
-    tcpl_doc *doc = NULL;
-    assert_int_equal(tcpl_docx_read_memory(&doc, en, data, len, "t.docx", &err), 0);
-    free(data);
+    tcpl_doc *doc = tu_body_doc(en, P("KẾ HOẠCH") P("Xây dựng xã đạt chuẩn tiếp cận pháp luật") BASIS
+                                    P("I. MỤC ĐÍCH") P("Thực hiện trong trong năm."),
+                                "t.docx");
     tcpl_extraction *x = NULL;
     tcpl_findings *f = NULL;
     assert_int_equal(tcpl_extract(&x, ex, doc, &err), 0);
     assert_int_equal(tcpl_check(&f, c, doc, x, NULL, &err), 0);
     char *s;
+    size_t len;
     assert_int_equal(tcpl_findings_text(&s, &len, f, x, en, &err), 0);
     assert_non_null(strstr(s, "Error [date] The date of issue is incomplete: there is no "
                               "place-and-date line"));

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <zip.h>
 
+#include "helpers/fixtures.h"
 #include "helpers/testutil.h"
 #include "base/buf.h"
 #include "ooxml/styles.h"
@@ -258,31 +259,11 @@ static void test_long_chain_and_empty(void **state)
     assert_null(st);
 }
 
-static char *zip_entry(const char *docx, const char *name, size_t *len)
-{
-    char *path = tu_corpus_file(docx);
-    assert_non_null(path);
-    int e = 0;
-    zip_t *z = zip_open(path, ZIP_RDONLY, &e);
-    free(path);
-    assert_non_null(z);
-    zip_stat_t zs;
-    assert_int_equal(zip_stat(z, name, 0, &zs), 0);
-    zip_file_t *f = zip_fopen(z, name, 0);
-    assert_non_null(f);
-    char *buf = malloc(zs.size + 1);
-    assert_int_equal(zip_fread(f, buf, zs.size), (zip_int64_t)zs.size);
-    buf[zs.size] = 0;
-    zip_fclose(f);
-    zip_close(z);
-    *len = zs.size;
-    return buf;
-}
-
 static tcpl_styles *corpus_styles(const char *docx)
 {
     size_t len;
-    char *xml = zip_entry(docx, "word/styles.xml", &len);
+    char *xml = tu_corpus_zip_entry(docx, "word/styles.xml", &len);
+    assert_non_null(xml);
     tcpl_styles *st = NULL;
     tcpl_error err = {0};
     assert_int_equal(tcpl_styles_parse(&st, xml, len, docx, "word/styles.xml", &err), 0);
@@ -584,7 +565,8 @@ static void test_lazy_corpus(void **state)
                                         "000-nasty.docx",    "000-tcvn3.docx"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         size_t len;
-        char *xml = zip_entry(files[i], "word/styles.xml", &len);
+        char *xml = tu_corpus_zip_entry(files[i], "word/styles.xml", &len);
+        assert_non_null(xml);
         size_t first = compare_lazy(xml, len);
         /* One style asked for: it and its chain, not the whole part. */
         assert_true(first >= 1 && first <= 4);

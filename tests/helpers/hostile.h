@@ -29,6 +29,17 @@ int hostile_docx(const char *document, const char *styles, const char *numbering
     "xmlns:w=\"http://schemas.openxmlformats.org/wordprocessingml/2006/main\" "                    \
     "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\""
 
+/* TU_W_NS and the namespaces of drawings (wps, wp, a, v), Word 2010 (w14)
+ * and markup compatibility, w14 ignorable: for whole documents. */
+#define TU_ALL_NS                                                                                  \
+    TU_W_NS " xmlns:mc=\"http://schemas.openxmlformats.org/markup-compatibility/2006\" "           \
+            "xmlns:wps=\"http://schemas.microsoft.com/office/word/2010/wordprocessingShape\" "     \
+            "xmlns:wp=\"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing\" " \
+            "xmlns:a=\"http://schemas.openxmlformats.org/drawingml/2006/main\" "                   \
+            "xmlns:v=\"urn:schemas-microsoft-com:vml\" "                                           \
+            "xmlns:w14=\"http://schemas.microsoft.com/office/word/2010/wordml\" "                  \
+            "mc:Ignorable=\"w14\""
+
 typedef enum hostile_kind {
     HOSTILE_NOT_ZIP,         /* plain text */
     HOSTILE_EMPTY,           /* 0 bytes */

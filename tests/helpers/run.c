@@ -120,3 +120,14 @@ void tu_tcpl_run_lang(tu_result *r, const char *dir, const char *lang, const cha
     const char *env[] = {lang ? langvar : NULL, NULL};
     tu_tcpl_run(r, dir, args, env);
 }
+
+char *tu_tcpl_text(const char *dir, const char *docx)
+{
+    tu_result r;
+    tu_tcpl_run(&r, dir, TU_ARGS("text", docx), NULL);
+    assert_int_equal(r.status, 0);
+    char *text = r.out;
+    r.out = NULL;
+    tu_result_free(&r);
+    return text;
+}

@@ -25,6 +25,8 @@ void tu_tcpl_run(tu_result *r, const char *dir, const char *const *args, const c
 
 /* tu_tcpl_run with TCPL_LANG=lang, or with no TCPL_LANG when lang is NULL. */
 void tu_tcpl_run_lang(tu_result *r, const char *dir, const char *lang, const char *const *args);
+/* The output of `tcpl text docx` (free()); it must succeed. */
+char *tu_tcpl_text(const char *dir, const char *docx);
 /* dir + "/" + name (free()). */
 char *tu_path_in(const char *dir, const char *name);
 
