@@ -1,5 +1,6 @@
 #include "helpers/testutil.h"
 
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,4 +94,13 @@ tcpl_ctx *tu_ctx(void)
         abort();
     }
     return ctx;
+}
+
+int tu_glibc_malloc(void)
+{
+    struct mallinfo2 a = mallinfo2();
+    void *volatile p = malloc(64 * 1024);
+    struct mallinfo2 b = mallinfo2();
+    free(p);
+    return b.uordblks + b.hblkhd - (a.uordblks + a.hblkhd) >= 64 * 1024;
 }

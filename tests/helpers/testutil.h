@@ -60,4 +60,9 @@ void tu_skipped(const char *what, const char *reason);
             fail_msg("%s:%d: %s contains \"%s\"", __FILE__, __LINE__, #hay, tu_n_);                \
     } while (0)
 
+/* 1 when malloc is glibc's (its mallinfo2 counts a 64 KB block): a
+ * sanitizer's allocator is not, keeps freed memory in quarantine and makes
+ * heap and peak-RSS ceilings meaningless. */
+int tu_glibc_malloc(void);
+
 #endif

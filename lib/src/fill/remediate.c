@@ -478,9 +478,12 @@ int tcpl_remediation_data_findings(char **out, const char *findings_json, size_t
     static const char *const KL_KEYS[] = {"so", "co_quan", "noi_dung", NULL};
     json_t *kl = NULL;
     const char *to;
-    if ((rc = fill_wording_draft(&kl, &w, "findings_conclusion", KL_KEYS, err)) < 0 ||
-        (rc = fill_wording_text(&to, &w, "findings_recipient", err)) < 0)
+    if ((rc = fill_wording_draft(&kl, &w, "findings_conclusion", KL_KEYS, err)) < 0)
         goto out;
+    if ((rc = fill_wording_text(&to, &w, "findings_recipient", err)) < 0) {
+        json_decref(kl);
+        goto out;
+    }
     json_t *part =
         json_pack("{s:o,s:s,s:O,s:O,s:s,s:s,s:s*,s:[s]}", "ket_luan", kl, "muc_dich", purpose,
                   "yeu_cau", reqs, "han_che", s.items, "to_chuc", organisation, "bo_phan_tong_hop",
