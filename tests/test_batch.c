@@ -38,15 +38,6 @@ static const char *samples[] = {"kh-xa-2025", "kl-kiem-tra-2025", "kh-khac-phuc-
                                 "kh-tinh-2022"};
 enum { NSAMPLES = 4, COPIES = 80 };
 
-static char *cat(const char *a, const char *b)
-{
-    size_t n = strlen(a) + strlen(b) + 2;
-    char *p = malloc(n);
-    assert_non_null(p);
-    snprintf(p, n, "%s/%s", a, b);
-    return p;
-}
-
 static void put_file(const char *path, const void *data, size_t len)
 {
     FILE *f = fopen(path, "wb");
@@ -57,7 +48,7 @@ static void put_file(const char *path, const void *data, size_t len)
 
 static void put_in(const char *rel, const void *data, size_t len)
 {
-    char *p = cat(root, rel);
+    char *p = tu_path_in(root, rel);
     put_file(p, data, len);
     free(p);
     n_inputs++;
@@ -65,7 +56,7 @@ static void put_in(const char *rel, const void *data, size_t len)
 
 static void mkdir_in(const char *rel)
 {
-    char *p = cat(root, rel);
+    char *p = tu_path_in(root, rel);
     assert_int_equal(mkdir(p, 0777), 0);
     free(p);
 }
@@ -95,7 +86,7 @@ static void run(result *r, const char *const *args)
 
 static char *slurp(const char *dir, const char *name)
 {
-    char *p = cat(dir, name);
+    char *p = tu_path_in(dir, name);
     size_t len;
     char *s = tu_read_file(p, &len);
     if (!s)
@@ -184,7 +175,7 @@ static void test_make_inputs(void **state)
             /* names repeat across folders: ke-hoach-3.docx is in several */
             snprintf(rel, sizeof rel, "in/xa-%02d/%s%s-%d.docx", (i + s) % 8,
                      i % 3 ? "nop/" : "", s % 2 ? "Kế hoạch" : "ke-hoach", i / 8);
-            char *p = cat(root, rel);
+            char *p = tu_path_in(root, rel);
             struct stat st;
             int exists = stat(p, &st) == 0;
             free(p);
@@ -224,11 +215,11 @@ static void test_make_inputs(void **state)
     put_in("in/hong/dong\nmoi.docx", sample[3], sample_len[3]);
     put_in("in/hong/<b>&amp;.docx", sample[1], sample_len[1]);
     /* a folder loop and a second path to a folder */
-    char *loop = cat(root, "in/xa-00/nop/vong");
+    char *loop = tu_path_in(root, "in/xa-00/nop/vong");
     assert_int_equal(symlink("../..", loop), 0);
     free(loop);
     n_inputs++; /* listed as skipped (already walked) */
-    char *broken = cat(root, "in/hong/hong-lien-ket.docx");
+    char *broken = tu_path_in(root, "in/hong/hong-lien-ket.docx");
     assert_int_equal(symlink("khong-co", broken), 0);
     free(broken);
     n_inputs++;
@@ -239,12 +230,12 @@ static void test_make_inputs(void **state)
 
 static char *dir_of(const char *name)
 {
-    return cat(root, name);
+    return tu_path_in(root, name);
 }
 
 static char *in_dir(void)
 {
-    return cat(root, "in");
+    return tu_path_in(root, "in");
 }
 
 static void assert_summary_ok(const char *out)
@@ -295,7 +286,7 @@ static void test_jobs_1_and_4_agree(void **state)
         free(b);
     }
     /* the same result files, byte for byte */
-    char *r1 = cat(o1, "results"), *r4 = cat(o4, "results");
+    char *r1 = tu_path_in(o1, "results"), *r4 = tu_path_in(o4, "results");
     char *l1 = listing(r1), *l4 = listing(r4);
     assert_string_equal(l1, l4);
     size_t nres = 0;
@@ -322,7 +313,7 @@ static void test_jobs_1_and_4_agree(void **state)
 
 static ino_t inode(const char *dir, const char *name)
 {
-    char *p = cat(dir, name);
+    char *p = tu_path_in(dir, name);
     struct stat st;
     assert_int_equal(lstat(p, &st), 0);
     free(p);
@@ -334,7 +325,7 @@ static ino_t inode(const char *dir, const char *name)
 static void test_rerun_reuses(void **state)
 {
     (void)state;
-    char *in = in_dir(), *o4 = dir_of("o4"), *res = cat(o4, "results");
+    char *in = in_dir(), *o4 = dir_of("o4"), *res = tu_path_in(o4, "results");
     char *names = listing(res);
     size_t n = lines(names);
     ino_t *before = calloc(n, sizeof *before);
@@ -380,7 +371,7 @@ static void test_rerun_reuses(void **state)
  * names its own hash.  Temporary names are allowed only when allow_tmp. */
 static size_t assert_complete(const char *out, int allow_tmp)
 {
-    char *res = cat(out, "results");
+    char *res = tu_path_in(out, "results");
     char *names = listing(res);
     size_t n = 0;
     for (char *name = names, *nl; (nl = strchr(name, '\n')); name = nl + 1) {
@@ -392,7 +383,7 @@ static size_t assert_complete(const char *out, int allow_tmp)
                 fail_msg("temporary file left: %s", name);
             continue;
         }
-        char *p = cat(res, name);
+        char *p = tu_path_in(res, name);
         json_error_t je;
         json_t *j = json_load_file(p, 0, &je);
         if (!j)
@@ -414,7 +405,7 @@ static size_t assert_complete(const char *out, int allow_tmp)
 static void test_kill_and_resume(void **state)
 {
     (void)state;
-    char *in = in_dir(), *ok = dir_of("kill"), *res = cat(ok, "results"), *o1 = dir_of("o1");
+    char *in = in_dir(), *ok = dir_of("kill"), *res = tu_path_in(ok, "results"), *o1 = dir_of("o1");
     pid_t pid = start(ARGS("batch", in, "--out", ok, "-j", "1", "-q"), lang_vi);
     /* Wait for some results (by count, no clock), then kill -9. */
     int killed = 0;
@@ -660,7 +651,7 @@ static void plan_of(const char *rel, const char *line1, const char *line2)
     unsigned char *data;
     size_t len;
     assert_int_equal(tu_build_docx(tp, NP, &data, &len), 0);
-    char *p = cat(root, rel);
+    char *p = tu_path_in(root, rel);
     put_file(p, data, len);
     free(p);
     free(data);
@@ -798,7 +789,7 @@ static void test_shards_and_stream(void **state)
     free(j2);
     char *good = dir_of("good"), *gout = dir_of("gout");
     assert_int_equal(mkdir(good, 0777), 0);
-    char *p = cat(good, "kl.docx");
+    char *p = tu_path_in(good, "kl.docx");
     put_file(p, sample[1], sample_len[1]); /* the conclusion: no Lỗi */
     free(p);
     run(&r, ARGS("batch", good, "--out", gout, "-q"));
@@ -849,7 +840,7 @@ static void test_merge(void **state)
     char *jl = slurp(mo, "summary.jsonl");
     TU_ASSERT_CONTAINS(jl, "\"duplicate_of\":\"");
     free(jl);
-    char *r1 = cat(o1, "results"), *rm = cat(mo, "results");
+    char *r1 = tu_path_in(o1, "results"), *rm = tu_path_in(mo, "results");
     char *l1 = listing(r1), *lm = listing(rm);
     assert_string_equal(l1, lm);
     for (char *name = l1, *nl; (nl = strchr(name, '\n')); name = nl + 1) {
@@ -894,7 +885,7 @@ static void test_merge(void **state)
     assert_int_equal(r.status, 3);
     TU_ASSERT_CONTAINS(r.err, "no-such-shard");
     result_free(&r);
-    char *sj = cat(sh[2], "summary.jsonl");
+    char *sj = tu_path_in(sh[2], "summary.jsonl");
     FILE *f = fopen(sj, "ab");
     assert_non_null(f);
     fputs("{\"file\":\"x.docx\",\"status\":\"ok\",\"result\":\"results/../../etc\"}\n", f);

@@ -25,18 +25,9 @@
 
 static char root[64];
 
-static char *cat(const char *a, const char *b)
-{
-    size_t n = strlen(a) + strlen(b) + 2;
-    char *p = malloc(n);
-    assert_non_null(p);
-    snprintf(p, n, "%s/%s", a, b);
-    return p;
-}
-
 static void put(const char *rel, const void *data, size_t len)
 {
-    char *p = cat(root, rel);
+    char *p = tu_path_in(root, rel);
     FILE *f = fopen(p, "wb");
     assert_non_null(f);
     assert_int_equal(fwrite(data, 1, len, f), len);
@@ -46,14 +37,14 @@ static void put(const char *rel, const void *data, size_t len)
 
 static void dir(const char *rel)
 {
-    char *p = cat(root, rel);
+    char *p = tu_path_in(root, rel);
     assert_int_equal(mkdir(p, 0777), 0);
     free(p);
 }
 
 static void link_to(const char *target, const char *rel)
 {
-    char *p = cat(root, rel);
+    char *p = tu_path_in(root, rel);
     assert_int_equal(symlink(target, p), 0);
     free(p);
 }
@@ -85,7 +76,7 @@ static char *result_of(const char *input, const char *stem)
 
 static json_t *load_result(const char *out, const char *name)
 {
-    char *res = cat(out, "results"), *p = cat(res, name);
+    char *res = tu_path_in(out, "results"), *p = tu_path_in(res, name);
     size_t len;
     char *s = tu_read_file(p, &len);
     if (!s)
@@ -163,10 +154,10 @@ static void test_names_hashes_and_no_temps(void **state)
     dir("out/results");
     /* what a killed run left: swept */
     put("out/results/.tcpl-tmp-1-0", "{\"half", 6);
-    char *out = cat(root, "out");
-    char *a = cat(root, "links/dir/a.docx"), *b = cat(root, "links/file.docx"),
-         *c = cat(root, "in/real/../real/c.docx"), *to = cat(root, "in/real/to.docx"),
-         *small = cat(root, "in/real/small.docx");
+    char *out = tu_path_in(root, "out");
+    char *a = tu_path_in(root, "links/dir/a.docx"), *b = tu_path_in(root, "links/file.docx"),
+         *c = tu_path_in(root, "in/real/../real/c.docx"), *to = tu_path_in(root, "in/real/to.docx"),
+         *small = tu_path_in(root, "in/real/small.docx");
     tu_result r;
     tu_tcpl_run(&r, root, TU_ARGS("batch", a, b, c, to, small, "--out", out, "-j", "2", "-q"),
                 NULL);
@@ -174,7 +165,7 @@ static void test_names_hashes_and_no_temps(void **state)
         print_error("stderr: %s\n", r.err);
     assert_int_equal(r.status, 1); /* the junk cannot be read */
     tu_result_free(&r);
-    char *res = cat(out, "results");
+    char *res = tu_path_in(out, "results");
     assert_int_equal(temps_in(res), 0);
     assert_int_equal(temps_in(out), 0);
     /* names from the real paths */
@@ -217,7 +208,7 @@ static void test_names_without_folder(void **state)
     assert_non_null(abs_bin);
     char cwd[PATH_MAX];
     assert_non_null(getcwd(cwd, sizeof cwd));
-    char *here = cat(root, "rel"), *out = cat(root, "out-rel"), *e = cat(root, "rel/sub/e.docx");
+    char *here = tu_path_in(root, "rel"), *out = tu_path_in(root, "out-rel"), *e = tu_path_in(root, "rel/sub/e.docx");
     assert_int_equal(setenv("TCPL_BIN", abs_bin, 1), 0);
     assert_int_equal(chdir(here), 0);
     tu_result r;
