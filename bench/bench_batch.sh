@@ -92,7 +92,10 @@ for n in $sizes; do
   # BENCH_BATCH_PHASES=1: one more --jobs 2 run, in-process, CPU and wall
   # of each phase (bench_batch phases: setup, walk, workers, finish)
   if [ -n "$BENCH_BATCH_PHASES" ]; then
-    [ -x $B/bench_batch ] || cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -Ilib/include \
+    # rebuilt when older than the library or its source (a stale one
+    # measures an old library)
+    [ -x $B/bench_batch ] && [ $B/bench_batch -nt $B/libtcpl.a ] &&
+      [ $B/bench_batch -nt bench/bench_batch.c ] || cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -Ilib/include \
       $(pkg-config --cflags libxml-2.0 libzip) bench/bench_batch.c $B/libtcpl.a \
       $(pkg-config --libs libxml-2.0 libzip zlib libpcre2-8 libutf8proc yaml-0.1 jansson hunspell) \
       -lpthread -o $B/bench_batch
