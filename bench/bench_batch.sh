@@ -100,7 +100,7 @@ for n in $sizes; do
       $(pkg-config --libs libxml-2.0 libzip zlib libpcre2-8 libutf8proc yaml-0.1 jansson hunspell) \
       -lpthread -o $B/bench_batch
     $B/bench_batch phases $out/res3 2 $out/in |
-      awk -v n=$n '$1 == "files" { next } { printf "phase %-8s CPU %6.2f s  wall %6.2f s\n", $1, $2, $3 }'
+      awk -v n=$n '$1 == "files" { next } { printf "phase %-8s CPU %6.2f s  wall %6.2f s  (calling thread CPU %6.2f s)\n", $1, $2, $3, $4 }'
   fi
   mv $out/res2 $out/res
   /usr/bin/time -f "%e %M" -o $out/time.txt $bin batch $out/in --out $out/res --jobs 2 -q || true
