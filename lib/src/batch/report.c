@@ -386,32 +386,43 @@ static void num_cell(FILE *f, size_t v)
 /* A JSON string inside a <script> block of a page that is also XML: as
  * the page shows it (h), with <, > and & as \u escapes so that the block
  * holds no markup ("</script>", "]]>") whatever the text. */
-static void js_str(FILE *f, const char *s)
+static void js_buf(tcpl_buf *b, const char *s)
 {
     char *e = NULL;
     if (tcpl_escape_text(&e, s ? s : "", TCPL_ESCAPE_CONTROLS, NULL) < 0) {
-        fputs("\"?\"", f);
+        tcpl_buf_puts(b, "\"?\"");
         return;
     }
-    fputc('"', f);
+    tcpl_buf_putc(b, '"');
     for (const unsigned char *p = (const unsigned char *)e; *p; p++) {
-        const unsigned char *q = p; /* plain bytes: one write (stdio locks
-                                       each call once threads ran) */
+        const unsigned char *q = p; /* plain bytes: copied at once */
         while (*q >= 0x20 && *q != '"' && *q != '\\' && *q != '<' && *q != '>' && *q != '&')
             q++;
-        fwrite(p, 1, (size_t)(q - p), f);
+        tcpl_buf_put(b, p, (size_t)(q - p));
         p = q;
         if (!*p)
             break;
         if (*p == '"' || *p == '\\')
-            fprintf(f, "\\%c", *p);
-        else if (*p < 0x20 || *p == '<' || *p == '>' || *p == '&')
-            fprintf(f, "\\u%04x", *p);
+            tcpl_buf_printf(b, "\\%c", *p);
         else
-            fputc(*p, f);
+            tcpl_buf_printf(b, "\\u%04x", *p);
     }
-    fputc('"', f);
+    tcpl_buf_putc(b, '"');
     free(e);
+}
+
+/* js_buf into f: one write (stdio takes its lock on every call once the
+ * process has started a thread). */
+static void js_str(FILE *f, const char *s)
+{
+    tcpl_buf b;
+    tcpl_buf_init(&b);
+    js_buf(&b, s);
+    if (tcpl_buf_ok(&b))
+        fwrite(b.data, 1, b.len, f);
+    else
+        fputs("\"?\"", f);
+    tcpl_buf_free(&b);
 }
 
 static void js_msg(FILE *f, const batch_report *r, const char *id)
@@ -482,17 +493,28 @@ static size_t text_id(texts *t, const char *s)
     return t->offs.len - 1;
 }
 
-/* One input's findings as JSON, from its result (root: parsed by
- * rload_parse, NULL when it cannot be read or the input was not checked):
- * an array of [severity (0 Lỗi, 1 Cảnh báo, 2 Gợi ý), section, message,
- * fix, basis, excerpt], the four in the middle numbers of texts, or null. */
-static void findings_json(FILE *f, const batch_report *r, json_t *root, texts *tx)
+/* The slot of one input whose result is read back (see findings_all). */
+typedef struct rslot {
+    tcpl_buf path; /* the result's path; empty: nothing to read */
+    json_t *root;  /* the result parsed, NULL when it cannot be read */
+    tcpl_buf ex;   /* each finding's excerpt as js_buf writes it, each ending in NUL */
+    int ex_ok;     /* ex holds them all (else they are escaped when written) */
+    json_t *old;   /* a result already written, freed by the slot's next parser */
+    int state;     /* RS_* */
+} rslot;
+
+/* One input's findings as JSON (s->root: NULL when its result cannot be
+ * read or it was not checked): an array of [severity (0 Lỗi, 1 Cảnh báo,
+ * 2 Gợi ý), section, message, fix, basis, excerpt], the four in the middle
+ * numbers of texts, or null. */
+static void findings_json(FILE *f, const batch_report *r, const rslot *s, texts *tx)
 {
-    json_t *list = json_object_get(root, "findings");
+    json_t *root = s->root, *list = json_object_get(root, "findings");
     if (!root || (list && !json_is_array(list))) {
         fputs("null", f);
         return;
     }
+    const char *ex = s->ex_ok ? s->ex.data : NULL;
     fputc('[', f);
     size_t k;
     json_t *g;
@@ -508,7 +530,12 @@ static void findings_json(FILE *f, const batch_report *r, json_t *root, texts *t
                 text_id(tx, json_string_value(json_object_get(g, "message"))),
                 text_id(tx, json_string_value(json_object_get(g, "fix"))),
                 text_id(tx, json_string_value(json_object_get(g, "basis"))));
-        js_str(f, json_string_value(json_object_get(g, "excerpt")));
+        if (ex) {
+            size_t len = strlen(ex);
+            fwrite(ex, 1, len, f);
+            ex += len + 1;
+        } else
+            js_str(f, json_string_value(json_object_get(g, "excerpt")));
         fputc(']', f);
     }
     fputc(']', f);
@@ -518,18 +545,15 @@ static void findings_json(FILE *f, const batch_report *r, json_t *root, texts *t
  * run (one json_loadb per input, docs/bench.md "Batch"), so it is shared:
  * up to jobs - 1 helper threads and the writing thread, whenever it waits,
  * parse the next inputs into a ring of RLOAD_AHEAD slots while the writing
- * thread writes them out in order.  Memory: at most RLOAD_AHEAD parsed
- * results at once, whatever the number of inputs (tests/test_batch_mem.c). */
+ * thread writes them out in order.  The parser also escapes the excerpts
+ * (the one text per finding) and frees the slot's previous result, so the
+ * writing thread only numbers texts and writes.  Memory: at most twice
+ * RLOAD_AHEAD parsed results at once (those ahead, and those written and
+ * not yet freed), whatever the number of inputs (tests/test_batch_mem.c). */
 /* Parsed results held ahead of the writer: enough to keep two to four
  * threads busy between waits, few enough that the held results (a few
  * dozen KB each) stay well under a MB or two. */
 #define RLOAD_AHEAD 32
-
-typedef struct rslot {
-    tcpl_buf path; /* the result's path; empty: nothing to read */
-    json_t *root;
-    int state; /* RS_* */
-} rslot;
 
 enum { RS_FREE, RS_READY, RS_TAKEN, RS_DONE };
 
@@ -542,10 +566,31 @@ typedef struct rload {
     int stop;
 } rload;
 
-/* Parses a slot's result (called without the lock). */
-static json_t *rload_parse(rslot *s)
+/* Parses a slot's result and escapes its excerpts (called without the
+ * lock: the slot is the caller's while RS_TAKEN). */
+static void rload_parse(rslot *s)
 {
-    return s->path.len ? batch_load_json(AT_FDCWD, s->path.data, 0) : NULL;
+    json_decref(s->old);
+    s->old = NULL;
+    s->root = s->path.len ? batch_load_json(AT_FDCWD, s->path.data, 0) : NULL;
+    if (tcpl_buf_ok(&s->ex))
+        tcpl_buf_reset(&s->ex);
+    else { /* a put failed for an earlier input: start afresh */
+        tcpl_buf_free(&s->ex);
+        tcpl_buf_init(&s->ex);
+    }
+    s->ex_ok = 0;
+    json_t *list = json_object_get(s->root, "findings");
+    if (!s->root || (list && !json_is_array(list)))
+        return;
+    size_t k;
+    json_t *g;
+    json_array_foreach(list, k, g)
+    {
+        js_buf(&s->ex, json_string_value(json_object_get(g, "excerpt")));
+        tcpl_buf_putc(&s->ex, 0);
+    }
+    s->ex_ok = tcpl_buf_ok(&s->ex);
 }
 
 /* Takes the next input ready to parse, parses it, stores it; the lock is
@@ -555,9 +600,8 @@ static void rload_one(rload *L)
     rslot *s = &L->slot[L->next++ % RLOAD_AHEAD];
     s->state = RS_TAKEN;
     pthread_mutex_unlock(&L->mu);
-    json_t *root = rload_parse(s);
+    rload_parse(s);
     pthread_mutex_lock(&L->mu);
-    s->root = root;
     s->state = RS_DONE;
     pthread_cond_broadcast(&L->cv);
 }
@@ -601,8 +645,10 @@ static int findings_all(FILE *f, const batch_report *r, texts *tx, tcpl_error *e
     rload *L = calloc(1, sizeof *L);
     if (!L)
         return TCPL_NOMEM(err, "report.html");
-    for (size_t k = 0; k < RLOAD_AHEAD; k++)
+    for (size_t k = 0; k < RLOAD_AHEAD; k++) {
         tcpl_buf_init(&L->slot[k].path);
+        tcpl_buf_init(&L->slot[k].ex);
+    }
     int rc = 0;
     if (pthread_mutex_init(&L->mu, NULL) != 0) {
         free(L);
@@ -637,8 +683,8 @@ static int findings_all(FILE *f, const batch_report *r, texts *tx, tcpl_error *e
         }
         pthread_mutex_unlock(&L->mu);
         fputs(i ? ",\n" : "\n", f);
-        findings_json(f, r, s->root, tx);
-        json_decref(s->root);
+        findings_json(f, r, s, tx);
+        s->old = s->root; /* freed by the next parser of the slot, off this thread */
         s->root = NULL;
         size_t j = i + RLOAD_AHEAD; /* the slot goes to input j */
         if (j < r->n && (rc = rload_fill(r, s, j, err)) == 0) {
@@ -657,7 +703,9 @@ static int findings_all(FILE *f, const batch_report *r, texts *tx, tcpl_error *e
         pthread_join(th[k], NULL);
     for (size_t k = 0; k < RLOAD_AHEAD; k++) { /* what an error left parsed */
         json_decref(L->slot[k].root);
+        json_decref(L->slot[k].old);
         tcpl_buf_free(&L->slot[k].path);
+        tcpl_buf_free(&L->slot[k].ex);
     }
     pthread_cond_destroy(&L->cv);
     pthread_mutex_destroy(&L->mu);
