@@ -92,12 +92,15 @@ for n in $sizes; do
   # BENCH_BATCH_PHASES=1: one more --jobs 2 run, in-process, CPU and wall
   # of each phase (bench_batch phases: setup, walk, workers, finish)
   if [ -n "$BENCH_BATCH_PHASES" ]; then
-    [ -x $B/bench_batch ] || cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -Ilib/include \
+    # rebuilt when older than the library or its source (a stale one
+    # measures an old library)
+    [ -x $B/bench_batch ] && [ $B/bench_batch -nt $B/libtcpl.a ] &&
+      [ $B/bench_batch -nt bench/bench_batch.c ] || cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -Ilib/include \
       $(pkg-config --cflags libxml-2.0 libzip) bench/bench_batch.c $B/libtcpl.a \
       $(pkg-config --libs libxml-2.0 libzip zlib libpcre2-8 libutf8proc yaml-0.1 jansson hunspell) \
       -lpthread -o $B/bench_batch
     $B/bench_batch phases $out/res3 2 $out/in |
-      awk -v n=$n '$1 == "files" { next } { printf "phase %-8s CPU %6.2f s  wall %6.2f s\n", $1, $2, $3 }'
+      awk -v n=$n '$1 == "files" { next } { printf "phase %-8s CPU %6.2f s  wall %6.2f s  (calling thread CPU %6.2f s)\n", $1, $2, $3, $4 }'
   fi
   mv $out/res2 $out/res
   /usr/bin/time -f "%e %M" -o $out/time.txt $bin batch $out/in --out $out/res --jobs 2 -q || true

@@ -733,7 +733,7 @@ static int mark_duplicates(brec *recs, size_t n)
 
 int batch_finish(tcpl_batch_totals *out, const tcpl_ctx *ctx, brec *recs, size_t n, bspill *spill,
                  roster *ros, const char *out_dir, const char *today, const char *deadline,
-                 tcpl_error *err)
+                 unsigned jobs, tcpl_error *err)
 {
     for (size_t i = 0; i < n; i++) { /* (a run and a merge settled them all) */
         int rc = brec_settle(spill, &recs[i], 0, err);
@@ -780,7 +780,7 @@ int batch_finish(tcpl_batch_totals *out, const tcpl_ctx *ctx, brec *recs, size_t
             out->roster_twice += f > 1;
         }
     }
-    batch_report rep = {ctx, out_dir, recs, n, spill, ros, out, today, deadline};
+    batch_report rep = {ctx, out_dir, recs, n, spill, ros, out, today, deadline, jobs};
     int rc = batch_write_summary(&rep, err);
     if (rc == 0 && ros)
         rc = batch_write_roster(&rep, err);
@@ -882,7 +882,7 @@ int tcpl_batch_run(tcpl_batch_totals *out, const tcpl_ctx *ctx, const tcpl_extra
         goto out;
     }
     TCPL_CHECK(batch_finish(out, ctx, R.recs, R.n, &R.spill, have_roster ? &ros : NULL, o->out_dir,
-                            o->today, o->deadline, err));
+                            o->today, o->deadline, jobs, err));
 out:
     for (size_t i = 0; i < recs.len; i++)
         brec_free(&TCPL_VEC_AT(&recs, brec, i));

@@ -186,6 +186,7 @@ typedef struct batch_report {
     const roster *roster; /* NULL: none */
     const tcpl_batch_totals *totals;
     const char *today, *deadline;
+    unsigned jobs; /* threads reading the results back for report.html (0: 1) */
 } batch_report;
 int batch_write_summary(const batch_report *r, tcpl_error *err);
 int batch_write_html(const batch_report *r, tcpl_error *err);
@@ -193,10 +194,10 @@ int batch_write_roster(const batch_report *r, tcpl_error *err);
 /* Ends a run (batch.c), tcpl_batch_run's and tcpl_batch_merge's alike:
  * marks inputs with the same bytes as an earlier one, counts the totals,
  * matches the roster (NULL: none), writes the summaries, the roster and the
- * report into out_dir. */
+ * report into out_dir, jobs threads reading the results back for it. */
 int batch_finish(tcpl_batch_totals *out, const tcpl_ctx *ctx, brec *recs, size_t n, bspill *spill,
                  roster *ros, const char *out_dir, const char *today, const char *deadline,
-                 tcpl_error *err);
+                 unsigned jobs, tcpl_error *err);
 /* mkdir that accepts an existing folder; batch.out_dir when it cannot. */
 int batch_make_dir(const char *path, tcpl_error *err);
 /* The order every output lists inputs in: by the path as shown (the

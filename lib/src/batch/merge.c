@@ -322,7 +322,7 @@ int tcpl_batch_merge(tcpl_batch_totals *out, const tcpl_ctx *ctx, const tcpl_bat
             a[i].result = NULL;
         }
     TCPL_CHECK(batch_finish(out, ctx, a, recs.len, &spill, have_roster ? &ros : NULL, o->out_dir,
-                            o->today, o->deadline, err));
+                            o->today, o->deadline, 1, err));
 out:
     for (size_t i = 0; i < recs.len; i++)
         brec_free(&TCPL_VEC_AT(&recs, brec, i));

@@ -2,10 +2,12 @@
  * (programs), roster.csv, and report.html, one self-contained page (no
  * network: inline CSS and script) that is also well-formed XML, so any
  * parser can check it.  Everything is streamed to a temporary file and
- * renamed; each result is read back one at a time for the findings, so the
- * memory does not grow with the findings of the whole batch. */
+ * renamed; the results are read back for the findings a few dozen ahead of
+ * the writing, by up to jobs threads (findings_all), so the memory does not
+ * grow with the findings of the whole batch. */
 #include <fcntl.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -269,6 +271,12 @@ static void h(FILE *f, const char *s)
         return;
     }
     for (const char *p = e; *p; p++) {
+        size_t run = strcspn(p, "&<>\"'"); /* plain bytes: one write (stdio
+                                               locks each call once threads ran) */
+        fwrite(p, 1, run, f);
+        p += run;
+        if (!*p)
+            break;
         switch (*p) {
         case '&':
             fputs("&amp;", f);
@@ -378,24 +386,43 @@ static void num_cell(FILE *f, size_t v)
 /* A JSON string inside a <script> block of a page that is also XML: as
  * the page shows it (h), with <, > and & as \u escapes so that the block
  * holds no markup ("</script>", "]]>") whatever the text. */
-static void js_str(FILE *f, const char *s)
+static void js_buf(tcpl_buf *b, const char *s)
 {
     char *e = NULL;
     if (tcpl_escape_text(&e, s ? s : "", TCPL_ESCAPE_CONTROLS, NULL) < 0) {
-        fputs("\"?\"", f);
+        tcpl_buf_puts(b, "\"?\"");
         return;
     }
-    fputc('"', f);
+    tcpl_buf_putc(b, '"');
     for (const unsigned char *p = (const unsigned char *)e; *p; p++) {
+        const unsigned char *q = p; /* plain bytes: copied at once */
+        while (*q >= 0x20 && *q != '"' && *q != '\\' && *q != '<' && *q != '>' && *q != '&')
+            q++;
+        tcpl_buf_put(b, p, (size_t)(q - p));
+        p = q;
+        if (!*p)
+            break;
         if (*p == '"' || *p == '\\')
-            fprintf(f, "\\%c", *p);
-        else if (*p < 0x20 || *p == '<' || *p == '>' || *p == '&')
-            fprintf(f, "\\u%04x", *p);
+            tcpl_buf_printf(b, "\\%c", *p);
         else
-            fputc(*p, f);
+            tcpl_buf_printf(b, "\\u%04x", *p);
     }
-    fputc('"', f);
+    tcpl_buf_putc(b, '"');
     free(e);
+}
+
+/* js_buf into f: one write (stdio takes its lock on every call once the
+ * process has started a thread). */
+static void js_str(FILE *f, const char *s)
+{
+    tcpl_buf b;
+    tcpl_buf_init(&b);
+    js_buf(&b, s);
+    if (tcpl_buf_ok(&b))
+        fwrite(b.data, 1, b.len, f);
+    else
+        fputs("\"?\"", f);
+    tcpl_buf_free(&b);
 }
 
 static void js_msg(FILE *f, const batch_report *r, const char *id)
@@ -466,28 +493,28 @@ static size_t text_id(texts *t, const char *s)
     return t->offs.len - 1;
 }
 
-/* One input's findings as JSON, read back from its result: an array of
- * [severity (0 Lỗi, 1 Cảnh báo, 2 Gợi ý), section, message, fix, basis,
- * excerpt], the four in the middle numbers of texts, or null when the
- * result cannot be read (or the input was not checked). */
-static void findings_json(FILE *f, const batch_report *r, size_t i, const char *result, texts *tx)
+/* The slot of one input whose result is read back (see findings_all). */
+typedef struct rslot {
+    tcpl_buf path; /* the result's path; empty: nothing to read */
+    json_t *root;  /* the result parsed, NULL when it cannot be read */
+    tcpl_buf ex;   /* each finding's excerpt as js_buf writes it, each ending in NUL */
+    int ex_ok;     /* ex holds them all (else they are escaped when written) */
+    json_t *old;   /* a result already written, freed by the slot's next parser */
+    int state;     /* RS_* */
+} rslot;
+
+/* One input's findings as JSON (s->root: NULL when its result cannot be
+ * read or it was not checked): an array of [severity (0 Lỗi, 1 Cảnh báo,
+ * 2 Gợi ý), section, message, fix, basis, excerpt], the four in the middle
+ * numbers of texts, or null. */
+static void findings_json(FILE *f, const batch_report *r, const rslot *s, texts *tx)
 {
-    const brec *x = &r->recs[i];
-    json_t *root = NULL;
-    if (result && (x->status == BREC_OK || x->status == BREC_LOI)) {
-        tcpl_buf p;
-        tcpl_buf_init(&p);
-        tcpl_buf_printf(&p, "%s/results/%s", r->out_dir, result);
-        if (tcpl_buf_ok(&p))
-            root = batch_load_json(AT_FDCWD, p.data, 0);
-        tcpl_buf_free(&p);
-    }
-    json_t *list = json_object_get(root, "findings");
+    json_t *root = s->root, *list = json_object_get(root, "findings");
     if (!root || (list && !json_is_array(list))) {
         fputs("null", f);
-        json_decref(root);
         return;
     }
+    const char *ex = s->ex_ok ? s->ex.data : NULL;
     fputc('[', f);
     size_t k;
     json_t *g;
@@ -503,11 +530,187 @@ static void findings_json(FILE *f, const batch_report *r, size_t i, const char *
                 text_id(tx, json_string_value(json_object_get(g, "message"))),
                 text_id(tx, json_string_value(json_object_get(g, "fix"))),
                 text_id(tx, json_string_value(json_object_get(g, "basis"))));
-        js_str(f, json_string_value(json_object_get(g, "excerpt")));
+        if (ex) {
+            size_t len = strlen(ex);
+            fwrite(ex, 1, len, f);
+            ex += len + 1;
+        } else
+            js_str(f, json_string_value(json_object_get(g, "excerpt")));
         fputc(']', f);
     }
     fputc(']', f);
-    json_decref(root);
+}
+
+/* Reading the results back for the findings block is most of the end of a
+ * run (one json_loadb per input, docs/bench.md "Batch"), so it is shared:
+ * up to jobs - 1 helper threads and the writing thread, whenever it waits,
+ * parse the next inputs into a ring of RLOAD_AHEAD slots while the writing
+ * thread writes them out in order.  The parser also escapes the excerpts
+ * (the one text per finding) and frees the slot's previous result, so the
+ * writing thread only numbers texts and writes.  Memory: at most twice
+ * RLOAD_AHEAD parsed results at once (those ahead, and those written and
+ * not yet freed), whatever the number of inputs (tests/test_batch_mem.c). */
+/* Parsed results held ahead of the writer: enough to keep two to four
+ * threads busy between waits, few enough that the held results (a few
+ * dozen KB each) stay well under a MB or two. */
+#define RLOAD_AHEAD 32
+
+enum { RS_FREE, RS_READY, RS_TAKEN, RS_DONE };
+
+typedef struct rload {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    rslot slot[RLOAD_AHEAD];
+    size_t filled; /* inputs whose slot has its path (RS_READY or later) */
+    size_t next;   /* the next input to parse */
+    int stop;
+} rload;
+
+/* Parses a slot's result and escapes its excerpts (called without the
+ * lock: the slot is the caller's while RS_TAKEN). */
+static void rload_parse(rslot *s)
+{
+    json_decref(s->old);
+    s->old = NULL;
+    s->root = s->path.len ? batch_load_json(AT_FDCWD, s->path.data, 0) : NULL;
+    if (tcpl_buf_ok(&s->ex))
+        tcpl_buf_reset(&s->ex);
+    else { /* a put failed for an earlier input: start afresh */
+        tcpl_buf_free(&s->ex);
+        tcpl_buf_init(&s->ex);
+    }
+    s->ex_ok = 0;
+    json_t *list = json_object_get(s->root, "findings");
+    if (!s->root || (list && !json_is_array(list)))
+        return;
+    size_t k;
+    json_t *g;
+    json_array_foreach(list, k, g)
+    {
+        js_buf(&s->ex, json_string_value(json_object_get(g, "excerpt")));
+        tcpl_buf_putc(&s->ex, 0);
+    }
+    s->ex_ok = tcpl_buf_ok(&s->ex);
+}
+
+/* Takes the next input ready to parse, parses it, stores it; the lock is
+ * held on entry and on return. */
+static void rload_one(rload *L)
+{
+    rslot *s = &L->slot[L->next++ % RLOAD_AHEAD];
+    s->state = RS_TAKEN;
+    pthread_mutex_unlock(&L->mu);
+    rload_parse(s);
+    pthread_mutex_lock(&L->mu);
+    s->state = RS_DONE;
+    pthread_cond_broadcast(&L->cv);
+}
+
+static void *rload_helper(void *arg)
+{
+    rload *L = arg;
+    pthread_mutex_lock(&L->mu);
+    for (;;) {
+        while (!L->stop && L->next >= L->filled)
+            pthread_cond_wait(&L->cv, &L->mu);
+        if (L->stop)
+            break;
+        rload_one(L);
+    }
+    pthread_mutex_unlock(&L->mu);
+    return NULL;
+}
+
+/* Gives input i's slot its path (the lock not held: only the writing
+ * thread sets paths, and the slot is free).  -1 when memory is out. */
+static int rload_fill(const batch_report *r, rslot *s, size_t i, tcpl_error *err)
+{
+    const brec *x = &r->recs[i];
+    bview v;
+    int rc = brec_view(&v, r->spill, x, err);
+    if (rc < 0)
+        return rc;
+    tcpl_buf_reset(&s->path);
+    if (v.result && (x->status == BREC_OK || x->status == BREC_LOI)) {
+        tcpl_buf_printf(&s->path, "%s/results/%s", r->out_dir, v.result);
+        if (!tcpl_buf_ok(&s->path))
+            return TCPL_NOMEM(err, "report.html");
+    }
+    return 0;
+}
+
+/* The findings of every input, in order, into f. */
+static int findings_all(FILE *f, const batch_report *r, texts *tx, tcpl_error *err)
+{
+    rload *L = calloc(1, sizeof *L);
+    if (!L)
+        return TCPL_NOMEM(err, "report.html");
+    for (size_t k = 0; k < RLOAD_AHEAD; k++) {
+        tcpl_buf_init(&L->slot[k].path);
+        tcpl_buf_init(&L->slot[k].ex);
+    }
+    int rc = 0;
+    if (pthread_mutex_init(&L->mu, NULL) != 0) {
+        free(L);
+        return TCPL_NOMEM(err, "report.html");
+    }
+    if (pthread_cond_init(&L->cv, NULL) != 0) {
+        pthread_mutex_destroy(&L->mu);
+        free(L);
+        return TCPL_NOMEM(err, "report.html");
+    }
+    for (size_t i = 0; i < r->n && i < RLOAD_AHEAD && rc == 0; i++)
+        if ((rc = rload_fill(r, &L->slot[i], i, err)) == 0) {
+            L->slot[i].state = RS_READY;
+            L->filled = i + 1;
+        }
+    /* helpers: jobs - 1 (the writing thread parses too), never more than
+     * the inputs; one that cannot start leaves the work to the others */
+    pthread_t th[BATCH_MAX_JOBS];
+    unsigned nth = 0, want = r->jobs > 1 ? r->jobs - 1 : 0;
+    if (want > BATCH_MAX_JOBS)
+        want = BATCH_MAX_JOBS;
+    while (rc == 0 && nth < want && nth < r->n && pthread_create(&th[nth], NULL, rload_helper, L) == 0)
+        nth++;
+    for (size_t i = 0; i < r->n && rc == 0; i++) {
+        rslot *s = &L->slot[i % RLOAD_AHEAD];
+        pthread_mutex_lock(&L->mu);
+        while (s->state != RS_DONE) {
+            if (L->next < L->filled)
+                rload_one(L); /* the next one (this one, or one ahead) */
+            else
+                pthread_cond_wait(&L->cv, &L->mu);
+        }
+        pthread_mutex_unlock(&L->mu);
+        fputs(i ? ",\n" : "\n", f);
+        findings_json(f, r, s, tx);
+        s->old = s->root; /* freed by the next parser of the slot, off this thread */
+        s->root = NULL;
+        size_t j = i + RLOAD_AHEAD; /* the slot goes to input j */
+        if (j < r->n && (rc = rload_fill(r, s, j, err)) == 0) {
+            pthread_mutex_lock(&L->mu);
+            s->state = RS_READY;
+            L->filled = j + 1;
+            pthread_cond_broadcast(&L->cv);
+            pthread_mutex_unlock(&L->mu);
+        }
+    }
+    pthread_mutex_lock(&L->mu);
+    L->stop = 1;
+    pthread_cond_broadcast(&L->cv);
+    pthread_mutex_unlock(&L->mu);
+    for (unsigned k = 0; k < nth; k++)
+        pthread_join(th[k], NULL);
+    for (size_t k = 0; k < RLOAD_AHEAD; k++) { /* what an error left parsed */
+        json_decref(L->slot[k].root);
+        json_decref(L->slot[k].old);
+        tcpl_buf_free(&L->slot[k].path);
+        tcpl_buf_free(&L->slot[k].ex);
+    }
+    pthread_cond_destroy(&L->cv);
+    pthread_mutex_destroy(&L->mu);
+    free(L);
+    return rc;
 }
 
 static void total_row(FILE *f, const batch_report *r, const char *id, size_t v)
@@ -784,12 +987,7 @@ int batch_write_html(const batch_report *r, tcpl_error *err)
     tcpl_buf_init(&tx.data);
     tcpl_vec_init(&tx.offs, sizeof(size_t));
     text_id(&tx, "\x01"); /* number 0 stands for "" (never looked up) */
-    for (size_t i = 0; i < r->n && rc == 0; i++) {
-        fputs(i ? ",\n" : "\n", f);
-        bview v;
-        if ((rc = brec_view(&v, r->spill, &r->recs[i], err)) == 0)
-            findings_json(f, r, i, v.result, &tx);
-    }
+    rc = findings_all(f, r, &tx, err);
     fputs("],\n\"t\":[\"\"", f);
     for (size_t k = 1; k < tx.offs.len; k++) {
         fputc(',', f);
