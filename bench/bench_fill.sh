@@ -45,7 +45,7 @@ if command -v node >/dev/null 2>&1; then
     have_js=1
   elif command -v npm >/dev/null 2>&1; then
     echo "docxtemplater: installing docxtemplater@$DOCXTEMPLATER pizzip@$PIZZIP into bench/out/npm (npm)"
-    if npm install --prefix bench/out/npm --no-audit --no-fund --no-save --loglevel=error \
+    if timeout 300 npm install --prefix bench/out/npm --no-audit --no-fund --no-save --loglevel=error \
          docxtemplater@$DOCXTEMPLATER pizzip@$PIZZIP >/dev/null; then
       node -e "require('docxtemplater'); require('pizzip')" 2>/dev/null && have_js=1
     fi
