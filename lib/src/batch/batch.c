@@ -148,14 +148,34 @@ static json_t *error_json(run *R, const brec *r, size_t size, const tcpl_error *
     return j;
 }
 
+/* What report.html shows of a document's findings (batch_fnd_add), made
+ * from the findings themselves: the values its result's "findings" holds,
+ * so the same as batch_fnd_json of the result read back (tcpl_findings_json
+ * writes each finding's severity name, block, section, message, basis,
+ * excerpt, and its fix when not empty; it fails rather than write a string
+ * that is not UTF-8, so each reads back as the same bytes). */
+static void findings_fnd(tcpl_buf *b, const tcpl_findings *f)
+{
+    batch_fnd_start(b, 1);
+    for (size_t i = 0; i < tcpl_findings_count(f); i++) {
+        const tcpl_finding *g = tcpl_findings_get(f, i);
+        /* the result holds the fix only when jansson took it (not empty,
+         * UTF-8): the same test */
+        json_t *fix = g->fix[0] ? json_string(g->fix) : NULL;
+        batch_fnd_add(b, (int)g->severity, g->block < 0, g->section, g->message,
+                      fix ? g->fix : NULL, g->basis, g->excerpt);
+        json_decref(fix);
+    }
+}
+
 /* The check of one document, as its result line (no newline): the findings
  * JSON with "meta" and "batch" spliced in before its closing brace (the
  * bytes json_dumps would write for the whole object, without parsing the
- * findings back), and the record filled from the same values.  With
- * --annotate the object is parsed once more: the annotated copy adds its
- * key. */
+ * findings back), and the record filled from the same values; fnd gets
+ * what report.html shows of the findings.  With --annotate the object is
+ * parsed once more: the annotated copy adds its key. */
 static int process_doc(run *R, tcpl_reader *rd, brec *r, const void *data, size_t len, char **out,
-                       tcpl_error *err)
+                       tcpl_buf *fnd, tcpl_error *err)
 {
     tcpl_doc *doc = NULL;
     tcpl_extraction *x = NULL;
@@ -201,6 +221,7 @@ static int process_doc(run *R, tcpl_reader *rd, brec *r, const void *data, size_
                 free(text);
                 text = NULL;
             }
+            findings_fnd(fnd, f);
         }
         if (text && R->o->annotate) {
             json_error_t je;
@@ -423,6 +444,8 @@ typedef struct wstate {
     tcpl_reader *rd; /* NULL (no memory): each file read on its own */
     tcpl_buf in;     /* an input's bytes */
     char tmp[64];    /* this worker's temporary name in results/ */
+    tcpl_buf fnd;    /* the input's findings for report.html (batch_fnd_start) */
+    int fnd_ok;      /* fnd holds them */
     tcpl_buf dir;    /* the last input's folder, as walked */
     char *dir_real;  /* its real path, NULL: unknown */
     int have_dir;
@@ -516,6 +539,8 @@ static void process(run *R, wstate *w, brec *r)
 {
     tcpl_error err;
     tcpl_error_clear(&err);
+    w->fnd_ok = 0;
+    w->fnd.len = 0; /* (no findings of the last input left, even when the buffer failed) */
     if (r->status == BREC_SKIPPED) {
         tcpl_buf b;
         tcpl_buf_init(&b);
@@ -574,7 +599,7 @@ static void process(run *R, wstate *w, brec *r)
         } else {
             /* Any failure, out of memory included, is this file's result:
              * the run goes on with the others. */
-            (void)process_doc(R, w->rd, r, data, len, &text, &err);
+            (void)process_doc(R, w->rd, r, data, len, &text, &w->fnd, &err);
         }
         if (mapped)
             munmap((void *)data, len);
@@ -592,7 +617,11 @@ static void process(run *R, wstate *w, brec *r)
     } else if (root && rec_from_json(r, root) < 0) {
         json_decref(root);
         root = NULL;
-    }
+    } else if (root) {
+        batch_fnd_json(&w->fnd, root); /* a reused result's findings */
+    } /* else a new result's, made by process_doc */
+    w->fnd_ok = (root || text) && (r->status == BREC_OK || r->status == BREC_LOI) &&
+                tcpl_buf_ok(&w->fnd) && w->fnd.len > 0;
     if ((!root && !text) || (!r->reused && !text) || converted_note(R, r) < 0) {
         TCPL_NOMEM(&err, r->path);
         set_fatal(R, &err);
@@ -620,6 +649,7 @@ static void *worker(void *arg)
     wstate w;
     memset(&w, 0, sizeof w);
     tcpl_buf_init(&w.in);
+    tcpl_buf_init(&w.fnd);
     tcpl_buf_init(&w.dir);
     /* Its own temporary name: free again once renamed, so the workers never
      * ask for one name twice; the pid keeps runs apart. */
@@ -639,8 +669,8 @@ static void *worker(void *arg)
         brec *r = &R->recs[R->next++];
         pthread_mutex_unlock(&R->mu);
         process(R, &w, r);
-        tcpl_error serr; /* its strings to the spill (record API, internal.h) */
-        if (brec_settle(&R->spill, r, 0, &serr) < 0)
+        tcpl_error serr; /* its strings and findings to the spill (record API, internal.h) */
+        if (brec_settle_fnd(&R->spill, r, 0, w.fnd_ok ? w.fnd.data : NULL, w.fnd.len, &serr) < 0)
             set_fatal(R, &serr);
         pthread_mutex_lock(&R->mu);
         R->prog.done++;
@@ -654,6 +684,7 @@ static void *worker(void *arg)
     }
     tcpl_reader_free(w.rd);
     tcpl_buf_free(&w.in);
+    tcpl_buf_free(&w.fnd);
     tcpl_buf_free(&w.dir);
     free(w.dir_real);
     return NULL;

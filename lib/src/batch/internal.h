@@ -77,7 +77,8 @@ typedef struct brec {
     uint8_t status;     /* brec_status */
     uint8_t has_hash;
     uint8_t reused;
-    uint8_t settled; /* the second life */
+    uint8_t settled; /* the second life: BREC_SETTLED, or BREC_SETTLED_FND when its findings
+                        are in the spill too */
 } brec;
 
 void brec_free(brec *r);
@@ -88,22 +89,30 @@ size_t brec_held(const brec *r);
 int brec_set_meta(brec *r, const char *unit, const char *kind, const char *number,
                   const char *date);
 
-/* The spill file: the strings of every input the outputs need, written as
- * each input is settled, read back in path order at the end of the run
- * through one window, so the memory held per input is its record alone.
- * An unlinked temporary file in the output folder (no name left behind). */
-typedef struct bspill {
+/* The spill: the strings of every input the outputs need, written as each
+ * input is settled, read back in path order at the end of the run through
+ * one window, so the memory held per input is its record alone; and beside
+ * them, in a second stream read once, what report.html shows of each
+ * input's findings (batch_fnd_*), so the end of a run does not read the
+ * results back.  Unlinked temporary files in the output folder (no name
+ * left behind). */
+typedef struct bstream {
     int fd;
-    pthread_mutex_t mu; /* settled from the workers */
-    tcpl_buf out;       /* bytes not yet written */
-    uint64_t size;      /* bytes written and pending */
-    tcpl_buf win;       /* the bytes read back, from win_off */
+    tcpl_buf out;  /* bytes not yet written */
+    uint64_t size; /* bytes written and pending */
+    tcpl_buf win;  /* the bytes read back, from win_off */
     uint64_t win_off;
-    int failed;         /* a write failed: errno */
+} bstream;
+typedef struct bspill {
+    pthread_mutex_t mu; /* settled from the workers */
+    bstream rec;        /* the records' strings (brec_view) */
+    bstream fnd;        /* the findings (brec_findings) */
+    int open;
+    int failed; /* a write failed: errno */
 } bspill;
-/* Bytes gathered before a write, and read back at once. */
+/* Bytes gathered before a write, and read back at once (each stream). */
 #define BSPILL_WINDOW (64u << 10)
-/* An empty spill that bspill_close accepts; bspill_open makes the file. */
+/* An empty spill that bspill_close accepts; bspill_open makes the files. */
 void bspill_init(bspill *s);
 int bspill_open(bspill *s, const char *dir, tcpl_error *err);
 void bspill_close(bspill *s);
@@ -111,12 +120,35 @@ void bspill_close(bspill *s);
  * stays in memory too, for a merge that still copies it) and frees what the
  * outputs no longer need.  Thread-safe. */
 int brec_settle(bspill *s, brec *r, int keep_result, tcpl_error *err);
+/* brec_settle, and fnd (len bytes, made by batch_fnd_start and the like;
+ * NULL: none) into the findings stream: r->settled is then BREC_SETTLED_FND. */
+int brec_settle_fnd(bspill *s, brec *r, int keep_result, const char *fnd, size_t len,
+                    tcpl_error *err);
+#define BREC_SETTLED 1
+#define BREC_SETTLED_FND 2
 /* What the outputs show of r besides its path and counts; the strings stay
  * valid until the next brec_view on s (s: NULL for records not settled). */
 typedef struct bview {
     const char *result, *note, *unit, *kind, *number, *date;
 } bview;
 int brec_view(bview *v, bspill *s, const brec *r, tcpl_error *err);
+/* The findings r was settled with (r->settled == BREC_SETTLED_FND), valid
+ * until the next brec_findings on s. */
+int brec_findings(const char **fnd, size_t *len, bspill *s, const brec *r, tcpl_error *err);
+
+/* What report.html shows of one input's findings, in the order of its
+ * result's "findings" (report.c): made by the worker that checked it, from
+ * the findings themselves or a reused result, or at the end from a result
+ * read back (a merge).  b is reset; list 0: the result has no findings
+ * list (the report says it is missing). */
+void batch_fnd_start(tcpl_buf *b, int list);
+/* One finding: sev 0 Lỗi, 1 Cảnh báo, 2 Gợi ý; whole: its block is < 0
+ * (the whole document); the strings as the result holds them (NULL: absent). */
+void batch_fnd_add(tcpl_buf *b, int sev, int whole, const char *section, const char *message,
+                   const char *fix, const char *basis, const char *excerpt);
+/* The whole list from a result (root: NULL when it cannot be read). */
+struct json_t;
+void batch_fnd_json(tcpl_buf *b, struct json_t *root);
 
 /* "ok", "loi", "error", "skipped": the status as the outputs spell it. */
 const char *brec_status_name(int status);

@@ -2,9 +2,10 @@
  * (programs), roster.csv, and report.html, one self-contained page (no
  * network: inline CSS and script) that is also well-formed XML, so any
  * parser can check it.  Everything is streamed to a temporary file and
- * renamed; the results are read back for the findings a few dozen ahead of
- * the writing, by up to jobs threads (findings_all), so the memory does not
- * grow with the findings of the whole batch. */
+ * renamed; the findings come from the spill, where the workers left them,
+ * or (a merge) from the results read back a few dozen ahead of the writing
+ * by up to jobs threads (findings_all), so the memory does not grow with
+ * the findings of the whole batch. */
 #include <fcntl.h>
 #include <jansson.h>
 #include <pthread.h>
@@ -493,63 +494,122 @@ static size_t text_id(texts *t, const char *s)
     return t->offs.len - 1;
 }
 
-/* The slot of one input whose result is read back (see findings_all). */
-typedef struct rslot {
-    tcpl_buf path; /* the result's path; empty: nothing to read */
-    json_t *root;  /* the result parsed, NULL when it cannot be read */
-    tcpl_buf ex;   /* each finding's excerpt as js_buf writes it, each ending in NUL */
-    int ex_ok;     /* ex holds them all (else they are escaped when written) */
-    json_t *old;   /* a result already written, freed by the slot's next parser */
-    int state;     /* RS_* */
-} rslot;
+/* ---- findings ----------------------------------------------------------- */
 
-/* One input's findings as JSON (s->root: NULL when its result cannot be
- * read or it was not checked): an array of [severity (0 Lỗi, 1 Cảnh báo,
- * 2 Gợi ý), section, message, fix, basis, excerpt], the four in the middle
- * numbers of texts, or null. */
-static void findings_json(FILE *f, const batch_report *r, const rslot *s, texts *tx)
+/* An input's findings as the findings block takes them (batch_fnd_start):
+ * a byte, 1 when the result has a findings list (0: "null"), then per
+ * finding its severity and whole-document bytes, section, message, fix and
+ * basis each ending in NUL, and the excerpt already as js_buf writes it,
+ * ending in NUL.  The escaping is done where the findings are made (the
+ * workers, or the threads reading results back), not by the thread
+ * writing the page. */
+void batch_fnd_start(tcpl_buf *b, int list)
 {
-    json_t *root = s->root, *list = json_object_get(root, "findings");
+    if (tcpl_buf_ok(b))
+        tcpl_buf_reset(b);
+    else { /* a put failed for an earlier input: start afresh */
+        tcpl_buf_free(b);
+        tcpl_buf_init(b);
+    }
+    tcpl_buf_putc(b, list ? 1 : 0);
+}
+
+void batch_fnd_add(tcpl_buf *b, int sev, int whole, const char *section, const char *message,
+                   const char *fix, const char *basis, const char *excerpt)
+{
+    tcpl_buf_putc(b, sev);
+    tcpl_buf_putc(b, whole ? 1 : 0);
+    const char *t[] = {section, message, fix, basis};
+    for (size_t k = 0; k < 4; k++)
+        tcpl_buf_put(b, t[k] ? t[k] : "", strlen(t[k] ? t[k] : "") + 1);
+    js_buf(b, excerpt);
+    tcpl_buf_putc(b, 0);
+}
+
+void batch_fnd_json(tcpl_buf *b, json_t *root)
+{
+    json_t *list = json_object_get(root, "findings");
     if (!root || (list && !json_is_array(list))) {
-        fputs("null", f);
+        batch_fnd_start(b, 0);
         return;
     }
-    const char *ex = s->ex_ok ? s->ex.data : NULL;
-    fputc('[', f);
+    batch_fnd_start(b, 1);
     size_t k;
     json_t *g;
     json_array_foreach(list, k, g)
     {
         const char *sev = json_string_value(json_object_get(g, "severity"));
-        const char *sec = json_string_value(json_object_get(g, "section"));
-        json_int_t block = json_integer_value(json_object_get(g, "block"));
         int sv = sev && !strcmp(sev, "loi") ? 0 : sev && !strcmp(sev, "canh-bao") ? 1 : 2;
-        if (!sec || !*sec)
-            sec = tcpl_msg(r->ctx, block < 0 ? "out.whole_doc" : "out.doc_start");
-        fprintf(f, "%s[%d,%zu,%zu,%zu,%zu,", k ? "," : "", sv, text_id(tx, sec),
-                text_id(tx, json_string_value(json_object_get(g, "message"))),
-                text_id(tx, json_string_value(json_object_get(g, "fix"))),
-                text_id(tx, json_string_value(json_object_get(g, "basis"))));
-        if (ex) {
-            size_t len = strlen(ex);
-            fwrite(ex, 1, len, f);
-            ex += len + 1;
-        } else
-            js_str(f, json_string_value(json_object_get(g, "excerpt")));
+        batch_fnd_add(b, sv, json_integer_value(json_object_get(g, "block")) < 0,
+                      json_string_value(json_object_get(g, "section")),
+                      json_string_value(json_object_get(g, "message")),
+                      json_string_value(json_object_get(g, "fix")),
+                      json_string_value(json_object_get(g, "basis")),
+                      json_string_value(json_object_get(g, "excerpt")));
+    }
+}
+
+/* The next string of [*p, end), "" past the end. */
+static const char *fnd_next(const char **p, const char *end)
+{
+    const char *s = *p, *nul = s < end ? memchr(s, 0, (size_t)(end - s)) : NULL;
+    if (!nul) {
+        *p = end;
+        return "";
+    }
+    *p = nul + 1;
+    return s;
+}
+
+/* One input's findings as JSON, from what batch_fnd_start and the like
+ * made (len 0: none, not checked): an array of [severity (0 Lỗi, 1 Cảnh
+ * báo, 2 Gợi ý), section, message, fix, basis, excerpt], the four in the
+ * middle numbers of texts, or null. */
+static void fnd_write(FILE *f, const batch_report *r, const char *p, size_t len, texts *tx)
+{
+    const char *end = p + len;
+    if (!len || !*p) {
+        fputs("null", f);
+        return;
+    }
+    p++;
+    fputc('[', f);
+    for (size_t k = 0; end - p >= 2; k++) {
+        int sv = p[0], whole = p[1];
+        p += 2;
+        const char *sec = fnd_next(&p, end), *m = fnd_next(&p, end), *fix = fnd_next(&p, end),
+                   *basis = fnd_next(&p, end), *ex = fnd_next(&p, end);
+        if (!*sec)
+            sec = tcpl_msg(r->ctx, whole ? "out.whole_doc" : "out.doc_start");
+        /* numbered in this order, basis first (the order the report has
+         * always had): the numbers are the texts' order of first use */
+        size_t nbasis = text_id(tx, basis), nfix = text_id(tx, fix), nm = text_id(tx, m),
+               nsec = text_id(tx, sec);
+        fprintf(f, "%s[%d,%zu,%zu,%zu,%zu,", k ? "," : "", sv, nsec, nm, nfix, nbasis);
+        fputs(*ex ? ex : "\"\"", f);
         fputc(']', f);
     }
     fputc(']', f);
 }
 
-/* Reading the results back for the findings block is most of the end of a
- * run (one json_loadb per input, docs/bench.md "Batch"), so it is shared:
- * up to jobs - 1 helper threads and the writing thread, whenever it waits,
- * parse the next inputs into a ring of RLOAD_AHEAD slots while the writing
- * thread writes them out in order.  The parser also escapes the excerpts
- * (the one text per finding) and frees the slot's previous result, so the
- * writing thread only numbers texts and writes.  Memory: at most twice
- * RLOAD_AHEAD parsed results at once (those ahead, and those written and
- * not yet freed), whatever the number of inputs (tests/test_batch_mem.c). */
+/* The slot of one input whose result is read back (see findings_all). */
+typedef struct rslot {
+    tcpl_buf path; /* the result's path; empty: nothing to read */
+    tcpl_buf fnd;  /* its findings (batch_fnd_json) */
+    int state;     /* RS_* */
+} rslot;
+
+/* A run's workers leave each input's findings in the spill (brec_settle_fnd),
+ * and the findings block is written from there.  Inputs without them (a
+ * merge of other runs' outputs) have their results read back, which is
+ * most of the end of such a run (one json_loadb per input), so it is
+ * shared: up to jobs - 1 helper threads and the writing thread, whenever
+ * it waits, parse the next inputs into a ring of RLOAD_AHEAD slots while
+ * the writing thread writes them out in order.  The parser turns each
+ * result into its findings (batch_fnd_json: the excerpts escaped) and
+ * frees it, so the writing thread only numbers texts and writes.  Memory:
+ * at most RLOAD_AHEAD results parsed at once, whatever the number of
+ * inputs (tests/test_batch_mem.c). */
 /* Parsed results held ahead of the writer: enough to keep two to four
  * threads busy between waits, few enough that the held results (a few
  * dozen KB each) stay well under a MB or two. */
@@ -566,31 +626,13 @@ typedef struct rload {
     int stop;
 } rload;
 
-/* Parses a slot's result and escapes its excerpts (called without the
- * lock: the slot is the caller's while RS_TAKEN). */
+/* Parses a slot's result into its findings, escaped, and frees it
+ * (called without the lock: the slot is the caller's while RS_TAKEN). */
 static void rload_parse(rslot *s)
 {
-    json_decref(s->old);
-    s->old = NULL;
-    s->root = s->path.len ? batch_load_json(AT_FDCWD, s->path.data, 0) : NULL;
-    if (tcpl_buf_ok(&s->ex))
-        tcpl_buf_reset(&s->ex);
-    else { /* a put failed for an earlier input: start afresh */
-        tcpl_buf_free(&s->ex);
-        tcpl_buf_init(&s->ex);
-    }
-    s->ex_ok = 0;
-    json_t *list = json_object_get(s->root, "findings");
-    if (!s->root || (list && !json_is_array(list)))
-        return;
-    size_t k;
-    json_t *g;
-    json_array_foreach(list, k, g)
-    {
-        js_buf(&s->ex, json_string_value(json_object_get(g, "excerpt")));
-        tcpl_buf_putc(&s->ex, 0);
-    }
-    s->ex_ok = tcpl_buf_ok(&s->ex);
+    json_t *root = s->path.len ? batch_load_json(AT_FDCWD, s->path.data, 0) : NULL;
+    batch_fnd_json(&s->fnd, root);
+    json_decref(root);
 }
 
 /* Takes the next input ready to parse, parses it, stores it; the lock is
@@ -639,15 +681,42 @@ static int rload_fill(const batch_report *r, rslot *s, size_t i, tcpl_error *err
     return 0;
 }
 
+/* Whether every checked input's findings are in the spill (a run whose
+ * workers all left them): then none is read back. */
+static int all_spilled(const batch_report *r)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        const brec *x = &r->recs[i];
+        if ((x->status == BREC_OK || x->status == BREC_LOI) && x->settled != BREC_SETTLED_FND)
+            return 0;
+    }
+    return 1;
+}
+
 /* The findings of every input, in order, into f. */
 static int findings_all(FILE *f, const batch_report *r, texts *tx, tcpl_error *err)
 {
+    if (all_spilled(r)) {
+        for (size_t i = 0; i < r->n; i++) {
+            const brec *x = &r->recs[i];
+            const char *p = NULL;
+            size_t len = 0;
+            if (x->status == BREC_OK || x->status == BREC_LOI) {
+                int rc = brec_findings(&p, &len, r->spill, x, err);
+                if (rc < 0)
+                    return rc;
+            }
+            fputs(i ? ",\n" : "\n", f);
+            fnd_write(f, r, p, len, tx);
+        }
+        return 0;
+    }
     rload *L = calloc(1, sizeof *L);
     if (!L)
         return TCPL_NOMEM(err, "report.html");
     for (size_t k = 0; k < RLOAD_AHEAD; k++) {
         tcpl_buf_init(&L->slot[k].path);
-        tcpl_buf_init(&L->slot[k].ex);
+        tcpl_buf_init(&L->slot[k].fnd);
     }
     int rc = 0;
     if (pthread_mutex_init(&L->mu, NULL) != 0) {
@@ -683,9 +752,11 @@ static int findings_all(FILE *f, const batch_report *r, texts *tx, tcpl_error *e
         }
         pthread_mutex_unlock(&L->mu);
         fputs(i ? ",\n" : "\n", f);
-        findings_json(f, r, s, tx);
-        s->old = s->root; /* freed by the next parser of the slot, off this thread */
-        s->root = NULL;
+        if (!tcpl_buf_ok(&s->fnd)) {
+            rc = TCPL_NOMEM(err, "report.html");
+            break;
+        }
+        fnd_write(f, r, s->fnd.data, s->fnd.len, tx);
         size_t j = i + RLOAD_AHEAD; /* the slot goes to input j */
         if (j < r->n && (rc = rload_fill(r, s, j, err)) == 0) {
             pthread_mutex_lock(&L->mu);
@@ -701,11 +772,9 @@ static int findings_all(FILE *f, const batch_report *r, texts *tx, tcpl_error *e
     pthread_mutex_unlock(&L->mu);
     for (unsigned k = 0; k < nth; k++)
         pthread_join(th[k], NULL);
-    for (size_t k = 0; k < RLOAD_AHEAD; k++) { /* what an error left parsed */
-        json_decref(L->slot[k].root);
-        json_decref(L->slot[k].old);
+    for (size_t k = 0; k < RLOAD_AHEAD; k++) {
         tcpl_buf_free(&L->slot[k].path);
-        tcpl_buf_free(&L->slot[k].ex);
+        tcpl_buf_free(&L->slot[k].fnd);
     }
     pthread_cond_destroy(&L->cv);
     pthread_mutex_destroy(&L->mu);
