@@ -23,7 +23,12 @@
  * of the calling thread alone (RUSAGE_THREAD; the cpu_s column where not
  * Linux, and for the walk, which ends on any thread), for the finish the
  * part no helper thread takes: on a loaded
- * machine the wall time waits for cores, that column does not. */
+ * machine the wall time waits for cores, that column does not.
+ *
+ * bench_batch clock: each CPU's clock right now (dependent additions per
+ * CPU second, one a cycle), pinned to one CPU after the other.  This VM's
+ * host at times runs one vCPU at a third of its speed for minutes: a wall
+ * figure taken then measures the host, and this line says so. */
 #ifdef __linux__
 #define _GNU_SOURCE /* RUSAGE_THREAD */
 #endif
@@ -32,6 +37,9 @@
 #include <malloc.h>
 #endif
 #include <pthread.h>
+#ifdef __linux__
+#include <sched.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,13 +190,53 @@ static int run_phases(int argc, char **argv)
     return 0;
 }
 
+/* Dependent additions per CPU second of the calling thread, in G/s. */
+static double clock_ghz(void)
+{
+#if defined(__x86_64__) && defined(__linux__)
+    unsigned long y = 0, n = 300000000UL;
+    struct timespec a, b;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a);
+    for (unsigned long i = 0; i < n; i++)
+        __asm__ volatile("add $1, %0" : "+r"(y));
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &b);
+    double c = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+    return c > 0 ? (double)n / c / 1e9 : 0;
+#else
+    return 0; /* not measured */
+#endif
+}
+
+static int run_clock(void)
+{
+#ifdef __linux__
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    printf("clock probe:");
+    for (long c = 0; c < ncpu && c < 64; c++) {
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        CPU_SET((int)c, &set);
+        if (sched_setaffinity(0, sizeof set, &set) != 0)
+            continue;
+        printf(" cpu%ld %.2f GHz", c, clock_ghz());
+    }
+    printf("\n");
+#else
+    printf("clock probe: not measured here\n");
+#endif
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 1 && !strcmp(argv[1], "clock"))
+        return run_clock();
     if (argc > 1 && !strcmp(argv[1], "phases"))
         return run_phases(argc, argv);
     if (argc < 3) {
         fprintf(stderr, "usage: bench_batch floor-doc|floor-dsn|text|extract FILE...\n"
-                        "       bench_batch phases OUT JOBS INPUT...\n");
+                        "       bench_batch phases OUT JOBS INPUT...\n"
+                        "       bench_batch clock\n");
         return 2;
     }
     const char *mode = argv[1];

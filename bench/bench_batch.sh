@@ -22,6 +22,12 @@ variants=${BENCH_BATCH_VARIANTS:-25}
 out=bench/out/batch
 [ -x /usr/bin/time ] || { echo "bench_batch: /usr/bin/time missing (apt-get install time) - skipped"; exit 0; }
 [ -x $B/tools/pack ] && [ -d samples/src ] || { echo "bench_batch: no $B/tools/pack (make samples)"; exit 1; }
+# bench_batch (the phases and the clock probe), rebuilt when older than the library
+[ -x $B/bench_batch ] && [ $B/bench_batch -nt $B/libtcpl.a ] &&
+  [ $B/bench_batch -nt bench/bench_batch.c ] || cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -Ilib/include \
+  $(pkg-config --cflags libxml-2.0 libzip) bench/bench_batch.c $B/libtcpl.a \
+  $(pkg-config --libs libxml-2.0 libzip zlib libpcre2-8 libutf8proc yaml-0.1 jansson hunspell) \
+  -lpthread -o $B/bench_batch
 rm -rf $out && mkdir -p $out/plans $out/src
 # Communes and provinces the variants take (upper-case forms for the header).
 communes="Phú Thịnh|PHÚ THỊNH;Hòa Bình|HÒA BÌNH;Tân Lập|TÂN LẬP;Quảng Thành|QUẢNG THÀNH;Yên Thế|YÊN THẾ;Đông Hưng|ĐÔNG HƯNG;Phước Long|PHƯỚC LONG;Thạch Hà|THẠCH HÀ;Nghĩa Đàn|NGHĨA ĐÀN;Vĩnh Lộc|VĨNH LỘC;Cẩm Xuyên|CẨM XUYÊN"
@@ -80,6 +86,9 @@ for n in $sizes; do
   # the kernel's window (5 s for inodes written out) is let pass.
   sync
   sleep 6
+  # each vCPU's clock before and after the runs: this VM's host at times
+  # runs one of them at a third of its speed, and the wall figures with it
+  $B/bench_batch clock
   for j in 1 2; do
     # batch exits 1 when a file has Lỗi (the samples do): time then writes a status line first
     /usr/bin/time -f "%e %M %U %S" -o $out/time.txt $bin batch $out/in --out $out/res$j --jobs $j -q || true
@@ -87,18 +96,12 @@ for n in $sizes; do
     awk "BEGIN{printf \"batch %5d files --jobs %d   %6.2f s  %6.0f docs/s  CPU %6.2f s (%.2f ms/doc; user %.2f, system %.2f)  peak RSS %6.1f MB\\n\", $n, $j, $secs, $n / ($secs > 0 ? $secs : 0.01), $cpu, 1000 * $cpu / $n, $3, $4, $kb / 1024}"
   done
   # the same outputs whatever the number of workers
+  $B/bench_batch clock
   if diff -r $out/res1 $out/res2 >/dev/null; then echo "--jobs 1 and --jobs 2: identical outputs"
   else echo "--jobs 1 and --jobs 2: OUTPUTS DIFFER"; fi
   # BENCH_BATCH_PHASES=1: one more --jobs 2 run, in-process, CPU and wall
   # of each phase (bench_batch phases: setup, walk, workers, finish)
   if [ -n "$BENCH_BATCH_PHASES" ]; then
-    # rebuilt when older than the library or its source (a stale one
-    # measures an old library)
-    [ -x $B/bench_batch ] && [ $B/bench_batch -nt $B/libtcpl.a ] &&
-      [ $B/bench_batch -nt bench/bench_batch.c ] || cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -Ilib/include \
-      $(pkg-config --cflags libxml-2.0 libzip) bench/bench_batch.c $B/libtcpl.a \
-      $(pkg-config --libs libxml-2.0 libzip zlib libpcre2-8 libutf8proc yaml-0.1 jansson hunspell) \
-      -lpthread -o $B/bench_batch
     $B/bench_batch phases $out/res3 2 $out/in |
       awk -v n=$n '$1 == "files" { next } { printf "phase %-8s CPU %6.2f s  wall %6.2f s  (calling thread CPU %6.2f s)\n", $1, $2, $3, $4 }'
   fi
