@@ -153,9 +153,7 @@ static int teardown(void **state)
     (void)state;
     for (int s = 0; s < NSAMPLES; s++)
         free(sample[s]);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
-    return system(cmd) == 0 ? 0 : -1;
+    return tu_rm_rf(root);
 }
 
 /* Copies of the samples in 8 folders (two levels), the same base names in

@@ -132,9 +132,7 @@ static int teardown(void **state)
     (void)state;
     free(sample);
     free(big);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
-    return system(cmd) == 0 ? 0 : -1;
+    return tu_rm_rf(root);
 }
 
 static void test_names_hashes_and_no_temps(void **state)

@@ -43,9 +43,7 @@ static int teardown(void **state)
     (void)state;
     tcpl_dossier_pack_free(pack);
     tcpl_ctx_free(ctx);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
-    return system(cmd) == 0 ? 0 : -1;
+    return tu_rm_rf(root);
 }
 
 static tcpl_dossier *run_dir(const char *dir, const tcpl_dossier_options *o)

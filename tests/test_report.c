@@ -172,9 +172,7 @@ static void test_report_in_chromium(void **state)
     assert_int_equal(stat(shot, &st), 0);
     assert_true(st.st_size > 30000);
     free(chromium);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
-    assert_int_equal(system(cmd), 0);
+    assert_int_equal(tu_rm_rf(root), 0);
 }
 
 int main(void)

@@ -1,10 +1,15 @@
+/* nftw */
+#define _XOPEN_SOURCE 700
+
 #include "helpers/testutil.h"
 
+#include <ftw.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 void tu_skipped(const char *what, const char *reason)
 {
@@ -103,4 +108,16 @@ int tu_glibc_malloc(void)
     struct mallinfo2 b = mallinfo2();
     free(p);
     return b.uordblks + b.hblkhd - (a.uordblks + a.hblkhd) >= 64 * 1024;
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)ftw;
+    return (flag == FTW_DP ? rmdir(path) : unlink(path)) == 0 ? 0 : -1;
+}
+
+int tu_rm_rf(const char *dir)
+{
+    return nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }

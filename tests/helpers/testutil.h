@@ -65,4 +65,8 @@ void tu_skipped(const char *what, const char *reason);
  * heap and peak-RSS ceilings meaningless. */
 int tu_glibc_malloc(void);
 
+/* Removes dir and everything under it (links are removed, never
+ * followed); 0, or -1 when something could not be removed. */
+int tu_rm_rf(const char *dir);
+
 #endif
