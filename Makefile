@@ -147,8 +147,9 @@ asan: deps
 	    SAN="-fsanitize=address,undefined -fno-sanitize-recover=all"
 
 # ThreadSanitizer on the tests that share one context, checker, template,
-# cache or batch run (workers and spill file) between threads (clang).  glibc's own locked time-zone cache is
-# invisible to TSan: tests/tsan.supp silences that one report.
+# cache or batch run (workers and spill file) between threads (clang).
+# glibc's own locked time-zone cache is invisible to TSan: tests/tsan.supp
+# silences that one report.
 TSAN_TESTS = test_threads test_context test_extract_lazyjit test_batch_spell test_writer test_batch_spill
 tsan: deps
 	@$(MAKE) --no-print-directory B=build-tsan CC=clang OPT="-O1 -g" SAN="-fsanitize=thread" \
