@@ -1759,7 +1759,11 @@ void tcpl_reader_skip(tcpl_reader *r, unsigned parts)
         r->skip = parts & (TCPL_TEXT_NOTES | TCPL_TEXT_HEADERS);
 }
 
-int tcpl_reader_read(tcpl_reader *r, tcpl_doc **out, const char *path, tcpl_error *err)
+/* Every public read: the package opened from path (when not NULL) or from
+ * data, then read_common. */
+static int read_source(tcpl_doc **out, const tcpl_ctx *ctx, const char *path, const void *data,
+                       size_t len, const char *name, const tcpl_read_opts *opts, tcpl_reader *r,
+                       int eager, tcpl_error *err)
 {
     tcpl_error local;
     if (!err)
@@ -1767,79 +1771,41 @@ int tcpl_reader_read(tcpl_reader *r, tcpl_doc **out, const char *path, tcpl_erro
     tcpl_error_clear(err);
     *out = NULL;
     tcpl_pkg *pkg = NULL;
-    int rc = tcpl_pkg_open_file(&pkg, path, err);
+    int rc = path ? tcpl_pkg_open_file(&pkg, path, err)
+                  : tcpl_pkg_open_memory(&pkg, data, len, name, err);
     if (rc < 0)
         return rc;
-    rc = read_common(out, r->ctx, pkg, path, NULL, r, 0, err);
+    rc = read_common(out, ctx, pkg, path ? path : name, opts, r, eager, err);
     tcpl_pkg_free(pkg);
     return rc;
+}
+
+int tcpl_reader_read(tcpl_reader *r, tcpl_doc **out, const char *path, tcpl_error *err)
+{
+    return read_source(out, r->ctx, path, NULL, 0, NULL, NULL, r, 0, err);
 }
 
 int tcpl_reader_read_memory(tcpl_reader *r, tcpl_doc **out, const void *data, size_t len,
                             const char *name, tcpl_error *err)
 {
-    tcpl_error local;
-    if (!err)
-        err = &local;
-    tcpl_error_clear(err);
-    *out = NULL;
-    tcpl_pkg *pkg = NULL;
-    int rc = tcpl_pkg_open_memory(&pkg, data, len, name, err);
-    if (rc < 0)
-        return rc;
-    rc = read_common(out, r->ctx, pkg, name, NULL, r, 0, err);
-    tcpl_pkg_free(pkg);
-    return rc;
+    return read_source(out, r->ctx, NULL, data, len, name, NULL, r, 0, err);
 }
 
 int tcpl_docx_read(tcpl_doc **out, const tcpl_ctx *ctx, const char *path, tcpl_error *err)
 {
-    tcpl_error local;
-    if (!err)
-        err = &local;
-    tcpl_error_clear(err);
-    *out = NULL;
-    tcpl_pkg *pkg = NULL;
-    int rc = tcpl_pkg_open_file(&pkg, path, err);
-    if (rc < 0)
-        return rc;
-    rc = read_common(out, ctx, pkg, path, NULL, NULL, 0, err);
-    tcpl_pkg_free(pkg);
-    return rc;
+    return read_source(out, ctx, path, NULL, 0, NULL, NULL, NULL, 0, err);
 }
 
 int tcpl_docx_read_memory_opts(tcpl_doc **out, const tcpl_ctx *ctx, const void *data, size_t len,
                                const char *name, const tcpl_read_opts *opts, tcpl_error *err)
 {
-    tcpl_error local;
-    if (!err)
-        err = &local;
-    tcpl_error_clear(err);
-    *out = NULL;
-    tcpl_pkg *pkg = NULL;
-    int rc = tcpl_pkg_open_memory(&pkg, data, len, name, err);
-    if (rc < 0)
-        return rc;
-    rc = read_common(out, ctx, pkg, name, opts, NULL, 0, err);
-    tcpl_pkg_free(pkg);
-    return rc;
+    return read_source(out, ctx, NULL, data, len, name, opts, NULL, 0, err);
 }
 
 int tcpl_docx_read_memory_eager(tcpl_doc **out, const tcpl_ctx *ctx, const void *data, size_t len,
                                 const char *name, tcpl_error *err)
 {
-    tcpl_error local;
-    if (!err)
-        err = &local;
-    tcpl_error_clear(err);
-    *out = NULL;
-    tcpl_pkg *pkg = NULL;
-    int rc = tcpl_pkg_open_memory(&pkg, data, len, name, err);
-    if (rc < 0)
-        return rc;
-    rc = read_common(out, ctx, pkg, name, NULL, NULL, 1, err);
-    tcpl_pkg_free(pkg);
-    return rc;
+    return read_source(out, ctx, NULL, data, len, name, NULL, NULL, 1, err);
 }
 
 int tcpl_docx_read_memory(tcpl_doc **out, const tcpl_ctx *ctx, const void *data, size_t len,

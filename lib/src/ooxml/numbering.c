@@ -85,8 +85,8 @@ struct tcpl_numbering {
     /* A part read lazily (tcpl_numbering_open): the part, its root start
      * tag, and what a later parse of one abstractNum needs. */
     char *xml;
-    size_t len, root_start, root_end;
-    const char *root_name;
+    size_t len;
+    tcpl_scan_root root; /* the root's name and start tag */
     const char *file, *part;
     tcpl_xml_budget *budget;
     size_t parsed; /* definitions parsed by small parses */
@@ -660,16 +660,9 @@ static int scan(tcpl_numbering *n, tcpl_vec *eager, tcpl_error *err)
         }
         int empty = e[-2] == '/';
         if (depth == 0) {
-            if (n->root_name)
-                return 0;
-            size_t nn = tcpl_scan_name_len(p + 1, e);
-            if (tcpl_scan_w_prefix(p, e, pre, sizeof pre) < 0 || nn == 0 || empty)
-                return 0;
-            n->root_name = tcpl_arena_strndup(&n->arena, p + 1, nn);
-            if (!n->root_name)
-                return TCPL_NOMEM(err, n->file);
-            n->root_start = (size_t)(p - b);
-            n->root_end = (size_t)(e - b);
+            int took = tcpl_scan_take_root(&n->root, &n->arena, b, p, e, pre, sizeof pre);
+            if (took <= 0)
+                return took < 0 ? TCPL_NOMEM(err, n->file) : 0;
             snprintf(q.abs, sizeof q.abs, "%s:abstractNum", pre);
             snprintf(q.num, sizeof q.num, "%s:num", pre);
             snprintf(q.abs_id, sizeof q.abs_id, "%s:abstractNumId", pre);
@@ -741,7 +734,7 @@ static int scan(tcpl_numbering *n, tcpl_vec *eager, tcpl_error *err)
         }
         p = close;
     }
-    return n->root_name && depth == 0 ? 1 : 0;
+    return n->root.name && depth == 0 ? 1 : 0;
 }
 
 /* Parses the elements [start, end) of ranges (nat of them, in file order)
@@ -752,11 +745,11 @@ static int parse_ranges(tcpl_numbering *n, const eager_at *at, size_t nat, tcpl_
     tcpl_buf_init(&doc);
     int rc = 0, r;
     tcpl_xml x = {0};
-    tcpl_buf_put(&doc, n->xml + n->root_start, n->root_end - n->root_start);
+    tcpl_buf_put(&doc, n->xml + n->root.start, n->root.end - n->root.start);
     for (size_t i = 0; i < nat; i++)
         tcpl_buf_put(&doc, n->xml + at[i].start, at[i].end - at[i].start);
     tcpl_buf_puts(&doc, "</");
-    tcpl_buf_puts(&doc, n->root_name);
+    tcpl_buf_puts(&doc, n->root.name);
     tcpl_buf_puts(&doc, ">");
     if (!tcpl_buf_ok(&doc)) {
         tcpl_buf_free(&doc);

@@ -48,8 +48,7 @@ struct tcpl_styles {
      * docDefaults are, and the first failure of a parse on demand. */
     char *xml;
     size_t len;
-    size_t root_start, root_end; /* the root's start tag: [root_start, root_end) */
-    const char *root_name;       /* qualified name, in the arena */
+    tcpl_scan_root root; /* the root's name (in the arena) and start tag */
     tcpl_vec defaults_at;        /* size_t pairs: docDefaults [start, end) */
     raw_style *default_raw;      /* the default paragraph style, loaded on first use */
     const char *file, *part;
@@ -704,16 +703,9 @@ static int scan(tcpl_styles *st, tcpl_error *err)
         }
         int empty = e[-2] == '/';
         if (depth == 0) {
-            if (st->root_name)
-                return 0;
-            size_t nn = tcpl_scan_name_len(p + 1, e);
-            if (tcpl_scan_w_prefix(p, e, pre, sizeof pre) < 0 || nn == 0 || empty)
-                return 0;
-            st->root_name = tcpl_arena_strndup(&st->arena, p + 1, nn);
-            if (!st->root_name)
-                return TCPL_NOMEM(err, st->file);
-            st->root_start = (size_t)(p - b);
-            st->root_end = (size_t)(e - b);
+            int took = tcpl_scan_take_root(&st->root, &st->arena, b, p, e, pre, sizeof pre);
+            if (took <= 0)
+                return took < 0 ? TCPL_NOMEM(err, st->file) : 0;
             snprintf(sc.q_style, sizeof sc.q_style, "%s:style", pre);
             snprintf(sc.q_defaults, sizeof sc.q_defaults, "%s:docDefaults", pre);
             snprintf(sc.q_latent, sizeof sc.q_latent, "%s:latentStyles", pre);
@@ -807,7 +799,7 @@ static int scan(tcpl_styles *st, tcpl_error *err)
             depth++;
         p = e;
     }
-    return st->root_name && depth == 0 ? 1 : 0;
+    return st->root.name && depth == 0 ? 1 : 0;
 }
 
 /* Parses the top-level elements [start, end) pairs of ranges (the
@@ -819,7 +811,7 @@ static int parse_ranges(tcpl_styles *st, raw_style **want, size_t nwant, int wit
     int rc = 0, r;
     tcpl_xml x = {0};
     tcpl_error *err = &st->err;
-    if (tcpl_buf_put(&doc, st->xml + st->root_start, st->root_end - st->root_start) < 0)
+    if (tcpl_buf_put(&doc, st->xml + st->root.start, st->root.end - st->root.start) < 0)
         goto nomem;
     for (size_t i = 0; with_defaults && i < st->defaults_at.len; i++) {
         size_t *at = (size_t *)st->defaults_at.data + 2 * i;
@@ -829,7 +821,7 @@ static int parse_ranges(tcpl_styles *st, raw_style **want, size_t nwant, int wit
     for (size_t i = 0; i < nwant; i++)
         if (tcpl_buf_put(&doc, st->xml + want[i]->start, want[i]->end - want[i]->start) < 0)
             goto nomem;
-    if (tcpl_buf_puts(&doc, "</") < 0 || tcpl_buf_puts(&doc, st->root_name) < 0 ||
+    if (tcpl_buf_puts(&doc, "</") < 0 || tcpl_buf_puts(&doc, st->root.name) < 0 ||
         tcpl_buf_puts(&doc, ">") < 0)
         goto nomem;
     st->parses++;

@@ -188,3 +188,19 @@ int tcpl_scan_markup(const char **pp, const char *end)
         return -1; /* a DOCTYPE, or damage: the full parse says which */
     return 0;
 }
+
+int tcpl_scan_take_root(tcpl_scan_root *r, tcpl_arena *a, const char *base, const char *p,
+                        const char *e, char *pre, size_t size)
+{
+    if (r->name)
+        return 0;
+    size_t nn = tcpl_scan_name_len(p + 1, e);
+    if (tcpl_scan_w_prefix(p, e, pre, size) < 0 || nn == 0 || e[-2] == '/')
+        return 0;
+    r->name = tcpl_arena_strndup(a, p + 1, nn);
+    if (!r->name)
+        return -1;
+    r->start = (size_t)(p - base);
+    r->end = (size_t)(e - base);
+    return 1;
+}

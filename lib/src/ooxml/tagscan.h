@@ -8,6 +8,8 @@
 
 #include <stddef.h>
 
+#include "base/arena.h"
+
 /* A qualified name at p: its length (letters, digits, '_', '-', '.', ':'
  * and any byte >= 0x80). */
 size_t tcpl_scan_name_len(const char *p, const char *end);
@@ -37,5 +39,19 @@ const char *tcpl_scan_skip_element(const char *p, const char *end, const char *n
  * -1 where the scan must give up (unterminated markup, an XML declaration
  * naming an encoding other than UTF-8, a DOCTYPE or other "<!" markup). */
 int tcpl_scan_markup(const char **p, const char *end);
+
+/* The root element of a lazily read part, as both readers keep it: its
+ * qualified name (in an arena) and its start tag [start, end) in the part
+ * whose bytes begin at base. */
+typedef struct tcpl_scan_root {
+    const char *name;
+    size_t start, end;
+} tcpl_scan_root;
+/* Takes the start tag [p, e) as the part's root: pre gets the prefix bound
+ * to WordprocessingML there (tcpl_scan_w_prefix).  1 taken; 0 where the
+ * scan must give up (a second root, no name, an empty root, no single w
+ * prefix); -1 out of memory. */
+int tcpl_scan_take_root(tcpl_scan_root *r, tcpl_arena *a, const char *base, const char *p,
+                        const char *e, char *pre, size_t size);
 
 #endif
