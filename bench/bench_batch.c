@@ -48,6 +48,7 @@
 #include <unistd.h>
 #include <zip.h>
 
+#include "clock.h"
 #include "tcpl/batch.h"
 #include "tcpl/tcpl.h"
 
@@ -190,23 +191,6 @@ static int run_phases(int argc, char **argv)
     return 0;
 }
 
-/* Dependent additions per CPU second of the calling thread, in G/s. */
-static double clock_ghz(void)
-{
-#if defined(__x86_64__) && defined(__linux__)
-    unsigned long y = 0, n = 300000000UL;
-    struct timespec a, b;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a);
-    for (unsigned long i = 0; i < n; i++)
-        __asm__ volatile("add $1, %0" : "+r"(y));
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &b);
-    double c = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
-    return c > 0 ? (double)n / c / 1e9 : 0;
-#else
-    return 0; /* not measured */
-#endif
-}
-
 static int run_clock(void)
 {
 #ifdef __linux__
@@ -218,7 +202,7 @@ static int run_clock(void)
         CPU_SET((int)c, &set);
         if (sched_setaffinity(0, sizeof set, &set) != 0)
             continue;
-        printf(" cpu%ld %.2f GHz", c, clock_ghz());
+        printf(" cpu%ld %.2f GHz", c, bench_clock_ghz(300000000UL));
     }
     printf("\n");
 #else

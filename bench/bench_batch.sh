@@ -24,7 +24,8 @@ out=bench/out/batch
 [ -x $B/tools/pack ] && [ -d samples/src ] || { echo "bench_batch: no $B/tools/pack (make samples)"; exit 1; }
 # bench_batch (the phases and the clock probe), rebuilt when older than the library
 [ -x $B/bench_batch ] && [ $B/bench_batch -nt $B/libtcpl.a ] &&
-  [ $B/bench_batch -nt bench/bench_batch.c ] || cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -Ilib/include \
+  [ $B/bench_batch -nt bench/bench_batch.c ] && [ $B/bench_batch -nt bench/clock.h ] ||
+  cc -O2 -std=c11 -D_POSIX_C_SOURCE=200809L -Ilib/include \
   $(pkg-config --cflags libxml-2.0 libzip) bench/bench_batch.c $B/libtcpl.a \
   $(pkg-config --libs libxml-2.0 libzip zlib libpcre2-8 libutf8proc yaml-0.1 jansson hunspell) \
   -lpthread -o $B/bench_batch

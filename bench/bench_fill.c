@@ -7,6 +7,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "clock.h"
 #include "tcpl/tcpl.h"
 
 static double now(void)
@@ -24,24 +25,6 @@ static double cpu_s(void)
     getrusage(RUSAGE_SELF, &ru);
     return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec +
            ru.ru_stime.tv_usec / 1e6;
-}
-
-/* Dependent additions per CPU second (one per cycle): the clock a CPU second
- * is worth right now.  On this shared VM it goes from about 3.3 GHz (idle)
- * to 1.8 (both cores busy), and every rate per CPU second with it. */
-static double probe_ghz(void)
-{
-    unsigned long y = 0, n = 200000000UL;
-    double c0 = cpu_s();
-#if defined(__x86_64__) || defined(__i386__)
-    for (unsigned long i = 0; i < n; i++)
-        __asm__ volatile("add $1, %0" : "+r"(y));
-#else
-    (void)y;
-    return 0; /* not measured */
-#endif
-    double c = cpu_s() - c0;
-    return c > 0 ? n / c / 1e9 : 0;
 }
 
 static long peak_rss_kb(void)
@@ -115,7 +98,7 @@ int main(int argc, char **argv)
         free(out);
     }
     double t2 = now(), c2 = cpu_s();
-    double ghz = probe_ghz();
+    double ghz = bench_clock_ghz(200000000UL);
     printf("tcpl fill, %ld documents, one process   compile %.2f ms, wall %.3f s, CPU %.3f s, "
            "%.0f docs/s per CPU second (%.0f wall), %.0f KB per document, peak RSS %ld KB; "
            "clock probe %.2f GHz\n",
